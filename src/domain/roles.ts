@@ -1,0 +1,43 @@
+// G-5..G-8 and SV-1..SV-3: who does what. Role ids are the candidate groups of the BPMN user tasks.
+import type { Category } from './category.ts';
+
+export const ROLES = {
+  'unit-staff': { name: '市直单位经办人员', clause: 'G-6' },
+  'unit-section': { name: '市直单位责任科室', clause: 'G-6' },
+  'unit-leadership': { name: '市直单位信息化建设领导小组', clause: 'G-6' },
+  'bureau-reviewer': { name: '市政务服务数据管理局审核人员', clause: 'G-5' },
+  'bureau-admin': { name: '市政务服务数据管理局管理员', clause: 'G-5' },
+  finance: { name: '市财政局', clause: 'G-7' },
+  'city-government': { name: '市政府', clause: 'PUB-4' },
+  audit: { name: '市审计局', clause: 'G-8' },
+  expert: { name: '评审专家', clause: 'PUB-2' },
+  'cost-reviewer': { name: '第三方造价审核机构', clause: 'PUB-2' },
+  supervisor: { name: '监理单位', clause: 'IM-3' },
+} as const;
+export type Role = keyof typeof ROLES;
+
+/** The candidate group of a Unit's own tasks. */
+export function unitGroup(unitId: string): string {
+  return `unit-${unitId}`;
+}
+
+/** The steps G-5 lists for the category owner: the Bureau for 公共类, the Unit for 专业类. */
+export const OWNED_STEPS = [
+  '需求汇总',
+  '方案编制',
+  '预算编报',
+  '磋商谈判',
+  '签订合同',
+  '监督执行',
+  '组织验收',
+] as const;
+
+/** IM-5: who carries security management responsibility. */
+export function securityResponsible(category: Category, unitName: string): string {
+  return category === 'public' ? '市政务服务数据管理局' : unitName;
+}
+
+/** G-8 / SV-2: Audit reads everything and changes nothing; Finance sees funds and status of every project. */
+export function isReadOnlyRole(role: Role): boolean {
+  return role === 'audit';
+}

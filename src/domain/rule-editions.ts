@@ -1,0 +1,167 @@
+// SU-2 / SU-4: thresholds and durations are configuration with effective dates. A project is governed by the
+// edition in force on the date it was initiated; a later edition changes new projects only.
+import { readFileSync } from 'node:fs';
+import { DateTime } from 'luxon';
+import { ZONE } from './calendar.ts';
+
+export interface DeadlineDefinition {
+  workingDays: number;
+  name: string;
+  source: string;
+}
+
+export interface RuleEdition {
+  id: string;
+  name: string;
+  /** yyyy-MM-dd, Asia/Shanghai. */
+  effectiveFrom: string;
+  /** yyyy-MM-dd inclusive, or null while open-ended. */
+  validUntil: string | null;
+  /** IM-3: total investment at or above this (元) requires 监理. */
+  supervisionThreshold: number;
+  /** IM-4: application software development cost at or above this (元) requires third-party testing. */
+  testingThreshold: number;
+  /** P-1: MM-dd of the annual plan filing deadline (inclusive). */
+  annualPlanDeadline: string;
+  /** Working-day overrides of config/deadlines.json by deadline name. */
+  deadlines: Record<string, number>;
+}
+
+/** The part of an edition that a process carries in its `rules` variable. */
+export interface RulesVariable {
+  edition: string;
+  supervisionThreshold: number;
+  testingThreshold: number;
+  annualPlanDeadline: string;
+  deadlines: Record<string, number>;
+}
+
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
+
+function isAmount(v: unknown): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0;
+}
+
+export function parseRuleEditions(
+  content: unknown,
+  deadlines: Record<string, DeadlineDefinition>,
+  source: string,
+) {
+  const fail = (where: string, reason: string): never => {
+    throw new Error(`${source}: ${where}: ${reason}`);
+  };
+  const list = (content as { editions?: unknown })?.editions;
+  if (!Array.isArray(list) || list.length === 0) fail('editions', 'must be a non-empty list');
+  const seen = new Set<string>();
+  const editions = (list as unknown[]).map((raw, i) => {
+    const at = `editions[${i}]`;
+    const e = raw as Partial<RuleEdition>;
+    if (typeof e?.id !== 'string' || e.id === '') fail(`${at}.id`, 'must be a non-empty string');
+    if (seen.has(e.id as string)) fail(`${at}.id`, `duplicate edition id '${e.id}'`);
+    seen.add(e.id as string);
+    if (typeof e.name !== 'string') fail(`${at}.name`, 'must be a string');
+    for (const key of ['effectiveFrom', 'validUntil'] as const) {
+      const v = e[key];
+      if (key === 'validUntil' && v === null) continue;
+      if (typeof v !== 'string' || !ISO_DATE.test(v) || !DateTime.fromISO(v).isValid) {
+        fail(`${at}.${key}`, 'must be a yyyy-MM-dd date');
+      }
+    }
+    if (!isAmount(e.supervisionThreshold))
+      fail(`${at}.supervisionThreshold`, 'must be a non-negative integer of 元');
+    if (!isAmount(e.testingThreshold)) fail(`${at}.testingThreshold`, 'must be a non-negative integer of 元');
+    if (
+      typeof e.annualPlanDeadline !== 'string' ||
+      !DateTime.fromFormat(`2024-${e.annualPlanDeadline}`, 'yyyy-MM-dd').isValid
+    ) {
+      fail(`${at}.annualPlanDeadline`, 'must be MM-dd');
+    }
+    const overrides = e.deadlines ?? {};
+    for (const [name, days] of Object.entries(overrides)) {
+      if (!(name in deadlines))
+        fail(`${at}.deadlines.${name}`, `unknown deadline; known: ${Object.keys(deadlines).join(', ')}`);
+      if (!Number.isInteger(days) || days < 0)
+        fail(`${at}.deadlines.${name}`, 'must be a non-negative integer of working days');
+    }
+    return { ...(e as RuleEdition), deadlines: overrides };
+  });
+  return new RuleBook(editions, deadlines);
+}
+
+export function parseDeadlines(content: unknown, source: string): Record<string, DeadlineDefinition> {
+  const out: Record<string, DeadlineDefinition> = {};
+  for (const [name, raw] of Object.entries(content as Record<string, unknown>)) {
+    if (name.startsWith('$')) continue;
+    const d = raw as Partial<DeadlineDefinition>;
+    if (!Number.isInteger(d?.workingDays) || (d.workingDays as number) < 0) {
+      throw new Error(`${source}: ${name}.workingDays: must be a non-negative integer`);
+    }
+    if (typeof d.name !== 'string' || typeof d.source !== 'string') {
+      throw new Error(`${source}: ${name}: needs a name and the source of its number`);
+    }
+    out[name] = d as DeadlineDefinition;
+  }
+  return out;
+}
+
+export class RuleBook {
+  private readonly editions: RuleEdition[];
+
+  constructor(
+    editions: RuleEdition[],
+    readonly deadlines: Record<string, DeadlineDefinition>,
+  ) {
+    this.editions = [...editions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+  }
+
+  static load(editionsPath: string, deadlinesPath: string): RuleBook {
+    const deadlines = parseDeadlines(JSON.parse(readFileSync(deadlinesPath, 'utf8')), deadlinesPath);
+    return parseRuleEditions(JSON.parse(readFileSync(editionsPath, 'utf8')), deadlines, editionsPath);
+  }
+
+  list(): readonly RuleEdition[] {
+    return this.editions;
+  }
+
+  /** The edition in force on `at` (Asia/Shanghai date). Throws when none is (before the first, or expired). */
+  editionAt(at: Date | number): RuleEdition {
+    const date = DateTime.fromMillis(typeof at === 'number' ? at : at.getTime(), { zone: ZONE }).toISODate()!;
+    let found: RuleEdition | undefined;
+    for (const e of this.editions) if (e.effectiveFrom <= date) found = e;
+    if (!found) throw new Error(`no rule edition is in force on ${date}`);
+    if (found.validUntil !== null && date > found.validUntil) {
+      throw new Error(
+        `rule edition '${found.id}' expired on ${found.validUntil} and no later edition is in force on ${date}`,
+      );
+    }
+    return found;
+  }
+
+  byId(id: string): RuleEdition {
+    const e = this.editions.find((x) => x.id === id);
+    if (!e) throw new Error(`unknown rule edition '${id}'`);
+    return e;
+  }
+
+  /** Working days of a named deadline under an edition (the edition's override, else config/deadlines.json). */
+  workingDays(edition: RuleEdition | RulesVariable, deadline: string): number {
+    const override = edition.deadlines[deadline];
+    if (override !== undefined) return override;
+    const base = this.deadlines[deadline];
+    if (!base)
+      throw new Error(`unknown deadline '${deadline}'; known: ${Object.keys(this.deadlines).join(', ')}`);
+    return base.workingDays;
+  }
+
+  rulesVariable(edition: RuleEdition): RulesVariable {
+    const deadlines: Record<string, number> = {};
+    for (const name of Object.keys(this.deadlines)) deadlines[name] = this.workingDays(edition, name);
+    return {
+      edition: edition.id,
+      supervisionThreshold: edition.supervisionThreshold,
+      testingThreshold: edition.testingThreshold,
+      annualPlanDeadline: edition.annualPlanDeadline,
+      deadlines,
+    };
+  }
+}
