@@ -1,0 +1,93 @@
+// Configuration from the environment, validated at start-up. Every bad value gets its own message naming the
+// variable, the value's problem and what is expected; nothing starts on a bad configuration.
+import { resolve } from 'node:path';
+
+export interface AppConfig {
+  port: number;
+  host: string;
+  dataDir: string;
+  /** PostgreSQL connection string; when unset the business store is SQLite in `dataDir`. */
+  databaseUrl: string | null;
+  /** A real Camunda 8 REST address; when unset the embedded engine runs in-process. */
+  camundaRestAddress: string | null;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const problems: string[] = [];
+  const value = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  let port = 8080;
+  const rawPort = value('PORT');
+  if (rawPort !== undefined) {
+    if (!/^\d+$/.test(rawPort) || Number(rawPort) < 1 || Number(rawPort) > 65535) {
+      problems.push(`PORT='${rawPort}' is not a TCP port: expected an integer from 1 to 65535`);
+    } else port = Number(rawPort);
+  }
+
+  const host = value('HOST') ?? '127.0.0.1';
+  if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
+    problems.push(`HOST='${host}' is not a host name or IP address`);
+  }
+
+  const dataDir = resolve(value('DATA_DIR') ?? './data');
+
+  let databaseUrl: string | null = null;
+  const rawDb = value('DATABASE_URL');
+  if (rawDb !== undefined) {
+    let url: URL | null = null;
+    try {
+      url = new URL(rawDb);
+    } catch {
+      // reported below without echoing the value: it may hold a password
+    }
+    if (!url || !['postgres:', 'postgresql:'].includes(url.protocol)) {
+      problems.push(
+        'DATABASE_URL is not a PostgreSQL URL: expected postgres://user@host:5432/database (unset it to use SQLite in DATA_DIR)',
+      );
+    } else databaseUrl = rawDb;
+  }
+
+  let camundaRestAddress: string | null = null;
+  const rawCamunda = value('CAMUNDA_REST_ADDRESS');
+  if (rawCamunda !== undefined) {
+    let url: URL | null = null;
+    try {
+      url = new URL(rawCamunda);
+    } catch {
+      // reported below
+    }
+    if (!url || !['http:', 'https:'].includes(url.protocol)) {
+      problems.push(
+        `CAMUNDA_REST_ADDRESS='${rawCamunda}' is not an http(s) URL: expected e.g. http://localhost:8088 (unset it to use the embedded engine)`,
+      );
+    } else camundaRestAddress = rawCamunda.replace(/\/+$/, '');
+  }
+
+  const rawLevel = value('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(rawLevel)) {
+    problems.push(`LOG_LEVEL='${rawLevel}' is not a log level: expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    port,
+    host,
+    dataDir,
+    databaseUrl,
+    camundaRestAddress,
+    logLevel: rawLevel as AppConfig['logLevel'],
+  };
+}

@@ -1,0 +1,61 @@
+import { resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+describe('configuration from the environment', () => {
+  it('has defaults that run the embedded engine on SQLite on loopback', () => {
+    expect(loadConfig({})).toEqual({
+      port: 8080,
+      host: '127.0.0.1',
+      dataDir: resolve('./data'),
+      databaseUrl: null,
+      camundaRestAddress: null,
+      logLevel: 'info',
+    });
+  });
+
+  it('reads every variable', () => {
+    const c = loadConfig({
+      PORT: '9090',
+      HOST: '0.0.0.0',
+      DATA_DIR: '/tmp/yunfu',
+      DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+      CAMUNDA_REST_ADDRESS: 'http://localhost:8088/',
+      LOG_LEVEL: 'debug',
+    });
+    expect(c).toMatchObject({
+      port: 9090,
+      host: '0.0.0.0',
+      dataDir: '/tmp/yunfu',
+      databaseUrl: 'postgres://postgres@127.0.0.1:5432/test',
+      camundaRestAddress: 'http://localhost:8088',
+      logLevel: 'debug',
+    });
+  });
+
+  it('names every bad value at once, without echoing a database password', () => {
+    try {
+      loadConfig({
+        PORT: '80a',
+        DATABASE_URL: 'mysql://root:secret@db/x',
+        CAMUNDA_REST_ADDRESS: 'ftp://x',
+        LOG_LEVEL: 'loud',
+      });
+      throw new Error('expected a ConfigError');
+    } catch (e) {
+      expect(e).toBeInstanceOf(ConfigError);
+      const problems = (e as ConfigError).problems;
+      expect(problems).toHaveLength(4);
+      expect(problems[0]).toMatch(/^PORT='80a' is not a TCP port/);
+      expect(problems[1]).toMatch(/^DATABASE_URL is not a PostgreSQL URL/);
+      expect(problems.join('\n')).not.toContain('secret');
+      expect(problems[2]).toMatch(/^CAMUNDA_REST_ADDRESS='ftp:\/\/x'/);
+      expect(problems[3]).toMatch(/^LOG_LEVEL='loud'/);
+    }
+  });
+
+  it('refuses a port out of range', () => {
+    expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT='70000'/);
+    expect(() => loadConfig({ PORT: '0' })).toThrow(/PORT='0'/);
+  });
+});
