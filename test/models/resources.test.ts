@@ -1,0 +1,163 @@
+// Every deployable resource in processes/ parses, links what it names, and is ready for Camunda Modeler 8.8.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { type Catalogue, PROCESSES_DIR, readCatalogue } from '../../src/modeling/catalogue.ts';
+import { lintBpmnFile } from '../../src/modeling/lint.ts';
+
+let catalogue: Catalogue;
+beforeAll(async () => {
+  catalogue = await readCatalogue();
+});
+
+const bpmnFiles = readdirSync(PROCESSES_DIR).filter((f) => f.endsWith('.bpmn'));
+const contract = readFileSync(join(PROCESSES_DIR, '../docs/process-contract.md'), 'utf8');
+
+/** The process ids that the foundation requires, one file each, named as the regulation names them. */
+const REQUIRED_PROCESSES = [
+  'annual-plan-filing',
+  'public-project-initiation',
+  'professional-project-initiation',
+  'out-of-plan-initiation',
+  'project-procurement',
+  'project-implementation',
+  'project-acceptance',
+  'project-evaluation',
+  'audit-request',
+  'infrastructure-service-request',
+  'coordination-request',
+  'project-lifecycle',
+];
+
+describe('the process catalogue', () => {
+  it('has every required process, one per file named after its id, with a Chinese name', () => {
+    const ids = catalogue.processes.map((p) => p.id).sort();
+    expect(ids).toEqual([...REQUIRED_PROCESSES].sort());
+    for (const p of catalogue.processes) {
+      expect(p.file).toBe(`${p.id}.bpmn`);
+      expect(p.name, p.id).toMatch(/[\u4e00-\u9fff]/);
+    }
+  });
+
+  it('every BPMN and DMN parses without warnings; every form is JSON', () => {
+    for (const p of catalogue.processes) expect(p.parseWarnings, p.file).toEqual([]);
+    for (const d of catalogue.decisions) expect(d.parseWarnings, d.file).toEqual([]);
+    for (const f of catalogue.forms) expect(f.parseError, f.file).toBeUndefined();
+  });
+
+  it('targets Camunda 8.8 (modeler:executionPlatform)', () => {
+    for (const p of catalogue.processes) {
+      expect(p.executionPlatform, p.file).toBe('Camunda Cloud');
+      expect(p.executionPlatformVersion, p.file).toMatch(/^8\.8\./);
+    }
+  });
+
+  it('every flow element has a shape or edge in the diagram, so Modeler shows all of it', () => {
+    for (const p of catalogue.processes) {
+      const missing = p.elements.filter((e) => !p.diagramElementIds.has(e.id)).map((e) => e.id);
+      expect(missing, p.file).toEqual([]);
+    }
+  });
+
+  it('cites only clause IDs that exist in the regulation', () => {
+    const clauses = readFileSync(join(PROCESSES_DIR, '../../shared/regulation/clauses.md'), 'utf8');
+    for (const p of catalogue.processes) {
+      for (const c of p.clauses) expect(clauses, `${p.file} cites ${c}`).toContain(`| ${c} |`);
+    }
+  });
+});
+
+describe.each(bpmnFiles)('%s under Camunda Modeler rules', (file) => {
+  it('has zero bpmnlint errors (recommended + camunda-compat 8.8)', async () => {
+    const report = await lintBpmnFile(join(PROCESSES_DIR, file));
+    expect(report.errors.map((e) => `${e.id}: ${e.message} (${e.rule})`)).toEqual([]);
+  });
+});
+
+/** The group ids a candidateGroups value names: a static list, or the string literals of a FEEL expression
+ * (a literal ending in '-' is a prefix such as "unit-" + unitId, documented as `unit-<unitId>`). */
+function groupsNamed(candidateGroups: string | undefined): string[] {
+  if (!candidateGroups) return [];
+  if (!candidateGroups.startsWith('=')) return candidateGroups.split(',').map((g) => g.trim());
+  return [...candidateGroups.matchAll(/"([^"]*)"/g)].map((m) => m[1]!).filter((g) => !g.endsWith('-'));
+}
+
+describe('links between resources', () => {
+  it('every user task is a Camunda user task linking a form that exists, with candidate groups or an assignee', () => {
+    const formIds = new Set(catalogue.forms.map((f) => f.id));
+    for (const p of catalogue.processes) {
+      for (const t of p.userTasks) {
+        const where = `${p.id}/${t.id}`;
+        expect(t.isCamundaUserTask, `${where} is a zeebe:userTask`).toBe(true);
+        expect(t.formId, `${where} links a form`).toBeDefined();
+        expect(formIds.has(t.formId), `${where} links form '${t.formId}' which exists`).toBe(true);
+        expect(t.candidateGroups ?? t.assignee, `${where} has candidate groups`).toBeTruthy();
+      }
+    }
+  });
+
+  it('every form is used, its id is its file name, and every field is labelled', () => {
+    const used = new Set(catalogue.processes.flatMap((p) => p.userTasks.map((t) => t.formId)));
+    for (const f of catalogue.forms) {
+      expect(f.file).toBe(`${f.id}.form`);
+      expect(used.has(f.id), `${f.file} is linked by a user task`).toBe(true);
+      expect(f.unlabelledKeys, f.file).toEqual([]);
+    }
+  });
+
+  it('every message has a name and a correlation key', () => {
+    for (const p of catalogue.processes) {
+      for (const m of p.messages) {
+        expect(m.name, `${p.id}/${m.id}`).toBeTruthy();
+        expect(m.correlationKey, `${p.id}/${m.id} (${m.name})`).toMatch(/^=/);
+      }
+    }
+  });
+
+  it('every timer has a definition', () => {
+    for (const p of catalogue.processes) {
+      for (const t of p.timers) {
+        expect(t.kind, `${p.id}/${t.id}`).toBeDefined();
+        expect(t.value?.trim(), `${p.id}/${t.id}`).toBeTruthy();
+      }
+    }
+  });
+
+  it('every call activity calls a process that exists', () => {
+    const ids = new Set(catalogue.processes.map((p) => p.id));
+    for (const p of catalogue.processes) {
+      for (const c of p.calledProcesses)
+        expect(ids.has(c.processId ?? ''), `${p.id}/${c.elementId} → ${c.processId}`).toBe(true);
+    }
+  });
+
+  it('every business rule task calls a decision that exists, with a result variable', () => {
+    const ids = new Set(catalogue.decisions.flatMap((d) => d.ids));
+    for (const p of catalogue.processes) {
+      for (const d of p.calledDecisions) {
+        expect(ids.has(d.decisionId ?? ''), `${p.id}/${d.elementId} → ${d.decisionId}`).toBe(true);
+        expect(d.resultVariable, `${p.id}/${d.elementId}`).toBeTruthy();
+      }
+    }
+  });
+
+  it('every job type is yunfu.<verb-noun> and is listed in docs/process-contract.md', () => {
+    for (const p of catalogue.processes) {
+      for (const t of p.jobTasks) {
+        expect(t.jobType, `${p.id}/${t.id}`).toMatch(/^yunfu\.[a-z]+(-[a-z]+)+$/);
+        expect(contract, `${t.jobType} (${p.id}/${t.id}) in the contract`).toContain(`\`${t.jobType}\``);
+      }
+    }
+  });
+
+  it('every message name and candidate group used is listed in docs/process-contract.md', () => {
+    for (const p of catalogue.processes) {
+      for (const m of p.messages) expect(contract, `${m.name} in the contract`).toContain(`\`${m.name}\``);
+      for (const t of p.userTasks) {
+        for (const g of groupsNamed(t.candidateGroups)) {
+          expect(contract, `group ${g} of ${p.id}/${t.id} in the contract`).toContain(`\`${g}\``);
+        }
+      }
+    }
+  });
+});
