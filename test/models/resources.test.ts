@@ -160,4 +160,48 @@ describe('links between resources', () => {
       }
     }
   });
+
+  it('the notification templates in the contract are exactly those the models use', () => {
+    const used = new Set(
+      catalogue.processes.flatMap((p) =>
+        p.jobTasks
+          .filter((t) => t.jobType === 'yunfu.send-notification')
+          .map((t) => t.headers.template ?? ''),
+      ),
+    );
+    expect(used.has(''), 'every notification task names a template').toBe(false);
+    const section = contract.slice(contract.indexOf('### `yunfu.send-notification` templates'));
+    const listed = new Set(
+      [...section.slice(0, section.indexOf('A test keeps')).matchAll(/`([a-z-]+)`/g)].map((m) => m[1]),
+    );
+    expect([...used].sort()).toEqual([...listed].sort());
+  });
+
+  it('every task header value that selects behaviour is listed in the contract', () => {
+    const selecting: Record<string, string[]> = {
+      'yunfu.record-filing': ['filingKind', 'filedWith'],
+      'yunfu.close-project': ['stage'],
+      'yunfu.compute-due-date': ['resultVariable'],
+    };
+    for (const p of catalogue.processes) {
+      for (const t of p.jobTasks) {
+        for (const header of selecting[t.jobType ?? ''] ?? []) {
+          const value = t.headers[header];
+          if (header === 'filedWith' && value === undefined) continue; // optional
+          if (header === 'resultVariable' && value === `${t.headers.deadline}Due`) continue; // the <name>Due rule
+          expect(value, `${p.id}/${t.id} has header ${header}`).toBeTruthy();
+          expect(contract, `${header}=${value} of ${p.id}/${t.id}`).toContain(`\`${value}\``);
+        }
+      }
+    }
+  });
+
+  it('every deadline a model computes exists in config/deadlines.json', () => {
+    const deadlines = JSON.parse(readFileSync(join(PROCESSES_DIR, '../config/deadlines.json'), 'utf8'));
+    for (const p of catalogue.processes) {
+      for (const t of p.jobTasks.filter((j) => j.jobType === 'yunfu.compute-due-date')) {
+        expect(Object.keys(deadlines), `${p.id}/${t.id}`).toContain(t.headers.deadline);
+      }
+    }
+  });
 });
