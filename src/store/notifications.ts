@@ -1,0 +1,99 @@
+// In-app notifications, one row per recipient account (a group is expanded when the notification is created, so
+// each person reads and marks their own).
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import { accountsOfGroup } from './accounts.ts';
+import type { Database, NotificationRow } from './schema.ts';
+import type { Conn } from './store.ts';
+
+export interface Notification {
+  id: string;
+  title: string;
+  body: string;
+  projectId: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+function toNotification(r: NotificationRow): Notification {
+  return {
+    id: r.id,
+    title: r.title,
+    body: r.body,
+    projectId: r.projectId,
+    createdAt: r.createdAt,
+    readAt: r.readAt,
+  };
+}
+
+/** Notifies accounts and/or every account of candidate groups (`finance`, `unit-gongan`). Returns the count. */
+export async function notify(
+  tx: Conn,
+  n: {
+    tenantId: string;
+    accountIds?: string[];
+    groups?: string[];
+    title: string;
+    body: string;
+    projectId?: string | null;
+    at?: string;
+  },
+): Promise<number> {
+  const recipients = new Set(n.accountIds ?? []);
+  for (const group of n.groups ?? []) {
+    for (const a of await accountsOfGroup(tx.db as Kysely<Database>, n.tenantId, group)) recipients.add(a.id);
+  }
+  const createdAt = n.at ?? new Date().toISOString();
+  if (recipients.size === 0) return 0;
+  await tx.db
+    .insertInto('notifications')
+    .values(
+      [...recipients].map((accountId) => ({
+        id: randomUUID(),
+        tenantId: n.tenantId,
+        accountId,
+        title: n.title,
+        body: n.body,
+        projectId: n.projectId ?? null,
+        createdAt,
+        readAt: null,
+      })),
+    )
+    .execute();
+  return recipients.size;
+}
+
+export async function listNotifications(
+  db: Kysely<Database>,
+  accountId: string,
+  opts: { unreadOnly?: boolean; limit?: number } = {},
+): Promise<Notification[]> {
+  let q = db.selectFrom('notifications').selectAll().where('accountId', '=', accountId);
+  if (opts.unreadOnly) q = q.where('readAt', 'is', null);
+  const rows = await q
+    .orderBy('createdAt', 'desc')
+    .orderBy('id')
+    .limit(opts.limit ?? 100)
+    .execute();
+  return rows.map(toNotification);
+}
+
+/** Marks one of the account's own notifications read; false when it is not theirs (or does not exist). */
+export async function markNotificationRead(
+  tx: Conn,
+  accountId: string,
+  id: string,
+  at: string,
+): Promise<boolean> {
+  const own = await tx.db
+    .selectFrom('notifications')
+    .select(['id', 'readAt'])
+    .where('id', '=', id)
+    .where('accountId', '=', accountId)
+    .executeTakeFirst();
+  if (!own) return false;
+  if (own.readAt === null) {
+    await tx.db.updateTable('notifications').set({ readAt: at }).where('id', '=', id).execute();
+  }
+  return true;
+}

@@ -1,0 +1,207 @@
+// The business store's tables as kysely sees them (camelCase here, snake_case in the database through
+// CamelCasePlugin). One schema for SQLite and PostgreSQL: timestamps are ISO 8601 UTC strings (they sort as text),
+// booleans are 0/1 integers, JSON is text, amounts are integers of 元 (BIGINT on PostgreSQL).
+import type { Insertable, Selectable } from 'kysely';
+
+/** SU-3: the city and its counties, fully isolated from one another. */
+export interface TenantTable {
+  id: string;
+  name: string;
+  kind: 'city' | 'county';
+  /** Prefix of project ids, e.g. `YF` → `YF-2026-0007`. */
+  projectPrefix: string;
+  /** Prefix of 备案 numbers, e.g. `云政数备` → `云政数备〔2026〕12号`. */
+  filingPrefix: string;
+  createdAt: string;
+}
+
+/** A 市直单位 with its 责任科室 (G-6). */
+export interface UnitTable {
+  tenantId: string;
+  id: string;
+  name: string;
+  responsibleSection: string;
+  createdAt: string;
+}
+
+export interface AccountTable {
+  id: string;
+  tenantId: string;
+  username: string;
+  displayName: string;
+  /** scrypt, see src/app/auth/passwords.ts. */
+  passwordHash: string;
+  /** JSON array of role ids (src/domain/roles.ts). */
+  roles: string;
+  unitId: string | null;
+  disabled: number;
+  createdAt: string;
+}
+
+export interface SessionTable {
+  /** SHA-256 of the opaque token; the token itself is never stored. */
+  tokenHash: string;
+  accountId: string;
+  tenantId: string;
+  createdAt: string;
+  expiresAt: string;
+  revokedAt: string | null;
+}
+
+export interface ProjectTable {
+  id: string;
+  tenantId: string;
+  unitId: string;
+  name: string;
+  description: string;
+  planYear: number;
+  fundingSource: string;
+  classified: number;
+  hasDataCatalogue: number;
+  supportsIpv6: number;
+  /** JSON array of service lines (G-4). */
+  serviceLines: string;
+  totalInvestment: number;
+  softwareDevCost: number;
+  category: string;
+  /** SU-4: the rule edition in force when the project was created. */
+  ruleEdition: string;
+  stage: string;
+  processInstanceKey: string | null;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface ProjectHistoryTable {
+  id: string;
+  tenantId: string;
+  projectId: string;
+  at: string;
+  accountId: string | null;
+  action: string;
+  stage: string;
+  /** JSON: what changed. */
+  changes: string;
+}
+
+/** P-1: a Unit's next-year informatization plan, filed with the Bureau. */
+export interface AnnualPlanTable {
+  id: string;
+  tenantId: string;
+  unitId: string;
+  planYear: number;
+  summary: string;
+  /** JSON: the planned projects. */
+  content: string;
+  filedAt: string;
+  filedBy: string;
+  onTime: number;
+  daysLate: number;
+  filingNumber: string;
+}
+
+/** 备案 of every kind, numbered per tenant and year. */
+export interface FilingTable {
+  id: string;
+  tenantId: string;
+  kind: string;
+  year: number;
+  seq: number;
+  number: string;
+  projectId: string | null;
+  unitId: string | null;
+  filedAt: string;
+  filedBy: string | null;
+  /** JSON. */
+  payload: string;
+}
+
+export interface DocumentTable {
+  id: string;
+  tenantId: string;
+  projectId: string;
+  unitId: string;
+  kind: string;
+  fileName: string;
+  mediaType: string;
+  size: number;
+  sha256: string;
+  /** Relative to the documents directory. */
+  storagePath: string;
+  uploadedBy: string;
+  uploadedAt: string;
+}
+
+export interface NotificationTable {
+  id: string;
+  tenantId: string;
+  accountId: string;
+  title: string;
+  body: string;
+  projectId: string | null;
+  createdAt: string;
+  readAt: string | null;
+}
+
+/** SV-3 / SV-4: the tamper-evident trail, one hash chain per tenant. */
+export interface AuditLogTable {
+  tenantId: string;
+  seq: number;
+  at: string;
+  accountId: string | null;
+  role: string | null;
+  action: string;
+  entityType: string;
+  entityId: string;
+  projectId: string | null;
+  requestId: string | null;
+  /** Canonical JSON of what the action was about. */
+  payload: string;
+  payloadSha256: string;
+  prevHash: string;
+  hash: string;
+}
+
+/** The head of each tenant's chain: serialises appends and lets verification notice a removed last entry. */
+export interface AuditHeadTable {
+  tenantId: string;
+  seq: number;
+  hash: string;
+  updatedAt: string;
+}
+
+export interface CounterTable {
+  tenantId: string;
+  name: string;
+  year: number;
+  value: number;
+}
+
+export interface Database {
+  tenants: TenantTable;
+  units: UnitTable;
+  accounts: AccountTable;
+  sessions: SessionTable;
+  projects: ProjectTable;
+  projectHistory: ProjectHistoryTable;
+  annualPlans: AnnualPlanTable;
+  filings: FilingTable;
+  documents: DocumentTable;
+  notifications: NotificationTable;
+  auditLog: AuditLogTable;
+  auditHeads: AuditHeadTable;
+  counters: CounterTable;
+}
+
+export type Tenant = Selectable<TenantTable>;
+export type Unit = Selectable<UnitTable>;
+export type AccountRow = Selectable<AccountTable>;
+export type ProjectRow = Selectable<ProjectTable>;
+export type NewProjectRow = Insertable<ProjectTable>;
+export type DocumentRow = Selectable<DocumentTable>;
+export type FilingRow = Selectable<FilingTable>;
+export type AuditRow = Selectable<AuditLogTable>;
+export type NotificationRow = Selectable<NotificationTable>;
+export type AnnualPlanRow = Selectable<AnnualPlanTable>;

@@ -1,0 +1,4 @@
+import { postgresDatabase } from './databases.ts';
+import { storeSuite } from './suite.ts';
+
+storeSuite(postgresDatabase);

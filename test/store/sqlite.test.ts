@@ -1,0 +1,4 @@
+import { sqliteDatabase } from './databases.ts';
+import { storeSuite } from './suite.ts';
+
+storeSuite(sqliteDatabase);
