@@ -1,0 +1,678 @@
+// The embedded engine's typed, in-process API. Every command is one SQLite transaction that changes
+// the state and appends to the event log; shapes follow Camunda's /v2 REST API so that the REST layer
+// is a thin mapping. Knows nothing of any particular process.
+import { EventEmitter } from 'node:events';
+import { EngineClock } from './clock.ts';
+import { type DecisionModel, DmnError, evaluateDecision as evaluateDmn } from './dmn/index.ts';
+import { EngineError, invalidArgument, notFound } from './errors.ts';
+import { setFeelClock } from './feel/index.ts';
+import { parseKey } from './keys.ts';
+import {
+  type DeploymentResult,
+  type DeployResource,
+  prepareResources,
+  writeDeployment,
+} from './processors/deploy.ts';
+import { resolveIncident } from './processors/incidents.ts';
+import {
+  type CreateProcessInstanceRequest,
+  type CreateProcessInstanceResult,
+  cancelProcessInstance,
+  createProcessInstance,
+  setVariables,
+} from './processors/instances.ts';
+import {
+  type ActivatedJob,
+  type ActivateJobsRequest,
+  activateJobs,
+  completeJob,
+  expireLeases,
+  type FailJobRequest,
+  failJob,
+  type ThrowErrorRequest,
+  throwJobError,
+  type UpdateJobRequest,
+  updateJob,
+} from './processors/jobs.ts';
+import {
+  correlateMessage,
+  expireMessages,
+  onProcessEnded,
+  type PublishMessageRequest,
+  publishMessage,
+} from './processors/messages.ts';
+import {
+  assignUserTask,
+  completeUserTask,
+  type UserTaskChangeset,
+  unassignUserTask,
+  updateUserTask,
+} from './processors/userTasks.ts';
+import * as queries from './queries.ts';
+import {
+  type DecisionEvaluator,
+  type DecisionResult,
+  Interpreter,
+  type Logger,
+  TENANT,
+} from './runtime/interpreter.ts';
+import type { ProcessInstanceRow, RecordRow, UserTaskRow } from './runtime/rows.ts';
+import { IncidentError, Tx } from './runtime/tx.ts';
+import { Scheduler } from './scheduler.ts';
+import { Db, type Synchronous } from './state/db.ts';
+
+export interface EngineOptions {
+  /** SQLite file; ':memory:' for a throw-away engine. */
+  file: string;
+  clock?: EngineClock;
+  logger?: Logger;
+  /** FULL (default) survives power loss; NORMAL survives process crashes. */
+  synchronous?: Synchronous;
+  /** Start the scheduler (default true). */
+  scheduler?: boolean;
+}
+
+type Key = string | number;
+
+const silent: Logger = { info() {}, warn() {}, error() {}, debug() {} };
+
+interface Waiter {
+  resolve(result: CreateProcessInstanceResult): void;
+  reject(error: Error): void;
+}
+
+export class Engine {
+  readonly clock: EngineClock;
+  readonly log: Logger;
+  private readonly db: Db;
+  private readonly it: Interpreter;
+  private readonly scheduler: Scheduler;
+  private readonly events = new EventEmitter();
+  private readonly waiters = new Map<number, Waiter[]>();
+  private readonly decisionCache = new Map<number, DecisionModel>();
+  private readonly txn: (fn: () => unknown) => unknown;
+  private current: Tx | null = null;
+  private closed = false;
+  private readonly unsubscribeClock: () => void;
+
+  private constructor(options: EngineOptions) {
+    this.clock = options.clock ?? new EngineClock();
+    this.log = options.logger ?? silent;
+    this.db = new Db({ file: options.file, synchronous: options.synchronous });
+    this.it = new Interpreter(this.db, this.log);
+    this.events.setMaxListeners(0);
+    const t = this.db.sqlite.transaction((fn: () => unknown) => fn());
+    this.txn = (fn) => t.immediate(fn);
+    this.it.decisions = this.decisionEvaluator();
+    this.it.formKeyOf = (formId) => {
+      const row = this.db
+        .q('SELECT key FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1')
+        .get(formId) as { key: number } | undefined;
+      return row?.key ?? null;
+    };
+    this.it.onProcessEnded = (tx, pi, state) => this.processEnded(tx, pi, state);
+    setFeelClock(() => this.clock.now());
+    this.scheduler = new Scheduler({
+      it: this.it,
+      clock: this.clock,
+      log: this.log,
+      run: (fn) => this.run(fn),
+      triggerTimer: (tx, key) => this.it.triggerTimer(tx, key),
+      expireLeases: (tx) => expireLeases(tx, this.it),
+      expireMessages: (tx) => expireMessages(tx, this.it),
+      notifyJobTypes: (types) => this.notifyJobs(types),
+    });
+    this.unsubscribeClock = this.clock.onChange(() => this.scheduler.runDue());
+    if (options.scheduler !== false) this.scheduler.start();
+  }
+
+  /** Opens (or creates) the engine's file; overdue timers fire and expired leases are released. */
+  static async open(options: EngineOptions): Promise<Engine> {
+    return new Engine(options);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.scheduler.stop();
+    this.unsubscribeClock();
+    for (const [, ws] of this.waiters)
+      for (const w of ws) w.reject(new EngineError('INVALID_STATE', 'The engine was closed'));
+    this.waiters.clear();
+    this.events.emit('close');
+    this.db.close();
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // transactions
+
+  /** Runs one command in one transaction; follow-up work runs until every token waits. */
+  private run<T>(fn: (tx: Tx) => T): T {
+    if (this.closed) throw new EngineError('INVALID_STATE', 'The engine is closed');
+    if (this.current) return fn(this.current);
+    const tx = new Tx(this.clock.now());
+    const startKey = this.it.nextKey;
+    this.current = tx;
+    let result: T;
+    try {
+      result = this.txn(() => {
+        const r = fn(tx);
+        this.it.drain(tx);
+        this.it.flush(tx);
+        return r;
+      }) as T;
+    } catch (e) {
+      this.it.nextKey = startKey;
+      throw e;
+    } finally {
+      this.current = null;
+    }
+    for (const f of tx.afterCommit) {
+      try {
+        f();
+      } catch (e) {
+        this.log.error({ err: e }, 'after-commit hook failed');
+      }
+    }
+    if (tx.jobTypes.size > 0) this.notifyJobs(tx.jobTypes);
+    if (tx.earliestWake !== Number.POSITIVE_INFINITY) this.scheduler.wakeAt(tx.earliestWake);
+    return result;
+  }
+
+  private processEnded(tx: Tx, pi: ProcessInstanceRow, state: 'COMPLETED' | 'TERMINATED'): void {
+    onProcessEnded(tx, this.it, pi);
+    const waiters = this.waiters.get(pi.key);
+    if (!waiters) return;
+    const variables = state === 'COMPLETED' ? this.it.localVariables(pi.key) : {};
+    tx.afterCommit.push(() => {
+      this.waiters.delete(pi.key);
+      for (const w of waiters) {
+        if (state === 'COMPLETED') {
+          w.resolve({
+            processDefinitionId: pi.process_id,
+            processDefinitionVersion: pi.version,
+            tenantId: TENANT,
+            variables,
+            processDefinitionKey: String(pi.process_definition_key),
+            processInstanceKey: String(pi.key),
+          });
+        } else {
+          w.reject(
+            new EngineError(
+              'INVALID_STATE',
+              `Process instance '${pi.key}' was terminated before it completed`,
+            ),
+          );
+        }
+      }
+    });
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // deployment and decisions
+
+  /** Deploys BPMN, DMN and form resources, all or nothing. */
+  async deploy(resources: DeployResource[]): Promise<DeploymentResult> {
+    const prepared = await prepareResources(resources);
+    return this.run((tx) => writeDeployment(tx, this.it, prepared));
+  }
+
+  private decisionModel(key: number): DecisionModel {
+    let model = this.decisionCache.get(key);
+    if (!model) {
+      const row = this.db.q('SELECT model FROM decision_definitions WHERE key = ?').get(key) as
+        | { model: string }
+        | undefined;
+      if (!row) throw new Error(`Decision ${key} not found`);
+      model = JSON.parse(row.model) as DecisionModel;
+      this.decisionCache.set(key, model);
+    }
+    return model;
+  }
+
+  private latestDecision(
+    decisionId: string,
+  ): { key: number; version: number; drgKey: number; drgId: string; name: string | null } | undefined {
+    return this.db
+      .q(
+        'SELECT key, version, drg_key AS drgKey, drg_id AS drgId, name FROM decision_definitions WHERE decision_id = ? ORDER BY version DESC LIMIT 1',
+      )
+      .get(decisionId) as
+      | { key: number; version: number; drgKey: number; drgId: string; name: string | null }
+      | undefined;
+  }
+
+  private decisionEvaluator(): DecisionEvaluator {
+    return {
+      evaluateLatest: (decisionId, variables): DecisionResult => {
+        const row = this.latestDecision(decisionId);
+        if (!row) {
+          throw new IncidentError(
+            'DECISION_EVALUATION_ERROR',
+            `Expected to evaluate decision '${decisionId}', but no decision found for id '${decisionId}'`,
+          );
+        }
+        try {
+          const result = evaluateDmn(this.decisionModel(row.key), variables, (id) => {
+            const r = this.latestDecision(id);
+            return r ? this.decisionModel(r.key) : undefined;
+          });
+          return { output: result.output, decisionKey: row.key, decisionId, version: row.version };
+        } catch (e) {
+          if (e instanceof DmnError || (e as Error).name === 'FeelError') {
+            throw new IncidentError(
+              'DECISION_EVALUATION_ERROR',
+              `Expected to evaluate decision '${decisionId}', but ${(e as Error).message}`,
+            );
+          }
+          throw e;
+        }
+      },
+    };
+  }
+
+  /** Evaluates a deployed decision (latest version by id, or a given key) — POST /v2/decision-definitions/evaluation. */
+  evaluateDecision(req: {
+    decisionDefinitionId?: string;
+    decisionDefinitionKey?: Key;
+    variables?: Record<string, unknown>;
+  }) {
+    const row =
+      req.decisionDefinitionKey !== undefined
+        ? (this.db
+            .q(
+              'SELECT key, version, drg_key AS drgKey, drg_id AS drgId, name, decision_id AS decisionId FROM decision_definitions WHERE key = ?',
+            )
+            .get(parseKey(req.decisionDefinitionKey, 'decisionDefinitionKey')) as
+            | {
+                key: number;
+                version: number;
+                drgKey: number;
+                drgId: string;
+                name: string | null;
+                decisionId: string;
+              }
+            | undefined)
+        : req.decisionDefinitionId
+          ? (() => {
+              const r = this.latestDecision(req.decisionDefinitionId!);
+              return r ? { ...r, decisionId: req.decisionDefinitionId! } : undefined;
+            })()
+          : undefined;
+    if (!row)
+      throw notFound('Expected to evaluate a deployed decision, but none was found for the given id or key');
+    const result = (() => {
+      try {
+        return evaluateDmn(this.decisionModel(row.key), req.variables ?? {}, (id) => {
+          const r = this.latestDecision(id);
+          return r ? this.decisionModel(r.key) : undefined;
+        });
+      } catch (e) {
+        if (e instanceof DmnError)
+          throw invalidArgument(`Expected to evaluate decision '${row.decisionId}', but ${e.message}`);
+        throw e;
+      }
+    })();
+    const decisionInstanceKey = this.run((tx) => {
+      const key = this.it.key();
+      tx.record('DECISION_EVALUATION', 'EVALUATED', key, null, row.decisionId, { decisionKey: row.key });
+      return key;
+    });
+    return {
+      decisionDefinitionId: row.decisionId,
+      decisionDefinitionKey: String(row.key),
+      decisionDefinitionName: row.name,
+      decisionDefinitionVersion: row.version,
+      decisionRequirementsId: row.drgId,
+      decisionRequirementsKey: String(row.drgKey),
+      output: JSON.stringify(result.output),
+      failedDecisionDefinitionId: '',
+      failureMessage: '',
+      tenantId: TENANT,
+      decisionInstanceKey: String(decisionInstanceKey),
+      matchedRules: result.matchedRules,
+      evaluatedDecisions: result.evaluatedDecisions,
+    };
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // process instances
+
+  /** Creates an instance; with awaitCompletion the promise resolves with the final variables. */
+  createProcessInstance(
+    req: Omit<CreateProcessInstanceRequest, 'processDefinitionKey'> & {
+      processDefinitionKey?: Key;
+      awaitCompletion?: false;
+    },
+  ): CreateProcessInstanceResult;
+  createProcessInstance(
+    req: Omit<CreateProcessInstanceRequest, 'processDefinitionKey'> & {
+      processDefinitionKey?: Key;
+      awaitCompletion: true;
+      requestTimeout?: number;
+    },
+  ): Promise<CreateProcessInstanceResult>;
+  createProcessInstance(
+    req: Omit<CreateProcessInstanceRequest, 'processDefinitionKey'> & {
+      processDefinitionKey?: Key;
+      awaitCompletion?: boolean;
+      requestTimeout?: number;
+    },
+  ): CreateProcessInstanceResult | Promise<CreateProcessInstanceResult> {
+    const request: CreateProcessInstanceRequest = {
+      ...req,
+      processDefinitionKey:
+        req.processDefinitionKey !== undefined
+          ? parseKey(req.processDefinitionKey, 'processDefinitionKey')
+          : undefined,
+    };
+    if (!req.awaitCompletion) return this.run((tx) => createProcessInstance(tx, this.it, request));
+    return new Promise((resolve, reject) => {
+      let timer: NodeJS.Timeout | undefined;
+      const waiter: Waiter = {
+        resolve: (r) => {
+          if (timer) clearTimeout(timer);
+          resolve(r);
+        },
+        reject: (e) => {
+          if (timer) clearTimeout(timer);
+          reject(e);
+        },
+      };
+      let created: CreateProcessInstanceResult;
+      try {
+        created = this.run((tx) => {
+          const result = createProcessInstance(tx, this.it, request);
+          const key = Number(result.processInstanceKey);
+          this.waiters.set(key, [waiter]);
+          return result;
+        });
+      } catch (e) {
+        reject(e);
+        return;
+      }
+      const key = Number(created.processInstanceKey);
+      const pi = this.it.pi(key);
+      if (pi && pi.state !== 'ACTIVE') return; // resolved by the after-commit hook already
+      if (req.requestTimeout && req.requestTimeout > 0) {
+        timer = setTimeout(() => {
+          const ws = this.waiters.get(key)?.filter((w) => w !== waiter) ?? [];
+          if (ws.length) this.waiters.set(key, ws);
+          else this.waiters.delete(key);
+          reject(
+            new EngineError(
+              'INVALID_STATE',
+              `Process instance '${key}' did not complete within ${req.requestTimeout} ms`,
+            ),
+          );
+        }, req.requestTimeout);
+      }
+    });
+  }
+
+  cancelProcessInstance(processInstanceKey: Key): void {
+    const key = parseKey(processInstanceKey, 'processInstanceKey');
+    this.run((tx) => cancelProcessInstance(tx, this.it, key));
+  }
+
+  getProcessInstance(processInstanceKey: Key): queries.ProcessInstanceItem {
+    const key = parseKey(processInstanceKey, 'processInstanceKey');
+    const pi = this.it.pi(key);
+    if (!pi) throw notFound(`Process instance with key '${key}' not found`);
+    return queries.processInstanceItem(this.it, pi);
+  }
+
+  searchProcessInstances(req?: queries.SearchRequest<Record<string, unknown>>) {
+    return queries.searchProcessInstances(this.it, req);
+  }
+
+  searchProcessDefinitions(req?: queries.SearchRequest<Record<string, unknown>>) {
+    return queries.searchProcessDefinitions(this.it, req);
+  }
+
+  getProcessDefinitionXml(processDefinitionKey: Key): string {
+    const xml = queries.processDefinitionXml(this.it, parseKey(processDefinitionKey, 'processDefinitionKey'));
+    if (xml === null) throw notFound(`Process definition with key '${processDefinitionKey}' not found`);
+    return xml;
+  }
+
+  searchElementInstances(req?: queries.SearchRequest<Record<string, unknown>>) {
+    return queries.searchElementInstances(this.it, req);
+  }
+
+  getElementInstance(elementInstanceKey: Key): queries.ElementInstanceItem {
+    const ei = this.it.ei(parseKey(elementInstanceKey, 'elementInstanceKey'));
+    if (!ei) throw notFound(`Element instance with key '${elementInstanceKey}' not found`);
+    return queries.elementInstanceItem(this.it, ei);
+  }
+
+  searchVariables(req?: queries.SearchRequest<Record<string, unknown>>) {
+    return queries.searchVariables(this.it, req);
+  }
+
+  /** The variables visible in a process instance's root scope, parsed. */
+  getVariables(processInstanceKey: Key): Record<string, unknown> {
+    return this.it.localVariables(parseKey(processInstanceKey, 'processInstanceKey'));
+  }
+
+  /** Sets variables on an element instance scope (local) or with propagation. */
+  setVariables(elementInstanceKey: Key, variables: Record<string, unknown>, local = false): void {
+    const key = parseKey(elementInstanceKey, 'elementInstanceKey');
+    this.run((tx) => setVariables(tx, this.it, key, variables, local));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // jobs
+
+  activateJobs(req: ActivateJobsRequest): ActivatedJob[] {
+    return this.run((tx) => activateJobs(tx, this.it, req));
+  }
+
+  /**
+   * Resolves when jobs of the type may be activatable (created, timed out, back-off passed, retries
+   * updated) or after `timeoutMs` — for long-polling activation.
+   */
+  waitForJobs(type: string, timeoutMs: number, signal?: AbortSignal): Promise<boolean> {
+    return new Promise((resolve) => {
+      const done = (value: boolean) => {
+        clearTimeout(timer);
+        this.events.off(`jobs:${type}`, onJobs);
+        this.events.off('close', onClose);
+        signal?.removeEventListener('abort', onAbort);
+        resolve(value);
+      };
+      const onJobs = () => done(true);
+      const onClose = () => done(false);
+      const onAbort = () => done(false);
+      const timer = setTimeout(() => done(false), timeoutMs);
+      this.events.on(`jobs:${type}`, onJobs);
+      this.events.on('close', onClose);
+      signal?.addEventListener('abort', onAbort);
+    });
+  }
+
+  /** Listener called with a job type whenever jobs of that type may have become activatable. */
+  onJobsAvailable(listener: (type: string) => void): () => void {
+    this.events.on('jobs', listener);
+    return () => this.events.off('jobs', listener);
+  }
+
+  private notifyJobs(types: Iterable<string>): void {
+    for (const type of types) {
+      this.events.emit(`jobs:${type}`);
+      this.events.emit('jobs', type);
+    }
+  }
+
+  completeJob(jobKey: Key, variables: Record<string, unknown> = {}): void {
+    const key = parseKey(jobKey, 'jobKey');
+    this.run((tx) => completeJob(tx, this.it, key, variables));
+  }
+
+  failJob(jobKey: Key, req: FailJobRequest): void {
+    const key = parseKey(jobKey, 'jobKey');
+    this.run((tx) => failJob(tx, this.it, key, req));
+  }
+
+  throwJobError(jobKey: Key, req: ThrowErrorRequest): void {
+    const key = parseKey(jobKey, 'jobKey');
+    this.run((tx) => throwJobError(tx, this.it, key, req));
+  }
+
+  updateJob(jobKey: Key, req: UpdateJobRequest): void {
+    const key = parseKey(jobKey, 'jobKey');
+    this.run((tx) => updateJob(tx, this.it, key, req));
+    if (req.retries !== undefined) {
+      const job = this.it.job(key);
+      if (job) this.notifyJobs([job.type]);
+    }
+  }
+
+  searchJobs(req?: queries.SearchRequest<Record<string, unknown>>) {
+    return queries.searchJobs(this.it, req);
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // user tasks
+
+  searchUserTasks(req?: queries.SearchRequest<Record<string, unknown>>) {
+    return queries.searchUserTasks(this.it, req);
+  }
+
+  getUserTask(userTaskKey: Key): queries.UserTaskItem {
+    const key = parseKey(userTaskKey, 'userTaskKey');
+    const row = this.db.q('SELECT * FROM user_tasks WHERE key = ?').get(key) as UserTaskRow | undefined;
+    if (!row) throw notFound(`User task with key '${key}' not found`);
+    return queries.userTaskItem(this.it, row);
+  }
+
+  getUserTaskForm(userTaskKey: Key): queries.FormItem | null {
+    const task = this.getUserTask(userTaskKey);
+    return task.formKey ? queries.formByKey(this.it, Number(task.formKey)) : null;
+  }
+
+  getForm(formKey: Key): queries.FormItem {
+    const form = queries.formByKey(this.it, parseKey(formKey, 'formKey'));
+    if (!form) throw notFound(`Form with key '${formKey}' not found`);
+    return form;
+  }
+
+  assignUserTask(
+    userTaskKey: Key,
+    req: { assignee: string; allowOverride?: boolean; action?: string },
+  ): void {
+    const key = parseKey(userTaskKey, 'userTaskKey');
+    this.run((tx) =>
+      assignUserTask(tx, this.it, key, req.assignee, req.allowOverride ?? true, req.action ?? 'assign'),
+    );
+  }
+
+  unassignUserTask(userTaskKey: Key): void {
+    const key = parseKey(userTaskKey, 'userTaskKey');
+    this.run((tx) => unassignUserTask(tx, this.it, key));
+  }
+
+  updateUserTask(userTaskKey: Key, changeset: UserTaskChangeset): void {
+    const key = parseKey(userTaskKey, 'userTaskKey');
+    this.run((tx) => updateUserTask(tx, this.it, key, changeset));
+  }
+
+  completeUserTask(
+    userTaskKey: Key,
+    req: { variables?: Record<string, unknown>; action?: string } = {},
+  ): void {
+    const key = parseKey(userTaskKey, 'userTaskKey');
+    this.run((tx) => completeUserTask(tx, this.it, key, req.variables ?? {}, req.action ?? 'complete'));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // messages
+
+  publishMessage(req: PublishMessageRequest): { messageKey: string; tenantId: string } {
+    return this.run((tx) => publishMessage(tx, this.it, req));
+  }
+
+  correlateMessage(req: Omit<PublishMessageRequest, 'timeToLive' | 'messageId'>) {
+    return this.run((tx) => correlateMessage(tx, this.it, req));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // incidents
+
+  searchIncidents(req?: queries.SearchRequest<Record<string, unknown>>) {
+    return queries.searchIncidents(this.it, req);
+  }
+
+  getIncident(incidentKey: Key): queries.IncidentItem {
+    const r = queries.searchIncidents(this.it, {
+      filter: { incidentKey: String(parseKey(incidentKey, 'incidentKey')) },
+    });
+    const item = r.items[0];
+    if (!item) throw notFound(`Incident with key '${incidentKey}' not found`);
+    return item;
+  }
+
+  resolveIncident(incidentKey: Key): void {
+    const key = parseKey(incidentKey, 'incidentKey');
+    this.run((tx) => resolveIncident(tx, this.it, key));
+  }
+
+  // ---------------------------------------------------------------------------------------------
+  // decisions, event log, clock
+
+  searchDecisionDefinitions(req?: queries.SearchRequest<Record<string, unknown>>) {
+    return queries.searchDecisionDefinitions(this.it, req);
+  }
+
+  /** The append-only event log, in order (for an operations view and audit). */
+  records(filter: { processInstanceKey?: Key; afterPosition?: number; limit?: number } = {}): Array<{
+    position: number;
+    key: string;
+    timestamp: string;
+    valueType: string;
+    intent: string;
+    processInstanceKey: string | null;
+    elementId: string | null;
+    value: Record<string, unknown> | null;
+  }> {
+    const after = filter.afterPosition ?? 0;
+    const limit = filter.limit ?? 1000;
+    const rows = (
+      filter.processInstanceKey !== undefined
+        ? this.db
+            .q(
+              'SELECT * FROM records WHERE process_instance_key = ? AND position > ? ORDER BY position LIMIT ?',
+            )
+            .all(parseKey(filter.processInstanceKey, 'processInstanceKey'), after, limit)
+        : this.db.q('SELECT * FROM records WHERE position > ? ORDER BY position LIMIT ?').all(after, limit)
+    ) as RecordRow[];
+    return rows.map((r) => ({
+      position: r.position,
+      key: String(r.key),
+      timestamp: new Date(r.timestamp).toISOString(),
+      valueType: r.value_type,
+      intent: r.intent,
+      processInstanceKey: r.process_instance_key === null ? null : String(r.process_instance_key),
+      elementId: r.element_id,
+      value: r.value ? (JSON.parse(r.value) as Record<string, unknown>) : null,
+    }));
+  }
+
+  /** Pins the clock at an instant (PUT /v2/clock); timers that fall due fire. */
+  pinClock(at: number | Date): void {
+    this.clock.pin(typeof at === 'number' ? at : at.getTime());
+  }
+
+  advanceClock(ms: number): void {
+    this.clock.advance(ms);
+  }
+
+  resetClock(): void {
+    this.clock.reset();
+  }
+
+  /** Runs the scheduler now (fires due timers, releases expired leases). */
+  processDue(): void {
+    this.scheduler.runDue();
+  }
+}

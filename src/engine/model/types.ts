@@ -1,0 +1,127 @@
+// The executable model: a compact, JSON-serialisable form of one BPMN process, produced at deploy
+// time and stored with the process definition so that start-up never has to re-parse XML.
+
+export type ElementType =
+  | 'PROCESS'
+  | 'SUB_PROCESS'
+  | 'EVENT_SUB_PROCESS'
+  | 'START_EVENT'
+  | 'INTERMEDIATE_CATCH_EVENT'
+  | 'INTERMEDIATE_THROW_EVENT'
+  | 'BOUNDARY_EVENT'
+  | 'END_EVENT'
+  | 'SERVICE_TASK'
+  | 'RECEIVE_TASK'
+  | 'USER_TASK'
+  | 'MANUAL_TASK'
+  | 'TASK'
+  | 'EXCLUSIVE_GATEWAY'
+  | 'INCLUSIVE_GATEWAY'
+  | 'PARALLEL_GATEWAY'
+  | 'EVENT_BASED_GATEWAY'
+  | 'MULTI_INSTANCE_BODY'
+  | 'CALL_ACTIVITY'
+  | 'BUSINESS_RULE_TASK'
+  | 'SCRIPT_TASK'
+  | 'SEND_TASK';
+
+export interface Mapping {
+  /** FEEL expression (with leading '=') or a static value. */
+  source: string;
+  target: string;
+}
+
+export type TimerKind = 'duration' | 'date' | 'cycle';
+
+export interface TimerDef {
+  kind: TimerKind;
+  /** ISO 8601 / cron text, or a FEEL expression starting with '='. */
+  value: string;
+}
+
+export interface EventDef {
+  kind: 'none' | 'timer' | 'message' | 'error' | 'terminate';
+  timer?: TimerDef;
+  messageName?: string;
+  correlationKey?: string;
+  /** For error events: the error code; null on a catch event means "catch all". */
+  errorCode?: string | null;
+  errorCodeVariable?: string;
+  errorMessageVariable?: string;
+}
+
+export interface JobDef {
+  type: string;
+  retries: string;
+  headers: Record<string, string>;
+}
+
+export interface UserTaskDef {
+  assignee?: string;
+  candidateGroups?: string;
+  candidateUsers?: string;
+  dueDate?: string;
+  followUpDate?: string;
+  formId?: string;
+  formKey?: string;
+  externalReference?: string;
+  priority?: string;
+}
+
+export interface LoopDef {
+  sequential: boolean;
+  inputCollection?: string;
+  inputElement?: string;
+  outputCollection?: string;
+  outputElement?: string;
+  completionCondition?: string;
+}
+
+export interface ElementModel {
+  id: string;
+  name?: string;
+  type: ElementType;
+  /** Id of the flow scope element (process, sub-process or event sub-process). */
+  scope: string | null;
+  incoming: string[];
+  outgoing: string[];
+  event?: EventDef;
+  /** Boundary event (cancelActivity) or event sub-process start (isInterrupting). */
+  interrupting?: boolean;
+  attachedTo?: string;
+  boundaries?: string[];
+  /** Scopes: the none start event (process / sub-process) or the start event (event sub-process). */
+  startEvent?: string;
+  eventSubProcesses?: string[];
+  inputs?: Mapping[];
+  outputs?: Mapping[];
+  job?: JobDef;
+  userTask?: UserTaskDef;
+  script?: { expression: string; resultVariable: string };
+  decision?: { decisionId: string; resultVariable: string };
+  callActivity?: {
+    processId: string;
+    propagateAllChildVariables: boolean;
+    propagateAllParentVariables: boolean;
+  };
+  loop?: LoopDef;
+  defaultFlow?: string;
+  properties?: Record<string, string>;
+}
+
+export interface FlowModel {
+  id: string;
+  source: string;
+  target: string;
+  condition?: string;
+}
+
+export interface ProcessModel {
+  id: string;
+  name?: string;
+  versionTag?: string;
+  elements: Record<string, ElementModel>;
+  flows: Record<string, FlowModel>;
+  timerStartEvents: string[];
+  messageStartEvents: string[];
+}

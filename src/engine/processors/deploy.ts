@@ -1,0 +1,365 @@
+// Deploy: parse and validate every resource first (async, outside the transaction), then write them
+// all in one transaction — a refused resource leaves nothing half-deployed. Identical content keeps
+// its version; changed content gets version n+1.
+import { createHash } from 'node:crypto';
+import { parseBpmn, parseDmn } from '../../modeling/moddle.ts';
+import { type DecisionModel, loadDecisions } from '../dmn/index.ts';
+import { EngineError } from '../errors.ts';
+import { checkSyntax, evaluate } from '../feel/index.ts';
+import { transformDefinitions } from '../model/transform.ts';
+import type { ProcessModel } from '../model/types.ts';
+import type { Interpreter } from '../runtime/interpreter.ts';
+import { TENANT } from '../runtime/interpreter.ts';
+import type { Tx } from '../runtime/tx.ts';
+import { checkTimer, firstDueDate } from '../timer/index.ts';
+
+export interface DeployResource {
+  name: string;
+  content: string | Buffer;
+}
+
+export type PreparedResource =
+  | { kind: 'bpmn'; name: string; content: string; checksum: string; processes: ProcessModel[] }
+  | {
+      kind: 'dmn';
+      name: string;
+      content: string;
+      checksum: string;
+      drgId: string;
+      drgName: string | null;
+      decisions: DecisionModel[];
+    }
+  | { kind: 'form'; name: string; content: string; checksum: string; formId: string };
+
+export interface DeploymentResult {
+  deploymentKey: string;
+  tenantId: string;
+  deployments: Array<
+    | {
+        processDefinition: {
+          processDefinitionId: string;
+          processDefinitionVersion: number;
+          resourceName: string;
+          tenantId: string;
+          processDefinitionKey: string;
+        };
+      }
+    | {
+        decisionDefinition: {
+          decisionDefinitionId: string;
+          version: number;
+          name: string | null;
+          tenantId: string;
+          decisionRequirementsId: string;
+          decisionDefinitionKey: string;
+          decisionRequirementsKey: string;
+        };
+      }
+    | {
+        decisionRequirements: {
+          decisionRequirementsId: string;
+          decisionRequirementsName: string | null;
+          version: number;
+          resourceName: string;
+          tenantId: string;
+          decisionRequirementsKey: string;
+        };
+      }
+    | { form: { formId: string; version: number; resourceName: string; tenantId: string; formKey: string } }
+  >;
+}
+
+function checksum(content: string): string {
+  return createHash('sha256').update(content).digest('hex');
+}
+
+function reject(name: string, message: string): EngineError {
+  return new EngineError(
+    'DEPLOYMENT_REJECTED',
+    `Expected to deploy resource '${name}', but it is invalid: ${message}`,
+  );
+}
+
+/** Parses and validates resources; throws EngineError naming the resource and the problem. */
+export async function prepareResources(resources: DeployResource[]): Promise<PreparedResource[]> {
+  if (resources.length === 0)
+    throw new EngineError('INVALID_ARGUMENT', 'Expected at least one resource to deploy');
+  const prepared: PreparedResource[] = [];
+  const processIds = new Set<string>();
+  for (const r of resources) {
+    const content = typeof r.content === 'string' ? r.content : r.content.toString('utf8');
+    const sum = checksum(content);
+    const lower = r.name.toLowerCase();
+    if (lower.endsWith('.bpmn') || lower.endsWith('.bpmn20.xml')) {
+      let root: unknown;
+      try {
+        const parsed = await parseBpmn(content);
+        const serious = parsed.warnings.filter((w) => !/unknown attribute/i.test(w.message));
+        if (serious.length > 0) throw new Error(serious.map((w) => w.message).join('; '));
+        root = parsed.rootElement;
+      } catch (e) {
+        throw reject(r.name, `not a valid BPMN XML document: ${(e as Error).message}`);
+      }
+      let processes: ProcessModel[];
+      try {
+        processes = transformDefinitions(root, {
+          checkExpression: (expr) => checkSyntax(expr),
+          checkTimer: (def) => checkTimer(def),
+        });
+      } catch (e) {
+        throw reject(r.name, (e as Error).message);
+      }
+      for (const p of processes) {
+        if (processIds.has(p.id))
+          throw reject(r.name, `process id '${p.id}' is deployed twice in this deployment`);
+        processIds.add(p.id);
+      }
+      prepared.push({ kind: 'bpmn', name: r.name, content, checksum: sum, processes });
+    } else if (lower.endsWith('.dmn') || lower.endsWith('.dmn11.xml')) {
+      try {
+        const parsed = await parseDmn(content);
+        const decisions = loadDecisions(parsed.rootElement);
+        if (decisions.length === 0) throw new Error('the DMN has no decision');
+        prepared.push({
+          kind: 'dmn',
+          name: r.name,
+          content,
+          checksum: sum,
+          drgId: parsed.rootElement.id,
+          drgName: parsed.rootElement.name ?? null,
+          decisions,
+        });
+      } catch (e) {
+        throw reject(r.name, (e as Error).message);
+      }
+    } else if (lower.endsWith('.form')) {
+      let form: { id?: unknown };
+      try {
+        form = JSON.parse(content) as { id?: unknown };
+      } catch (e) {
+        throw reject(r.name, `not valid JSON: ${(e as Error).message}`);
+      }
+      if (typeof form?.id !== 'string' || form.id === '') throw reject(r.name, 'the form has no id');
+      prepared.push({ kind: 'form', name: r.name, content, checksum: sum, formId: form.id });
+    } else {
+      throw reject(r.name, 'unknown resource type (expected .bpmn, .dmn or .form)');
+    }
+  }
+  return prepared;
+}
+
+/** Writes prepared resources (inside the command's transaction). */
+export function writeDeployment(tx: Tx, it: Interpreter, prepared: PreparedResource[]): DeploymentResult {
+  const db = it.db;
+  const deploymentKey = it.key();
+  db.q('INSERT INTO deployments (key, created, tenant_id) VALUES (?, ?, ?)').run(
+    deploymentKey,
+    tx.now,
+    TENANT,
+  );
+  const result: DeploymentResult = {
+    deploymentKey: String(deploymentKey),
+    tenantId: TENANT,
+    deployments: [],
+  };
+  for (const r of prepared) {
+    const resourceKey = it.key();
+    db.q(
+      'INSERT INTO resources (key, deployment_key, name, kind, checksum, content) VALUES (?, ?, ?, ?, ?, ?)',
+    ).run(resourceKey, deploymentKey, r.name, r.kind, r.checksum, r.content);
+    if (r.kind === 'bpmn') {
+      for (const p of r.processes) {
+        const modelJson = JSON.stringify(p);
+        const processChecksum = checksum(`${r.checksum}:${p.id}`);
+        const latest = db
+          .q(
+            'SELECT key, version, checksum FROM process_definitions WHERE process_id = ? ORDER BY version DESC LIMIT 1',
+          )
+          .get(p.id) as { key: number; version: number; checksum: string } | undefined;
+        let key: number;
+        let version: number;
+        if (latest && latest.checksum === processChecksum) {
+          key = latest.key;
+          version = latest.version;
+        } else {
+          key = it.key();
+          version = (latest?.version ?? 0) + 1;
+          db.q(
+            `INSERT INTO process_definitions (key, process_id, version, name, version_tag, resource_key, resource_name,
+              deployment_key, checksum, model, tenant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+          ).run(
+            key,
+            p.id,
+            version,
+            p.name ?? null,
+            p.versionTag ?? null,
+            resourceKey,
+            r.name,
+            deploymentKey,
+            processChecksum,
+            modelJson,
+            TENANT,
+          );
+          tx.record('PROCESS', 'CREATED', key, null, p.id, { version, resourceName: r.name });
+          replaceStartSubscriptions(tx, it, key, p, latest?.key);
+          tx.afterCommit.push(() => it.setLatest(p.id, key));
+        }
+        result.deployments.push({
+          processDefinition: {
+            processDefinitionId: p.id,
+            processDefinitionVersion: version,
+            resourceName: r.name,
+            tenantId: TENANT,
+            processDefinitionKey: String(key),
+          },
+        });
+      }
+    } else if (r.kind === 'dmn') {
+      const latest = db
+        .q(
+          'SELECT key, version, checksum FROM decision_requirements WHERE drg_id = ? ORDER BY version DESC LIMIT 1',
+        )
+        .get(r.drgId) as { key: number; version: number; checksum: string } | undefined;
+      if (latest && latest.checksum === r.checksum) {
+        const decisions = db
+          .q('SELECT key, decision_id, version, name FROM decision_definitions WHERE drg_key = ?')
+          .all(latest.key) as Array<{
+          key: number;
+          decision_id: string;
+          version: number;
+          name: string | null;
+        }>;
+        for (const d of decisions)
+          result.deployments.push(
+            decisionEntry(d.decision_id, d.version, d.name, r.drgId, d.key, latest.key),
+          );
+        result.deployments.push(drgEntry(r.drgId, r.drgName, latest.version, r.name, latest.key));
+        continue;
+      }
+      const drgKey = it.key();
+      const drgVersion = (latest?.version ?? 0) + 1;
+      db.q(
+        `INSERT INTO decision_requirements (key, drg_id, version, name, resource_key, resource_name, deployment_key, checksum, tenant_id)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(drgKey, r.drgId, drgVersion, r.drgName, resourceKey, r.name, deploymentKey, r.checksum, TENANT);
+      for (const d of r.decisions) {
+        const prev = db
+          .q('SELECT version FROM decision_definitions WHERE decision_id = ? ORDER BY version DESC LIMIT 1')
+          .get(d.id) as { version: number } | undefined;
+        const key = it.key();
+        const version = (prev?.version ?? 0) + 1;
+        db.q(
+          `INSERT INTO decision_definitions (key, decision_id, version, name, drg_key, drg_id, deployment_key, tenant_id, model)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(key, d.id, version, d.name ?? null, drgKey, r.drgId, deploymentKey, TENANT, JSON.stringify(d));
+        tx.record('DECISION', 'CREATED', key, null, d.id, { version });
+        result.deployments.push(decisionEntry(d.id, version, d.name ?? null, r.drgId, key, drgKey));
+      }
+      result.deployments.push(drgEntry(r.drgId, r.drgName, drgVersion, r.name, drgKey));
+    } else {
+      const latest = db
+        .q('SELECT key, version, checksum FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1')
+        .get(r.formId) as { key: number; version: number; checksum: string } | undefined;
+      let key: number;
+      let version: number;
+      if (latest && latest.checksum === r.checksum) {
+        key = latest.key;
+        version = latest.version;
+      } else {
+        key = it.key();
+        version = (latest?.version ?? 0) + 1;
+        db.q(
+          `INSERT INTO forms (key, form_id, version, resource_name, deployment_key, checksum, content, tenant_id)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+        ).run(key, r.formId, version, r.name, deploymentKey, r.checksum, r.content, TENANT);
+        tx.record('FORM', 'CREATED', key, null, r.formId, { version });
+      }
+      result.deployments.push({
+        form: { formId: r.formId, version, resourceName: r.name, tenantId: TENANT, formKey: String(key) },
+      });
+    }
+  }
+  tx.record('DEPLOYMENT', 'CREATED', deploymentKey, null, null, { resources: prepared.map((r) => r.name) });
+  return result;
+}
+
+function decisionEntry(
+  id: string,
+  version: number,
+  name: string | null,
+  drgId: string,
+  key: number,
+  drgKey: number,
+) {
+  return {
+    decisionDefinition: {
+      decisionDefinitionId: id,
+      version,
+      name,
+      tenantId: TENANT,
+      decisionRequirementsId: drgId,
+      decisionDefinitionKey: String(key),
+      decisionRequirementsKey: String(drgKey),
+    },
+  };
+}
+
+function drgEntry(id: string, name: string | null, version: number, resourceName: string, key: number) {
+  return {
+    decisionRequirements: {
+      decisionRequirementsId: id,
+      decisionRequirementsName: name,
+      version,
+      resourceName,
+      tenantId: TENANT,
+      decisionRequirementsKey: String(key),
+    },
+  };
+}
+
+/** A new version takes over the timer and message start events of the previous one (as in Zeebe). */
+function replaceStartSubscriptions(
+  tx: Tx,
+  it: Interpreter,
+  key: number,
+  p: ProcessModel,
+  previousKey: number | undefined,
+): void {
+  const db = it.db;
+  if (previousKey !== undefined) {
+    db.q('DELETE FROM timers WHERE process_definition_key = ? AND element_instance_key IS NULL').run(
+      previousKey,
+    );
+    db.q('DELETE FROM message_start_subscriptions WHERE process_definition_key = ?').run(previousKey);
+  }
+  for (const id of p.timerStartEvents) {
+    const el = p.elements[id]!;
+    const timer = el.event!.timer!;
+    if (timer.value.startsWith('=')) {
+      // Zeebe evaluates timer start expressions without variables at deploy time
+      const value = evaluate(timer.value, {});
+      if (typeof value !== 'string')
+        throw reject(id, `timer start event '${id}' expression did not give a string`);
+      scheduleStart(tx, it, key, id, { kind: timer.kind, value });
+    } else {
+      scheduleStart(tx, it, key, id, timer);
+    }
+  }
+  for (const id of p.messageStartEvents) {
+    const el = p.elements[id]!;
+    db.q(
+      'INSERT INTO message_start_subscriptions (process_definition_key, process_id, element_id, message_name) VALUES (?, ?, ?, ?)',
+    ).run(key, p.id, id, el.event!.messageName!);
+  }
+}
+
+function scheduleStart(
+  tx: Tx,
+  it: Interpreter,
+  key: number,
+  elementId: string,
+  def: { kind: 'date' | 'duration' | 'cycle'; value: string },
+): void {
+  const due = firstDueDate(def, tx.now);
+  it.insertTimer(tx, null, null, key, elementId, due.dueAt, due.repetitions, def, true);
+}

@@ -1,0 +1,240 @@
+// Job commands: activate (with a lease), complete, fail (retries, back-off, incident at zero),
+// throw a BPMN error, update retries / timeout; and lease expiry driven by the scheduler.
+import { invalidArgument, invalidState, notFound } from '../errors.ts';
+import type { Interpreter } from '../runtime/interpreter.ts';
+import { TENANT } from '../runtime/interpreter.ts';
+import type { JobRow } from '../runtime/rows.ts';
+import type { Tx } from '../runtime/tx.ts';
+
+export interface ActivateJobsRequest {
+  type: string;
+  worker?: string;
+  maxJobsToActivate: number;
+  /** Lease in milliseconds. */
+  timeout: number;
+  fetchVariable?: string[];
+}
+
+export interface ActivatedJob {
+  type: string;
+  processDefinitionId: string;
+  processDefinitionVersion: number;
+  elementId: string;
+  customHeaders: Record<string, string>;
+  worker: string;
+  retries: number;
+  deadline: number;
+  variables: Record<string, unknown>;
+  tenantId: string;
+  jobKey: string;
+  processInstanceKey: string;
+  processDefinitionKey: string;
+  elementInstanceKey: string;
+  kind: string;
+  listenerEventType: string;
+}
+
+/** Jobs are alive (can be worked on) until completed, cancelled, or their error was thrown. */
+const LIVE = "state IN ('CREATED','ACTIVATED','FAILED','TIMED_OUT','RETRIES_UPDATED')";
+
+function liveJob(it: Interpreter, key: number, action: string): JobRow {
+  const job = it.job(key);
+  if (!job || job.ended !== null) {
+    throw notFound(`Expected to ${action} job with key '${key}', but no such job was found`);
+  }
+  return job;
+}
+
+export function activateJobs(tx: Tx, it: Interpreter, req: ActivateJobsRequest): ActivatedJob[] {
+  if (!req.type) throw invalidArgument('Expected a job type, but it was empty');
+  if (!(req.maxJobsToActivate > 0)) throw invalidArgument('Expected maxJobsToActivate to be greater than 0');
+  if (!(req.timeout > 0)) throw invalidArgument('Expected timeout to be greater than 0');
+  expireLeases(tx, it, req.type);
+  const rows = it.db
+    .q(
+      `SELECT * FROM jobs WHERE type = ? AND activatable_at IS NOT NULL AND activatable_at <= ? AND ${LIVE} ORDER BY key LIMIT ?`,
+    )
+    .all(req.type, tx.now, req.maxJobsToActivate) as JobRow[];
+  const worker = req.worker ?? '';
+  const deadline = tx.now + req.timeout;
+  const jobs: ActivatedJob[] = [];
+  for (const job of rows) {
+    it.db
+      .q("UPDATE jobs SET state = 'ACTIVATED', worker = ?, deadline = ?, activatable_at = NULL WHERE key = ?")
+      .run(worker, deadline, job.key);
+    tx.record('JOB', 'ACTIVATED', job.key, job.process_instance_key, job.element_id, { worker, deadline });
+    let variables = it.context(job.element_instance_key);
+    if (req.fetchVariable && req.fetchVariable.length > 0) {
+      const picked: Record<string, unknown> = {};
+      for (const name of req.fetchVariable) if (name in variables) picked[name] = variables[name];
+      variables = picked;
+    }
+    jobs.push({
+      type: job.type,
+      processDefinitionId: job.process_id,
+      processDefinitionVersion: job.version,
+      elementId: job.element_id,
+      customHeaders: JSON.parse(job.custom_headers) as Record<string, string>,
+      worker,
+      retries: job.retries,
+      deadline,
+      variables,
+      tenantId: TENANT,
+      jobKey: String(job.key),
+      processInstanceKey: String(job.process_instance_key),
+      processDefinitionKey: String(job.process_definition_key),
+      elementInstanceKey: String(job.element_instance_key),
+      kind: job.kind,
+      listenerEventType: 'UNSPECIFIED',
+    });
+  }
+  if (rows.length > 0) tx.wakeAt(deadline);
+  return jobs;
+}
+
+/** Leases that ran out make their jobs activatable again. Returns the job types concerned. */
+export function expireLeases(tx: Tx, it: Interpreter, type?: string): void {
+  const rows = (
+    type
+      ? it.db
+          .q(
+            "SELECT key, type, process_instance_key, element_id FROM jobs WHERE deadline <= ? AND state = 'ACTIVATED' AND type = ?",
+          )
+          .all(tx.now, type)
+      : it.db
+          .q(
+            "SELECT key, type, process_instance_key, element_id FROM jobs WHERE deadline <= ? AND state = 'ACTIVATED'",
+          )
+          .all(tx.now)
+  ) as JobRow[];
+  for (const job of rows) {
+    it.db
+      .q(
+        "UPDATE jobs SET state = 'TIMED_OUT', deadline = NULL, worker = NULL, activatable_at = ? WHERE key = ?",
+      )
+      .run(tx.now, job.key);
+    tx.record('JOB', 'TIMED_OUT', job.key, job.process_instance_key, job.element_id, null);
+    tx.jobTypes.add(job.type);
+  }
+}
+
+export function completeJob(
+  tx: Tx,
+  it: Interpreter,
+  key: number,
+  variables: Record<string, unknown> = {},
+): void {
+  const job = liveJob(it, key, 'complete');
+  if (job.state === 'FAILED' && job.retries <= 0) {
+    throw invalidState(
+      `Expected to complete job with key '${key}', but it has failed with no retries left (incident)`,
+    );
+  }
+  it.db
+    .q("UPDATE jobs SET state = 'COMPLETED', activatable_at = NULL, deadline = NULL, ended = ? WHERE key = ?")
+    .run(tx.now, key);
+  tx.record('JOB', 'COMPLETED', key, job.process_instance_key, job.element_id, null);
+  const ei = it.ei(job.element_instance_key);
+  if (ei?.state !== 'ACTIVATED') return;
+  it.applyCompletionVariables(tx, ei, variables);
+  tx.queue.push(() => it.complete(tx, ei.key));
+}
+
+export interface FailJobRequest {
+  retries: number;
+  errorMessage?: string;
+  /** Milliseconds before the job can be activated again. */
+  retryBackOff?: number;
+  variables?: Record<string, unknown>;
+}
+
+export function failJob(tx: Tx, it: Interpreter, key: number, req: FailJobRequest): void {
+  const job = liveJob(it, key, 'fail');
+  if (job.state !== 'ACTIVATED') {
+    throw invalidState(
+      `Expected to fail job with key '${key}', but it is in state '${job.state}' (not activated)`,
+    );
+  }
+  const retries = Math.max(0, Math.trunc(req.retries ?? 0));
+  const backoff = Math.max(0, req.retryBackOff ?? 0);
+  const activatableAt = retries > 0 ? tx.now + backoff : null;
+  it.db
+    .q(
+      "UPDATE jobs SET state = 'FAILED', retries = ?, error_message = ?, worker = NULL, deadline = NULL, activatable_at = ? WHERE key = ?",
+    )
+    .run(retries, req.errorMessage ?? null, activatableAt, key);
+  tx.record('JOB', 'FAILED', key, job.process_instance_key, job.element_id, {
+    retries,
+    errorMessage: req.errorMessage ?? null,
+    retryBackOff: backoff,
+  });
+  const ei = it.ei(job.element_instance_key);
+  if (ei && req.variables && Object.keys(req.variables).length > 0) {
+    for (const [name, value] of Object.entries(req.variables))
+      it.setLocal(tx, ei.key, ei.process_instance_key, name, value);
+  }
+  if (retries > 0) {
+    if (backoff > 0) tx.wakeAt(activatableAt!);
+    else tx.jobTypes.add(job.type);
+    return;
+  }
+  if (ei) it.createIncident(tx, ei, 'JOB_NO_RETRIES', req.errorMessage || 'No more retries left.', key);
+}
+
+export interface ThrowErrorRequest {
+  errorCode: string;
+  errorMessage?: string;
+  variables?: Record<string, unknown>;
+}
+
+export function throwJobError(tx: Tx, it: Interpreter, key: number, req: ThrowErrorRequest): void {
+  if (!req.errorCode) throw invalidArgument('Expected an error code, but it was empty');
+  const job = liveJob(it, key, 'throw an error for');
+  it.db
+    .q(
+      "UPDATE jobs SET state = 'ERROR_THROWN', error_code = ?, error_message = ?, activatable_at = NULL, deadline = NULL, ended = ? WHERE key = ?",
+    )
+    .run(req.errorCode, req.errorMessage ?? null, tx.now, key);
+  tx.record('JOB', 'ERROR_THROWN', key, job.process_instance_key, job.element_id, {
+    errorCode: req.errorCode,
+    errorMessage: req.errorMessage ?? null,
+  });
+  const ei = it.ei(job.element_instance_key);
+  if (ei?.state !== 'ACTIVATED') return;
+  it.attempt(
+    tx,
+    ei,
+    () => it.throwError(tx, ei, req.errorCode, req.errorMessage ?? '', req.variables ?? null),
+    key,
+  );
+}
+
+export interface UpdateJobRequest {
+  retries?: number;
+  /** New lease in milliseconds from now. */
+  timeout?: number;
+}
+
+export function updateJob(tx: Tx, it: Interpreter, key: number, req: UpdateJobRequest): void {
+  const job = it.job(key);
+  if (!job || (job.ended !== null && job.state !== 'ERROR_THROWN')) {
+    throw notFound(`Expected to update job with key '${key}', but no such job was found`);
+  }
+  if (req.retries !== undefined) {
+    if (!(req.retries >= 1))
+      throw invalidArgument(`Expected retries to be at least 1, but was ${req.retries}`);
+    it.db.q('UPDATE jobs SET retries = ? WHERE key = ?').run(Math.trunc(req.retries), key);
+    tx.record('JOB', 'RETRIES_UPDATED', key, job.process_instance_key, job.element_id, {
+      retries: req.retries,
+    });
+  }
+  if (req.timeout !== undefined) {
+    if (job.state !== 'ACTIVATED')
+      throw invalidState(`Expected to update the timeout of job '${key}', but it is not activated`);
+    it.db.q('UPDATE jobs SET deadline = ? WHERE key = ?').run(tx.now + req.timeout, key);
+    tx.record('JOB', 'TIMEOUT_UPDATED', key, job.process_instance_key, job.element_id, {
+      timeout: req.timeout,
+    });
+    tx.wakeAt(tx.now + req.timeout);
+  }
+}

@@ -1,0 +1,128 @@
+// The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
+// plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
+export const SCHEMA_VERSION = 1;
+
+export const MIGRATIONS: string[] = [
+  `
+  CREATE TABLE meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+
+  CREATE TABLE deployments (key INTEGER PRIMARY KEY, created INTEGER NOT NULL, tenant_id TEXT NOT NULL);
+  CREATE TABLE resources (
+    key INTEGER PRIMARY KEY, deployment_key INTEGER NOT NULL, name TEXT NOT NULL, kind TEXT NOT NULL,
+    checksum TEXT NOT NULL, content TEXT NOT NULL);
+
+  CREATE TABLE process_definitions (
+    key INTEGER PRIMARY KEY, process_id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT, version_tag TEXT,
+    resource_key INTEGER NOT NULL, resource_name TEXT NOT NULL, deployment_key INTEGER NOT NULL,
+    checksum TEXT NOT NULL, model TEXT NOT NULL, tenant_id TEXT NOT NULL, UNIQUE (process_id, version));
+
+  CREATE TABLE decision_requirements (
+    key INTEGER PRIMARY KEY, drg_id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT,
+    resource_key INTEGER NOT NULL, resource_name TEXT NOT NULL, deployment_key INTEGER NOT NULL,
+    checksum TEXT NOT NULL, tenant_id TEXT NOT NULL, UNIQUE (drg_id, version));
+  CREATE TABLE decision_definitions (
+    key INTEGER PRIMARY KEY, decision_id TEXT NOT NULL, version INTEGER NOT NULL, name TEXT,
+    drg_key INTEGER NOT NULL, drg_id TEXT NOT NULL, deployment_key INTEGER NOT NULL, tenant_id TEXT NOT NULL,
+    model TEXT NOT NULL,
+    UNIQUE (decision_id, version));
+
+  CREATE TABLE forms (
+    key INTEGER PRIMARY KEY, form_id TEXT NOT NULL, version INTEGER NOT NULL, resource_name TEXT NOT NULL,
+    deployment_key INTEGER NOT NULL, checksum TEXT NOT NULL, content TEXT NOT NULL, tenant_id TEXT NOT NULL,
+    UNIQUE (form_id, version));
+
+  CREATE TABLE process_instances (
+    key INTEGER PRIMARY KEY, process_definition_key INTEGER NOT NULL, process_id TEXT NOT NULL,
+    version INTEGER NOT NULL, state TEXT NOT NULL, start_date INTEGER NOT NULL, end_date INTEGER,
+    parent_process_instance_key INTEGER, parent_element_instance_key INTEGER,
+    incident_count INTEGER NOT NULL DEFAULT 0, tenant_id TEXT NOT NULL);
+  CREATE INDEX process_instances_state ON process_instances (state, key);
+  CREATE INDEX process_instances_parent ON process_instances (parent_process_instance_key);
+
+  CREATE TABLE element_instances (
+    key INTEGER PRIMARY KEY, process_instance_key INTEGER NOT NULL, process_definition_key INTEGER NOT NULL,
+    element_id TEXT NOT NULL, element_type TEXT NOT NULL, flow_scope_key INTEGER, state TEXT NOT NULL,
+    start_date INTEGER NOT NULL, end_date INTEGER, incident_key INTEGER, data TEXT);
+  CREATE INDEX element_instances_scope ON element_instances (flow_scope_key, state);
+  CREATE INDEX element_instances_process ON element_instances (process_instance_key);
+
+  CREATE TABLE variables (
+    key INTEGER PRIMARY KEY, scope_key INTEGER NOT NULL, name TEXT NOT NULL, value TEXT NOT NULL,
+    process_instance_key INTEGER NOT NULL, tenant_id TEXT NOT NULL, UNIQUE (scope_key, name));
+  CREATE INDEX variables_process ON variables (process_instance_key);
+
+  CREATE TABLE jobs (
+    key INTEGER PRIMARY KEY, type TEXT NOT NULL, state TEXT NOT NULL, retries INTEGER NOT NULL,
+    worker TEXT, deadline INTEGER, activatable_at INTEGER, error_message TEXT, error_code TEXT,
+    custom_headers TEXT NOT NULL, process_instance_key INTEGER NOT NULL, element_instance_key INTEGER NOT NULL,
+    element_id TEXT NOT NULL, process_definition_key INTEGER NOT NULL, process_id TEXT NOT NULL,
+    version INTEGER NOT NULL, kind TEXT NOT NULL, created INTEGER NOT NULL, ended INTEGER, tenant_id TEXT NOT NULL);
+  CREATE INDEX jobs_activatable ON jobs (type, activatable_at) WHERE activatable_at IS NOT NULL;
+  CREATE INDEX jobs_deadline ON jobs (deadline) WHERE deadline IS NOT NULL;
+  CREATE INDEX jobs_backoff ON jobs (activatable_at) WHERE activatable_at IS NOT NULL;
+  CREATE INDEX jobs_element ON jobs (element_instance_key);
+
+  CREATE TABLE user_tasks (
+    key INTEGER PRIMARY KEY, state TEXT NOT NULL, element_instance_key INTEGER NOT NULL,
+    process_instance_key INTEGER NOT NULL, process_definition_key INTEGER NOT NULL, process_id TEXT NOT NULL,
+    version INTEGER NOT NULL, element_id TEXT NOT NULL, name TEXT, assignee TEXT, candidate_groups TEXT NOT NULL,
+    candidate_users TEXT NOT NULL, due_date INTEGER, follow_up_date INTEGER, form_key INTEGER,
+    external_form_reference TEXT, priority INTEGER NOT NULL, custom_headers TEXT NOT NULL,
+    creation_date INTEGER NOT NULL, completion_date INTEGER, tenant_id TEXT NOT NULL);
+  CREATE INDEX user_tasks_state ON user_tasks (state, key);
+  CREATE INDEX user_tasks_element ON user_tasks (element_instance_key);
+  CREATE INDEX user_tasks_process ON user_tasks (process_instance_key);
+
+  CREATE TABLE timers (
+    key INTEGER PRIMARY KEY, element_instance_key INTEGER, process_instance_key INTEGER,
+    process_definition_key INTEGER NOT NULL, element_id TEXT NOT NULL, due_date INTEGER NOT NULL,
+    repetitions INTEGER NOT NULL, kind TEXT NOT NULL, value TEXT NOT NULL, interrupting INTEGER NOT NULL);
+  CREATE INDEX timers_due ON timers (due_date);
+  CREATE INDEX timers_element ON timers (element_instance_key);
+  CREATE INDEX timers_definition ON timers (process_definition_key) WHERE element_instance_key IS NULL;
+
+  CREATE TABLE message_subscriptions (
+    key INTEGER PRIMARY KEY, element_instance_key INTEGER NOT NULL, process_instance_key INTEGER NOT NULL,
+    process_definition_key INTEGER NOT NULL, process_id TEXT NOT NULL, element_id TEXT NOT NULL,
+    message_name TEXT NOT NULL, correlation_key TEXT NOT NULL, interrupting INTEGER NOT NULL,
+    created INTEGER NOT NULL);
+  CREATE INDEX message_subscriptions_correlation ON message_subscriptions (message_name, correlation_key);
+  CREATE INDEX message_subscriptions_element ON message_subscriptions (element_instance_key);
+
+  CREATE TABLE message_start_subscriptions (
+    process_definition_key INTEGER NOT NULL, process_id TEXT NOT NULL, element_id TEXT NOT NULL,
+    message_name TEXT NOT NULL, PRIMARY KEY (process_definition_key, element_id));
+  CREATE INDEX message_start_subscriptions_name ON message_start_subscriptions (message_name);
+
+  CREATE TABLE messages (
+    key INTEGER PRIMARY KEY, name TEXT NOT NULL, correlation_key TEXT NOT NULL, message_id TEXT,
+    variables TEXT NOT NULL, published INTEGER NOT NULL, deadline INTEGER NOT NULL, tenant_id TEXT NOT NULL);
+  CREATE INDEX messages_correlation ON messages (name, correlation_key);
+  CREATE INDEX messages_deadline ON messages (deadline);
+  CREATE INDEX messages_id ON messages (name, message_id) WHERE message_id IS NOT NULL;
+
+  CREATE TABLE message_correlations (
+    message_key INTEGER NOT NULL, process_instance_key INTEGER NOT NULL,
+    PRIMARY KEY (message_key, process_instance_key));
+  CREATE TABLE message_start_correlations (
+    message_key INTEGER NOT NULL, process_id TEXT NOT NULL, PRIMARY KEY (message_key, process_id));
+  CREATE TABLE message_start_instances (
+    process_id TEXT NOT NULL, correlation_key TEXT NOT NULL, process_instance_key INTEGER NOT NULL,
+    PRIMARY KEY (process_id, correlation_key));
+  CREATE INDEX message_start_instances_instance ON message_start_instances (process_instance_key);
+
+  CREATE TABLE incidents (
+    key INTEGER PRIMARY KEY, process_instance_key INTEGER NOT NULL, process_definition_key INTEGER NOT NULL,
+    process_id TEXT NOT NULL, element_id TEXT NOT NULL, element_instance_key INTEGER NOT NULL, job_key INTEGER,
+    error_type TEXT NOT NULL, error_message TEXT NOT NULL, state TEXT NOT NULL, created INTEGER NOT NULL,
+    resolved INTEGER, tenant_id TEXT NOT NULL);
+  CREATE INDEX incidents_state ON incidents (state, key);
+  CREATE INDEX incidents_element ON incidents (element_instance_key);
+  CREATE INDEX incidents_process ON incidents (process_instance_key);
+
+  CREATE TABLE records (
+    position INTEGER PRIMARY KEY, key INTEGER NOT NULL, timestamp INTEGER NOT NULL, value_type TEXT NOT NULL,
+    intent TEXT NOT NULL, process_instance_key INTEGER, element_id TEXT, value TEXT);
+  CREATE INDEX records_process ON records (process_instance_key) WHERE process_instance_key IS NOT NULL;
+  `,
+];
