@@ -66,6 +66,9 @@ export interface ProcessInfo {
   }>;
   /** Element ids with a shape or edge in the diagram interchange. */
   diagramElementIds: Set<string>;
+  /** Element ids whose shape or edge lies on a plane other than the one Camunda Modeler shows them on: the
+   * process plane, or the drill-down plane of the collapsed sub-process that contains them. */
+  misplacedDiagramElementIds: string[];
   clauses: string[];
   parseWarnings: string[];
 }
@@ -117,9 +120,15 @@ function allFlowElements(container: ModdleElement): ModdleElement[] {
 export async function readProcessFile(file: string): Promise<ProcessInfo[]> {
   const { rootElement: defs, warnings } = await parseBpmn(readFileSync(file, 'utf8'));
   const diagramElementIds = new Set<string>();
+  const planeOf = new Map<string, string>();
+  const expanded = new Set<string>();
   for (const diagram of defs.diagrams ?? []) {
-    for (const di of diagram.plane?.planeElement ?? [])
-      if (di.bpmnElement?.id) diagramElementIds.add(di.bpmnElement.id);
+    for (const di of diagram.plane?.planeElement ?? []) {
+      if (!di.bpmnElement?.id) continue;
+      diagramElementIds.add(di.bpmnElement.id);
+      planeOf.set(di.bpmnElement.id, diagram.plane.bpmnElement?.id);
+      if (di.isExpanded) expanded.add(di.bpmnElement.id);
+    }
   }
   const messagesById = new Map<string, MessageInfo>();
   for (const root of defs.rootElements ?? []) {
@@ -151,6 +160,7 @@ export async function readProcessFile(file: string): Promise<ProcessInfo[]> {
       calledProcesses: [],
       calledDecisions: [],
       diagramElementIds,
+      misplacedDiagramElementIds: [],
       clauses: [],
       parseWarnings: warnings.map((w) => w.message),
     };
@@ -232,6 +242,13 @@ export async function readProcessFile(file: string): Promise<ProcessInfo[]> {
         }
       }
     }
+    const checkPlanes = (container: ModdleElement, plane: string) => {
+      for (const el of container.flowElements ?? []) {
+        if (planeOf.has(el.id) && planeOf.get(el.id) !== plane) info.misplacedDiagramElementIds.push(el.id);
+        if (el.flowElements) checkPlanes(el, expanded.has(el.id) ? plane : el.id);
+      }
+    };
+    checkPlanes(proc, proc.id);
     info.clauses = [...clauses].sort();
     processes.push(info);
   }

@@ -56,6 +56,8 @@ describe('the process catalogue', () => {
     for (const p of catalogue.processes) {
       const missing = p.elements.filter((e) => !p.diagramElementIds.has(e.id)).map((e) => e.id);
       expect(missing, p.file).toEqual([]);
+      // a collapsed sub-process's content belongs on its own drill-down plane, not drawn over the process
+      expect(p.misplacedDiagramElementIds, p.file).toEqual([]);
     }
   });
 
