@@ -1,0 +1,27 @@
+// yunfu.check-application — G-9 (涉密 refused), G-3 (city fiscal funds), PRO-1 (data-sharing catalogue, IPv6),
+// service lines and amounts; before any person sees the application. Always writes every output, null when empty,
+// so the gateway after it never reads a missing variable.
+import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
+import { complete } from '../src/camunda/worker-runtime.ts';
+import { checkApplication } from '../src/domain/index.ts';
+
+export const checkApplicationWorker: WorkerDefinition = {
+  type: 'yunfu.check-application',
+  fetchVariables: [
+    'classified',
+    'fundingSource',
+    'hasDataCatalogue',
+    'supportsIpv6',
+    'serviceLines',
+    'projectName',
+  ],
+  handler: (vars) => {
+    const result = checkApplication(vars);
+    return complete({
+      applicationComplete: result.applicationComplete,
+      missingItems: result.missingItems,
+      refusalReason: result.refusalReason,
+      classified: vars.classified === true,
+    });
+  },
+};
