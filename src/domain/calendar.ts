@@ -145,6 +145,29 @@ export class WorkingDayCalendar {
   }
 
   /**
+   * The moment `workingDays` working days before the day of `deadline` (that day not counted), at `time` local time:
+   * the reminder before a deadline, e.g. 5 working days before 30 November (P-1).
+   */
+  workingDaysBefore(deadline: Date | number, workingDays: number, time = '09:00'): DueDate {
+    if (!Number.isInteger(workingDays) || workingDays < 1) {
+      throw new RangeError(`workingDays must be a positive integer, got ${workingDays}`);
+    }
+    let day = DateTime.fromMillis(typeof deadline === 'number' ? deadline : deadline.getTime(), {
+      zone: ZONE,
+    }).startOf('day');
+    let provisional = false;
+    let counted = 0;
+    while (counted < workingDays) {
+      day = day.minus({ days: 1 });
+      if (!this.hasSchedule(day.year)) provisional = true;
+      if (this.isWorkingDay(day.toISODate()!)) counted++;
+    }
+    const [h, m] = time.split(':').map(Number) as [number, number];
+    const at = day.set({ hour: h, minute: m, second: 0, millisecond: 0 });
+    return { iso: at.toISO({ suppressMilliseconds: true })!, epochMs: at.toMillis(), provisional };
+  }
+
+  /**
    * Working days left before `due`, counted from the day after `now` up to and including the due day.
    * 0 on the due day itself; negative (working days overdue) once the due moment has passed.
    */

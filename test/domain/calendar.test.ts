@@ -65,4 +65,16 @@ describe('working days with official holidays and make-up days (Asia/Shanghai)',
     expect(calendar.workingDaysLeft(at('2026-10-10T19:00:00+08:00'), due)).toBe(-1);
     expect(calendar.workingDaysLeft(at('2026-10-13T09:00:00+08:00'), due)).toBe(-2);
   });
+
+  it('finds the reminder 5 working days before 30 November 2026 (a Monday): 23 November', () => {
+    expect(calendar.workingDaysBefore(at('2026-11-30T23:59:59+08:00'), 5).iso).toBe(
+      '2026-11-23T09:00:00+08:00',
+    );
+  });
+
+  it('counts back over the National Day holiday: 2 working days before 9 October 2026 is 30 September', () => {
+    expect(calendar.workingDaysBefore(at('2026-10-09T12:00:00+08:00'), 2).iso).toBe(
+      '2026-09-30T09:00:00+08:00',
+    );
+  });
 });
