@@ -44,7 +44,7 @@ describe('G-9 and PRO-1: the automatic check comes before any person sees the ap
     const after = ids(g.reachable(incomplete.target.id, (e) => e.id === 'Task_CheckApplication'));
     expect(after).toContain('Task_CorrectApplication');
     expect(after).toContain('Task_CheckApplication');
-    expect(groupsOf(g, 'Task_CorrectApplication')).toBe('="unit-" + unitId');
+    expect(groupsOf(g, 'Task_CorrectApplication')).toBe('=["unit-" + unitId]');
   });
 
   it('out-of-plan initiation checks scope before the Bureau or the City Government sees it', async () => {
@@ -81,7 +81,7 @@ describe('PRO-2 初核 passes, rejects or returns; then cost review and expert r
 
 describe.each([
   ['PUB-2', 'public-project-initiation', 'bureau-admin'],
-  ['PRO-2', 'professional-project-initiation', '="unit-" + unitId'],
+  ['PRO-2', 'professional-project-initiation', '=["unit-" + unitId]'],
 ])(
   '%s cost review and expert review in parallel, each able to send the plan back',
   (_, processId, reviser) => {
@@ -126,7 +126,7 @@ describe('PUB-1 需求汇总: the Bureau collects public-category needs from the
     const mi = g.element('Task_StateUnitNeeds').loopCharacteristics;
     expect(mi?.$type).toBe('bpmn:MultiInstanceLoopCharacteristics');
     expect(mi.extensionElements.values[0].inputCollection).toBe('=units');
-    expect(groupsOf(g, 'Task_StateUnitNeeds')).toBe('="unit-" + unit.unitId');
+    expect(groupsOf(g, 'Task_StateUnitNeeds')).toBe('=["unit-" + unit.unitId]');
     expect(groupsOf(g, 'Task_ConsolidatePlan')).toBe('bureau-admin');
     expect(ids(g.reachable('Task_StateUnitNeeds'))).toContain('Task_ConsolidatePlan');
   });
@@ -156,7 +156,7 @@ describe('PRO-3 the Bureau issues the numbered 立项审批意见 after Finance 
     const after = beforeGate(g, 'Task_CityGovernmentDecision', approved.target.id);
     expect(after).toContain('Task_IssueApprovalOpinion');
     expect(after).toContain('Task_SubmitFundingApplication');
-    expect(groupsOf(g, 'Task_SubmitFundingApplication')).toBe('="unit-" + unitId');
+    expect(groupsOf(g, 'Task_SubmitFundingApplication')).toBe('=["unit-" + unitId]');
   });
 });
 
@@ -228,7 +228,9 @@ describe('IM-3 / IM-4 / IM-5 implementation requirements', () => {
     const testing = flowWhere(g, 'Gateway_TestingRequired', /requiresThirdPartyTesting\s*=\s*true/);
     expect(beforeGate(g, 'Task_ThirdPartyTest', testing.target.id)).toContain('Task_ThirdPartyTest');
     const noTesting = flowWhere(g, 'Gateway_TestingRequired', /requiresThirdPartyTesting\s*=\s*false/);
-    expect(beforeGate(g, 'Gateway_TestingRequired', noTesting.target.id)).not.toContain('Task_ThirdPartyTest');
+    expect(beforeGate(g, 'Gateway_TestingRequired', noTesting.target.id)).not.toContain(
+      'Task_ThirdPartyTest',
+    );
   });
 
   it('IM-5 records who carries security responsibility', async () => {

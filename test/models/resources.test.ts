@@ -2,6 +2,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/engine/feel/index.ts';
 import { type Catalogue, PROCESSES_DIR, readCatalogue } from '../../src/modeling/catalogue.ts';
 import { lintBpmnFile } from '../../src/modeling/lint.ts';
 
@@ -104,6 +105,24 @@ describe('links between resources', () => {
       expect(f.file).toBe(`${f.id}.form`);
       expect(used.has(f.id), `${f.file} is linked by a user task`).toBe(true);
       expect(f.unlabelledKeys, f.file).toEqual([]);
+    }
+  });
+
+  it('every candidate-groups expression evaluates to a list of strings, as Zeebe requires', () => {
+    const sample = {
+      unitId: 'gongan',
+      unit: { unitId: 'gongan' },
+      ownerGroup: 'bureau-admin',
+      category: 'public',
+    };
+    for (const p of catalogue.processes) {
+      for (const t of p.userTasks.filter((u) => u.candidateGroups?.startsWith('='))) {
+        const value = evaluate(t.candidateGroups!, sample);
+        expect(
+          Array.isArray(value) && value.every((g) => typeof g === 'string'),
+          `${p.id}/${t.id}: ${t.candidateGroups}`,
+        ).toBe(true);
+      }
     }
   });
 
