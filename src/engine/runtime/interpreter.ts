@@ -12,6 +12,7 @@ import {
   evaluateStringList,
   FeelError,
   isExpression,
+  parseZonedDateTime,
   staticValue,
 } from '../feel/index.ts';
 import type { ElementModel, EventDef, FlowModel, Mapping, ProcessModel, TimerDef } from '../model/types.ts';
@@ -708,6 +709,14 @@ export class Interpreter {
     return isExpression(expression) ? evaluateString(expression, ctx) : expression;
   }
 
+  private optionalDate(value: string, ctx: Record<string, unknown>, what: string): number | null {
+    if (isExpression(value)) return evaluateOptionalDateTime(value, ctx);
+    const parsed = parseZonedDateTime(value);
+    if ('error' in parsed)
+      throw new IncidentError('EXTRACT_VALUE_ERROR', `Invalid ${what} '${value}': ${parsed.error}`);
+    return parsed.epochMs;
+  }
+
   private activateJobElement(tx: Tx, ei: ElementInstanceRow, el: ElementModel, def: Definition): void {
     const ctx = this.context(ei.key);
     const job = el.job!;
@@ -767,8 +776,8 @@ export class Interpreter {
     }
     const groups = ut.candidateGroups ? evaluateStringList(ut.candidateGroups, ctx) : [];
     const users = ut.candidateUsers ? evaluateStringList(ut.candidateUsers, ctx) : [];
-    const dueDate = ut.dueDate ? evaluateOptionalDateTime(ut.dueDate, ctx) : null;
-    const followUpDate = ut.followUpDate ? evaluateOptionalDateTime(ut.followUpDate, ctx) : null;
+    const dueDate = ut.dueDate ? this.optionalDate(ut.dueDate, ctx, 'due date') : null;
+    const followUpDate = ut.followUpDate ? this.optionalDate(ut.followUpDate, ctx, 'follow-up date') : null;
     let priority = 50;
     if (ut.priority) {
       priority = isExpression(ut.priority) ? evaluateNumber(ut.priority, ctx) : Number(ut.priority);
