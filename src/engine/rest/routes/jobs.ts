@@ -1,0 +1,232 @@
+// Jobs: activation with long polling, completion, failure, BPMN error, update (retries, timeout), search.
+import type { FastifyInstance } from 'fastify';
+import type { JobItem } from '../../queries.ts';
+import type { RouteContext } from '../plugin.ts';
+import { sendProblem } from '../plugin.ts';
+import { compact, type EntitySpec, type Item, parseSearch, runSearch } from '../search.ts';
+import { bodyOf, pathKey, Violations } from '../validate.ts';
+
+type Params<K extends string> = { Params: Record<K, string> };
+
+/** Longest wait between two activation attempts, in case a job became due without a notification. */
+const RECHECK_MS = 1_000;
+
+export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
+
+  app.post('/jobs/activation', async (request, reply) => {
+    const body = bodyOf(request.body, false);
+    const v = new Violations();
+    const type = v.requiredString(body, 'type');
+    const timeout = v.integer(body, 'timeout', { required: true, min: 1, minText: 'greater than 0' });
+    const max = v.integer(body, 'maxJobsToActivate', { required: true, min: 1, minText: 'greater than 0' });
+    const worker = v.optionalString(body, 'worker');
+    const fetchVariable = v.stringArray(body, 'fetchVariable');
+    const requestTimeout = v.integer(body, 'requestTimeout');
+    const tenantIds = v.stringArray(body, 'tenantIds');
+    if (tenantIds) for (const t of tenantIds) v.tenant({ tenantId: t });
+    v.check();
+
+    // Camunda: requestTimeout 0 or absent → the default long-poll time; negative → answer at once.
+    const wait =
+      requestTimeout === undefined || requestTimeout === 0
+        ? ctx.defaultLongPollMs
+        : Math.max(0, requestTimeout);
+    const deadline = Date.now() + wait;
+    const abort = new AbortController();
+    const onClose = () => abort.abort();
+    request.raw.once('close', onClose);
+    try {
+      for (;;) {
+        if (abort.signal.aborted) return reply; // the client went away: activate nothing for it
+        const jobs = engine.activateJobs({
+          type: type!,
+          maxJobsToActivate: max!,
+          timeout: timeout!,
+          ...(worker !== undefined ? { worker } : {}),
+          ...(fetchVariable ? { fetchVariable } : {}),
+        });
+        const left = deadline - Date.now();
+        if (jobs.length > 0 || left <= 0)
+          return { jobs: jobs.map((j) => ({ ...j, worker: j.worker ?? '' })) };
+        await engine.waitForJobs(type!, Math.min(left, RECHECK_MS), abort.signal);
+      }
+    } catch (e) {
+      return sendProblem(reply, e, 'ACTIVATE');
+    } finally {
+      request.raw.off('close', onClose);
+    }
+  });
+
+  app.post<Params<'jobKey'>>('/jobs/:jobKey/completion', async (request, reply) => {
+    const key = pathKey(request.params.jobKey, 'jobKey');
+    const body = bodyOf(request.body);
+    const v = new Violations();
+    const variables = v.variables(body);
+    v.unsupported(body, ['result']);
+    v.check();
+    try {
+      engine.completeJob(key, variables ?? {});
+      return reply.code(204).send();
+    } catch (e) {
+      return sendProblem(reply, e, 'COMPLETE');
+    }
+  });
+
+  app.post<Params<'jobKey'>>('/jobs/:jobKey/failure', async (request, reply) => {
+    const key = pathKey(request.params.jobKey, 'jobKey');
+    const body = bodyOf(request.body);
+    const v = new Violations();
+    const retries = v.integer(body, 'retries');
+    const errorMessage = v.optionalString(body, 'errorMessage');
+    const retryBackOff = v.integer(body, 'retryBackOff', { min: 0, minText: '0 or more' });
+    const variables = v.variables(body);
+    v.check();
+    try {
+      engine.failJob(key, {
+        retries: retries ?? 0,
+        ...(errorMessage !== undefined ? { errorMessage } : {}),
+        ...(retryBackOff !== undefined ? { retryBackOff } : {}),
+        ...(variables ? { variables } : {}),
+      });
+      return reply.code(204).send();
+    } catch (e) {
+      return sendProblem(reply, e, 'FAIL');
+    }
+  });
+
+  app.post<Params<'jobKey'>>('/jobs/:jobKey/error', async (request, reply) => {
+    const key = pathKey(request.params.jobKey, 'jobKey');
+    const body = bodyOf(request.body, false);
+    const v = new Violations();
+    const errorCode = v.requiredString(body, 'errorCode');
+    const errorMessage = v.optionalString(body, 'errorMessage');
+    const variables = v.variables(body);
+    v.check();
+    try {
+      engine.throwJobError(key, {
+        errorCode: errorCode!,
+        ...(errorMessage !== undefined ? { errorMessage } : {}),
+        ...(variables ? { variables } : {}),
+      });
+      return reply.code(204).send();
+    } catch (e) {
+      return sendProblem(reply, e, 'THROW_ERROR');
+    }
+  });
+
+  app.patch<Params<'jobKey'>>('/jobs/:jobKey', async (request, reply) => {
+    const key = pathKey(request.params.jobKey, 'jobKey');
+    const body = bodyOf(request.body, false);
+    const v = new Violations();
+    const changeset = body.changeset;
+    let retries: number | undefined;
+    let timeout: number | undefined;
+    if (
+      changeset === undefined ||
+      changeset === null ||
+      typeof changeset !== 'object' ||
+      Array.isArray(changeset)
+    ) {
+      v.add('No changeset provided');
+    } else {
+      const c = changeset as Record<string, unknown>;
+      retries = v.integer(c, 'retries', { min: 1, minText: 'greater than 0' });
+      timeout = v.integer(c, 'timeout', { min: 1, minText: 'greater than 0' });
+      if ((c.retries ?? null) === null && (c.timeout ?? null) === null) {
+        v.add('At least one field between retries, timeout is required');
+      }
+    }
+    v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
+    v.check();
+    try {
+      engine.updateJob(key, {
+        ...(retries !== undefined ? { retries } : {}),
+        ...(timeout !== undefined ? { timeout } : {}),
+      });
+      return reply.code(204).send();
+    } catch (e) {
+      return sendProblem(reply, e, 'UPDATE');
+    }
+  });
+
+  const jobs: EntitySpec<JobItem & Item> = {
+    name: 'job',
+    search: (req) => engine.searchJobs(req) as ReturnType<EntitySpec<JobItem & Item>['search']>,
+    filters: [
+      'deadline',
+      'deniedReason',
+      'elementId',
+      'elementInstanceKey',
+      'endTime',
+      'errorCode',
+      'errorMessage',
+      'hasFailedWithRetriesLeft',
+      'isDenied',
+      'jobKey',
+      'kind',
+      'listenerEventType',
+      'processDefinitionId',
+      'processDefinitionKey',
+      'processInstanceKey',
+      'retries',
+      'state',
+      'tenantId',
+      'type',
+      'worker',
+    ],
+    pushable: new Set([
+      'jobKey',
+      'type',
+      'state',
+      'worker',
+      'processInstanceKey',
+      'processDefinitionKey',
+      'processDefinitionId',
+      'elementInstanceKey',
+      'elementId',
+      'retries',
+      'kind',
+    ]),
+    sortFields: [
+      'deadline',
+      'deniedReason',
+      'elementId',
+      'elementInstanceKey',
+      'endTime',
+      'errorCode',
+      'errorMessage',
+      'isDenied',
+      'jobKey',
+      'kind',
+      'listenerEventType',
+      'processDefinitionId',
+      'processDefinitionKey',
+      'processInstanceKey',
+      'retries',
+      'state',
+      'tenantId',
+      'type',
+      'worker',
+    ],
+    pushableSort: new Set([
+      'jobKey',
+      'type',
+      'state',
+      'worker',
+      'processInstanceKey',
+      'processDefinitionKey',
+      'processDefinitionId',
+      'elementInstanceKey',
+      'elementId',
+      'retries',
+      'kind',
+    ]),
+    keyField: 'jobKey',
+  };
+
+  app.post('/jobs/search', async (request) => {
+    const r = runSearch(jobs, parseSearch(jobs, bodyOf(request.body)));
+    return { items: r.items.map((j) => compact({ ...j, worker: j.worker ?? '' })), page: r.page };
+  });
+}

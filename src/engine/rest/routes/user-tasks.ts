@@ -1,0 +1,277 @@
+// Camunda user tasks: search, get, form, assign, unassign, update, complete, variables.
+import type { FastifyInstance } from 'fastify';
+import type { FormItem, UserTaskItem, VariableItem } from '../../queries.ts';
+import type { RouteContext } from '../plugin.ts';
+import { sendProblem } from '../plugin.ts';
+import { invalidArgument } from '../problem.ts';
+import { compact, type EntitySpec, type Item, matches, parseSearch, runSearch } from '../search.ts';
+import { bodyOf, pathKey, Violations } from '../validate.ts';
+
+type Params<K extends string> = { Params: Record<K, string> };
+
+export function formResult(form: FormItem): Item {
+  let schema: unknown;
+  try {
+    schema = JSON.parse(form.schema);
+  } catch {
+    schema = {};
+  }
+  return {
+    tenantId: form.tenantId,
+    formId: form.formId,
+    schema,
+    version: form.version,
+    formKey: form.formKey,
+  };
+}
+
+export function userTaskResult(t: UserTaskItem): Item {
+  return compact(t as unknown as Item);
+}
+
+export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
+
+  const variablesOf = (filter: Record<string, unknown>): VariableItem[] =>
+    engine.searchVariables({ filter, page: { limit: 10_000 } }).items;
+  const variableFilter = (vars: VariableItem[], value: unknown): boolean =>
+    Array.isArray(value) &&
+    value.every((f: { name?: unknown; value?: unknown }) => {
+      const found = vars.find((x) => x.name === f.name);
+      return found !== undefined && matches(found.value, f.value);
+    });
+
+  const tasks: EntitySpec<UserTaskItem & Item> = {
+    name: 'user task',
+    search: (req) => engine.searchUserTasks(req) as ReturnType<EntitySpec<UserTaskItem & Item>['search']>,
+    filters: [
+      'state',
+      'assignee',
+      'priority',
+      'elementId',
+      'name',
+      'candidateGroup',
+      'candidateUser',
+      'tenantId',
+      'processDefinitionId',
+      'creationDate',
+      'completionDate',
+      'followUpDate',
+      'dueDate',
+      'processInstanceVariables',
+      'localVariables',
+      'userTaskKey',
+      'processDefinitionKey',
+      'processInstanceKey',
+      'elementInstanceKey',
+    ],
+    pushable: new Set([
+      'userTaskKey',
+      'state',
+      'assignee',
+      'elementId',
+      'processDefinitionId',
+      'processDefinitionKey',
+      'processInstanceKey',
+      'elementInstanceKey',
+      'priority',
+      'tenantId',
+    ]),
+    sortFields: ['creationDate', 'completionDate', 'followUpDate', 'dueDate', 'priority', 'name'],
+    pushableSort: new Set(['creationDate', 'dueDate', 'priority']),
+    keyField: 'userTaskKey',
+    special: {
+      candidateGroup: (item, value) => (item.candidateGroups ?? []).some((g) => matches(g, value)),
+      candidateUser: (item, value) => (item.candidateUsers ?? []).some((u) => matches(u, value)),
+      processInstanceVariables: (item, value) =>
+        variableFilter(
+          variablesOf({ processInstanceKey: item.processInstanceKey, scopeKey: item.processInstanceKey }),
+          value,
+        ),
+      localVariables: (item, value) =>
+        variableFilter(variablesOf({ scopeKey: item.elementInstanceKey }), value),
+    },
+  };
+
+  app.post('/user-tasks/search', async (request) => {
+    const r = runSearch(tasks, parseSearch(tasks, bodyOf(request.body)));
+    return { items: r.items.map(userTaskResult), page: r.page };
+  });
+
+  app.get<Params<'userTaskKey'>>('/user-tasks/:userTaskKey', async (request, reply) => {
+    const key = pathKey(request.params.userTaskKey, 'userTaskKey');
+    try {
+      return userTaskResult(engine.getUserTask(key));
+    } catch (e) {
+      return sendProblem(reply, e);
+    }
+  });
+
+  app.get<Params<'userTaskKey'>>('/user-tasks/:userTaskKey/form', async (request, reply) => {
+    const key = pathKey(request.params.userTaskKey, 'userTaskKey');
+    try {
+      const form = engine.getUserTaskForm(key);
+      if (!form) return reply.code(204).send();
+      return formResult(form);
+    } catch (e) {
+      return sendProblem(reply, e);
+    }
+  });
+
+  app.post<Params<'userTaskKey'>>('/user-tasks/:userTaskKey/assignment', async (request, reply) => {
+    const key = pathKey(request.params.userTaskKey, 'userTaskKey');
+    const body = bodyOf(request.body, false);
+    const v = new Violations();
+    const assignee = v.requiredString(body, 'assignee');
+    const allowOverride = v.boolean(body, 'allowOverride');
+    const action = v.optionalString(body, 'action');
+    v.check();
+    try {
+      engine.assignUserTask(key, {
+        assignee: assignee!,
+        ...(allowOverride !== undefined ? { allowOverride } : {}),
+        ...(action !== undefined ? { action } : {}),
+      });
+      return reply.code(204).send();
+    } catch (e) {
+      return sendProblem(reply, e, 'ASSIGN');
+    }
+  });
+
+  app.delete<Params<'userTaskKey'>>('/user-tasks/:userTaskKey/assignee', async (request, reply) => {
+    const key = pathKey(request.params.userTaskKey, 'userTaskKey');
+    try {
+      engine.unassignUserTask(key);
+      return reply.code(204).send();
+    } catch (e) {
+      return sendProblem(reply, e, 'ASSIGN');
+    }
+  });
+
+  app.patch<Params<'userTaskKey'>>('/user-tasks/:userTaskKey', async (request, reply) => {
+    const key = pathKey(request.params.userTaskKey, 'userTaskKey');
+    const body = bodyOf(request.body);
+    const v = new Violations();
+    const raw = body.changeset;
+    const changeset: Record<string, unknown> = {};
+    if (raw !== undefined && raw !== null) {
+      if (typeof raw !== 'object' || Array.isArray(raw))
+        v.add('The value for changeset must be a JSON object');
+      else {
+        const c = raw as Record<string, unknown>;
+        for (const f of ['dueDate', 'followUpDate'] as const) {
+          const d = c[f];
+          if (d === undefined) continue;
+          if (d !== null && (typeof d !== 'string' || Number.isNaN(Date.parse(d)))) {
+            v.add(
+              `The provided ${f} '${String(d)}' cannot be parsed as a date according to RFC 3339, section 5.6`,
+            );
+          } else changeset[f] = d;
+        }
+        const groups = v.stringArray(c, 'candidateGroups');
+        if (groups) changeset.candidateGroups = groups;
+        const users = v.stringArray(c, 'candidateUsers');
+        if (users) changeset.candidateUsers = users;
+        const priority = v.integer(c, 'priority', { min: 0, minText: 'between 0 and 100' });
+        if (priority !== undefined) {
+          if (priority > 100) v.add(`The value for priority is '${priority}' but must be between 0 and 100`);
+          else changeset.priority = priority;
+        }
+      }
+    }
+    v.optionalString(body, 'action');
+    if (Object.keys(changeset).length === 0 && (body.action === undefined || body.action === null)) {
+      v.add(
+        'No update data provided. Provide at least an "action" or a non-null value for a supported attribute in the "changeset"',
+      );
+    }
+    v.check();
+    try {
+      engine.updateUserTask(key, changeset);
+      return reply.code(204).send();
+    } catch (e) {
+      return sendProblem(reply, e, 'UPDATE');
+    }
+  });
+
+  app.post<Params<'userTaskKey'>>('/user-tasks/:userTaskKey/completion', async (request, reply) => {
+    const key = pathKey(request.params.userTaskKey, 'userTaskKey');
+    const body = bodyOf(request.body);
+    const v = new Violations();
+    const variables = v.variables(body);
+    const action = v.optionalString(body, 'action');
+    v.check();
+    try {
+      engine.completeUserTask(key, {
+        ...(variables ? { variables } : {}),
+        ...(action !== undefined ? { action } : {}),
+      });
+      return reply.code(204).send();
+    } catch (e) {
+      return sendProblem(reply, e, 'COMPLETE');
+    }
+  });
+
+  app.post<Params<'userTaskKey'> & { Querystring: { truncateValues?: string } }>(
+    '/user-tasks/:userTaskKey/variables/search',
+    async (request, reply) => {
+      const key = pathKey(request.params.userTaskKey, 'userTaskKey');
+      let task: UserTaskItem;
+      try {
+        task = engine.getUserTask(key);
+      } catch (e) {
+        return sendProblem(reply, e);
+      }
+      const body = bodyOf(request.body);
+      const filter = (body.filter ?? {}) as Record<string, unknown>;
+      for (const f of Object.keys(filter))
+        if (f !== 'name')
+          throw invalidArgument([`Unknown filter field '${f}' for user task variable search`]);
+      // The variables a task sees: its own scope and every enclosing scope, the innermost value winning.
+      const scopes = scopeChain(engine, task);
+      const visible = new Map<string, VariableItem>();
+      for (const scope of scopes) {
+        for (const variable of variablesOf({ scopeKey: scope }))
+          if (!visible.has(variable.name)) visible.set(variable.name, variable);
+      }
+      const spec: EntitySpec<VariableItem & Item> = {
+        name: 'user task variable',
+        search: () => ({
+          items: [...visible.values()] as Array<VariableItem & Item>,
+          page: { totalItems: visible.size },
+        }),
+        filters: ['name'],
+        pushable: new Set(),
+        sortFields: ['value', 'name', 'tenantId', 'variableKey', 'scopeKey', 'processInstanceKey'],
+        pushableSort: new Set(),
+        keyField: 'variableKey',
+      };
+      const truncate = request.query.truncateValues !== 'false';
+      const r = runSearch(spec, parseSearch(spec, body));
+      return {
+        items: r.items.map((x) => ({
+          ...x,
+          value: truncate ? x.value.slice(0, 8191) : x.value,
+          isTruncated: truncate && x.value.length > 8191,
+        })),
+        page: r.page,
+      };
+    },
+  );
+}
+
+function scopeChain(engine: RouteContext['engine'], task: UserTaskItem): string[] {
+  const chain: string[] = [];
+  let current: string | null = task.elementInstanceKey;
+  for (let i = 0; current && i < 100; i++) {
+    chain.push(current);
+    if (current === task.processInstanceKey) break;
+    try {
+      current = engine.getElementInstance(current).flowScopeKey;
+    } catch {
+      break;
+    }
+  }
+  if (!chain.includes(task.processInstanceKey)) chain.push(task.processInstanceKey);
+  return chain;
+}
