@@ -1,0 +1,87 @@
+// What every /api route shares: the store, the document storage, the regulation, the clock, and the helpers that
+// tie a request to its principal, its authorisation decision and its audit entry.
+import type {} from '@fastify/cookie';
+import type { FastifyRequest } from 'fastify';
+import type { Regulation } from '../../domain/index.ts';
+import { type AuditEntry, appendAudit } from '../../store/audit.ts';
+import type { DocumentStorage } from '../../store/documents.ts';
+import type { Conn, Store } from '../../store/store.ts';
+import type { LoginThrottle } from '../auth/login-throttle.ts';
+import { type Action, auditRole, type Decision, decide, type Principal, type Target } from '../authz.ts';
+import { problem } from '../problem.ts';
+import type { ProcessGateway } from '../process-gateway.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    principal: Principal | null;
+    /** Set when the request appended to the audit trail (checked for every state-changing request). */
+    audited: boolean;
+  }
+  interface FastifyContextConfig {
+    /** `public`: no session needed (login, health). Default: a live session is required. */
+    auth?: 'public';
+    /** A state-changing route that a read-only role (Audit) may still call: logout, marking a notification read. */
+    allowReadOnly?: boolean;
+  }
+}
+
+export interface ApiContext {
+  store: Store;
+  documents: DocumentStorage;
+  regulation: Regulation;
+  now: () => Date;
+  sessionTtlMs: number;
+  maxDocumentBytes: number;
+  throttle: LoginThrottle;
+  secureCookies: boolean;
+  /** Absent until the engine step: the routes that need it are not registered. */
+  processes: ProcessGateway | null;
+}
+
+export function principalOf(request: FastifyRequest): Principal {
+  if (!request.principal) throw problem.unauthenticated();
+  return request.principal;
+}
+
+/** Throws the problem that the decision calls for, or returns. */
+export function ensure(decision: Decision): void {
+  if (decision.allowed) return;
+  throw decision.status === 404 ? problem.notFound(decision.reason) : problem.forbidden(decision.reason);
+}
+
+export function authorize(request: FastifyRequest, action: Action, target: Target): Principal {
+  const p = principalOf(request);
+  ensure(decide(p, action, target));
+  return p;
+}
+
+/** Appends the request's audit entry inside its transaction: who, when, what, on which data (SV-4). */
+export async function recordAudit(
+  tx: Conn,
+  request: FastifyRequest,
+  ctx: ApiContext,
+  e: {
+    action: string;
+    entityType: string;
+    entityId: string;
+    projectId?: string | null;
+    payload: unknown;
+    principal?: Principal;
+  },
+): Promise<AuditEntry> {
+  const p = e.principal ?? principalOf(request);
+  const entry = await appendAudit(tx, {
+    tenantId: p.tenantId,
+    accountId: p.accountId,
+    role: auditRole(p),
+    action: e.action,
+    entityType: e.entityType,
+    entityId: e.entityId,
+    projectId: e.projectId ?? null,
+    requestId: request.id,
+    payload: e.payload,
+    at: ctx.now().toISOString(),
+  });
+  request.audited = true;
+  return entry;
+}

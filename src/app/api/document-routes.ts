@@ -1,0 +1,178 @@
+// Project documents: upload (multipart, one file; size and type limits; SHA-256 computed while streaming) and
+// download. Who may upload and read is decided in src/app/authz.ts; another tenant's or an invisible project's
+// documents are 404.
+import { randomUUID } from 'node:crypto';
+import type { FastifyInstance } from 'fastify';
+import {
+  DOCUMENT_KINDS,
+  type DocumentKind,
+  documentTypeIssue,
+  FileTooLargeError,
+  findDocument,
+  insertDocument,
+  listDocuments,
+} from '../../store/documents.ts';
+import { findProject } from '../../store/projects.ts';
+import { decide } from '../authz.ts';
+import { problem } from '../problem.ts';
+import { type ApiContext, ensure, principalOf, recordAudit } from './context.ts';
+import { visibleProject } from './project-routes.ts';
+import { documentSchema, idParam, problemResponses } from './schemas.ts';
+
+/** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name (Chinese file names). */
+function contentDisposition(fileName: string): string {
+  const ascii = fileName.replace(/[^\x20-\x7e]|["\\]/g, '_');
+  return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
+}
+
+function publicMeta<T extends { storagePath: string; tenantId: string }>(d: T) {
+  const { storagePath: _p, tenantId: _t, ...rest } = d;
+  return rest;
+}
+
+export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.post(
+    '/projects/:projectId/documents',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: '上传项目材料（multipart/form-data，字段 file）',
+        consumes: ['multipart/form-data'],
+        params: idParam('projectId'),
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { kind: { type: 'string', enum: Object.keys(DOCUMENT_KINDS), default: 'other' } },
+        },
+        response: { 201: documentSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { projectId } = request.params as { projectId: string };
+      const { kind } = request.query as { kind: DocumentKind };
+      const { p, project } = await visibleProject(ctx, request, projectId);
+      ensure(decide(p, 'document.upload', project));
+      if (!request.isMultipart()) {
+        throw problem.unsupportedMedia('请以 multipart/form-data 上传，文件字段名为 file', [
+          { field: 'file', reason: '缺少文件' },
+        ]);
+      }
+      const part = await request.file();
+      if (part?.fieldname !== 'file') {
+        throw problem.validation('缺少文件', [{ field: 'file', reason: '必填：以字段 file 上传一个文件' }]);
+      }
+      const fileName = part.filename
+        .normalize('NFC')
+        .replace(/[/\\\0]/g, '_')
+        .slice(0, 200);
+      let received: Awaited<ReturnType<typeof ctx.documents.receive>>;
+      try {
+        received = await ctx.documents.receive(part.file, ctx.maxDocumentBytes);
+      } catch (e) {
+        if (e instanceof FileTooLargeError || (e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+          throw problem.tooLarge(
+            `文件超过大小上限 ${Math.floor(ctx.maxDocumentBytes / 1024 / 1024)} MB`,
+            'file',
+          );
+        }
+        throw e;
+      }
+      if (part.file.truncated) {
+        await ctx.documents.discard(received.tempPath);
+        throw problem.tooLarge(
+          `文件超过大小上限 ${Math.floor(ctx.maxDocumentBytes / 1024 / 1024)} MB`,
+          'file',
+        );
+      }
+      const typeIssue =
+        received.size === 0 ? '文件为空' : documentTypeIssue(fileName, part.mimetype, received.head);
+      if (typeIssue) {
+        await ctx.documents.discard(received.tempPath);
+        throw problem.unsupportedMedia(typeIssue, [{ field: 'file', reason: typeIssue }]);
+      }
+      const id = randomUUID();
+      const uploadedAt = ctx.now().toISOString();
+      let kept: string | null = null;
+      try {
+        const meta = await ctx.store.transaction(async (tx) => {
+          kept = await ctx.documents.keep(received.tempPath, p.tenantId, id);
+          const m = {
+            id,
+            tenantId: p.tenantId,
+            projectId,
+            unitId: project.unitId,
+            kind,
+            fileName,
+            mediaType: part.mimetype,
+            size: received.size,
+            sha256: received.sha256,
+            storagePath: kept,
+            uploadedBy: p.accountId,
+            uploadedAt,
+          };
+          await insertDocument(tx, m);
+          await recordAudit(tx, request, ctx, {
+            action: 'document.upload',
+            entityType: 'document',
+            entityId: id,
+            projectId,
+            payload: publicMeta(m),
+          });
+          return m;
+        });
+        reply.code(201).header('location', `/api/documents/${id}`);
+        return publicMeta(meta);
+      } catch (e) {
+        await ctx.documents.discard(kept ?? received.tempPath);
+        throw e;
+      }
+    },
+  );
+
+  app.get(
+    '/projects/:projectId/documents',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: '项目材料列表',
+        params: idParam('projectId'),
+        response: { 200: { type: 'array', items: documentSchema }, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { projectId } = request.params as { projectId: string };
+      const { p, project } = await visibleProject(ctx, request, projectId);
+      ensure(decide(p, 'document.read', project));
+      return (await listDocuments(ctx.store.db, p.tenantId, projectId)).map(publicMeta);
+    },
+  );
+
+  app.get(
+    '/documents/:documentId',
+    {
+      schema: {
+        tags: ['documents'],
+        summary: '下载项目材料',
+        params: idParam('documentId'),
+        produces: ['application/octet-stream'],
+        response: { 200: { type: 'string', format: 'binary' }, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const { documentId } = request.params as { documentId: string };
+      const doc = await findDocument(ctx.store.db, p.tenantId, documentId);
+      if (!doc) throw problem.notFound(`材料 ${documentId} 不存在或无权查看`);
+      const project = await findProject(ctx.store.db, p.tenantId, doc.projectId);
+      ensure(decide(p, 'document.read', project ?? { tenantId: p.tenantId, unitId: doc.unitId }));
+      reply
+        .header('content-type', doc.mediaType)
+        .header('content-length', String(doc.size))
+        .header('content-disposition', contentDisposition(doc.fileName))
+        .header('x-content-type-options', 'nosniff')
+        .header('x-content-sha256', doc.sha256)
+        .header('cache-control', 'private, no-store');
+      return reply.send(ctx.documents.open(doc.storagePath));
+    },
+  );
+}

@@ -1,0 +1,296 @@
+// JSON schemas shared by the /api routes: they validate input and are the OpenAPI document (/docs).
+import { FUNDING_SOURCES, MAX_AMOUNT, RELATED_TO, SERVICE_TYPES } from '../../domain/index.ts';
+import { DOCUMENT_KINDS } from '../../store/documents.ts';
+import { FILING_KINDS } from '../../store/filings.ts';
+import { PROJECT_SORTS, PROJECT_STAGES } from '../../store/projects.ts';
+
+export const problemResponses = {
+  '4xx': { $ref: 'Problem#' },
+  '5xx': { $ref: 'Problem#' },
+} as const;
+
+export const idParam = (name: string) =>
+  ({
+    type: 'object',
+    required: [name],
+    properties: { [name]: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } },
+  }) as const;
+
+const amount = { type: 'integer', minimum: 0, maximum: MAX_AMOUNT, description: '元（整数）' } as const;
+const isoDate = { type: 'string', format: 'date-time' } as const;
+
+export const serviceLineSchema = {
+  type: 'object',
+  required: ['serviceType', 'subType', 'amount'],
+  additionalProperties: false,
+  description: 'G-4: 服务类型与子类（封闭词表）',
+  properties: {
+    serviceType: { type: 'string', enum: Object.keys(SERVICE_TYPES) },
+    subType: { type: 'string', minLength: 1, maxLength: 64 },
+    amount,
+    relatedTo: { type: 'string', enum: Object.keys(RELATED_TO) },
+    description: { type: 'string', maxLength: 500 },
+  },
+} as const;
+
+const draftProperties = {
+  unitId: {
+    type: 'string',
+    minLength: 1,
+    maxLength: 64,
+    description: '所属单位；单位账号可省略（即本单位）',
+  },
+  projectName: { type: 'string', minLength: 1, maxLength: 200 },
+  description: { type: 'string', maxLength: 5000 },
+  planYear: { type: 'integer', minimum: 2000, maximum: 9999 },
+  fundingSource: { type: 'string', enum: Object.keys(FUNDING_SOURCES) },
+  classified: { type: 'boolean', description: 'G-9: 是否涉密' },
+  hasDataCatalogue: { type: 'boolean', description: 'PRO-1: 政务数据共享资源目录' },
+  supportsIpv6: { type: 'boolean', description: 'PRO-1: 支持 IPv6' },
+  serviceLines: { type: 'array', minItems: 1, maxItems: 50, items: serviceLineSchema },
+} as const;
+
+export const draftBody = {
+  type: 'object',
+  required: ['projectName', 'planYear', 'fundingSource', 'classified', 'serviceLines'],
+  additionalProperties: false,
+  properties: draftProperties,
+} as const;
+
+export const draftPatchBody = {
+  type: 'object',
+  required: ['version'],
+  additionalProperties: false,
+  minProperties: 2,
+  properties: {
+    version: { type: 'integer', minimum: 1, description: '读取时的版本号（乐观锁）' },
+    projectName: draftProperties.projectName,
+    description: draftProperties.description,
+    planYear: draftProperties.planYear,
+    fundingSource: draftProperties.fundingSource,
+    classified: draftProperties.classified,
+    hasDataCatalogue: draftProperties.hasDataCatalogue,
+    supportsIpv6: draftProperties.supportsIpv6,
+    serviceLines: draftProperties.serviceLines,
+  },
+} as const;
+
+export const projectSchema = {
+  $id: 'Project',
+  type: 'object',
+  description: '项目（市财政局看到资金与状态视图，SV-2）',
+  properties: {
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    unitId: { type: 'string' },
+    name: { type: 'string' },
+    description: { type: 'string' },
+    planYear: { type: 'integer' },
+    fundingSource: { type: 'string' },
+    classified: { type: 'boolean' },
+    hasDataCatalogue: { type: 'boolean' },
+    supportsIpv6: { type: 'boolean' },
+    serviceLines: { type: 'array', items: serviceLineSchema },
+    totalInvestment: amount,
+    softwareDevCost: amount,
+    category: { type: 'string', enum: ['public', 'professional'] },
+    ruleEdition: { type: 'string' },
+    stage: { type: 'string', enum: Object.keys(PROJECT_STAGES) },
+    stageName: { type: 'string' },
+    processInstanceKey: { type: ['string', 'null'] },
+    version: { type: 'integer' },
+    createdBy: { type: 'string' },
+    createdAt: isoDate,
+    updatedAt: isoDate,
+    view: { type: 'string', enum: ['full', 'funds'] },
+  },
+} as const;
+
+export const applicationCheckSchema = {
+  type: 'object',
+  description: 'PRO-1 完整性检查（提交前须完整）',
+  properties: {
+    applicationComplete: { type: 'boolean' },
+    missingItems: { type: 'array', items: { type: 'string' } },
+  },
+} as const;
+
+export const projectSearchQuery = {
+  type: 'object',
+  additionalProperties: false,
+  properties: {
+    unitId: { type: 'string', maxLength: 64 },
+    category: { type: 'string', enum: ['public', 'professional'] },
+    stage: { type: 'string', enum: Object.keys(PROJECT_STAGES) },
+    planYear: { type: 'integer', minimum: 2000, maximum: 9999 },
+    q: { type: 'string', maxLength: 100, description: '按项目编号、名称、说明检索' },
+    sort: { type: 'string', enum: [...PROJECT_SORTS], default: 'updatedAt' },
+    order: { type: 'string', enum: ['asc', 'desc'], default: 'desc' },
+    page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
+    pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
+  },
+} as const;
+
+const statisticsRow = {
+  type: 'object',
+  properties: {
+    key: { type: 'string' },
+    label: { type: 'string' },
+    count: { type: 'integer' },
+    totalInvestment: amount,
+  },
+} as const;
+
+export const statisticsSchema = {
+  type: 'object',
+  properties: {
+    byUnit: { type: 'array', items: statisticsRow },
+    byCategory: { type: 'array', items: statisticsRow },
+    byYear: { type: 'array', items: statisticsRow },
+    byStage: { type: 'array', items: statisticsRow },
+    total: { type: 'object', properties: { count: { type: 'integer' }, totalInvestment: amount } },
+  },
+} as const;
+
+export const historySchema = {
+  type: 'array',
+  items: {
+    type: 'object',
+    properties: {
+      id: { type: 'string' },
+      at: isoDate,
+      accountId: { type: ['string', 'null'] },
+      action: { type: 'string' },
+      stage: { type: 'string' },
+      changes: {},
+    },
+  },
+} as const;
+
+export const accountSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    tenantId: { type: 'string' },
+    tenantName: { type: 'string' },
+    username: { type: 'string' },
+    displayName: { type: 'string' },
+    roles: { type: 'array', items: { type: 'string' } },
+    roleNames: { type: 'array', items: { type: 'string' } },
+    unitId: { type: ['string', 'null'] },
+    unitName: { type: ['string', 'null'] },
+    groups: { type: 'array', items: { type: 'string' }, description: '候选组（任务列表按此筛选）' },
+  },
+} as const;
+
+export const unitSchema = {
+  type: 'object',
+  properties: { id: { type: 'string' }, name: { type: 'string' }, responsibleSection: { type: 'string' } },
+} as const;
+
+export const planBody = {
+  type: 'object',
+  required: ['summary'],
+  additionalProperties: false,
+  properties: {
+    planYear: { type: 'integer', minimum: 2000, maximum: 9999, description: '默认为提交时的下一年（P-1）' },
+    summary: { type: 'string', minLength: 1, maxLength: 5000 },
+    projects: {
+      type: 'array',
+      maxItems: 200,
+      items: {
+        type: 'object',
+        required: ['name', 'estimatedAmount'],
+        additionalProperties: false,
+        properties: {
+          name: { type: 'string', minLength: 1, maxLength: 200 },
+          estimatedAmount: amount,
+          category: { type: 'string', enum: ['public', 'professional'] },
+          description: { type: 'string', maxLength: 2000 },
+        },
+      },
+    },
+  },
+} as const;
+
+export const planSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    unitId: { type: 'string' },
+    planYear: { type: 'integer' },
+    summary: { type: 'string' },
+    content: {},
+    filedAt: isoDate,
+    filedBy: { type: 'string' },
+    onTime: { type: 'boolean' },
+    daysLate: { type: 'integer' },
+    deadline: { type: 'string' },
+    filingNumber: { type: 'string' },
+  },
+} as const;
+
+export const filingSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    kind: { type: 'string', enum: Object.keys(FILING_KINDS) },
+    kindName: { type: 'string' },
+    year: { type: 'integer' },
+    seq: { type: 'integer' },
+    number: { type: 'string' },
+    projectId: { type: ['string', 'null'] },
+    unitId: { type: ['string', 'null'] },
+    filedAt: isoDate,
+    filedBy: { type: ['string', 'null'] },
+    payload: {},
+  },
+} as const;
+
+export const documentSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    projectId: { type: 'string' },
+    unitId: { type: 'string' },
+    kind: { type: 'string', enum: Object.keys(DOCUMENT_KINDS) },
+    fileName: { type: 'string' },
+    mediaType: { type: 'string' },
+    size: { type: 'integer' },
+    sha256: { type: 'string' },
+    uploadedBy: { type: 'string' },
+    uploadedAt: isoDate,
+  },
+} as const;
+
+export const notificationSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    title: { type: 'string' },
+    body: { type: 'string' },
+    projectId: { type: ['string', 'null'] },
+    createdAt: isoDate,
+    readAt: { type: ['string', 'null'] },
+  },
+} as const;
+
+export const auditEntrySchema = {
+  type: 'object',
+  properties: {
+    tenantId: { type: 'string' },
+    seq: { type: 'integer' },
+    at: isoDate,
+    accountId: { type: ['string', 'null'] },
+    role: { type: ['string', 'null'] },
+    action: { type: 'string' },
+    entityType: { type: 'string' },
+    entityId: { type: 'string' },
+    projectId: { type: ['string', 'null'] },
+    requestId: { type: ['string', 'null'] },
+    payload: {},
+    payloadSha256: { type: 'string' },
+    prevHash: { type: 'string' },
+    hash: { type: 'string' },
+  },
+} as const;

@@ -1,0 +1,179 @@
+// Sign-in, sign-out, who am I, and the Units of my tenant. Sessions are opaque random tokens, stored hashed, that
+// expire; the client sends them as `Authorization: Bearer …` or as the HttpOnly session cookie.
+import type { FastifyInstance } from 'fastify';
+import { ROLES } from '../../domain/roles.ts';
+import { createSession, findAccountForLogin, revokeSession, UNIT_ROLES } from '../../store/accounts.ts';
+import { findTenant, findUnit, listUnits } from '../../store/units.ts';
+import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
+import { newSessionToken, SESSION_COOKIE, tokenFrom, tokenHash } from '../auth/tokens.ts';
+import type { Principal } from '../authz.ts';
+import { problem } from '../problem.ts';
+import { type ApiContext, principalOf, recordAudit } from './context.ts';
+import { accountSchema, problemResponses, unitSchema } from './schemas.ts';
+
+const loginBody = {
+  type: 'object',
+  required: ['username', 'password'],
+  additionalProperties: false,
+  properties: {
+    tenantId: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 32,
+      default: 'yunfu',
+      description: '市：yunfu；县（市、区）见租户',
+    },
+    username: { type: 'string', minLength: 1, maxLength: 64 },
+    password: { type: 'string', minLength: 1, maxLength: 256 },
+  },
+} as const;
+
+export function groupsOf(p: Pick<Principal, 'roles' | 'unitId'>): string[] {
+  const groups: string[] = p.roles.filter((r) => !UNIT_ROLES.includes(r));
+  if (p.unitId && p.roles.some((r) => UNIT_ROLES.includes(r))) groups.push(`unit-${p.unitId}`);
+  return groups;
+}
+
+export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  app.post(
+    '/session',
+    {
+      config: { auth: 'public' },
+      schema: {
+        tags: ['session'],
+        summary: '登录',
+        body: loginBody,
+        response: {
+          200: {
+            type: 'object',
+            properties: { token: { type: 'string' }, expiresAt: { type: 'string' }, account: accountSchema },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request, reply) => {
+      const { tenantId, username, password } = request.body as {
+        tenantId: string;
+        username: string;
+        password: string;
+      };
+      const key = `${tenantId}|${username.toLowerCase()}`;
+      const wait = ctx.throttle.retryAfter(key, request.ip);
+      if (wait > 0)
+        throw problem.tooManyRequests(`登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, wait);
+      const account = await findAccountForLogin(ctx.store.db, tenantId, username);
+      const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyPasswordHash()));
+      if (!account || !ok || account.disabled) {
+        ctx.throttle.failed(key, request.ip);
+        request.log.info({ event: 'login-failed' }, 'login failed');
+        throw problem.unauthenticated('用户名或密码错误');
+      }
+      ctx.throttle.succeeded(key);
+      const token = newSessionToken();
+      const now = ctx.now();
+      const expiresAt = new Date(now.getTime() + ctx.sessionTtlMs).toISOString();
+      const principal: Principal = {
+        accountId: account.id,
+        tenantId: account.tenantId,
+        username: account.username,
+        displayName: account.displayName,
+        roles: account.roles,
+        unitId: account.unitId,
+      };
+      await ctx.store.transaction(async (tx) => {
+        await createSession(tx, {
+          tokenHash: tokenHash(token),
+          accountId: account.id,
+          tenantId: account.tenantId,
+          createdAt: now.toISOString(),
+          expiresAt,
+        });
+        await recordAudit(tx, request, ctx, {
+          principal,
+          action: 'session.login',
+          entityType: 'account',
+          entityId: account.id,
+          payload: { expiresAt },
+        });
+      });
+      request.log.info({ event: 'login', accountId: account.id }, 'signed in');
+      reply.setCookie(SESSION_COOKIE, token, {
+        httpOnly: true,
+        sameSite: 'strict',
+        secure: ctx.secureCookies,
+        path: '/',
+        expires: new Date(expiresAt),
+      });
+      return { token, expiresAt, account: await describe(ctx, principal) };
+    },
+  );
+
+  app.delete(
+    '/session',
+    {
+      config: { allowReadOnly: true },
+      schema: {
+        tags: ['session'],
+        summary: '退出登录',
+        response: { 204: { type: 'null' }, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const token = tokenFrom(request.headers, request.cookies);
+      await ctx.store.transaction(async (tx) => {
+        if (token) await revokeSession(tx, tokenHash(token), ctx.now().toISOString());
+        await recordAudit(tx, request, ctx, {
+          action: 'session.logout',
+          entityType: 'account',
+          entityId: p.accountId,
+          payload: null,
+        });
+      });
+      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      return reply.code(204).send();
+    },
+  );
+
+  app.get(
+    '/me',
+    {
+      schema: {
+        tags: ['session'],
+        summary: '当前用户',
+        response: { 200: accountSchema, ...problemResponses },
+      },
+    },
+    async (request) => describe(ctx, principalOf(request)),
+  );
+
+  app.get(
+    '/units',
+    {
+      schema: {
+        tags: ['reference'],
+        summary: '本租户的市直单位及其责任科室（G-6）',
+        response: { 200: { type: 'array', items: unitSchema }, ...problemResponses },
+      },
+    },
+    async (request) => listUnits(ctx.store.db, principalOf(request).tenantId),
+  );
+}
+
+async function describe(ctx: ApiContext, p: Principal) {
+  const tenant = await findTenant(ctx.store.db, p.tenantId);
+  const unit = p.unitId ? await findUnit(ctx.store.db, p.tenantId, p.unitId) : undefined;
+  return {
+    id: p.accountId,
+    tenantId: p.tenantId,
+    tenantName: tenant?.name ?? p.tenantId,
+    username: p.username,
+    displayName: p.displayName,
+    roles: p.roles,
+    roleNames: p.roles.map((r) => ROLES[r].name),
+    unitId: p.unitId,
+    unitName: unit?.name ?? null,
+    groups: groupsOf(p),
+  };
+}

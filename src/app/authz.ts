@@ -1,0 +1,134 @@
+// Who may do what — the one place that decides (G-5..G-8, SV-2, SU-3). Routes ask `decide(principal, action,
+// target)` and turn the decision into a response:
+//   - another tenant's resource does not exist for you (404, never 403: SU-3 isolation leaks nothing);
+//   - a resource of your tenant that your role may not see is also 404 (a Unit does not learn which projects
+//     other Units have);
+//   - a resource you may see but an action your role may not take is 403, with the reason.
+import type { Role } from '../domain/roles.ts';
+import { isReadOnlyRole, ROLES } from '../domain/roles.ts';
+
+export interface Principal {
+  accountId: string;
+  tenantId: string;
+  username: string;
+  displayName: string;
+  roles: Role[];
+  unitId: string | null;
+}
+
+/** The role recorded in the audit trail for this principal's actions. */
+export function auditRole(p: Principal): string {
+  return p.roles.join(',');
+}
+
+const UNIT_WRITERS: Role[] = ['unit-staff', 'unit-section'];
+const UNIT_READERS: Role[] = ['unit-staff', 'unit-section', 'unit-leadership'];
+/** Roles that see every project of their tenant. */
+const TENANT_READERS: Role[] = ['bureau-reviewer', 'bureau-admin', 'audit', 'city-government', 'finance'];
+const BUREAU: Role[] = ['bureau-reviewer', 'bureau-admin'];
+
+const has = (p: Principal, roles: Role[]) => p.roles.some((r) => roles.includes(r));
+
+export type Scope = { kind: 'tenant' } | { kind: 'unit'; unitId: string } | { kind: 'none' };
+
+/**
+ * Which projects (and plans, filings, statistics) a principal sees in its tenant. The experts, cost reviewers and
+ * supervisors see a project through the tasks they are given (the engine step adds that); until then, none.
+ */
+export function readScope(p: Principal): Scope {
+  if (has(p, TENANT_READERS)) return { kind: 'tenant' };
+  if (p.unitId && has(p, UNIT_READERS)) return { kind: 'unit', unitId: p.unitId };
+  return { kind: 'none' };
+}
+
+/** SV-2: Finance sees funds and status of every project; every other reader sees the whole record. */
+export function projectView(p: Principal): 'full' | 'funds' {
+  if (has(p, ['finance']) && !has(p, [...BUREAU, 'audit', 'city-government', ...UNIT_READERS]))
+    return 'funds';
+  return 'full';
+}
+
+/** Audit (G-8) reads everything and changes nothing. */
+export function isReadOnly(p: Principal): boolean {
+  return p.roles.length > 0 && p.roles.every((r) => isReadOnlyRole(r));
+}
+
+export type Action =
+  | 'project.read'
+  | 'project.create'
+  | 'project.edit'
+  | 'document.read'
+  | 'document.upload'
+  | 'plan.read'
+  | 'plan.file'
+  | 'filing.read'
+  | 'statistics.read'
+  | 'audit.read'
+  | 'audit.export';
+
+export interface Target {
+  tenantId: string;
+  /** The owning Unit of the resource (a project's, a plan's), if any. */
+  unitId?: string | null;
+}
+
+export type Decision = { allowed: true } | { allowed: false; status: 403 | 404; reason: string };
+
+const allow: Decision = { allowed: true };
+const hidden = (reason = '资源不存在或无权查看'): Decision => ({ allowed: false, status: 404, reason });
+const forbid = (reason: string): Decision => ({ allowed: false, status: 403, reason });
+
+function sees(p: Principal, target: Target): boolean {
+  if (target.tenantId !== p.tenantId) return false;
+  const scope = readScope(p);
+  if (scope.kind === 'tenant') return true;
+  if (scope.kind === 'unit') return target.unitId === scope.unitId;
+  return false;
+}
+
+export function decide(p: Principal, action: Action, target: Target): Decision {
+  // SU-3: nothing of another tenant exists for this principal, whatever the action.
+  if (target.tenantId !== p.tenantId) return hidden();
+  const readOnly = isReadOnly(p);
+  const readOnlyReason = `${ROLES.audit.name}只能查阅，不能修改数据（G-8）`;
+  switch (action) {
+    case 'project.read':
+    case 'plan.read':
+    case 'filing.read':
+      return sees(p, target) ? allow : hidden();
+    case 'statistics.read':
+      return readScope(p).kind === 'none' ? forbid('当前角色不能查看项目统计') : allow;
+    case 'document.read':
+      if (!sees(p, target)) return hidden();
+      if (projectView(p) === 'funds')
+        return forbid('市财政局可查看项目资金和状态（SV-2），项目材料请通过审核任务查阅');
+      return allow;
+    case 'project.create':
+    case 'project.edit':
+    case 'plan.file':
+      if (readOnly) return forbid(readOnlyReason);
+      if (!sees(p, target)) return hidden();
+      if (!(has(p, UNIT_WRITERS) && p.unitId === target.unitId)) {
+        return forbid(
+          action === 'plan.file'
+            ? '年度信息化规划由本单位经办人员或责任科室备案（P-1）'
+            : '项目申报材料由本单位经办人员或责任科室编制（G-6）',
+        );
+      }
+      return allow;
+    case 'document.upload':
+      if (readOnly) return forbid(readOnlyReason);
+      if (!sees(p, target)) return hidden();
+      if (has(p, BUREAU) || (has(p, UNIT_WRITERS) && p.unitId === target.unitId)) return allow;
+      return forbid('当前角色不能为该项目上传材料');
+    case 'audit.read':
+      return has(p, ['audit', 'bureau-admin'])
+        ? allow
+        : forbid('只有审计人员和管理局管理员可以查阅审计日志（SV-4）');
+    case 'audit.export':
+      if (!sees(p, target)) return hidden();
+      return has(p, ['audit', 'bureau-admin'])
+        ? allow
+        : forbid('只有审计人员和管理局管理员可以导出项目审计资料包（SV-3）');
+  }
+}

@@ -1,0 +1,126 @@
+// The HTTP server: pino request logs with a request id on every line (and in every problem detail), the OpenAPI
+// document generated from the route schemas at /docs, /health and /ready, and the business API under /api.
+// The engine's /v2 plugin is registered onto the same instance by its own module.
+import { randomUUID } from 'node:crypto';
+import { join } from 'node:path';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { AppConfig } from '../config.ts';
+import { loadRegulation, type Regulation } from '../domain/index.ts';
+import { DocumentStorage } from '../store/documents.ts';
+import type { Store } from '../store/store.ts';
+import { apiPlugin, sendProblem } from './api/index.ts';
+import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './auth/login-throttle.ts';
+import { problem, problemSchema } from './problem.ts';
+import type { ProcessGateway } from './process-gateway.ts';
+
+export interface ServerOptions {
+  config: Pick<AppConfig, 'dataDir' | 'logLevel'>;
+  store: Store;
+  regulation?: Regulation;
+  /** The clock (tests move it); defaults to the system clock. */
+  now?: () => Date;
+  /** Where document files live; default DATA_DIR/documents. */
+  documentsDir?: string;
+  /** Default 8 hours. */
+  sessionTtlMs?: number;
+  /** Default 50 MiB. */
+  maxDocumentBytes?: number;
+  throttle?: ThrottleOptions;
+  /** Set the Secure flag on the session cookie (behind HTTPS). */
+  secureCookies?: boolean;
+  processes?: ProcessGateway | null;
+  /** A pino destination for the logs (tests capture them); default stdout. */
+  logStream?: { write(line: string): void };
+}
+
+const REQUEST_ID = /^[A-Za-z0-9._-]{8,64}$/;
+
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const now = options.now ?? (() => new Date());
+  const app = Fastify({
+    logger: {
+      level: options.config.logLevel,
+      // No secrets or personal data in logs: the session token and cookies never reach a log line.
+      redact: {
+        paths: [
+          'req.headers.authorization',
+          'req.headers.cookie',
+          'res.headers["set-cookie"]',
+          '*.password',
+          '*.token',
+        ],
+        censor: '[redacted]',
+      },
+      ...(options.logStream ? { stream: options.logStream } : {}),
+    },
+    // Accept a well-formed caller's id (a proxy's) so one id follows the request; otherwise make one.
+    genReqId: (req) => {
+      const given = req.headers['x-request-id'];
+      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
+    },
+    requestIdHeader: false,
+    bodyLimit: 1024 * 1024,
+    return503OnClosing: true,
+  });
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id);
+  });
+  app.addSchema(problemSchema);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: '云浮市市级政务信息化服务项目管理 API',
+        description:
+          '项目库、年度规划备案、材料、通知、审计日志与审计资料包（《云浮市市级政务信息化服务项目管理办法》）',
+        version: '0.1.0',
+      },
+      components: {
+        securitySchemes: {
+          bearer: { type: 'http', scheme: 'bearer' },
+          session: { type: 'apiKey', in: 'cookie', name: 'yunfu_session' },
+        },
+      },
+      security: [{ bearer: [] }, { session: [] }],
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+
+  app.get('/health', { schema: { hide: true } }, async () => ({ status: 'UP' }));
+  app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
+    try {
+      await options.store.ping();
+      return { status: 'UP', store: 'UP' };
+    } catch (e) {
+      request.log.warn({ err: e }, 'store not reachable');
+      return reply.code(503).send({ status: 'DOWN', store: 'DOWN' });
+    }
+  });
+
+  const documents = new DocumentStorage(options.documentsDir ?? join(options.config.dataDir, 'documents'));
+  await app.register(apiPlugin, {
+    prefix: '/api',
+    store: options.store,
+    documents,
+    regulation: options.regulation ?? loadRegulation(),
+    now,
+    sessionTtlMs: options.sessionTtlMs ?? 8 * 3600_000,
+    maxDocumentBytes: options.maxDocumentBytes ?? 50 * 1024 * 1024,
+    throttle: new LoginThrottle(options.throttle ?? DEFAULT_THROTTLE, () => now().getTime()),
+    secureCookies: options.secureCookies ?? false,
+    processes: options.processes ?? null,
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      problem.notFound(`没有 ${request.method} ${request.url.split('?')[0]} 这个接口`),
+    ),
+  );
+  return app;
+}
