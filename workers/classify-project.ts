@@ -10,17 +10,21 @@ import {
   type ServiceLine,
 } from '../src/domain/index.ts';
 import type { WorkerDeps } from './deps.ts';
-import { optionalString, requireString } from './variables.ts';
+import { optionalString, VariableError } from './variables.ts';
 
 export function classifyProjectWorker(deps: WorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.classify-project',
     fetchVariables: ['serviceLines', 'unitId', 'initiatedAt', 'rules', 'totalInvestment', 'softwareDevCost'],
     handler: (vars) => {
-      const unitId = requireString(vars, 'unitId');
+      // A public project belongs to the Bureau and may have no single Unit; a professional one needs its Unit.
+      const unitId = optionalString(vars, 'unitId');
       let classification: ReturnType<typeof classifyProject>;
       try {
-        classification = classifyProject(vars.serviceLines, unitId);
+        classification = classifyProject(vars.serviceLines, unitId ?? '');
+        if (classification.category === 'professional' && !unitId) {
+          throw new VariableError('unitId', 'a professional project needs the id of its Unit (G-6)');
+        }
       } catch (e) {
         if (e instanceof DomainValidationError) {
           // The Unit must change the application; retrying cannot help.

@@ -89,9 +89,19 @@ describe('yunfu.classify-project (G-5, G-6, SU-4)', () => {
     expect(outcome.kind === 'fail' && outcome.message).toMatch(/同时包含公共类与专业类/);
   });
 
-  it('names a missing unitId', async () => {
+  it('names a missing unitId for a professional project', async () => {
     const worker = classifyProjectWorker({ regulation, now: at('2026-11-27T10:00:00+08:00') });
     await expect(runJob(worker, { serviceLines: professionalLines })).rejects.toThrow(/variable 'unitId'/);
+  });
+
+  it('classifies a public project without a Unit: the Bureau owns it', async () => {
+    const worker = classifyProjectWorker({ regulation, now: at('2026-11-27T10:00:00+08:00') });
+    const out = completed(
+      await runJob(worker, {
+        serviceLines: [{ serviceType: 'infrastructure', subType: 'government-cloud', amount: 1 }],
+      }),
+    );
+    expect(out).toMatchObject({ category: 'public', ownerGroup: 'bureau-admin' });
   });
 });
 
