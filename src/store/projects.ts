@@ -134,6 +134,7 @@ export async function insertProject(
     projectId: input.id,
     at: input.at,
     accountId: input.createdBy,
+    version: 1,
     action: 'created',
     stage: 'draft',
     changes: input.content,
@@ -190,6 +191,7 @@ export async function updateDraft(
     projectId: input.id,
     at: input.at,
     accountId: input.accountId,
+    version: input.expectedVersion + 1,
     action: 'edited',
     stage: 'draft',
     changes: input.changes,
@@ -222,11 +224,18 @@ export async function setStage(
     .where('tenantId', '=', input.tenantId)
     .where('id', '=', input.id)
     .execute();
+  const { version } = await tx.db
+    .selectFrom('projects')
+    .select('version')
+    .where('tenantId', '=', input.tenantId)
+    .where('id', '=', input.id)
+    .executeTakeFirstOrThrow();
   await addHistory(tx, {
     tenantId: input.tenantId,
     projectId: input.id,
     at: input.at,
     accountId: input.accountId,
+    version: Number(version),
     action: 'stage-changed',
     stage: input.stage,
     changes: input.note ?? { stage: input.stage },
@@ -237,6 +246,7 @@ export interface HistoryEntry {
   id: string;
   at: string;
   accountId: string | null;
+  version: number;
   action: string;
   stage: string;
   changes: unknown;
@@ -249,6 +259,7 @@ async function addHistory(
     projectId: string;
     at: string;
     accountId: string | null;
+    version: number;
     action: string;
     stage: string;
     changes: unknown;
@@ -270,13 +281,14 @@ export async function projectHistory(
     .selectAll()
     .where('tenantId', '=', tenantId)
     .where('projectId', '=', projectId)
+    .orderBy('version', 'asc')
     .orderBy('at', 'asc')
-    .orderBy('id', 'asc')
     .execute();
   return rows.map((r) => ({
     id: r.id,
     at: r.at,
     accountId: r.accountId,
+    version: Number(r.version),
     action: r.action,
     stage: r.stage,
     changes: JSON.parse(r.changes),

@@ -80,6 +80,8 @@ export interface ProjectHistoryTable {
   projectId: string;
   at: string;
   accountId: string | null;
+  /** The project's version after this change: orders the history even within one millisecond. */
+  version: number;
   action: string;
   stage: string;
   /** JSON: what changed. */

@@ -96,3 +96,15 @@ export function problemOf(res: LightMyRequestResponse) {
     errors?: Array<{ field: string; reason: string }>;
   };
 }
+
+/** A multipart/form-data body with one file, as a browser sends it. */
+export function multipart(fileName: string, mediaType: string, content: Buffer, field = 'file') {
+  const boundary = `----yunfu${Math.random().toString(16).slice(2)}`;
+  const head = `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="${fileName}"\r\nContent-Type: ${mediaType}\r\n\r\n`;
+  return {
+    payload: Buffer.concat([Buffer.from(head, 'utf8'), content, Buffer.from(`\r\n--${boundary}--\r\n`)]),
+    headers: { 'content-type': `multipart/form-data; boundary=${boundary}` },
+  };
+}
+
+export const PDF = Buffer.from('%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n');

@@ -160,6 +160,7 @@ export const historySchema = {
       id: { type: 'string' },
       at: isoDate,
       accountId: { type: ['string', 'null'] },
+      version: { type: 'integer' },
       action: { type: 'string' },
       stage: { type: 'string' },
       changes: {},

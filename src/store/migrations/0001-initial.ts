@@ -94,6 +94,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('project_id', 'text', (c) => c.notNull().references('projects.id'))
     .addColumn('at', 'text', (c) => c.notNull())
     .addColumn('account_id', 'text')
+    .addColumn('version', 'integer', (c) => c.notNull())
     .addColumn('action', 'text', (c) => c.notNull())
     .addColumn('stage', 'text', (c) => c.notNull())
     .addColumn('changes', 'text', (c) => c.notNull())
@@ -101,7 +102,7 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createIndex('project_history_project')
     .on('project_history')
-    .columns(['project_id', 'at'])
+    .columns(['project_id', 'version'])
     .execute();
 
   await db.schema
