@@ -121,6 +121,7 @@ export class Engine {
       expireLeases: (tx) => expireLeases(tx, this.it),
       expireMessages: (tx) => expireMessages(tx, this.it),
       notifyJobTypes: (types) => this.notifyJobs(types),
+      timersFired: (count) => this.events.emit('timersFired', count),
     });
     this.unsubscribeClock = this.clock.onChange(() => this.scheduler.runDue());
     if (options.scheduler !== false) this.scheduler.start();
@@ -495,6 +496,12 @@ export class Engine {
   onJobsAvailable(listener: (type: string) => void): () => void {
     this.events.on('jobs', listener);
     return () => this.events.off('jobs', listener);
+  }
+
+  /** Listener called after each committed batch of fired timers, with the batch size. */
+  onTimersFired(listener: (count: number) => void): () => void {
+    this.events.on('timersFired', listener);
+    return () => this.events.off('timersFired', listener);
   }
 
   private notifyJobs(types: Iterable<string>): void {

@@ -18,6 +18,8 @@ export interface SchedulerHost {
   expireLeases(tx: Tx): void;
   expireMessages(tx: Tx): void;
   notifyJobTypes(types: Iterable<string>): void;
+  /** Called after each committed batch of fired timers (for measurements). */
+  timersFired?(count: number): void;
 }
 
 export class Scheduler {
@@ -81,6 +83,7 @@ export class Scheduler {
           // A timer that cannot fire must not block the others forever.
           for (const key of failed) it.db.q('DELETE FROM timers WHERE key = ?').run(key);
         });
+        this.host.timersFired?.(due.length - failed.length);
       }
       this.host.run((tx) => {
         this.host.expireLeases(tx);

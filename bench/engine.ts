@@ -1,0 +1,234 @@
+// Engine benchmarks (npx tsx bench/engine.ts [--quick]): throughput beside the raw SQLite commit
+// rate, latency, heap per waiting instance, timer delay, start-up time. Prints medians and ratios
+// measured in the same run.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { EngineClock } from '../src/engine/clock.ts';
+import { Engine } from '../src/engine/engine.ts';
+
+const quick = process.argv.includes('--quick');
+const WAITING = quick ? 10_000 : 100_000;
+const TIMERS = quick ? 10_000 : 100_000;
+const dir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
+const gc = (globalThis as { gc?: () => void }).gc;
+
+function pct(values: number[], p: number): number {
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))]!;
+}
+const median = (v: number[]) => pct(v, 50);
+const fmt = (n: number, d = 1) => n.toFixed(d);
+
+function bpmn(id: string, body: string): string {
+  return `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
+<bpmn:process id="${id}" isExecutable="true">${body}</bpmn:process></bpmn:definitions>`;
+}
+
+function tenTasks(): string {
+  let body = '<bpmn:startEvent id="s"/>';
+  let prev = 's';
+  for (let i = 1; i <= 10; i++) {
+    body += `<bpmn:sequenceFlow id="f${i}" sourceRef="${prev}" targetRef="t${i}"/><bpmn:serviceTask id="t${i}"><bpmn:extensionElements><zeebe:taskDefinition type="bench"/></bpmn:extensionElements></bpmn:serviceTask>`;
+    prev = `t${i}`;
+  }
+  body += `<bpmn:sequenceFlow id="fe" sourceRef="${prev}" targetRef="e"/><bpmn:endEvent id="e"/>`;
+  return bpmn('ten-tasks', body);
+}
+
+const userTask = bpmn(
+  'wait-user',
+  '<bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="u"/><bpmn:userTask id="u"><bpmn:extensionElements><zeebe:userTask/><zeebe:assignmentDefinition candidateGroups="reviewers"/></bpmn:extensionElements></bpmn:userTask><bpmn:sequenceFlow id="f2" sourceRef="u" targetRef="e"/><bpmn:endEvent id="e"/>',
+);
+const timerCatch = bpmn(
+  'wait-timer',
+  '<bpmn:startEvent id="s"/><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="t"/><bpmn:intermediateCatchEvent id="t"><bpmn:timerEventDefinition><bpmn:timeDate>=due</bpmn:timeDate></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent><bpmn:sequenceFlow id="f2" sourceRef="t" targetRef="e"/><bpmn:endEvent id="e"/>',
+);
+
+/** Raw SQLite: one small insert per transaction, as many as fit in `ms`. */
+function rawCommitRate(sync: 'FULL' | 'NORMAL', ms = 2000): number {
+  const db = new Database(join(dir, `raw-${sync}.db`));
+  db.pragma('journal_mode = WAL');
+  db.pragma(`synchronous = ${sync}`);
+  db.exec('CREATE TABLE t (k INTEGER PRIMARY KEY, v TEXT)');
+  const insert = db.prepare('INSERT INTO t (v) VALUES (?)');
+  const tx = db.transaction((v: string) => insert.run(v));
+  let n = 0;
+  const end = performance.now() + ms;
+  while (performance.now() < end) {
+    tx('{"value":42}');
+    n++;
+  }
+  db.close();
+  return n / (ms / 1000);
+}
+
+async function throughput(sync: 'FULL' | 'NORMAL', instances: number) {
+  const engine = await Engine.open({ file: join(dir, `throughput-${sync}.db`), synchronous: sync });
+  await engine.deploy([{ name: 'ten.bpmn', content: tenTasks() }]);
+  const commandsBefore = process.hrtime.bigint();
+  let commands = 0;
+  const start = performance.now();
+  for (let i = 0; i < instances; i++) {
+    engine.createProcessInstance({ processDefinitionId: 'ten-tasks', variables: { i } });
+    commands++;
+  }
+  for (;;) {
+    const jobs = engine.activateJobs({ type: 'bench', worker: 'w', maxJobsToActivate: 100, timeout: 60_000 });
+    commands++;
+    if (jobs.length === 0) break;
+    for (const j of jobs) {
+      engine.completeJob(j.jobKey, { [j.elementId]: true });
+      commands++;
+    }
+  }
+  const seconds = (performance.now() - start) / 1000;
+  void commandsBefore;
+  const completed = engine.searchProcessInstances({ filter: { state: 'COMPLETED' }, page: { limit: 1 } }).page
+    .totalItems;
+  engine.close();
+  return { instancesPerSecond: completed / seconds, commandsPerSecond: commands / seconds, completed };
+}
+
+async function latency(count: number) {
+  const engine = await Engine.open({ file: join(dir, 'latency.db'), synchronous: 'FULL' });
+  await engine.deploy([{ name: 'ten.bpmn', content: tenTasks() }]);
+  const samples: number[] = [];
+  for (let i = 0; i < count; i++) {
+    const t0 = performance.now();
+    const pi = engine.createProcessInstance({ processDefinitionId: 'ten-tasks', variables: { i } });
+    for (;;) {
+      const jobs = engine.activateJobs({ type: 'bench', worker: 'w', maxJobsToActivate: 1, timeout: 60_000 });
+      if (jobs.length === 0) break;
+      engine.completeJob(jobs[0]!.jobKey);
+    }
+    samples.push(performance.now() - t0);
+    if (engine.getProcessInstance(pi.processInstanceKey).state !== 'COMPLETED')
+      throw new Error('not completed');
+  }
+  engine.close();
+  return { p50: median(samples), p99: pct(samples, 99) };
+}
+
+async function memoryAndStartup() {
+  const file = join(dir, 'waiting.db');
+  const engine = await Engine.open({ file, synchronous: 'NORMAL' });
+  await engine.deploy([{ name: 'user.bpmn', content: userTask }]);
+  gc?.();
+  const heapBefore = process.memoryUsage().heapUsed;
+  const rssBefore = process.memoryUsage().rss;
+  const t0 = performance.now();
+  for (let i = 0; i < WAITING; i++)
+    engine.createProcessInstance({ processDefinitionId: 'wait-user', variables: { i } });
+  const createSeconds = (performance.now() - t0) / 1000;
+  gc?.();
+  const heapAfter = process.memoryUsage().heapUsed;
+  const rssAfter = process.memoryUsage().rss;
+  const waiting = engine.searchUserTasks({ filter: { state: 'CREATED' }, page: { limit: 1 } }).page
+    .totalItems;
+  engine.close();
+  // start-up: open the file again and serve a query and a command
+  const s0 = performance.now();
+  const again = await Engine.open({ file, synchronous: 'NORMAL' });
+  const [task] = again.searchUserTasks({ filter: { state: 'CREATED' }, page: { limit: 1 } }).items;
+  again.completeUserTask(task!.userTaskKey);
+  const startupMs = performance.now() - s0;
+  again.close();
+  return {
+    waiting,
+    heapPerInstance: (heapAfter - heapBefore) / WAITING,
+    rssPerInstance: (rssAfter - rssBefore) / WAITING,
+    createPerSecond: WAITING / createSeconds,
+    startupMs,
+  };
+}
+
+async function timers() {
+  const clock = new EngineClock();
+  const T = Date.parse('2026-01-01T00:00:00Z');
+  clock.pin(T);
+  const engine = await Engine.open({ file: join(dir, 'timers.db'), synchronous: 'NORMAL', clock });
+  await engine.deploy([{ name: 'timer.bpmn', content: timerCatch }]);
+  // due dates spread over 100 s of engine time, 1,000 per second
+  const spreadMs = 100_000;
+  for (let i = 0; i < TIMERS; i++) {
+    const due = new Date(T + 1 + Math.floor((i * spreadMs) / TIMERS)).toISOString();
+    engine.createProcessInstance({ processDefinitionId: 'wait-timer', variables: { due } });
+  }
+  // steady: the clock moves 100 ms at a time; a timer's delay is from the moment the clock passed
+  // its due instant until the batch holding it committed (measured in wall time)
+  const delays: number[] = [];
+  let stepStart = 0;
+  const off = engine.onTimersFired((n) => {
+    const d = performance.now() - stepStart;
+    for (let i = 0; i < n; i++) delays.push(d);
+  });
+  for (let t = 0; t < spreadMs; t += 100) {
+    stepStart = performance.now();
+    engine.advanceClock(100);
+  }
+  off();
+  const fired = delays.length;
+  engine.close();
+  // burst: all timers due at once
+  const clock2 = new EngineClock();
+  clock2.pin(T);
+  const burst = await Engine.open({
+    file: join(dir, 'timers-burst.db'),
+    synchronous: 'NORMAL',
+    clock: clock2,
+  });
+  await burst.deploy([{ name: 'timer.bpmn', content: timerCatch }]);
+  const burstCount = Math.min(TIMERS, 20_000);
+  for (let i = 0; i < burstCount; i++)
+    burst.createProcessInstance({
+      processDefinitionId: 'wait-timer',
+      variables: { due: new Date(T + 1000).toISOString() },
+    });
+  const burstDelays: number[] = [];
+  const b0 = performance.now();
+  burst.onTimersFired((n) => {
+    const d = performance.now() - b0;
+    for (let i = 0; i < n; i++) burstDelays.push(d);
+  });
+  burst.advanceClock(1000);
+  burst.close();
+  return {
+    fired,
+    p50: median(delays),
+    p99: pct(delays, 99),
+    burstCount,
+    burstP99: pct(burstDelays, 99),
+    burstPerSecond: burstCount / ((performance.now() - b0) / 1000),
+  };
+}
+
+async function main() {
+  console.log(
+    `engine benchmark (${quick ? 'quick' : 'full'}), node ${process.version}, gc ${gc ? 'exposed' : 'not exposed (run with --expose-gc)'}`,
+  );
+  const rawFull = rawCommitRate('FULL');
+  const rawNormal = rawCommitRate('NORMAL');
+  console.log(`raw SQLite commits/s: FULL ${fmt(rawFull, 0)}, NORMAL ${fmt(rawNormal, 0)}`);
+  const n = quick ? 200 : 1000;
+  const full = await throughput('FULL', n);
+  const normal = await throughput('NORMAL', n);
+  console.log(
+    `throughput (10 service tasks, in-process worker, ${n} instances): FULL ${fmt(full.instancesPerSecond)} instances/s = ${fmt(full.commandsPerSecond, 0)} commands/s (${fmt((full.commandsPerSecond / rawFull) * 100)}% of raw FULL); NORMAL ${fmt(normal.instancesPerSecond)} instances/s = ${fmt(normal.commandsPerSecond, 0)} commands/s (${fmt((normal.commandsPerSecond / rawNormal) * 100)}% of raw NORMAL)`,
+  );
+  const lat = await latency(quick ? 50 : 300);
+  console.log(`latency create→complete (10 tasks, FULL): p50 ${fmt(lat.p50)} ms, p99 ${fmt(lat.p99)} ms`);
+  const mem = await memoryAndStartup();
+  console.log(
+    `waiting at a user task: ${mem.waiting} instances (created ${fmt(mem.createPerSecond, 0)}/s, NORMAL); heap ${fmt(mem.heapPerInstance)} B/instance, RSS ${fmt(mem.rssPerInstance)} B/instance; start-up with them ${fmt(mem.startupMs)} ms`,
+  );
+  const tm = await timers();
+  console.log(
+    `timers: ${tm.fired} fired while the clock moved 100 s in 100 ms steps: delay p50 ${fmt(tm.p50)} ms, p99 ${fmt(tm.p99)} ms; burst of ${tm.burstCount} due at once: p99 ${fmt(tm.burstP99, 0)} ms (${fmt(tm.burstPerSecond, 0)} timers/s)`,
+  );
+  rmSync(dir, { recursive: true, force: true });
+}
+
+await main();
