@@ -55,7 +55,9 @@ describe('signing in and out', () => {
   it('refuses every request without a session, and one with an expired session', async () => {
     expect((await h.app.inject({ method: 'GET', url: '/api/projects' })).statusCode).toBe(401);
     const token = await h.login('jiaoyu.staff');
-    expect((await h.app.inject({ method: 'GET', url: '/api/me', headers: h.as(token) })).statusCode).toBe(200);
+    expect((await h.app.inject({ method: 'GET', url: '/api/me', headers: h.as(token) })).statusCode).toBe(
+      200,
+    );
     const start = h.clock.now;
     try {
       h.clock.now = new Date(start.getTime() + 8 * 3600_000); // the session lasts 8 hours
@@ -71,7 +73,9 @@ describe('signing in and out', () => {
     const token = await h.login('gongan.section');
     const out = await h.app.inject({ method: 'DELETE', url: '/api/session', headers: h.as(token) });
     expect(out.statusCode).toBe(204);
-    expect((await h.app.inject({ method: 'GET', url: '/api/me', headers: h.as(token) })).statusCode).toBe(401);
+    expect((await h.app.inject({ method: 'GET', url: '/api/me', headers: h.as(token) })).statusCode).toBe(
+      401,
+    );
   });
 
   it('locks an account after 5 failed attempts — even the right password — until the window has passed', async () => {
@@ -83,7 +87,15 @@ describe('signing in and out', () => {
     expect(Number(locked.headers['retry-after'])).toBeGreaterThan(0);
     expect(problemOf(locked).type).toBe('/problems/too-many-requests');
     // another account from the same address is not locked by these five
-    expect((await h.app.inject({ method: 'POST', url: '/api/session', payload: { username: 'expert', password: DEMO_PASSWORD } })).statusCode).toBe(200);
+    expect(
+      (
+        await h.app.inject({
+          method: 'POST',
+          url: '/api/session',
+          payload: { username: 'expert', password: DEMO_PASSWORD },
+        })
+      ).statusCode,
+    ).toBe(200);
     const start = h.clock.now;
     try {
       h.clock.now = new Date(start.getTime() + 15 * 60_000 + 1000);
@@ -113,7 +125,12 @@ describe('signing in and out', () => {
       headers: { 'x-request-id': 'trace-0123456789' },
     });
     const token = res.json().token as string;
-    await h.app.inject({ method: 'GET', url: '/api/me', headers: h.as(token), cookies: { yunfu_session: token } });
+    await h.app.inject({
+      method: 'GET',
+      url: '/api/me',
+      headers: h.as(token),
+      cookies: { yunfu_session: token },
+    });
     const bad = await h.app.inject({ method: 'GET', url: '/api/projects?page=0', headers: h.as(token) });
     expect(bad.headers['x-request-id']).toBe(problemOf(bad).requestId);
     const all = h.logs.join('');

@@ -44,9 +44,12 @@ describe('authorisation', () => {
     t['xinxing/audit'] = await h.login('audit', 'xinxing');
     t['xinxing/bureau.admin'] = await h.login('bureau.admin', 'xinxing');
     gonganProject = (await req(t['gongan.staff']!, 'POST', '/api/projects', draft())).json().project.id;
-    jiaoyuProject = (await req(t['jiaoyu.staff']!, 'POST', '/api/projects', draft({ projectName: '教育项目' }))).json().project.id;
-    countyProject = (await req(t['xinxing/gongan.staff']!, 'POST', '/api/projects', draft({ projectName: '新兴县项目' }))).json()
-      .project.id;
+    jiaoyuProject = (
+      await req(t['jiaoyu.staff']!, 'POST', '/api/projects', draft({ projectName: '教育项目' }))
+    ).json().project.id;
+    countyProject = (
+      await req(t['xinxing/gongan.staff']!, 'POST', '/api/projects', draft({ projectName: '新兴县项目' }))
+    ).json().project.id;
     gonganDoc = (await upload(t['gongan.staff']!, gonganProject)).json().id;
     countyDoc = (await upload(t['xinxing/gongan.staff']!, countyProject)).json().id;
     expect([gonganProject, jiaoyuProject, countyProject, gonganDoc, countyDoc].every(Boolean)).toBe(true);
@@ -59,11 +62,16 @@ describe('authorisation', () => {
     it('reads its own project, not another Unit’s (404)', async () => {
       expect((await req(t['gongan.staff']!, 'GET', `/api/projects/${gonganProject}`)).statusCode).toBe(200);
       expect((await req(t['gongan.staff']!, 'GET', `/api/projects/${jiaoyuProject}`)).statusCode).toBe(404);
-      expect((await req(t['gongan.staff']!, 'GET', `/api/projects/${jiaoyuProject}/history`)).statusCode).toBe(404);
+      expect(
+        (await req(t['gongan.staff']!, 'GET', `/api/projects/${jiaoyuProject}/history`)).statusCode,
+      ).toBe(404);
     });
 
     it('cannot edit another Unit’s project nor create one for another Unit (404)', async () => {
-      const edit = await req(t['gongan.staff']!, 'PATCH', `/api/projects/${jiaoyuProject}`, { version: 1, projectName: 'x' });
+      const edit = await req(t['gongan.staff']!, 'PATCH', `/api/projects/${jiaoyuProject}`, {
+        version: 1,
+        projectName: 'x',
+      });
       expect(edit.statusCode).toBe(404);
       const forOther = await req(t['gongan.staff']!, 'POST', '/api/projects', draft({ unitId: 'jiaoyu' }));
       expect(forOther.statusCode).toBe(404);
@@ -80,20 +88,27 @@ describe('authorisation', () => {
 
     it('cannot download or list another Unit’s documents, nor upload to its project (404)', async () => {
       expect((await req(t['jiaoyu.staff']!, 'GET', `/api/documents/${gonganDoc}`)).statusCode).toBe(404);
-      expect((await req(t['jiaoyu.staff']!, 'GET', `/api/projects/${gonganProject}/documents`)).statusCode).toBe(404);
+      expect(
+        (await req(t['jiaoyu.staff']!, 'GET', `/api/projects/${gonganProject}/documents`)).statusCode,
+      ).toBe(404);
       expect((await upload(t['jiaoyu.staff']!, gonganProject)).statusCode).toBe(404);
     });
 
     it('its leadership group reads but does not edit the drafts (403)', async () => {
       expect((await req(t['gongan.leader']!, 'GET', `/api/projects/${gonganProject}`)).statusCode).toBe(200);
-      const edit = await req(t['gongan.leader']!, 'PATCH', `/api/projects/${gonganProject}`, { version: 1, projectName: 'x' });
+      const edit = await req(t['gongan.leader']!, 'PATCH', `/api/projects/${gonganProject}`, {
+        version: 1,
+        projectName: 'x',
+      });
       expect(edit.statusCode).toBe(403);
       expect(problemOf(edit).detail).toContain('G-6');
     });
 
     it('cannot read the audit log or export its own project’s audit package (403)', async () => {
       expect((await req(t['gongan.staff']!, 'GET', '/api/audit-log')).statusCode).toBe(403);
-      expect((await req(t['gongan.staff']!, 'GET', `/api/projects/${gonganProject}/audit-export`)).statusCode).toBe(403);
+      expect(
+        (await req(t['gongan.staff']!, 'GET', `/api/projects/${gonganProject}/audit-export`)).statusCode,
+      ).toBe(403);
     });
   });
 
@@ -103,7 +118,9 @@ describe('authorisation', () => {
       expect((await req(t.audit!, 'GET', '/api/projects')).json().total).toBe(2);
       expect((await req(t.audit!, 'GET', `/api/documents/${gonganDoc}`)).statusCode).toBe(200);
       expect((await req(t.audit!, 'GET', '/api/audit-log')).statusCode).toBe(200);
-      expect((await req(t.audit!, 'GET', `/api/projects/${gonganProject}/audit-export`)).statusCode).toBe(200);
+      expect((await req(t.audit!, 'GET', `/api/projects/${gonganProject}/audit-export`)).statusCode).toBe(
+        200,
+      );
     });
 
     it('is refused every write (403), and nothing is written', async () => {
@@ -139,7 +156,8 @@ describe('authorisation', () => {
       expect((await req(t.finance!, 'GET', `/api/projects/${gonganProject}/documents`)).statusCode).toBe(403);
       expect((await req(t.finance!, 'GET', `/api/projects/${gonganProject}/history`)).statusCode).toBe(403);
       expect(
-        (await req(t.finance!, 'PATCH', `/api/projects/${gonganProject}`, { version: 1, projectName: 'x' })).statusCode,
+        (await req(t.finance!, 'PATCH', `/api/projects/${gonganProject}`, { version: 1, projectName: 'x' }))
+          .statusCode,
       ).toBe(403);
       expect((await req(t.finance!, 'GET', '/api/audit-log')).statusCode).toBe(403);
     });
@@ -147,9 +165,14 @@ describe('authorisation', () => {
 
   describe('reviewers see what their role needs', () => {
     it('the Bureau reads every project and uploads review material, but does not edit a Unit’s draft', async () => {
-      expect((await req(t['bureau.reviewer']!, 'GET', `/api/projects/${jiaoyuProject}`)).statusCode).toBe(200);
+      expect((await req(t['bureau.reviewer']!, 'GET', `/api/projects/${jiaoyuProject}`)).statusCode).toBe(
+        200,
+      );
       expect((await upload(t['bureau.reviewer']!, jiaoyuProject)).statusCode).toBe(201);
-      const edit = await req(t['bureau.reviewer']!, 'PATCH', `/api/projects/${jiaoyuProject}`, { version: 1, projectName: 'x' });
+      const edit = await req(t['bureau.reviewer']!, 'PATCH', `/api/projects/${jiaoyuProject}`, {
+        version: 1,
+        projectName: 'x',
+      });
       expect(edit.statusCode).toBe(403);
       expect((await req(t['bureau.reviewer']!, 'GET', '/api/audit-log')).statusCode).toBe(403);
       expect((await req(t['bureau.admin']!, 'GET', '/api/audit-log')).statusCode).toBe(200);
@@ -160,7 +183,9 @@ describe('authorisation', () => {
       expect((await req(t.expert!, 'GET', `/api/documents/${gonganDoc}`)).statusCode).toBe(404);
       expect((await req(t.expert!, 'GET', '/api/projects')).statusCode).toBe(403);
       expect((await req(t.expert!, 'GET', '/api/statistics')).statusCode).toBe(403);
-      expect((await req(t.expert!, 'POST', '/api/projects', draft({ unitId: 'gongan' }))).statusCode).toBe(404);
+      expect((await req(t.expert!, 'POST', '/api/projects', draft({ unitId: 'gongan' }))).statusCode).toBe(
+        404,
+      );
     });
   });
 
@@ -206,10 +231,14 @@ describe('authorisation', () => {
       expect(byId.total).toBe(0);
       const stats = (await req(t['xinxing/bureau.admin']!, 'GET', '/api/statistics')).json();
       expect(stats.total.count).toBe(1);
-      const log = (await req(t['xinxing/audit']!, 'GET', '/api/audit-log?limit=1000')).json() as Array<{ tenantId: string }>;
+      const log = (await req(t['xinxing/audit']!, 'GET', '/api/audit-log?limit=1000')).json() as Array<{
+        tenantId: string;
+      }>;
       expect(log.length).toBeGreaterThan(0);
       expect(log.every((e) => e.tenantId === 'xinxing')).toBe(true);
-      const cityLog = (await req(t['xinxing/audit']!, 'GET', `/api/audit-log?projectId=${gonganProject}`)).json();
+      const cityLog = (
+        await req(t['xinxing/audit']!, 'GET', `/api/audit-log?projectId=${gonganProject}`)
+      ).json();
       expect(cityLog).toEqual([]);
     });
   });

@@ -23,7 +23,10 @@ describe('projects (项目库)', () => {
   });
 
   async function counts() {
-    const projects = await h.store.db.selectFrom('projects').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    const projects = await h.store.db
+      .selectFrom('projects')
+      .select((eb) => eb.fn.countAll<number>().as('n'))
+      .executeTakeFirstOrThrow();
     const audit = await listAudit(h.store.db, { tenantId: 'yunfu' });
     return { projects: Number(projects.n), audit: audit.length };
   }
@@ -74,17 +77,31 @@ describe('projects (项目库)', () => {
       const p = problemOf(res);
       expect(p).toMatchObject({ status: 400, type: '/problems/validation-error', instance: '/api/projects' });
       expect(p.errors?.map((e) => e.field).sort()).toEqual(
-        ['planYear', 'serviceLines[0].amount', 'serviceLines[1].amount', 'serviceLines[2].amount', 'unknownField'].sort(),
+        [
+          'planYear',
+          'serviceLines[0].amount',
+          'serviceLines[1].amount',
+          'serviceLines[2].amount',
+          'unknownField',
+        ].sort(),
       );
       const missing = await create(staff, { projectName: 'x' });
-      expect(problemOf(missing).errors?.map((e) => e.field).sort()).toEqual(
-        ['classified', 'fundingSource', 'planYear', 'serviceLines'].sort(),
+      expect(
+        problemOf(missing)
+          .errors?.map((e) => e.field)
+          .sort(),
+      ).toEqual(['classified', 'fundingSource', 'planYear', 'serviceLines'].sort());
+      const subtype = await create(
+        staff,
+        draft({ serviceLines: [{ serviceType: 'infrastructure', subType: 'cloud', amount: 1 }] }),
       );
-      const subtype = await create(staff, draft({ serviceLines: [{ serviceType: 'infrastructure', subType: 'cloud', amount: 1 }] }));
       expect(problemOf(subtype).errors).toEqual([
         { field: 'serviceLines[0].subType', reason: expect.stringContaining('government-cloud') },
       ]);
-      const related = await create(staff, draft({ serviceLines: [{ serviceType: 'third-party', subType: 'assessment', amount: 1 }] }));
+      const related = await create(
+        staff,
+        draft({ serviceLines: [{ serviceType: 'third-party', subType: 'assessment', amount: 1 }] }),
+      );
       expect(problemOf(related).errors?.[0]?.field).toBe('serviceLines[0].relatedTo');
       expect(await counts()).toEqual(before);
     });
@@ -102,7 +119,9 @@ describe('projects (项目库)', () => {
       );
       expect(res.statusCode).toBe(422);
       const p = problemOf(res);
-      expect(p.errors).toEqual([{ field: 'serviceLines', reason: expect.stringContaining('同时包含公共类与专业类') }]);
+      expect(p.errors).toEqual([
+        { field: 'serviceLines', reason: expect.stringContaining('同时包含公共类与专业类') },
+      ]);
       expect(p.detail).toContain('第2项（基础设施服务／政务云）属于公共类');
       expect(await counts()).toEqual(before);
     });
@@ -110,7 +129,9 @@ describe('projects (项目库)', () => {
     it('refuses a 涉密 project (G-9) and one not funded by city fiscal funds (G-3), with the reason', async () => {
       const secret = await create(staff, draft({ classified: true }));
       expect(secret.statusCode).toBe(422);
-      expect(problemOf(secret).errors).toEqual([{ field: 'classified', reason: expect.stringContaining('涉密') }]);
+      expect(problemOf(secret).errors).toEqual([
+        { field: 'classified', reason: expect.stringContaining('涉密') },
+      ]);
       const national = await create(staff, draft({ fundingSource: 'national-fiscal' }));
       expect(national.statusCode).toBe(422);
       expect(problemOf(national).errors?.[0]).toMatchObject({ field: 'fundingSource' });
@@ -125,7 +146,9 @@ describe('projects (项目库)', () => {
         payload: {
           version: 1,
           projectName: '改后',
-          serviceLines: [{ serviceType: 'software-development', subType: 'professional-software', amount: 2_000_000 }],
+          serviceLines: [
+            { serviceType: 'software-development', subType: 'professional-software', amount: 2_000_000 },
+          ],
         },
       });
       expect(ok.statusCode).toBe(200);
@@ -151,7 +174,11 @@ describe('projects (项目库)', () => {
         },
       });
       expect(mixed.statusCode).toBe(422);
-      const history = await h.app.inject({ method: 'GET', url: `/api/projects/${project.id}/history`, headers: h.as(staff) });
+      const history = await h.app.inject({
+        method: 'GET',
+        url: `/api/projects/${project.id}/history`,
+        headers: h.as(staff),
+      });
       expect(history.json().map((e: { action: string }) => e.action)).toEqual(['created', 'edited']);
     });
   });
@@ -167,15 +194,27 @@ describe('projects (项目库)', () => {
           name === '教育城域网升级'
             ? [{ serviceType: 'infrastructure', subType: 'government-network', amount }]
             : [{ serviceType: 'software-development', subType: 'professional-software', amount }];
-        expect((await create(jiaoyu, draft({ projectName: name, planYear: year, serviceLines: lines }))).statusCode).toBe(201);
+        expect(
+          (await create(jiaoyu, draft({ projectName: name, planYear: year, serviceLines: lines })))
+            .statusCode,
+        ).toBe(201);
       }
     });
 
     it('filters by Unit, category, year and text, sorts and pages', async () => {
       const get = async (query: string, token = admin) => {
-        const res = await h.app.inject({ method: 'GET', url: `/api/projects?${query}`, headers: h.as(token) });
+        const res = await h.app.inject({
+          method: 'GET',
+          url: `/api/projects?${query}`,
+          headers: h.as(token),
+        });
         expect(res.statusCode).toBe(200);
-        return res.json() as { items: Array<{ name: string; id: string }>; total: number; page: number; pageSize: number };
+        return res.json() as {
+          items: Array<{ name: string; id: string }>;
+          total: number;
+          page: number;
+          pageSize: number;
+        };
       };
       expect((await get('unitId=jiaoyu&sort=totalInvestment&order=asc')).items.map((p) => p.name)).toEqual([
         '教育数据治理',
@@ -190,8 +229,16 @@ describe('projects (项目库)', () => {
       const page = await get('sort=id&order=asc&page=2&pageSize=2');
       expect(page).toMatchObject({ total: all.total, page: 2, pageSize: 2 });
       expect(page.items.map((p) => p.id)).toEqual(all.items.slice(2, 4).map((p) => p.id));
-      const bad = await h.app.inject({ method: 'GET', url: '/api/projects?sort=password&pageSize=1000', headers: h.as(admin) });
-      expect(problemOf(bad).errors?.map((e) => e.field).sort()).toEqual(['pageSize', 'sort']);
+      const bad = await h.app.inject({
+        method: 'GET',
+        url: '/api/projects?sort=password&pageSize=1000',
+        headers: h.as(admin),
+      });
+      expect(
+        problemOf(bad)
+          .errors?.map((e) => e.field)
+          .sort(),
+      ).toEqual(['pageSize', 'sort']);
     });
 
     it('counts by Unit, category, year and stage', async () => {
@@ -204,10 +251,17 @@ describe('projects (项目库)', () => {
         count: 3,
         totalInvestment: 4_300_000,
       });
-      expect(s.byCategory.find((r: { key: string }) => r.key === 'public')).toMatchObject({ label: '公共类', count: 1 });
+      expect(s.byCategory.find((r: { key: string }) => r.key === 'public')).toMatchObject({
+        label: '公共类',
+        count: 1,
+      });
       expect(s.byYear.map((r: { key: string }) => r.key)).toEqual(['2025', '2026', '2027']);
-      expect(s.byStage).toEqual([expect.objectContaining({ key: 'draft', label: '草稿', count: s.total.count })]);
-      const year = (await h.app.inject({ method: 'GET', url: '/api/statistics?planYear=2025', headers: h.as(admin) })).json();
+      expect(s.byStage).toEqual([
+        expect.objectContaining({ key: 'draft', label: '草稿', count: s.total.count }),
+      ]);
+      const year = (
+        await h.app.inject({ method: 'GET', url: '/api/statistics?planYear=2025', headers: h.as(admin) })
+      ).json();
       expect(year.total).toEqual({ count: 1, totalInvestment: 3_000_000 });
     });
   });
