@@ -4,6 +4,8 @@ import { Camunda8 } from '@camunda8/sdk';
 import type { CamundaClientConfig } from './config.ts';
 
 export type CamundaClient = ReturnType<Camunda8['getOrchestrationClusterApiClient']>;
+/** The same client with plain-string keys instead of branded ones (tests, scripts). */
+export type LooseCamundaClient = ReturnType<Camunda8['getOrchestrationClusterApiClientLoose']>;
 
 export interface ClientOptions {
   /** CAMUNDA_SDK_VALIDATION for this client (e.g. 'req:strict,res:strict'); default: the environment's. */
@@ -13,6 +15,21 @@ export interface ClientOptions {
 }
 
 export function createCamundaClient(config: CamundaClientConfig, options: ClientOptions = {}): CamundaClient {
+  const client = sdk(config, options).getOrchestrationClusterApiClient({}, { cached: false });
+  if (options.validation) client.configure({ config: { CAMUNDA_SDK_VALIDATION: options.validation } });
+  return client;
+}
+
+export function createLooseCamundaClient(
+  config: CamundaClientConfig,
+  options: ClientOptions = {},
+): LooseCamundaClient {
+  const client = sdk(config, options).getOrchestrationClusterApiClientLoose({}, { cached: false });
+  if (options.validation) client.configure({ config: { CAMUNDA_SDK_VALIDATION: options.validation } });
+  return client;
+}
+
+function sdk(config: CamundaClientConfig, options: ClientOptions): Camunda8 {
   // @camunda8/sdk translates its own configuration names into the orchestration client's; the REST
   // address must be passed as ZEEBE_REST_ADDRESS or the SDK falls back to http://localhost:8080.
   const sdkConfig: Record<string, string> = {
@@ -30,8 +47,5 @@ export function createCamundaClient(config: CamundaClientConfig, options: Client
     if (config.auth.audience) sdkConfig.ZEEBE_TOKEN_AUDIENCE = config.auth.audience;
   }
   if (config.tenantId) sdkConfig.CAMUNDA_TENANT_ID = config.tenantId;
-  const c8 = new Camunda8(sdkConfig as ConstructorParameters<typeof Camunda8>[0]);
-  const client = c8.getOrchestrationClusterApiClient({}, { cached: false });
-  if (options.validation) client.configure({ config: { CAMUNDA_SDK_VALIDATION: options.validation } });
-  return client;
+  return new Camunda8(sdkConfig as ConstructorParameters<typeof Camunda8>[0]);
 }

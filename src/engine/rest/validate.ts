@@ -45,7 +45,9 @@ export class Violations {
     opts: { required?: boolean; min?: number; minText?: string; label?: string } = {},
   ): number | undefined {
     const label = opts.label ?? field;
-    const v = body[field];
+    let v = body[field];
+    // int64 fields arrive as numbers or as decimal strings (the official client sends big integers as strings)
+    if (typeof v === 'string' && /^-?\d{1,16}$/.test(v)) v = Number(v);
     if (v === undefined || v === null) {
       if (opts.required) this.add(`No ${label} provided`);
       return undefined;

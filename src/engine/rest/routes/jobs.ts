@@ -34,8 +34,12 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
         : Math.max(0, requestTimeout);
     const deadline = Date.now() + wait;
     const abort = new AbortController();
-    const onClose = () => abort.abort();
-    request.raw.once('close', onClose);
+    // The response's 'close' before it was written means the client went away (the request's own 'close'
+    // fires as soon as its body has been read).
+    const onClose = () => {
+      if (!reply.raw.writableEnded) abort.abort();
+    };
+    reply.raw.once('close', onClose);
     try {
       for (;;) {
         if (abort.signal.aborted) return reply; // the client went away: activate nothing for it
@@ -54,7 +58,7 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
     } catch (e) {
       return sendProblem(reply, e, 'ACTIVATE');
     } finally {
-      request.raw.off('close', onClose);
+      reply.raw.off('close', onClose);
     }
   });
 

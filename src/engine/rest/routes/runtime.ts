@@ -491,6 +491,8 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: RouteContext): 
         decisionDefinitionVersion: r.decisionDefinitionVersion,
         decisionRequirementsId: r.decisionRequirementsId,
         output: r.output,
+        // Camunda 8.8 answers "" when nothing failed (its ResponseMapper copies the record's empty string);
+        // @camunda8/orchestration-cluster-api 8.8.4's strict schema wants a non-empty id there.
         failedDecisionDefinitionId: r.failedDecisionDefinitionId,
         failureMessage: r.failureMessage,
         tenantId: r.tenantId,
@@ -498,14 +500,13 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: RouteContext): 
         decisionRequirementsKey: r.decisionRequirementsKey,
         decisionInstanceKey: r.decisionInstanceKey,
         decisionEvaluationKey: r.decisionInstanceKey,
-        evaluatedDecisions: r.evaluatedDecisions.map((d, i) =>
+        evaluatedDecisions: r.evaluatedDecisions.map((d) =>
           compact({
             decisionDefinitionId: d.decisionId,
             decisionDefinitionName: d.decisionName ?? d.decisionId,
             decisionDefinitionType: d.decisionType,
             output: JSON.stringify(d.output ?? null),
             tenantId: r.tenantId,
-            decisionEvaluationInstanceKey: `${r.decisionInstanceKey}-${i + 1}`,
             matchedRules: d.matchedRules.map((m) => ({
               ruleId: m.ruleId,
               ruleIndex: m.ruleIndex,
