@@ -1,5 +1,7 @@
 // One store suite, run on SQLite (sqlite.test.ts) and on PostgreSQL (postgres.test.ts).
+import { execFile } from 'node:child_process';
 import { Readable } from 'node:stream';
+import { promisify } from 'node:util';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -39,6 +41,8 @@ import { readTar } from '../../src/store/tar.ts';
 import { listTenants, upsertUnit } from '../../src/store/units.ts';
 import type { TestDatabase } from './databases.ts';
 
+const run = promisify(execFile);
+
 const content = (over: Partial<ProjectContent> = {}): ProjectContent => ({
   unitId: 'gongan',
   name: '智慧警务平台',
@@ -60,12 +64,13 @@ export function storeSuite(database: TestDatabase): void {
   describe(`business store on ${database.name}`, () => {
     let store: Store;
     let dataDir: string;
+    let url: string | null;
     let cleanup: () => Promise<void>;
     let staffId: string;
 
     beforeAll(async () => {
       const opened = await database.open();
-      ({ store, dataDir, cleanup } = opened);
+      ({ store, dataDir, url, cleanup } = opened);
       await store.transaction(async (tx) => {
         await upsertUnit(tx, {
           tenantId: 'yunfu',
@@ -520,6 +525,21 @@ export function storeSuite(database: TestDatabase): void {
           const found = await problems();
           expect(found).toContainEqual(expect.objectContaining({ seq: 3, kind: 'altered' }));
           expect(found).toContainEqual(expect.objectContaining({ seq: 4, kind: 'broken-link' }));
+        });
+
+        it('`npm run audit:verify` reads this database as the app would and exits 1 naming the entries', async () => {
+          // runs after the tampering above (tests in a describe run in order)
+          const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: url ?? '' };
+          const result = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', '--tenant', tenant], {
+            env,
+          }).then(
+            (r) => ({ code: 0, out: r.stdout }),
+            (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
+          );
+          expect(result.code).toBe(1);
+          expect(result.out).toContain(database.name === 'postgres' ? 'PostgreSQL' : 'SQLite');
+          expect(result.out).toContain('TAMPERED seq 2 [payload-altered]');
+          expect(result.out).toContain('TAMPERED seq 3 [altered]');
         });
 
         it('a removed entry in the middle and one at the end', async () => {

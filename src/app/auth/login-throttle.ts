@@ -46,6 +46,8 @@ export class LoginThrottle {
   }
 
   failed(account: string, address: string): void {
+    // Bounded memory: a flood of made-up usernames must not grow the map without end.
+    if (this.failures.size > 50_000) for (const key of [...this.failures.keys()]) this.recent(key);
     for (const key of [`account:${account}`, `address:${address}`]) {
       const list = this.recent(key);
       list.push(this.now());
