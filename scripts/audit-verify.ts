@@ -6,7 +6,8 @@
 // file against the manifest's SHA-256, documents against the hashes recorded at upload, the trail entries' hashes.
 //
 // Options: --tenant ID (only that tenant's chain).
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ConfigError, loadConfig } from '../src/config.ts';
 import { verifyChains } from '../src/store/audit.ts';
 import { verifyArchive } from '../src/store/audit-export.ts';
@@ -35,6 +36,11 @@ function parseArgs(argv: string[]): { archives: string[]; tenant?: string } {
 
 async function verifyStore(tenant: string | undefined): Promise<number> {
   const config = loadConfig();
+  const sqliteFile = join(config.dataDir, 'business.sqlite');
+  if (!config.databaseUrl && !existsSync(sqliteFile)) {
+    console.error(`no business store at ${sqliteFile}: has the app run with DATA_DIR=${config.dataDir}?`);
+    return 2;
+  }
   const store = Store.connect({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
   try {
     console.log(`audit trail in ${store.description}`);

@@ -530,9 +530,13 @@ export function storeSuite(database: TestDatabase): void {
         it('`npm run audit:verify` reads this database as the app would and exits 1 naming the entries', async () => {
           // runs after the tampering above (tests in a describe run in order)
           const env = { ...process.env, DATA_DIR: dataDir, DATABASE_URL: url ?? '' };
-          const result = await run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', '--tenant', tenant], {
-            env,
-          }).then(
+          const result = await run(
+            process.execPath,
+            ['--import', 'tsx', 'scripts/audit-verify.ts', '--tenant', tenant],
+            {
+              env,
+            },
+          ).then(
             (r) => ({ code: 0, out: r.stdout }),
             (e: { code: number; stdout: string }) => ({ code: e.code, out: e.stdout }),
           );
