@@ -221,12 +221,12 @@ export function startWorkers(
     inFlight: () => tracked.size,
     async stop(graceMs = 10_000) {
       draining = true;
-      const started = Date.now();
-      // Stop polling; an activation already on its way is still answered (its jobs are released above).
-      await Promise.all(workers.map((w) => w.stopGracefully({ waitUpToMs: graceMs, checkIntervalMs: 20 })));
-      const left = Math.max(0, graceMs - (Date.now() - started));
+      // Stop polling at once: the pending long-poll is cancelled (its HTTP request aborted, so the server
+      // activates nothing more for it). Waiting for it instead would lose its jobs: the client's worker drops
+      // jobs that arrive after it was stopped, and they would stay locked until their timeout.
+      for (const w of workers) w.stop();
       const pending = [...tracked.values()];
-      await Promise.race([Promise.all(pending.map((t) => t.done)), delay(left)]);
+      await Promise.race([Promise.all(pending.map((t) => t.done)), delay(graceMs)]);
       let released = 0;
       for (const t of tracked.values()) {
         t.released = true;
@@ -235,7 +235,6 @@ export function startWorkers(
           log.warn({ jobKey: t.jobKey, err: errorMessage(e) }, 'could not release a job at shutdown'),
         );
       }
-      for (const w of workers) w.stop();
       return { finished: pending.length - released, released };
     },
   };

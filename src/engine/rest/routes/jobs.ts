@@ -156,7 +156,13 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
 
   const jobs: EntitySpec<JobItem & Item> = {
     name: 'job',
-    search: (req) => engine.searchJobs(req) as ReturnType<EntitySpec<JobItem & Item>['search']>,
+    // Camunda's job states know no ACTIVATED: an activated job is still CREATED until it ends.
+    search: (req) => {
+      const r = engine.searchJobs(req);
+      return { ...r, items: r.items.map((j) => (j.state === 'ACTIVATED' ? { ...j, state: 'CREATED' } : j)) } as ReturnType<
+        EntitySpec<JobItem & Item>['search']
+      >;
+    },
     filters: [
       'deadline',
       'deniedReason',
@@ -182,7 +188,6 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
     pushable: new Set([
       'jobKey',
       'type',
-      'state',
       'worker',
       'processInstanceKey',
       'processDefinitionKey',
@@ -216,7 +221,6 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
     pushableSort: new Set([
       'jobKey',
       'type',
-      'state',
       'worker',
       'processInstanceKey',
       'processDefinitionKey',
