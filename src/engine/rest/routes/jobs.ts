@@ -159,9 +159,10 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
     // Camunda's job states know no ACTIVATED: an activated job is still CREATED until it ends.
     search: (req) => {
       const r = engine.searchJobs(req);
-      return { ...r, items: r.items.map((j) => (j.state === 'ACTIVATED' ? { ...j, state: 'CREATED' } : j)) } as ReturnType<
-        EntitySpec<JobItem & Item>['search']
-      >;
+      return {
+        ...r,
+        items: r.items.map((j) => (j.state === 'ACTIVATED' ? { ...j, state: 'CREATED' } : j)),
+      } as ReturnType<EntitySpec<JobItem & Item>['search']>;
     },
     filters: [
       'deadline',
