@@ -1,19 +1,38 @@
 // Every job handler, built with what it needs. `npm start` and `npm run workers` register the list with the
-// Camunda client's job workers (src/camunda/worker-runtime.ts).
+// Camunda client's job workers (src/camunda/worker-runtime.ts); a test fails when a job type used in a model has
+// no handler here.
 import type { AnyWorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { checkAcceptancePrerequisitesWorker } from './check-acceptance-prerequisites.ts';
 import { checkApplicationWorker } from './check-application.ts';
 import { classifyProjectWorker } from './classify-project.ts';
 import { computeDueDateWorker } from './compute-due-date.ts';
-import type { WorkerDeps } from './deps.ts';
+import type { StoreWorkerDeps } from './deps.ts';
+import {
+  assembleAuditPackageWorker,
+  closeProjectWorker,
+  issueApprovalOpinionWorker,
+  listUnitsWorker,
+  recordEvaluationWorker,
+  registerDataResourcesWorker,
+} from './project-records.ts';
+import { recordFilingWorker } from './record-filing.ts';
+import { sendNotificationWorker } from './send-notification.ts';
 
-export type { WorkerDeps } from './deps.ts';
+export type { StoreWorkerDeps, WorkerDeps } from './deps.ts';
 
-export function createWorkers(deps: WorkerDeps): AnyWorkerDefinition[] {
+export function createWorkers(deps: StoreWorkerDeps): AnyWorkerDefinition[] {
   return [
     checkApplicationWorker,
     classifyProjectWorker(deps),
     computeDueDateWorker(deps),
     checkAcceptancePrerequisitesWorker,
+    listUnitsWorker(deps),
+    recordFilingWorker(deps),
+    issueApprovalOpinionWorker(deps),
+    sendNotificationWorker(deps),
+    registerDataResourcesWorker(deps),
+    recordEvaluationWorker(deps),
+    assembleAuditPackageWorker(deps),
+    closeProjectWorker(deps),
   ];
 }

@@ -1,9 +1,18 @@
-// What the job handlers are given: the regulation (rules, deadlines, calendar) and the clock. With the embedded
-// engine the clock is the engine's (tests pin and move it); against real Camunda it is the system clock.
+// What the job handlers are given: the regulation (rules, deadlines, calendar), the clock and, for the handlers
+// that write business records, the store. With the embedded engine the clock is the engine's (tests pin and move
+// it); against real Camunda it is the system clock.
 import type { Regulation } from '../src/domain/index.ts';
+import type { DocumentStorage } from '../src/store/documents.ts';
+import type { Store } from '../src/store/store.ts';
 
 export interface WorkerDeps {
   regulation: Regulation;
   /** Epoch milliseconds now, from the injected clock; never Date.now() directly. */
   now: () => number;
+}
+
+export interface StoreWorkerDeps extends WorkerDeps {
+  store: Store;
+  /** Where documents live; audit packages are written under it. */
+  documents: DocumentStorage;
 }

@@ -195,6 +195,59 @@ export interface Database {
   auditLog: AuditLogTable;
   auditHeads: AuditHeadTable;
   counters: CounterTable;
+  jobEffects: JobEffectTable;
+  approvalOpinions: ApprovalOpinionTable;
+  dataResources: DataResourceTable;
+  evaluations: EvaluationTable;
+}
+
+/** The first result of a store-writing job, by job key (idempotency of workers). */
+export interface JobEffectTable {
+  jobKey: string;
+  tenantId: string;
+  jobType: string;
+  /** JSON: the completion variables. */
+  result: string;
+  createdAt: string;
+}
+
+/** PRO-3: the numbered 立项审批意见. */
+export interface ApprovalOpinionTable {
+  id: string;
+  tenantId: string;
+  projectId: string;
+  year: number;
+  seq: number;
+  number: string;
+  issuedAt: string;
+  /** JSON. */
+  payload: string;
+}
+
+/** AC-2: a project's data resources in the city's government data-resource catalogue. */
+export interface DataResourceTable {
+  id: string;
+  tenantId: string;
+  projectId: string;
+  unitId: string | null;
+  catalogueRef: string;
+  registeredAt: string;
+  /** JSON. */
+  payload: string;
+}
+
+/** SV-1 / SV-2: the evaluation of a project's application effect and fund use. */
+export interface EvaluationTable {
+  id: string;
+  tenantId: string;
+  projectId: string;
+  unitId: string | null;
+  applicationEffectRating: string | null;
+  performanceRating: string | null;
+  fundUseCompliance: string | null;
+  recordedAt: string;
+  /** JSON. */
+  payload: string;
 }
 
 export type Tenant = Selectable<TenantTable>;

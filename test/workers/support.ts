@@ -8,9 +8,10 @@ export async function runJob(
   worker: AnyWorkerDefinition,
   variables: Record<string, unknown>,
   headers: Record<string, string> = {},
+  jobKey = String(2251799813685249 + Math.floor(Math.random() * 1e9)),
 ): Promise<JobOutcome> {
   const context: JobContext = {
-    jobKey: '2251799813685249',
+    jobKey,
     type: worker.type,
     processInstanceKey: '2251799813685250',
     processDefinitionId: 'test',

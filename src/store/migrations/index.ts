@@ -3,10 +3,12 @@
 import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-tenants.ts';
+import * as m0003 from './0003-worker-records.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-tenants': m0002,
+  '0003-worker-records': m0003,
 };
 
 export class MigrationError extends Error {

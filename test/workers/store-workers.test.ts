@@ -1,0 +1,289 @@
+// The workers that write business records, on the real store (SQLite and PostgreSQL): what they write, that a job
+// run twice writes once, and that a bad header or variable fails the job with its name.
+
+import { readFileSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { loadRegulation } from '../../src/domain/index.ts';
+import { createAccount } from '../../src/store/accounts.ts';
+import { verifyArchive } from '../../src/store/audit-export.ts';
+import { DocumentStorage } from '../../src/store/documents.ts';
+import { listFilings } from '../../src/store/filings.ts';
+import { listNotifications } from '../../src/store/notifications.ts';
+import { findProject, insertProject } from '../../src/store/projects.ts';
+import type { Store } from '../../src/store/store.ts';
+import { upsertUnit } from '../../src/store/units.ts';
+import { createWorkers } from '../../workers/all.ts';
+import type { StoreWorkerDeps } from '../../workers/deps.ts';
+import { JOB_TYPES } from '../../workers/index.ts';
+import { TEMPLATES } from '../../workers/notification-templates.ts';
+import { postgresDatabase, sqliteDatabase } from '../store/databases.ts';
+import { completed, runJob } from './support.ts';
+
+const regulation = loadRegulation();
+
+describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $name', (database) => {
+  let store: Store;
+  let cleanup: () => Promise<void>;
+  let deps: StoreWorkerDeps;
+  let clock = Date.parse('2026-11-27T10:00:00+08:00');
+  const worker = (type: string) => createWorkers(deps).find((w) => w.type === type)!;
+  const job = async (
+    type: string,
+    vars: Record<string, unknown>,
+    headers: Record<string, string> = {},
+    jobKey?: string,
+  ) => runJob(worker(type), vars, headers, jobKey);
+
+  beforeEach(async () => {
+    const db = await database.open();
+    store = db.store;
+    cleanup = db.cleanup;
+    clock = Date.parse('2026-11-27T10:00:00+08:00');
+    deps = {
+      regulation,
+      now: () => clock,
+      store,
+      documents: new DocumentStorage(join(db.dataDir, 'documents')),
+    };
+    await store.transaction(async (tx) => {
+      await upsertUnit(tx, {
+        tenantId: 'yunfu',
+        id: 'gongan',
+        name: '云浮市公安局',
+        responsibleSection: '科技信息化科',
+      });
+      await upsertUnit(tx, {
+        tenantId: 'yunfu',
+        id: 'ziranziyuan',
+        name: '云浮市自然资源局',
+        responsibleSection: '信息中心',
+      });
+      await createAccount(tx, {
+        tenantId: 'yunfu',
+        username: 'ga',
+        displayName: '公安经办',
+        passwordHash: 'x',
+        roles: ['unit-staff'],
+        unitId: 'gongan',
+      });
+      await createAccount(tx, {
+        tenantId: 'yunfu',
+        username: 'rev',
+        displayName: '审核员',
+        passwordHash: 'x',
+        roles: ['bureau-reviewer'],
+      });
+      await insertProject(tx, {
+        id: 'YF-2026-0001',
+        tenantId: 'yunfu',
+        createdBy: 'seed',
+        at: '2026-11-01T00:00:00Z',
+        content: {
+          unitId: 'gongan',
+          name: '智慧警务平台',
+          description: '',
+          planYear: 2027,
+          fundingSource: 'city-fiscal',
+          classified: false,
+          hasDataCatalogue: true,
+          supportsIpv6: true,
+          serviceLines: [
+            { serviceType: 'software-development', subType: 'professional-software', amount: 800_000 },
+          ],
+          totalInvestment: 800_000,
+          softwareDevCost: 800_000,
+          category: 'professional',
+          ruleEdition: 'yunfu-v1',
+        },
+      });
+    });
+  });
+  afterEach(async () => {
+    await cleanup();
+  });
+
+  it('yunfu.record-filing numbers a change filing, and a job run twice records it once', async () => {
+    const vars = {
+      projectId: 'YF-2026-0001',
+      unitId: 'gongan',
+      changeDescription: '增加移动端',
+      changeReason: '政策调整',
+    };
+    const first = completed(await job('yunfu.record-filing', vars, { filingKind: 'change' }, '42'));
+    const again = completed(await job('yunfu.record-filing', vars, { filingKind: 'change' }, '42'));
+    expect(first).toEqual({ filingNumber: '云政数备〔2026〕1号', changeFilingNumber: '云政数备〔2026〕1号' });
+    expect(again).toEqual(first);
+    const filings = await listFilings(store.db, { tenantId: 'yunfu', projectId: 'YF-2026-0001' });
+    expect(filings).toHaveLength(1);
+    expect(filings[0]!.payload).toMatchObject({ changeDescription: '增加移动端', changeReason: '政策调整' });
+  });
+
+  it('IM-9 files a termination with the Bureau and with Finance: two numbers', async () => {
+    const vars = { projectId: 'YF-2026-0001', terminationReason: '目标无法实现' };
+    const bureau = completed(
+      await job('yunfu.record-filing', vars, { filingKind: 'termination', filedWith: 'bureau' }, '1'),
+    );
+    const finance = completed(
+      await job('yunfu.record-filing', vars, { filingKind: 'termination', filedWith: 'finance' }, '2'),
+    );
+    expect(bureau.filingNumber).not.toBe(finance.filingNumber);
+    const filings = await listFilings(store.db, { tenantId: 'yunfu', kind: 'termination' });
+    expect(filings.map((f) => (f.payload as { filedWith: string }).filedWith).sort()).toEqual([
+      'bureau',
+      'finance',
+    ]);
+  });
+
+  it('P-1 records an annual plan on time before 30 November and late after it', async () => {
+    const plan = {
+      planYear: 2027,
+      planSummary: '2027 年度规划',
+      plannedProjects: '智慧警务',
+      estimatedTotalAmount: 1,
+    };
+    const onTime = completed(
+      await job('yunfu.record-filing', { ...plan, unitId: 'gongan' }, { filingKind: 'annual-plan' }, '1'),
+    );
+    expect(onTime).toMatchObject({ onTime: true, daysLate: 0 });
+    clock = Date.parse('2026-12-03T09:00:00+08:00');
+    const late = completed(
+      await job(
+        'yunfu.record-filing',
+        { ...plan, unitId: 'ziranziyuan' },
+        { filingKind: 'annual-plan' },
+        '2',
+      ),
+    );
+    expect(late).toMatchObject({ onTime: false, daysLate: 3 });
+    expect(late.annualPlanFilingNumber).toBe('云政数备〔2026〕2号');
+  });
+
+  it('refuses an unknown filing kind, naming the header', async () => {
+    await expect(job('yunfu.record-filing', { projectId: 'x' }, { filingKind: 'gossip' })).rejects.toThrow(
+      /'filingKind'='gossip'/,
+    );
+  });
+
+  it('PRO-3 issues the numbered 立项审批意见 once per job', async () => {
+    const vars = { projectId: 'YF-2026-0001', projectName: '智慧警务平台', financeOpinion: '同意' };
+    const out = completed(await job('yunfu.issue-approval-opinion', vars, {}, '7'));
+    expect(out.approvalOpinionNumber).toBe('云政数审〔2026〕1号');
+    expect(completed(await job('yunfu.issue-approval-opinion', vars, {}, '7'))).toEqual(out);
+    expect(completed(await job('yunfu.issue-approval-opinion', vars, {}, '8')).approvalOpinionNumber).toBe(
+      '云政数审〔2026〕2号',
+    );
+  });
+
+  it('notifies every account of the recipient groups with the rendered template', async () => {
+    const vars = {
+      projectId: 'YF-2026-0001',
+      projectName: '智慧警务平台',
+      unitId: 'gongan',
+      refusalReason: '涉密项目',
+    };
+    completed(
+      await job('yunfu.send-notification', vars, {
+        template: 'application-refused',
+        recipients: 'unit, bureau-reviewer',
+      }),
+    );
+    const accounts = await store.db.selectFrom('accounts').select(['id', 'username']).execute();
+    for (const a of accounts) {
+      const [n] = await listNotifications(store.db, a.id);
+      expect(n?.title, a.username).toBe('立项申请不予受理');
+      expect(n?.body).toBe('项目“智慧警务平台”（YF-2026-0001）不予受理：涉密项目');
+    }
+  });
+
+  it('refuses a recipient it does not know and a template that does not exist', async () => {
+    await expect(
+      job('yunfu.send-notification', {}, { template: 'application-refused', recipients: 'everyone' }),
+    ).rejects.toThrow(/'recipients' names 'everyone'/);
+    await expect(
+      job('yunfu.send-notification', {}, { template: 'nope', recipients: 'audit' }),
+    ).rejects.toThrow(/'template'='nope'/);
+  });
+
+  it('P-1 lists the Units with the deadline and the reminder 5 working days before', async () => {
+    expect(completed(await job('yunfu.list-units', {}))).toEqual({
+      units: [
+        { unitId: 'gongan', unitName: '云浮市公安局' },
+        { unitId: 'ziranziyuan', unitName: '云浮市自然资源局' },
+      ],
+      planYear: 2027,
+      filingDeadline: '2026-11-30T23:59:59.999+08:00',
+      annualPlanReminderDue: '2026-11-23T09:00:00+08:00',
+    });
+  });
+
+  it('AC-2 registers the data resources of a project with a catalogue, and not of one without', async () => {
+    const out = completed(
+      await job('yunfu.register-data-resources', { projectId: 'YF-2026-0001', hasDataCatalogue: true }),
+    );
+    expect(out.dataResourcesRegistered).toBe(true);
+    const none = completed(
+      await job('yunfu.register-data-resources', { projectId: 'YF-2026-0001', hasDataCatalogue: false }),
+    );
+    expect(none).toEqual({ dataResourcesRegistered: false, dataResourceRegistrationId: null });
+    expect(await store.db.selectFrom('dataResources').selectAll().execute()).toHaveLength(1);
+  });
+
+  it('SV-1 records the evaluation of a project for its Unit', async () => {
+    const out = completed(
+      await job('yunfu.record-evaluation', {
+        projectId: 'YF-2026-0001',
+        unitId: 'gongan',
+        applicationEffectRating: 'good',
+        performanceRating: 'excellent',
+      }),
+    );
+    const row = await store.db
+      .selectFrom('evaluations')
+      .selectAll()
+      .where('id', '=', out.evaluationId as string)
+      .executeTakeFirstOrThrow();
+    expect(row).toMatchObject({
+      unitId: 'gongan',
+      applicationEffectRating: 'good',
+      performanceRating: 'excellent',
+    });
+  });
+
+  it('SV-3 assembles a verifiable audit package of the project', async () => {
+    const out = completed(
+      await job('yunfu.assemble-audit-package', { projectId: 'YF-2026-0001', auditRequestId: 'SJ-1' }),
+    );
+    const archive = await readFile(join(deps.documents.dir, 'audit-packages', out.auditPackageId as string));
+    expect(archive.length).toBe(out.auditPackageBytes);
+    expect(verifyArchive(archive).problems).toEqual([]);
+  });
+
+  it('records the final stage of the project, and fails with the reason for a project not in the 项目库', async () => {
+    completed(await job('yunfu.close-project', { projectId: 'YF-2026-0001' }, { stage: 'evaluated' }));
+    expect((await findProject(store.db, 'yunfu', 'YF-2026-0001'))?.stage).toBe('closed');
+    const missing = await job('yunfu.close-project', { projectId: 'YF-2099-9999' }, { stage: 'terminated' });
+    expect(missing).toMatchObject({ kind: 'fail', retries: 0 });
+  });
+});
+
+describe('the worker list', () => {
+  it('has a handler for every job type the models use, and no other', () => {
+    const deps = { regulation, now: () => 0, store: {} as Store, documents: new DocumentStorage('/tmp') };
+    expect(
+      createWorkers(deps)
+        .map((w) => w.type)
+        .sort(),
+    ).toEqual([...JOB_TYPES].sort());
+  });
+
+  it('has a text for every notification template of the contract', () => {
+    const contract = readFileSync(join(import.meta.dirname, '../../docs/process-contract.md'), 'utf8');
+    const section = contract.slice(contract.indexOf('### `yunfu.send-notification` templates'));
+    const listed = [...section.slice(0, section.indexOf('A test keeps')).matchAll(/`([a-z-]+)`/g)].map(
+      (m) => m[1],
+    );
+    expect(Object.keys(TEMPLATES).sort()).toEqual(listed.sort());
+  });
+});

@@ -1,0 +1,266 @@
+// The store-writing steps around a project: the numbered 立项审批意见 (PRO-3), the data resources registered in the
+// city catalogue (AC-2), the evaluation record (SV-1, SV-2), the audit material package (SV-3), the final stage.
+import { randomUUID } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { DateTime } from 'luxon';
+import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
+import { complete, fail } from '../src/camunda/worker-runtime.ts';
+import { filingDeadline, ZONE } from '../src/domain/index.ts';
+import { projectAuditArchive } from '../src/store/audit-export.ts';
+import { canonicalJson, sha256Hex } from '../src/store/canonical-json.ts';
+import { nextValue } from '../src/store/counters.ts';
+import { findProject, type ProjectStage, setStage } from '../src/store/projects.ts';
+import { listUnits } from '../src/store/units.ts';
+import type { StoreWorkerDeps } from './deps.ts';
+import { once, tenantOf } from './effects.ts';
+import { optionalString, requireHeader, requireString } from './variables.ts';
+
+/** yunfu.issue-approval-opinion — PRO-3: the Bureau issues the numbered 立项审批意见, combining Finance's opinion. */
+export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinition {
+  const FIELDS = [
+    'projectName',
+    'unitName',
+    'totalInvestment',
+    'reviewedAmount',
+    'financeOpinion',
+    'preliminaryFundingAmount',
+    'costReviewReport',
+    'expertReviewReport',
+  ];
+  return {
+    type: 'yunfu.issue-approval-opinion',
+    fetchVariables: [...FIELDS, 'tenantId', 'projectId'],
+    handler: async (vars, job) => {
+      const projectId = requireString(vars, 'projectId');
+      const tenantId = tenantOf(vars);
+      const at = new Date(deps.now()).toISOString();
+      const result = await once(deps.store, job, tenantId, at, async (tx) => {
+        const year = DateTime.fromISO(at, { zone: ZONE }).year;
+        const tenant = await tx.db
+          .selectFrom('tenants')
+          .select('filingPrefix')
+          .where('id', '=', tenantId)
+          .executeTakeFirst();
+        if (!tenant) throw new Error(`tenant '${tenantId}' does not exist`);
+        const seq = await nextValue(tx, tenantId, 'approval-opinion', year);
+        // the opinion's prefix is the tenant's filing prefix with 审 (审批) for 备 (备案): 云政数备 → 云政数审
+        const number = `${tenant.filingPrefix.replace(/备$/, '审')}〔${year}〕${seq}号`;
+        const payload: Record<string, unknown> = {};
+        for (const f of FIELDS) payload[f] = vars[f] ?? null;
+        await tx.db
+          .insertInto('approvalOpinions')
+          .values({
+            id: randomUUID(),
+            tenantId,
+            projectId,
+            year,
+            seq,
+            number,
+            issuedAt: at,
+            payload: canonicalJson(payload),
+          })
+          .execute();
+        return { approvalOpinionNumber: number, approvalOpinionIssuedAt: at };
+      });
+      return complete(result);
+    },
+  };
+}
+
+/** yunfu.list-units — P-1: the Units of the tenant that file a plan, the plan year and the deadline with its reminder. */
+export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
+  return {
+    type: 'yunfu.list-units',
+    fetchVariables: ['tenantId', 'planYear', 'rules'],
+    handler: async (vars) => {
+      const tenantId = tenantOf(vars);
+      const now = deps.now();
+      const planYear =
+        typeof vars.planYear === 'number' && Number.isInteger(vars.planYear)
+          ? vars.planYear
+          : DateTime.fromMillis(now, { zone: ZONE }).year + 1;
+      const { rules, calendar } = deps.regulation;
+      const edition = rules.editionAt(now);
+      const window = filingDeadline(planYear, edition.annualPlanDeadline);
+      const units = await listUnits(deps.store.db, tenantId);
+      if (units.length === 0)
+        return fail(`租户 ${tenantId} 没有登记任何市直单位，无法发起年度规划备案（P-1）`, 0);
+      return complete({
+        units: units.map((u) => ({ unitId: u.id, unitName: u.name })),
+        planYear,
+        filingDeadline: window.deadline,
+        annualPlanReminderDue: calendar.workingDaysBefore(
+          window.deadlineMs,
+          rules.workingDays(edition, 'annualPlanReminder'),
+        ).iso,
+      });
+    },
+  };
+}
+
+/** yunfu.register-data-resources — AC-2: the system's data resources brought into the city's data-resource management. */
+export function registerDataResourcesWorker(deps: StoreWorkerDeps): WorkerDefinition {
+  return {
+    type: 'yunfu.register-data-resources',
+    fetchVariables: [
+      'tenantId',
+      'projectId',
+      'unitId',
+      'hasDataCatalogue',
+      'dataResourceCatalogueRef',
+      'projectName',
+    ],
+    handler: async (vars, job) => {
+      const projectId = requireString(vars, 'projectId');
+      const ref = optionalString(vars, 'dataResourceCatalogueRef');
+      // The catalogue comes with the application (PRO-1) or, after a rectification, with its reference.
+      if (!ref && vars.hasDataCatalogue !== true) {
+        return complete({ dataResourcesRegistered: false, dataResourceRegistrationId: null });
+      }
+      const tenantId = tenantOf(vars);
+      const at = new Date(deps.now()).toISOString();
+      const result = await once(deps.store, job, tenantId, at, async (tx) => {
+        const id = randomUUID();
+        await tx.db
+          .insertInto('dataResources')
+          .values({
+            id,
+            tenantId,
+            projectId,
+            unitId: optionalString(vars, 'unitId'),
+            catalogueRef: ref ?? `${projectId}/政务数据共享资源目录`,
+            registeredAt: at,
+            payload: canonicalJson({ projectName: vars.projectName ?? null }),
+          })
+          .execute();
+        return { dataResourcesRegistered: true, dataResourceRegistrationId: id };
+      });
+      return complete(result);
+    },
+  };
+}
+
+/** yunfu.record-evaluation — SV-1 / SV-2: the Bureau's and Finance's evaluation, kept per Unit for the appraisal. */
+export function recordEvaluationWorker(deps: StoreWorkerDeps): WorkerDefinition {
+  const FIELDS = [
+    'applicationEffectRating',
+    'applicationEffectComment',
+    'fundUseCompliance',
+    'performanceRating',
+    'financeEvaluationComment',
+  ];
+  return {
+    type: 'yunfu.record-evaluation',
+    fetchVariables: [...FIELDS, 'tenantId', 'projectId', 'unitId'],
+    handler: async (vars, job) => {
+      const projectId = requireString(vars, 'projectId');
+      const tenantId = tenantOf(vars);
+      const at = new Date(deps.now()).toISOString();
+      const result = await once(deps.store, job, tenantId, at, async (tx) => {
+        const id = randomUUID();
+        const payload: Record<string, unknown> = {};
+        for (const f of FIELDS) payload[f] = vars[f] ?? null;
+        await tx.db
+          .insertInto('evaluations')
+          .values({
+            id,
+            tenantId,
+            projectId,
+            unitId: optionalString(vars, 'unitId'),
+            applicationEffectRating: optionalString(vars, 'applicationEffectRating'),
+            performanceRating: optionalString(vars, 'performanceRating'),
+            fundUseCompliance: optionalString(vars, 'fundUseCompliance'),
+            recordedAt: at,
+            payload: canonicalJson(payload),
+          })
+          .execute();
+        return { evaluationId: id };
+      });
+      return complete(result);
+    },
+  };
+}
+
+/**
+ * yunfu.assemble-audit-package — SV-3: the project's records, documents and audit trail as one archive with a
+ * manifest of SHA-256 hashes (`npm run audit:verify -- --archive FILE` checks it), under DOCUMENTS/audit-packages.
+ */
+export function assembleAuditPackageWorker(deps: StoreWorkerDeps): WorkerDefinition {
+  return {
+    type: 'yunfu.assemble-audit-package',
+    fetchVariables: ['tenantId', 'projectId', 'auditRequestId'],
+    handler: async (vars, job) => {
+      const projectId = requireString(vars, 'projectId');
+      const auditRequestId = requireString(vars, 'auditRequestId');
+      const tenantId = tenantOf(vars);
+      if (!(await findProject(deps.store.db, tenantId, projectId))) {
+        return fail(`项目 ${projectId} 不在租户 ${tenantId} 的项目库中，无法生成审计资料包（SV-3）`, 0);
+      }
+      const at = new Date(deps.now()).toISOString();
+      const chunks: Buffer[] = [];
+      for await (const chunk of projectAuditArchive(deps.store.db, deps.documents, {
+        tenantId,
+        projectId,
+        exportedBy: `audit-request:${auditRequestId}`,
+        exportedAt: at,
+      })) {
+        chunks.push(chunk);
+      }
+      const archive = Buffer.concat(chunks);
+      const sha256 = sha256Hex(archive);
+      const dir = join(deps.documents.dir, 'audit-packages');
+      await mkdir(dir, { recursive: true });
+      const name = `${tenantId}-${projectId}-${auditRequestId}-${sha256.slice(0, 12)}.tar`.replace(
+        /[^\w.-]/g,
+        '_',
+      );
+      const temp = join(dir, `.${name}.${job.jobKey}`);
+      await writeFile(temp, archive);
+      await rename(temp, join(dir, name)); // a package is there whole or not at all
+      return complete({
+        auditPackageId: name,
+        auditPackageSha256: sha256,
+        auditPackageBytes: archive.length,
+      });
+    },
+  };
+}
+
+/** The final stage of the lifecycle's end events, in the 项目库's stages. */
+const FINAL_STAGES: Record<string, ProjectStage> = {
+  'not-approved': 'rejected',
+  'procurement-failed': 'closed',
+  terminated: 'terminated',
+  'not-accepted': 'rejected',
+  evaluated: 'closed',
+};
+
+/** yunfu.close-project — records the project's final stage (header `stage`) in the 项目库 and its history. */
+export function closeProjectWorker(deps: StoreWorkerDeps): WorkerDefinition {
+  return {
+    type: 'yunfu.close-project',
+    fetchVariables: ['tenantId', 'projectId'],
+    handler: async (vars, job) => {
+      const outcome = requireHeader(job.customHeaders, 'stage', Object.keys(FINAL_STAGES));
+      const projectId = requireString(vars, 'projectId');
+      const tenantId = tenantOf(vars);
+      if (!(await findProject(deps.store.db, tenantId, projectId))) {
+        return fail(`项目 ${projectId} 不在租户 ${tenantId} 的项目库中，无法记录结束状态`, 0);
+      }
+      const at = new Date(deps.now()).toISOString();
+      await once(deps.store, job, tenantId, at, async (tx) => {
+        await setStage(tx, {
+          tenantId,
+          id: projectId,
+          stage: FINAL_STAGES[outcome]!,
+          accountId: null,
+          at,
+          note: { outcome },
+        });
+        return {};
+      });
+      return complete({ projectOutcome: outcome });
+    },
+  };
+}

@@ -1,0 +1,72 @@
+// yunfu.send-notification — tells the people who must act (in-app notifications, one per account of each recipient
+// group). Headers: `template` (workers/notification-templates.ts), `recipients` (docs/process-contract.md).
+import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
+import { complete } from '../src/camunda/worker-runtime.ts';
+import { ROLES } from '../src/domain/roles.ts';
+import { notify } from '../src/store/notifications.ts';
+import type { StoreWorkerDeps } from './deps.ts';
+import { once, tenantOf } from './effects.ts';
+import { render, TEMPLATES, templateVariables } from './notification-templates.ts';
+import { requireHeader, VariableError } from './variables.ts';
+
+/** Resolves the `recipients` header to candidate groups. */
+export function recipientGroups(header: string, vars: Record<string, unknown>): string[] {
+  const groups = new Set<string>();
+  const unitGroup = (name: string) => {
+    const unitId = vars.unitId;
+    if (typeof unitId !== 'string' || unitId === '') {
+      throw new VariableError('unitId', `recipients '${name}' needs the Unit of the project or request`);
+    }
+    return `unit-${unitId}`;
+  };
+  for (const part of header
+    .split(',')
+    .map((p) => p.trim())
+    .filter(Boolean)) {
+    if (part === 'unit') groups.add(unitGroup(part));
+    else if (part === 'owner')
+      groups.add(typeof vars.ownerGroup === 'string' ? vars.ownerGroup : unitGroup(part));
+    else if (part === 'requesting-units') {
+      const needs = Array.isArray(vars.unitNeeds)
+        ? (vars.unitNeeds as Array<{ unitId?: unknown; hasNeed?: unknown }>)
+        : [];
+      for (const n of needs)
+        if (n.hasNeed === true && typeof n.unitId === 'string') groups.add(`unit-${n.unitId}`);
+      if (typeof vars.unitId === 'string' && vars.unitId !== '') groups.add(`unit-${vars.unitId}`);
+    } else if (Object.hasOwn(ROLES, part) || part.startsWith('unit-')) groups.add(part);
+    else
+      throw new Error(
+        `task header 'recipients' names '${part}', which is neither a group nor unit/owner/requesting-units`,
+      );
+  }
+  return [...groups];
+}
+
+export function sendNotificationWorker(deps: StoreWorkerDeps): WorkerDefinition {
+  return {
+    type: 'yunfu.send-notification',
+    fetchVariables: [
+      ...new Set([...templateVariables(), 'tenantId', 'unitId', 'ownerGroup', 'unitNeeds', 'projectId']),
+    ],
+    handler: async (vars, job) => {
+      const name = requireHeader(job.customHeaders, 'template', Object.keys(TEMPLATES));
+      const groups = recipientGroups(requireHeader(job.customHeaders, 'recipients'), vars);
+      const text = render(TEMPLATES[name]!, vars);
+      const tenantId = tenantOf(vars);
+      const at = new Date(deps.now()).toISOString();
+      await once(deps.store, job, tenantId, at, async (tx) => {
+        const count = await notify(tx, {
+          tenantId,
+          groups,
+          title: text.title,
+          body: text.body,
+          projectId: typeof vars.projectId === 'string' ? vars.projectId : null,
+          at,
+        });
+        job.logger.info({ template: name, groups, recipients: count }, 'notified');
+        return {};
+      });
+      return complete({});
+    },
+  };
+}
