@@ -1,52 +1,154 @@
-// `npm start`: validates the configuration, the rules and every model in processes/, and lists the processes.
-// The embedded engine (src/engine) and the Camunda REST API come in the next steps; until then this is all it does,
-// and it says so.
-
-import { join } from 'node:path';
-import { ConfigError, loadConfig } from './config.ts';
+// `npm start`: the whole system in one process.
+//   - CAMUNDA_REST_ADDRESS unset (the default): the embedded Zeebe-compatible engine on DATA_DIR/engine.sqlite,
+//     with the processes/ deployed and the Camunda 8 REST API on /v2 of the same server as the business API.
+//   - CAMUNDA_REST_ADDRESS set: no embedded engine; the business API and the workers talk to that Camunda 8.
+// In both cases the job workers run here through the official client, exactly as `npm run workers` runs them.
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import pino from 'pino';
+import { createWorkers } from '../workers/all.ts';
+import { buildServer } from './app/server.ts';
+import { createCamundaClient } from './camunda/client.ts';
+import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from './camunda/config.ts';
+import { startWorkers } from './camunda/worker-runtime.ts';
+import { type AppConfig, ConfigError, loadConfig } from './config.ts';
 import { loadRegulation } from './domain/index.ts';
-import { PROCESSES_DIR, readCatalogue } from './modeling/catalogue.ts';
-import { lintBpmnFile } from './modeling/lint.ts';
+import { Engine } from './engine/engine.ts';
+import type { BasicCredentials } from './engine/rest/auth.ts';
+import { camundaRestApi } from './engine/rest/plugin.ts';
+import { DocumentStorage } from './store/documents.ts';
+import { Store } from './store/store.ts';
 
-async function main(): Promise<number> {
-  let config: ReturnType<typeof loadConfig>;
+const PROCESSES_DIR = resolve(import.meta.dirname, '../processes');
+const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
+
+function configure(): {
+  config: AppConfig;
+  camunda: CamundaClientConfig | null;
+  v2Users: BasicCredentials[];
+} {
+  const problems: string[] = [];
+  let config: AppConfig | null = null;
   try {
     config = loadConfig();
   } catch (e) {
+    if (!(e instanceof ConfigError)) throw e;
+    problems.push(...e.problems);
+  }
+  let camunda: CamundaClientConfig | null = null;
+  if (process.env.CAMUNDA_REST_ADDRESS) {
+    try {
+      camunda = loadCamundaConfig(process.env, { requireAddress: true });
+    } catch (e) {
+      if (!(e instanceof CamundaConfigError)) throw e;
+      problems.push(...e.problems);
+    }
+  }
+  // The embedded /v2 must never be a way around the business API's permissions: off loopback it needs users.
+  const v2Users: BasicCredentials[] = [];
+  const username = process.env.CAMUNDA_BASIC_AUTH_USERNAME;
+  const password = process.env.CAMUNDA_BASIC_AUTH_PASSWORD;
+  if (username && password) v2Users.push({ username, password });
+  if (config && !camunda && !LOOPBACK.test(config.host) && v2Users.length === 0) {
+    problems.push(
+      `HOST='${config.host}' is not a loopback address: set CAMUNDA_BASIC_AUTH_USERNAME and CAMUNDA_BASIC_AUTH_PASSWORD so that /v2 of the embedded engine requires them`,
+    );
+  }
+  if (problems.length > 0 || !config) throw new ConfigError(problems);
+  return { config, camunda, v2Users };
+}
+
+async function main(): Promise<void> {
+  let settings: ReturnType<typeof configure>;
+  try {
+    settings = configure();
+  } catch (e) {
     if (e instanceof ConfigError) {
       console.error(e.message);
-      return 2;
+      process.exit(2);
     }
     throw e;
   }
-  const { rules } = loadRegulation();
-  const edition = rules.editionAt(Date.now());
-  console.log(
-    `规则版本 rule edition in force: ${edition.id} (监理 ≥ ${edition.supervisionThreshold} 元, 第三方测试 ≥ ${edition.testingThreshold} 元)`,
-  );
+  const { config, v2Users } = settings;
+  const logger = pino({ level: config.logLevel, name: 'yunfu' });
+  const regulation = loadRegulation();
 
-  const catalogue = await readCatalogue();
-  let errors = 0;
-  console.log(`\n流程 processes (${catalogue.processes.length}):`);
-  for (const p of catalogue.processes) {
-    const report = await lintBpmnFile(join(PROCESSES_DIR, p.file));
-    errors += report.errors.length;
-    const status = report.errors.length === 0 ? 'ok' : `${report.errors.length} lint error(s)`;
-    console.log(
-      `  ${p.id.padEnd(34)} ${p.name ?? ''}  [${p.userTasks.length} user tasks, ${p.jobTasks.length} service tasks, ${p.timers.length} timers] ${status}`,
+  const store = await Store.open({
+    databaseUrl: config.databaseUrl,
+    dataDir: config.dataDir,
+    onConnectionError: (e) => logger.warn({ err: e.message }, 'idle database connection lost'),
+  });
+  const documents = new DocumentStorage(join(config.dataDir, 'documents'));
+
+  let engine: Engine | null = null;
+  if (!settings.camunda) {
+    engine = await Engine.open({
+      file: join(config.dataDir, 'engine.sqlite'),
+      logger: logger.child({ component: 'engine' }),
+    });
+    const resources = readdirSync(PROCESSES_DIR)
+      .filter((f) => /\.(bpmn|dmn|form)$/.test(f))
+      .sort()
+      .map((name) => ({ name, content: readFileSync(join(PROCESSES_DIR, name), 'utf8') }));
+    const deployment = await engine.deploy(resources);
+    logger.info(
+      { deploymentKey: deployment.deploymentKey, resources: resources.length },
+      'deployed processes/',
     );
   }
-  console.log(`决策 decisions: ${catalogue.decisions.flatMap((d) => d.ids).join(', ') || '(none)'}`);
-  console.log(`表单 forms: ${catalogue.forms.length}`);
-  console.log(
-    `\nConfiguration: data in ${config.dataDir}, ${config.databaseUrl ? 'PostgreSQL' : 'SQLite'} store, ${
-      config.camundaRestAddress ? `Camunda 8 at ${config.camundaRestAddress}` : 'embedded engine'
-    }, http://${config.host}:${config.port}`,
+
+  const app = await buildServer({ config, store, regulation, documentsDir: documents.dir });
+  if (engine) {
+    await app.register(camundaRestApi, {
+      prefix: '/v2',
+      engine,
+      auth: v2Users.length > 0 ? { mode: 'basic', users: v2Users } : { mode: 'none' },
+      listenHost: config.host,
+    });
+  }
+  const url = await app.listen({ host: config.host, port: config.port });
+  const port = new URL(url).port;
+
+  // The workers reach the engine only through the official client: the embedded /v2 over loopback, or Camunda 8.
+  const camunda: CamundaClientConfig = settings.camunda ?? {
+    restAddress: `http://127.0.0.1:${port}`,
+    auth: v2Users[0] ? { strategy: 'BASIC', ...v2Users[0] } : { strategy: 'NONE' },
+    tenantId: null,
+  };
+  const clock = engine ? () => engine.clock.now() : () => Date.now();
+  const workers = startWorkers(
+    createCamundaClient(camunda),
+    createWorkers({ regulation, now: clock, store, documents }),
+    { logger: logger.child({ component: 'workers' }) },
   );
-  console.log(
-    'Note: the embedded engine and the HTTP server are not part of this build yet; `npm start` validates and lists the models only.',
+
+  logger.info(
+    {
+      url,
+      engine: engine ? `embedded (${join(config.dataDir, 'engine.sqlite')})` : camunda.restAddress,
+      store: store.description,
+    },
+    'ready',
   );
-  return errors > 0 ? 1 : 0;
+  console.log(`\n云浮市政务信息化项目管理 is running at ${url}`);
+  console.log(`  business API  ${url}/api   (OpenAPI: ${url}/docs)`);
+  console.log(`  Camunda 8 REST API  ${engine ? `${url}/v2 (embedded engine)` : camunda.restAddress}`);
+  console.log('  demo accounts: run `npm run demo` once (see README)\n');
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const released = await workers.stop(10_000);
+    logger.info(released, 'workers stopped');
+    await app.close();
+    await store.close();
+    engine?.close();
+    process.exit(0);
+  };
+  process.once('SIGTERM', () => void stop('SIGTERM'));
+  process.once('SIGINT', () => void stop('SIGINT'));
 }
 
-process.exitCode = await main();
+await main();

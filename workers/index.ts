@@ -1,7 +1,7 @@
 // The registry of job workers: one entry per job type, each from its own module in workers/.
-// `npm run workers` (workers/runner.ts) and `npm start` register every entry of `workers` with the
-// Camunda client's job worker. The handlers themselves come with the worker issue; until then the list
-// is empty and JOB_TYPES names the job types of docs/process-contract.md that they will cover.
+// `npm run workers` (workers/runner.ts) and `npm start` register every handler of `createWorkers(deps)`
+// (workers/all.ts) with the Camunda client's job worker. JOB_TYPES names the job types of
+// docs/process-contract.md; a test keeps the two equal.
 import type { AnyWorkerDefinition } from '../src/camunda/worker-runtime.ts';
 
 export type { AnyWorkerDefinition, JobOutcome, WorkerDefinition } from '../src/camunda/worker-runtime.ts';
@@ -25,11 +25,10 @@ export const JOB_TYPES = [
 
 export type JobType = (typeof JOB_TYPES)[number];
 
-/** Every registered worker: `{ type, handler, variables?, timeout?, concurrency? }`. */
-export const workers: AnyWorkerDefinition[] = [];
+export { createWorkers } from './all.ts';
 
-/** Job types of JOB_TYPES that no registered worker handles yet. */
-export function unhandledJobTypes(list: readonly AnyWorkerDefinition[] = workers): JobType[] {
+/** Job types of JOB_TYPES that no worker of the list handles. */
+export function unhandledJobTypes(list: readonly AnyWorkerDefinition[]): JobType[] {
   const handled = new Set(list.map((w) => w.type));
   return JOB_TYPES.filter((t) => !handled.has(t));
 }

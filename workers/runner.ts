@@ -2,11 +2,17 @@
 // (real Camunda 8, or the /v2 of an app running the embedded engine). Configuration uses Camunda's own
 // variable names and is validated before anything starts. SIGTERM / SIGINT: stop polling, let running
 // handlers finish for WORKER_SHUTDOWN_GRACE_MS (default 10 s), release the rest, exit 0.
+
+import { join } from 'node:path';
 import pino from 'pino';
 import { createCamundaClient } from '../src/camunda/client.ts';
 import { CamundaConfigError, loadCamundaConfig } from '../src/camunda/config.ts';
 import { startWorkers } from '../src/camunda/worker-runtime.ts';
-import { unhandledJobTypes, workers } from './index.ts';
+import { ConfigError, loadConfig } from '../src/config.ts';
+import { loadRegulation } from '../src/domain/index.ts';
+import { DocumentStorage } from '../src/store/documents.ts';
+import { Store } from '../src/store/store.ts';
+import { createWorkers, unhandledJobTypes } from './index.ts';
 
 async function main(): Promise<number> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', name: 'workers' });
@@ -26,15 +32,33 @@ async function main(): Promise<number> {
     return 2;
   }
 
+  // The store-writing workers write where the business API reads: DATA_DIR / DATABASE_URL.
+  let app: ReturnType<typeof loadConfig>;
+  try {
+    app = loadConfig();
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      console.error(e.message);
+      return 2;
+    }
+    throw e;
+  }
+  const store = await Store.open({ databaseUrl: app.databaseUrl, dataDir: app.dataDir });
+  const workers = createWorkers({
+    regulation: loadRegulation(),
+    now: () => Date.now(),
+    store,
+    documents: new DocumentStorage(join(app.dataDir, 'documents')),
+  });
+
   const client = createCamundaClient(config);
   const topology = await client.getTopology().catch((e: unknown) => e as Error);
   if (topology instanceof Error) {
     console.error(`Camunda at ${config.restAddress} does not answer GET /v2/topology: ${topology.message}`);
     return 1;
   }
-  const missing = unhandledJobTypes();
+  const missing = unhandledJobTypes(workers);
   if (missing.length > 0) logger.warn({ jobTypes: missing }, 'job types without a worker yet');
-  if (workers.length === 0) logger.warn('no workers are registered in workers/index.ts; nothing to run');
 
   const running = startWorkers(client, workers, { logger });
   logger.info(
