@@ -64,12 +64,20 @@ export type Action =
   | 'filing.read'
   | 'statistics.read'
   | 'audit.read'
-  | 'audit.export';
+  | 'audit.export'
+  // Added with the engine step (process, task and operations routes):
+  | 'project.submit'
+  | 'project.file'
+  | 'request.create'
+  | 'audit-request.create'
+  | 'process.operate';
 
 export interface Target {
   tenantId: string;
   /** The owning Unit of the resource (a project's, a plan's), if any. */
   unitId?: string | null;
+  /** A project's category (G-5): the Bureau owns every step of a 公共类 project. */
+  category?: string | null;
 }
 
 export type Decision = { allowed: true } | { allowed: false; status: 403 | 404; reason: string };
@@ -130,5 +138,65 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
       return has(p, ['audit', 'bureau-admin'])
         ? allow
         : forbid('只有审计人员和管理局管理员可以导出项目审计资料包（SV-3）');
+    case 'project.submit':
+      if (readOnly) return forbid(readOnlyReason);
+      if (!sees(p, target)) return hidden();
+      return has(p, UNIT_WRITERS) && p.unitId === target.unitId
+        ? allow
+        : forbid('项目申报由本单位经办人员或责任科室提交（G-6）');
+    case 'project.file':
+      // IM-8, IM-9: the owner of the implementation files changes, delays and terminations — the Unit for a
+      // 专业类 project, the Bureau's administrators for a 公共类 one (G-5).
+      if (readOnly) return forbid(readOnlyReason);
+      if (!sees(p, target)) return hidden();
+      if (has(p, UNIT_WRITERS) && p.unitId === target.unitId) return allow;
+      if (target.category === 'public' && has(p, ['bureau-admin'])) return allow;
+      return forbid('变更、延期、终止备案由项目实施责任方提出（IM-8、IM-9）');
+    case 'request.create':
+      // IM-6 infrastructure requests and IM-7 coordination requests come from a Unit.
+      if (readOnly) return forbid(readOnlyReason);
+      if (!sees(p, target)) return hidden();
+      return has(p, UNIT_WRITERS) && p.unitId === target.unitId
+        ? allow
+        : forbid('基础设施服务申请和重大问题协调需求由市直单位经办人员或责任科室提出（IM-6、IM-7）');
+    case 'audit-request.create':
+      // SV-3: Audit asks for materials; asking changes no project data, so the read-only role may do it.
+      if (!sees(p, target)) return hidden();
+      return has(p, ['audit']) ? allow : forbid('审计资料调取由市审计局提出（SV-3）');
+    case 'process.operate':
+      return has(p, ['bureau-admin'])
+        ? allow
+        : forbid('只有市政务服务数据管理局管理员可以查看和处理流程实例（运维）');
   }
+}
+
+/** The candidate groups of a principal: its roles, and `unit-<unitId>` for Unit staff (docs/process-contract.md). */
+export function candidateGroupsOf(p: Pick<Principal, 'roles' | 'unitId'>): string[] {
+  const groups: string[] = p.roles.filter((r) => !UNIT_READERS.includes(r));
+  if (p.unitId && has(p as Principal, UNIT_READERS)) groups.push(`unit-${p.unitId}`);
+  return groups;
+}
+
+/** A user task as authorisation sees it: the business tenant of its process, its groups and its assignee. */
+export interface TaskTarget {
+  tenantId: string;
+  candidateGroups: string[];
+  /** The account id of whoever claimed it. */
+  assignee: string | null;
+}
+
+/**
+ * Tasks: a reviewer sees and works only the tasks of their groups (and those assigned to them); Audit and the
+ * Bureau's administrators see every task of their tenant but work only their own groups' (G-8: Audit changes
+ * nothing). Another tenant's task, or one the principal may not see, does not exist (404).
+ */
+export function decideTask(p: Principal, action: 'task.read' | 'task.work', task: TaskTarget): Decision {
+  if (task.tenantId !== p.tenantId) return hidden('任务不存在或无权查看');
+  const groups = candidateGroupsOf(p);
+  const own = task.assignee === p.accountId || task.candidateGroups.some((g) => groups.includes(g));
+  const overseer = has(p, ['audit', 'bureau-admin']);
+  if (!own && !overseer) return hidden('任务不存在或无权查看');
+  if (action === 'task.read') return allow;
+  if (isReadOnly(p)) return forbid(`${ROLES.audit.name}只能查阅，不能办理任务（G-8）`);
+  return own ? allow : forbid('该任务不属于您所在的候选组，不能办理');
 }

@@ -49,6 +49,10 @@ export interface ProcessEvent {
   elementId: string;
   elementName: string | null;
   processInstanceKey: string;
+  /** Added with the engine step: the process the element belongs to, its BPMN type, an incident's message. */
+  processDefinitionId?: string;
+  elementType?: string;
+  detail?: string;
 }
 
 export interface ProcessGateway {
@@ -69,4 +73,118 @@ export interface ProcessGateway {
   processHistory(processInstanceKey: string): Promise<ProcessEvent[]>;
   /** Whether the engine answers (for `/ready`). */
   ping(): Promise<void>;
+}
+
+// --- Added with the engine step: what the task inbox, the filings and the operations view need beyond the first
+// draft of this interface. Each maps onto one Camunda 8.8 REST call (or two, for a retry), so that the same routes
+// run on the embedded engine and on real Camunda 8.
+
+/** A Camunda Form linked to a user task (`GET /v2/user-tasks/{key}/form`): the pages render `schema` with form-js. */
+export interface TaskForm {
+  formId: string;
+  formKey: string;
+  version: number;
+  schema: Record<string, unknown>;
+}
+
+export interface ProcessInstanceFilter {
+  processDefinitionId?: string;
+  state?: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
+  hasIncident?: boolean;
+  parentProcessInstanceKey?: string;
+  /** Process variables that must equal these values (e.g. `{ projectId: 'YF-2026-0007' }`). */
+  variables?: Variables;
+  page?: { from: number; limit: number };
+}
+
+export interface ProcessInstance {
+  processInstanceKey: string;
+  processDefinitionId: string;
+  processDefinitionKey: string;
+  processDefinitionName: string | null;
+  processDefinitionVersion: number;
+  state: string;
+  startDate: string;
+  endDate: string | null;
+  hasIncident: boolean;
+  parentProcessInstanceKey: string | null;
+}
+
+export interface ElementInstance {
+  elementInstanceKey: string;
+  processInstanceKey: string;
+  processDefinitionKey: string;
+  elementId: string;
+  elementName: string | null;
+  type: string;
+  state: string;
+  startDate: string;
+  endDate: string | null;
+  hasIncident: boolean;
+}
+
+export interface Incident {
+  incidentKey: string;
+  processInstanceKey: string;
+  processDefinitionId: string;
+  elementId: string;
+  elementInstanceKey: string;
+  errorType: string;
+  errorMessage: string;
+  state: string;
+  creationTime: string;
+  jobKey: string | null;
+}
+
+export interface IncidentFilter {
+  processInstanceKey?: string;
+  state?: 'ACTIVE' | 'RESOLVED' | 'PENDING' | 'MIGRATED';
+  page?: { from: number; limit: number };
+}
+
+/** The engine refused a command or could not be reached: `status` is Camunda's HTTP status (0 when unreachable). */
+export class ProcessEngineError extends Error {
+  constructor(
+    readonly status: number,
+    readonly title: string,
+    readonly detail: string,
+  ) {
+    super(`${title}: ${detail}`);
+    this.name = 'ProcessEngineError';
+  }
+}
+
+/**
+ * The operations the pages' task list and operations view need (issue 7), added to ProcessGateway:
+ * - claim/unclaim: Tasklist's claim is an assignment (`POST /v2/user-tasks/{key}/assignment`, `DELETE …/assignee`);
+ * - the task's form schema and the variables it shows: the task page renders the same `.form` Modeler edits;
+ * - correlate (not only publish): a change/delay/termination filing must be refused when no implementation waits
+ *   for it, and only correlation says so (Camunda answers 404 when no subscription matches);
+ * - instances, element instances, incidents, definition XML, cancel and retry: the operations view (Operate's
+ *   equivalent) — a retry raises the job's retries first, then resolves the incident, as Operate does.
+ */
+export interface OperableProcessGateway extends ProcessGateway {
+  assignUserTask(userTaskKey: string, assignee: string): Promise<void>;
+  unassignUserTask(userTaskKey: string): Promise<void>;
+  getUserTaskForm(userTaskKey: string): Promise<TaskForm | null>;
+  /** The variables a task sees (its scope and every enclosing one), values parsed from Camunda's JSON text. */
+  userTaskVariables(userTaskKey: string): Promise<Variables>;
+  /** Variables of the root scope of each instance, restricted to `names`: one search for many instances. */
+  instanceVariables(processInstanceKeys: string[], names: string[]): Promise<Map<string, Variables>>;
+  /** Correlates a message to a waiting subscription; resolves with the instance it reached, or null when none waits. */
+  correlateMessage(
+    name: string,
+    correlationKey: string,
+    variables: Variables,
+    tenantId: string,
+  ): Promise<{ processInstanceKey: string } | null>;
+  searchProcessInstances(filter: ProcessInstanceFilter): Promise<{ items: ProcessInstance[]; total: number }>;
+  getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | null>;
+  cancelProcessInstance(processInstanceKey: string): Promise<void>;
+  elementInstances(processInstanceKey: string): Promise<ElementInstance[]>;
+  searchIncidents(filter: IncidentFilter): Promise<{ items: Incident[]; total: number }>;
+  getIncident(incidentKey: string): Promise<Incident | null>;
+  /** Raises the failed job's retries (when the incident has a job), then resolves the incident. */
+  retryIncident(incidentKey: string, retries?: number): Promise<void>;
+  processDefinitionXml(processDefinitionKey: string): Promise<string>;
 }

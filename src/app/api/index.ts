@@ -9,14 +9,18 @@ import { findLiveSession } from '../../store/accounts.ts';
 import { tokenFrom, tokenHash } from '../auth/tokens.ts';
 import { isReadOnly } from '../authz.ts';
 import { ProblemError, problem, problemBody } from '../problem.ts';
+import type { OperableProcessGateway, ProcessGateway } from '../process-gateway.ts';
 import { issuesOf, validatorCompiler } from '../validation.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import type { ApiContext } from './context.ts';
 import { registerDocumentRoutes } from './document-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
+import { registerOpsRoutes } from './ops-routes.ts';
 import { registerPlanRoutes } from './plan-routes.ts';
+import { registerProcessRoutes } from './process-routes.ts';
 import { registerProjectRoutes } from './project-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
+import { registerTaskRoutes } from './task-routes.ts';
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
 
@@ -131,6 +135,29 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
   registerDocumentRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
-  // The engine-backed routes (submit, tasks, change/delay/termination filings, timeline) come with the
-  // ProcessGateway implementation; ctx.processes is null until then.
+  // The engine-backed routes (submit, filings, requests, timeline, tasks, operations) need a gateway with the
+  // operations of OperableProcessGateway (CamundaProcessGateway); the campaign board reads only the store.
+  const gateway = operable(ctx.processes);
+  registerOpsRoutes(app, ctx, gateway);
+  if (gateway) {
+    registerProcessRoutes(app, ctx, gateway);
+    registerTaskRoutes(app, ctx, gateway);
+  }
+}
+
+/** The gateway as the engine-backed routes need it; a bare ProcessGateway (without them) is refused loudly. */
+function operable(g: ProcessGateway | null): OperableProcessGateway | null {
+  if (!g) return null;
+  const needed = [
+    'assignUserTask',
+    'getUserTaskForm',
+    'correlateMessage',
+    'retryIncident',
+    'elementInstances',
+  ];
+  const missing = needed.filter((m) => typeof (g as unknown as Record<string, unknown>)[m] !== 'function');
+  if (missing.length > 0) {
+    throw new Error(`the process gateway lacks ${missing.join(', ')}: give the API a CamundaProcessGateway`);
+  }
+  return g as OperableProcessGateway;
 }

@@ -1,0 +1,501 @@
+// The ProcessGateway on the official Camunda 8 client (@camunda8/sdk's orchestration-cluster REST client): the
+// business API reaches the engine through this and nothing else — no HTTP of its own, no engine imports — so the
+// same code runs against the embedded engine's /v2 and against real Camunda 8 (CAMUNDA_REST_ADDRESS).
+//
+// Business tenants (SU-3) are process variables (`tenantId`), not Camunda tenants: multi-tenancy stays off in
+// Camunda, and the API filters by the variable. Variable values travel as JSON text, as Camunda returns them.
+import { createLooseCamundaClient, type LooseCamundaClient } from '../camunda/client.ts';
+import type { CamundaClientConfig } from '../camunda/config.ts';
+import {
+  type ElementInstance,
+  type Incident,
+  type IncidentFilter,
+  type OperableProcessGateway,
+  ProcessEngineError,
+  type ProcessEvent,
+  type ProcessInstance,
+  type ProcessInstanceFilter,
+  type StartedProcess,
+  type TaskForm,
+  type UserTask,
+  type UserTaskFilter,
+  type Variables,
+} from './process-gateway.ts';
+
+type Raw = Record<string, unknown>;
+
+export interface GatewayOptions {
+  /**
+   * How long a read waits for Camunda's search side to catch up (it is exported asynchronously on real Camunda; the
+   * embedded engine answers at once). Default 0: read what is there.
+   */
+  consistencyMs?: number;
+}
+
+/** Element types that are noise on a timeline: routing, not work or events. */
+const SILENT_TYPES = new Set([
+  'SEQUENCE_FLOW',
+  'EXCLUSIVE_GATEWAY',
+  'PARALLEL_GATEWAY',
+  'INCLUSIVE_GATEWAY',
+  'EVENT_BASED_GATEWAY',
+  'MULTI_INSTANCE_BODY',
+  'PROCESS',
+]);
+const EVENT_TYPES = new Set(['BOUNDARY_EVENT', 'INTERMEDIATE_CATCH_EVENT', 'START_EVENT']);
+const MAX_PAGE = 1000;
+
+const str = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+
+/** Camunda variable values are JSON text; a truncated or malformed one stays text. */
+export function parseValue(text: unknown): unknown {
+  if (typeof text !== 'string') return text;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function engineError(e: unknown): ProcessEngineError {
+  if (e instanceof ProcessEngineError) return e;
+  const x = e as { status?: unknown; title?: unknown; detail?: unknown; message?: unknown };
+  if (typeof x?.status === 'number') {
+    return new ProcessEngineError(
+      x.status,
+      String(x.title ?? `HTTP ${x.status}`),
+      String(x.detail ?? x.message ?? ''),
+    );
+  }
+  return new ProcessEngineError(0, 'UNAVAILABLE', String(x?.message ?? e));
+}
+
+/** Runs a client call and turns its failure into a ProcessEngineError. */
+async function call<T>(run: () => PromiseLike<T>): Promise<T> {
+  try {
+    return await run();
+  } catch (e) {
+    throw engineError(e);
+  }
+}
+
+/** A read that answers null on 404 instead of failing. */
+async function orNull<T>(run: () => PromiseLike<T>): Promise<T | null> {
+  try {
+    return await call(run);
+  } catch (e) {
+    if (e instanceof ProcessEngineError && e.status === 404) return null;
+    throw e;
+  }
+}
+
+function toUserTask(t: Raw): UserTask {
+  return {
+    userTaskKey: String(t.userTaskKey),
+    name: String(t.name ?? t.elementId),
+    elementId: String(t.elementId),
+    processDefinitionId: String(t.processDefinitionId),
+    processInstanceKey: String(t.processInstanceKey),
+    candidateGroups: (t.candidateGroups as string[] | undefined) ?? [],
+    assignee: str(t.assignee),
+    state: String(t.state),
+    creationDate: String(t.creationDate),
+    dueDate: str(t.dueDate),
+    formKey: str(t.formKey),
+    tenantId: String(t.tenantId ?? '<default>'),
+    ...(t.processName ? { processName: String(t.processName) } : {}),
+  } as UserTask;
+}
+
+function toInstance(p: Raw): ProcessInstance {
+  return {
+    processInstanceKey: String(p.processInstanceKey),
+    processDefinitionId: String(p.processDefinitionId),
+    processDefinitionKey: String(p.processDefinitionKey),
+    processDefinitionName: str(p.processDefinitionName),
+    processDefinitionVersion: Number(p.processDefinitionVersion ?? 0),
+    state: String(p.state),
+    startDate: String(p.startDate),
+    endDate: str(p.endDate),
+    hasIncident: p.hasIncident === true,
+    parentProcessInstanceKey: str(p.parentProcessInstanceKey),
+  };
+}
+
+function toElement(e: Raw): ElementInstance {
+  return {
+    elementInstanceKey: String(e.elementInstanceKey),
+    processInstanceKey: String(e.processInstanceKey),
+    processDefinitionKey: String(e.processDefinitionKey),
+    elementId: String(e.elementId),
+    elementName: str(e.elementName),
+    type: String(e.type),
+    state: String(e.state),
+    startDate: String(e.startDate),
+    endDate: str(e.endDate),
+    hasIncident: e.hasIncident === true,
+  };
+}
+
+function toIncident(i: Raw): Incident {
+  return {
+    incidentKey: String(i.incidentKey),
+    processInstanceKey: String(i.processInstanceKey),
+    processDefinitionId: String(i.processDefinitionId),
+    elementId: String(i.elementId),
+    elementInstanceKey: String(i.elementInstanceKey),
+    errorType: String(i.errorType),
+    errorMessage: String(i.errorMessage ?? ''),
+    state: String(i.state),
+    creationTime: String(i.creationTime),
+    jobKey: str(i.jobKey),
+  };
+}
+
+/** `{ name, value }` filters on process variables: Camunda compares the JSON text of the value. */
+function variableFilters(vars: Variables): Array<{ name: string; value: string }> {
+  return Object.entries(vars).map(([name, value]) => ({ name, value: JSON.stringify(value) }));
+}
+
+/** Which catch events of a BPMN are timers and which are messages, by element id (read from the XML). */
+export function eventKinds(xml: string): Map<string, 'timer' | 'message'> {
+  const kinds = new Map<string, 'timer' | 'message'>();
+  const open = /<((?:[A-Za-z0-9]+:)?(?:boundaryEvent|intermediateCatchEvent|startEvent))\b([^>]*)>/g;
+  for (const m of xml.matchAll(open)) {
+    const attributes = m[2] ?? '';
+    if (attributes.endsWith('/')) continue; // self-closing: no event definition
+    const id = /\bid="([^"]+)"/.exec(attributes)?.[1];
+    const start = (m.index ?? 0) + m[0].length;
+    const end = xml.indexOf(`</${m[1]}>`, start);
+    if (!id || end < 0) continue;
+    const body = xml.slice(start, end);
+    if (body.includes('timerEventDefinition')) kinds.set(id, 'timer');
+    else if (body.includes('messageEventDefinition')) kinds.set(id, 'message');
+  }
+  return kinds;
+}
+
+export class CamundaProcessGateway implements OperableProcessGateway {
+  private readonly consistency: { consistency: { waitUpToMs: number; pollIntervalMs: number } };
+  private readonly xmlCache = new Map<string, string>();
+
+  constructor(
+    private readonly client: LooseCamundaClient,
+    options: GatewayOptions = {},
+  ) {
+    this.consistency = { consistency: { waitUpToMs: options.consistencyMs ?? 0, pollIntervalMs: 200 } };
+  }
+
+  /** A gateway with its own client, from the same configuration the workers use (CAMUNDA_* variables). */
+  static fromConfig(config: CamundaClientConfig, options: GatewayOptions = {}): CamundaProcessGateway {
+    return new CamundaProcessGateway(createLooseCamundaClient(config), options);
+  }
+
+  async startProcess(
+    processId: string,
+    _businessKey: string,
+    variables: Variables,
+    tenantId: string,
+  ): Promise<StartedProcess> {
+    // Camunda 8 has no business key: the key (projectId, auditRequestId…) is a variable the caller sets, and the
+    // business tenant travels as the `tenantId` variable.
+    const r = await call(() =>
+      this.client.createProcessInstance({
+        processDefinitionId: processId,
+        variables: { ...variables, tenantId },
+      } as never),
+    );
+    const x = r as unknown as Raw;
+    return {
+      processInstanceKey: String(x.processInstanceKey),
+      processDefinitionKey: String(x.processDefinitionKey),
+      processDefinitionId: String(x.processDefinitionId),
+      version: Number(x.processDefinitionVersion ?? 0),
+    };
+  }
+
+  async publishMessage(
+    name: string,
+    correlationKey: string,
+    variables: Variables,
+    _tenantId: string,
+  ): Promise<void> {
+    await call(() => this.client.publishMessage({ name, correlationKey, variables, timeToLive: 0 }));
+  }
+
+  async correlateMessage(
+    name: string,
+    correlationKey: string,
+    variables: Variables,
+    _tenantId: string,
+  ): Promise<{ processInstanceKey: string } | null> {
+    const r = await orNull(() => this.client.correlateMessage({ name, correlationKey, variables }));
+    return r ? { processInstanceKey: String((r as unknown as Raw).processInstanceKey) } : null;
+  }
+
+  async searchUserTasks(filter: UserTaskFilter): Promise<{ items: UserTask[]; total: number }> {
+    const f: Raw = {};
+    if (filter.candidateGroups) f.candidateGroup = { $in: filter.candidateGroups };
+    if (filter.assignee) f.assignee = filter.assignee;
+    if (filter.processInstanceKey) f.processInstanceKey = filter.processInstanceKey;
+    if (filter.state) f.state = filter.state;
+    const vars: Variables = {};
+    if (filter.projectId) vars.projectId = filter.projectId;
+    if (filter.tenantId) vars.tenantId = filter.tenantId;
+    if (Object.keys(vars).length > 0) f.processInstanceVariables = variableFilters(vars);
+    const r = await call(() =>
+      this.client.searchUserTasks(
+        {
+          filter: f,
+          sort: [{ field: 'creationDate', order: 'ASC' }],
+          page: filter.page ?? { from: 0, limit: MAX_PAGE },
+        } as never,
+        this.consistency,
+      ),
+    );
+    const x = r as unknown as { items?: Raw[]; page: { totalItems: unknown } };
+    return { items: (x.items ?? []).map(toUserTask), total: Number(x.page.totalItems) };
+  }
+
+  async getUserTask(userTaskKey: string): Promise<UserTask | null> {
+    const r = await orNull(() => this.client.getUserTask({ userTaskKey }, this.consistency));
+    return r ? toUserTask(r as unknown as Raw) : null;
+  }
+
+  async getUserTaskForm(userTaskKey: string): Promise<TaskForm | null> {
+    const r = await orNull(() => this.client.getUserTaskForm({ userTaskKey }, this.consistency));
+    // 204 (no form linked) comes back without a body.
+    const x = r as unknown as Raw | null | undefined;
+    if (!x || typeof x !== 'object' || !('formKey' in x)) return null;
+    const schema = typeof x.schema === 'string' ? parseValue(x.schema) : x.schema;
+    return {
+      formId: String(x.formId),
+      formKey: String(x.formKey),
+      version: Number(x.version ?? 0),
+      schema: (schema ?? {}) as Record<string, unknown>,
+    };
+  }
+
+  async userTaskVariables(userTaskKey: string): Promise<Variables> {
+    const r = await call(() =>
+      this.client.searchUserTaskVariables(
+        { userTaskKey, truncateValues: false, page: { from: 0, limit: MAX_PAGE } } as never,
+        this.consistency,
+      ),
+    );
+    const out: Variables = {};
+    for (const v of ((r as unknown as { items?: Raw[] }).items ?? []) as Raw[]) {
+      out[String(v.name)] = parseValue(v.value);
+    }
+    return out;
+  }
+
+  async instanceVariables(processInstanceKeys: string[], names: string[]): Promise<Map<string, Variables>> {
+    const out = new Map<string, Variables>();
+    const keys = [...new Set(processInstanceKeys)];
+    for (const k of keys) out.set(k, {});
+    for (let i = 0; i < keys.length; i += 100) {
+      const chunk = keys.slice(i, i + 100);
+      const r = await call(() =>
+        this.client.searchVariables(
+          {
+            filter: { scopeKey: { $in: chunk }, ...(names.length > 0 ? { name: { $in: names } } : {}) },
+            page: { from: 0, limit: 10_000 },
+            truncateValues: false,
+          } as never,
+          this.consistency,
+        ),
+      );
+      for (const v of ((r as unknown as { items?: Raw[] }).items ?? []) as Raw[]) {
+        const bag = out.get(String(v.scopeKey));
+        const name = String(v.name);
+        if (bag && !(name in bag)) bag[name] = parseValue(v.value);
+      }
+    }
+    return out;
+  }
+
+  async completeUserTask(userTaskKey: string, variables: Variables, action?: string): Promise<void> {
+    await call(() =>
+      this.client.completeUserTask({ userTaskKey, variables, ...(action ? { action } : {}) } as never),
+    );
+  }
+
+  async assignUserTask(userTaskKey: string, assignee: string): Promise<void> {
+    await call(() =>
+      this.client.assignUserTask({ userTaskKey, assignee, allowOverride: false, action: 'claim' } as never),
+    );
+  }
+
+  async unassignUserTask(userTaskKey: string): Promise<void> {
+    await call(() => this.client.unassignUserTask({ userTaskKey }));
+  }
+
+  async searchProcessInstances(
+    filter: ProcessInstanceFilter,
+  ): Promise<{ items: ProcessInstance[]; total: number }> {
+    const f: Raw = {};
+    if (filter.processDefinitionId) f.processDefinitionId = filter.processDefinitionId;
+    if (filter.state) f.state = filter.state;
+    if (filter.hasIncident !== undefined) f.hasIncident = filter.hasIncident;
+    if (filter.parentProcessInstanceKey) f.parentProcessInstanceKey = filter.parentProcessInstanceKey;
+    if (filter.variables && Object.keys(filter.variables).length > 0)
+      f.variables = variableFilters(filter.variables);
+    const r = await call(() =>
+      this.client.searchProcessInstances(
+        {
+          filter: f,
+          sort: [{ field: 'startDate', order: 'DESC' }],
+          page: filter.page ?? { from: 0, limit: MAX_PAGE },
+        } as never,
+        this.consistency,
+      ),
+    );
+    const x = r as unknown as { items?: Raw[]; page: { totalItems: unknown } };
+    return { items: (x.items ?? []).map(toInstance), total: Number(x.page.totalItems) };
+  }
+
+  async getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | null> {
+    const r = await orNull(() => this.client.getProcessInstance({ processInstanceKey }, this.consistency));
+    return r ? toInstance(r as unknown as Raw) : null;
+  }
+
+  async cancelProcessInstance(processInstanceKey: string): Promise<void> {
+    await call(() => this.client.cancelProcessInstance({ processInstanceKey } as never));
+  }
+
+  async elementInstances(processInstanceKey: string): Promise<ElementInstance[]> {
+    const items: ElementInstance[] = [];
+    for (let from = 0; ; from += MAX_PAGE) {
+      const r = await call(() =>
+        this.client.searchElementInstances(
+          {
+            filter: { processInstanceKey },
+            sort: [{ field: 'elementInstanceKey', order: 'ASC' }],
+            page: { from, limit: MAX_PAGE },
+          } as never,
+          this.consistency,
+        ),
+      );
+      const page = ((r as unknown as { items?: Raw[] }).items ?? []).map(toElement);
+      items.push(...page);
+      if (page.length < MAX_PAGE) return items;
+    }
+  }
+
+  async searchIncidents(filter: IncidentFilter): Promise<{ items: Incident[]; total: number }> {
+    const f: Raw = {};
+    if (filter.processInstanceKey) f.processInstanceKey = filter.processInstanceKey;
+    if (filter.state) f.state = filter.state;
+    const r = await call(() =>
+      this.client.searchIncidents(
+        {
+          filter: f,
+          sort: [{ field: 'creationTime', order: 'ASC' }],
+          page: filter.page ?? { from: 0, limit: MAX_PAGE },
+        } as never,
+        this.consistency,
+      ),
+    );
+    const x = r as unknown as { items?: Raw[]; page: { totalItems: unknown } };
+    return { items: (x.items ?? []).map(toIncident), total: Number(x.page.totalItems) };
+  }
+
+  async getIncident(incidentKey: string): Promise<Incident | null> {
+    const r = await orNull(() => this.client.getIncident({ incidentKey }, this.consistency));
+    return r ? toIncident(r as unknown as Raw) : null;
+  }
+
+  async retryIncident(incidentKey: string, retries = 1): Promise<void> {
+    const incident = await this.getIncident(incidentKey);
+    if (!incident)
+      throw new ProcessEngineError(404, 'NOT_FOUND', `Incident with key '${incidentKey}' not found`);
+    // A job incident (no retries left) resolves only once the job has retries again: raise them first, as
+    // Operate's "retry" does. Other incidents (a failed expression, an unmatched condition) resolve directly.
+    if (incident.jobKey) {
+      const jobKey = incident.jobKey;
+      await call(() => this.client.updateJob({ jobKey, changeset: { retries } } as never));
+    }
+    await call(() => this.client.resolveIncident({ incidentKey } as never));
+  }
+
+  async processDefinitionXml(processDefinitionKey: string): Promise<string> {
+    const cached = this.xmlCache.get(processDefinitionKey);
+    if (cached !== undefined) return cached;
+    const r = await call(() =>
+      this.client.getProcessDefinitionXml({ processDefinitionKey }, this.consistency),
+    );
+    const xml = String(r);
+    // A deployed definition never changes: cache it (a few dozen definitions at most).
+    if (this.xmlCache.size < 200) this.xmlCache.set(processDefinitionKey, xml);
+    return xml;
+  }
+
+  async processHistory(processInstanceKey: string): Promise<ProcessEvent[]> {
+    // The instance and every instance it called, breadth first.
+    const instances: ProcessInstance[] = [];
+    const root = await this.getProcessInstance(processInstanceKey);
+    if (!root) return [];
+    const queue = [root];
+    while (queue.length > 0 && instances.length < 500) {
+      const next = queue.shift()!;
+      instances.push(next);
+      const children = await this.searchProcessInstances({
+        parentProcessInstanceKey: next.processInstanceKey,
+      });
+      queue.push(...children.items);
+    }
+    const events: ProcessEvent[] = [];
+    for (const instance of instances) {
+      const kinds = eventKinds(await this.processDefinitionXml(instance.processDefinitionKey));
+      for (const e of await this.elementInstances(instance.processInstanceKey)) {
+        if (SILENT_TYPES.has(e.type)) continue;
+        const base = {
+          elementId: e.elementId,
+          elementName: e.elementName,
+          processInstanceKey: e.processInstanceKey,
+          processDefinitionId: instance.processDefinitionId,
+          elementType: e.type,
+        };
+        if (EVENT_TYPES.has(e.type)) {
+          // A catch event happens once: when it is triggered (its completion). A start event of the instance
+          // itself is its activation.
+          const kind = kinds.get(e.elementId);
+          if (e.endDate && e.state === 'COMPLETED') {
+            events.push({
+              ...base,
+              at: e.endDate,
+              kind:
+                kind === 'timer'
+                  ? 'timer-fired'
+                  : kind === 'message'
+                    ? 'message-correlated'
+                    : 'element-completed',
+            });
+          }
+          continue;
+        }
+        events.push({ ...base, at: e.startDate, kind: 'element-activated' });
+        if (e.endDate && e.state === 'COMPLETED')
+          events.push({ ...base, at: e.endDate, kind: 'element-completed' });
+      }
+      for (const i of (await this.searchIncidents({ processInstanceKey: instance.processInstanceKey }))
+        .items) {
+        events.push({
+          at: i.creationTime,
+          kind: 'incident',
+          elementId: i.elementId,
+          elementName: null,
+          processInstanceKey: i.processInstanceKey,
+          processDefinitionId: i.processDefinitionId,
+          detail: i.errorMessage,
+        });
+      }
+    }
+    return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  }
+
+  async ping(): Promise<void> {
+    await call(() => this.client.getTopology());
+  }
+}

@@ -1,0 +1,182 @@
+// The real stack for the engine-backed API: the embedded engine serving the Camunda 8 REST API on 127.0.0.1 (random
+// port, every model of processes/ deployed, state in a temporary DATA_DIR), the business server on a real SQLite
+// store with the demo accounts and a CamundaProcessGateway that reaches /v2 through the official client, and every
+// job worker of workers/all.ts running against it through the official client too. One clock for all of them:
+// pinned in the engine through PUT /v2/clock, read by the business server and the workers.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
+import pino from 'pino';
+import { CamundaProcessGateway } from '../../src/app/camunda-gateway.ts';
+import { seedDemo } from '../../src/app/demo-seed.ts';
+import { buildServer } from '../../src/app/server.ts';
+import {
+  createCamundaClient,
+  createLooseCamundaClient,
+  type LooseCamundaClient,
+} from '../../src/camunda/client.ts';
+import type { CamundaClientConfig } from '../../src/camunda/config.ts';
+import {
+  type AnyWorkerDefinition,
+  type RunningWorkers,
+  startWorkers,
+  type WorkerLogger,
+} from '../../src/camunda/worker-runtime.ts';
+import { loadRegulation } from '../../src/domain/index.ts';
+import { type EmbeddedServer, startEmbedded } from '../../src/engine/rest/standalone.ts';
+import { PROCESSES_DIR } from '../../src/modeling/catalogue.ts';
+import { DocumentStorage } from '../../src/store/documents.ts';
+import { Store } from '../../src/store/store.ts';
+import { createWorkers } from '../../workers/all.ts';
+
+export const PASSWORD = 'Demo-Passw0rd!';
+const quiet: WorkerLogger = { info() {}, warn() {}, error() {}, debug() {} };
+
+export interface Stack {
+  app: FastifyInstance;
+  store: Store;
+  engine: EmbeddedServer;
+  /** The official client on the engine's /v2, for what a test checks behind the API's back. */
+  client: LooseCamundaClient;
+  camunda: CamundaClientConfig;
+  logs: string[];
+  /** Moves the one clock: PUT /v2/clock, and the business server and the workers read it. */
+  setClock(iso: string): Promise<void>;
+  now(): Date;
+  login(username: string, tenantId?: string): Promise<string>;
+  /** An /api request as the bearer of `token`. */
+  api(
+    token: string,
+    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    url: string,
+    payload?: unknown,
+  ): Promise<LightMyRequestResponse>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  at: string;
+  /** Replaces the workers of these job types (an outage of the system behind a worker). */
+  workerOverrides?: AnyWorkerDefinition[];
+}
+
+export async function startStack(options: StackOptions): Promise<Stack> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'yunfu-api-process-'));
+  let clockMs = Date.parse(options.at);
+  const engine = await startEmbedded({
+    dataDir,
+    host: '127.0.0.1',
+    port: 0,
+    logger: pino({ level: 'silent' }),
+    processesDir: PROCESSES_DIR,
+  });
+  const camunda: CamundaClientConfig = {
+    restAddress: engine.address!,
+    auth: { strategy: 'NONE' },
+    tenantId: null,
+  };
+  const client = createLooseCamundaClient(camunda);
+  await client.pinClock({ timestamp: clockMs });
+
+  const store = await Store.open({ databaseUrl: null, dataDir });
+  await seedDemo(store, PASSWORD);
+  const regulation = loadRegulation();
+  const documents = new DocumentStorage(join(dataDir, 'documents'));
+  const logs: string[] = [];
+  const app = await buildServer({
+    config: { dataDir, logLevel: 'info' },
+    store,
+    regulation,
+    now: () => new Date(clockMs),
+    processes: CamundaProcessGateway.fromConfig(camunda),
+    logStream: { write: (line: string) => logs.push(line) },
+  });
+  await app.ready();
+
+  const deps = { regulation, now: () => clockMs, store, documents };
+  const overrides = new Map((options.workerOverrides ?? []).map((w) => [w.type, w]));
+  const definitions = createWorkers(deps).map((w) => overrides.get(w.type) ?? w);
+  const workers: RunningWorkers = startWorkers(createCamundaClient(camunda), definitions, {
+    logger: quiet,
+    pollTimeoutMs: 1_000,
+  });
+
+  const stack: Stack = {
+    app,
+    store,
+    engine,
+    client,
+    camunda,
+    logs,
+    async setClock(iso) {
+      clockMs = Date.parse(iso);
+      await client.pinClock({ timestamp: clockMs });
+    },
+    now: () => new Date(clockMs),
+    async login(username, tenantId = 'yunfu') {
+      const res = await app.inject({
+        method: 'POST',
+        url: '/api/session',
+        payload: { tenantId, username, password: PASSWORD },
+      });
+      if (res.statusCode !== 200)
+        throw new Error(`login ${tenantId}/${username}: ${res.statusCode} ${res.body}`);
+      return res.json().token as string;
+    },
+    api: (token, method, url, payload) =>
+      app.inject({
+        method,
+        url,
+        headers: { authorization: `Bearer ${token}` },
+        ...(payload !== undefined ? { payload: payload as object } : {}),
+      }),
+    async close() {
+      await workers.stop(500);
+      await app.close();
+      await store.close();
+      await engine.close();
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+  return stack;
+}
+
+/** Polls until `ok` holds (the workers run asynchronously); returns the last value either way. */
+export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await read();
+    if (ok(v) || Date.now() > end) return v;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** A valid 专业类 draft (G-6) as a Unit writes it. */
+export function professionalDraft(over: Record<string, unknown> = {}) {
+  return {
+    projectName: '云浮市智慧警务综合平台',
+    description: '警务数据汇聚、分析与指挥调度',
+    planYear: 2027,
+    fundingSource: 'city-fiscal',
+    classified: false,
+    hasDataCatalogue: true,
+    supportsIpv6: true,
+    serviceLines: [
+      { serviceType: 'software-development', subType: 'professional-software', amount: 1_000_000 },
+      {
+        serviceType: 'third-party',
+        subType: 'supervision',
+        amount: 60_000,
+        relatedTo: 'professional-software',
+      },
+    ],
+    ...over,
+  };
+}
+
+export type Problem = {
+  status: number;
+  detail: string;
+  errors?: Array<{ field: string; reason: string }>;
+};

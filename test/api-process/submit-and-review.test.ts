@@ -1,0 +1,327 @@
+// A Unit submits a project through /api; the lifecycle runs on the embedded engine with the real workers
+// (check-application, classify, due dates); the Bureau reviewer finds 初核 in their inbox with its Camunda form and
+// completes it; the refusals around it: 涉密 before the engine, another group's task, a missing form field, a second
+// completion, Audit, another tenant.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ServiceLine } from '../../src/domain/index.ts';
+import { insertProject } from '../../src/store/projects.ts';
+import { type Problem, professionalDraft, type Stack, startStack, until } from './stack.ts';
+
+describe('submitting a project and reviewing it through /api on the real engine', () => {
+  let s: Stack;
+  const t: Record<string, string> = {};
+  let projectId: string;
+  let processInstanceKey: string;
+  let initialCheckKey: string;
+
+  const inbox = async (who: string, query = '') => {
+    const res = await s.api(t[who]!, 'GET', `/api/tasks${query}`);
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json().items as Array<Record<string, unknown>>;
+  };
+
+  beforeAll(async () => {
+    // Friday 27 November 2026, 10:00 in Yunfu.
+    s = await startStack({ at: '2026-11-27T02:00:00Z' });
+    for (const name of ['gongan.staff', 'bureau.reviewer', 'bureau.admin', 'expert', 'audit', 'finance'])
+      t[name] = await s.login(name);
+    t['xinxing/gongan.staff'] = await s.login('gongan.staff', 'xinxing');
+    t['xinxing/bureau.admin'] = await s.login('bureau.admin', 'xinxing');
+    // P-1: the Unit filed its 2027 plan on time; the 初核 form shows the filing number.
+    const plan = await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+      planYear: 2027,
+      summary: '2027 年度警务信息化规划',
+    });
+    expect(plan.statusCode, plan.body).toBe(201);
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('G-9: a 涉密 project is refused at submission with the rule, and the engine never sees it', async () => {
+    // A 涉密 draft cannot be written through the API at all; this one stands for a record from before that rule.
+    const account = await s.store.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('tenantId', '=', 'yunfu')
+      .where('username', '=', 'gongan.staff')
+      .executeTakeFirstOrThrow();
+    const draft = professionalDraft();
+    await s.store.transaction((tx) =>
+      insertProject(tx, {
+        id: 'YF-2026-9001',
+        tenantId: 'yunfu',
+        createdBy: account.id,
+        at: s.now().toISOString(),
+        content: {
+          unitId: 'gongan',
+          name: '涉密指挥系统',
+          description: '',
+          planYear: 2027,
+          fundingSource: 'city-fiscal',
+          classified: true,
+          hasDataCatalogue: true,
+          supportsIpv6: true,
+          serviceLines: draft.serviceLines as ServiceLine[],
+          totalInvestment: 1_060_000,
+          softwareDevCost: 1_000_000,
+          category: 'professional',
+          ruleEdition: '2000-01-01',
+        },
+      }),
+    );
+    const res = await s.api(t['gongan.staff']!, 'POST', '/api/projects/YF-2026-9001/submit');
+    expect(res.statusCode, res.body).toBe(422);
+    const body = res.json() as Problem;
+    expect(body.detail).toContain('涉密');
+    expect(body.errors?.[0]?.field).toBe('classified');
+    const project = (await s.api(t['gongan.staff']!, 'GET', '/api/projects/YF-2026-9001')).json();
+    expect(project.stage).toBe('draft');
+    expect(project.processInstanceKey).toBeNull();
+    const instances = await s.client.searchProcessInstances(
+      { filter: { variables: [{ name: 'projectId', value: '"YF-2026-9001"' }] } } as never,
+      { consistency: { waitUpToMs: 0 } },
+    );
+    expect(instances.items).toEqual([]);
+  });
+
+  it('a Unit submits: the lifecycle starts with the contract variables and the project is submitted', async () => {
+    const created = await s.api(t['gongan.staff']!, 'POST', '/api/projects', professionalDraft());
+    expect(created.statusCode, created.body).toBe(201);
+    projectId = created.json().project.id;
+
+    // Only the Unit's writers submit (G-6); the Bureau cannot submit for it.
+    const byReviewer = await s.api(t['bureau.reviewer']!, 'POST', `/api/projects/${projectId}/submit`);
+    expect(byReviewer.statusCode).toBe(403);
+
+    const res = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
+    expect(res.statusCode, res.body).toBe(201);
+    const body = res.json();
+    expect(body.initiationRoute).toBe('professional');
+    expect(body.project.stage).toBe('submitted');
+    processInstanceKey = body.processInstanceKey;
+    expect(body.project.processInstanceKey).toBe(processInstanceKey);
+
+    const again = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
+    expect(again.statusCode).toBe(409);
+
+    const vars = await s.client.searchVariables(
+      { filter: { processInstanceKey, scopeKey: processInstanceKey }, truncateValues: false } as never,
+      { consistency: { waitUpToMs: 0 } },
+    );
+    const v = Object.fromEntries(vars.items.map((x) => [x.name, JSON.parse(x.value)]));
+    expect(v).toMatchObject({
+      projectId,
+      tenantId: 'yunfu',
+      unitId: 'gongan',
+      unitName: '云浮市公安局',
+      initiationRoute: 'professional',
+      initiatedAt: '2026-11-27T02:00:00.000Z',
+      classified: false,
+      fundingSource: 'city-fiscal',
+      hasDataCatalogue: true,
+      supportsIpv6: true,
+      planYear: 2027,
+      totalInvestment: 1_060_000,
+      softwareDevCost: 1_000_000,
+    });
+    expect(v.annualPlanFilingNumber).toMatch(/^.+〔2026〕\d+号$/);
+    expect(v.serviceLines).toHaveLength(2);
+  });
+
+  it('check-application and classification run; 初核 is in the Bureau reviewer’s inbox with its due date', async () => {
+    const items = await until(
+      () => inbox('bureau.reviewer'),
+      (x) => x.some((i) => i.projectId === projectId),
+    );
+    const task = items.find((i) => i.projectId === projectId)!;
+    expect(task).toMatchObject({
+      name: '初核',
+      elementId: 'Task_InitialCheck',
+      processDefinitionId: 'professional-project-initiation',
+      projectName: '云浮市智慧警务综合平台',
+      unitName: '云浮市公安局',
+      candidateGroups: ['bureau-reviewer'],
+      assignee: null,
+      // 5 working days, due at 18:00 Shanghai on Friday 4 December.
+      dueDate: '2026-12-04T10:00:00.000Z',
+      workingDaysLeft: 5,
+      overdue: false,
+      dueDateProvisional: false,
+    });
+    initialCheckKey = String(task.userTaskKey);
+
+    // The process passed the rule steps on the engine, with the workers' results.
+    const passed = await s.client.searchElementInstances(
+      { filter: { processInstanceKey: String(task.processInstanceKey), state: 'COMPLETED' } } as never,
+      { consistency: { waitUpToMs: 0 } },
+    );
+    const ids = (passed.items ?? []).map((e) => e.elementId);
+    expect(ids).toEqual(expect.arrayContaining(['Task_CheckApplication', 'Task_ClassifyProject']));
+
+    // The Unit does not see the Bureau's task; the expert neither.
+    expect((await inbox('gongan.staff')).some((i) => i.userTaskKey === initialCheckKey)).toBe(false);
+    expect((await inbox('expert')).some((i) => i.userTaskKey === initialCheckKey)).toBe(false);
+    // Filter by project.
+    expect((await inbox('bureau.reviewer', `?projectId=${projectId}`)).map((i) => i.userTaskKey)).toEqual([
+      initialCheckKey,
+    ]);
+  });
+
+  it('the task page gets the Camunda form and the variables it shows', async () => {
+    const res = await s.api(t['bureau.reviewer']!, 'GET', `/api/tasks/${initialCheckKey}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.form.formId).toBe('initial-check');
+    expect(body.form.schema.components.length).toBeGreaterThan(3);
+    expect(body.form.requiredFields).toEqual(['initialCheckDecision', 'initialCheckOpinion']);
+    expect(body.variables).toMatchObject({
+      projectId,
+      projectName: '云浮市智慧警务综合平台',
+      unitName: '云浮市公安局',
+      totalInvestment: 1_060_000,
+      hasDataCatalogue: true,
+    });
+    expect(body.variables.annualPlanFilingNumber).toMatch(/号$/);
+    // Nothing the form does not show (the rule edition, the owner group…).
+    expect(body.variables.rules).toBeUndefined();
+    expect(body.variables.ownerGroup).toBeUndefined();
+  });
+
+  it('another tenant does not see the task, not even with its key', async () => {
+    expect((await inbox('xinxing/bureau.admin')).some((i) => i.userTaskKey === initialCheckKey)).toBe(false);
+    const read = await s.api(t['xinxing/bureau.admin']!, 'GET', `/api/tasks/${initialCheckKey}`);
+    expect(read.statusCode).toBe(404);
+    const complete = await s.api(
+      t['xinxing/gongan.staff']!,
+      'POST',
+      `/api/tasks/${initialCheckKey}/complete`,
+      {
+        variables: { initialCheckDecision: 'pass', initialCheckOpinion: '通过' },
+      },
+    );
+    expect(complete.statusCode).toBe(404);
+  });
+
+  it('completing another group’s task is 404; Audit cannot complete (403) but reads', async () => {
+    const byExpert = await s.api(t.expert!, 'POST', `/api/tasks/${initialCheckKey}/complete`, {
+      variables: { initialCheckDecision: 'pass', initialCheckOpinion: '通过' },
+    });
+    expect(byExpert.statusCode).toBe(404);
+    const claimByExpert = await s.api(t.expert!, 'POST', `/api/tasks/${initialCheckKey}/claim`);
+    expect(claimByExpert.statusCode).toBe(404);
+    const byAudit = await s.api(t.audit!, 'POST', `/api/tasks/${initialCheckKey}/complete`, {
+      variables: { initialCheckDecision: 'pass', initialCheckOpinion: '通过' },
+    });
+    expect(byAudit.statusCode).toBe(403);
+    expect((await s.api(t.audit!, 'GET', `/api/tasks/${initialCheckKey}`)).statusCode).toBe(200);
+  });
+
+  it('a missing required form field is 400 naming it; a field the form lacks and a wrong value too', async () => {
+    const missing = await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/complete`, {
+      variables: { initialCheckDecision: 'pass' },
+    });
+    expect(missing.statusCode).toBe(400);
+    expect((missing.json() as Problem).errors).toEqual([
+      { field: 'variables.initialCheckOpinion', reason: '必填（初核意见）' },
+    ]);
+    const smuggled = await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/complete`, {
+      variables: { initialCheckDecision: 'maybe', initialCheckOpinion: '通过', ownerGroup: 'bureau-admin' },
+    });
+    expect(smuggled.statusCode).toBe(400);
+    expect((smuggled.json() as Problem).errors?.map((e) => e.field).sort()).toEqual([
+      'variables.initialCheckDecision',
+      'variables.ownerGroup',
+    ]);
+  });
+
+  it('claim, unclaim, claim again; the reviewer completes 初核, and completing twice is 409', async () => {
+    const claim = await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/claim`);
+    expect(claim.statusCode, claim.body).toBe(200);
+    const mine = await inbox('bureau.reviewer', '?scope=mine');
+    expect(mine.find((i) => i.userTaskKey === initialCheckKey)).toMatchObject({
+      assignedToMe: true,
+      assigneeName: '市政数局审核员',
+    });
+    expect(
+      (await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/unclaim`)).statusCode,
+    ).toBe(200);
+    expect(
+      (await inbox('bureau.reviewer', '?scope=mine')).some((i) => i.userTaskKey === initialCheckKey),
+    ).toBe(false);
+    expect(
+      (await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/claim`)).statusCode,
+    ).toBe(200);
+
+    const done = await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/complete`, {
+      variables: { initialCheckDecision: 'pass', initialCheckOpinion: '材料齐全，符合立项条件' },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    expect(done.json().state).toBe('COMPLETED');
+
+    const twice = await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/complete`, {
+      variables: { initialCheckDecision: 'pass', initialCheckOpinion: '再次提交' },
+    });
+    expect(twice.statusCode).toBe(409);
+
+    // PRO-2: the expert review follows, in the expert's inbox.
+    const expertTasks = await until(
+      () => inbox('expert'),
+      (x) => x.some((i) => i.projectId === projectId),
+    );
+    expect(expertTasks.find((i) => i.projectId === projectId)?.elementId).toBe('Task_ExpertReview');
+  });
+
+  it('SV-4: every step is in the audit trail with who, what and which data', async () => {
+    const res = await s.api(t.audit!, 'GET', `/api/audit-log?projectId=${projectId}`);
+    expect(res.statusCode, res.body).toBe(200);
+    const entries = res.json() as Array<{ action: string; role: string; payload: Record<string, unknown> }>;
+    const actions = entries.map((e) => e.action);
+    expect(actions).toEqual(
+      expect.arrayContaining([
+        'project.create',
+        'project.submit',
+        'task.claim',
+        'task.unclaim',
+        'task.complete',
+      ]),
+    );
+    const decision = entries.find((e) => e.action === 'task.complete')!;
+    expect(decision.role).toBe('bureau-reviewer');
+    expect(decision.payload).toMatchObject({
+      elementId: 'Task_InitialCheck',
+      name: '初核',
+      variables: { initialCheckDecision: 'pass', initialCheckOpinion: '材料齐全，符合立项条件' },
+    });
+    // Refused attempts left nothing behind.
+    expect(actions.filter((a) => a === 'task.complete')).toHaveLength(1);
+    expect(actions.filter((a) => a === 'project.submit')).toHaveLength(1);
+  });
+
+  it('the timeline merges the business history with the process history, in time order', async () => {
+    const res = await s.api(t['gongan.staff']!, 'GET', `/api/projects/${projectId}/timeline`);
+    expect(res.statusCode, res.body).toBe(200);
+    const body = res.json();
+    expect(body.processHistoryAvailable).toBe(true);
+    const items = body.items as Array<{
+      at: string;
+      source: string;
+      kind: string;
+      title: string;
+      elementId?: string;
+    }>;
+    const times = items.map((i) => Date.parse(i.at));
+    expect([...times].sort((a, b) => a - b)).toEqual(times);
+    expect(items[0]).toMatchObject({ source: 'business', kind: 'created' });
+    expect(items.some((i) => i.source === 'business' && i.title === '项目阶段：已提交')).toBe(true);
+    expect(
+      items.find((i) => i.elementId === 'Task_InitialCheck' && i.kind === 'element-completed')?.title,
+    ).toBe('初核：完成');
+    expect(items.some((i) => i.elementId === 'Task_ClassifyProject' && i.kind === 'element-completed')).toBe(
+      true,
+    );
+    // Another Unit does not see it.
+    const other = await s.login('jiaoyu.staff');
+    expect((await s.api(other, 'GET', `/api/projects/${projectId}/timeline`)).statusCode).toBe(404);
+  });
+});
