@@ -1,84 +1,207 @@
-// Drives the real models of processes/ on the embedded engine, in-process, with the clock pinned and moved:
-// start an instance, let workers handle jobs, complete user tasks by element id, move time so timers fire, and
-// read back what happened. Assertions read like Camunda Process Test's (passed elements, open tasks, incidents).
+// Drives the real models of processes/ with the real workers (workers/all.ts, on a real SQLite store), the clock
+// pinned and moved instead of waiting. Two ways, one interface, so every path test runs on both:
+//   - `engine`: the embedded engine in-process, jobs handed to the workers' handlers directly;
+//   - `client`: the embedded engine behind its Camunda REST API on a real port, the official client for every
+//     command and query, the workers running in the worker runtime exactly as `npm start` runs them.
+// Assertions read like Camunda Process Test's: passed elements, open tasks for a group with a form, incidents.
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AnyWorkerDefinition, JobOutcome } from '../../src/camunda/worker-runtime.ts';
+import pino from 'pino';
+import {
+  createCamundaClient,
+  createLooseCamundaClient,
+  type LooseCamundaClient,
+} from '../../src/camunda/client.ts';
+import { type AnyWorkerDefinition, type JobOutcome, startWorkers } from '../../src/camunda/worker-runtime.ts';
 import { loadRegulation } from '../../src/domain/index.ts';
 import { EngineClock } from '../../src/engine/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
-import type { ActivatedJob } from '../../src/engine/processors/jobs.ts';
-import type { UserTaskItem } from '../../src/engine/queries.ts';
+import { startEmbedded } from '../../src/engine/rest/standalone.ts';
 import { PROCESSES_DIR } from '../../src/modeling/catalogue.ts';
+import { DocumentStorage } from '../../src/store/documents.ts';
+import { insertProject, type ProjectContent } from '../../src/store/projects.ts';
+import { Store } from '../../src/store/store.ts';
+import { upsertUnit } from '../../src/store/units.ts';
+import { createWorkers } from '../../workers/all.ts';
 
-export type JobHandler = (job: ActivatedJob) => Record<string, unknown> | JobOutcome;
+export interface OpenTask {
+  userTaskKey: string;
+  elementId: string;
+  processDefinitionId: string;
+  processInstanceKey: string;
+  candidateGroups: string[];
+  dueDate: string | null;
+  formKey: string | null;
+}
+
+export interface HandledJob {
+  type: string;
+  elementId: string;
+  headers: Record<string, string>;
+}
+
+export const UNITS = [
+  { unitId: 'gongan', unitName: '云浮市公安局' },
+  { unitId: 'ziranziyuan', unitName: '云浮市自然资源局' },
+];
+
+export interface ProcessDriver {
+  readonly kind: 'engine' | 'client';
+  readonly handled: HandledJob[];
+  readonly store: Store;
+  now(): number;
+  /** Starts an instance and returns when every job it led to was handled. */
+  start(processDefinitionId: string, variables: Record<string, unknown>): Promise<string>;
+  openTasks(processInstanceKey?: string): Promise<OpenTask[]>;
+  /** The one open user task with this element id (optionally of one process definition). */
+  task(elementId: string, processDefinitionId?: string): Promise<OpenTask>;
+  complete(
+    elementId: string,
+    variables?: Record<string, unknown>,
+    processDefinitionId?: string,
+  ): Promise<void>;
+  completeTask(userTaskKey: string, variables: Record<string, unknown>): Promise<void>;
+  /** Moves the clock to an instant; timers due by then fire and their jobs are handled. */
+  advanceTo(at: string): Promise<void>;
+  publish(name: string, correlationKey: string, variables?: Record<string, unknown>): Promise<void>;
+  state(processInstanceKey: string): Promise<string>;
+  variables(processInstanceKey: string): Promise<Record<string, unknown>>;
+  /** Element ids completed in an instance (not its children), in the order they started. */
+  passed(processInstanceKey: string): Promise<string[]>;
+  incidents(): Promise<Array<{ elementId: string; errorType: string; errorMessage: string }>>;
+  close(): Promise<void>;
+}
+
+/** A store on a temporary SQLite file with two Units, and the project rows the lifecycle writes to. */
+async function openStore(dir: string): Promise<Store> {
+  const store = await Store.open({ databaseUrl: null, dataDir: dir });
+  await store.transaction(async (tx) => {
+    for (const u of UNITS) {
+      await upsertUnit(tx, {
+        tenantId: 'yunfu',
+        id: u.unitId,
+        name: u.unitName,
+        responsibleSection: '信息化科',
+      });
+    }
+  });
+  return store;
+}
+
+/** Puts a project in the 项目库, as the business API does before it starts the lifecycle. */
+export async function seedProject(
+  store: Store,
+  id: string,
+  content: Partial<ProjectContent> = {},
+): Promise<void> {
+  await store.transaction((tx) =>
+    insertProject(tx, {
+      id,
+      tenantId: 'yunfu',
+      createdBy: 'test',
+      at: '2026-11-01T00:00:00.000Z',
+      content: {
+        unitId: 'gongan',
+        name: '云浮市智慧警务综合平台',
+        description: '',
+        planYear: 2027,
+        fundingSource: 'city-fiscal',
+        classified: false,
+        hasDataCatalogue: true,
+        supportsIpv6: true,
+        serviceLines: [
+          { serviceType: 'software-development', subType: 'professional-software', amount: 1_000_000 },
+        ],
+        totalInvestment: 1_000_000,
+        softwareDevCost: 1_000_000,
+        category: 'professional',
+        ruleEdition: 'yunfu-v1',
+        ...content,
+      },
+    }).then(() => undefined),
+  );
+}
+
+function recording(definitions: AnyWorkerDefinition[], handled: HandledJob[]): AnyWorkerDefinition[] {
+  return definitions.map((d) => ({
+    ...d,
+    handler: (vars, job) => {
+      handled.push({ type: job.type, elementId: job.elementId, headers: job.customHeaders });
+      return d.handler(vars, job);
+    },
+  }));
+}
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
+const LIVE_JOB_STATES = new Set(['CREATED', 'ACTIVATED', 'TIMED_OUT', 'RETRIES_UPDATED']);
 
-export class ProcessDriver {
-  readonly handled: Array<{ type: string; elementId: string; headers: Record<string, string> }> = [];
-  private readonly handlers = new Map<string, JobHandler>();
+/** Open user tasks, as both engines' searches return them. */
+function toOpenTask(t: Record<string, unknown>): OpenTask {
+  return {
+    userTaskKey: String(t.userTaskKey),
+    elementId: String(t.elementId),
+    processDefinitionId: String(t.processDefinitionId),
+    processInstanceKey: String(t.processInstanceKey),
+    candidateGroups: (t.candidateGroups as string[] | undefined) ?? [],
+    dueDate: (t.dueDate as string | null | undefined) ?? null,
+    formKey: t.formKey === undefined || t.formKey === null ? null : String(t.formKey),
+  };
+}
 
-  private constructor(
+function pick(open: OpenTask[], elementId: string, processDefinitionId?: string): OpenTask {
+  const found = open.filter(
+    (t) =>
+      t.elementId === elementId && (!processDefinitionId || t.processDefinitionId === processDefinitionId),
+  );
+  if (found.length !== 1) {
+    const list = open.map((t) => `${t.processDefinitionId}/${t.elementId}`).join(', ') || 'none';
+    throw new Error(`expected one open task ${elementId}, found ${found.length}; open: ${list}`);
+  }
+  return found[0]!;
+}
+
+abstract class Base {
+  constructor(
     readonly engine: Engine,
-    readonly clock: EngineClock,
-    private readonly dir: string,
+    readonly store: Store,
+    protected readonly dir: string,
+    readonly handled: HandledJob[] = [],
   ) {}
+  now(): number {
+    return this.engine.clock.now();
+  }
+  abstract openTasks(processInstanceKey?: string): Promise<OpenTask[]>;
+  async task(elementId: string, processDefinitionId?: string): Promise<OpenTask> {
+    return pick(await this.openTasks(), elementId, processDefinitionId);
+  }
+  abstract completeTask(userTaskKey: string, variables: Record<string, unknown>): Promise<void>;
+  async complete(
+    elementId: string,
+    variables: Record<string, unknown> = {},
+    processDefinitionId?: string,
+  ): Promise<void> {
+    await this.completeTask((await this.task(elementId, processDefinitionId)).userTaskKey, variables);
+  }
+}
 
-  /** An engine on a fresh file with every resource of processes/ deployed, the clock pinned at `at`. */
-  static async open(at: string): Promise<ProcessDriver> {
-    const dir = mkdtempSync(join(tmpdir(), 'process-driver-'));
-    const clock = new EngineClock();
-    clock.pin(Date.parse(at));
-    const engine = await Engine.open({ file: join(dir, 'engine.db'), clock, synchronous: 'NORMAL' });
-    await engine.deploy(
-      readdirSync(PROCESSES_DIR).map((name) => ({
-        name,
-        content: readFileSync(join(PROCESSES_DIR, name), 'utf8'),
-      })),
-    );
-    return new ProcessDriver(engine, clock, dir);
+/** The embedded engine in-process; the workers' handlers called directly. */
+class EngineDriver extends Base implements ProcessDriver {
+  readonly kind = 'engine' as const;
+  private readonly workers: Map<string, AnyWorkerDefinition>;
+
+  constructor(engine: Engine, store: Store, dir: string) {
+    super(engine, store, dir);
+    const documents = new DocumentStorage(join(dir, 'documents'));
+    const list = createWorkers({ regulation: loadRegulation(), now: () => this.now(), store, documents });
+    this.workers = new Map(recording(list, this.handled).map((w) => [w.type, w]));
   }
 
-  get regulation() {
-    return loadRegulation();
-  }
-
-  /** Handles a job type with a worker definition (the real one) or a function returning completion variables. */
-  on(type: string, handler: JobHandler | AnyWorkerDefinition): this {
-    if (typeof handler === 'function') this.handlers.set(type, handler);
-    else
-      this.handlers.set(
-        type,
-        (job) =>
-          handler.handler(handler.variables ? handler.variables(job.variables) : job.variables, {
-            jobKey: job.jobKey,
-            type: job.type,
-            processInstanceKey: job.processInstanceKey,
-            processDefinitionId: job.processDefinitionId,
-            elementId: job.elementId,
-            retries: job.retries,
-            customHeaders: job.customHeaders,
-            logger: quiet,
-          }) as JobOutcome,
-      );
-    return this;
-  }
-
-  start(processDefinitionId: string, variables: Record<string, unknown>): string {
-    const r = this.engine.createProcessInstance({ processDefinitionId, variables } as never) as {
-      processInstanceKey: string;
-    };
-    this.runJobs();
-    return r.processInstanceKey;
-  }
-
-  /** Completes every job that a handler exists for, until none is left. */
-  runJobs(): void {
-    for (let round = 0; round < 200; round++) {
+  /** Hands every activatable job to its worker, as the runtime would, until none is left. */
+  async settle(): Promise<void> {
+    for (let round = 0; round < 500; round++) {
       let any = false;
-      for (const [type, handler] of this.handlers) {
+      for (const [type, worker] of this.workers) {
         for (const job of this.engine.activateJobs({
           type,
           worker: 'driver',
@@ -86,104 +209,238 @@ export class ProcessDriver {
           timeout: 300_000,
         })) {
           any = true;
-          this.handled.push({ type, elementId: job.elementId, headers: job.customHeaders });
-          let out: Record<string, unknown> | JobOutcome | Promise<unknown>;
+          let outcome: JobOutcome;
           try {
-            out = handler(job) as Record<string, unknown> | JobOutcome | Promise<unknown>;
+            const vars = worker.variables ? worker.variables(job.variables) : job.variables;
+            outcome = await worker.handler(vars, {
+              jobKey: job.jobKey,
+              type: job.type,
+              processInstanceKey: job.processInstanceKey,
+              processDefinitionId: job.processDefinitionId,
+              elementId: job.elementId,
+              retries: job.retries,
+              customHeaders: job.customHeaders,
+              logger: quiet,
+            });
           } catch (e) {
-            // as the worker runtime does: a handler that throws fails the job with its message
-            out = { kind: 'fail', message: (e as Error).message } satisfies JobOutcome;
+            outcome = { kind: 'fail', message: (e as Error).message };
           }
-          if (out instanceof Promise)
-            throw new Error('async handlers are not supported by the in-process driver');
-          const outcome = out as JobOutcome;
-          if (
-            outcome &&
-            typeof outcome === 'object' &&
-            'kind' in outcome &&
-            typeof outcome.kind === 'string'
-          ) {
-            if (outcome.kind === 'complete') this.engine.completeJob(job.jobKey, outcome.variables);
-            else if (outcome.kind === 'fail')
-              this.engine.failJob(job.jobKey, {
-                retries: outcome.retries ?? job.retries - 1,
-                errorMessage: outcome.message,
-              });
-            else
-              this.engine.throwJobError(job.jobKey, {
-                errorCode: outcome.code,
-                errorMessage: outcome.message,
-              });
-          } else this.engine.completeJob(job.jobKey, out as Record<string, unknown>);
+          if (outcome.kind === 'complete') this.engine.completeJob(job.jobKey, outcome.variables);
+          else if (outcome.kind === 'fail')
+            this.engine.failJob(job.jobKey, {
+              retries: outcome.retries ?? job.retries - 1,
+              errorMessage: outcome.message,
+            });
+          else
+            this.engine.throwJobError(job.jobKey, { errorCode: outcome.code, errorMessage: outcome.message });
         }
       }
       if (!any) return;
     }
-    throw new Error('jobs keep coming after 200 rounds: a loop in the model or the handlers');
+    throw new Error('jobs keep coming after 500 rounds: a loop in the model or the workers');
   }
 
-  openTasks(processInstanceKey?: string): UserTaskItem[] {
+  async start(processDefinitionId: string, variables: Record<string, unknown>): Promise<string> {
+    const r = this.engine.createProcessInstance({ processDefinitionId, variables } as never) as {
+      processInstanceKey: string;
+    };
+    await this.settle();
+    return r.processInstanceKey;
+  }
+  async openTasks(processInstanceKey?: string): Promise<OpenTask[]> {
     const filter: Record<string, unknown> = { state: 'CREATED' };
     if (processInstanceKey) filter.processInstanceKey = processInstanceKey;
-    return this.engine.searchUserTasks({ filter, page: { limit: 1000 } }).items;
+    return this.engine
+      .searchUserTasks({ filter, page: { limit: 1000 } })
+      .items.map((t) => toOpenTask({ ...t }));
   }
-
-  /** The one open user task with this element id (optionally of one process definition). */
-  task(elementId: string, processDefinitionId?: string): UserTaskItem {
-    const open = this.openTasks();
-    const found = open.filter(
-      (t) =>
-        t.elementId === elementId && (!processDefinitionId || t.processDefinitionId === processDefinitionId),
-    );
-    if (found.length !== 1) {
-      const list = open.map((t) => `${t.processDefinitionId}/${t.elementId}`).join(', ') || 'none';
-      throw new Error(`expected one open task ${elementId}, found ${found.length}; open: ${list}`);
-    }
-    return found[0]!;
+  async completeTask(userTaskKey: string, variables: Record<string, unknown>): Promise<void> {
+    this.engine.completeUserTask(userTaskKey, { variables });
+    await this.settle();
   }
-
-  complete(elementId: string, variables: Record<string, unknown> = {}, processDefinitionId?: string): void {
-    this.engine.completeUserTask(this.task(elementId, processDefinitionId).userTaskKey, { variables });
-    this.runJobs();
-  }
-
-  /** Moves the clock to an instant; timers due by then fire, and the jobs they create are handled. */
-  advanceTo(at: string): void {
-    this.clock.pin(Date.parse(at));
+  async advanceTo(at: string): Promise<void> {
+    this.engine.pinClock(Date.parse(at));
     this.engine.processDue();
-    this.runJobs();
+    await this.settle();
   }
-
-  publish(name: string, correlationKey: string, variables: Record<string, unknown> = {}): void {
+  async publish(
+    name: string,
+    correlationKey: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<void> {
     this.engine.publishMessage({ name, correlationKey, variables, timeToLive: 0 } as never);
-    this.runJobs();
+    await this.settle();
   }
-
-  state(processInstanceKey: string): string {
-    return this.engine.getProcessInstance(processInstanceKey).state;
+  async state(pik: string): Promise<string> {
+    return this.engine.getProcessInstance(pik).state;
   }
-
-  variables(processInstanceKey: string): Record<string, unknown> {
-    return this.engine.getVariables(processInstanceKey);
+  async variables(pik: string): Promise<Record<string, unknown>> {
+    return this.engine.getVariables(pik);
   }
-
-  /** Element ids completed in an instance (and nothing of its children), in the order they started. */
-  passed(processInstanceKey: string): string[] {
+  async passed(pik: string): Promise<string[]> {
     return this.engine
       .searchElementInstances({
-        filter: { processInstanceKey, state: 'COMPLETED' },
+        filter: { processInstanceKey: pik, state: 'COMPLETED' },
         sort: [{ field: 'elementInstanceKey', order: 'ASC' }],
         page: { limit: 10_000 },
       })
       .items.map((e) => e.elementId);
   }
-
-  incidents(): Array<{ elementId: string; errorType: string; errorMessage: string }> {
+  async incidents() {
     return this.engine.searchIncidents({ filter: { state: 'ACTIVE' }, page: { limit: 100 } }).items;
   }
-
-  close(): void {
+  async close(): Promise<void> {
     this.engine.close();
+    await this.store.close();
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/** The embedded engine behind /v2 on a real port; the official client for everything; the worker runtime. */
+class ClientDriver extends Base implements ProcessDriver {
+  readonly kind = 'client' as const;
+  private constructor(
+    engine: Engine,
+    store: Store,
+    dir: string,
+    private readonly client: LooseCamundaClient,
+    private readonly running: ReturnType<typeof startWorkers>,
+    private readonly server: { close(): Promise<void> },
+    handled: HandledJob[],
+  ) {
+    super(engine, store, dir, handled);
+  }
+
+  static async open(at: string, dir: string, store: Store): Promise<ClientDriver> {
+    const logger = pino({ level: 'silent' });
+    const server = await startEmbedded({
+      dataDir: join(dir, 'engine'),
+      host: '127.0.0.1',
+      port: 0,
+      logger,
+      processesDir: PROCESSES_DIR,
+    });
+    server.engine.pinClock(Date.parse(at));
+    const config = { restAddress: server.address!, auth: { strategy: 'NONE' as const }, tenantId: null };
+    const client = createLooseCamundaClient(config);
+    const handled: HandledJob[] = [];
+    const documents = new DocumentStorage(join(dir, 'documents'));
+    const list = createWorkers({
+      regulation: loadRegulation(),
+      now: () => server.engine.clock.now(),
+      store,
+      documents,
+    });
+    const running = startWorkers(createCamundaClient(config), recording(list, handled), {
+      logger: quiet,
+      pollTimeoutMs: 1_000,
+    });
+    return new ClientDriver(server.engine, store, dir, client, running, server, handled);
+  }
+
+  /** Waits until no job is left for a worker and no handler is running (twice in a row). */
+  async settle(): Promise<void> {
+    const until = Date.now() + 20_000;
+    let quiet = 0;
+    while (quiet < 2) {
+      if (Date.now() > until) throw new Error('the workers did not settle within 20 s');
+      await new Promise((r) => setTimeout(r, 25));
+      const live = this.engine
+        .searchJobs({ page: { limit: 1000 } })
+        .items.filter((j) => LIVE_JOB_STATES.has(j.state) || (j.state === 'FAILED' && j.retries > 0));
+      quiet = live.length === 0 && this.running.inFlight() === 0 ? quiet + 1 : 0;
+    }
+  }
+
+  async start(processDefinitionId: string, variables: Record<string, unknown>): Promise<string> {
+    const r = await this.client.createProcessInstance({ processDefinitionId, variables } as never);
+    await this.settle();
+    return String(r.processInstanceKey);
+  }
+  async openTasks(processInstanceKey?: string): Promise<OpenTask[]> {
+    const filter: Record<string, unknown> = { state: 'CREATED' };
+    if (processInstanceKey) filter.processInstanceKey = processInstanceKey;
+    const r = await this.client.searchUserTasks({ filter, page: { limit: 1000 } } as never, {
+      consistency: { waitUpToMs: 0 },
+    });
+    return r.items.map((t) => toOpenTask({ ...t }));
+  }
+  async completeTask(userTaskKey: string, variables: Record<string, unknown>): Promise<void> {
+    await this.client.completeUserTask({ userTaskKey, variables } as never);
+    await this.settle();
+  }
+  async advanceTo(at: string): Promise<void> {
+    await this.client.pinClock({ timestamp: Date.parse(at) } as never);
+    await this.settle();
+  }
+  async publish(
+    name: string,
+    correlationKey: string,
+    variables: Record<string, unknown> = {},
+  ): Promise<void> {
+    await this.client.publishMessage({ name, correlationKey, variables, timeToLive: 0 } as never);
+    await this.settle();
+  }
+  async state(pik: string): Promise<string> {
+    const r = await this.client.getProcessInstance({ processInstanceKey: pik } as never, {
+      consistency: { waitUpToMs: 0 },
+    });
+    return String(r.state);
+  }
+  async variables(pik: string): Promise<Record<string, unknown>> {
+    const r = await this.client.searchVariables(
+      { filter: { processInstanceKey: pik, scopeKey: pik }, page: { limit: 1000 } } as never,
+      { consistency: { waitUpToMs: 0 } },
+    );
+    return Object.fromEntries(r.items.map((v) => [v.name, JSON.parse(String(v.value))]));
+  }
+  async passed(pik: string): Promise<string[]> {
+    const r = await this.client.searchElementInstances(
+      {
+        filter: { processInstanceKey: pik, state: 'COMPLETED' },
+        sort: [{ field: 'elementInstanceKey', order: 'ASC' }],
+        page: { limit: 10_000 },
+      } as never,
+      { consistency: { waitUpToMs: 0 } },
+    );
+    return (r.items ?? []).map((e) => String(e.elementId));
+  }
+  async incidents() {
+    const r = await this.client.searchIncidents(
+      { filter: { state: 'ACTIVE' }, page: { limit: 100 } } as never,
+      {
+        consistency: { waitUpToMs: 0 },
+      },
+    );
+    return (r.items ?? []).map((i) => ({
+      elementId: String(i.elementId),
+      errorType: String(i.errorType),
+      errorMessage: String(i.errorMessage),
+    }));
+  }
+  async close(): Promise<void> {
+    await this.running.stop(1_000);
+    await this.server.close();
+    await this.store.close();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+export type DriverKind = ProcessDriver['kind'];
+
+/** An engine with every resource of processes/ deployed, the clock pinned at `at`, the workers ready. */
+export async function openDriver(kind: DriverKind, at: string): Promise<ProcessDriver> {
+  const dir = mkdtempSync(join(tmpdir(), `process-${kind}-`));
+  const store = await openStore(dir);
+  if (kind === 'client') return ClientDriver.open(at, dir, store);
+  const clock = new EngineClock();
+  clock.pin(Date.parse(at));
+  const engine = await Engine.open({ file: join(dir, 'engine.db'), clock, synchronous: 'NORMAL' });
+  await engine.deploy(
+    readdirSync(PROCESSES_DIR).map((name) => ({
+      name,
+      content: readFileSync(join(PROCESSES_DIR, name), 'utf8'),
+    })),
+  );
+  return new EngineDriver(engine, store, dir);
 }
