@@ -166,6 +166,79 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
       expect((await d.passed(pik)).filter((id) => id === 'Task_CostReview')).toHaveLength(2);
     });
 
+    it('PRO-2 初核 rejects: the Unit is told and nothing else happens', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      await d.complete('Task_InitialCheck', {
+        initialCheckDecision: 'reject',
+        initialCheckOpinion: '不符合规划',
+      });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).toContain('Event_InitialCheckRejected');
+      expect((await d.variables(pik)).initiationApproved).toBe(false);
+      expect(await d.openTasks()).toEqual([]);
+    });
+
+    it('PRO-2 初核 returns for correction: the Unit corrects, the check runs again, 初核 again', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      await d.complete('Task_InitialCheck', {
+        initialCheckDecision: 'return',
+        initialCheckOpinion: '补充建设内容',
+      });
+      expect((await d.task('Task_CorrectApplication')).candidateGroups).toEqual(['unit-gongan']);
+      await d.complete('Task_CorrectApplication', { correctionNote: '已补充' });
+      expect((await d.task('Task_InitialCheck')).candidateGroups).toEqual(['bureau-reviewer']);
+      const passed = await d.passed(pik);
+      expect(passed.filter((id) => id === 'Task_CheckApplication')).toHaveLength(2);
+      expect(passed.filter((id) => id === 'Task_InitialCheck')).toHaveLength(1);
+    });
+
+    it('PRO-2 a failed expert review goes back to the Unit for revision, then passes', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      await d.complete('Task_InitialCheck', { initialCheckDecision: 'pass' });
+      await d.complete('Task_CostReview', { costReviewPassed: true });
+      await d.complete('Task_ExpertReview', {
+        expertReviewPassed: false,
+        expertReviewReport: '需补充安全方案',
+      });
+      expect((await d.task('Task_ReviseForExpertReview')).candidateGroups).toEqual(['unit-gongan']);
+      await d.complete('Task_ReviseForExpertReview', { revisionNote: '已补充' });
+      await d.complete('Task_ExpertReview', { expertReviewPassed: true });
+      expect((await d.task('Task_FinanceReview')).candidateGroups).toEqual(['finance']);
+      expect((await d.passed(pik)).filter((id) => id === 'Task_ExpertReview')).toHaveLength(2);
+    });
+
+    it.each([
+      [
+        'PRO-3 Finance refuses',
+        'Task_FinanceReview',
+        { financeApproved: false, financeOpinion: '资金不足' },
+        'Event_FinanceRefused',
+      ],
+      [
+        'PRO-4 the City Government refuses',
+        'Task_CityGovernmentDecision',
+        { cityGovernmentApproved: false },
+        'Event_CityGovernmentRefused',
+      ],
+    ] as const)('%s: the initiation ends not approved', async (_, task, decision, end) => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      await d.complete('Task_InitialCheck', { initialCheckDecision: 'pass' });
+      await d.complete('Task_CostReview', { costReviewPassed: true });
+      await d.complete('Task_ExpertReview', { expertReviewPassed: true });
+      if (task === 'Task_CityGovernmentDecision') {
+        await d.complete('Task_FinanceReview', { financeApproved: true });
+        await d.complete('Task_SubmitFundingApplication', { fundingRequestAmount: 1 });
+      }
+      await d.complete(task, decision);
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).toContain(end);
+      expect((await d.variables(pik)).initiationApproved).toBe(false);
+    });
+
     it('reminds the Bureau when 初核 passes its due date, and the task stays open', async () => {
       const d = await open('2026-11-27T10:00:00+08:00');
       await d.start('professional-project-initiation', professionalApplication);
@@ -322,11 +395,39 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
     supplierName: '某科技公司',
   };
 
+  describe('project-procurement (PC-1, PC-2, IM-1, IM-2)', () => {
+    it.each([
+      ['PC-1 a public project is procured by the Bureau', 'public', 'bureau-admin'],
+      ['PC-2 a professional project is procured by the Unit', 'professional', 'unit-gongan'],
+    ])('%s', async (_, category, owner) => {
+      const d = await open('2027-01-04T10:00:00+08:00');
+      const pik = await d.start('project-procurement', {
+        ...implementationStart,
+        category,
+        ownerGroup: owner,
+      });
+      const task = await d.task('Task_ConductProcurement');
+      expect(task.candidateGroups).toEqual([owner]);
+      expect(task.formKey).not.toBeNull();
+      await d.complete('Task_ConductProcurement', {
+        procurementResult: 'success',
+        supplierName: '某科技公司',
+        contractNumber: 'HT-2027-01',
+        contractAmount: 900_000,
+        deliveryDate: '2027-06-30T18:00+08:00',
+      });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.variables(pik)).toMatchObject({ procurementCompleted: true, contractSigner: owner });
+    });
+  });
+
   describe('project-implementation (IM-3, IM-4, IM-8, IM-9)', () => {
     const rules = (d: ProcessDriver) => regulation.rules.rulesVariable(regulation.rules.byId('yunfu-v1'));
 
     it.each([
       [999_999, 499_999, false, false],
+      [1_000_000, 499_999, true, false],
+      [999_999, 500_000, false, true],
       [1_000_000, 500_000, true, true],
     ])(
       'total %i / software %i → 监理 %s, testing %s',
