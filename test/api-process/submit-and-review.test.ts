@@ -324,4 +324,9 @@ describe('submitting a project and reviewing it through /api on the real engine'
     const other = await s.login('jiaoyu.staff');
     expect((await s.api(other, 'GET', `/api/projects/${projectId}/timeline`)).statusCode).toBe(404);
   });
+
+  it('every state change was audited and nothing failed unexpectedly (the logs say so)', () => {
+    expect(s.logs.filter((l) => l.includes('without an audit entry'))).toEqual([]);
+    expect(s.logs.filter((l) => l.includes('unexpected error'))).toEqual([]);
+  });
 });

@@ -183,15 +183,23 @@ export function registerTaskRoutes(
 ): void {
   const calendar = ctx.regulation.calendar;
 
-  const dueInfo = (dueDate: string | null) => {
+  /**
+   * The countdown in working days (src/domain's calendar). The due date is provisional when the period it was
+   * counted over — from the task's creation to its due day — runs into a year whose official holiday schedule is
+   * not published yet (as yunfu.compute-due-date flags it).
+   */
+  const dueInfo = (creationDate: string, dueDate: string | null) => {
     if (!dueDate) return { workingDaysLeft: null, overdue: false, dueDateProvisional: false };
     const now = ctx.now();
     const due = Date.parse(dueDate);
-    const years = [now.getTime(), due].map((ms) => DateTime.fromMillis(ms, { zone: ZONE }).year);
+    const year = (ms: number) => DateTime.fromMillis(ms, { zone: ZONE }).year;
+    const from = Math.min(year(Date.parse(creationDate)), year(due));
+    let provisional = false;
+    for (let y = from; y <= year(due); y++) if (!calendar.hasSchedule(y)) provisional = true;
     return {
       workingDaysLeft: calendar.workingDaysLeft(now, due),
       overdue: now.getTime() > due,
-      dueDateProvisional: years.some((y) => !calendar.hasSchedule(y)),
+      dueDateProvisional: provisional,
     };
   };
 
@@ -223,7 +231,7 @@ export function registerTaskRoutes(
       assignedToMe: t.assignee === p.accountId,
       creationDate: t.creationDate,
       dueDate: t.dueDate,
-      ...dueInfo(t.dueDate),
+      ...dueInfo(t.creationDate, t.dueDate),
       formKey: t.formKey,
     };
   };

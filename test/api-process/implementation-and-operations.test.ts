@@ -1,0 +1,419 @@
+// A project walked through /api from submission to implementation by every group in turn (PRO-2..PRO-4, PC-1,
+// IM-3); change and delay filings refused before implementation and accepted during it (IM-8); the requests of
+// Units and Audit (IM-6, IM-7, SV-3); and the operations view: an incident raised by a crafted variable, seen with
+// its message, retried by an administrator once the cause is fixed; a cancelled lifecycle; the P-1 campaign board.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Problem, professionalDraft, type Stack, startStack, until } from './stack.ts';
+
+type Item = Record<string, unknown>;
+
+describe('implementation filings, requests and operations through /api on the real engine', () => {
+  let s: Stack;
+  const t: Record<string, string> = {};
+  let projectId: string;
+  let lifecycleKey: string;
+
+  const inbox = async (who: string) => {
+    const res = await s.api(t[who]!, 'GET', '/api/tasks');
+    expect(res.statusCode, res.body).toBe(200);
+    return res.json().items as Item[];
+  };
+  /** Waits for the task `elementId` of `project` in `who`'s inbox. */
+  const waitTask = async (who: string, elementId: string, project: string | null = projectId) => {
+    const items = await until(
+      () => inbox(who),
+      (x) => x.some((i) => i.elementId === elementId && (project === null || i.projectId === project)),
+    );
+    const task = items.find(
+      (i) => i.elementId === elementId && (project === null || i.projectId === project),
+    );
+    if (!task) {
+      throw new Error(`${elementId} not in ${who}'s inbox: ${items.map((i) => i.elementId).join(', ')}`);
+    }
+    return task;
+  };
+  const complete = async (who: string, elementId: string, variables: Item) => {
+    const task = await waitTask(who, elementId);
+    const res = await s.api(t[who]!, 'POST', `/api/tasks/${task.userTaskKey}/complete`, { variables });
+    expect(res.statusCode, `${elementId}: ${res.body}`).toBe(200);
+  };
+  const file = (who: string, body: Item) =>
+    s.api(t[who]!, 'POST', `/api/projects/${projectId}/filings`, body);
+
+  /** Moves the clock; sessions last 8 hours, so everybody signs in again. */
+  const moveClock = async (iso: string) => {
+    await s.setClock(iso);
+    for (const name of Object.keys(t)) {
+      const [tenant, user] = name.includes('/') ? name.split('/') : ['yunfu', name];
+      t[name] = await s.login(user!, tenant);
+    }
+  };
+
+  beforeAll(async () => {
+    s = await startStack({ at: '2026-11-27T02:00:00Z' });
+    for (const name of [
+      'gongan.staff',
+      'jiaoyu.staff',
+      'bureau.reviewer',
+      'bureau.admin',
+      'cost.reviewer',
+      'expert',
+      'finance',
+      'citygov',
+      'audit',
+    ])
+      t[name] = await s.login(name);
+    t['xinxing/bureau.admin'] = await s.login('bureau.admin', 'xinxing');
+    const created = await s.api(t['gongan.staff']!, 'POST', '/api/projects', professionalDraft());
+    projectId = created.json().project.id;
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('IM-8: no filing for a draft, nor for a project still in initiation', async () => {
+    const draft = await file('gongan.staff', {
+      kind: 'change',
+      changeDescription: '增加模块',
+      changeReason: '需求变化',
+    });
+    expect(draft.statusCode).toBe(409);
+    expect((draft.json() as Problem).detail).toContain('草稿');
+
+    const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
+    expect(submitted.statusCode, submitted.body).toBe(201);
+    lifecycleKey = submitted.json().processInstanceKey;
+    await waitTask('bureau.reviewer', 'Task_InitialCheck');
+
+    const early = await file('gongan.staff', {
+      kind: 'delay',
+      delayReason: '设备到货延迟',
+      requestedDeliveryDate: '2027-09-30T18:00:00+08:00',
+    });
+    expect(early.statusCode).toBe(409);
+    expect((early.json() as Problem).detail).toContain('不在实施阶段');
+    // The refused filing left no audit entry.
+    const log = await s.api(t.audit!, 'GET', `/api/audit-log?projectId=${projectId}`);
+    expect((log.json() as Array<{ action: string }>).some((e) => e.action.endsWith('-filing'))).toBe(false);
+  });
+
+  it('every group completes its step in turn until the project is being implemented', async () => {
+    await complete('bureau.reviewer', 'Task_InitialCheck', {
+      initialCheckDecision: 'pass',
+      initialCheckOpinion: '符合立项条件',
+    });
+    await complete('cost.reviewer', 'Task_CostReview', {
+      costReviewPassed: true,
+      reviewedAmount: 1_060_000,
+      costReviewReport: '造价合理',
+    });
+    await complete('expert', 'Task_ExpertReview', {
+      expertReviewPassed: true,
+      expertReviewReport: '方案可行',
+    });
+    // The hidden field (preliminaryFundingAmount shows only when approved) is required once it shows.
+    const finance = await waitTask('finance', 'Task_FinanceReview');
+    const incomplete = await s.api(t.finance!, 'POST', `/api/tasks/${finance.userTaskKey}/complete`, {
+      variables: { financeApproved: true, financeOpinion: '同意' },
+    });
+    expect(incomplete.statusCode).toBe(400);
+    expect((incomplete.json() as Problem).errors?.map((e) => e.field)).toEqual([
+      'variables.preliminaryFundingAmount',
+    ]);
+    await complete('finance', 'Task_FinanceReview', {
+      financeApproved: true,
+      financeOpinion: '同意',
+      preliminaryFundingAmount: 1_060_000,
+    });
+    await complete('gongan.staff', 'Task_SubmitFundingApplication', {
+      fundingRequestAmount: 1_060_000,
+      fundingApplicationNote: '申请市本级财政资金',
+    });
+    await complete('citygov', 'Task_CityGovernmentDecision', {
+      cityGovernmentApproved: true,
+      approvedFundingAmount: 1_060_000,
+      cityGovernmentOpinion: '同意',
+    });
+    // PC-1: the Unit owns procurement of a 专业类 project.
+    await complete('gongan.staff', 'Task_ConductProcurement', {
+      procurementResult: 'success',
+      procurementMethod: 'public-tender',
+      procurementNoticeNumber: 'YFCG-2027-001',
+      purchaserName: '云浮市公安局',
+      supplierName: '云浮智慧科技有限公司',
+      supplierCreditCode: '91445300MA4W000000',
+      contractNumber: 'HT-2027-001',
+      contractAmount: 1_050_000,
+      contractSignedDate: '2027-01-15T10:00+08:00',
+      deliveryDate: '2027-06-30T18:00+08:00',
+    });
+    // IM-3: 1,060,000 元 ≥ 1,000,000 元 — a supervisor must be engaged.
+    const engage = await waitTask('gongan.staff', 'Task_EngageSupervisor');
+    expect(engage.processDefinitionId).toBe('project-implementation');
+  });
+
+  it('IM-8: during implementation a change and a delay filing reach the Bureau; bad ones are refused', async () => {
+    const missing = await file('gongan.staff', { kind: 'change', changeDescription: '增加移动端' });
+    expect(missing.statusCode).toBe(400);
+    expect((missing.json() as Problem).errors?.map((e) => e.field)).toEqual(['changeReason']);
+    // Another Unit does not see the project; the reviewer may see it but files nothing for the Unit.
+    expect((await file('jiaoyu.staff', { kind: 'termination', terminationReason: 'x' })).statusCode).toBe(
+      404,
+    );
+    expect((await file('bureau.reviewer', { kind: 'termination', terminationReason: 'x' })).statusCode).toBe(
+      403,
+    );
+
+    const change = await file('gongan.staff', {
+      kind: 'change',
+      changeDescription: '增加移动端警务应用',
+      changeReason: '公安部新要求',
+    });
+    expect(change.statusCode, change.body).toBe(202);
+    const register = await waitTask('bureau.reviewer', 'Task_RegisterChangeFiling');
+    const detail = (await s.api(t['bureau.reviewer']!, 'GET', `/api/tasks/${register.userTaskKey}`)).json();
+    expect(detail.variables).toMatchObject({
+      changeDescription: '增加移动端警务应用',
+      changeReason: '公安部新要求',
+    });
+
+    const delay = await file('gongan.staff', {
+      kind: 'delay',
+      delayReason: '设备到货延迟',
+      requestedDeliveryDate: '2027-09-30T18:00:00+08:00',
+    });
+    expect(delay.statusCode, delay.body).toBe(202);
+    await waitTask('bureau.reviewer', 'Task_RegisterDelayFiling');
+
+    const log = (await s.api(t.audit!, 'GET', `/api/audit-log?projectId=${projectId}`)).json() as Array<{
+      action: string;
+    }>;
+    expect(log.map((e) => e.action)).toEqual(
+      expect.arrayContaining(['project.change-filing', 'project.delay-filing']),
+    );
+  });
+
+  it('the operations view shows the lifecycle with its active call and the diagram; only administrators', async () => {
+    expect((await s.api(t['bureau.reviewer']!, 'GET', '/api/ops/instances')).statusCode).toBe(403);
+    const list = await s.api(
+      t['bureau.admin']!,
+      'GET',
+      `/api/ops/instances?processId=project-lifecycle&state=ACTIVE`,
+    );
+    expect(list.statusCode, list.body).toBe(200);
+    expect((list.json().items as Item[]).map((i) => i.processInstanceKey)).toContain(lifecycleKey);
+    const detail = await s.api(t['bureau.admin']!, 'GET', `/api/ops/instances/${lifecycleKey}`);
+    expect(detail.statusCode, detail.body).toBe(200);
+    const body = detail.json();
+    expect(body.instance).toMatchObject({ processDefinitionId: 'project-lifecycle', projectId });
+    expect(body.bpmnXml).toContain('id="project-lifecycle"');
+    expect(body.activeElementIds).toContain('Call_Implementation');
+    expect(body.completedElementIds).toEqual(
+      expect.arrayContaining(['Call_ProfessionalInitiation', 'Call_Procurement']),
+    );
+    expect(body.calledInstances.map((c: Item) => c.processDefinitionId)).toEqual(
+      expect.arrayContaining([
+        'professional-project-initiation',
+        'project-procurement',
+        'project-implementation',
+      ]),
+    );
+    // Another tenant's administrator: the instance does not exist.
+    expect(
+      (await s.api(t['xinxing/bureau.admin']!, 'GET', `/api/ops/instances/${lifecycleKey}`)).statusCode,
+    ).toBe(404);
+    expect(
+      (
+        (
+          await s.api(t['xinxing/bureau.admin']!, 'GET', '/api/ops/instances?processId=project-lifecycle')
+        ).json().items as Item[]
+      ).length,
+    ).toBe(0);
+  });
+
+  it('IM-6, IM-7, SV-3: requests of a Unit and of Audit start their processes', async () => {
+    const infra = await s.api(t['gongan.staff']!, 'POST', '/api/infrastructure-requests', {
+      requestedService: '政务云主机',
+      requestedSpecification: '8 核 32G × 4 台',
+    });
+    expect(infra.statusCode, infra.body).toBe(201);
+    const allocation = await waitTask('bureau.admin', 'Task_ReviewInfrastructureRequest', null);
+    expect(allocation.unitName).toBe('云浮市公安局');
+
+    const coordination = await s.api(t['gongan.staff']!, 'POST', '/api/coordination-requests', {
+      coordinationSubject: '跨部门数据共享',
+      coordinationDescription: '需协调人社局开放接口',
+      projectId,
+    });
+    expect(coordination.statusCode, coordination.body).toBe(201);
+    expect(
+      (
+        await s.api(t['jiaoyu.staff']!, 'POST', '/api/coordination-requests', {
+          coordinationSubject: 'x',
+          coordinationDescription: 'y',
+          projectId,
+        })
+      ).statusCode,
+    ).toBe(404);
+
+    expect(
+      (
+        await s.api(t['gongan.staff']!, 'POST', '/api/audit-requests', {
+          projectId,
+          requestedMaterials: '合同',
+        })
+      ).statusCode,
+    ).toBe(403);
+    const audit = await s.api(t.audit!, 'POST', '/api/audit-requests', {
+      projectId,
+      requestedMaterials: '采购合同、验收报告、资金支付凭证',
+    });
+    expect(audit.statusCode, audit.body).toBe(201);
+    const provide = await waitTask('gongan.staff', 'Task_ProvideAuditMaterials');
+    expect(provide.processDefinitionId).toBe('audit-request');
+  });
+
+  it('an incident (a mixed-category project crafted behind the API) is seen with its message and retried once fixed', async () => {
+    const mixed = professionalDraft().serviceLines.concat([
+      { serviceType: 'infrastructure', subType: 'government-cloud', amount: 5 } as never,
+    ]);
+    // Behind the API's back: the API refuses a mixed project at the draft (G-5/G-6), an integration might not.
+    const started = await s.client.createProcessInstance({
+      processDefinitionId: 'professional-project-initiation',
+      variables: {
+        ...professionalDraft(),
+        projectId: 'YF-2026-9100',
+        projectName: '混合类项目',
+        tenantId: 'yunfu',
+        unitId: 'gongan',
+        unitName: '云浮市公安局',
+        serviceLines: mixed,
+      },
+    });
+    const key = String(started.processInstanceKey);
+    const list = await until(
+      async () =>
+        (await s.api(t['bureau.admin']!, 'GET', '/api/ops/instances?hasIncident=true')).json()
+          .items as Item[],
+      (x) => x.some((i) => i.processInstanceKey === key),
+    );
+    expect(list.find((i) => i.processInstanceKey === key)?.projectId).toBe('YF-2026-9100');
+    const detail = (await s.api(t['bureau.admin']!, 'GET', `/api/ops/instances/${key}`)).json();
+    expect(detail.incidentElementIds).toEqual(['Task_ClassifyProject']);
+    const [incident] = detail.incidents as Array<{
+      incidentKey: string;
+      errorMessage: string;
+      errorType: string;
+    }>;
+    expect(incident?.errorType).toBe('JOB_NO_RETRIES');
+    expect(incident?.errorMessage).toContain('同时包含公共类与专业类服务');
+
+    expect(
+      (await s.api(t['bureau.reviewer']!, 'POST', `/api/ops/incidents/${incident!.incidentKey}/retry`))
+        .statusCode,
+    ).toBe(403);
+    expect(
+      (await s.api(t['xinxing/bureau.admin']!, 'POST', `/api/ops/incidents/${incident!.incidentKey}/retry`))
+        .statusCode,
+    ).toBe(404);
+
+    // The cause is fixed in the data (Operate's "edit variable"; the embedded /v2 has no such endpoint yet).
+    s.engine.engine.setVariables(key, { serviceLines: professionalDraft().serviceLines });
+    const retry = await s.api(
+      t['bureau.admin']!,
+      'POST',
+      `/api/ops/incidents/${incident!.incidentKey}/retry`,
+    );
+    expect(retry.statusCode, retry.body).toBe(200);
+    // Classification now passes and 初核 is waiting for the Bureau.
+    const task = await waitTask('bureau.reviewer', 'Task_InitialCheck', 'YF-2026-9100');
+    expect(task.processInstanceKey).toBe(key);
+    const after = (await s.api(t['bureau.admin']!, 'GET', `/api/ops/instances/${key}`)).json();
+    expect(after.instance.hasIncident).toBe(false);
+    expect(after.incidentElementIds).toEqual([]);
+    // A second retry of a resolved incident is refused.
+    expect(
+      (await s.api(t['bureau.admin']!, 'POST', `/api/ops/incidents/${incident!.incidentKey}/retry`))
+        .statusCode,
+    ).toBe(409);
+  });
+
+  it('an administrator cancels a lifecycle: the project ends as terminated, in the trail', async () => {
+    const other = await s.api(
+      t['gongan.staff']!,
+      'POST',
+      '/api/projects',
+      professionalDraft({ projectName: '待取消项目' }),
+    );
+    const otherId = other.json().project.id as string;
+    const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${otherId}/submit`);
+    const key = submitted.json().processInstanceKey as string;
+    const cancel = await s.api(t['bureau.admin']!, 'POST', `/api/ops/instances/${key}/cancel`, {
+      reason: '单位撤回申请',
+    });
+    expect(cancel.statusCode, cancel.body).toBe(200);
+    expect((await s.api(t['gongan.staff']!, 'GET', `/api/projects/${otherId}`)).json().stage).toBe(
+      'terminated',
+    );
+    const instance = await s.client.getProcessInstance(
+      { processInstanceKey: key },
+      { consistency: { waitUpToMs: 0 } },
+    );
+    expect(instance.state).toBe('TERMINATED');
+    expect((await s.api(t['bureau.admin']!, 'POST', `/api/ops/instances/${key}/cancel`)).statusCode).toBe(
+      409,
+    );
+  });
+
+  it('P-1: the campaign board shows who filed on time, late or not yet', async () => {
+    const plan = await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+      planYear: 2027,
+      summary: '规划',
+    });
+    expect(plan.statusCode, plan.body).toBe(201);
+    const before = (await s.api(t['bureau.admin']!, 'GET', '/api/ops/campaigns/2027')).json();
+    const status = (b: { units: Array<{ unitId: string; status: string }> }) =>
+      Object.fromEntries(b.units.map((u) => [u.unitId, u.status]));
+    expect(status(before)).toEqual({ gongan: 'on-time', jiaoyu: 'pending', weijian: 'pending' });
+    expect(before.deadlinePassed).toBe(false);
+
+    await moveClock('2026-12-02T02:00:00Z');
+    const late = await s.api(t['jiaoyu.staff']!, 'POST', '/api/annual-plans', {
+      planYear: 2027,
+      summary: '规划',
+    });
+    expect(late.statusCode, late.body).toBe(201);
+    const after = (await s.api(t['bureau.admin']!, 'GET', '/api/ops/campaigns/2027')).json();
+    expect(status(after)).toEqual({ gongan: 'on-time', jiaoyu: 'late', weijian: 'overdue' });
+    expect(after.summary).toMatchObject({ units: 3, onTime: 1, late: 1, overdue: 1, pending: 0 });
+    expect((await s.api(t['gongan.staff']!, 'GET', '/api/ops/campaigns/2027')).statusCode).toBe(403);
+    // The county sees only its own Unit.
+    const county = (await s.api(t['xinxing/bureau.admin']!, 'GET', '/api/ops/campaigns/2027')).json();
+    expect(county.units.map((u: Item) => u.unitId)).toEqual(['gongan']);
+  });
+
+  it('the due-date countdown turns into overdue when the clock passes it; a 2027 due date is provisional', async () => {
+    // Tuesday 5 January 2027: the crafted project's 初核 was due on 4 December 2026 (its overdue timer fired).
+    await moveClock('2027-01-05T02:00:00Z');
+    const initial = (await inbox('bureau.reviewer')).find((i) => i.projectId === 'YF-2026-9100')!;
+    expect(initial.overdue).toBe(true);
+    expect(initial.workingDaysLeft as number).toBeLessThan(0);
+    expect(initial.dueDateProvisional).toBe(false);
+    // A project submitted now is due in 2027, whose official holiday schedule is not in the calendar yet.
+    const next = await s.api(
+      t['gongan.staff']!,
+      'POST',
+      '/api/projects',
+      professionalDraft({ projectName: '新项目' }),
+    );
+    const nextId = next.json().project.id as string;
+    expect((await s.api(t['gongan.staff']!, 'POST', `/api/projects/${nextId}/submit`)).statusCode).toBe(201);
+    const fresh = await waitTask('bureau.reviewer', 'Task_InitialCheck', nextId);
+    expect(fresh).toMatchObject({ overdue: false, workingDaysLeft: 5, dueDateProvisional: true });
+  });
+
+  it('every state change was audited and nothing failed unexpectedly (the logs say so)', () => {
+    expect(s.logs.filter((l) => l.includes('without an audit entry'))).toEqual([]);
+    expect(s.logs.filter((l) => l.includes('unexpected error'))).toEqual([]);
+  });
+});
