@@ -59,6 +59,10 @@ export interface StackOptions {
   at: string;
   /** Replaces the workers of these job types (an outage of the system behind a worker). */
   workerOverrides?: AnyWorkerDefinition[];
+  /** Deploy processes/ (default true); false leaves the engine empty, so it refuses to start anything. */
+  deploy?: boolean;
+  /** Point the business server's gateway elsewhere (e.g. a closed port: the engine unreachable). */
+  gatewayAddress?: string;
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -69,7 +73,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     host: '127.0.0.1',
     port: 0,
     logger: pino({ level: 'silent' }),
-    processesDir: PROCESSES_DIR,
+    processesDir: options.deploy === false ? null : PROCESSES_DIR,
   });
   const camunda: CamundaClientConfig = {
     restAddress: engine.address!,
@@ -89,7 +93,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     store,
     regulation,
     now: () => new Date(clockMs),
-    processes: CamundaProcessGateway.fromConfig(camunda),
+    processes: CamundaProcessGateway.fromConfig(
+      options.gatewayAddress ? { ...camunda, restAddress: options.gatewayAddress } : camunda,
+    ),
     logStream: { write: (line: string) => logs.push(line) },
   });
   await app.ready();

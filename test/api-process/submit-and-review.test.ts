@@ -325,6 +325,56 @@ describe('submitting a project and reviewing it through /api on the real engine'
     expect((await s.api(other, 'GET', `/api/projects/${projectId}/timeline`)).statusCode).toBe(404);
   });
 
+  it('EMG-1: an out-of-plan submission goes the out-of-plan way, with its reason checked by the schema first', async () => {
+    const created = await s.api(
+      t['gongan.staff']!,
+      'POST',
+      '/api/projects',
+      professionalDraft({ projectName: '网络安全应急处置平台' }),
+    );
+    const id = created.json().project.id as string;
+    const bad = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${id}/submit`, {
+      outOfPlan: { reason: 'convenience', justification: '方便' },
+    });
+    expect(bad.statusCode).toBe(400);
+    expect((bad.json() as Problem).errors?.[0]?.field).toBe('outOfPlan.reason');
+    const res = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${id}/submit`, {
+      outOfPlan: { reason: 'network-security', justification: '应对网络安全事件，须立即建设' },
+    });
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().initiationRoute).toBe('out-of-plan');
+    const items = await until(
+      () => inbox('bureau.reviewer', `?projectId=${id}`),
+      (x) => x.length > 0,
+    );
+    expect(items[0]).toMatchObject({
+      elementId: 'Task_OutOfPlanReasonCheck',
+      processDefinitionId: 'out-of-plan-initiation',
+    });
+  });
+
+  it('the engine-backed routes are in the OpenAPI document', async () => {
+    const res = await s.app.inject({ method: 'GET', url: '/docs/json' });
+    expect(res.statusCode).toBe(200);
+    const paths = Object.keys(res.json().paths);
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/projects/{projectId}/submit',
+        '/api/projects/{projectId}/filings',
+        '/api/projects/{projectId}/timeline',
+        '/api/tasks',
+        '/api/tasks/{userTaskKey}',
+        '/api/tasks/{userTaskKey}/complete',
+        '/api/ops/instances/{processInstanceKey}',
+        '/api/ops/incidents/{incidentKey}/retry',
+        '/api/ops/campaigns/{planYear}',
+        '/api/infrastructure-requests',
+        '/api/coordination-requests',
+        '/api/audit-requests',
+      ]),
+    );
+  });
+
   it('every state change was audited and nothing failed unexpectedly (the logs say so)', () => {
     expect(s.logs.filter((l) => l.includes('without an audit entry'))).toEqual([]);
     expect(s.logs.filter((l) => l.includes('unexpected error'))).toEqual([]);

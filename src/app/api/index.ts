@@ -17,7 +17,7 @@ import { registerDocumentRoutes } from './document-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerPlanRoutes } from './plan-routes.ts';
-import { registerProcessRoutes } from './process-routes.ts';
+import { engineProblem, registerProcessRoutes } from './process-routes.ts';
 import { registerProjectRoutes } from './project-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
@@ -138,11 +138,17 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
   // The engine-backed routes (submit, filings, requests, timeline, tasks, operations) need a gateway with the
   // operations of OperableProcessGateway (CamundaProcessGateway); the campaign board reads only the store.
   const gateway = operable(ctx.processes);
-  registerOpsRoutes(app, ctx, gateway);
-  if (gateway) {
-    registerProcessRoutes(app, ctx, gateway);
-    registerTaskRoutes(app, ctx, gateway);
-  }
+  await app.register(async (engineRoutes) => {
+    // An engine that refuses or does not answer is 409 or 503 with the reason, on every engine-backed route.
+    engineRoutes.setErrorHandler((error: FastifyError, request, reply) =>
+      sendProblem(request, reply, toProblem(engineProblem(error) as FastifyError, request)),
+    );
+    registerOpsRoutes(engineRoutes, ctx, gateway);
+    if (gateway) {
+      registerProcessRoutes(engineRoutes, ctx, gateway);
+      registerTaskRoutes(engineRoutes, ctx, gateway);
+    }
+  });
 }
 
 /** The gateway as the engine-backed routes need it; a bare ProcessGateway (without them) is refused loudly. */

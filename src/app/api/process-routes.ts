@@ -48,7 +48,7 @@ export function tenantOfVariables(vars: Variables | undefined): string {
 }
 
 /** An engine failure as the API answers it: 503 when unreachable or broken, 409 with Camunda's reason otherwise. */
-export function engineProblem(e: unknown, what: string): unknown {
+export function engineProblem(e: unknown, what = '该操作'): unknown {
   if (!(e instanceof ProcessEngineError)) return e;
   if (e.status === 0 || e.status >= 500) {
     return new ProblemError(
