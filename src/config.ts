@@ -11,6 +11,10 @@ export interface AppConfig {
   /** A real Camunda 8 REST address; when unset the embedded engine runs in-process. */
   camundaRestAddress: string | null;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  /** SMTP server for e-mailed notifications (smtp:// or smtps://); null: in-app notifications only. */
+  smtpUrl: string | null;
+  /** Sender of e-mailed notifications. */
+  mailFrom: string;
 }
 
 export class ConfigError extends Error {
@@ -81,6 +85,23 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`LOG_LEVEL='${rawLevel}' is not a log level: expected one of ${LOG_LEVELS.join(', ')}`);
   }
 
+  let smtpUrl: string | null = null;
+  const rawSmtp = value('SMTP_URL');
+  if (rawSmtp !== undefined) {
+    let url: URL | null = null;
+    try {
+      url = new URL(rawSmtp);
+    } catch {
+      // reported below without echoing the value: it may hold a password
+    }
+    if (!url || !['smtp:', 'smtps:'].includes(url.protocol)) {
+      problems.push(
+        'SMTP_URL is not an SMTP URL: expected smtp://user:password@host:587 or smtps://host:465',
+      );
+    } else smtpUrl = rawSmtp;
+  }
+  const mailFrom = value('MAIL_FROM') ?? '云浮市政务服务数据管理局 <noreply@localhost>';
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
     port,
@@ -89,5 +110,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     databaseUrl,
     camundaRestAddress,
     logLevel: rawLevel as AppConfig['logLevel'],
+    smtpUrl,
+    mailFrom,
   };
 }

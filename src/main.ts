@@ -7,6 +7,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { createWorkers } from '../workers/all.ts';
+import { createMailer } from '../workers/mailer.ts';
 import { buildServer } from './app/server.ts';
 import { createCamundaClient } from './camunda/client.ts';
 import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from './camunda/config.ts';
@@ -118,7 +119,13 @@ async function main(): Promise<void> {
   const clock = engine ? () => engine.clock.now() : () => Date.now();
   const workers = startWorkers(
     createCamundaClient(camunda),
-    createWorkers({ regulation, now: clock, store, documents }),
+    createWorkers({
+      regulation,
+      now: clock,
+      store,
+      documents,
+      mailer: config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null,
+    }),
     { logger: logger.child({ component: 'workers' }) },
   );
 

@@ -4,6 +4,7 @@
 import type { Regulation } from '../src/domain/index.ts';
 import type { DocumentStorage } from '../src/store/documents.ts';
 import type { Store } from '../src/store/store.ts';
+import type { Mailer } from './mailer.ts';
 
 export interface WorkerDeps {
   regulation: Regulation;
@@ -15,4 +16,6 @@ export interface StoreWorkerDeps extends WorkerDeps {
   store: Store;
   /** Where documents live; audit packages are written under it. */
   documents: DocumentStorage;
+  /** E-mail for notifications; null or absent: in-app only. */
+  mailer?: Mailer | null;
 }

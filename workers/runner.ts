@@ -13,6 +13,7 @@ import { loadRegulation } from '../src/domain/index.ts';
 import { DocumentStorage } from '../src/store/documents.ts';
 import { Store } from '../src/store/store.ts';
 import { createWorkers, unhandledJobTypes } from './index.ts';
+import { createMailer } from './mailer.ts';
 
 async function main(): Promise<number> {
   const logger = pino({ level: process.env.LOG_LEVEL ?? 'info', name: 'workers' });
@@ -49,6 +50,7 @@ async function main(): Promise<number> {
     now: () => Date.now(),
     store,
     documents: new DocumentStorage(join(app.dataDir, 'documents')),
+    mailer: app.smtpUrl ? createMailer(app.smtpUrl, app.mailFrom) : null,
   });
 
   const client = createCamundaClient(config);

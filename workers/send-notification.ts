@@ -1,9 +1,14 @@
 // yunfu.send-notification — tells the people who must act (in-app notifications, one per account of each recipient
 // group). Headers: `template` (workers/notification-templates.ts), `recipients` (docs/process-contract.md).
+
+import type { Kysely } from 'kysely';
 import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { complete } from '../src/camunda/worker-runtime.ts';
 import { ROLES } from '../src/domain/roles.ts';
+import { emailsOfGroups } from '../src/store/accounts.ts';
 import { notify } from '../src/store/notifications.ts';
+import type { Database } from '../src/store/schema.ts';
+import type { Store } from '../src/store/store.ts';
 import type { StoreWorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
 import { render, TEMPLATES, templateVariables } from './notification-templates.ts';
@@ -54,7 +59,8 @@ export function sendNotificationWorker(deps: StoreWorkerDeps): WorkerDefinition 
       const text = render(TEMPLATES[name]!, vars);
       const tenantId = tenantOf(vars);
       const at = new Date(deps.now()).toISOString();
-      await once(deps.store, job, tenantId, at, async (tx) => {
+      const mailer = deps.mailer ?? null;
+      const done = await once(deps.store, job, tenantId, at, async (tx) => {
         const count = await notify(tx, {
           tenantId,
           groups,
@@ -64,9 +70,24 @@ export function sendNotificationWorker(deps: StoreWorkerDeps): WorkerDefinition 
           at,
         });
         job.logger.info({ template: name, groups, recipients: count }, 'notified');
-        return {};
+        const mailTo = mailer ? await emailsOfGroups(tx.db as Kysely<Database>, tenantId, groups) : [];
+        return { mailTo, mailed: mailTo.length === 0 };
       });
+      // The e-mail goes out after the in-app notification is committed. If the SMTP server refuses, the job fails
+      // and is retried: the retry finds the in-app notification done and sends only the e-mail.
+      if (mailer && done.mailed === false) {
+        await mailer.send(done.mailTo as string[], text.title, text.body);
+        await markMailed(deps.store, job.jobKey, done);
+      }
       return complete({});
     },
   };
+}
+
+async function markMailed(store: Store, jobKey: string, done: Record<string, unknown>): Promise<void> {
+  await store.db
+    .updateTable('jobEffects')
+    .set({ result: JSON.stringify({ ...done, mailed: true }) })
+    .where('jobKey', '=', jobKey)
+    .execute();
 }

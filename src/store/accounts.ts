@@ -37,6 +37,7 @@ export interface NewAccount {
   passwordHash: string;
   roles: Role[];
   unitId?: string | null;
+  email?: string | null;
 }
 
 export async function createAccount(tx: Conn, input: NewAccount): Promise<Account> {
@@ -54,6 +55,7 @@ export async function createAccount(tx: Conn, input: NewAccount): Promise<Accoun
     unitId: input.unitId ?? null,
     disabled: 0,
     createdAt: new Date().toISOString(),
+    email: input.email ?? null,
   };
   await tx.db.insertInto('accounts').values(row).execute();
   return toAccount(row);
@@ -144,4 +146,23 @@ export async function revokeSession(tx: Conn, tokenHash: string, at: string): Pr
 export async function deleteExpiredSessions(db: Kysely<Database>, before: string): Promise<number> {
   const r = await db.deleteFrom('sessions').where('expiresAt', '<', before).executeTakeFirst();
   return Number(r.numDeletedRows);
+}
+
+/** The e-mail addresses of the accounts of candidate groups (those that have one). */
+export async function emailsOfGroups(
+  db: Kysely<Database>,
+  tenantId: string,
+  groups: string[],
+): Promise<string[]> {
+  const ids = new Set<string>();
+  for (const g of groups) for (const a of await accountsOfGroup(db, tenantId, g)) ids.add(a.id);
+  if (ids.size === 0) return [];
+  const rows = await db
+    .selectFrom('accounts')
+    .select('email')
+    .where('id', 'in', [...ids])
+    .execute();
+  return [
+    ...new Set(rows.map((r) => r.email).filter((e): e is string => typeof e === 'string' && e !== '')),
+  ].sort();
 }

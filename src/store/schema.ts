@@ -36,6 +36,8 @@ export interface AccountTable {
   unitId: string | null;
   disabled: number;
   createdAt: string;
+  /** Where notifications are also e-mailed, if SMTP is configured. */
+  email: string | null;
 }
 
 export interface SessionTable {

@@ -8,7 +8,16 @@ import { startApp } from '../../src/app/start.ts';
 it('listens, answers /health and /ready over HTTP, and shuts down closing the store', async () => {
   const dataDir = mkdtempSync(join(tmpdir(), 'yunfu-start-'));
   const running = await startApp(
-    { port: 0, host: '127.0.0.1', dataDir, databaseUrl: null, camundaRestAddress: null, logLevel: 'silent' },
+    {
+      port: 0,
+      host: '127.0.0.1',
+      dataDir,
+      databaseUrl: null,
+      camundaRestAddress: null,
+      logLevel: 'silent',
+      smtpUrl: null,
+      mailFrom: 'noreply@localhost',
+    },
     {},
   );
   try {

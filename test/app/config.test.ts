@@ -11,6 +11,8 @@ describe('configuration from the environment', () => {
       databaseUrl: null,
       camundaRestAddress: null,
       logLevel: 'info',
+      smtpUrl: null,
+      mailFrom: '云浮市政务服务数据管理局 <noreply@localhost>',
     });
   });
 
@@ -52,6 +54,14 @@ describe('configuration from the environment', () => {
       expect(problems[2]).toMatch(/^CAMUNDA_REST_ADDRESS='ftp:\/\/x'/);
       expect(problems[3]).toMatch(/^LOG_LEVEL='loud'/);
     }
+  });
+
+  it('refuses an SMTP URL of another scheme without echoing it', () => {
+    expect(() => loadConfig({ SMTP_URL: 'http://user:pw@mail' })).toThrow(
+      /^[\s\S]*SMTP_URL is not an SMTP URL/,
+    );
+    expect(() => loadConfig({ SMTP_URL: 'http://user:pw@mail' })).not.toThrow(/pw/);
+    expect(loadConfig({ SMTP_URL: 'smtp://127.0.0.1:2525' }).smtpUrl).toBe('smtp://127.0.0.1:2525');
   });
 
   it('refuses a port out of range', () => {

@@ -4,6 +4,7 @@
 import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRegulation } from '../../src/domain/index.ts';
 import { createAccount } from '../../src/store/accounts.ts';
@@ -17,6 +18,7 @@ import { upsertUnit } from '../../src/store/units.ts';
 import { createWorkers } from '../../workers/all.ts';
 import type { StoreWorkerDeps } from '../../workers/deps.ts';
 import { JOB_TYPES } from '../../workers/index.ts';
+import { createMailer } from '../../workers/mailer.ts';
 import { TEMPLATES } from '../../workers/notification-templates.ts';
 import { postgresDatabase, sqliteDatabase } from '../store/databases.ts';
 import { completed, runJob } from './support.ts';
@@ -285,5 +287,100 @@ describe('the worker list', () => {
       (m) => m[1],
     );
     expect(Object.keys(TEMPLATES).sort()).toEqual(listed.sort());
+  });
+});
+
+describe('e-mailed notifications over SMTP', () => {
+  let smtp: SMTPServer;
+  let port: number;
+  const received: Array<{ to: string[]; raw: string }> = [];
+  let refuseNext = 0;
+
+  beforeEach(async () => {
+    received.length = 0;
+    refuseNext = 0;
+    smtp = new SMTPServer({
+      authOptional: true,
+      disabledCommands: ['STARTTLS'],
+      onRcptTo(_address, _session, callback) {
+        if (refuseNext > 0) {
+          refuseNext--;
+          return callback(new Error('mailbox unavailable'));
+        }
+        callback();
+      },
+      onData(stream, session, callback) {
+        let raw = '';
+        stream.on('data', (d: Buffer) => (raw += d.toString('utf8')));
+        stream.on('end', () => {
+          received.push({ to: session.envelope.rcptTo.map((r) => r.address), raw });
+          callback();
+        });
+      },
+    });
+    await new Promise<void>((r) => smtp.listen(0, '127.0.0.1', r));
+    port = (smtp.server.address() as { port: number }).port;
+  });
+  afterEach(async () => {
+    await new Promise<void>((r) => smtp.close(() => r()));
+  });
+
+  it('sends the notification to the recipients that have an address, once, and retries only the e-mail', async () => {
+    const db = await sqliteDatabase.open();
+    try {
+      await db.store.transaction(async (tx) => {
+        await upsertUnit(tx, {
+          tenantId: 'yunfu',
+          id: 'gongan',
+          name: '云浮市公安局',
+          responsibleSection: '科技信息化科',
+        });
+        await createAccount(tx, {
+          tenantId: 'yunfu',
+          username: 'a',
+          displayName: 'A',
+          passwordHash: 'x',
+          roles: ['unit-staff'],
+          unitId: 'gongan',
+          email: 'a@gongan.test',
+        });
+        await createAccount(tx, {
+          tenantId: 'yunfu',
+          username: 'b',
+          displayName: 'B',
+          passwordHash: 'x',
+          roles: ['unit-staff'],
+          unitId: 'gongan',
+        });
+      });
+      const deps: StoreWorkerDeps = {
+        regulation,
+        now: () => Date.parse('2026-11-27T10:00:00+08:00'),
+        store: db.store,
+        documents: new DocumentStorage(join(db.dataDir, 'documents')),
+        mailer: createMailer(`smtp://127.0.0.1:${port}`, '云浮市政务服务数据管理局 <noreply@yunfu.test>'),
+      };
+      const worker = createWorkers(deps).find((w) => w.type === 'yunfu.send-notification')!;
+      const vars = {
+        projectId: 'YF-2026-0001',
+        projectName: '智慧警务平台',
+        unitId: 'gongan',
+        refusalReason: '涉密项目',
+      };
+      const headers = { template: 'application-refused', recipients: 'unit' };
+      refuseNext = 1;
+      await expect(runJob(worker, vars, headers, '99')).rejects.toThrow(/mailbox unavailable/);
+      expect(received).toEqual([]);
+      completed(await runJob(worker, vars, headers, '99')); // the retry
+      expect(received).toHaveLength(1);
+      expect(received[0]!.to).toEqual(['a@gongan.test']);
+      expect(received[0]!.raw).toContain('noreply@yunfu.test');
+      const accounts = await db.store.db.selectFrom('accounts').select('id').execute();
+      for (const a of accounts) expect(await listNotifications(db.store.db, a.id)).toHaveLength(1);
+      completed(await runJob(worker, vars, headers, '99')); // a third run: nothing more
+      expect(received).toHaveLength(1);
+    } finally {
+      await db.cleanup();
+    }
   });
 });

@@ -4,11 +4,13 @@ import { type Kysely, type Migration, Migrator } from 'kysely';
 import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-tenants.ts';
 import * as m0003 from './0003-worker-records.ts';
+import * as m0004 from './0004-account-email.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-tenants': m0002,
   '0003-worker-records': m0003,
+  '0004-account-email': m0004,
 };
 
 export class MigrationError extends Error {

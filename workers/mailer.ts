@@ -1,0 +1,16 @@
+// E-mailed notifications over SMTP (nodemailer). The in-app notification is always written; the e-mail is sent
+// where SMTP_URL is configured and the recipient account has an address.
+import nodemailer from 'nodemailer';
+
+export interface Mailer {
+  send(to: string[], subject: string, text: string): Promise<void>;
+}
+
+export function createMailer(smtpUrl: string, from: string): Mailer {
+  const transport = nodemailer.createTransport(smtpUrl);
+  return {
+    async send(to, subject, text) {
+      await transport.sendMail({ from, to, subject, text });
+    },
+  };
+}
