@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import pino from 'pino';
 import { createWorkers } from '../workers/all.ts';
 import { createMailer } from '../workers/mailer.ts';
+import { CamundaProcessGateway } from './app/camunda-gateway.ts';
 import { buildServer } from './app/server.ts';
 import { createCamundaClient } from './camunda/client.ts';
 import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from './camunda/config.ts';
@@ -98,7 +99,18 @@ async function main(): Promise<void> {
     );
   }
 
-  const app = await buildServer({ config, store, regulation, documentsDir: documents.dir });
+  // Everything reaches the engine only through the official client: the embedded /v2 of this very server (over
+  // loopback when it listens on all interfaces), or Camunda 8.
+  const selfHost = ['0.0.0.0', '::'].includes(config.host) ? '127.0.0.1' : config.host;
+  const camunda: CamundaClientConfig = settings.camunda ?? {
+    restAddress: `http://${selfHost.includes(':') ? `[${selfHost}]` : selfHost}:${config.port}`,
+    auth: v2Users[0] ? { strategy: 'BASIC', ...v2Users[0] } : { strategy: 'NONE' },
+    tenantId: null,
+  };
+  // Camunda 8's searches are eventually consistent (exported to secondary storage); the embedded engine's are not.
+  const processes = CamundaProcessGateway.fromConfig(camunda, { consistencyMs: engine ? 0 : 5_000 });
+
+  const app = await buildServer({ config, store, regulation, documentsDir: documents.dir, processes });
   if (engine) {
     await app.register(camundaRestApi, {
       prefix: '/v2',
@@ -108,14 +120,7 @@ async function main(): Promise<void> {
     });
   }
   const url = await app.listen({ host: config.host, port: config.port });
-  const port = new URL(url).port;
 
-  // The workers reach the engine only through the official client: the embedded /v2 over loopback, or Camunda 8.
-  const camunda: CamundaClientConfig = settings.camunda ?? {
-    restAddress: `http://127.0.0.1:${port}`,
-    auth: v2Users[0] ? { strategy: 'BASIC', ...v2Users[0] } : { strategy: 'NONE' },
-    tenantId: null,
-  };
   const clock = engine ? () => engine.clock.now() : () => Date.now();
   const workers = startWorkers(
     createCamundaClient(camunda),

@@ -1,12 +1,13 @@
 // `npm start` as a newcomer runs it: one process with the embedded engine, the Camunda REST API, the business API
 // and the workers. Started as a child process on a free port with an empty DATA_DIR; driven with the official client.
-import { type ChildProcess, spawn } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLooseCamundaClient } from '../../src/camunda/client.ts';
+import { professionalDraft } from '../api-process/stack.ts';
 
 const root = resolve(import.meta.dirname, '../..');
 let child: ChildProcess;
@@ -59,6 +60,8 @@ describe('npm start on the embedded default', () => {
     expect((await fetch(`${url}/health`)).status).toBe(200);
     expect((await fetch(`${url}/v2/topology`)).status).toBe(200);
     expect((await fetch(`${url}/api/me`)).status).toBe(401);
+    // the engine-backed routes are there (they answer 401 unauthenticated, not 404)
+    expect((await fetch(`${url}/api/tasks`)).status).toBe(401);
   });
 
   it('has deployed every process and runs the workers: a 涉密 application is refused by them', async () => {
@@ -81,6 +84,49 @@ describe('npm start on the embedded default', () => {
     expect(String((created as { variables: Record<string, unknown> }).variables.refusalReason)).toContain(
       '涉密',
     );
+  }, 30_000);
+
+  it('a newcomer seeds the demo accounts, a Unit submits a project and the Bureau finds 初核 in its inbox', async () => {
+    const demo = spawnSync(process.execPath, ['--import', 'tsx', 'src/demo.ts'], {
+      cwd: root,
+      env: { ...process.env, DATA_DIR: dataDir },
+      encoding: 'utf8',
+    });
+    expect(demo.status, demo.stderr).toBe(0);
+    expect(demo.stdout).toContain('gongan.staff');
+    const login = async (username: string) => {
+      const r = await fetch(`${url}/api/session`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ tenantId: 'yunfu', username, password: 'Yunfu-demo-2026' }),
+      });
+      expect(r.status, username).toBe(200);
+      return ((await r.json()) as { token: string }).token;
+    };
+    const call = (token: string, method: string, path: string, body?: unknown) =>
+      fetch(`${url}${path}`, {
+        method,
+        headers: {
+          authorization: `Bearer ${token}`,
+          ...(body ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(body ? { body: JSON.stringify(body) } : {}),
+      });
+    const unit = await login('gongan.staff');
+    const created = await call(unit, 'POST', '/api/projects', professionalDraft());
+    expect(created.status).toBe(201);
+    const { project } = (await created.json()) as { project: { id: string } };
+    expect((await call(unit, 'POST', `/api/projects/${project.id}/submit`)).status).toBe(201);
+    const reviewer = await login('bureau.reviewer');
+    let names: string[] = [];
+    for (let i = 0; i < 50 && !names.includes('初核'); i++) {
+      await new Promise((r) => setTimeout(r, 100)); // the workers check and classify the application first
+      const inbox = (await (await call(reviewer, 'GET', '/api/tasks?scope=groups')).json()) as {
+        items: Array<{ name: string }>;
+      };
+      names = inbox.items.map((t) => t.name);
+    }
+    expect(names).toContain('初核');
   }, 30_000);
 
   it('stops on SIGTERM with exit code 0', async () => {
