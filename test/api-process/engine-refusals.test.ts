@@ -1,7 +1,9 @@
 // Nothing half-done when the engine says no or does not answer: the project stays a draft, nothing is audited, and
 // the API answers with the reason — 409 with Camunda's refusal, 503 when the engine cannot be reached.
 import { afterEach, describe, expect, it } from 'vitest';
-import { type Problem, professionalDraft, type Stack, startStack } from './stack.ts';
+import { type AnyWorkerDefinition, fail } from '../../src/camunda/worker-runtime.ts';
+import { checkApplicationWorker } from '../../workers/check-application.ts';
+import { type Problem, professionalDraft, type Stack, startStack, until } from './stack.ts';
 
 let s: Stack | undefined;
 afterEach(async () => {
@@ -38,5 +40,53 @@ describe('engine refusals', () => {
     expect(actions).toEqual(['project.create']);
     const inbox = await s.api(await s.login('bureau.reviewer'), 'GET', '/api/tasks');
     expect(inbox.statusCode).toBe(503);
+  });
+
+  it('a worker fails with no retries left: the incident is retried by an administrator once the outage is over', async () => {
+    // The system behind the application check is down: the job fails with no retries, as a worker does when
+    // retrying cannot help; afterwards the real worker answers again.
+    let outage = true;
+    const flaky: AnyWorkerDefinition = {
+      ...checkApplicationWorker,
+      handler: (vars, job) =>
+        outage ? fail('材料检查服务不可用（连接被拒绝）', 0) : checkApplicationWorker.handler(vars, job),
+    };
+    s = await startStack({ at: '2026-11-27T02:00:00Z', workerOverrides: [flaky] });
+    const unit = await s.login('gongan.staff');
+    const admin = await s.login('bureau.admin');
+    const reviewer = await s.login('bureau.reviewer');
+    const id = (await s.api(unit, 'POST', '/api/projects', professionalDraft())).json().project.id as string;
+    expect((await s.api(unit, 'POST', `/api/projects/${id}/submit`)).statusCode).toBe(201);
+
+    type Row = { processDefinitionId: string; processInstanceKey: string };
+    const stuck = await until(
+      async () =>
+        (await s!.api(admin, 'GET', `/api/ops/instances?hasIncident=true&projectId=${id}`)).json()
+          .items as Row[],
+      (items) => items.length > 0,
+    );
+    const initiation = stuck.find((i) => i.processDefinitionId === 'professional-project-initiation');
+    expect(initiation).toBeDefined();
+    const detail = (await s.api(admin, 'GET', `/api/ops/instances/${initiation!.processInstanceKey}`)).json();
+    expect(detail.incidents[0]).toMatchObject({
+      elementId: 'Task_CheckApplication',
+      errorType: 'JOB_NO_RETRIES',
+      errorMessage: '材料检查服务不可用（连接被拒绝）',
+    });
+    expect(detail.activeElementIds).toContain('Task_CheckApplication');
+
+    outage = false;
+    const retry = await s.api(admin, 'POST', `/api/ops/incidents/${detail.incidents[0].incidentKey}/retry`);
+    expect(retry.statusCode, retry.body).toBe(200);
+    const inbox = await until(
+      async () =>
+        (await s!.api(reviewer, 'GET', `/api/tasks?projectId=${id}`)).json().items as Array<{
+          elementId: string;
+        }>,
+      (items) => items.length > 0,
+    );
+    expect(inbox[0]?.elementId).toBe('Task_InitialCheck');
+    const audit = await s.api(await s.login('audit'), 'GET', `/api/audit-log?projectId=${id}`);
+    expect((audit.json() as Array<{ action: string }>).map((e) => e.action)).toContain('incident.retry');
   });
 });
