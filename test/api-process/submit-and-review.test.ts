@@ -353,6 +353,32 @@ describe('submitting a project and reviewing it through /api on the real engine'
     });
   });
 
+  it('G-5: a 公共类 project goes the public way, the Unit stating its needs first (PUB-1)', async () => {
+    const created = await s.api(
+      t['gongan.staff']!,
+      'POST',
+      '/api/projects',
+      professionalDraft({
+        projectName: '政务云扩容',
+        serviceLines: [{ serviceType: 'infrastructure', subType: 'government-cloud', amount: 800_000 }],
+      }),
+    );
+    expect(created.statusCode, created.body).toBe(201);
+    const id = created.json().project.id as string;
+    const res = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${id}/submit`);
+    expect(res.statusCode, res.body).toBe(201);
+    expect(res.json().initiationRoute).toBe('public');
+    const items = await until(
+      () => inbox('gongan.staff', `?projectId=${id}`),
+      (x) => x.length > 0,
+    );
+    expect(items[0]).toMatchObject({
+      elementId: 'Task_StateUnitNeeds',
+      processDefinitionId: 'public-project-initiation',
+      candidateGroups: ['unit-gongan'],
+    });
+  });
+
   it('the engine-backed routes are in the OpenAPI document', async () => {
     const res = await s.app.inject({ method: 'GET', url: '/docs/json' });
     expect(res.statusCode).toBe(200);
