@@ -14,6 +14,7 @@ import {
   listUnitsWorker,
   recordEvaluationWorker,
   registerDataResourcesWorker,
+  setProjectStageWorker,
 } from './project-records.ts';
 import { recordFilingWorker } from './record-filing.ts';
 import { sendNotificationWorker } from './send-notification.ts';
@@ -34,5 +35,6 @@ export function createWorkers(deps: StoreWorkerDeps): AnyWorkerDefinition[] {
     recordEvaluationWorker(deps),
     assembleAuditPackageWorker(deps),
     closeProjectWorker(deps),
+    setProjectStageWorker(deps),
   ];
 }

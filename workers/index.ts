@@ -21,6 +21,7 @@ export const JOB_TYPES = [
   'yunfu.record-evaluation',
   'yunfu.assemble-audit-package',
   'yunfu.close-project',
+  'yunfu.set-project-stage',
 ] as const;
 
 export type JobType = (typeof JOB_TYPES)[number];

@@ -264,3 +264,41 @@ export function closeProjectWorker(deps: StoreWorkerDeps): WorkerDefinition {
     },
   };
 }
+
+/** The phases the lifecycle records as it enters them (G-2), in the 项目库's stages. */
+export const PHASE_STAGES = [
+  'initiation',
+  'procurement',
+  'implementation',
+  'acceptance',
+  'evaluation',
+] as const;
+
+/** yunfu.set-project-stage — G-2: the 项目库 shows the phase a project is in (header `stage`). */
+export function setProjectStageWorker(deps: StoreWorkerDeps): WorkerDefinition {
+  return {
+    type: 'yunfu.set-project-stage',
+    fetchVariables: ['tenantId', 'projectId'],
+    handler: async (vars, job) => {
+      const stage = requireHeader(job.customHeaders, 'stage', PHASE_STAGES) as ProjectStage;
+      const projectId = requireString(vars, 'projectId');
+      const tenantId = tenantOf(vars);
+      if (!(await findProject(deps.store.db, tenantId, projectId))) {
+        return fail(`项目 ${projectId} 不在租户 ${tenantId} 的项目库中，无法记录所处阶段`, 0);
+      }
+      const at = new Date(deps.now()).toISOString();
+      await once(deps.store, job, tenantId, at, async (tx) => {
+        await setStage(tx, {
+          tenantId,
+          id: projectId,
+          stage,
+          accountId: null,
+          at,
+          processInstanceKey: job.processInstanceKey,
+        });
+        return {};
+      });
+      return complete({});
+    },
+  };
+}

@@ -202,6 +202,7 @@ describe('links between resources', () => {
     const selecting: Record<string, string[]> = {
       'yunfu.record-filing': ['filingKind', 'filedWith'],
       'yunfu.close-project': ['stage'],
+      'yunfu.set-project-stage': ['stage'],
       'yunfu.compute-due-date': ['resultVariable'],
     };
     for (const p of catalogue.processes) {

@@ -668,7 +668,9 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         ...professionalApplication,
         initiationRoute: 'professional',
       });
+      expect((await findProject(d.store.db, 'yunfu', 'YF-2026-0007'))?.stage).toBe('initiation');
       await approveProfessional(d);
+      expect((await findProject(d.store.db, 'yunfu', 'YF-2026-0007'))?.stage).toBe('procurement');
       await d.complete('Task_ConductProcurement', {
         procurementResult: 'success',
         supplierName: '某科技公司',

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { SMTPServer } from 'smtp-server';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadRegulation } from '../../src/domain/index.ts';
+import { readCatalogue } from '../../src/modeling/catalogue.ts';
 import { createAccount } from '../../src/store/accounts.ts';
 import { verifyArchive } from '../../src/store/audit-export.ts';
 import { DocumentStorage } from '../../src/store/documents.ts';
@@ -278,6 +279,14 @@ describe('the worker list', () => {
         .map((w) => w.type)
         .sort(),
     ).toEqual([...JOB_TYPES].sort());
+  });
+
+  it('has a worker for every job type that a model in processes/ uses', async () => {
+    const deps = { regulation, now: () => 0, store: {} as Store, documents: new DocumentStorage('/tmp') };
+    const handled = new Set(createWorkers(deps).map((w) => w.type));
+    const used = new Set((await readCatalogue()).processes.flatMap((p) => p.jobTasks.map((t) => t.jobType)));
+    expect([...used].filter((t) => !handled.has(t!))).toEqual([]);
+    expect([...used].sort()).toEqual([...handled].sort());
   });
 
   it('has a text for every notification template of the contract', () => {
