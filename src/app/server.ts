@@ -12,6 +12,7 @@ import { DocumentStorage } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import { apiPlugin, sendProblem } from './api/index.ts';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './auth/login-throttle.ts';
+import { pagesPlugin } from './pages/index.ts';
 import { problem, problemSchema } from './problem.ts';
 import type { ProcessGateway } from './process-gateway.ts';
 
@@ -114,6 +115,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     secureCookies: options.secureCookies ?? false,
     processes: options.processes ?? null,
   });
+
+  await app.register(pagesPlugin);
 
   app.setNotFoundHandler((request, reply) =>
     sendProblem(

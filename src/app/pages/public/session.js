@@ -1,0 +1,52 @@
+// Who is signed in (GET /api/me) and what that lets them see. The server decides every permission; these checks
+// only choose what to show, so nobody is offered an action the API would refuse.
+
+let me = null;
+let vocab = null;
+
+export function current() {
+  return me;
+}
+
+export function setCurrent(account) {
+  me = account;
+}
+
+/** The closed vocabularies and labels (service types, stages, roles…), from the server's domain module. */
+export async function vocabulary() {
+  if (!vocab) {
+    const res = await fetch('/assets/app/vocabulary.json');
+    vocab = await res.json();
+  }
+  return vocab;
+}
+
+export function vocabSync() {
+  return vocab;
+}
+
+const has = (roles) => Boolean(me?.roles.some((r) => roles.includes(r)));
+
+export const can = {
+  /** Unit staff and the responsible section draft and submit their Unit's projects (G-6) and file plans (P-1). */
+  writeProjects: () => Boolean(me?.unitId) && has(['unit-staff', 'unit-section']),
+  /** Whoever sees the 项目库: the Unit its own projects, the Bureau, Finance, the City Government, Audit. */
+  readProjects: () =>
+    has([
+      'unit-staff',
+      'unit-section',
+      'unit-leadership',
+      'bureau-reviewer',
+      'bureau-admin',
+      'finance',
+      'city-government',
+      'audit',
+    ]),
+  statistics: () => can.readProjects(),
+  /** Everyone with a candidate group has a task list. */
+  tasks: () => (me?.groups ?? []).length > 0,
+  /** The operations view is the Bureau administrators' (Operate's equivalent). */
+  operate: () => has(['bureau-admin']),
+  readOnly: () => Boolean(me) && me.roles.every((r) => r === 'audit'),
+  isUnit: () => Boolean(me?.unitId),
+};

@@ -1,0 +1,143 @@
+// Dashboard: the 项目库 by stage, category, Unit and year (GET /api/statistics, scoped by the API to what the
+// person may see), and deadline compliance — annual plans filed on time (P-1) and the person's tasks within their
+// working-day deadlines.
+import { get, query } from '../api.js';
+import { barChart, ring } from '../charts.js';
+import { add, field, fmtYuan, h } from '../dom.js';
+import { can, current } from '../session.js';
+
+const CATEGORY_COLORS = { public: '#1f5fa8', professional: '#8e44ad' };
+
+const wan = (n) =>
+  n >= 10000 ? `${(n / 10000).toLocaleString('zh-CN', { maximumFractionDigits: 1 })} 万元` : `${n} 元`;
+
+export async function render(main, _params, q) {
+  if (!can.statistics()) {
+    add(main, h('h1', {}, '统计看板'), h('p', { class: 'notice' }, '当前角色不能查看项目统计。'));
+    return;
+  }
+  const planYear = q.get('planYear') ?? '';
+  const category = q.get('category') ?? '';
+  const [stats, plans, tasks] = await Promise.all([
+    get(`/statistics${query({ planYear, category })}`),
+    get(`/annual-plans${query({ planYear })}`).catch(() => []),
+    can.tasks() ? get('/tasks').catch(() => null) : null,
+  ]);
+
+  const year = h('input', {
+    type: 'number',
+    min: 2000,
+    max: 9999,
+    value: planYear,
+    inputmode: 'numeric',
+    placeholder: '全部',
+  });
+  const cat = h(
+    'select',
+    {},
+    h('option', { value: '' }, '全部类别'),
+    h('option', { value: 'public', selected: category === 'public' }, '公共类'),
+    h('option', { value: 'professional', selected: category === 'professional' }, '专业类'),
+  );
+  const form = h(
+    'form',
+    { class: 'filters', 'aria-label': '统计范围' },
+    field('规划年度', year),
+    field('类别', cat),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, '更新')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    location.hash = `#/dashboard${query({ planYear: year.value, category: cat.value })}`;
+  });
+
+  const rows = (list, color) => list.map((r) => ({ label: r.label, value: r.count, color: color?.(r) }));
+  const money = (list, color) =>
+    list.map((r) => ({ label: r.label, value: r.totalInvestment, color: color?.(r) }));
+  const onTime = plans.filter((p) => p.onTime).length;
+  const taskItems = tasks?.items ?? [];
+  const withDue = taskItems.filter((t) => t.dueDate);
+  const overdue = withDue.filter((t) => t.overdue).length;
+
+  add(
+    main,
+    h('h1', {}, can.isUnit() ? `${current().unitName ?? ''}项目统计` : '统计看板'),
+    form,
+    h(
+      'ul',
+      { class: 'kpis' },
+      h('li', {}, h('span', { class: 'kpi' }, stats.total.count), '个项目'),
+      h('li', {}, h('span', { class: 'kpi' }, wan(stats.total.totalInvestment)), '总投资'),
+      h('li', {}, h('span', { class: 'kpi' }, plans.length), '份年度规划备案'),
+      tasks
+        ? h(
+            'li',
+            { class: overdue > 0 ? 'danger' : 'ok' },
+            h('span', { class: 'kpi' }, overdue),
+            '项待办已逾期',
+          )
+        : null,
+    ),
+    h(
+      'div',
+      { class: 'charts' },
+      chartCard(
+        '按阶段（项目数）',
+        barChart('按阶段的项目数', rows(stats.byStage), { format: (v) => `${v} 个` }),
+      ),
+      chartCard(
+        '按类别（总投资）',
+        barChart(
+          '按类别的总投资',
+          money(stats.byCategory, (r) => CATEGORY_COLORS[r.key]),
+          { format: wan },
+        ),
+        h(
+          'p',
+          { class: 'muted' },
+          stats.byCategory.map((r) => `${r.label} ${r.count} 个`).join('，') || '暂无数据',
+        ),
+      ),
+      chartCard(
+        '按单位（项目数）',
+        barChart('按单位的项目数', rows(stats.byUnit), { format: (v) => `${v} 个` }),
+      ),
+      chartCard(
+        '按单位（总投资）',
+        barChart('按单位的总投资', money(stats.byUnit), { format: wan, color: '#00796b' }),
+      ),
+      chartCard(
+        '按规划年度（项目数）',
+        barChart('按年度的项目数', rows(stats.byYear), { format: (v) => `${v} 个`, color: '#ef6c00' }),
+      ),
+      chartCard(
+        '期限执行情况',
+        h(
+          'div',
+          { class: 'rings' },
+          h(
+            'figure',
+            {},
+            ring('年度规划按时备案率', onTime, plans.length),
+            h('figcaption', {}, `年度规划按时备案 ${onTime}/${plans.length}（P-1）`),
+          ),
+          tasks
+            ? h(
+                'figure',
+                {},
+                ring('我的待办在期限内的比例', withDue.length - overdue, withDue.length, {
+                  color: overdue > 0 ? '#c62828' : '#2e7d32',
+                }),
+                h('figcaption', {}, `我的有期限待办中未逾期 ${withDue.length - overdue}/${withDue.length}`),
+              )
+            : null,
+        ),
+      ),
+    ),
+    h('p', { class: 'muted' }, `金额为项目申报的总投资（${fmtYuan(stats.total.totalInvestment)}）。`),
+  );
+}
+
+function chartCard(title, ...content) {
+  return h('section', { class: 'card chart-card' }, h('h2', {}, title), ...content);
+}

@@ -1,0 +1,239 @@
+// One process instance: its diagram (bpmn-js NavigatedViewer) with the active elements, the completed ones and
+// the incidents marked; the incidents with their messages and a retry each (the API raises the job's retries and
+// resolves the incident, as Operate does); cancel; the instances it called.
+import { ApiError, get, post } from '../api.js';
+import { add, fmtDateTime, h, loadScript, loadStyle, section, toast } from '../dom.js';
+import { can, vocabSync } from '../session.js';
+import { STATES } from './ops.js';
+
+const ERROR_TYPES = {
+  JOB_NO_RETRIES: '作业重试次数用尽',
+  EXTRACT_VALUE_ERROR: '表达式或条件求值失败',
+  CONDITION_ERROR: '网关条件求值失败',
+  IO_MAPPING_ERROR: '变量映射失败',
+  CALLED_ELEMENT_ERROR: '被调用流程不存在',
+  UNHANDLED_ERROR_EVENT: '未处理的 BPMN 错误',
+  MESSAGE_SIZE_EXCEEDED: '消息过大',
+  CALLED_DECISION_ERROR: '决策不存在',
+  DECISION_EVALUATION_ERROR: '决策求值失败',
+  FORM_NOT_FOUND: '表单不存在',
+  RESOURCE_NOT_FOUND: '资源不存在',
+  UNKNOWN: '未知故障',
+};
+
+export async function render(main, params) {
+  if (!can.operate()) {
+    add(
+      main,
+      h('h1', {}, '流程实例'),
+      h('p', { class: 'notice' }, '流程运维仅供市政务服务数据管理局管理员使用。'),
+    );
+    return;
+  }
+  const key = params.key;
+  const detail = await get(`/ops/instances/${encodeURIComponent(key)}`);
+  const { instance } = detail;
+  const vocab = vocabSync();
+  const name =
+    instance.processDefinitionName ??
+    vocab.processes[instance.processDefinitionId] ??
+    instance.processDefinitionId;
+  const activeIncidents = detail.incidents.filter((i) => i.state === 'ACTIVE');
+
+  const canvas = h('div', {
+    class: 'diagram',
+    role: 'img',
+    'aria-label': `${name}流程图：当前节点、已完成节点和故障节点已标出`,
+  });
+  const legend = h(
+    'ul',
+    { class: 'legend', 'aria-label': '图例' },
+    h('li', {}, h('span', { class: 'swatch active' }), '当前节点'),
+    h('li', {}, h('span', { class: 'swatch completed' }), '已完成'),
+    h('li', {}, h('span', { class: 'swatch incident' }), '故障'),
+  );
+  const controls = h('div', { class: 'actions zoom', role: 'group', 'aria-label': '流程图缩放' });
+  const cancel = h('button', { type: 'button', class: 'danger' }, '取消流程实例');
+  cancel.addEventListener('click', async () => {
+    const reason = prompt('请填写取消原因（将记入审计日志）：');
+    if (reason === null) return;
+    if (!reason.trim()) return toast('必须填写取消原因', 'error');
+    cancel.disabled = true;
+    try {
+      await post(`/ops/instances/${encodeURIComponent(key)}/cancel`, { reason: reason.trim() });
+      toast('流程实例已取消');
+      dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (e) {
+      toast(e instanceof ApiError ? e.detail : String(e), 'error');
+      cancel.disabled = false;
+    }
+  });
+
+  add(
+    main,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/ops' }, '← 返回流程运维')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, name),
+      h('span', { class: `stage state-${instance.state}` }, STATES[instance.state] ?? instance.state),
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, '实例'),
+      h('dd', {}, instance.processInstanceKey),
+      h('dt', {}, '版本'),
+      h('dd', {}, `v${instance.processDefinitionVersion}`),
+      h('dt', {}, '项目'),
+      h(
+        'dd',
+        {},
+        instance.projectId
+          ? h('a', { href: `#/projects/${encodeURIComponent(instance.projectId)}` }, instance.projectId)
+          : '—',
+      ),
+      h('dt', {}, '开始时间'),
+      h('dd', {}, fmtDateTime(instance.startDate)),
+      instance.endDate ? [h('dt', {}, '结束时间'), h('dd', {}, fmtDateTime(instance.endDate))] : null,
+      instance.parentProcessInstanceKey
+        ? [
+            h('dt', {}, '上级实例'),
+            h(
+              'dd',
+              {},
+              h(
+                'a',
+                { href: `#/ops/instances/${instance.parentProcessInstanceKey}` },
+                instance.parentProcessInstanceKey,
+              ),
+            ),
+          ]
+        : null,
+    ),
+    section(
+      '流程图',
+      h('div', { class: 'diagram-bar' }, legend, controls),
+      canvas,
+      h('p', { class: 'hint' }, '可用鼠标拖动和滚轮缩放；含子流程的节点可点击其角标进入。'),
+    ),
+    incidentsSection(activeIncidents),
+    detail.calledInstances.length > 0
+      ? section(
+          '调用的子流程',
+          h(
+            'ul',
+            { class: 'steps' },
+            detail.calledInstances.map((c) =>
+              h(
+                'li',
+                {},
+                h(
+                  'a',
+                  { href: `#/ops/instances/${c.processInstanceKey}` },
+                  c.processDefinitionName ?? vocab.processes[c.processDefinitionId] ?? c.processDefinitionId,
+                ),
+                ` · ${STATES[c.state] ?? c.state}`,
+                c.hasIncident ? h('span', { class: 'badge danger' }, ' 有故障') : '',
+              ),
+            ),
+          ),
+        )
+      : null,
+    instance.state === 'ACTIVE'
+      ? section('操作', h('p', { class: 'hint' }, '取消后流程不再继续，已办理的记录保留。'), cancel)
+      : null,
+  );
+
+  await drawDiagram(canvas, controls, detail);
+}
+
+function incidentsSection(incidents) {
+  if (incidents.length === 0) return section('故障', h('p', { class: 'muted' }, '此实例没有未解决的故障。'));
+  return section(
+    `故障（${incidents.length}）`,
+    h(
+      'ul',
+      { class: 'incidents' },
+      incidents.map((i) => {
+        const retry = h(
+          'button',
+          { type: 'button', class: 'primary', 'aria-label': `重试：${i.elementId}` },
+          '重试',
+        );
+        retry.addEventListener('click', async () => {
+          retry.disabled = true;
+          try {
+            await post(`/ops/incidents/${encodeURIComponent(i.incidentKey)}/retry`);
+            toast('已重试：作业重试次数已恢复，故障已解决');
+            dispatchEvent(new HashChangeEvent('hashchange'));
+          } catch (e) {
+            toast(e instanceof ApiError ? e.detail : String(e), 'error');
+            retry.disabled = false;
+          }
+        });
+        return h(
+          'li',
+          { class: 'incident' },
+          h(
+            'p',
+            {},
+            h('strong', {}, ERROR_TYPES[i.errorType] ?? i.errorType),
+            h('span', { class: 'muted' }, ` · 节点 ${i.elementId} · ${fmtDateTime(i.creationTime)}`),
+          ),
+          h('pre', { class: 'incident-message' }, i.errorMessage || '（无错误信息）'),
+          h('p', { class: 'hint' }, '先排除原因（例如修正数据或恢复外部服务），再重试。'),
+          retry,
+        );
+      }),
+    ),
+  );
+}
+
+async function drawDiagram(canvasEl, controls, detail) {
+  loadStyle('/assets/vendor/bpmn-js/diagram-js.css');
+  loadStyle('/assets/vendor/bpmn-js/bpmn-js.css');
+  const BpmnJS = await loadScript('/assets/vendor/bpmn-js/bpmn-navigated-viewer.js', 'BpmnJS');
+  const viewer = new BpmnJS({ container: canvasEl });
+  try {
+    await viewer.importXML(detail.bpmnXml);
+  } catch (e) {
+    canvasEl.replaceChildren(h('p', { class: 'notice error' }, `流程图无法显示：${e.message}`));
+    return;
+  }
+  const canvas = viewer.get('canvas');
+  const registry = viewer.get('elementRegistry');
+  const mark = (ids, marker) => {
+    for (const id of ids) if (registry.get(id)) canvas.addMarker(id, marker);
+  };
+  mark(detail.completedElementIds, 'yf-completed');
+  mark(detail.activeElementIds, 'yf-active');
+  mark(detail.incidentElementIds, 'yf-incident');
+  // Where to look first: an incident, else a step under way.
+  const focus = [...detail.incidentElementIds, ...detail.activeElementIds]
+    .map((id) => registry.get(id))
+    .find((el) => el && !el.waypoints && el.type !== 'bpmn:Process');
+  const showFocus = () => {
+    canvas.zoom('fit-viewport', 'auto');
+    // A wide diagram fitted into the box is too small to read: zoom in on the element that needs attention.
+    if (focus && canvas.zoom() < 0.75) {
+      canvas.zoom(0.9);
+      canvas.scrollToElement(focus, { top: 120, bottom: 120, left: 160, right: 160 });
+    }
+  };
+  showFocus();
+  const step = (factor) => canvas.zoom(Math.min(4, Math.max(0.2, canvas.zoom() * factor)));
+  controls.replaceChildren(
+    h('button', { type: 'button', onclick: () => step(1.25) }, '放大'),
+    h('button', { type: 'button', onclick: () => step(0.8) }, '缩小'),
+    h('button', { type: 'button', onclick: () => canvas.zoom('fit-viewport', 'auto') }, '整图'),
+    focus
+      ? h(
+          'button',
+          { type: 'button', onclick: showFocus },
+          detail.incidentElementIds.length > 0 ? '定位故障节点' : '定位当前节点',
+        )
+      : null,
+  );
+  canvasEl.dataset.marked = String(detail.activeElementIds.length + detail.incidentElementIds.length);
+}

@@ -1,0 +1,148 @@
+// Annual plans (P-1): a Unit files its next-year plan and sees its filings; the Bureau and others read all.
+import { ApiError, get, post, query } from '../api.js';
+import { add, clearErrors, errorSummary, field, fmtDateTime, h, section, showErrors, toast } from '../dom.js';
+import { can, current } from '../session.js';
+
+export async function render(main, _params, q) {
+  const planYear = q.get('planYear') ?? '';
+  const [plans, units] = await Promise.all([
+    get(`/annual-plans${query({ planYear })}`),
+    can.isUnit() ? [] : get('/units').catch(() => []),
+  ]);
+  const unitName = new Map(units.map((u) => [u.id, u.name]));
+  if (current().unitId) unitName.set(current().unitId, current().unitName);
+
+  add(
+    main,
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, '年度政务信息化规划备案'),
+      can.operate() ? h('a', { class: 'button', href: '#/ops/campaign' }, '备案进度看板') : null,
+    ),
+    h(
+      'p',
+      { class: 'muted' },
+      '各市直单位应于每年 11 月 30 日前报送下一年度政务信息化规划（P-1）。逾期报送的按逾期备案记录。',
+    ),
+  );
+  if (can.writeProjects()) add(main, planForm());
+
+  const rows = plans.map((p) =>
+    h(
+      'tr',
+      {},
+      h('td', { 'data-label': '备案号' }, p.filingNumber),
+      h('td', { 'data-label': '单位' }, unitName.get(p.unitId) ?? p.unitId),
+      h('td', { 'data-label': '规划年度' }, p.planYear),
+      h('td', { 'data-label': '报送时间' }, fmtDateTime(p.filedAt)),
+      h(
+        'td',
+        { 'data-label': '是否按时' },
+        p.onTime
+          ? h('span', { class: 'due ok' }, '按时')
+          : h('span', { class: 'due overdue' }, `逾期 ${p.daysLate} 天`),
+      ),
+      h('td', { 'data-label': '概述' }, p.summary),
+    ),
+  );
+  add(
+    main,
+    section(
+      '备案记录',
+      plans.length === 0
+        ? h('p', { class: 'muted' }, '暂无备案。')
+        : h(
+            'table',
+            { class: 'list' },
+            h(
+              'thead',
+              {},
+              h(
+                'tr',
+                {},
+                ['备案号', '单位', '规划年度', '报送时间', '是否按时', '概述'].map((c) =>
+                  h('th', { scope: 'col' }, c),
+                ),
+              ),
+            ),
+            h('tbody', {}, rows),
+          ),
+    ),
+  );
+}
+
+function planForm() {
+  const year = h('input', {
+    type: 'number',
+    min: 2000,
+    max: 9999,
+    inputmode: 'numeric',
+    value: new Date().getFullYear() + 1,
+  });
+  const summary = h('textarea', { rows: 4, maxlength: 5000 });
+  const projects = h('div', { class: 'lines' });
+  const addProject = () => {
+    const i = projects.children.length;
+    const name = h('input', { maxlength: 200, 'data-field': `projects[${i}].name` });
+    const amount = h('input', {
+      type: 'number',
+      min: 0,
+      step: 1,
+      inputmode: 'numeric',
+      'data-field': `projects[${i}].estimatedAmount`,
+    });
+    const row = h(
+      'div',
+      { class: 'grid two line' },
+      field(`项目 ${i + 1} 名称`, name),
+      field(`项目 ${i + 1} 估算金额（元）`, amount),
+    );
+    row.value = () =>
+      name.value.trim() ? { name: name.value.trim(), estimatedAmount: Number(amount.value) } : null;
+    projects.append(row);
+  };
+  addProject();
+  const submit = h('button', { type: 'submit', class: 'primary' }, '报送备案');
+  const form = h(
+    'form',
+    { novalidate: true },
+    errorSummary(),
+    field('规划年度', year, { name: 'planYear', hint: '默认为下一年度。' }),
+    field('规划概述', summary, { name: 'summary', hint: '本单位下一年度政务信息化建设的总体安排。' }),
+    h(
+      'fieldset',
+      { class: 'field' },
+      h('legend', {}, '拟申报项目（可选）'),
+      projects,
+      h('div', { class: 'actions' }, h('button', { type: 'button', onclick: addProject }, '＋ 添加项目')),
+    ),
+    h('div', { class: 'actions' }, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = {
+      planYear: Number(year.value),
+      summary: summary.value.trim(),
+      projects: [...projects.children].map((r) => r.value()).filter(Boolean),
+    };
+    const issues = [];
+    if (!body.summary) issues.push({ field: 'summary', reason: '请填写规划概述' });
+    body.projects.forEach((p, i) => {
+      if (!Number.isInteger(p.estimatedAmount) || p.estimatedAmount < 0)
+        issues.push({ field: `projects[${i}].estimatedAmount`, reason: '请填写金额（元，非负整数）' });
+    });
+    if (issues.length > 0) return showErrors(form, { detail: '请更正标出的内容', errors: issues });
+    submit.disabled = true;
+    try {
+      const plan = await post('/annual-plans', body);
+      toast(`已备案，备案号 ${plan.filingNumber}${plan.onTime ? '' : `（逾期 ${plan.daysLate} 天）`}`);
+      dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (e) {
+      showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
+      submit.disabled = false;
+    }
+  });
+  return section('报送年度规划', form);
+}

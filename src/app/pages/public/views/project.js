@@ -1,0 +1,482 @@
+// One project: what it is, where it stands (stage, current steps, deadlines, who must act next), its timeline
+// (business records merged with the process history), its documents, and what the signed-in person may do with
+// it — submit a draft, raise a change/delay/termination filing during implementation, upload documents.
+import { ApiError, api, get, post, query } from '../api.js';
+import {
+  add,
+  clearErrors,
+  errorSummary,
+  field,
+  fmtDate,
+  fmtDateTime,
+  fmtYuan,
+  h,
+  section,
+  showErrors,
+  toast,
+} from '../dom.js';
+import { can, current, vocabSync } from '../session.js';
+import { dueBadge, groupLabel } from './tasks.js';
+
+const CATEGORY = { public: '公共类', professional: '专业类' };
+
+export async function render(main, params) {
+  const id = params.id;
+  const path = `/projects/${encodeURIComponent(id)}`;
+  const project = await get(path);
+  const me = current();
+  const vocab = vocabSync();
+  const full = project.view !== 'funds';
+  const ownUnit = me.unitId === project.unitId;
+  const [timeline, myTasks, documents, units] = await Promise.all([
+    get(`${path}/timeline`).catch(() => get(`${path}/history`).then(historyAsTimeline, () => null)),
+    can.tasks() ? get(`/tasks${query({ scope: 'all', projectId: id })}`).catch(() => null) : null,
+    full ? get(`${path}/documents`).catch(() => null) : null,
+    get('/units').catch(() => []),
+  ]);
+  project.unitName = units.find((u) => u.id === project.unitId)?.name ?? project.unitId;
+
+  add(
+    main,
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, project.name),
+      h('span', { class: `stage stage-${project.stage}` }, project.stageName),
+    ),
+    h('p', { class: 'muted' }, `项目编号 ${project.id}`),
+  );
+  add(main, overview(project, vocab));
+
+  if (project.stage === 'draft' && full) add(main, draftActions(project, ownUnit));
+
+  add(main, progress(project, timeline, myTasks));
+
+  if (
+    can.writeProjects() &&
+    ownUnit &&
+    !['draft', 'refused', 'rejected', 'closed', 'terminated'].includes(project.stage)
+  ) {
+    add(main, filingForm(project));
+  }
+  if (documents) add(main, documentsSection(project, documents, ownUnit, vocab));
+  if (timeline) add(main, timelineSection(timeline));
+}
+
+function overview(project, vocab) {
+  const rows = [
+    ['所属单位', project.unitName],
+    ['规划年度', project.planYear],
+    ['类别', CATEGORY[project.category] ?? '—'],
+    ['资金来源', vocab.fundingSources[project.fundingSource] ?? project.fundingSource],
+    ['总投资', fmtYuan(project.totalInvestment)],
+    ['其中应用软件开发费用', fmtYuan(project.softwareDevCost)],
+    ['适用规则版本', project.ruleEdition],
+  ];
+  if (project.view !== 'funds') {
+    rows.push(
+      ['是否涉密', project.classified ? '是' : '否'],
+      ['政务数据共享资源目录', project.hasDataCatalogue ? '已提供' : '未提供'],
+      ['IPv6 支持承诺', project.supportsIpv6 ? '已承诺' : '未承诺'],
+    );
+  }
+  const lines = (project.serviceLines ?? []).map((l) => {
+    const type = vocab.serviceTypes[l.serviceType];
+    return h(
+      'tr',
+      {},
+      h('td', { 'data-label': '服务类型' }, type?.name ?? l.serviceType),
+      h('td', { 'data-label': '服务子类' }, type?.subTypes[l.subType] ?? l.subType),
+      h(
+        'td',
+        { 'data-label': '所服务的系统' },
+        l.relatedTo ? (vocab.relatedTo[l.relatedTo] ?? l.relatedTo) : '—',
+      ),
+      h('td', { 'data-label': '金额', class: 'num' }, fmtYuan(l.amount)),
+    );
+  });
+  return section(
+    '项目概况',
+    h(
+      'dl',
+      { class: 'facts' },
+      rows.map(([k, v]) => [h('dt', {}, k), h('dd', {}, String(v ?? '—'))]),
+    ),
+    project.description ? h('p', { class: 'description' }, project.description) : null,
+    lines.length > 0
+      ? h(
+          'table',
+          { class: 'list compact' },
+          h('caption', {}, '服务内容（G-4）'),
+          h(
+            'thead',
+            {},
+            h(
+              'tr',
+              {},
+              h('th', { scope: 'col' }, '服务类型'),
+              h('th', { scope: 'col' }, '服务子类'),
+              h('th', { scope: 'col' }, '所服务的系统'),
+              h('th', { scope: 'col', class: 'num' }, '金额'),
+            ),
+          ),
+          h('tbody', {}, lines),
+        )
+      : null,
+  );
+}
+
+function draftActions(project, ownUnit) {
+  const missing = [];
+  if (!project.hasDataCatalogue) missing.push('缺少政务数据共享资源目录（PRO-1）');
+  if (!project.supportsIpv6) missing.push('未承诺支持 IPv6（PRO-1）');
+  const canSubmit = can.writeProjects() && ownUnit;
+  const summary = errorSummary();
+  const outOfPlan = h('input', { type: 'checkbox', id: 'out-of-plan' });
+  const reason = h(
+    'select',
+    { name: 'reason' },
+    h('option', { value: '' }, '请选择'),
+    h('option', { value: 'national-requirement' }, '国家部委有明确要求'),
+    h('option', { value: 'livelihood' }, '省、市内关系国计民生'),
+    h('option', { value: 'network-security' }, '涉及网络信息安全'),
+  );
+  const justification = h('textarea', { rows: 3, maxlength: 5000 });
+  const outOfPlanFields = h(
+    'div',
+    { class: 'grid two', hidden: true },
+    field('计划外立项理由', reason, { name: 'outOfPlan.reason' }),
+    field('理由说明', justification, { name: 'outOfPlan.justification' }),
+  );
+  outOfPlan.addEventListener('change', () => {
+    outOfPlanFields.hidden = !outOfPlan.checked;
+  });
+  const submit = h(
+    'button',
+    { type: 'submit', class: 'primary', disabled: missing.length > 0 },
+    '提交立项申请',
+  );
+  const form = h(
+    'form',
+    { novalidate: true },
+    summary,
+    missing.length > 0
+      ? h(
+          'div',
+          { class: 'notice warn' },
+          h('p', {}, '申请材料不完整，补齐后才能提交：'),
+          h(
+            'ul',
+            {},
+            missing.map((m) => h('li', {}, m)),
+          ),
+        )
+      : h('p', { class: 'notice ok' }, '申请材料完整（PRO-1），可以提交。提交后草稿不能再修改。'),
+    h(
+      'div',
+      { class: 'field check' },
+      h(
+        'div',
+        { class: 'check-row' },
+        outOfPlan,
+        h('label', { for: 'out-of-plan' }, '本项目未纳入年度预算，申请计划外立项（EMG-1）'),
+      ),
+    ),
+    outOfPlanFields,
+    h(
+      'div',
+      { class: 'actions' },
+      submit,
+      h('a', { class: 'button', href: `#/projects/${encodeURIComponent(project.id)}/edit` }, '修改草稿'),
+    ),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = {};
+    if (outOfPlan.checked) {
+      const issues = [];
+      if (!reason.value) issues.push({ field: 'outOfPlan.reason', reason: '请选择理由' });
+      if (!justification.value.trim())
+        issues.push({ field: 'outOfPlan.justification', reason: '请说明理由' });
+      if (issues.length > 0) return showErrors(form, { detail: '请补充计划外立项理由', errors: issues });
+      body.outOfPlan = { reason: reason.value, justification: justification.value.trim() };
+    }
+    if (!confirm(`确认提交“${project.name}”的立项申请？提交后草稿不能再修改。`)) return;
+    submit.disabled = true;
+    try {
+      const result = await post(`/projects/${encodeURIComponent(project.id)}/submit`, body);
+      toast(`已提交立项申请，项目进入“${result.project.stageName}”阶段`);
+      dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (e) {
+      showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
+      submit.disabled = false;
+    }
+  });
+  if (!canSubmit) return section('草稿', h('p', {}, '项目尚未提交。'));
+  return section('提交立项申请', form);
+}
+
+/** Steps under way (user tasks activated and not completed) and the tasks in the person's own list. */
+function progress(project, timeline, myTasks) {
+  const open = timeline ? openSteps(timeline.items) : [];
+  const mine = myTasks?.items ?? [];
+  const children = [];
+  if (project.stage === 'draft') children.push(h('p', {}, '草稿：由本单位编制并提交立项申请。'));
+  else if (open.length === 0) children.push(h('p', {}, '当前没有等待人工办理的环节。'));
+  else {
+    children.push(
+      h(
+        'ul',
+        { class: 'steps' },
+        open.map((s) =>
+          h('li', {}, h('strong', {}, s.name), h('span', { class: 'muted' }, ` 自 ${fmtDateTime(s.at)} 起`)),
+        ),
+      ),
+    );
+  }
+  if (mine.length > 0) {
+    children.push(
+      h('h3', {}, '需要您办理'),
+      h(
+        'ul',
+        { class: 'steps' },
+        mine.map((t) =>
+          h(
+            'li',
+            {},
+            h('a', { href: `#/tasks/${t.userTaskKey}` }, t.name),
+            ' ',
+            dueBadge(t),
+            h('span', { class: 'muted' }, ` ${t.candidateGroups.map(groupLabel).join('、')}`),
+          ),
+        ),
+      ),
+    );
+  } else if (open.length > 0) {
+    children.push(h('p', { class: 'muted' }, '以上环节由相应审核部门办理，办理结果会显示在下方的时间线中。'));
+  }
+  if (timeline && timeline.processHistoryAvailable === false) {
+    children.push(h('p', { class: 'notice warn' }, '流程引擎暂时无法访问，只显示业务记录。'));
+  }
+  return section('当前进展', ...children);
+}
+
+function openSteps(items) {
+  const counts = new Map();
+  for (const e of items) {
+    if (e.source !== 'process' || e.elementType !== 'USER_TASK') continue;
+    const key = `${e.processInstanceKey}/${e.elementId}`;
+    const entry = counts.get(key) ?? { n: 0, at: e.at, name: e.title.replace(/：(开始|完成)$/, '') };
+    if (e.kind === 'element-activated') {
+      entry.n += 1;
+      entry.at = e.at;
+    } else if (e.kind === 'element-completed') entry.n -= 1;
+    counts.set(key, entry);
+  }
+  return [...counts.values()].filter((e) => e.n > 0);
+}
+
+function historyAsTimeline(history) {
+  return {
+    processHistoryAvailable: true,
+    items: history.map((x) => ({
+      at: x.at,
+      source: 'business',
+      kind: x.action,
+      title: x.action,
+      stage: x.stage,
+    })),
+  };
+}
+
+/** What a person follows: the business records, the human steps, the sub-processes, timers, messages, incidents
+ * and the results of the automatic checks — not the start of every automatic step. */
+function essential(e) {
+  if (e.source !== 'process') return true;
+  if (['timer-fired', 'message-correlated', 'incident'].includes(e.kind)) return true;
+  if (['USER_TASK', 'CALL_ACTIVITY', 'SUB_PROCESS', 'END_EVENT'].includes(e.elementType)) return true;
+  return e.kind === 'element-completed' && e.elementType === 'SERVICE_TASK';
+}
+
+function timelineSection(timeline) {
+  const all = [...timeline.items].reverse();
+  const list = h('ol', { class: 'timeline' });
+  const toggle = h('input', { type: 'checkbox', id: 'timeline-all' });
+  const fill = () => {
+    const items = toggle.checked ? all : all.filter(essential);
+    list.replaceChildren(
+      ...items.map((e) =>
+        h(
+          'li',
+          { class: `tl-${e.source} tl-${e.kind}` },
+          h('time', { datetime: e.at }, fmtDateTime(e.at)),
+          h('span', { class: 'tl-title' }, e.title),
+          e.detail ? h('span', { class: 'tl-detail' }, e.detail) : null,
+        ),
+      ),
+    );
+  };
+  toggle.addEventListener('change', fill);
+  fill();
+  return section(
+    '时间线',
+    all.length === 0
+      ? h('p', { class: 'muted' }, '暂无记录。')
+      : [
+          h(
+            'div',
+            { class: 'check-row' },
+            toggle,
+            h('label', { for: 'timeline-all' }, '显示全部流程步骤（包括自动处理的每一步）'),
+          ),
+          h('p', { class: 'hint' }, '最新的在上。绿色为业务记录，蓝色为流程步骤，红色为故障。'),
+          list,
+        ],
+  );
+}
+
+const FILING_FIELDS = {
+  change: [
+    ['changeDescription', '变更内容', 'textarea'],
+    ['changeReason', '变更原因', 'textarea'],
+  ],
+  delay: [
+    ['delayReason', '延期原因', 'textarea'],
+    ['requestedDeliveryDate', '申请的新交付日期', 'date'],
+  ],
+  termination: [['terminationReason', '终止原因', 'textarea']],
+};
+
+function filingForm(project) {
+  const kind = h(
+    'select',
+    { name: 'kind' },
+    h('option', { value: 'change' }, '重大变更备案（IM-8）'),
+    h('option', { value: 'delay' }, '延期交付备案（IM-8）'),
+    h('option', { value: 'termination' }, '终止合同备案（IM-9）'),
+  );
+  const inputs = h('div', {});
+  let controls = {};
+  const fill = () => {
+    controls = {};
+    inputs.replaceChildren(
+      ...FILING_FIELDS[kind.value].map(([key, label, type]) => {
+        const control =
+          type === 'textarea' ? h('textarea', { rows: 3, maxlength: 5000 }) : h('input', { type: 'date' });
+        controls[key] = control;
+        return field(label, control, { name: key });
+      }),
+    );
+  };
+  kind.addEventListener('change', fill);
+  fill();
+  const submit = h('button', { type: 'submit', class: 'primary' }, '提交备案');
+  const form = h(
+    'form',
+    { novalidate: true },
+    errorSummary(),
+    h(
+      'p',
+      { class: 'hint' },
+      '实施期间发生重大变更、需要延期交付或终止合同的，须向市政务服务数据管理局备案（终止合同同时向市财政局备案）。',
+    ),
+    field('备案类型', kind, { name: 'kind' }),
+    inputs,
+    h('div', { class: 'actions' }, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    const body = { kind: kind.value };
+    const issues = [];
+    for (const [key, label, type] of FILING_FIELDS[kind.value]) {
+      const v = controls[key].value.trim();
+      if (!v) issues.push({ field: key, reason: `请填写${label}` });
+      // A date picked in Asia/Shanghai: the end of that working day, as deadlines fall due.
+      else body[key] = type === 'date' ? `${v}T18:00:00+08:00` : v;
+    }
+    if (issues.length > 0) return showErrors(form, { detail: '请补充备案内容', errors: issues });
+    submit.disabled = true;
+    try {
+      const result = await post(`/projects/${encodeURIComponent(project.id)}/filings`, body);
+      toast(result.message);
+      dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (e) {
+      showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
+      submit.disabled = false;
+    }
+  });
+  return section('变更、延期、终止备案', form);
+}
+
+function documentsSection(project, documents, ownUnit, vocab) {
+  const mayUpload =
+    !can.readOnly() &&
+    ((can.writeProjects() && ownUnit) || current().roles.some((r) => r.startsWith('bureau-')));
+  const list =
+    documents.length === 0
+      ? h('p', { class: 'muted' }, '暂无材料。')
+      : h(
+          'ul',
+          { class: 'documents' },
+          documents.map((d) =>
+            h(
+              'li',
+              {},
+              h(
+                'a',
+                { href: `/api/documents/${encodeURIComponent(d.id)}`, download: d.fileName },
+                d.fileName,
+              ),
+              h(
+                'span',
+                { class: 'muted' },
+                ` ${vocab.documentKinds[d.kind] ?? d.kind} · ${Math.ceil(d.size / 1024)} KB · ${fmtDate(d.uploadedAt)}`,
+              ),
+            ),
+          ),
+        );
+  if (!mayUpload) return section('项目材料', list);
+  const kind = h(
+    'select',
+    { name: 'kind' },
+    Object.entries(vocab.documentKinds).map(([k, label]) => h('option', { value: k }, label)),
+  );
+  const file = h('input', { type: 'file', name: 'file', required: true });
+  const submit = h('button', { type: 'submit' }, '上传');
+  const form = h(
+    'form',
+    { class: 'upload', novalidate: true },
+    errorSummary(),
+    h(
+      'div',
+      { class: 'grid two' },
+      field('材料类型', kind, { name: 'kind' }),
+      field('文件', file, { name: 'file' }),
+    ),
+    h('div', { class: 'actions' }, submit),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    if (!file.files?.length)
+      return showErrors(form, { detail: '请选择文件', errors: [{ field: 'file', reason: '请选择文件' }] });
+    const data = new FormData();
+    data.append('file', file.files[0]);
+    submit.disabled = true;
+    try {
+      await api(
+        'POST',
+        `/projects/${encodeURIComponent(project.id)}/documents${query({ kind: kind.value })}`,
+        data,
+      );
+      toast('材料已上传');
+      dispatchEvent(new HashChangeEvent('hashchange'));
+    } catch (e) {
+      showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
+      submit.disabled = false;
+    }
+  });
+  return section('项目材料', list, form);
+}

@@ -1,0 +1,198 @@
+// One task: its Camunda form (the same `.form` file Modeler edits) rendered by the form-js viewer with the data the
+// task shows, claim/unclaim, and completion with the form's values. form-js validates in the browser; the API
+// validates again against the form and answers field by field (`variables.<key>`).
+import { ApiError, get, post } from '../api.js';
+import { add, fmtDateTime, h, loadScript, loadStyle, section, toast } from '../dom.js';
+import { current } from '../session.js';
+import { claim, dueBadge, groupLabel, processLabel } from './tasks.js';
+
+// form-js writes its validation messages in English; the people using these pages read Chinese.
+const MESSAGES = [
+  [/^Field is required\.$/, () => '此项为必填项。'],
+  [/^Value is not a number\.$/, () => '请输入数字。'],
+  [/^Value is expected to be an integer\.$/, () => '请输入整数。'],
+  [/^Value is expected to have at most (\d+) decimal digits?\.$/, (m) => `最多保留 ${m[1]} 位小数。`],
+  [/^Field must have minimum value of (.+)\.$/, (m) => `不能小于 ${m[1]}。`],
+  [/^Field must have maximum value of (.+)\.$/, (m) => `不能大于 ${m[1]}。`],
+  [/^Field must have minimum length of (.+)\.$/, (m) => `长度不能少于 ${m[1]} 个字符。`],
+  [/^Field must have maximum length of (.+)\.$/, (m) => `长度不能超过 ${m[1]} 个字符。`],
+  [/^Field must match pattern (.+)\.$/, () => '格式不正确。'],
+  [/^Field must be a valid email\.$/, () => '请输入有效的电子邮件地址。'],
+  [
+    /^Field must be a valid +international phone number.*$/,
+    () => '请输入有效的国际电话号码（例如 +8676612345678）。',
+  ],
+  [
+    /^Please select a valid value, the two nearest valid values are (.+) and (.+)\.$/,
+    (m) => `请输入有效值，最接近的是 ${m[1]} 或 ${m[2]}。`,
+  ],
+];
+
+function translate(message) {
+  for (const [re, text] of MESSAGES) {
+    const m = re.exec(message);
+    if (m) return text(m);
+  }
+  return message;
+}
+
+function localiseValidator(form) {
+  const validator = form.get('validator');
+  for (const method of ['validateField', 'validateFieldInstance']) {
+    const original = validator[method].bind(validator);
+    validator[method] = (...args) => original(...args).map(translate);
+  }
+}
+
+export async function render(main, params) {
+  const key = params.key;
+  const detail = await get(`/tasks/${encodeURIComponent(key)}`);
+  const { task, form: taskForm, variables } = detail;
+  const me = current();
+  const readOnly = me.roles.every((r) => r === 'audit') && !task.candidateGroups.includes('audit');
+  const takenByOther = Boolean(task.assignee) && !task.assignedToMe;
+  const open = task.state === 'CREATED';
+
+  add(
+    main,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/tasks' }, '← 返回任务列表')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, task.name),
+      open ? dueBadge(task) : h('span', { class: 'stage' }, '已办结'),
+    ),
+    h(
+      'dl',
+      { class: 'facts' },
+      h('dt', {}, '流程'),
+      h('dd', {}, processLabel(task.processDefinitionId, task.processName)),
+      task.projectId
+        ? [
+            h('dt', {}, '项目'),
+            h(
+              'dd',
+              {},
+              h(
+                'a',
+                { href: `#/projects/${encodeURIComponent(task.projectId)}` },
+                `${task.projectId} ${task.projectName ?? ''}`,
+              ),
+            ),
+          ]
+        : null,
+      task.unitName ? [h('dt', {}, '单位'), h('dd', {}, task.unitName)] : null,
+      h('dt', {}, '办理人'),
+      h('dd', {}, task.candidateGroups.map((g) => groupLabel(g, task)).join('、')),
+      h('dt', {}, '认领'),
+      h('dd', {}, task.assignee ? (task.assignedToMe ? '我' : (task.assigneeName ?? '他人')) : '未认领'),
+      h('dt', {}, '创建时间'),
+      h('dd', {}, fmtDateTime(task.creationDate)),
+      h('dt', {}, '到期时间'),
+      h(
+        'dd',
+        {},
+        task.dueDate
+          ? `${fmtDateTime(task.dueDate)}${task.dueDateProvisional ? '（暂定：该年度节假日安排未公布）' : ''}`
+          : '无期限',
+      ),
+    ),
+  );
+
+  const claimBar = h('div', { class: 'actions' });
+  if (open && !readOnly) {
+    if (task.assignedToMe) {
+      claimBar.append(
+        h(
+          'button',
+          { type: 'button', onclick: async () => (await claim(task, false)) && rerender() },
+          '取消认领',
+        ),
+      );
+    } else if (!task.assignee) {
+      claimBar.append(
+        h(
+          'button',
+          { type: 'button', onclick: async () => (await claim(task, true)) && rerender() },
+          '认领任务',
+        ),
+        h('span', { class: 'muted' }, ' 认领后其他人不能办理此任务；也可以直接填写并提交。'),
+      );
+    } else {
+      claimBar.append(
+        h('p', { class: 'notice' }, `此任务已由${task.assigneeName ?? '他人'}认领，只能查看。`),
+      );
+    }
+  }
+
+  if (!taskForm) {
+    add(
+      main,
+      section('表单', h('p', { class: 'notice warn' }, '此任务没有关联的表单，请联系流程负责人。'), claimBar),
+    );
+    return;
+  }
+
+  loadStyle('/assets/vendor/form-js/form-js.css');
+  const FormViewer = await loadScript('/assets/vendor/form-js/form-viewer.js', 'FormViewer');
+  const container = h('div', { class: 'form-container' });
+  const status = h('div', { class: 'form-errors', role: 'alert', tabindex: '-1', hidden: true });
+  const submit = h('button', { type: 'button', class: 'primary' }, '提交办理');
+  const disabled = readOnly || takenByOther || !open;
+  add(
+    main,
+    section(
+      '办理表单',
+      claimBar,
+      status,
+      container,
+      disabled ? null : h('div', { class: 'actions' }, submit),
+    ),
+  );
+
+  const form = new FormViewer.Form({ container, properties: { readOnly: disabled } });
+  localiseValidator(form);
+  await form.importSchema(taskForm.schema, variables);
+
+  submit.addEventListener('click', async () => {
+    status.hidden = true;
+    const { data, errors } = form.submit();
+    const failing = Object.keys(errors ?? {});
+    if (failing.length > 0) {
+      showStatus(status, '请更正表单中标出的内容。', []);
+      container
+        .querySelector('[aria-invalid="true"], .fjs-has-errors input, .fjs-has-errors textarea')
+        ?.focus();
+      return;
+    }
+    submit.disabled = true;
+    try {
+      await post(`/tasks/${encodeURIComponent(key)}/complete`, { variables: data });
+      toast(`已办理“${task.name}”`);
+      location.hash = '#/tasks';
+    } catch (e) {
+      const issues = e instanceof ApiError ? e.errors : [];
+      showStatus(status, e instanceof ApiError ? e.detail : String(e), issues);
+      submit.disabled = false;
+    }
+  });
+}
+
+function showStatus(box, message, issues) {
+  box.replaceChildren(
+    h('p', {}, h('strong', {}, message)),
+    issues.length > 0
+      ? h(
+          'ul',
+          {},
+          issues.map((i) => h('li', {}, `${i.field.replace(/^variables\./, '')}：${i.reason}`)),
+        )
+      : '',
+  );
+  box.hidden = false;
+  box.focus();
+}
+
+function rerender() {
+  dispatchEvent(new HashChangeEvent('hashchange'));
+}
