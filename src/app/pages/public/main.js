@@ -5,6 +5,8 @@ import { failure, h, mount } from './dom.js';
 import { can, current, setCurrent, vocabulary } from './session.js';
 
 let rendering = 0;
+/** Set by the first hash change: the initial load keeps the browser's own focus order. */
+let navigated = false;
 
 const routes = [
   { path: '/login', view: () => import('./views/login.js'), title: '登录', public: true },
@@ -151,8 +153,9 @@ async function render() {
   } finally {
     if (ticket === rendering) main.removeAttribute('aria-busy');
   }
-  // Move focus to the new page's heading so keyboard and screen-reader users start there.
-  if (ticket === rendering && !main.contains(document.activeElement)) {
+  // After a navigation, move the focus to the new page's heading so keyboard and screen-reader users start there
+  // (not on the first load: there the skip link comes first, as on any page).
+  if (ticket === rendering && navigated && !main.contains(document.activeElement)) {
     const heading = main.querySelector('h1');
     if (heading) {
       heading.setAttribute('tabindex', '-1');
@@ -178,5 +181,8 @@ document.querySelector('.skip-link')?.addEventListener('click', (event) => {
   document.getElementById('main')?.focus();
 });
 
-window.addEventListener('hashchange', render);
+window.addEventListener('hashchange', () => {
+  navigated = true;
+  render();
+});
 render();

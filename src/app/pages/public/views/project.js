@@ -52,11 +52,8 @@ export async function render(main, params) {
 
   add(main, progress(project, timeline, myTasks));
 
-  if (
-    can.writeProjects() &&
-    ownUnit &&
-    !['draft', 'refused', 'rejected', 'closed', 'terminated'].includes(project.stage)
-  ) {
+  // IM-8, IM-9: change, delay and termination filings are raised while the project is being implemented.
+  if (can.writeProjects() && ownUnit && project.stage === 'implementation') {
     add(main, filingForm(project));
   }
   if (documents) add(main, documentsSection(project, documents, ownUnit, vocab));

@@ -1,0 +1,307 @@
+// The pages in a real browser, against the app as `npm start` runs it: a Unit submits a project, a Bureau reviewer
+// completes 初核 through the rendered Camunda form, an administrator retries an incident on the diagram once its
+// cause is fixed. Also: the role-aware navigation, keyboard use, no horizontal overflow at 390 px, and no request
+// that leaves 127.0.0.1. Screenshots go to test-results/browser/.
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type Browser,
+  CHROMIUM,
+  horizontalOverflow,
+  launchBrowser,
+  type RunningApp,
+  shot,
+  signIn,
+  signOut,
+  startApp,
+  until,
+} from './support.ts';
+
+const PROJECT = '公安视频图像智能分析平台';
+
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+let projectId = '';
+let campaignKey = '';
+
+/** Waits until the shell has rendered the route with its data (<main aria-busy> is set until then). */
+async function settled(p: Page): Promise<void> {
+  await p.locator('main:not([aria-busy])').waitFor({ state: 'attached' });
+  await p.locator('main h1').first().waitFor();
+}
+
+/** Reloads the current route until `text` shows (the engine and the workers run asynchronously). */
+async function waitForText(p: Page, text: string, timeoutMs = 20_000): Promise<void> {
+  await until(
+    async () => {
+      // The shell re-renders the route; <main aria-busy> is set until the view has its data.
+      await p.evaluate('dispatchEvent(new HashChangeEvent("hashchange"))');
+      await settled(p);
+      return p.getByText(text, { exact: false }).count();
+    },
+    (n) => n > 0,
+    timeoutMs,
+  );
+}
+
+describe.skipIf(!existsSync(CHROMIUM))('pages in chromium', () => {
+  beforeAll(async () => {
+    app = await startApp();
+    // The annual filing campaign (P-1) started before any Unit is registered: `yunfu.list-units` has nobody to
+    // ask and fails without retries — an incident for the administrator.
+    const started = await app.v2('POST', '/process-instances', {
+      processDefinitionId: 'annual-plan-filing',
+      variables: { tenantId: 'yunfu', planYear: 2027 },
+    });
+    expect(started.status, JSON.stringify(started.json)).toBe(200);
+    campaignKey = String((started.json as { processInstanceKey: string }).processInstanceKey);
+    await until(
+      async () =>
+        (
+          await app.v2('POST', '/incidents/search', {
+            filter: { processInstanceKey: campaignKey, state: 'ACTIVE' },
+          })
+        ).json as { items: unknown[] },
+      (r) => r.items.length === 1,
+    );
+    // The cause is then fixed: the Units and the demo accounts are registered (`npm run demo`).
+    await app.seed();
+    browser = await launchBrowser();
+    page = await browser.newPage();
+  }, 90_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('a Unit signs in and sees what its role allows, in Chinese', async () => {
+    await page.goto(app.url);
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
+    await signIn(page, app.url, 'gongan.staff');
+    const nav = page.getByRole('navigation', { name: '主导航' });
+    expect(await nav.getByRole('link').allTextContents()).toEqual([
+      '我的项目',
+      '年度规划',
+      '任务列表',
+      '统计看板',
+    ]);
+    expect(await page.getByRole('heading', { level: 1 }).textContent()).toBe('云浮市公安局的项目');
+    await shot(page, '01-unit-projects');
+  });
+
+  it('a Unit creates a project — refused field by field, 涉密 explained — and submits it', async () => {
+    await page.getByRole('link', { name: '新建项目' }).click();
+    await page.getByRole('button', { name: '创建草稿' }).click();
+    // Nothing is sent: every missing field is named next to itself, and the first one has the focus.
+    await page.getByText('请填写项目名称').waitFor();
+    expect(await page.locator('.field-error:not([hidden])').allTextContents()).toEqual([
+      '请填写项目名称',
+      '请声明项目是否涉密',
+      '请选择服务类型',
+      '请选择服务子类',
+      '请填写金额（元，非负整数）',
+    ]);
+    expect(await page.evaluate('document.activeElement.dataset.field')).toBe('projectName');
+    await shot(page, '02-project-form-errors');
+
+    await page.getByLabel('项目名称 *').fill(PROJECT);
+    await page.getByLabel('是，涉密项目').check();
+    expect(
+      await page.getByRole('alert').filter({ hasText: '涉密项目请按涉密信息系统有关规定办理' }).count(),
+    ).toBe(1);
+    await page.getByLabel('否，非涉密项目').check();
+    await page.getByLabel('服务类型').selectOption('software-development');
+    await page.getByLabel('服务子类').selectOption('professional-software');
+    await page.getByLabel('金额（元）').fill('800000');
+    // A second line of a public service: the API refuses the mix with the domain's reason, kept on the page.
+    await page.getByRole('button', { name: '＋ 添加一项服务内容' }).click();
+    await page.getByLabel('服务类型').nth(1).selectOption('infrastructure');
+    await page.getByLabel('服务子类').nth(1).selectOption('government-cloud');
+    await page.getByLabel('金额（元）').nth(1).fill('50000');
+    await page.getByRole('button', { name: '创建草稿' }).click();
+    await page.locator('.form-errors:not([hidden])').waitFor();
+    expect(await page.locator('.form-errors').textContent()).toContain('公共类');
+    await page.getByRole('button', { name: '删除第 2 项服务内容' }).click();
+
+    await page.getByRole('button', { name: '创建草稿' }).click();
+    await page.getByRole('heading', { name: PROJECT }).waitFor();
+    projectId = String(await page.evaluate('location.hash')).replace('#/projects/', '');
+    expect(projectId).toMatch(/^YF-\d{4}-\d{4}$/);
+    // PRO-1: without the catalogue and the IPv6 commitment the draft cannot be submitted.
+    expect(await page.getByRole('button', { name: '提交立项申请' }).isDisabled()).toBe(true);
+    expect(await page.getByText('缺少政务数据共享资源目录（PRO-1）').count()).toBe(1);
+
+    await page.getByRole('link', { name: '修改草稿' }).click();
+    await page.getByLabel('已同步编制政务数据共享资源目录').check();
+    await page.getByLabel('承诺项目支持 IPv6').check();
+    await page.getByRole('button', { name: '保存草稿' }).click();
+    await page.getByText('申请材料完整（PRO-1），可以提交').waitFor();
+    await page.getByRole('button', { name: '提交立项申请' }).click();
+    await page.locator('.stage').filter({ hasNotText: '草稿' }).first().waitFor();
+    expect(await page.locator('h1 + .stage').textContent()).not.toBe('草稿');
+    await waitForText(page, '初核：开始');
+    await shot(page, '03-project-submitted');
+    await signOut(page);
+  });
+
+  it('a Bureau reviewer completes 初核 through the rendered Camunda form', async () => {
+    await signIn(page, app.url, 'bureau.reviewer');
+    await page.goto(`${app.url}/#/tasks`);
+    const row = page.locator('tr', { hasText: projectId });
+    await row.getByRole('link', { name: '初核' }).waitFor();
+    expect(await row.locator('.due').textContent()).toMatch(/剩余 \d+ 个工作日|今日到期/);
+    await shot(page, '04-reviewer-tasks');
+
+    await row.getByRole('button', { name: '认领：初核' }).click();
+    await page
+      .locator('tr', { hasText: projectId })
+      .getByRole('button', { name: '取消认领：初核' })
+      .waitFor();
+    await page.locator('tr', { hasText: projectId }).getByRole('link', { name: '初核' }).click();
+    // The form is the Camunda Form `initial-check.form`, rendered by form-js with the task's data.
+    await page.locator('.fjs-form').waitFor();
+    expect(await page.locator('.fjs-form').textContent()).toContain(PROJECT);
+    await page.getByRole('button', { name: '提交办理' }).click();
+    expect(await page.locator('.fjs-form-field-error').allTextContents()).toEqual([
+      '此项为必填项。',
+      '此项为必填项。',
+    ]);
+    await page.getByRole('radio', { name: '通过', exact: true }).check();
+    await page.getByLabel('初核意见').fill('材料齐全，符合年度规划，同意通过初核。');
+    await shot(page, '05-initial-check-form');
+    await page.getByRole('button', { name: '提交办理' }).click();
+    await page.getByRole('heading', { name: '任务列表' }).waitFor();
+    expect(await page.locator('#toast').textContent()).toBe('已办理“初核”');
+    expect(await page.locator('tr', { hasText: projectId }).getByRole('link', { name: '初核' }).count()).toBe(
+      0,
+    );
+
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await waitForText(page, '初核：完成');
+    await shot(page, '06-project-after-initial-check');
+    await signOut(page);
+  });
+
+  it('an administrator sees the incident on the diagram and retries it once the cause is fixed', async () => {
+    await signIn(page, app.url, 'bureau.admin');
+    await page.getByRole('link', { name: '流程运维' }).click();
+    await page.getByText('有 1 个运行中的流程实例出现故障').waitFor();
+    await page.getByRole('link', { name: campaignKey }).click();
+    await page.locator('.diagram svg').first().waitFor();
+    // bpmn-js marks the failed service task; the incident's message says why.
+    await page.locator('.djs-element.yf-incident').first().waitFor();
+    expect(await page.locator('.djs-element.yf-incident').getAttribute('data-element-id')).toBe(
+      'Task_ListUnits',
+    );
+    expect(await page.locator('.incident-message').textContent()).toContain('没有登记任何市直单位');
+    await shot(page, '07-incident-on-diagram');
+
+    await page.getByRole('button', { name: '重试：Task_ListUnits' }).click();
+    await page.getByText('此实例没有未解决的故障').waitFor();
+    // The campaign goes on: each of the three Units now has its 报送 task (P-1).
+    const tasks = await until(
+      async () =>
+        (
+          await app.v2('POST', '/user-tasks/search', {
+            filter: { processInstanceKey: campaignKey, elementId: 'Task_FileAnnualPlan', state: 'CREATED' },
+          })
+        ).json as { items: unknown[] },
+      (r) => r.items.length === 3,
+    );
+    expect(tasks.items).toHaveLength(3);
+    await waitForText(page, '当前节点');
+    expect(await page.locator('.djs-element.yf-incident').count()).toBe(0);
+    await shot(page, '08-incident-retried');
+  });
+
+  it('the campaign board and the dashboard draw what the API counts', async () => {
+    await page.goto(`${app.url}/#/ops/campaign?planYear=2027`);
+    await page.getByRole('heading', { name: '2027 年度政务信息化规划备案' }).waitFor();
+    expect(await page.locator('.board-card').count()).toBe(3);
+    await shot(page, '09-campaign-board');
+    await page.goto(`${app.url}/#/dashboard`);
+    await page.locator('svg.chart').first().waitFor();
+    expect(await page.locator('svg.chart').count()).toBe(5);
+    expect(await page.locator('svg.chart').first().getAttribute('aria-label')).toMatch(
+      /按阶段的项目数：.+ 1 个/,
+    );
+    await shot(page, '10-dashboard');
+  });
+
+  it('at 390 px wide no page overflows horizontally', async () => {
+    const narrow = await browser.newPage(390);
+    const pages = [
+      '#/projects',
+      `#/projects/${projectId}`,
+      '#/tasks',
+      '#/ops',
+      `#/ops/instances/${campaignKey}`,
+      '#/ops/campaign',
+      '#/dashboard',
+      '#/plans',
+    ];
+    await narrow.goto(`${app.url}/#/projects`);
+    await narrow.getByRole('button', { name: '退出' }).waitFor();
+    const overflow: Record<string, number> = {};
+    for (const route of pages) {
+      await narrow.goto(`${app.url}/${route}`);
+      await settled(narrow);
+      overflow[route] = await horizontalOverflow(narrow);
+      await shot(narrow, `390-admin-${route.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`);
+    }
+    await signOut(narrow);
+    await signIn(narrow, app.url, 'gongan.staff');
+    // The Unit's list has rows now (its 报送 task of the campaign), so the stacked table layout is checked too.
+    for (const route of ['#/projects/new', `#/projects/${projectId}`, '#/plans', '#/tasks', '#/projects']) {
+      await narrow.goto(`${app.url}/${route}`);
+      await settled(narrow);
+      overflow[`unit ${route}`] = await horizontalOverflow(narrow);
+      await shot(narrow, `390-unit-${route.replace(/[^a-z0-9]+/gi, '-').replace(/^-|-$/g, '')}`);
+    }
+    expect(overflow).toEqual(Object.fromEntries(Object.keys(overflow).map((k) => [k, 0])));
+    await narrow.close();
+  });
+
+  it('works with the keyboard alone: skip link, sign-in, navigation', async () => {
+    const kb = await browser.newPage();
+    await kb.goto(`${app.url}/#/login`);
+    await kb.getByLabel('用户名').waitFor();
+    // The sign-in page puts the focus in the user name; Tab and Enter do the rest.
+    expect(await kb.evaluate('document.activeElement.name')).toBe('username');
+    await kb.keyboard.type('audit');
+    await kb.keyboard.press('Tab');
+    await kb.keyboard.type('Yunfu-demo-2026');
+    await kb.keyboard.press('Enter');
+    await kb.getByRole('button', { name: '退出' }).waitFor();
+    // Audit reads every project and has its own tasks (SV-3), but no operations view and no 新建项目.
+    const links = await kb.getByRole('navigation', { name: '主导航' }).getByRole('link').allTextContents();
+    expect(links).toEqual(['项目库', '年度规划', '任务列表', '统计看板']);
+    await kb.goto(`${app.url}/#/projects`);
+    await kb.locator('main h1').waitFor();
+    expect(await kb.getByRole('link', { name: '新建项目' }).count()).toBe(0);
+    // On a fresh load the skip link is the first stop and moves the focus into <main>.
+    await kb.reload();
+    await kb.locator('main h1').waitFor();
+    await kb.keyboard.press('Tab');
+    expect(await kb.evaluate('document.activeElement.className')).toBe('skip-link');
+    await kb.keyboard.press('Enter');
+    expect(await kb.evaluate('document.activeElement.id')).toBe('main');
+    await kb.close();
+  });
+
+  it('no request left 127.0.0.1 and no script failed', () => {
+    const origin = new URL(app.url).origin;
+    const foreign = browser.requests.filter((u) => !u.startsWith(`${origin}/`) && !u.startsWith('data:'));
+    expect(foreign).toEqual([]);
+    expect(browser.requests.length).toBeGreaterThan(50);
+    expect(browser.requests.some((u) => u.includes('/assets/vendor/form-js/form-viewer.js'))).toBe(true);
+    expect(browser.requests.some((u) => u.includes('/assets/vendor/bpmn-js/bpmn-navigated-viewer.js'))).toBe(
+      true,
+    );
+    expect(browser.errors).toEqual([]);
+  });
+});
