@@ -1,10 +1,22 @@
-// `npm run demo`: seeds the demo Units and one account for every role (src/app/demo-seed.ts) into the store of
-// DATA_DIR / DATABASE_URL, so that a newcomer can sign in. Never part of production start-up.
+// `npm run demo`: a working system for a newcomer. Seeds the demo accounts (one per role, src/app/demo-seed.ts)
+// and, on an empty engine, plays a year of the city's work on the real models with the real workers
+// (src/demo/dataset.ts) into DATA_DIR / DATABASE_URL. Run it before `npm start`, not while it runs: both would
+// drive the same engine file. Never part of production start-up.
+import { join } from 'node:path';
+import { createWorkers } from '../workers/all.ts';
 import { seedDemo } from './app/demo-seed.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { buildDemoDataset } from './demo/dataset.ts';
+import { loadRegulation } from './domain/index.ts';
+import { EngineClock } from './engine/clock.ts';
+import { Engine } from './engine/engine.ts';
+import { readDeployableResources } from './modeling/catalogue.ts';
+import { DocumentStorage } from './store/documents.ts';
 import { Store } from './store/store.ts';
 
 const password = process.env.DEMO_PASSWORD ?? 'Yunfu-demo-2026';
+const accountsOnly = process.argv.includes('--accounts-only');
+
 let config: ReturnType<typeof loadConfig>;
 try {
   config = loadConfig();
@@ -15,6 +27,17 @@ try {
   }
   throw e;
 }
+
+function bar(done: number, total: number, label: string): void {
+  if (!process.stderr.isTTY && done !== total && done % 25 !== 0) return;
+  const width = 30;
+  const filled = Math.round((done / total) * width);
+  const line = `[${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${String(Math.round((done / total) * 100)).padStart(3)}% ${label}`;
+  if (process.stderr.isTTY)
+    process.stderr.write(`\r${line.slice(0, process.stderr.columns - 1).padEnd(process.stderr.columns - 1)}`);
+  else process.stderr.write(`${line}\n`);
+}
+
 const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   const created = await seedDemo(store, password);
@@ -22,6 +45,52 @@ try {
     `demo accounts in ${store.description}: ${created.length > 0 ? created.join(', ') : 'already there'}`,
   );
   console.log(`password of every demo account: ${password} (DEMO_PASSWORD overrides it)`);
+  if (!accountsOnly) {
+    const until = Date.now();
+    const clock = new EngineClock();
+    // the year starts last October; the dataset moves the clock forward to now
+    clock.pin(until - 420 * 86_400_000);
+    const engine = await Engine.open({
+      file: join(config.dataDir, 'engine.sqlite'),
+      clock,
+      synchronous: 'NORMAL',
+    });
+    try {
+      if (engine.searchProcessInstances({ page: { limit: 1 } }).page.totalItems > 0) {
+        console.log('the engine already has process instances: the demo data set is not added again');
+      } else {
+        await engine.deploy(readDeployableResources());
+        const regulation = loadRegulation();
+        const workers = createWorkers({
+          regulation,
+          now: () => engine.clock.now(),
+          store,
+          documents: new DocumentStorage(join(config.dataDir, 'documents')),
+        });
+        console.log('playing a year of the city’s work on the real processes…');
+        const summary = await buildDemoDataset({
+          engine,
+          store,
+          regulation,
+          workers,
+          until,
+          onProgress: bar,
+        });
+        process.stderr.write('\n');
+        console.log(
+          `demo data: ${summary.units} Units, ${summary.projects} projects, ${summary.actions} steps, ${summary.incidents} incident(s) for an administrator`,
+        );
+        if (summary.skipped.length > 0) {
+          console.log(
+            `steps with nothing to do (a task the path did not reach, e.g. 监理 below the threshold): ${summary.skipped.length}`,
+          );
+          if (process.env.DEMO_VERBOSE) for (const s of summary.skipped) console.log(`  ${s}`);
+        }
+      }
+    } finally {
+      engine.close();
+    }
+  }
 } finally {
   await store.close();
 }

@@ -3,8 +3,7 @@
 //     with the processes/ deployed and the Camunda 8 REST API on /v2 of the same server as the business API.
 //   - CAMUNDA_REST_ADDRESS set: no embedded engine; the business API and the workers talk to that Camunda 8.
 // In both cases the job workers run here through the official client, exactly as `npm run workers` runs them.
-import { readdirSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import pino from 'pino';
 import { createWorkers } from '../workers/all.ts';
 import { createMailer } from '../workers/mailer.ts';
@@ -18,10 +17,10 @@ import { loadRegulation } from './domain/index.ts';
 import { Engine } from './engine/engine.ts';
 import type { BasicCredentials } from './engine/rest/auth.ts';
 import { camundaRestApi } from './engine/rest/plugin.ts';
+import { readDeployableResources } from './modeling/catalogue.ts';
 import { DocumentStorage } from './store/documents.ts';
 import { Store } from './store/store.ts';
 
-const PROCESSES_DIR = resolve(import.meta.dirname, '../processes');
 const LOOPBACK = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/;
 
 function configure(): {
@@ -88,10 +87,7 @@ async function main(): Promise<void> {
       file: join(config.dataDir, 'engine.sqlite'),
       logger: logger.child({ component: 'engine' }),
     });
-    const resources = readdirSync(PROCESSES_DIR)
-      .filter((f) => /\.(bpmn|dmn|form)$/.test(f))
-      .sort()
-      .map((name) => ({ name, content: readFileSync(join(PROCESSES_DIR, name), 'utf8') }));
+    const resources = readDeployableResources();
     const deployment = await engine.deploy(resources);
     logger.info(
       { deploymentKey: deployment.deploymentKey, resources: resources.length },

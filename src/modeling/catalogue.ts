@@ -312,3 +312,11 @@ export async function readCatalogue(dir = PROCESSES_DIR): Promise<Catalogue> {
   }
   return catalogue;
 }
+
+/** The deployable resources of a folder (.bpmn, .dmn, .form), sorted by name, as the engine's deploy takes them. */
+export function readDeployableResources(dir = PROCESSES_DIR): Array<{ name: string; content: string }> {
+  return readdirSync(dir)
+    .filter((f) => /\.(bpmn|dmn|form)$/.test(f))
+    .sort()
+    .map((name) => ({ name, content: readFileSync(join(dir, name), 'utf8') }));
+}

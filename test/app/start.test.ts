@@ -87,7 +87,7 @@ describe('npm start on the embedded default', () => {
   }, 30_000);
 
   it('a newcomer seeds the demo accounts, a Unit submits a project and the Bureau finds 初核 in its inbox', async () => {
-    const demo = spawnSync(process.execPath, ['--import', 'tsx', 'src/demo.ts'], {
+    const demo = spawnSync(process.execPath, ['--import', 'tsx', 'src/demo.ts', '--accounts-only'], {
       cwd: root,
       env: { ...process.env, DATA_DIR: dataDir },
       encoding: 'utf8',

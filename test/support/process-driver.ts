@@ -14,6 +14,7 @@ import {
   type LooseCamundaClient,
 } from '../../src/camunda/client.ts';
 import { type AnyWorkerDefinition, type JobOutcome, startWorkers } from '../../src/camunda/worker-runtime.ts';
+import { type HandledJob, InProcessWorkers } from '../../src/demo/in-process-workers.ts';
 import { loadRegulation } from '../../src/domain/index.ts';
 import { EngineClock } from '../../src/engine/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
@@ -35,11 +36,7 @@ export interface OpenTask {
   formKey: string | null;
 }
 
-export interface HandledJob {
-  type: string;
-  elementId: string;
-  headers: Record<string, string>;
-}
+export type { HandledJob };
 
 export const UNITS = [
   { unitId: 'gongan', unitName: '云浮市公安局' },
@@ -185,59 +182,20 @@ abstract class Base {
   }
 }
 
-/** The embedded engine in-process; the workers' handlers called directly. */
+/** The embedded engine in-process; the workers' handlers called directly (src/demo/in-process-workers.ts). */
 class EngineDriver extends Base implements ProcessDriver {
   readonly kind = 'engine' as const;
-  private readonly workers: Map<string, AnyWorkerDefinition>;
+  private readonly workers: InProcessWorkers;
 
   constructor(engine: Engine, store: Store, dir: string) {
     super(engine, store, dir);
     const documents = new DocumentStorage(join(dir, 'documents'));
     const list = createWorkers({ regulation: loadRegulation(), now: () => this.now(), store, documents });
-    this.workers = new Map(recording(list, this.handled).map((w) => [w.type, w]));
+    this.workers = new InProcessWorkers(engine, list, this.handled);
   }
 
-  /** Hands every activatable job to its worker, as the runtime would, until none is left. */
   async settle(): Promise<void> {
-    for (let round = 0; round < 500; round++) {
-      let any = false;
-      for (const [type, worker] of this.workers) {
-        for (const job of this.engine.activateJobs({
-          type,
-          worker: 'driver',
-          maxJobsToActivate: 50,
-          timeout: 300_000,
-        })) {
-          any = true;
-          let outcome: JobOutcome;
-          try {
-            const vars = worker.variables ? worker.variables(job.variables) : job.variables;
-            outcome = await worker.handler(vars, {
-              jobKey: job.jobKey,
-              type: job.type,
-              processInstanceKey: job.processInstanceKey,
-              processDefinitionId: job.processDefinitionId,
-              elementId: job.elementId,
-              retries: job.retries,
-              customHeaders: job.customHeaders,
-              logger: quiet,
-            });
-          } catch (e) {
-            outcome = { kind: 'fail', message: (e as Error).message };
-          }
-          if (outcome.kind === 'complete') this.engine.completeJob(job.jobKey, outcome.variables);
-          else if (outcome.kind === 'fail')
-            this.engine.failJob(job.jobKey, {
-              retries: outcome.retries ?? job.retries - 1,
-              errorMessage: outcome.message,
-            });
-          else
-            this.engine.throwJobError(job.jobKey, { errorCode: outcome.code, errorMessage: outcome.message });
-        }
-      }
-      if (!any) return;
-    }
-    throw new Error('jobs keep coming after 500 rounds: a loop in the model or the workers');
+    await this.workers.settle();
   }
 
   async start(processDefinitionId: string, variables: Record<string, unknown>): Promise<string> {

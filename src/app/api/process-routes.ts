@@ -146,7 +146,8 @@ const NO_IMPLEMENTATION: ReadonlySet<string> = new Set([
   'terminated',
 ]);
 
-function projectVariables(project: Project, unitName: string, tenantId: string): Variables {
+/** The process variables of a project, as the lifecycle receives them on submission (also used by the demo data set). */
+export function projectVariables(project: Project, unitName: string, tenantId: string): Variables {
   return {
     projectId: project.id,
     tenantId,

@@ -1,0 +1,440 @@
+// The demo data set (`npm run demo`): a year of the city's work, played on the real models with the real workers
+// while the engine's clock moves from October of last year to now — so everything in it happened the way it
+// would have: two annual plan campaigns (last year's with a few late filings and the Bureau's follow-ups, this
+// year's still open), about thirty projects submitted over the year and now in every stage (waiting for 初核,
+// in review, procurement, implementation with change and delay filings, acceptance, evaluation, closed, rejected,
+// refused funds, one terminated), and one incident an administrator must look at.
+import { DateTime } from 'luxon';
+import { projectVariables } from '../app/api/process-routes.ts';
+import type { AnyWorkerDefinition } from '../camunda/worker-runtime.ts';
+import { projectAmounts, type Regulation, type ServiceLine, ZONE } from '../domain/index.ts';
+import type { Engine } from '../engine/engine.ts';
+import { insertProject, nextProjectId, setStage } from '../store/projects.ts';
+import type { Store } from '../store/store.ts';
+import { upsertUnit } from '../store/units.ts';
+import { InProcessWorkers } from './in-process-workers.ts';
+import { DEMO_CITY_UNITS } from './units.ts';
+
+export interface DemoDatasetOptions {
+  engine: Engine;
+  store: Store;
+  regulation: Regulation;
+  workers: AnyWorkerDefinition[];
+  /** The end of the simulated year (the real now). */
+  until: number;
+  onProgress?: (done: number, total: number, label: string) => void;
+}
+
+export interface DemoSummary {
+  units: number;
+  projects: number;
+  actions: number;
+  skipped: string[];
+  incidents: number;
+}
+
+interface Action {
+  at: number;
+  label: string;
+  run: () => Promise<void>;
+}
+
+const TENANT = 'yunfu';
+const DAY = 86_400_000;
+
+const PROJECT_NAMES = [
+  '智慧警务综合指挥平台',
+  '不动产登记信息平台升级',
+  '教育资源公共服务平台',
+  '医疗保障智能监管系统',
+  '社会救助信息管理系统',
+  '生态环境监测数据平台',
+  '城市内涝预警系统',
+  '农产品质量安全追溯系统',
+  '市场主体信用监管平台',
+  '应急指挥调度系统',
+  '交通运输综合执法系统',
+  '人社业务经办系统改造',
+  '林业资源一张图',
+  '智慧城管综合平台二期',
+  '公共资源交易电子化平台',
+  '档案数字化管理系统',
+  '住房公积金综合服务平台',
+  '水资源管理信息系统',
+  '文旅公共服务平台',
+  '退役军人服务管理系统',
+  '统计数据采集处理系统',
+  '消防物联网远程监控系统',
+  '信访事项办理系统升级',
+  '卫生健康大数据平台',
+  '国有资产监管信息系统',
+  '气象灾害预警发布系统',
+  '审计数据分析平台',
+  '金融风险监测预警系统',
+  '残疾人服务信息系统',
+  '科技项目管理系统',
+];
+
+const AMOUNTS = [
+  1_280_000, 460_000, 980_000, 2_350_000, 620_000, 1_000_000, 499_000, 760_000, 1_650_000, 520_000,
+];
+
+function lines(i: number): ServiceLine[] {
+  const software = AMOUNTS[i % AMOUNTS.length]!;
+  const result: ServiceLine[] = [
+    {
+      serviceType: 'software-development',
+      subType: 'professional-software',
+      amount: software,
+      description: '应用系统开发',
+    },
+    {
+      serviceType: 'operation-maintenance',
+      subType: 'software-om',
+      amount: Math.round(software * 0.08),
+      relatedTo: 'professional-software',
+      description: '一年运维',
+    },
+  ];
+  if (software + Math.round(software * 0.08) >= 950_000) {
+    result.push({
+      serviceType: 'third-party',
+      subType: 'supervision',
+      amount: Math.round(software * 0.04),
+      relatedTo: 'professional-software',
+      description: '工程监理',
+    });
+  }
+  return result;
+}
+
+export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSummary> {
+  const { engine, store } = o;
+  const now = DateTime.fromMillis(o.until, { zone: ZONE });
+  const year = now.year;
+  const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
+  const runner = new InProcessWorkers(engine, o.workers);
+  const skipped: string[] = [];
+  const actions: Action[] = [];
+  const act = (when: number, label: string, run: () => Promise<void>) => {
+    if (when <= o.until) actions.push({ at: when, label, run });
+  };
+
+  // The Units (G-6) and their responsible sections.
+  await store.transaction(async (tx) => {
+    for (const u of DEMO_CITY_UNITS)
+      await upsertUnit(tx, { tenantId: TENANT, id: u.id, name: u.name, responsibleSection: u.section });
+  });
+  const unitName = new Map(DEMO_CITY_UNITS.map((u) => [u.id, u.name]));
+
+  /** Completes the open task `elementId` that belongs to this project (or this campaign's Unit). */
+  const completeTask = async (
+    elementId: string,
+    match: (
+      vars: Record<string, unknown>,
+      task: { candidateGroups: string[]; processDefinitionId: string },
+    ) => boolean,
+    variables: Record<string, unknown>,
+    what: string,
+  ) => {
+    const open = engine.searchUserTasks({
+      filter: { state: 'CREATED', elementId },
+      page: { limit: 1000 },
+    }).items;
+    const task = open.find((t) =>
+      match(engine.getVariables(t.processInstanceKey), {
+        candidateGroups: t.candidateGroups ?? [],
+        processDefinitionId: t.processDefinitionId,
+      }),
+    );
+    if (!task) {
+      skipped.push(what);
+      return;
+    }
+    engine.completeUserTask(task.userTaskKey, { variables });
+  };
+
+  // P-1: last year's campaign, with four late filings chased by the Bureau; this year's, still open.
+  // (The clock must start before 10 October of last year: `npm run demo` starts it 420 days before now.)
+  const campaign = (planYear: number, opens: string, lateUnits: number, filedUntil: number) => {
+    // The campaign opens by itself: the model's yearly timer start event fires as the clock passes 10 October.
+    const opening = at(opens);
+    DEMO_CITY_UNITS.forEach((u, i) => {
+      const late = i >= DEMO_CITY_UNITS.length - lateUnits;
+      const deadline = at(`${planYear - 1}-11-30T18:00:00`);
+      const when = late
+        ? deadline + (3 + i - (DEMO_CITY_UNITS.length - lateUnits)) * DAY
+        : opening + (7 + (i % 40)) * DAY;
+      if (!late && i >= filedUntil) return; // this year's campaign: these Units have not filed yet
+      act(when, `${u.name} 报送 ${planYear} 年度规划`, () =>
+        completeTask(
+          'Task_FileAnnualPlan',
+          (v, t) => v.planYear === planYear && t.candidateGroups.includes(`unit-${u.id}`),
+          {
+            planSummary: `${u.name}${planYear}年度政务信息化规划`,
+            plannedProjects: PROJECT_NAMES[i % PROJECT_NAMES.length]!,
+            estimatedTotalAmount: AMOUNTS[i % AMOUNTS.length]!,
+            contactName: `${u.section}联系人`,
+            contactPhone: `0766-88${String(1000 + i)}`,
+          },
+          `${u.name} annual plan ${planYear}`,
+        ),
+      );
+      if (late) {
+        act(at(`${planYear - 1}-12-01T10:00:00`) + i * 60_000, `督办 ${u.name} 逾期备案`, () =>
+          completeTask(
+            'Task_FollowUpOverdueFiling',
+            // the follow-up's Unit is local to its branch of the campaign: take the campaign's next open one
+            (v) => v.planYear === planYear,
+            { followUpNote: '已电话督办，单位承诺三日内报送' },
+            `follow-up ${u.id}`,
+          ),
+        );
+      }
+    });
+  };
+  campaign(year, `${year - 1}-10-10T09:00:00`, 4, DEMO_CITY_UNITS.length);
+  campaign(year + 1, `${year}-10-10T09:00:00`, 0, Math.round(DEMO_CITY_UNITS.length * 0.8));
+
+  // About thirty professional projects submitted over the year; the older, the further along.
+  const first = at(`${year - 1}-11-15T10:00:00`);
+  const span = o.until - 5 * DAY - first;
+  const count = PROJECT_NAMES.length;
+  for (let i = 0; i < count; i++) {
+    const start = first + Math.floor((span * i) / (count - 1));
+    const unit = DEMO_CITY_UNITS[(i * 7) % DEMO_CITY_UNITS.length]!;
+    const serviceLines = lines(i);
+    const { totalInvestment, softwareDevCost } = projectAmounts(serviceLines);
+    let projectId = '';
+    const ofProject = (v: Record<string, unknown>) => v.projectId === projectId;
+    const step = (
+      days: number,
+      elementId: string,
+      variables: Record<string, unknown>,
+      processDefinitionId?: string,
+    ) =>
+      act(start + days * DAY, `${PROJECT_NAMES[i]}：${elementId}`, () =>
+        completeTask(
+          elementId,
+          (v, t) => ofProject(v) && (!processDefinitionId || t.processDefinitionId === processDefinitionId),
+          variables,
+          `${projectId || PROJECT_NAMES[i]} ${elementId}`,
+        ),
+      );
+    act(start, `${unit.name} 提交 ${PROJECT_NAMES[i]}`, async () => {
+      const planYear = DateTime.fromMillis(start, { zone: ZONE }).year + 1;
+      const created = await store.transaction(async (tx) => {
+        const id = await nextProjectId(tx, TENANT, DateTime.fromMillis(start, { zone: ZONE }).year);
+        return insertProject(tx, {
+          id,
+          tenantId: TENANT,
+          createdBy: 'demo',
+          at: new Date(start).toISOString(),
+          content: {
+            unitId: unit.id,
+            name: PROJECT_NAMES[i]!,
+            description: `${unit.name}${PROJECT_NAMES[i]}建设`,
+            planYear,
+            fundingSource: 'city-fiscal',
+            classified: false,
+            hasDataCatalogue: true,
+            supportsIpv6: true,
+            serviceLines,
+            totalInvestment,
+            softwareDevCost,
+            category: 'professional',
+            ruleEdition: o.regulation.rules.editionAt(start).id,
+          },
+        });
+      });
+      projectId = created.id;
+      // one legacy project imported with a public-category line: classification stops with an incident
+      const variables = {
+        ...projectVariables(created, unitName.get(unit.id) ?? unit.id, TENANT),
+        ...(i === 17
+          ? {
+              serviceLines: [
+                ...serviceLines,
+                { serviceType: 'infrastructure', subType: 'government-cloud', amount: 200_000 },
+              ],
+            }
+          : {}),
+        initiationRoute: 'professional',
+        initiatedAt: new Date(start).toISOString(),
+        annualPlanFilingNumber: null,
+      };
+      const r = engine.createProcessInstance({
+        processDefinitionId: 'project-lifecycle',
+        variables,
+      } as never) as {
+        processInstanceKey: string;
+      };
+      await store.transaction((tx) =>
+        setStage(tx, {
+          tenantId: TENANT,
+          id: created.id,
+          stage: 'submitted',
+          accountId: null,
+          at: new Date(start).toISOString(),
+          processInstanceKey: r.processInstanceKey,
+        }),
+      );
+    });
+    if (i === 17) continue; // waits for an administrator
+    if (i % 9 === 4) {
+      step(3, 'Task_InitialCheck', {
+        initialCheckDecision: 'reject',
+        initialCheckOpinion: '与本单位年度规划不符，不予通过',
+      });
+      continue;
+    }
+    step(3, 'Task_InitialCheck', { initialCheckDecision: 'pass', initialCheckOpinion: '符合立项条件' });
+    step(12, 'Task_CostReview', {
+      costReviewPassed: true,
+      costReviewReport: '造价合理',
+      reviewedAmount: totalInvestment,
+    });
+    if (i % 10 === 3) {
+      step(12, 'Task_ExpertReview', { expertReviewPassed: false, expertReviewReport: '需补充安全保障方案' });
+      step(16, 'Task_ReviseForExpertReview', {
+        revisionNote: '已补充等保二级安全方案',
+        planSummary: '修订后方案',
+      });
+      step(20, 'Task_ExpertReview', { expertReviewPassed: true, expertReviewReport: '方案可行' });
+    } else step(12, 'Task_ExpertReview', { expertReviewPassed: true, expertReviewReport: '方案可行' });
+    if (i % 13 === 6) {
+      step(25, 'Task_FinanceReview', {
+        financeApproved: false,
+        financeOpinion: '年度预算已满，建议下年度申报',
+      });
+      continue;
+    }
+    step(25, 'Task_FinanceReview', {
+      financeApproved: true,
+      financeOpinion: '同意',
+      preliminaryFundingAmount: totalInvestment,
+    });
+    step(27, 'Task_SubmitFundingApplication', {
+      fundingRequestAmount: totalInvestment,
+      fundingApplicationNote: '申请安排资金',
+    });
+    step(35, 'Task_CityGovernmentDecision', {
+      cityGovernmentApproved: true,
+      approvedFundingAmount: totalInvestment,
+      cityGovernmentOpinion: '同意',
+    });
+    const delivery = DateTime.fromMillis(start + 200 * DAY, { zone: ZONE })
+      .set({ hour: 18, minute: 0 })
+      .toISO({ suppressMilliseconds: true, suppressSeconds: true })!;
+    step(60, 'Task_ConductProcurement', {
+      procurementResult: 'success',
+      procurementMethod: 'public-tender',
+      supplierName: ['广东数字政府科技有限公司', '云浮信息技术有限公司', '南粤软件股份有限公司'][i % 3],
+      contractNumber: `YFHT-${i + 1}`,
+      contractAmount: totalInvestment,
+      deliveryDate: delivery,
+    });
+    step(62, 'Task_EngageSupervisor', {
+      supervisorOrg: '广东省信息工程监理有限公司',
+      supervisorQualificationNo: `JL-${100 + i}`,
+    });
+    const correlate = (days: number, name: string, variables: Record<string, unknown>) =>
+      act(start + days * DAY, `${PROJECT_NAMES[i]}：${name}`, async () => {
+        try {
+          engine.correlateMessage({ name, correlationKey: projectId, variables } as never);
+        } catch {
+          skipped.push(`${projectId} ${name}`);
+        }
+      });
+    if (i === 2) {
+      correlate(120, 'project-termination-filed', {
+        terminationReason: '上级部门统一建设同类系统，目标无法实现',
+      });
+      step(124, 'Task_RegisterTerminationWithBureau', { bureauTerminationFilingOpinion: '已备案' });
+      step(126, 'Task_RegisterTerminationWithFinance', {
+        financeTerminationFilingOpinion: '已备案，资金收回',
+      });
+      continue;
+    }
+    if (i % 8 === 5) {
+      correlate(100, 'project-change-filed', {
+        changeDescription: '增加移动端办理功能',
+        changeReason: '省政务服务一体化要求调整',
+      });
+      step(103, 'Task_RegisterChangeFiling', { changeFilingOpinion: '同意备案' });
+    }
+    if (i % 8 === 2) {
+      const later = DateTime.fromMillis(start + 260 * DAY, { zone: ZONE })
+        .set({ hour: 18, minute: 0 })
+        .toISO({ suppressMilliseconds: true, suppressSeconds: true })!;
+      correlate(150, 'project-delay-filed', {
+        delayReason: '国家标准更新，需调整接口',
+        requestedDeliveryDate: later,
+      });
+      step(153, 'Task_RegisterDelayFiling', { deliveryDate: later, delayFilingOpinion: '同意延期' });
+    }
+    if (i % 11 === 7) continue; // late: the delivery date passes and a delay filing is demanded
+    const done = i % 8 === 2 ? 240 : 190;
+    step(done, 'Task_Implement', {
+      implementationAction: 'completed',
+      progressPercent: 100,
+      completionSummary: '按合同完成全部建设内容',
+    });
+    step(done + 5, 'Task_ThirdPartyTest', {
+      softwareTestOrg: '广东省软件测评中心',
+      softwareTestResult: 'pass',
+      softwareTestReportNumber: `CP-${i}`,
+    });
+    step(done + 7, 'Task_SupervisorConfirmCompletion', {
+      supervisorConfirmation: 'confirmed',
+      supervisorReportNumber: `JLBG-${i}`,
+    });
+    step(done + 15, 'Task_PreAcceptanceReview', {
+      preAcceptanceReviewDecision: 'pass',
+      preAcceptanceReviewOpinion: '符合数字政府建设标准',
+    });
+    step(done + 30, 'Task_AcceptanceTest', {
+      acceptanceTestResult: 'pass',
+      acceptanceTestOrg: '广东省软件测评中心',
+    });
+    step(done + 30, 'Task_SecurityAssessment', {
+      securityAssessmentResult: 'pass',
+      securityAssessmentOrg: '广东省网络安全测评中心',
+    });
+    step(done + 30, 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }, 'project-acceptance');
+    step(done + 38, 'Task_OrganiseAcceptance', {
+      acceptanceScope: 'whole-as-approved',
+      acceptanceConclusion: '验收通过',
+    });
+    step(done + 42, 'Task_RegisterAcceptanceReport', { acceptanceReportFilingOpinion: '已备案' });
+    step(done + 70, 'Task_BureauEvaluation', {
+      applicationEffectRating: 'good',
+      applicationEffectComment: '运行稳定，群众满意',
+    });
+    step(done + 72, 'Task_FinanceEvaluation', {
+      fundUseCompliance: 'compliant',
+      performanceRating: 'good',
+      financeEvaluationComment: '资金使用合规',
+    });
+  }
+
+  actions.sort((a, b) => a.at - b.at);
+  let done = 0;
+  for (const a of actions) {
+    if (a.at > engine.clock.now()) engine.pinClock(a.at);
+    engine.processDue();
+    await runner.settle();
+    await a.run();
+    await runner.settle();
+    o.onProgress?.(++done, actions.length, a.label);
+  }
+  engine.pinClock(o.until);
+  engine.processDue();
+  await runner.settle();
+  const incidents = engine.searchIncidents({ filter: { state: 'ACTIVE' }, page: { limit: 100 } }).page
+    .totalItems;
+  const projects = (
+    await store.db.selectFrom('projects').select('id').where('tenantId', '=', TENANT).execute()
+  ).length;
+  return { units: DEMO_CITY_UNITS.length, projects, actions: actions.length, skipped, incidents };
+}
