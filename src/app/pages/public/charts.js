@@ -13,12 +13,12 @@ function svg(tag, attrs = {}, text) {
 /**
  * rows: [{ label, value, note? }]. Width follows the container (viewBox scaled); labels keep their own column.
  */
-export function barChart(title, rows, { format = String, color = '#1f5fa8' } = {}) {
+export function barChart(title, rows, { format = String, color = '#1f5fa8', width = 560 } = {}) {
+  // `width` is the width the chart will have on screen, so that its text keeps its size on a phone too.
   const barHeight = 26;
   const gap = 10;
-  const labelWidth = 150;
-  const width = 560;
-  const valueWidth = 110;
+  const labelWidth = Math.round(Math.min(150, width * 0.32));
+  const valueWidth = Math.round(Math.min(110, width * 0.24));
   const height = Math.max(1, rows.length) * (barHeight + gap) + gap;
   const max = Math.max(1, ...rows.map((r) => r.value));
   const root = svg('svg', {
@@ -35,7 +35,8 @@ export function barChart(title, rows, { format = String, color = '#1f5fa8' } = {
   rows.forEach((r, i) => {
     const y = gap + i * (barHeight + gap);
     const w = Math.max(2, ((width - labelWidth - valueWidth) * r.value) / max);
-    const label = r.label.length > 9 ? `${r.label.slice(0, 8)}…` : r.label;
+    const maxChars = Math.max(4, Math.floor((labelWidth - 8) / 13));
+    const label = r.label.length > maxChars ? `${r.label.slice(0, maxChars - 1)}…` : r.label;
     const text = svg(
       'text',
       { x: labelWidth - 8, y: y + barHeight * 0.68, 'text-anchor': 'end', class: 'chart-label' },

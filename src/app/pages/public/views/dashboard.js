@@ -51,6 +51,12 @@ export async function render(main, _params, q) {
     location.hash = `#/dashboard${query({ planYear: year.value, category: cat.value })}`;
   });
 
+  // The width one chart gets: half of <main> side by side, all of it on a narrow screen (less the paddings).
+  const inner = main.clientWidth;
+  const width = Math.max(
+    240,
+    Math.min(560, Math.floor(inner > 760 ? (inner - 64) / 2 - 42 : inner - 24 - 42)),
+  );
   const rows = (list, color) => list.map((r) => ({ label: r.label, value: r.count, color: color?.(r) }));
   const money = (list, color) =>
     list.map((r) => ({ label: r.label, value: r.totalInvestment, color: color?.(r) }));
@@ -83,14 +89,14 @@ export async function render(main, _params, q) {
       { class: 'charts' },
       chartCard(
         '按阶段（项目数）',
-        barChart('按阶段的项目数', rows(stats.byStage), { format: (v) => `${v} 个` }),
+        barChart('按阶段的项目数', rows(stats.byStage), { format: (v) => `${v} 个`, width }),
       ),
       chartCard(
         '按类别（总投资）',
         barChart(
           '按类别的总投资',
           money(stats.byCategory, (r) => CATEGORY_COLORS[r.key]),
-          { format: wan },
+          { format: wan, width },
         ),
         h(
           'p',
@@ -100,15 +106,15 @@ export async function render(main, _params, q) {
       ),
       chartCard(
         '按单位（项目数）',
-        barChart('按单位的项目数', rows(stats.byUnit), { format: (v) => `${v} 个` }),
+        barChart('按单位的项目数', rows(stats.byUnit), { format: (v) => `${v} 个`, width }),
       ),
       chartCard(
         '按单位（总投资）',
-        barChart('按单位的总投资', money(stats.byUnit), { format: wan, color: '#00796b' }),
+        barChart('按单位的总投资', money(stats.byUnit), { format: wan, color: '#00796b', width }),
       ),
       chartCard(
         '按规划年度（项目数）',
-        barChart('按年度的项目数', rows(stats.byYear), { format: (v) => `${v} 个`, color: '#ef6c00' }),
+        barChart('按年度的项目数', rows(stats.byYear), { format: (v) => `${v} 个`, color: '#ef6c00', width }),
       ),
       chartCard(
         '期限执行情况',
