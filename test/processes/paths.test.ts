@@ -3,7 +3,7 @@
 // in-process, and through the official client against the engine's Camunda REST API with the workers in the
 // worker runtime, as `npm start` runs them (test/support/process-driver.ts).
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadRegulation } from '../../src/domain/index.ts';
+import { loadRegulation, parseRuleEditions, type Regulation } from '../../src/domain/index.ts';
 import { listFilings } from '../../src/store/filings.ts';
 import { findProject } from '../../src/store/projects.ts';
 import {
@@ -23,8 +23,8 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
     driver = undefined;
   });
 
-  async function open(at: string): Promise<ProcessDriver> {
-    driver = await openDriver(kind, at);
+  async function open(at: string, withRegulation?: Regulation): Promise<ProcessDriver> {
+    driver = await openDriver(kind, at, withRegulation);
     return driver;
   }
 
@@ -280,6 +280,21 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         d.handled.filter((h) => h.type === 'yunfu.record-filing').map((h) => h.headers.filingKind),
       ).toEqual(['annual-plan', 'annual-plan']);
       expect(notified(d)).toContain('annual-plan-summary');
+    });
+
+    it('with public holidays inside the reminder window: the reminder counts working days back over them', async () => {
+      // An edition whose deadline is 9 October: 5 working days before it skip the National Day and Mid-Autumn
+      // holidays (1-7 October, 25-27 September 2026) and fall on 24 September.
+      const base = loadRegulation();
+      const edition = { ...base.rules.list()[0]!, id: 'autumn', annualPlanDeadline: '10-09' };
+      const rules = parseRuleEditions({ editions: [edition] }, base.rules.deadlines, 'test');
+      const d = await open('2026-09-01T09:00:00+08:00', { ...base, rules });
+      const pik = await d.start('annual-plan-filing', { planYear: 2027 });
+      expect((await d.variables(pik)).annualPlanReminderDue).toBe('2026-09-24T09:00:00+08:00');
+      await d.advanceTo('2026-09-23T18:00:00+08:00');
+      expect(notified(d)).not.toContain('annual-plan-reminder');
+      await d.advanceTo('2026-09-24T09:00:01+08:00');
+      expect(notified(d).filter((t) => t === 'annual-plan-reminder')).toHaveLength(2);
     });
   });
 

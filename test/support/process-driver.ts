@@ -15,11 +15,11 @@ import {
 } from '../../src/camunda/client.ts';
 import { type AnyWorkerDefinition, type JobOutcome, startWorkers } from '../../src/camunda/worker-runtime.ts';
 import { type HandledJob, InProcessWorkers } from '../../src/demo/in-process-workers.ts';
-import { loadRegulation } from '../../src/domain/index.ts';
+import { loadRegulation, type Regulation } from '../../src/domain/index.ts';
 import { EngineClock } from '../../src/engine/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
 import { startEmbedded } from '../../src/engine/rest/standalone.ts';
-import { PROCESSES_DIR } from '../../src/modeling/catalogue.ts';
+import { PROCESSES_DIR, readDeployableResources } from '../../src/modeling/catalogue.ts';
 import { DocumentStorage } from '../../src/store/documents.ts';
 import { insertProject, type ProjectContent } from '../../src/store/projects.ts';
 import { Store } from '../../src/store/store.ts';
@@ -187,10 +187,10 @@ class EngineDriver extends Base implements ProcessDriver {
   readonly kind = 'engine' as const;
   private readonly workers: InProcessWorkers;
 
-  constructor(engine: Engine, store: Store, dir: string) {
+  constructor(engine: Engine, store: Store, dir: string, regulation: Regulation) {
     super(engine, store, dir);
     const documents = new DocumentStorage(join(dir, 'documents'));
-    const list = createWorkers({ regulation: loadRegulation(), now: () => this.now(), store, documents });
+    const list = createWorkers({ regulation, now: () => this.now(), store, documents });
     this.workers = new InProcessWorkers(engine, list, this.handled);
   }
 
@@ -269,7 +269,7 @@ class ClientDriver extends Base implements ProcessDriver {
     super(engine, store, dir, handled);
   }
 
-  static async open(at: string, dir: string, store: Store): Promise<ClientDriver> {
+  static async open(at: string, dir: string, store: Store, regulation: Regulation): Promise<ClientDriver> {
     const logger = pino({ level: 'silent' });
     const server = await startEmbedded({
       dataDir: join(dir, 'engine'),
@@ -284,7 +284,7 @@ class ClientDriver extends Base implements ProcessDriver {
     const handled: HandledJob[] = [];
     const documents = new DocumentStorage(join(dir, 'documents'));
     const list = createWorkers({
-      regulation: loadRegulation(),
+      regulation,
       now: () => server.engine.clock.now(),
       store,
       documents,
@@ -387,18 +387,17 @@ class ClientDriver extends Base implements ProcessDriver {
 export type DriverKind = ProcessDriver['kind'];
 
 /** An engine with every resource of processes/ deployed, the clock pinned at `at`, the workers ready. */
-export async function openDriver(kind: DriverKind, at: string): Promise<ProcessDriver> {
+export async function openDriver(
+  kind: DriverKind,
+  at: string,
+  regulation: Regulation = loadRegulation(),
+): Promise<ProcessDriver> {
   const dir = mkdtempSync(join(tmpdir(), `process-${kind}-`));
   const store = await openStore(dir);
-  if (kind === 'client') return ClientDriver.open(at, dir, store);
+  if (kind === 'client') return ClientDriver.open(at, dir, store, regulation);
   const clock = new EngineClock();
   clock.pin(Date.parse(at));
   const engine = await Engine.open({ file: join(dir, 'engine.db'), clock, synchronous: 'NORMAL' });
-  await engine.deploy(
-    readdirSync(PROCESSES_DIR).map((name) => ({
-      name,
-      content: readFileSync(join(PROCESSES_DIR, name), 'utf8'),
-    })),
-  );
-  return new EngineDriver(engine, store, dir);
+  await engine.deploy(readDeployableResources());
+  return new EngineDriver(engine, store, dir, regulation);
 }
