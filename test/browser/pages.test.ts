@@ -220,18 +220,47 @@ describe.skipIf(!existsSync(CHROMIUM))('pages in chromium', () => {
     await shot(page, '08-incident-retried');
   });
 
+  it('a Unit files its annual plan (P-1) and uploads a document to its project', async () => {
+    await signOut(page);
+    await signIn(page, app.url, 'gongan.staff');
+    await page.getByRole('link', { name: '年度规划' }).click();
+    await page.getByLabel('规划概述').fill('2027 年度建设视频图像智能分析平台，升级政务外网接入。');
+    await page.getByLabel('项目 1 名称').fill(PROJECT);
+    await page.getByLabel('项目 1 估算金额（元）').fill('800000');
+    await page.getByRole('button', { name: '报送备案' }).click();
+    await page.locator('td[data-label="备案号"]').first().waitFor();
+    expect(await page.locator('#toast').textContent()).toMatch(/^已备案，备案号 /);
+
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await settled(page);
+    await page.getByLabel('材料类型').selectOption('project-plan');
+    await page.getByLabel('文件').setInputFiles({
+      name: '项目方案.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'),
+    });
+    await page.getByRole('button', { name: '上传' }).click();
+    await page.getByRole('link', { name: '项目方案.pdf' }).waitFor();
+    await shot(page, '09-unit-document-uploaded');
+    await signOut(page);
+    await signIn(page, app.url, 'bureau.admin');
+  });
+
   it('the campaign board and the dashboard draw what the API counts', async () => {
     await page.goto(`${app.url}/#/ops/campaign?planYear=2027`);
     await page.getByRole('heading', { name: '2027 年度政务信息化规划备案' }).waitFor();
     expect(await page.locator('.board-card').count()).toBe(3);
-    await shot(page, '09-campaign-board');
+    // 市公安局 filed (on time or late, by the day the test runs); the two other Units have not.
+    expect(await page.locator('.board-card', { hasText: '云浮市公安局' }).textContent()).toContain('备案号');
+    expect(await page.locator('.status-pending .board-card, .status-overdue .board-card').count()).toBe(2);
+    await shot(page, '10-campaign-board');
     await page.goto(`${app.url}/#/dashboard`);
     await page.locator('svg.chart').first().waitFor();
     expect(await page.locator('svg.chart').count()).toBe(5);
     expect(await page.locator('svg.chart').first().getAttribute('aria-label')).toMatch(
       /按阶段的项目数：.+ 1 个/,
     );
-    await shot(page, '10-dashboard');
+    await shot(page, '11-dashboard');
   });
 
   it('at 390 px wide no page overflows horizontally', async () => {
