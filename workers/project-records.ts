@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { DateTime } from 'luxon';
-import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
+import type { JobContext, JobOutcome, WorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { complete, fail } from '../src/camunda/worker-runtime.ts';
 import { filingDeadline, ZONE } from '../src/domain/index.ts';
 import { projectAuditArchive } from '../src/store/audit-export.ts';
@@ -236,6 +236,27 @@ const FINAL_STAGES: Record<string, ProjectStage> = {
   evaluated: 'closed',
 };
 
+/** Writes a project's stage in the 项目库 (with its history), once per job; fails plainly for an unknown project. */
+async function recordStage(
+  deps: StoreWorkerDeps,
+  vars: Record<string, unknown>,
+  job: JobContext,
+  stage: ProjectStage,
+  note: unknown,
+): Promise<JobOutcome | null> {
+  const projectId = requireString(vars, 'projectId');
+  const tenantId = tenantOf(vars);
+  if (!(await findProject(deps.store.db, tenantId, projectId))) {
+    return fail(`项目 ${projectId} 不在租户 ${tenantId} 的项目库中，无法记录项目阶段`, 0);
+  }
+  const at = new Date(deps.now()).toISOString();
+  await once(deps.store, job, tenantId, at, async (tx) => {
+    await setStage(tx, { tenantId, id: projectId, stage, accountId: null, at, note });
+    return {};
+  });
+  return null;
+}
+
 /** yunfu.close-project — records the project's final stage (header `stage`) in the 项目库 and its history. */
 export function closeProjectWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
@@ -243,24 +264,10 @@ export function closeProjectWorker(deps: StoreWorkerDeps): WorkerDefinition {
     fetchVariables: ['tenantId', 'projectId'],
     handler: async (vars, job) => {
       const outcome = requireHeader(job.customHeaders, 'stage', Object.keys(FINAL_STAGES));
-      const projectId = requireString(vars, 'projectId');
-      const tenantId = tenantOf(vars);
-      if (!(await findProject(deps.store.db, tenantId, projectId))) {
-        return fail(`项目 ${projectId} 不在租户 ${tenantId} 的项目库中，无法记录结束状态`, 0);
-      }
-      const at = new Date(deps.now()).toISOString();
-      await once(deps.store, job, tenantId, at, async (tx) => {
-        await setStage(tx, {
-          tenantId,
-          id: projectId,
-          stage: FINAL_STAGES[outcome]!,
-          accountId: null,
-          at,
-          note: { outcome },
-        });
-        return {};
-      });
-      return complete({ projectOutcome: outcome });
+      return (
+        (await recordStage(deps, vars, job, FINAL_STAGES[outcome]!, { outcome })) ??
+        complete({ projectOutcome: outcome })
+      );
     },
   };
 }
@@ -281,24 +288,10 @@ export function setProjectStageWorker(deps: StoreWorkerDeps): WorkerDefinition {
     fetchVariables: ['tenantId', 'projectId'],
     handler: async (vars, job) => {
       const stage = requireHeader(job.customHeaders, 'stage', PHASE_STAGES) as ProjectStage;
-      const projectId = requireString(vars, 'projectId');
-      const tenantId = tenantOf(vars);
-      if (!(await findProject(deps.store.db, tenantId, projectId))) {
-        return fail(`项目 ${projectId} 不在租户 ${tenantId} 的项目库中，无法记录所处阶段`, 0);
-      }
-      const at = new Date(deps.now()).toISOString();
-      await once(deps.store, job, tenantId, at, async (tx) => {
-        await setStage(tx, {
-          tenantId,
-          id: projectId,
-          stage,
-          accountId: null,
-          at,
-          processInstanceKey: job.processInstanceKey,
-        });
-        return {};
-      });
-      return complete({});
+      return (
+        (await recordStage(deps, vars, job, stage, { stage, processInstanceKey: job.processInstanceKey })) ??
+        complete({})
+      );
     },
   };
 }
