@@ -29,6 +29,7 @@ import { PROCESSES_DIR } from '../../src/modeling/catalogue.ts';
 import { DocumentStorage } from '../../src/store/documents.ts';
 import { Store } from '../../src/store/store.ts';
 import { createWorkers } from '../../workers/all.ts';
+import { PROFESSIONAL_APPLICATION } from '../support/projects.ts';
 
 export const PASSWORD = 'Demo-Passw0rd!';
 const quiet: WorkerLogger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -163,20 +164,7 @@ export function professionalDraft(over: Record<string, unknown> = {}) {
   return {
     projectName: '云浮市智慧警务综合平台',
     description: '警务数据汇聚、分析与指挥调度',
-    planYear: 2027,
-    fundingSource: 'city-fiscal',
-    classified: false,
-    hasDataCatalogue: true,
-    supportsIpv6: true,
-    serviceLines: [
-      { serviceType: 'software-development', subType: 'professional-software', amount: 1_000_000 },
-      {
-        serviceType: 'third-party',
-        subType: 'supervision',
-        amount: 60_000,
-        relatedTo: 'professional-software',
-      },
-    ],
+    ...PROFESSIONAL_APPLICATION,
     ...over,
   };
 }

@@ -13,6 +13,7 @@ import {
   seedProject,
   UNITS,
 } from '../support/process-driver.ts';
+import { PROFESSIONAL_APPLICATION } from '../support/projects.ts';
 
 const regulation = loadRegulation();
 
@@ -37,20 +38,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
     unitId: 'gongan',
     unitName: '云浮市公安局',
     projectName: '云浮市智慧警务综合平台',
-    planYear: 2027,
-    fundingSource: 'city-fiscal',
-    classified: false,
-    hasDataCatalogue: true,
-    supportsIpv6: true,
-    serviceLines: [
-      { serviceType: 'software-development', subType: 'professional-software', amount: 1_000_000 },
-      {
-        serviceType: 'third-party',
-        subType: 'supervision',
-        amount: 60_000,
-        relatedTo: 'professional-software',
-      },
-    ],
+    ...PROFESSIONAL_APPLICATION,
   };
 
   const approveProfessional = async (d: ProcessDriver) => {

@@ -25,6 +25,7 @@ import { insertProject, type ProjectContent } from '../../src/store/projects.ts'
 import { Store } from '../../src/store/store.ts';
 import { upsertUnit } from '../../src/store/units.ts';
 import { createWorkers } from '../../workers/all.ts';
+import { professionalContent } from './projects.ts';
 
 export interface OpenTask {
   userTaskKey: string;
@@ -98,24 +99,7 @@ export async function seedProject(
       tenantId: 'yunfu',
       createdBy: 'test',
       at: '2026-11-01T00:00:00.000Z',
-      content: {
-        unitId: 'gongan',
-        name: '云浮市智慧警务综合平台',
-        description: '',
-        planYear: 2027,
-        fundingSource: 'city-fiscal',
-        classified: false,
-        hasDataCatalogue: true,
-        supportsIpv6: true,
-        serviceLines: [
-          { serviceType: 'software-development', subType: 'professional-software', amount: 1_000_000 },
-        ],
-        totalInvestment: 1_000_000,
-        softwareDevCost: 1_000_000,
-        category: 'professional',
-        ruleEdition: 'yunfu-v1',
-        ...content,
-      },
+      content: professionalContent(content),
     }).then(() => undefined),
   );
 }
