@@ -188,6 +188,87 @@ describe.skipIf(!existsSync(CHROMIUM))('pages in chromium', () => {
     await signOut(page);
   });
 
+  it('the project is approved in the browser by each reviewer in turn, through their Camunda forms', async () => {
+    // PRO-2..PRO-4 for a professional project: cost review and expert review, Finance, the Unit's funding
+    // application, the City Government's decision — each person signs in, finds the task and fills its form.
+    const steps: Array<{ user: string; task: string; fill: () => Promise<void> }> = [
+      {
+        user: 'cost.reviewer',
+        task: '造价审核',
+        fill: async () => {
+          await page.getByRole('radio', { name: '通过', exact: true }).check();
+          await page.getByLabel('审定金额（元）').fill('780000');
+          await page.getByLabel('造价审核意见').fill('造价合理，审定金额 78 万元。');
+        },
+      },
+      {
+        user: 'expert',
+        task: '专家论证',
+        fill: async () => {
+          await page.getByRole('radio', { name: '通过', exact: true }).check();
+          await page.getByLabel('专家论证意见').fill('技术方案可行。');
+        },
+      },
+      {
+        user: 'finance',
+        task: '资金审核',
+        fill: async () => {
+          await page.getByRole('radio', { name: '通过', exact: true }).check();
+          await page.getByLabel('资金审核意见').fill('同意按审定金额安排。');
+          await page.getByLabel('资金安排初步意见（元）').fill('780000');
+        },
+      },
+      {
+        user: 'gongan.staff',
+        task: '报市政府申请资金',
+        fill: async () => {
+          await page.getByLabel('申请资金（元）').fill('780000');
+          await page.getByLabel('申请说明').fill('按造价审核与资金审核意见申请。');
+        },
+      },
+      {
+        user: 'citygov',
+        task: '市政府审批资金申请',
+        fill: async () => {
+          await page.getByRole('radio', { name: '同意安排资金' }).check();
+          await page.getByLabel('安排资金（元）').fill('780000');
+          await page.getByLabel('审批意见').fill('同意。');
+        },
+      },
+    ];
+    for (const step of steps) {
+      await signIn(page, app.url, step.user);
+      await page.goto(`${app.url}/#/tasks`);
+      const link = page
+        .locator('tr', { hasText: projectId })
+        .getByRole('link', { name: step.task, exact: true });
+      await until(
+        async () => {
+          await page.evaluate('dispatchEvent(new HashChangeEvent("hashchange"))');
+          await settled(page);
+          return link.count();
+        },
+        (n) => n === 1,
+      );
+      await link.click();
+      await page.locator('.fjs-form').waitFor();
+      await step.fill();
+      await page.getByRole('button', { name: '提交办理' }).click();
+      await page.getByRole('heading', { name: '任务列表' }).waitFor();
+      expect(await page.locator('#toast').textContent()).toBe(`已办理“${step.task}”`);
+      await signOut(page);
+    }
+    // Approved: the numbered approval opinion is issued and procurement is the Unit's (PC-2).
+    await signIn(page, app.url, 'gongan.staff');
+    await page.goto(`${app.url}/#/tasks`);
+    await waitForText(page, '开展政府采购并签订合同');
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await waitForText(page, '开展政府采购并签订合同');
+    expect(await page.locator('h1 + .stage').textContent()).toBe('采购中');
+    await shot(page, '07-project-approved');
+    await signOut(page);
+  });
+
   it('an administrator sees the incident on the diagram and retries it once the cause is fixed', async () => {
     await signIn(page, app.url, 'bureau.admin');
     await page.getByRole('link', { name: '流程运维' }).click();
@@ -200,7 +281,7 @@ describe.skipIf(!existsSync(CHROMIUM))('pages in chromium', () => {
       'Task_ListUnits',
     );
     expect(await page.locator('.incident-message').textContent()).toContain('没有登记任何市直单位');
-    await shot(page, '07-incident-on-diagram');
+    await shot(page, '08-incident-on-diagram');
 
     await page.getByRole('button', { name: '重试：Task_ListUnits' }).click();
     await page.getByText('此实例没有未解决的故障').waitFor();
@@ -217,7 +298,7 @@ describe.skipIf(!existsSync(CHROMIUM))('pages in chromium', () => {
     expect(tasks.items).toHaveLength(3);
     await waitForText(page, '当前节点');
     expect(await page.locator('.djs-element.yf-incident').count()).toBe(0);
-    await shot(page, '08-incident-retried');
+    await shot(page, '09-incident-retried');
   });
 
   it('a Unit files its annual plan (P-1) and uploads a document to its project', async () => {
@@ -241,7 +322,7 @@ describe.skipIf(!existsSync(CHROMIUM))('pages in chromium', () => {
     });
     await page.getByRole('button', { name: '上传' }).click();
     await page.getByRole('link', { name: '项目方案.pdf' }).waitFor();
-    await shot(page, '09-unit-document-uploaded');
+    await shot(page, '10-unit-document-uploaded');
     await signOut(page);
     await signIn(page, app.url, 'bureau.admin');
   });
@@ -253,14 +334,14 @@ describe.skipIf(!existsSync(CHROMIUM))('pages in chromium', () => {
     // 市公安局 filed (on time or late, by the day the test runs); the two other Units have not.
     expect(await page.locator('.board-card', { hasText: '云浮市公安局' }).textContent()).toContain('备案号');
     expect(await page.locator('.status-pending .board-card, .status-overdue .board-card').count()).toBe(2);
-    await shot(page, '10-campaign-board');
+    await shot(page, '11-campaign-board');
     await page.goto(`${app.url}/#/dashboard`);
     await page.locator('svg.chart').first().waitFor();
     expect(await page.locator('svg.chart').count()).toBe(5);
     expect(await page.locator('svg.chart').first().getAttribute('aria-label')).toMatch(
       /按阶段的项目数：.+ 1 个/,
     );
-    await shot(page, '11-dashboard');
+    await shot(page, '12-dashboard');
   });
 
   it('at 390 px wide no page overflows horizontally', async () => {

@@ -144,8 +144,10 @@ async function render() {
   try {
     const [mod] = await Promise.all([found.route.view(), vocabulary()]);
     if (ticket !== rendering) return;
-    mount(main);
-    await mod.render(main, found.params, new URLSearchParams(rawQuery));
+    // Each render gets its own container: a slower, older render keeps writing into its own detached one.
+    const view = h('div', { class: 'view' });
+    mount(main, view);
+    await mod.render(view, found.params, new URLSearchParams(rawQuery));
   } catch (e) {
     if (ticket !== rendering) return;
     if (e instanceof ApiError && e.status === 401) return;

@@ -51,12 +51,10 @@ export async function render(main, _params, q) {
     location.hash = `#/dashboard${query({ planYear: year.value, category: cat.value })}`;
   });
 
-  // The width one chart gets: half of <main> side by side, all of it on a narrow screen (less the paddings).
+  // The width one chart gets: half of the page side by side, all of it on a narrow screen (less the card's padding).
   const inner = main.clientWidth;
-  const width = Math.max(
-    240,
-    Math.min(560, Math.floor(inner > 760 ? (inner - 64) / 2 - 42 : inner - 24 - 42)),
-  );
+  const wide = window.matchMedia('(min-width: 761px)').matches;
+  const width = Math.max(240, Math.min(560, Math.floor(wide ? (inner - 16) / 2 - 42 : inner - 42)));
   const rows = (list, color) => list.map((r) => ({ label: r.label, value: r.count, color: color?.(r) }));
   const money = (list, color) =>
     list.map((r) => ({ label: r.label, value: r.totalInvestment, color: color?.(r) }));

@@ -160,7 +160,10 @@ export async function render(main, _params, q) {
       { class: 'muted', 'aria-live': 'polite' },
       `共 ${result.total} 项任务`,
       overdue > 0 ? h('strong', { class: 'overdue-text' }, `，其中 ${overdue} 项已逾期`) : '',
-      '。期限按工作日计算（法定节假日和调休按国务院安排）。',
+      '。期限按工作日计算（法定节假日和调休按国务院安排）',
+      result.items.some((t) => t.dueDateProvisional)
+        ? '；标 ＊ 的为暂定期限：到期日所在年度的节假日安排尚未公布。'
+        : '。',
     ),
     result.items.length === 0
       ? h('p', { class: 'empty' }, '没有待办任务。')
