@@ -92,14 +92,23 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'UP' }));
+  // Ready when the store answers and, where the business API drives processes, the engine answers too.
   app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
-    try {
-      await options.store.ping();
-      return { status: 'UP', store: 'UP' };
-    } catch (e) {
-      request.log.warn({ err: e }, 'store not reachable');
-      return reply.code(503).send({ status: 'DOWN', store: 'DOWN' });
-    }
+    const check = async (name: string, ping: () => Promise<void>): Promise<'UP' | 'DOWN'> => {
+      try {
+        await ping();
+        return 'UP';
+      } catch (e) {
+        request.log.warn({ err: e }, `${name} not reachable`);
+        return 'DOWN';
+      }
+    };
+    const store = await check('store', () => options.store.ping());
+    const engine = options.processes ? await check('engine', () => options.processes!.ping()) : undefined;
+    const up = store === 'UP' && engine !== 'DOWN';
+    return reply
+      .code(up ? 200 : 503)
+      .send({ status: up ? 'UP' : 'DOWN', store, ...(engine ? { engine } : {}) });
   });
 
   const documents = new DocumentStorage(options.documentsDir ?? join(options.config.dataDir, 'documents'));

@@ -1,6 +1,9 @@
 // Operations: /health and /ready, the OpenAPI document at /docs generated from the route schemas, problem details
 // for unknown routes, bodies that are too large, not JSON, or of another type.
+
+import { createServer } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CamundaProcessGateway } from '../../src/app/camunda-gateway.ts';
 import { type Harness, problemOf, startHarness } from './harness.ts';
 
 describe('operations', () => {
@@ -29,6 +32,26 @@ describe('operations', () => {
     expect(res.statusCode).toBe(503);
     expect(res.json()).toEqual({ status: 'DOWN', store: 'DOWN' });
     await other.app.close();
+  });
+
+  it('/ready answers 503 naming the engine when the engine behind the business API does not answer', async () => {
+    // the real gateway and client, pointed at a port where nothing listens
+    const closed = await new Promise<number>((resolve) => {
+      const s = createServer().listen(0, '127.0.0.1', () => {
+        const port = (s.address() as { port: number }).port;
+        s.close(() => resolve(port));
+      });
+    });
+    const processes = CamundaProcessGateway.fromConfig({
+      restAddress: `http://127.0.0.1:${closed}`,
+      auth: { strategy: 'NONE' },
+      tenantId: null,
+    });
+    const other = await startHarness({ processes });
+    const res = await other.app.inject({ method: 'GET', url: '/ready' });
+    expect(res.statusCode).toBe(503);
+    expect(res.json()).toEqual({ status: 'DOWN', store: 'UP', engine: 'DOWN' });
+    await other.close();
   });
 
   it('serves the OpenAPI document with a schema for every /api route, and the UI at /docs', async () => {

@@ -58,6 +58,7 @@ describe('npm start on the embedded default', () => {
   it('serves the Camunda REST API, the business API and the health check on one port', async () => {
     expect(output).toContain(`running at ${url}`);
     expect((await fetch(`${url}/health`)).status).toBe(200);
+    expect(await (await fetch(`${url}/ready`)).json()).toEqual({ status: 'UP', store: 'UP', engine: 'UP' });
     expect((await fetch(`${url}/v2/topology`)).status).toBe(200);
     expect((await fetch(`${url}/api/me`)).status).toBe(401);
     // the engine-backed routes are there (they answer 401 unauthenticated, not 404)
