@@ -47,7 +47,7 @@ export interface RunningApp {
   url: string;
   dataDir: string;
   env: NodeJS.ProcessEnv;
-  /** Seeds the demo Units and accounts (`src/demo.ts`) into this app's DATA_DIR. */
+  /** Seeds the demo Units and accounts (`src/demo.ts --accounts-only`) into this app's DATA_DIR. */
   seed(): Promise<void>;
   /** POST/GET on the embedded engine's /v2 (loopback: no credentials), as an integration behind the API would. */
   v2(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }>;
@@ -100,8 +100,9 @@ export async function startApp(): Promise<RunningApp> {
     url,
     dataDir,
     env,
+    // Only the Units and accounts: the year of demo data would drive the engine file the running app holds.
     seed: async () => {
-      await run(['--import', 'tsx', 'src/demo.ts'], env);
+      await run(['--import', 'tsx', 'src/demo.ts', '--accounts-only'], env);
     },
     v2: async (method, path, body) => {
       const res = await fetch(`${url}/v2${path}`, {
