@@ -4,7 +4,7 @@
 import { get, query } from '../api.js';
 import { barChart, ring } from '../charts.js';
 import { add, field, fmtYuan, h } from '../dom.js';
-import { can, current } from '../session.js';
+import { can, current, vocabSync } from '../session.js';
 
 const CATEGORY_COLORS = { public: '#1f5fa8', professional: '#8e44ad' };
 
@@ -55,6 +55,13 @@ export async function render(main, _params, q) {
   const inner = main.clientWidth;
   const wide = window.matchMedia('(min-width: 761px)').matches;
   const width = Math.max(240, Math.min(560, Math.floor(wide ? (inner - 16) / 2 - 42 : inner - 42)));
+  // Stages in the order a project goes through them; Units by size, the largest first (the rest counted).
+  const stageOrder = Object.keys(vocabSync().stages);
+  const byStage = [...stats.byStage].sort((a, b) => stageOrder.indexOf(a.key) - stageOrder.indexOf(b.key));
+  const TOP = 12;
+  const top = (list, value) => [...list].sort((a, b) => value(b) - value(a)).slice(0, TOP);
+  const more = (list) =>
+    list.length > TOP ? h('p', { class: 'muted' }, `另有 ${list.length - TOP} 个单位未列出`) : null;
   const rows = (list, color) => list.map((r) => ({ label: r.label, value: r.count, color: color?.(r) }));
   const money = (list, color) =>
     list.map((r) => ({ label: r.label, value: r.totalInvestment, color: color?.(r) }));
@@ -87,7 +94,7 @@ export async function render(main, _params, q) {
       { class: 'charts' },
       chartCard(
         '按阶段（项目数）',
-        barChart('按阶段的项目数', rows(stats.byStage), { format: (v) => `${v} 个`, width }),
+        barChart('按阶段的项目数', rows(byStage), { format: (v) => `${v} 个`, width }),
       ),
       chartCard(
         '按类别（总投资）',
@@ -103,12 +110,21 @@ export async function render(main, _params, q) {
         ),
       ),
       chartCard(
-        '按单位（项目数）',
-        barChart('按单位的项目数', rows(stats.byUnit), { format: (v) => `${v} 个`, width }),
+        `按单位（项目数${stats.byUnit.length > TOP ? `，前 ${TOP} 个` : ''}）`,
+        barChart('按单位的项目数', rows(top(stats.byUnit, (r) => r.count)), {
+          format: (v) => `${v} 个`,
+          width,
+        }),
+        more(stats.byUnit),
       ),
       chartCard(
-        '按单位（总投资）',
-        barChart('按单位的总投资', money(stats.byUnit), { format: wan, color: '#00796b', width }),
+        `按单位（总投资${stats.byUnit.length > TOP ? `，前 ${TOP} 个` : ''}）`,
+        barChart('按单位的总投资', money(top(stats.byUnit, (r) => r.totalInvestment)), {
+          format: wan,
+          color: '#00796b',
+          width,
+        }),
+        more(stats.byUnit),
       ),
       chartCard(
         '按规划年度（项目数）',
