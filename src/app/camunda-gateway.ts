@@ -419,6 +419,10 @@ export class CamundaProcessGateway implements OperableProcessGateway {
     await call(() => this.client.resolveIncident({ incidentKey } as never));
   }
 
+  async setVariables(elementInstanceKey: string, variables: Variables): Promise<void> {
+    await call(() => this.client.createElementInstanceVariables({ elementInstanceKey, variables } as never));
+  }
+
   async processDefinitionXml(processDefinitionKey: string): Promise<string> {
     const cached = this.xmlCache.get(processDefinitionKey);
     if (cached !== undefined) return cached;

@@ -186,5 +186,7 @@ export interface OperableProcessGateway extends ProcessGateway {
   getIncident(incidentKey: string): Promise<Incident | null>;
   /** Raises the failed job's retries (when the incident has a job), then resolves the incident. */
   retryIncident(incidentKey: string, retries?: number): Promise<void>;
+  /** Sets variables of an instance's scope (Operate's "edit variable"), to fix the data an incident stopped on. */
+  setVariables(elementInstanceKey: string, variables: Variables): Promise<void>;
   processDefinitionXml(processDefinitionKey: string): Promise<string>;
 }

@@ -317,8 +317,25 @@ describe('implementation filings, requests and operations through /api on the re
         .statusCode,
     ).toBe(404);
 
-    // The cause is fixed in the data (Operate's "edit variable"; the embedded /v2 has no such endpoint yet).
-    s.engine.engine.setVariables(key, { serviceLines: professionalDraft().serviceLines });
+    // The administrator fixes the cause in the data (Operate's "edit variable") — not the tenant or project ids.
+    const identity = await s.api(t['bureau.admin']!, 'PUT', `/api/ops/instances/${key}/variables`, {
+      variables: { projectId: 'YF-2026-0001' },
+    });
+    expect(identity.statusCode).toBe(400);
+    expect(identity.json().errors).toEqual([
+      { field: 'variables.projectId', reason: '项目和租户标识不可修改' },
+    ]);
+    expect(
+      (
+        await s.api(t['bureau.reviewer']!, 'PUT', `/api/ops/instances/${key}/variables`, {
+          variables: { serviceLines: professionalDraft().serviceLines },
+        })
+      ).statusCode,
+    ).toBe(403);
+    const fixed = await s.api(t['bureau.admin']!, 'PUT', `/api/ops/instances/${key}/variables`, {
+      variables: { serviceLines: professionalDraft().serviceLines },
+    });
+    expect(fixed.statusCode, fixed.body).toBe(200);
     const retry = await s.api(
       t['bureau.admin']!,
       'POST',

@@ -49,7 +49,7 @@ export interface Stack {
   /** An /api request as the bearer of `token`. */
   api(
     token: string,
-    method: 'GET' | 'POST' | 'PATCH' | 'DELETE',
+    method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE',
     url: string,
     payload?: unknown,
   ): Promise<LightMyRequestResponse>;

@@ -393,6 +393,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
         '/api/tasks/{userTaskKey}/complete',
         '/api/ops/instances/{processInstanceKey}',
         '/api/ops/incidents/{incidentKey}/retry',
+        '/api/ops/instances/{processInstanceKey}/variables',
         '/api/ops/campaigns/{planYear}',
         '/api/infrastructure-requests',
         '/api/coordination-requests',

@@ -225,6 +225,37 @@ describe('process instances', () => {
     expect(v.value).toBe('7');
     await t.client.cancelProcessInstance({ processInstanceKey: k(key) });
   });
+
+  it("PUT /element-instances/{key}/variables sets variables (Operate's edit), and refuses a body without them", async () => {
+    const created = await t.client.createProcessInstance({
+      processDefinitionId: 'conformance-message',
+      variables: { caseId: 'vars-2', n: 1 },
+    });
+    const key = String(created.processInstanceKey);
+    await t.client.createElementInstanceVariables({
+      elementInstanceKey: k(key),
+      variables: { n: 2, fixed: true },
+    });
+    const vars = await t.client.searchVariables(
+      { filter: { processInstanceKey: k(key) }, sort: [{ field: 'name' }] },
+      consistent((x) =>
+        x.items.some((i: { name: string; value: string }) => i.name === 'n' && i.value === '2'),
+      ),
+    );
+    expect(vars.items.map((v) => [v.name, v.value])).toEqual([
+      ['caseId', '"vars-2"'],
+      ['fixed', 'true'],
+      ['n', '2'],
+    ]);
+    const res = await t.raw(`/element-instances/${key}/variables`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ local: true }),
+    });
+    expect(res.status).toBe(400);
+    expect(res.headers.get('content-type')).toContain('application/problem+json');
+    await t.client.cancelProcessInstance({ processInstanceKey: k(key) });
+  });
 });
 
 describe('jobs', () => {

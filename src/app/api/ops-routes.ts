@@ -21,6 +21,8 @@ import {
   opsInstanceQuery,
   problemResponses,
   retryResponse,
+  variablesBody,
+  variablesResponse,
 } from './schemas.ts';
 
 const STATUS_NAMES = {
@@ -245,6 +247,49 @@ export function registerOpsRoutes(
         'incident retried',
       );
       return { incidentKey, processInstanceKey: incident.processInstanceKey, resolved: true };
+    },
+  );
+
+  app.put(
+    '/ops/instances/:processInstanceKey/variables',
+    {
+      schema: {
+        tags: ['operations'],
+        summary: '修改流程变量（修正导致故障的数据后再重试）',
+        params: keyParam('processInstanceKey'),
+        body: variablesBody,
+        response: { 200: variablesResponse, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const p = operator(request);
+      const { processInstanceKey } = request.params as { processInstanceKey: string };
+      const { variables } = request.body as { variables: Record<string, unknown> };
+      // The identity of an instance is not data to fix: its project and tenant stay what they are.
+      for (const name of ['projectId', 'tenantId']) {
+        if (Object.hasOwn(variables, name)) {
+          throw problem.validation('不能修改流程实例的标识变量', [
+            { field: `variables.${name}`, reason: '项目和租户标识不可修改' },
+          ]);
+        }
+      }
+      const { instance, projectId } = await tenantInstance(p.tenantId, processInstanceKey);
+      if (instance.state !== 'ACTIVE') throw problem.conflict('流程实例已结束，不能修改变量');
+      await engineTransaction(ctx, '修改流程变量', async (tx) => {
+        await recordAudit(tx, request, ctx, {
+          action: 'process-instance.variables',
+          entityType: 'process-instance',
+          entityId: processInstanceKey,
+          projectId,
+          payload: { variables },
+        });
+        await gateway.setVariables(processInstanceKey, variables);
+      });
+      request.log.info(
+        { projectId, processInstanceKey, names: Object.keys(variables) },
+        'process variables set',
+      );
+      return { processInstanceKey, names: Object.keys(variables) };
     },
   );
 

@@ -594,6 +594,20 @@ export const cancelBody = {
   properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } },
 } as const;
 
+export const variablesBody = {
+  type: 'object',
+  required: ['variables'],
+  additionalProperties: false,
+  properties: {
+    variables: { type: 'object', minProperties: 1, description: '要设置的流程变量（JSON）' },
+  },
+} as const;
+
+export const variablesResponse = {
+  type: 'object',
+  properties: { processInstanceKey: keyString, names: { type: 'array', items: { type: 'string' } } },
+} as const;
+
 export const retryResponse = {
   type: 'object',
   properties: { incidentKey: keyString, processInstanceKey: keyString, resolved: { type: 'boolean' } },

@@ -439,6 +439,28 @@ export function registerRuntimeRoutes(app: FastifyInstance, ctx: RouteContext): 
     }
   });
 
+  // Sets variables on a scope (Operate's "edit variable"): merged into the element instance's own scope with
+  // `local`, otherwise propagated to the scopes that hold them, as Zeebe does.
+  app.put<Params<'elementInstanceKey'>>(
+    '/element-instances/:elementInstanceKey/variables',
+    async (request, reply) => {
+      try {
+        const key = pathKey(request.params.elementInstanceKey, 'elementInstanceKey');
+        const body = bodyOf(request.body, false);
+        const v = new Violations();
+        const variables = v.variables(body);
+        if (variables === undefined) v.add('No variables given: variables must be a JSON object');
+        const local = v.boolean(body, 'local') ?? false;
+        v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
+        v.check();
+        engine.setVariables(key, variables ?? {}, local);
+        return reply.code(204).send();
+      } catch (e) {
+        return sendProblem(reply, e);
+      }
+    },
+  );
+
   // --- variables -------------------------------------------------------------------------------
   const variables: EntitySpec<VariableItem & Item> = {
     name: 'variable',
