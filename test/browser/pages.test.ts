@@ -268,6 +268,46 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('pages in chromium', (
     await waitForText(page, '开展政府采购并签订合同');
     expect(await page.locator('h1 + .stage').textContent()).toBe('采购中');
     await shot(page, '07-project-approved');
+
+    // Procurement (PC-2) in the same form viewer: a select, dates typed as a zh-CN browser shows them, a time.
+    await page.getByRole('link', { name: '开展政府采购并签订合同' }).last().click();
+    await page.locator('.fjs-form').waitFor();
+    await page.getByRole('radio', { name: '采购成功，合同已签订' }).check();
+    await page.locator('.fjs-form-field-select .fjs-input-group').click();
+    await page.locator('.fjs-dropdownlist-item', { hasText: '公开招标' }).click();
+    await page.getByLabel('采购项目编号（采购公告）').fill('YFCG-2026-118');
+    await page.getByLabel('采购人（合同甲方）').fill('云浮市公安局');
+    await page.getByLabel('中标／成交供应商（合同乙方）').fill('广东某信息技术有限公司');
+    await page.getByLabel('供应商统一社会信用代码').fill('91445300MA4UXXXX1X');
+    await page.getByLabel('合同编号').fill('YFGA-HT-2026-031');
+    await page.getByLabel('合同金额（元）').fill('768000');
+    await page.getByLabel('合同签订日期').fill('2026/12/1');
+    await page.keyboard.press('Enter');
+    await page.getByLabel('合同约定交付日期').fill('2027/6/30');
+    await page.keyboard.press('Enter');
+    // form-js reads a typed time on Enter (its own dropdown offers the same times).
+    await page.getByLabel('交付时间').click();
+    await page.keyboard.type('18:00');
+    await page.keyboard.press('Enter');
+    await shot(page, '07b-procurement-form');
+    await page.getByRole('button', { name: '提交办理' }).click();
+    await page.getByRole('heading', { name: '任务列表' }).waitFor();
+
+    // Implementation (IM-8): the Unit raises a change filing from the project page; the Bureau gets it to register.
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await until(
+      async () => {
+        await page.evaluate('dispatchEvent(new HashChangeEvent("hashchange"))');
+        await settled(page);
+        return page.locator('h1 + .stage').textContent();
+      },
+      (stage) => stage === '实施中',
+    );
+    await page.getByLabel('变更内容').fill('增加视频结构化分析模块。');
+    await page.getByLabel('变更原因').fill('公安部新标准要求。');
+    await page.getByRole('button', { name: '提交备案' }).click();
+    await waitForText(page, '重大变更');
+    await shot(page, '07c-change-filing');
     await signOut(page);
   });
 
