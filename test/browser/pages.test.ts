@@ -1,7 +1,8 @@
 // The pages in a real browser, against the app as `npm start` runs it: a Unit submits a project, a Bureau reviewer
-// completes 初核 through the rendered Camunda form, an administrator retries an incident on the diagram once its
-// cause is fixed. Also: the role-aware navigation, keyboard use, no horizontal overflow at 390 px, and no request
-// that leaves 127.0.0.1. Screenshots go to test-results/browser/.
+// completes 初核 through the rendered Camunda form, and every person in turn walks it through approval, procurement,
+// implementation and acceptance to evaluation, each through their task's form; an administrator retries an incident
+// on the diagram once its cause is fixed. Also: the role-aware navigation, keyboard use, no horizontal overflow at
+// 390 px, and no request that leaves 127.0.0.1. Screenshots go to test-results/browser/.
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -310,6 +311,105 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('pages in chromium', (
     await shot(page, '07c-change-filing');
     await signOut(page);
   });
+
+  it('the project is implemented, tested and accepted in the browser until it reaches evaluation', async () => {
+    // IM-3..IM-5, IM-8 and AC-1..AC-3 for this project: 800,000 元 of application software development, so third-party
+    // testing is required (IM-4, ≥ 500,000 元) and supervision is not (IM-3, total investment < 1,000,000 元) —
+    // no 聘请监理单位 nor 监理确认实施完成. Each person signs in once for the tasks that are theirs in a row.
+    let current = '';
+    const complete = async (user: string, task: string, fill: () => Promise<void>) => {
+      if (current !== user) {
+        if (current) await signOut(page);
+        await signIn(page, app.url, user);
+        current = user;
+      }
+      await page.goto(`${app.url}/#/tasks`);
+      const link = page.locator('tr', { hasText: projectId }).getByRole('link', { name: task, exact: true });
+      await until(
+        async () => {
+          await page.evaluate('dispatchEvent(new HashChangeEvent("hashchange"))');
+          await settled(page);
+          return link.count();
+        },
+        (n) => n === 1,
+      );
+      await link.click();
+      await page.locator('.fjs-form').waitFor();
+      await fill();
+      await page.getByRole('button', { name: '提交办理' }).click();
+      await page.getByRole('heading', { name: '任务列表' }).waitFor();
+      expect(await page.locator('#toast').textContent()).toBe(`已办理“${task}”`);
+    };
+    const pass = () => page.getByRole('radio', { name: '通过', exact: true }).check();
+
+    // The change filed during implementation is registered by the Bureau (IM-8).
+    await complete('bureau.reviewer', '登记重大变更备案', async () => {
+      await page.getByLabel('备案登记意见').fill('已登记，变更内容不改变项目建设目标。');
+    });
+    await complete('gongan.staff', '项目实施', async () => {
+      await page.getByRole('radio', { name: '确认实施完成' }).check();
+      await page.getByLabel('完成进度（%）').fill('100');
+      await page.getByLabel('进度情况').fill('全部建设内容已完成。');
+      await page.getByLabel('实施完成情况说明').fill('平台已部署并试运行一个月。');
+    });
+    await complete('gongan.staff', '应用软件第三方测试', async () => {
+      await page.getByLabel('测试机构名称').fill('广东某软件测评中心');
+      await page.getByLabel('测试机构资质').fill('CNAS L1234');
+      await page.getByLabel('测试报告编号').fill('RJCS-2027-045');
+      await pass();
+    });
+    await complete('bureau.reviewer', '验收前置审核', async () => {
+      await page.getByRole('radio', { name: '通过，可组织验收' }).check();
+      await page.getByLabel('审核意见').fill('符合“数字政府”建设标准，可组织验收。');
+    });
+    // The three assessments run in parallel (AC-2): two are the Unit's records, the expert review is the expert's.
+    await complete('gongan.staff', '第三方验收测评', async () => {
+      await page.getByLabel('测评机构名称').fill('广东某软件测评中心');
+      await page.getByLabel('验收测评报告编号').fill('YSCP-2027-012');
+      await pass();
+    });
+    await complete('gongan.staff', '信息安全测评', async () => {
+      await page.getByLabel('测评机构名称').fill('广东某信息安全测评中心');
+      await page.getByLabel('信息安全测评报告编号').fill('AQCP-2027-007');
+      await pass();
+    });
+    await complete('expert', '专家评审', async () => {
+      await page.getByLabel('评审专家组').fill('组长：张某（某大学）；成员：李某、王某。');
+      await page.getByLabel('专家评审意见书编号').fill('ZJPS-2027-003');
+      await pass();
+    });
+    await complete('gongan.staff', '组织验收', async () => {
+      await page.getByRole('radio', { name: '按立项批复的全部建设内容整体验收' }).check();
+      await page.getByLabel('验收日期').fill('2027/7/10');
+      await page.keyboard.press('Enter');
+      await page.getByLabel('验收组成员').fill('市公安局、市政务服务数据管理局、专家组。');
+      await page.getByLabel('验收报告编号').fill('YSBG-2027-001');
+      await page.getByLabel('验收结论').fill('验收合格。');
+      await shot(page, '07d-acceptance-form');
+    });
+    // AC-3: a professional project's acceptance report is filed with the Bureau.
+    await complete('bureau.reviewer', '登记验收报告备案', async () => {
+      await page.getByLabel('备案登记意见').fill('验收报告已备案。');
+    });
+    await signOut(page);
+
+    await signIn(page, app.url, 'gongan.staff');
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await until(
+      async () => {
+        await page.evaluate('dispatchEvent(new HashChangeEvent("hashchange"))');
+        await settled(page);
+        return page.locator('h1 + .stage').textContent();
+      },
+      (stage) => stage === '评价中',
+    );
+    expect(await page.locator('h1 + .stage').getAttribute('class')).toContain('stage-evaluation');
+    const timeline = page.locator('ol.timeline');
+    expect(await timeline.locator('li', { hasText: '项目验收' }).count()).toBeGreaterThan(0);
+    expect(await timeline.locator('li', { hasText: '登记验收报告备案：完成' }).count()).toBe(1);
+    await shot(page, '07e-project-in-evaluation');
+    await signOut(page);
+  }, 90_000);
 
   it('an administrator sees the incident on the diagram and retries it once the cause is fixed', async () => {
     await signIn(page, app.url, 'bureau.admin');
