@@ -65,6 +65,18 @@ function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
+/** bpmn-js names its arrow-head markers at random: number them in order, so an unchanged model redraws identically. */
+function stableIds(svg: string, prefix: string): string {
+  const ids = new Map<string, string>();
+  for (const [, id] of svg.matchAll(/\bid="(marker-[a-z0-9]+)"/g))
+    ids.set(id!, `${prefix}-marker-${ids.size + 1}`);
+  return svg.replace(/#(marker-[a-z0-9]+)\b|\bid="(marker-[a-z0-9]+)"/g, (all, ref?: string, id?: string) => {
+    const name = ids.get((ref ?? id)!);
+    if (!name) return all;
+    return ref ? `#${name}` : `id="${name}"`;
+  });
+}
+
 interface Rendered {
   warnings: string[];
   diagrams: Array<{ id: string; name: string; svg: string }>;
@@ -104,7 +116,7 @@ try {
       // A title, for screen readers and for the SVG's own tooltip.
       const title = id === processId ? processName : `${processName} — ${elementName}`;
       const titled = svg.replace(/(<svg\b[^>]*>)/, `$1<title>${escapeXml(title)}</title>`);
-      writeFileSync(join(OUT, `${name}.svg`), `${titled}\n`);
+      writeFileSync(join(OUT, `${name}.svg`), `${stableIds(titled, name)}\n`);
       console.log(`docs/diagrams/${name}.svg`);
     }
   }

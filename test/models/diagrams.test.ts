@@ -75,6 +75,12 @@ describe('process diagrams in docs/processes.md (`npm run docs:diagrams`)', () =
         expect(svg).toMatch(/<svg\b[^>]*\bviewBox="[^"]+"/);
         expect(svg).toContain('created with bpmn-js');
         expect(svg).toContain(`<title>${m.name}`);
+        // Every arrow head it points to is defined in the file itself (the ids are renumbered after bpmn-js draws).
+        const defined = new Set([...svg.matchAll(/\bid="([^"]+)"/g)].map((d) => d[1]));
+        const dangling = [...svg.matchAll(/url\('?#([^')]+)'?\)/g)]
+          .map((r) => r[1])
+          .filter((r) => !defined.has(r));
+        expect(dangling).toEqual([]);
         // Drawn shapes, not an empty canvas.
         expect(svg.match(/class="djs-element djs-shape"/g)?.length ?? 0).toBeGreaterThan(1);
         text += drawnText(svg);
