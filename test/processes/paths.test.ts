@@ -425,7 +425,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
   });
 
   describe('project-implementation (IM-3, IM-4, IM-8, IM-9)', () => {
-    const rules = (d: ProcessDriver) => regulation.rules.rulesVariable(regulation.rules.byId('yunfu-v1'));
+    const rules = regulation.rules.rulesVariable(regulation.rules.byId('yunfu-v1'));
 
     it.each([
       [999_999, 499_999, false, false],
@@ -440,7 +440,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
           ...implementationStart,
           totalInvestment,
           softwareDevCost,
-          rules: rules(d),
+          rules,
         });
         expect(await d.variables(pik)).toMatchObject({
           requiresSupervision: supervision,
@@ -475,7 +475,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         ...implementationStart,
         totalInvestment: 100,
         softwareDevCost: 0,
-        rules: rules(d),
+        rules,
       });
       await d.publish('project-change-filed', 'YF-2026-0007', {
         changeDescription: '增加移动端',
@@ -511,7 +511,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         ...implementationStart,
         totalInvestment: 100,
         softwareDevCost: 0,
-        rules: rules(d),
+        rules,
       });
       await d.publish('project-termination-filed', 'YF-2026-0007', { terminationReason: '目标无法实现' });
       expect((await d.openTasks(pik)).map((t) => t.elementId).sort()).toEqual([

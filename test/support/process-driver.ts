@@ -4,7 +4,7 @@
 //   - `client`: the embedded engine behind its Camunda REST API on a real port, the official client for every
 //     command and query, the workers running in the worker runtime exactly as `npm start` runs them.
 // Assertions read like Camunda Process Test's: passed elements, open tasks for a group with a form, incidents.
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pino from 'pino';
@@ -13,7 +13,7 @@ import {
   createLooseCamundaClient,
   type LooseCamundaClient,
 } from '../../src/camunda/client.ts';
-import { type AnyWorkerDefinition, type JobOutcome, startWorkers } from '../../src/camunda/worker-runtime.ts';
+import { type AnyWorkerDefinition, startWorkers } from '../../src/camunda/worker-runtime.ts';
 import { type HandledJob, InProcessWorkers } from '../../src/demo/in-process-workers.ts';
 import { loadRegulation, type Regulation } from '../../src/domain/index.ts';
 import { EngineClock } from '../../src/engine/clock.ts';
