@@ -14,7 +14,9 @@ const RECHECK_MS = 1_000;
 export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { engine } = ctx;
 
-  app.post('/jobs/activation', async (request, reply) => {
+  // Workers long-poll here all the time (every job type, every few seconds): only this route's warnings and errors
+  // are logged, so its request lines do not drown the ones an administrator needs.
+  app.post('/jobs/activation', { logLevel: 'warn' }, async (request, reply) => {
     const body = bodyOf(request.body, false);
     const v = new Violations();
     const type = v.requiredString(body, 'type');
