@@ -102,4 +102,12 @@ describe('docker-compose.yml', () => {
       ).toBeDefined();
     }
   });
+
+  it("gives the workers the business API's store, and checks the app's health on /ready", () => {
+    const s = compose.services;
+    const env = (name: string) => s[name]?.environment as Record<string, string>;
+    expect(env('workers').DATABASE_URL).toBe(env('app').DATABASE_URL);
+    expect(env('workers').DATA_DIR).toBe(env('app').DATA_DIR);
+    expect(JSON.stringify(s.app?.healthcheck?.test)).toContain('/ready');
+  });
 });
