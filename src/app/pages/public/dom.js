@@ -1,5 +1,6 @@
 // Small DOM helpers. Every text from the server goes in as a text node (never innerHTML), so data cannot inject
 // markup. Dates are shown in Asia/Shanghai, as the regulation counts them.
+import { query } from './api.js';
 
 /**
  * h('button', { class: 'primary', onclick: fn }, '提交') → an element. Attributes: `class`, `for`, `on<event>`,
@@ -223,4 +224,20 @@ export function loadStyle(href) {
   if (styles.has(href)) return;
   styles.add(href);
   document.head.append(h('link', { rel: 'stylesheet', href }));
+}
+
+/** Previous / next page links of a list view (`route` like `#/projects`), kept in the filters of the hash. */
+export function pager(route, filters, pages) {
+  if (pages <= 1) return null;
+  return h(
+    'nav',
+    { class: 'pager', 'aria-label': '分页' },
+    filters.page > 1
+      ? h('a', { href: `${route}${query({ ...filters, page: filters.page - 1 })}` }, '上一页')
+      : null,
+    h('span', {}, `第 ${filters.page} / ${pages} 页`),
+    filters.page < pages
+      ? h('a', { href: `${route}${query({ ...filters, page: filters.page + 1 })}` }, '下一页')
+      : null,
+  );
 }

@@ -1,7 +1,7 @@
 // Operations (the Bureau administrators' Operate): process instances by process and state, those with incidents
 // first to hand; each opens on its diagram. The annual filing campaign board is one click away.
 import { get, query } from '../api.js';
-import { add, field, fmtDateTime, h } from '../dom.js';
+import { add, field, fmtDateTime, h, pager } from '../dom.js';
 import { can, vocabSync } from '../session.js';
 
 export const STATES = { ACTIVE: '运行中', COMPLETED: '已完成', TERMINATED: '已取消' };
@@ -124,18 +124,6 @@ export async function render(main, _params, q) {
           ),
           h('tbody', {}, rows),
         ),
-    pages > 1
-      ? h(
-          'nav',
-          { class: 'pager', 'aria-label': '分页' },
-          filters.page > 1
-            ? h('a', { href: `#/ops${query({ ...filters, page: filters.page - 1 })}` }, '上一页')
-            : null,
-          h('span', {}, `第 ${filters.page} / ${pages} 页`),
-          filters.page < pages
-            ? h('a', { href: `#/ops${query({ ...filters, page: filters.page + 1 })}` }, '下一页')
-            : null,
-        )
-      : null,
+    pager(`#/ops`, filters, pages),
   );
 }

@@ -2,7 +2,7 @@
 // tenant (the API decides). Filters, sorting and paging are the API's; the state lives in the URL so that the back
 // button and a shared link show the same list.
 import { get, query } from '../api.js';
-import { add, field, fmtDateTime, fmtYuan, h } from '../dom.js';
+import { add, field, fmtDateTime, fmtYuan, h, pager } from '../dom.js';
 import { can, current, vocabSync } from '../session.js';
 
 const CATEGORY = { public: '公共类', professional: '专业类' };
@@ -131,19 +131,7 @@ export async function render(main, _params, q) {
           ),
           h('tbody', {}, rows),
         ),
-    pages > 1
-      ? h(
-          'nav',
-          { class: 'pager', 'aria-label': '分页' },
-          filters.page > 1
-            ? h('a', { href: `#/projects${query({ ...filters, page: filters.page - 1 })}` }, '上一页')
-            : null,
-          h('span', {}, `第 ${filters.page} / ${pages} 页`),
-          filters.page < pages
-            ? h('a', { href: `#/projects${query({ ...filters, page: filters.page + 1 })}` }, '下一页')
-            : null,
-        )
-      : null,
+    pager(`#/projects`, filters, pages),
   );
 }
 
