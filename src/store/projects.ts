@@ -27,30 +27,6 @@ export const PROJECT_STAGES = {
 } as const;
 export type ProjectStage = keyof typeof PROJECT_STAGES;
 
-export interface Project {
-  id: string;
-  tenantId: string;
-  unitId: string;
-  name: string;
-  description: string;
-  planYear: number;
-  fundingSource: string;
-  classified: boolean;
-  hasDataCatalogue: boolean;
-  supportsIpv6: boolean;
-  serviceLines: ServiceLine[];
-  totalInvestment: number;
-  softwareDevCost: number;
-  category: Category;
-  ruleEdition: string;
-  stage: ProjectStage;
-  processInstanceKey: string | null;
-  version: number;
-  createdBy: string;
-  createdAt: string;
-  updatedAt: string;
-}
-
 /** What a draft holds; amounts and category are derived from the lines by the caller (src/domain). */
 export interface ProjectContent {
   unitId: string;
@@ -66,6 +42,18 @@ export interface ProjectContent {
   softwareDevCost: number;
   category: Category;
   ruleEdition: string;
+}
+
+/** A project of the 项目库: its content, and where it stands. */
+export interface Project extends ProjectContent {
+  id: string;
+  tenantId: string;
+  stage: ProjectStage;
+  processInstanceKey: string | null;
+  version: number;
+  createdBy: string;
+  createdAt: string;
+  updatedAt: string;
 }
 
 export function toProject(row: ProjectRow): Project {
