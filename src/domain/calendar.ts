@@ -78,10 +78,48 @@ export interface DueDate {
   provisional: boolean;
 }
 
+// Asia/Shanghai has kept UTC+8 without daylight saving since 1992, so a local day is a fixed 24-hour slice of
+// epoch time and day arithmetic needs no time-zone library. The table covers 1992-01-01 to 2199-12-31.
+const OFFSET_MS = 8 * 3_600_000;
+const DAY_MS = 86_400_000;
+const FIRST_DAY = Date.UTC(1992, 0, 1) / DAY_MS;
+const LAST_DAY = Date.UTC(2199, 11, 31) / DAY_MS;
+
+/** The local (Asia/Shanghai) day number of an instant: days since 1970-01-01. */
+function localDay(ms: number): number {
+  return Math.floor((ms + OFFSET_MS) / DAY_MS);
+}
+
+function isoDateOf(day: number): string {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+function yearOf(day: number): number {
+  return new Date(day * DAY_MS).getUTCFullYear();
+}
+
+/** `day` at local `hh:mm`, as the ISO form BPMN timers read (`2026-10-08T18:00:00+08:00`). */
+function localMoment(day: number, time: string): DueDate {
+  const [h, m] = time.split(':').map(Number) as [number, number];
+  const epochMs = day * DAY_MS - OFFSET_MS + (h * 60 + m) * 60_000;
+  const iso = `${new Date(epochMs + OFFSET_MS).toISOString().slice(0, 19)}+08:00`;
+  return { iso, epochMs, provisional: false };
+}
+
+function instant(t: Date | number): number {
+  return typeof t === 'number' ? t : t.getTime();
+}
+
+/**
+ * Working days over a precomputed table: `before[i]` is the number of working days from the table's first day up
+ * to (not including) day `FIRST_DAY + i`, so counting and finding the Nth working day are a subtraction and a
+ * binary search, whatever the distance (an inbox computes one countdown per row).
+ */
 export class WorkingDayCalendar {
   private readonly holidays = new Set<string>();
   private readonly workdays = new Set<string>();
   private readonly years = new Set<number>();
+  private readonly before: Int32Array;
 
   /** `endOfWorkingDay` is the local time at which a working-day deadline falls due (HH:mm). */
   constructor(
@@ -98,6 +136,16 @@ export class WorkingDayCalendar {
     if (!/^([01]\d|2[0-3]):[0-5]\d$/.test(endOfWorkingDay)) {
       throw new Error(`endOfWorkingDay must be HH:mm, got '${endOfWorkingDay}'`);
     }
+    const dayOf = (iso: string) => Date.parse(`${iso}T00:00:00Z`) / DAY_MS;
+    const off = new Set([...this.holidays].map(dayOf));
+    const on = new Set([...this.workdays].map(dayOf));
+    this.before = new Int32Array(LAST_DAY - FIRST_DAY + 2);
+    for (let day = FIRST_DAY; day <= LAST_DAY; day++) {
+      const weekday = (day + 4) % 7; // 1970-01-01 was a Thursday; 0 = Sunday
+      const working = !off.has(day) && (on.has(day) || (weekday >= 1 && weekday <= 5));
+      const i = day - FIRST_DAY;
+      this.before[i + 1] = (this.before[i] as number) + (working ? 1 : 0);
+    }
   }
 
   static fromFile(path: string): WorkingDayCalendar {
@@ -112,8 +160,8 @@ export class WorkingDayCalendar {
   isWorkingDay(date: string): boolean {
     if (this.holidays.has(date)) return false;
     if (this.workdays.has(date)) return true;
-    const weekday = DateTime.fromISO(date, { zone: ZONE }).weekday;
-    return weekday <= 5;
+    const weekday = new Date(`${date}T00:00:00Z`).getUTCDay();
+    return weekday >= 1 && weekday <= 5;
   }
 
   /**
@@ -125,23 +173,13 @@ export class WorkingDayCalendar {
     if (!Number.isInteger(workingDays) || workingDays < 0) {
       throw new RangeError(`workingDays must be a non-negative integer, got ${workingDays}`);
     }
-    let day = DateTime.fromMillis(typeof from === 'number' ? from : from.getTime(), { zone: ZONE }).startOf(
-      'day',
-    );
-    let provisional = false;
-    let counted = 0;
-    if (workingDays === 0) {
-      while (!this.isWorkingDay(day.toISODate()!)) day = day.plus({ days: 1 });
-      provisional = !this.hasSchedule(day.year);
-    }
-    while (counted < workingDays) {
-      day = day.plus({ days: 1 });
-      if (!this.hasSchedule(day.year)) provisional = true;
-      if (this.isWorkingDay(day.toISODate()!)) counted++;
-    }
-    const [h, m] = this.endOfWorkingDay.split(':').map(Number) as [number, number];
-    const due = day.set({ hour: h, minute: m, second: 0, millisecond: 0 });
-    return { iso: due.toISO({ suppressMilliseconds: true })!, epochMs: due.toMillis(), provisional };
+    const start = this.inRange(localDay(instant(from)));
+    // The first day whose count of working days from `start` (itself counted only when N = 0) reaches N.
+    const firstCounted = workingDays === 0 ? start : start + 1;
+    const due = this.nthWorkingDayFrom(firstCounted, Math.max(workingDays, 1));
+    const provisional =
+      workingDays === 0 ? !this.hasSchedule(yearOf(due)) : this.anyYearUnscheduled(start + 1, due);
+    return { ...localMoment(due, this.endOfWorkingDay), provisional };
   }
 
   /**
@@ -152,19 +190,18 @@ export class WorkingDayCalendar {
     if (!Number.isInteger(workingDays) || workingDays < 1) {
       throw new RangeError(`workingDays must be a positive integer, got ${workingDays}`);
     }
-    let day = DateTime.fromMillis(typeof deadline === 'number' ? deadline : deadline.getTime(), {
-      zone: ZONE,
-    }).startOf('day');
-    let provisional = false;
-    let counted = 0;
-    while (counted < workingDays) {
-      day = day.minus({ days: 1 });
-      if (!this.hasSchedule(day.year)) provisional = true;
-      if (this.isWorkingDay(day.toISODate()!)) counted++;
+    const end = this.inRange(localDay(instant(deadline)));
+    // The last day j before `end` such that the days j..end-1 hold N working days (j itself is then one).
+    const target = this.countBefore(end) - workingDays;
+    let lo = FIRST_DAY;
+    let hi = end - 1;
+    if (this.countBefore(lo) > target) throw new RangeError('the date lies before the calendar (1992)');
+    while (lo < hi) {
+      const mid = Math.ceil((lo + hi) / 2);
+      if (this.countBefore(mid) <= target) lo = mid;
+      else hi = mid - 1;
     }
-    const [h, m] = time.split(':').map(Number) as [number, number];
-    const at = day.set({ hour: h, minute: m, second: 0, millisecond: 0 });
-    return { iso: at.toISO({ suppressMilliseconds: true })!, epochMs: at.toMillis(), provisional };
+    return { ...localMoment(lo, time), provisional: this.anyYearUnscheduled(lo, end - 1) };
   }
 
   /**
@@ -172,16 +209,45 @@ export class WorkingDayCalendar {
    * 0 on the due day itself; negative (working days overdue) once the due moment has passed.
    */
   workingDaysLeft(now: Date | number, due: Date | number): number {
-    const nowMs = typeof now === 'number' ? now : now.getTime();
-    const dueMs = typeof due === 'number' ? due : due.getTime();
-    const start = DateTime.fromMillis(Math.min(nowMs, dueMs), { zone: ZONE }).startOf('day');
-    const end = DateTime.fromMillis(Math.max(nowMs, dueMs), { zone: ZONE }).startOf('day');
-    let n = 0;
-    for (let d = start.plus({ days: 1 }); d <= end; d = d.plus({ days: 1 })) {
-      if (this.isWorkingDay(d.toISODate()!)) n++;
-    }
+    const nowMs = instant(now);
+    const dueMs = instant(due);
+    const start = this.inRange(localDay(Math.min(nowMs, dueMs)));
+    const end = this.inRange(localDay(Math.max(nowMs, dueMs)));
+    const n = this.countBefore(end + 1) - this.countBefore(start + 1);
     if (nowMs <= dueMs) return n;
     // Past due: the due day itself counts as the first day overdue when it is past its end.
     return -Math.max(n, 1);
+  }
+
+  /** Working days from the table's first day up to, not including, `day`. */
+  private countBefore(day: number): number {
+    return this.before[day - FIRST_DAY] as number;
+  }
+
+  /** The day on which the working days counted from `first` (inclusive) reach `n` (n ≥ 1). */
+  private nthWorkingDayFrom(first: number, n: number): number {
+    const target = this.countBefore(first) + n;
+    let lo = first;
+    let hi = LAST_DAY;
+    if (this.countBefore(hi + 1) < target)
+      throw new RangeError('the due date lies after the calendar (2199)');
+    while (lo < hi) {
+      const mid = Math.floor((lo + hi) / 2);
+      if (this.countBefore(mid + 1) >= target) hi = mid;
+      else lo = mid + 1;
+    }
+    return lo;
+  }
+
+  private anyYearUnscheduled(fromDay: number, toDay: number): boolean {
+    for (let y = yearOf(fromDay); y <= yearOf(toDay); y++) if (!this.hasSchedule(y)) return true;
+    return false;
+  }
+
+  private inRange(day: number): number {
+    if (day < FIRST_DAY + 1 || day > LAST_DAY - 1) {
+      throw new RangeError(`${isoDateOf(day)} lies outside the working-day calendar (1992–2199)`);
+    }
+    return day;
   }
 }
