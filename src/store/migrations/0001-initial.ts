@@ -4,7 +4,17 @@
 import type { Kysely } from 'kysely';
 
 // biome-ignore lint/suspicious/noExplicitAny: migrations must not depend on the current schema type
-export async function up(db: Kysely<any>): Promise<void> {
+type AnyDb = Kysely<any>;
+
+export async function up(db: AnyDb): Promise<void> {
+  await createAccountTables(db);
+  await createProjectTables(db);
+  await createRecordTables(db);
+  await createAuditTables(db);
+}
+
+/** Tenants, Units, accounts and their sessions. */
+async function createAccountTables(db: AnyDb): Promise<void> {
   await db.schema
     .createTable('tenants')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -50,7 +60,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('revoked_at', 'text')
     .execute();
   await db.schema.createIndex('sessions_account').on('sessions').column('account_id').execute();
+}
 
+/** The 项目库: projects, their history and filings. */
+async function createProjectTables(db: AnyDb): Promise<void> {
   await db.schema
     .createTable('projects')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -121,7 +134,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addUniqueConstraint('filings_number_unique', ['tenant_id', 'number'])
     .addUniqueConstraint('filings_seq_unique', ['tenant_id', 'year', 'seq'])
     .execute();
+}
 
+/** Annual plans, documents and notifications. */
+async function createRecordTables(db: AnyDb): Promise<void> {
   await db.schema
     .createTable('annual_plans')
     .addColumn('id', 'text', (c) => c.primaryKey())
@@ -172,7 +188,10 @@ export async function up(db: Kysely<any>): Promise<void> {
     .on('notifications')
     .columns(['account_id', 'created_at'])
     .execute();
+}
 
+/** The hash-chained audit log, its heads, and the counters of numbered documents. */
+async function createAuditTables(db: AnyDb): Promise<void> {
   await db.schema
     .createTable('audit_log')
     .addColumn('tenant_id', 'text', (c) => c.notNull())
@@ -215,8 +234,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 }
 
-// biome-ignore lint/suspicious/noExplicitAny: see up()
-export async function down(db: Kysely<any>): Promise<void> {
+export async function down(db: AnyDb): Promise<void> {
   for (const table of [
     'counters',
     'audit_heads',
