@@ -63,7 +63,7 @@ describe('the process catalogue', () => {
   });
 
   it('cites only clause IDs that exist in the regulation', () => {
-    const clauses = readFileSync(join(PROCESSES_DIR, '../../shared/regulation/clauses.md'), 'utf8');
+    const clauses = readFileSync(join(PROCESSES_DIR, '../docs/regulation/clauses.md'), 'utf8');
     for (const p of catalogue.processes) {
       for (const c of p.clauses) expect(clauses, `${p.file} cites ${c}`).toContain(`| ${c} |`);
     }
