@@ -1,6 +1,7 @@
-// Lints BPMN files the way Camunda Modeler does: bpmnlint with `bpmnlint:recommended` and
-// `plugin:camunda-compat/camunda-cloud-8-8` (from .bpmnlintrc), over a moddle that knows the
-// zeebe: extensions (plain `bpmnlint` does not, and then reports every zeebe:* element as missing).
+// Lints BPMN files the way Camunda Modeler does: bpmnlint with `bpmnlint:recommended`,
+// `plugin:camunda-compat/camunda-cloud-8-8` and the repository's conventions `plugin:yunfu/recommended`
+// (bpmnlint-plugin-yunfu/), all from .bpmnlintrc, over a moddle that knows the zeebe: extensions (plain
+// `bpmnlint` does not, and then reports every zeebe:* element as missing).
 // Usage: npx tsx scripts/lint-bpmn.ts [files...]   (default: processes/*.bpmn). Exit 1 on any error.
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';

@@ -7,7 +7,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { type Catalogue, readCatalogue } from '../src/modeling/catalogue.ts';
 
 const root = resolve(import.meta.dirname, '..');
-const clausesMd = readFileSync(resolve(root, '../shared/regulation/clauses.md'), 'utf8');
+const clausesMd = readFileSync(resolve(root, 'docs/regulation/clauses.md'), 'utf8');
 const traceability = readFileSync(resolve(root, 'docs/traceability.md'), 'utf8');
 
 interface ClauseRow {
@@ -53,7 +53,7 @@ describe('docs/traceability.md', () => {
     expect(clauses.filter((c) => c.contextOnly).map((c) => c.id)).toEqual(['G-1', 'SU-1']);
   });
 
-  it('has a row for every clause of ../shared/regulation/clauses.md', () => {
+  it('has a row for every clause of docs/regulation/clauses.md', () => {
     const missing = clauses.filter((c) => !map.has(c.id)).map((c) => c.id);
     expect(missing).toEqual([]);
   });

@@ -33,7 +33,7 @@ export type Scope = { kind: 'tenant' } | { kind: 'unit'; unitId: string } | { ki
 
 /**
  * Which projects (and plans, filings, statistics) a principal sees in its tenant. The experts, cost reviewers and
- * supervisors see a project through the tasks they are given (the engine step adds that); until then, none.
+ * supervisors see none here: what they need of a project reaches them through the tasks they are given.
  */
 export function readScope(p: Principal): Scope {
   if (has(p, TENANT_READERS)) return { kind: 'tenant' };
@@ -65,7 +65,7 @@ export type Action =
   | 'statistics.read'
   | 'audit.read'
   | 'audit.export'
-  // Added with the engine step (process, task and operations routes):
+  // Process, task and operations routes:
   | 'project.submit'
   | 'project.file'
   | 'request.create'

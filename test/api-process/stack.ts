@@ -149,12 +149,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   return stack;
 }
 
-/** Polls until `ok` holds (the workers run asynchronously); returns the last value either way. */
+/** Polls until `ok` holds (the workers run asynchronously); throws with the last value read when it never does. */
 export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 15_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await read();
-    if (ok(v) || Date.now() > end) return v;
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

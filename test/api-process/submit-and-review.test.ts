@@ -2,7 +2,7 @@
 // (check-application, classify, due dates); the Bureau reviewer finds 初核 in their inbox with its Camunda form and
 // completes it; the refusals around it: 涉密 before the engine, another group's task, a missing form field, a second
 // completion, Audit, another tenant.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceLine } from '../../src/domain/index.ts';
 import { insertProject } from '../../src/store/projects.ts';
 import { type Problem, professionalDraft, type Stack, startStack, until } from './stack.ts';
@@ -10,14 +10,47 @@ import { type Problem, professionalDraft, type Stack, startStack, until } from '
 describe('submitting a project and reviewing it through /api on the real engine', () => {
   let s: Stack;
   const t: Record<string, string> = {};
-  let projectId: string;
-  let processInstanceKey: string;
-  let initialCheckKey: string;
 
   const inbox = async (who: string, query = '') => {
     const res = await s.api(t[who]!, 'GET', `/api/tasks${query}`);
     expect(res.statusCode, res.body).toBe(200);
     return res.json().items as Array<Record<string, unknown>>;
+  };
+
+  /** A project the Unit created and submitted, its lifecycle started. */
+  const submitted = async () => {
+    const created = await s.api(t['gongan.staff']!, 'POST', '/api/projects', professionalDraft());
+    expect(created.statusCode, created.body).toBe(201);
+    const projectId = created.json().project.id as string;
+    const res = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
+    expect(res.statusCode, res.body).toBe(201);
+    return { projectId, processInstanceKey: res.json().processInstanceKey as string };
+  };
+  /** 初核 of `projectId`, once the rule steps have put it in the Bureau reviewer's inbox. */
+  const initialCheckOf = async (projectId: string) => {
+    const items = await until(
+      () => inbox('bureau.reviewer'),
+      (x) => x.some((i) => i.projectId === projectId),
+    );
+    return items.find((i) => i.projectId === projectId)!;
+  };
+  /** A submitted project whose 初核 waits for the Bureau reviewer. */
+  const awaitingInitialCheck = async () => {
+    const { projectId } = await submitted();
+    return { projectId, initialCheckKey: String((await initialCheckOf(projectId)).userTaskKey) };
+  };
+  /** A project whose 初核 the reviewer claimed, released, claimed again and passed. */
+  const initialCheckPassed = async () => {
+    const { projectId, initialCheckKey } = await awaitingInitialCheck();
+    for (const step of ['claim', 'unclaim', 'claim']) {
+      const res = await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/${step}`);
+      expect(res.statusCode, res.body).toBe(200);
+    }
+    const done = await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/complete`, {
+      variables: { initialCheckDecision: 'pass', initialCheckOpinion: '材料齐全，符合立项条件' },
+    });
+    expect(done.statusCode, done.body).toBe(200);
+    return { projectId };
   };
 
   beforeAll(async () => {
@@ -36,6 +69,11 @@ describe('submitting a project and reviewing it through /api on the real engine'
   });
   afterAll(async () => {
     await s?.close();
+  });
+  // Every state change was audited and nothing failed unexpectedly (the logs say so), checked after each test.
+  afterEach(() => {
+    expect(s.logs.filter((l) => l.includes('without an audit entry'))).toEqual([]);
+    expect(s.logs.filter((l) => l.includes('unexpected error'))).toEqual([]);
   });
 
   it('G-9: a 涉密 project is refused at submission with the rule, and the engine never sees it', async () => {
@@ -88,7 +126,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
   it('a Unit submits: the lifecycle starts with the contract variables and the project is submitted', async () => {
     const created = await s.api(t['gongan.staff']!, 'POST', '/api/projects', professionalDraft());
     expect(created.statusCode, created.body).toBe(201);
-    projectId = created.json().project.id;
+    const projectId = created.json().project.id;
 
     // Only the Unit's writers submit (G-6); the Bureau cannot submit for it.
     const byReviewer = await s.api(t['bureau.reviewer']!, 'POST', `/api/projects/${projectId}/submit`);
@@ -99,7 +137,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
     const body = res.json();
     expect(body.initiationRoute).toBe('professional');
     expect(body.project.stage).toBe('submitted');
-    processInstanceKey = body.processInstanceKey;
+    const processInstanceKey = body.processInstanceKey;
     expect(body.project.processInstanceKey).toBe(processInstanceKey);
 
     const again = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
@@ -130,11 +168,8 @@ describe('submitting a project and reviewing it through /api on the real engine'
   });
 
   it('check-application and classification run; 初核 is in the Bureau reviewer’s inbox with its due date', async () => {
-    const items = await until(
-      () => inbox('bureau.reviewer'),
-      (x) => x.some((i) => i.projectId === projectId),
-    );
-    const task = items.find((i) => i.projectId === projectId)!;
+    const { projectId } = await submitted();
+    const task = await initialCheckOf(projectId);
     expect(task).toMatchObject({
       name: '初核',
       elementId: 'Task_InitialCheck',
@@ -149,7 +184,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
       overdue: false,
       dueDateProvisional: false,
     });
-    initialCheckKey = String(task.userTaskKey);
+    const initialCheckKey = String(task.userTaskKey);
 
     // The process passed the rule steps on the engine, with the workers' results.
     const passed = await s.client.searchElementInstances(
@@ -169,6 +204,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
   });
 
   it('the task page gets the Camunda form and the variables it shows', async () => {
+    const { projectId, initialCheckKey } = await awaitingInitialCheck();
     const res = await s.api(t['bureau.reviewer']!, 'GET', `/api/tasks/${initialCheckKey}`);
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
@@ -189,6 +225,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
   });
 
   it('another tenant does not see the task, not even with its key', async () => {
+    const { initialCheckKey } = await awaitingInitialCheck();
     expect((await inbox('xinxing/bureau.admin')).some((i) => i.userTaskKey === initialCheckKey)).toBe(false);
     const read = await s.api(t['xinxing/bureau.admin']!, 'GET', `/api/tasks/${initialCheckKey}`);
     expect(read.statusCode).toBe(404);
@@ -204,6 +241,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
   });
 
   it('completing another group’s task is 404; Audit cannot complete (403) but reads', async () => {
+    const { initialCheckKey } = await awaitingInitialCheck();
     const byExpert = await s.api(t.expert!, 'POST', `/api/tasks/${initialCheckKey}/complete`, {
       variables: { initialCheckDecision: 'pass', initialCheckOpinion: '通过' },
     });
@@ -218,6 +256,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
   });
 
   it('a missing required form field is 400 naming it; a field the form lacks and a wrong value too', async () => {
+    const { initialCheckKey } = await awaitingInitialCheck();
     const missing = await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/complete`, {
       variables: { initialCheckDecision: 'pass' },
     });
@@ -236,6 +275,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
   });
 
   it('claim, unclaim, claim again; the reviewer completes 初核, and completing twice is 409', async () => {
+    const { projectId, initialCheckKey } = await awaitingInitialCheck();
     const claim = await s.api(t['bureau.reviewer']!, 'POST', `/api/tasks/${initialCheckKey}/claim`);
     expect(claim.statusCode, claim.body).toBe(200);
     const mine = await inbox('bureau.reviewer', '?scope=mine');
@@ -273,6 +313,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
   });
 
   it('SV-4: every step is in the audit trail with who, what and which data', async () => {
+    const { projectId } = await initialCheckPassed();
     const res = await s.api(t.audit!, 'GET', `/api/audit-log?projectId=${projectId}`);
     expect(res.statusCode, res.body).toBe(200);
     const entries = res.json() as Array<{ action: string; role: string; payload: Record<string, unknown> }>;
@@ -299,6 +340,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
   });
 
   it('the timeline merges the business history with the process history, in time order', async () => {
+    const { projectId } = await initialCheckPassed();
     const res = await s.api(t['gongan.staff']!, 'GET', `/api/projects/${projectId}/timeline`);
     expect(res.statusCode, res.body).toBe(200);
     const body = res.json();
@@ -400,10 +442,5 @@ describe('submitting a project and reviewing it through /api on the real engine'
         '/api/audit-requests',
       ]),
     );
-  });
-
-  it('every state change was audited and nothing failed unexpectedly (the logs say so)', () => {
-    expect(s.logs.filter((l) => l.includes('without an audit entry'))).toEqual([]);
-    expect(s.logs.filter((l) => l.includes('unexpected error'))).toEqual([]);
   });
 });

@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
 const ROOT = join(import.meta.dirname, '..', '..');
-const SCHEMA = join(ROOT, '..', 'shared', 'reference', 'compose-spec.schema.json');
+const SCHEMA = join(ROOT, 'docs', 'reference', 'compose-spec.schema.json');
 
 interface Service {
   image?: string;

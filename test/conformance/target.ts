@@ -108,20 +108,6 @@ async function startCamunda(): Promise<Target> {
   };
 }
 
-/** Camunda's search side is eventually consistent (exported to Elasticsearch); the embedded engine is not. */
-export async function eventually<T>(
-  read: () => Promise<T>,
-  ok: (value: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await read();
-    if (ok(value) || Date.now() > until) return value;
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** The HTTP status of a failed client call (the client throws with `status`). */
 export async function statusOf(call: Promise<unknown>): Promise<number | 'ok'> {
   try {

@@ -35,11 +35,13 @@ export const consistency = {
   consistency: { waitUpToMs: process.env.CONFORMANCE_TARGET === 'camunda' ? 30_000 : 0, pollIntervalMs: 100 },
 };
 
+/** Polls until `ok` holds; throws with the last value read when it never does. */
 export async function until<T>(read: () => Promise<T>, ok: (v: T) => boolean, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
   for (;;) {
     const v = await read();
-    if (ok(v) || Date.now() > end) return v;
+    if (ok(v)) return v;
+    if (Date.now() > end) throw new Error(`condition not met in ${ms} ms; last value: ${JSON.stringify(v)}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

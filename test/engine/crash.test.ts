@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, expect, test } from 'vitest';
 import { Engine } from '../../src/engine/engine.ts';
+import { seededRandom } from '../support/seeded-random.ts';
 import { openEngine, type TestEngine } from './helpers.ts';
 
 const TOTAL = 800;
@@ -44,10 +45,11 @@ test('kill -9 at random moments: every instance completes exactly once, no job c
   const log = join(t.dir, 'completed.log');
   const deadline = Date.now() + 14_000;
   let kills = 0;
+  const { random } = seededRandom('crash test');
   // when: start, kill at a random moment, start again…
   while (Date.now() < deadline) {
     const { child, done } = startChild(t.file, log);
-    const wait = 250 + Math.random() * 1000;
+    const wait = 250 + random() * 1000;
     const finished = await Promise.race([done, new Promise<null>((r) => setTimeout(() => r(null), wait))]);
     if (finished !== null) break;
     child.kill('SIGKILL');

@@ -2,7 +2,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/engine/feel/index.ts';
 import { type Catalogue, PROCESSES_DIR, readCatalogue } from '../../src/modeling/catalogue.ts';
 import { lintBpmnFile } from '../../src/modeling/lint.ts';
 
@@ -61,17 +60,14 @@ describe('the process catalogue', () => {
       expect(p.misplacedDiagramElementIds, p.file).toEqual([]);
     }
   });
-
-  it('cites only clause IDs that exist in the regulation', () => {
-    const clauses = readFileSync(join(PROCESSES_DIR, '../../shared/regulation/clauses.md'), 'utf8');
-    for (const p of catalogue.processes) {
-      for (const c of p.clauses) expect(clauses, `${p.file} cites ${c}`).toContain(`| ${c} |`);
-    }
-  });
 });
 
+// The conventions that one diagram can show (a user task links a form and has candidate groups that evaluate to a
+// list, messages have correlation keys, timers a definition, job types are yunfu.<verb>-<noun>, business rule
+// tasks a result variable, documentation cites real clause IDs) are bpmnlint rules of bpmnlint-plugin-yunfu/,
+// proved on fixtures by lint-rules.test.ts; here they run over every model. What needs other files stays below.
 describe.each(bpmnFiles)('%s under Camunda Modeler rules', (file) => {
-  it('has zero bpmnlint errors (recommended + camunda-compat 8.8)', async () => {
+  it('has zero bpmnlint errors (recommended + camunda-compat 8.8 + yunfu)', async () => {
     const report = await lintBpmnFile(join(PROCESSES_DIR, file));
     expect(report.errors.map((e) => `${e.id}: ${e.message} (${e.rule})`)).toEqual([]);
   });
@@ -86,15 +82,11 @@ function groupsNamed(candidateGroups: string | undefined): string[] {
 }
 
 describe('links between resources', () => {
-  it('every user task is a Camunda user task linking a form that exists, with candidate groups or an assignee', () => {
+  it('every form a user task links exists', () => {
     const formIds = new Set(catalogue.forms.map((f) => f.id));
     for (const p of catalogue.processes) {
       for (const t of p.userTasks) {
-        const where = `${p.id}/${t.id}`;
-        expect(t.isCamundaUserTask, `${where} is a zeebe:userTask`).toBe(true);
-        expect(t.formId, `${where} links a form`).toBeDefined();
-        expect(formIds.has(t.formId), `${where} links form '${t.formId}' which exists`).toBe(true);
-        expect(t.candidateGroups ?? t.assignee, `${where} has candidate groups`).toBeTruthy();
+        expect(formIds.has(t.formId), `${p.id}/${t.id} links form '${t.formId}' which exists`).toBe(true);
       }
     }
   });
@@ -108,42 +100,6 @@ describe('links between resources', () => {
     }
   });
 
-  it('every candidate-groups expression evaluates to a list of strings, as Zeebe requires', () => {
-    const sample = {
-      unitId: 'gongan',
-      unit: { unitId: 'gongan' },
-      ownerGroup: 'bureau-admin',
-      category: 'public',
-    };
-    for (const p of catalogue.processes) {
-      for (const t of p.userTasks.filter((u) => u.candidateGroups?.startsWith('='))) {
-        const value = evaluate(t.candidateGroups!, sample);
-        expect(
-          Array.isArray(value) && value.every((g) => typeof g === 'string'),
-          `${p.id}/${t.id}: ${t.candidateGroups}`,
-        ).toBe(true);
-      }
-    }
-  });
-
-  it('every message has a name and a correlation key', () => {
-    for (const p of catalogue.processes) {
-      for (const m of p.messages) {
-        expect(m.name, `${p.id}/${m.id}`).toBeTruthy();
-        expect(m.correlationKey, `${p.id}/${m.id} (${m.name})`).toMatch(/^=/);
-      }
-    }
-  });
-
-  it('every timer has a definition', () => {
-    for (const p of catalogue.processes) {
-      for (const t of p.timers) {
-        expect(t.kind, `${p.id}/${t.id}`).toBeDefined();
-        expect(t.value?.trim(), `${p.id}/${t.id}`).toBeTruthy();
-      }
-    }
-  });
-
   it('every call activity calls a process that exists', () => {
     const ids = new Set(catalogue.processes.map((p) => p.id));
     for (const p of catalogue.processes) {
@@ -152,20 +108,18 @@ describe('links between resources', () => {
     }
   });
 
-  it('every business rule task calls a decision that exists, with a result variable', () => {
+  it('every business rule task calls a decision that exists', () => {
     const ids = new Set(catalogue.decisions.flatMap((d) => d.ids));
     for (const p of catalogue.processes) {
       for (const d of p.calledDecisions) {
         expect(ids.has(d.decisionId ?? ''), `${p.id}/${d.elementId} → ${d.decisionId}`).toBe(true);
-        expect(d.resultVariable, `${p.id}/${d.elementId}`).toBeTruthy();
       }
     }
   });
 
-  it('every job type is yunfu.<verb-noun> and is listed in docs/process-contract.md', () => {
+  it('every job type is listed in docs/process-contract.md', () => {
     for (const p of catalogue.processes) {
       for (const t of p.jobTasks) {
-        expect(t.jobType, `${p.id}/${t.id}`).toMatch(/^yunfu\.[a-z]+(-[a-z]+)+$/);
         expect(contract, `${t.jobType} (${p.id}/${t.id}) in the contract`).toContain(`\`${t.jobType}\``);
       }
     }

@@ -4,11 +4,15 @@ import type { AnyWorkerDefinition, JobContext, JobOutcome } from '../../src/camu
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
 
+/** Job keys as Zeebe hands them out: unique, so handlers idempotent by job key treat each run as a new job. */
+let lastJobKey = 2251799813685249n;
+const nextJobKey = () => String(++lastJobKey);
+
 export async function runJob(
   worker: AnyWorkerDefinition,
   variables: Record<string, unknown>,
   headers: Record<string, string> = {},
-  jobKey = String(2251799813685249 + Math.floor(Math.random() * 1e9)),
+  jobKey = nextJobKey(),
 ): Promise<JobOutcome> {
   const context: JobContext = {
     jobKey,

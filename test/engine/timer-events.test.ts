@@ -1,3 +1,5 @@
+// Timer events on the engine: they fire when the clock passes them (boundary, start and overdue ones after a
+// restart), and a timer expression that gives no timer raises an incident. Reading the values is timer-expressions.
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import {
   completeOne,

@@ -1,3 +1,5 @@
+// ISO 8601 timer dates, durations and cycles as the engine reads them, and the deploy-time check of FEEL timer
+// values, without running an engine. The timers firing on the engine is timer-events.test.ts.
 import { describe, expect, it } from 'vitest';
 import {
   addInterval,
