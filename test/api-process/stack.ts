@@ -35,11 +35,18 @@ import { PROCESSES_DIR } from '../../src/modeling/catalogue.ts';
 import { DocumentStorage } from '../../src/store/documents.ts';
 import { Store } from '../../src/store/store.ts';
 import { createWorkers } from '../../workers/all.ts';
+import { startTarget } from '../conformance/target.ts';
 import { PROFESSIONAL_APPLICATION } from '../support/projects.ts';
 
 export const PASSWORD = 'Demo-Passw0rd!';
-/** `STACK=remote`: the app in Camunda mode against a separate engine (see the top of this file). */
-export const REMOTE = process.env.STACK === 'remote';
+/**
+ * `STACK=remote`: the app in Camunda mode against a separate embedded engine (see the top of this file);
+ * `STACK=camunda` (npm run test:camunda): the same against camunda/camunda:8.8 started by testcontainers.
+ */
+export const STACK_MODE =
+  process.env.STACK === 'camunda' ? 'camunda' : process.env.STACK === 'remote' ? 'remote' : 'embedded';
+/** The app in Camunda mode: it deploys processes/ itself and waits for eventual consistency. */
+export const REMOTE = STACK_MODE !== 'embedded';
 /** What src/main.ts gives the gateway in Camunda mode: searches wait up to this long for exported data. */
 const CAMUNDA_CONSISTENCY_MS = 5_000;
 const quiet: WorkerLogger = { info() {}, warn() {}, error() {}, debug() {} };
@@ -47,7 +54,8 @@ const quiet: WorkerLogger = { info() {}, warn() {}, error() {}, debug() {} };
 export interface Stack {
   app: FastifyInstance;
   store: Store;
-  engine: EmbeddedServer;
+  /** The embedded engine, or null when the stack runs against Camunda in a container. */
+  engine: EmbeddedServer | null;
   /** The official client on the engine's /v2, for what a test checks behind the API's back. */
   client: LooseCamundaClient;
   camunda: CamundaClientConfig;
@@ -81,15 +89,18 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // remote: the engine ("Camunda") lives apart from the app's DATA_DIR and starts with nothing deployed
   const engineDir = REMOTE ? mkdtempSync(join(tmpdir(), 'yunfu-remote-camunda-')) : dataDir;
   let clockMs = Date.parse(options.at);
-  const engine = await startEmbedded({
-    dataDir: engineDir,
-    host: '127.0.0.1',
-    port: 0,
-    logger: pino({ level: 'silent' }),
-    processesDir: options.deploy === false || REMOTE ? null : PROCESSES_DIR,
-  });
+  const container = STACK_MODE === 'camunda' ? await startTarget() : null;
+  const engine = container
+    ? null
+    : await startEmbedded({
+        dataDir: engineDir,
+        host: '127.0.0.1',
+        port: 0,
+        logger: pino({ level: 'silent' }),
+        processesDir: options.deploy === false || REMOTE ? null : PROCESSES_DIR,
+      });
   const camunda: CamundaClientConfig = {
-    restAddress: engine.address!,
+    restAddress: container ? container.config.restAddress : engine!.address!,
     auth: { strategy: 'NONE' },
     tenantId: null,
   };
@@ -156,7 +167,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await workers.stop(500);
       await app.close();
       await store.close();
-      await engine.close();
+      await engine?.close();
+      await container?.close();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(engineDir, { recursive: true, force: true });
     },
