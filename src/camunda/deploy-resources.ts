@@ -48,7 +48,7 @@ export class DeploymentRefusedError extends Error {
 export class DeploymentUnavailableError extends Error {
   constructor(waitedMs: number, attempts: number, last: string) {
     super(
-      `Camunda did not accept the deployment of processes/ within ${Math.round(waitedMs / 1000)} s (${attempts} attempts); last error: ${last}`,
+      `Camunda did not accept the deployment of processes/ within ${Math.round(waitedMs / 1000)} s (${attempts} attempt${attempts === 1 ? '' : 's'}); last error: ${last}`,
     );
     this.name = 'DeploymentUnavailableError';
   }
