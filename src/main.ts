@@ -11,6 +11,7 @@ import { CamundaProcessGateway } from './app/camunda-gateway.ts';
 import { buildServer } from './app/server.ts';
 import { createCamundaClient } from './camunda/client.ts';
 import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from './camunda/config.ts';
+import { deployResources } from './camunda/deploy-resources.ts';
 import { startWorkers } from './camunda/worker-runtime.ts';
 import { type AppConfig, ConfigError, loadConfig } from './config.ts';
 import { loadRegulation } from './domain/index.ts';
@@ -91,6 +92,17 @@ async function main(): Promise<void> {
     const deployment = await engine.deploy(resources);
     logger.info(
       { deploymentKey: deployment.deploymentKey, resources: resources.length },
+      'deployed processes/',
+    );
+  }
+  if (settings.camunda) {
+    // Camunda keeps unchanged resources at their version, so this is safe at every start; it waits while Camunda starts.
+    const deployed = await deployResources(createCamundaClient(settings.camunda), {
+      tenantId: settings.camunda.tenantId,
+      log: (m) => logger.warn(m),
+    });
+    logger.info(
+      { deploymentKey: deployed.deploymentKey, definitions: deployed.definitions.length },
       'deployed processes/',
     );
   }

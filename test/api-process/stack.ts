@@ -3,6 +3,11 @@
 // store with the demo accounts and a CamundaProcessGateway that reaches /v2 through the official client, and every
 // job worker of workers/all.ts running against it through the official client too. One clock for all of them:
 // pinned in the engine through PUT /v2/clock, read by the business server and the workers.
+//
+// STACK=remote (`npm run test:remote`): the same journeys with the business API and workers in Camunda mode, as
+// `npm start` composes them with CAMUNDA_REST_ADDRESS set: the embedded engine, started empty in a data directory of
+// its own, stands in for a remote Camunda 8; the app has its own data directory and store, deploys processes/ through
+// the client (src/camunda/deploy-resources.ts) and waits for eventual consistency as against Camunda (consistencyMs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +22,7 @@ import {
   type LooseCamundaClient,
 } from '../../src/camunda/client.ts';
 import type { CamundaClientConfig } from '../../src/camunda/config.ts';
+import { deployResources } from '../../src/camunda/deploy-resources.ts';
 import {
   type AnyWorkerDefinition,
   type RunningWorkers,
@@ -29,15 +35,27 @@ import { PROCESSES_DIR } from '../../src/modeling/catalogue.ts';
 import { DocumentStorage } from '../../src/store/documents.ts';
 import { Store } from '../../src/store/store.ts';
 import { createWorkers } from '../../workers/all.ts';
+import { startTarget } from '../conformance/target.ts';
 import { PROFESSIONAL_APPLICATION } from '../support/projects.ts';
 
 export const PASSWORD = 'Demo-Passw0rd!';
+/**
+ * `STACK=remote`: the app in Camunda mode against a separate embedded engine (see the top of this file);
+ * `STACK=camunda` (npm run test:camunda): the same against camunda/camunda:8.8 started by testcontainers.
+ */
+export const STACK_MODE =
+  process.env.STACK === 'camunda' ? 'camunda' : process.env.STACK === 'remote' ? 'remote' : 'embedded';
+/** The app in Camunda mode: it deploys processes/ itself and waits for eventual consistency. */
+export const REMOTE = STACK_MODE !== 'embedded';
+/** What src/main.ts gives the gateway in Camunda mode: searches wait up to this long for exported data. */
+const CAMUNDA_CONSISTENCY_MS = 5_000;
 const quiet: WorkerLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
 export interface Stack {
   app: FastifyInstance;
   store: Store;
-  engine: EmbeddedServer;
+  /** The embedded engine, or null when the stack runs against Camunda in a container. */
+  engine: EmbeddedServer | null;
   /** The official client on the engine's /v2, for what a test checks behind the API's back. */
   client: LooseCamundaClient;
   camunda: CamundaClientConfig;
@@ -68,21 +86,27 @@ export interface StackOptions {
 
 export async function startStack(options: StackOptions): Promise<Stack> {
   const dataDir = mkdtempSync(join(tmpdir(), 'yunfu-api-process-'));
+  // remote: the engine ("Camunda") lives apart from the app's DATA_DIR and starts with nothing deployed
+  const engineDir = REMOTE ? mkdtempSync(join(tmpdir(), 'yunfu-remote-camunda-')) : dataDir;
   let clockMs = Date.parse(options.at);
-  const engine = await startEmbedded({
-    dataDir,
-    host: '127.0.0.1',
-    port: 0,
-    logger: pino({ level: 'silent' }),
-    processesDir: options.deploy === false ? null : PROCESSES_DIR,
-  });
+  const container = STACK_MODE === 'camunda' ? await startTarget() : null;
+  const engine = container
+    ? null
+    : await startEmbedded({
+        dataDir: engineDir,
+        host: '127.0.0.1',
+        port: 0,
+        logger: pino({ level: 'silent' }),
+        processesDir: options.deploy === false || REMOTE ? null : PROCESSES_DIR,
+      });
   const camunda: CamundaClientConfig = {
-    restAddress: engine.address!,
+    restAddress: container ? container.config.restAddress : engine!.address!,
     auth: { strategy: 'NONE' },
     tenantId: null,
   };
   const client = createLooseCamundaClient(camunda);
   await client.pinClock({ timestamp: clockMs });
+  if (REMOTE && options.deploy !== false) await deployResources(createCamundaClient(camunda));
 
   const store = await Store.open({ databaseUrl: null, dataDir });
   await seedDemo(store, PASSWORD);
@@ -96,6 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     now: () => new Date(clockMs),
     processes: CamundaProcessGateway.fromConfig(
       options.gatewayAddress ? { ...camunda, restAddress: options.gatewayAddress } : camunda,
+      { consistencyMs: REMOTE ? CAMUNDA_CONSISTENCY_MS : 0 },
     ),
     logStream: { write: (line: string) => logs.push(line) },
   });
@@ -142,8 +167,10 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await workers.stop(500);
       await app.close();
       await store.close();
-      await engine.close();
+      await engine?.close();
+      await container?.close();
       rmSync(dataDir, { recursive: true, force: true });
+      rmSync(engineDir, { recursive: true, force: true });
     },
   };
   return stack;
