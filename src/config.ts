@@ -1,6 +1,6 @@
 // Configuration from the environment, validated at start-up. Every bad value gets its own message naming the
 // variable, the value's problem and what is expected; nothing starts on a bad configuration.
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 
 export interface AppConfig {
   port: number;
@@ -15,6 +15,12 @@ export interface AppConfig {
   smtpUrl: string | null;
   /** Sender of e-mailed notifications. */
   mailFrom: string;
+  /** SV-4: the audit trail's HMAC and Ed25519 keys; default DATA_DIR/audit-keys (move it off the data volume). */
+  auditKeyDir?: string;
+  /** SV-4: where signed checkpoints of the audit chains are appended; default DATA_DIR/audit-anchors. */
+  auditAnchorDir?: string;
+  /** SV-4: how often the chain heads are checkpointed, in seconds (also at start and shutdown). */
+  auditCheckpointSeconds?: number;
 }
 
 export class ConfigError extends Error {
@@ -102,8 +108,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const mailFrom = value('MAIL_FROM') ?? '云浮市政务服务数据管理局 <noreply@localhost>';
 
+  // Defaults that work on a bare machine; production points AUDIT_KEY_DIR off the data volume (docs/security-audit.md).
+  const auditKeyDir = resolve(value('AUDIT_KEY_DIR') ?? join(dataDir, 'audit-keys'));
+  const auditAnchorDir = resolve(value('AUDIT_ANCHOR_DIR') ?? join(dataDir, 'audit-anchors'));
+  if (auditAnchorDir === auditKeyDir) {
+    problems.push(
+      'AUDIT_ANCHOR_DIR is AUDIT_KEY_DIR: the checkpoints are published, the keys are secret; use two directories',
+    );
+  }
+  let auditCheckpointSeconds = 60;
+  const rawCheckpoint = value('AUDIT_CHECKPOINT_SECONDS');
+  if (rawCheckpoint !== undefined) {
+    if (!/^\d+$/.test(rawCheckpoint) || Number(rawCheckpoint) < 1 || Number(rawCheckpoint) > 86_400) {
+      problems.push(
+        `AUDIT_CHECKPOINT_SECONDS='${rawCheckpoint}' is not a checkpoint interval: expected whole seconds from 1 to 86400`,
+      );
+    } else auditCheckpointSeconds = Number(rawCheckpoint);
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
   return {
+    auditKeyDir,
+    auditAnchorDir,
+    auditCheckpointSeconds,
     port,
     host,
     dataDir,
@@ -112,5 +139,18 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: rawLevel as AppConfig['logLevel'],
     smtpUrl,
     mailFrom,
+  };
+}
+
+/** The store's audit-trail options from the configuration (SV-4). */
+export function auditTrailConfig(config: AppConfig): {
+  keyDir: string;
+  anchorDir: string;
+  checkpointIntervalMs: number;
+} {
+  return {
+    keyDir: config.auditKeyDir ?? resolve(config.dataDir, 'audit-keys'),
+    anchorDir: config.auditAnchorDir ?? resolve(config.dataDir, 'audit-anchors'),
+    checkpointIntervalMs: (config.auditCheckpointSeconds ?? 60) * 1000,
   };
 }

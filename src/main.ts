@@ -13,7 +13,7 @@ import { createCamundaClient } from './camunda/client.ts';
 import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from './camunda/config.ts';
 import { deployResources } from './camunda/deploy-resources.ts';
 import { startWorkers } from './camunda/worker-runtime.ts';
-import { type AppConfig, ConfigError, loadConfig } from './config.ts';
+import { type AppConfig, auditTrailConfig, ConfigError, loadConfig } from './config.ts';
 import { loadRegulation } from './domain/index.ts';
 import { Engine } from './engine/engine.ts';
 import type { BasicCredentials } from './engine/rest/auth.ts';
@@ -79,6 +79,10 @@ async function main(): Promise<void> {
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onConnectionError: (e) => logger.warn({ err: e.message }, 'idle database connection lost'),
+    audit: {
+      ...auditTrailConfig(config),
+      onError: (e) => logger.error({ err: e }, 'audit checkpoint not written'),
+    },
   });
   const documents = new DocumentStorage(join(config.dataDir, 'documents'));
 

@@ -8,7 +8,7 @@ import pino from 'pino';
 import { createCamundaClient } from '../src/camunda/client.ts';
 import { CamundaConfigError, loadCamundaConfig } from '../src/camunda/config.ts';
 import { startWorkers } from '../src/camunda/worker-runtime.ts';
-import { ConfigError, loadConfig } from '../src/config.ts';
+import { auditTrailConfig, ConfigError, loadConfig } from '../src/config.ts';
 import { loadRegulation } from '../src/domain/index.ts';
 import { DocumentStorage } from '../src/store/documents.ts';
 import { Store } from '../src/store/store.ts';
@@ -44,7 +44,12 @@ async function main(): Promise<number> {
     }
     throw e;
   }
-  const store = await Store.open({ databaseUrl: app.databaseUrl, dataDir: app.dataDir });
+  // the audit keys sign the exports the workers assemble; the checkpoints are the business API's to write
+  const store = await Store.open({
+    databaseUrl: app.databaseUrl,
+    dataDir: app.dataDir,
+    audit: { ...auditTrailConfig(app), anchorDir: null },
+  });
   const workers = createWorkers({
     regulation: loadRegulation(),
     now: () => Date.now(),

@@ -56,12 +56,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       },
       ...(options.logStream ? { stream: options.logStream } : {}),
     },
-    // Accept a well-formed caller's id (a proxy's) so one id follows the request; otherwise make one.
-    genReqId: (req) => {
-      const given = req.headers['x-request-id'];
-      return typeof given === 'string' && REQUEST_ID.test(given) ? given : randomUUID();
-    },
+    // The server chooses the request id: it is recorded in the audit trail (SV-4), so a caller must not pick it. A
+    // well-formed caller's id (a proxy's) is kept beside it in the log lines as clientRequestId, for correlation.
+    genReqId: () => randomUUID(),
     requestIdHeader: false,
+    childLoggerFactory: (logger, bindings, opts, req) => {
+      const given = req.headers['x-request-id'];
+      const client = typeof given === 'string' && REQUEST_ID.test(given) ? { clientRequestId: given } : {};
+      return logger.child({ ...bindings, ...client }, opts);
+    },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
   });

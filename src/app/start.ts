@@ -2,7 +2,7 @@
 // SIGTERM/SIGINT — stops accepting, lets running requests finish (fastify answers 503 meanwhile), closes the store.
 // `src/main.ts` calls this once the engine is mounted beside it.
 import type { FastifyInstance } from 'fastify';
-import type { AppConfig } from '../config.ts';
+import { type AppConfig, auditTrailConfig } from '../config.ts';
 import { Store } from '../store/store.ts';
 import type { ProcessGateway } from './process-gateway.ts';
 import { buildServer, type ServerOptions } from './server.ts';
@@ -24,6 +24,10 @@ export async function startApp(
     databaseUrl: config.databaseUrl,
     dataDir: config.dataDir,
     onConnectionError: (e) => log?.warn({ err: e }, 'idle database connection lost'),
+    audit: {
+      ...auditTrailConfig(config),
+      onError: (e) => log?.error({ err: e }, 'audit checkpoint not written'),
+    },
   });
   const app = await buildServer({ ...options, config, store, processes: options.processes ?? null });
   log = app.log;

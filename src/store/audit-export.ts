@@ -1,17 +1,29 @@
 // SV-3: the complete, verifiable material package of one project — its record, history, filings, documents and
 // its audit-trail entries — as a tar archive with a manifest of SHA-256 hashes (written last, from the bytes that
-// actually went into the archive). `npm run audit:verify -- --archive FILE` checks it (verifyArchive below).
+// actually went into the archive), and the manifest signed with the trail's Ed25519 key (signature.json, with the
+// public key and its fingerprint). `npm run audit:verify -- --archive FILE` checks it (audit-archive-verify.ts).
 import { createHash, type Hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
-import { type ChainProblem, checkEntry } from './audit.ts';
-import { sha256Hex } from './canonical-json.ts';
+import { type AuditKeys, auditKeysOf, signBytes } from './audit-keys.ts';
 import { type DocumentMeta, type DocumentStorage, listDocuments } from './documents.ts';
 import { listFilings } from './filings.ts';
 import { findProject, projectHistory } from './projects.ts';
 import type { AuditRow, Database } from './schema.ts';
-import { readTar, type TarSource, writeTar } from './tar.ts';
+import { type TarSource, writeTar } from './tar.ts';
 
 export const ARCHIVE_FORMAT = 'yunfu-audit-export/1';
+export const SIGNATURE_FORMAT = 'yunfu-audit-signature/1';
+
+/** signature.json: Ed25519 over the exact bytes of manifest.json. */
+export interface ManifestSignature {
+  format: typeof SIGNATURE_FORMAT;
+  algorithm: 'Ed25519';
+  /** SPKI PEM: check it against the key you hold (`--public-key`), not only against itself. */
+  publicKey: string;
+  /** SHA-256 of the public key's SPKI DER, hex. */
+  fingerprint: string;
+  signature: string;
+}
 
 export interface ManifestFile {
   path: string;
@@ -28,6 +40,11 @@ export interface Manifest {
   /** The tenant's chain head when the archive was made: compare with the live trail to see it is the same chain. */
   chainHead: { seq: number; hash: string } | null;
   trailEntries: number;
+  /**
+   * The tenant's keyed-from seq: trail entries before it carry plain SHA-256 hashes, from it on HMAC-SHA256 (checked
+   * where the verifier has the chain key). null: the trail has no key.
+   */
+  keyedFromSeq: number | null;
   files: ManifestFile[];
 }
 
@@ -63,6 +80,12 @@ export async function* projectAuditArchive(
     .select(['seq', 'hash'])
     .where('tenantId', '=', opts.tenantId)
     .executeTakeFirst();
+  const marker = await db
+    .selectFrom('auditKeying')
+    .select('keyedFromSeq')
+    .where('tenantId', '=', opts.tenantId)
+    .executeTakeFirst();
+  const keys = auditKeysOf(db);
 
   const mtime = new Date(opts.exportedAt);
   const sources: Array<{ source: TarSource; hash: Hash }> = [];
@@ -92,10 +115,16 @@ export async function* projectAuditArchive(
       exportedBy: opts.exportedBy,
       chainHead: head ? { seq: Number(head.seq), hash: head.hash } : null,
       trailEntries: trail.length,
+      keyedFromSeq: marker ? Number(marker.keyedFromSeq) : null,
       files: sources.map((s) => ({ path: s.source.name, size: s.source.size, sha256: s.hash.digest('hex') })),
     };
     const content = json(manifest);
     yield { name: 'manifest.json', size: content.length, mtime, content };
+    // An unkeyed store (only a store connected without its keys) exports an unsigned archive, which fails checking.
+    if (keys) {
+      const signature = json(signManifest(keys, content));
+      yield { name: 'signature.json', size: signature.length, mtime, content: signature };
+    }
   }
   yield* writeTar(entries());
 }
@@ -105,103 +134,14 @@ function publicMeta(d: DocumentMeta) {
   return rest;
 }
 
-export interface ArchiveReport {
-  manifest: Manifest | null;
-  files: number;
-  trailEntries: number;
-  problems: string[];
-}
-
-/** Checks an export: every file against the manifest, documents against their recorded hashes, trail entries. */
-export function verifyArchive(archive: Buffer): ArchiveReport {
-  const problems: string[] = [];
-  let entries: ReturnType<typeof readTar>;
-  try {
-    entries = readTar(archive);
-  } catch (e) {
-    return {
-      manifest: null,
-      files: 0,
-      trailEntries: 0,
-      problems: [`not a readable archive: ${(e as Error).message}`],
-    };
-  }
-  const byName = new Map(entries.map((e) => [e.name, e.content]));
-  const manifestBytes = byName.get('manifest.json');
-  if (!manifestBytes)
-    return { manifest: null, files: entries.length, trailEntries: 0, problems: ['manifest.json is missing'] };
-  let manifest: Manifest;
-  try {
-    manifest = JSON.parse(manifestBytes.toString('utf8')) as Manifest;
-  } catch {
-    return {
-      manifest: null,
-      files: entries.length,
-      trailEntries: 0,
-      problems: ['manifest.json is not valid JSON'],
-    };
-  }
-  if (manifest.format !== ARCHIVE_FORMAT) problems.push(`unknown archive format ${String(manifest.format)}`);
-
-  const listed = new Set<string>();
-  for (const f of manifest.files ?? []) {
-    listed.add(f.path);
-    const content = byName.get(f.path);
-    if (!content) {
-      problems.push(`${f.path}: listed in the manifest but missing from the archive (removed)`);
-      continue;
-    }
-    if (content.length !== f.size)
-      problems.push(`${f.path}: ${content.length} bytes, the manifest says ${f.size} (altered)`);
-    const actual = sha256Hex(content);
-    if (actual !== f.sha256)
-      problems.push(`${f.path}: SHA-256 ${actual} does not match the manifest's ${f.sha256} (altered)`);
-  }
-  for (const e of entries) {
-    if (e.name !== 'manifest.json' && !listed.has(e.name))
-      problems.push(`${e.name}: not listed in the manifest (inserted)`);
-  }
-
-  const parse = <T>(name: string): T | null => {
-    const c = byName.get(name);
-    if (!c) return null;
-    try {
-      return JSON.parse(c.toString('utf8')) as T;
-    } catch {
-      problems.push(`${name}: not valid JSON`);
-      return null;
-    }
+export function signManifest(keys: AuditKeys, manifestBytes: Buffer): ManifestSignature {
+  return {
+    format: SIGNATURE_FORMAT,
+    algorithm: 'Ed25519',
+    publicKey: keys.publicKeyPem,
+    fingerprint: keys.fingerprint,
+    signature: signBytes(keys, manifestBytes),
   };
-
-  const documents = parse<Array<{ id: string; sha256: string; size: number }>>('documents.json') ?? [];
-  for (const d of documents) {
-    const content = byName.get(`documents/${d.id}`);
-    if (!content) {
-      problems.push(`documents/${d.id}: recorded in documents.json but not in the archive`);
-      continue;
-    }
-    if (sha256Hex(content) !== d.sha256) {
-      problems.push(
-        `documents/${d.id}: its content does not match the SHA-256 recorded at upload (${d.sha256})`,
-      );
-    }
-  }
-
-  const trail = parse<AuditRow[]>('trail.json') ?? [];
-  let previous: AuditRow | null = null;
-  const trailProblems: ChainProblem[] = [];
-  for (const row of trail) {
-    // Entries of one project are not contiguous in the tenant's chain; a link is checkable only between neighbours.
-    const link = previous && Number(previous.seq) + 1 === Number(row.seq) ? previous.hash : null;
-    trailProblems.push(...checkEntry(row, link));
-    if (manifest.tenantId && row.tenantId !== manifest.tenantId) {
-      problems.push(`trail entry ${row.seq}: belongs to tenant ${row.tenantId}, not ${manifest.tenantId}`);
-    }
-    previous = row;
-  }
-  for (const p of trailProblems) problems.push(`trail entry ${p.seq}: ${p.detail}`);
-  if (typeof manifest.trailEntries === 'number' && manifest.trailEntries !== trail.length) {
-    problems.push(`trail.json has ${trail.length} entries, the manifest says ${manifest.trailEntries}`);
-  }
-  return { manifest, files: entries.length, trailEntries: trail.length, problems };
 }
+
+export { type ArchiveReport, type ArchiveVerifyOptions, verifyArchive } from './audit-archive-verify.ts';

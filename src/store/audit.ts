@@ -1,15 +1,22 @@
 // SV-3 / SV-4: every state-changing request and every decision is appended here with who, when, what and on which
-// data, and a SHA-256 hash chained to the previous entry of the same tenant. Appends are serialised per tenant by a
-// lock on the tenant's chain-head row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the write transaction, taken by
-// the first statement, which is a write), so two concurrent requests can never fork the chain. Verification
-// recomputes every hash and finds an altered, inserted or removed entry, including one removed from the end
-// (the head row remembers the last sequence number and hash).
+// data, chained to the previous entry of the same tenant by HMAC-SHA256 under the key in AUDIT_KEY_DIR (see
+// audit-hash.ts; a trail that predates the key keeps its plain SHA-256 prefix, sealed by a keyed marker). Appends are
+// serialised per tenant by a lock on the tenant's chain-head row (PostgreSQL: SELECT … FOR UPDATE; SQLite: the write
+// transaction, taken by the first statement, which is a write), so two concurrent requests can never fork the chain.
+// Verification (audit-chain.ts) recomputes every hash and compares the chain with the signed checkpoints that
+// audit-anchor.ts writes outside the store.
 import type { Kysely } from 'kysely';
+import { type ChainProblem, checkEntry, entryHash, GENESIS_HASH, markerMac } from './audit-hash.ts';
+import { AuditKeyError, type AuditKeys } from './audit-keys.ts';
+
+export { attachAuditKeys, auditKeysOf } from './audit-keys.ts';
+
 import { canonicalJson, sha256Hex } from './canonical-json.ts';
 import type { AuditRow, Database } from './schema.ts';
 import type { Conn } from './store.ts';
 
-export const GENESIS_HASH = '0'.repeat(64);
+export { type ChainReport, verifyChains } from './audit-chain.ts';
+export { type ChainProblem, checkEntry, entryHash, GENESIS_HASH };
 
 export interface AuditInput {
   tenantId: string;
@@ -30,27 +37,6 @@ export interface AuditInput {
 
 export type AuditEntry = Omit<AuditRow, 'payload'> & { payload: unknown };
 
-/** The hash of one entry: SHA-256 over the canonical form of every field but the hash itself. */
-export function entryHash(e: Omit<AuditRow, 'hash' | 'payload'>): string {
-  return sha256Hex(
-    canonicalJson({
-      v: 1,
-      tenantId: e.tenantId,
-      seq: e.seq,
-      at: e.at,
-      accountId: e.accountId,
-      role: e.role,
-      action: e.action,
-      entityType: e.entityType,
-      entityId: e.entityId,
-      projectId: e.projectId,
-      requestId: e.requestId,
-      payloadSha256: e.payloadSha256,
-      prevHash: e.prevHash,
-    }),
-  );
-}
-
 /** Appends one entry inside the caller's transaction (pass a transaction: the lock lasts until it commits). */
 export async function appendAudit(tx: Conn, input: AuditInput): Promise<AuditEntry> {
   const at = input.at ?? new Date().toISOString();
@@ -67,6 +53,7 @@ export async function appendAudit(tx: Conn, input: AuditInput): Promise<AuditEnt
     .where('tenantId', '=', input.tenantId);
   if (tx.dialect === 'postgres') headQuery = headQuery.forUpdate();
   const head = await headQuery.executeTakeFirstOrThrow();
+  const key = await chainKey(tx, input.tenantId, { seq: Number(head.seq), hash: head.hash }, at);
 
   const payload = canonicalJson(input.payload ?? null);
   const row: Omit<AuditRow, 'hash'> = {
@@ -84,7 +71,7 @@ export async function appendAudit(tx: Conn, input: AuditInput): Promise<AuditEnt
     payloadSha256: sha256Hex(payload),
     prevHash: head.hash,
   };
-  const hash = entryHash(row);
+  const hash = entryHash(row, key);
   await tx.db
     .insertInto('auditLog')
     .values({ ...row, hash })
@@ -95,6 +82,87 @@ export async function appendAudit(tx: Conn, input: AuditInput): Promise<AuditEnt
     .where('tenantId', '=', input.tenantId)
     .execute();
   return { ...row, payload: JSON.parse(payload), hash };
+}
+
+/**
+ * The key to chain the next entry with, under the head lock. A tenant's first keyed entry records the "keyed from"
+ * marker; a keyed chain never takes an unkeyed entry (a process without the key refuses rather than weaken it).
+ */
+async function chainKey(
+  tx: Conn,
+  tenantId: string,
+  head: { seq: number; hash: string },
+  at: string,
+): Promise<Buffer | null> {
+  const marker = await tx.db
+    .selectFrom('auditKeying')
+    .select('keyId')
+    .where('tenantId', '=', tenantId)
+    .executeTakeFirst();
+  const keys = tx.audit ?? null;
+  if (!keys) {
+    if (marker)
+      throw new AuditKeyError(`the audit trail of ${tenantId} is keyed, and this process has no key`);
+    return null;
+  }
+  if (!marker) await insertMarker(tx.db, keys, tenantId, head, at);
+  else if (marker.keyId !== keys.keyId) {
+    throw new AuditKeyError(
+      `the audit trail of ${tenantId} is keyed with key ${marker.keyId}, not with ${keys.keyId} in ${keys.dir}`,
+    );
+  }
+  return keys.hmacKey;
+}
+
+async function insertMarker(
+  db: Kysely<Database>,
+  keys: AuditKeys,
+  tenantId: string,
+  head: { seq: number; hash: string },
+  at: string,
+): Promise<void> {
+  const marker = { tenantId, keyedFromSeq: head.seq + 1, prefixHash: head.hash, keyId: keys.keyId, at };
+  await db
+    .insertInto('auditKeying')
+    .values({ ...marker, mac: markerMac(keys.hmacKey, marker) })
+    .execute();
+}
+
+/**
+ * At start with a key: every existing chain without a marker (a keyless trail that predates the key) is adopted —
+ * keyed from its next entry, its current head sealed in the keyed marker. Refuses a key other than the chain's.
+ */
+export async function adoptChains(db: Kysely<Database>, keys: AuditKeys, at: string): Promise<string[]> {
+  const foreign = await db
+    .selectFrom('auditKeying')
+    .select(['tenantId', 'keyId'])
+    .where('keyId', '!=', keys.keyId)
+    .execute();
+  if (foreign.length > 0) {
+    throw new AuditKeyError(
+      `the audit trail is keyed with key ${foreign[0]!.keyId} (tenant ${foreign[0]!.tenantId}), but AUDIT_KEY_DIR=${keys.dir} holds key ${keys.keyId}: point AUDIT_KEY_DIR at the key directory the trail was keyed with`,
+    );
+  }
+  return db.transaction().execute(async (trx) => {
+    const unkeyed = await trx
+      .selectFrom('auditHeads')
+      .select(['tenantId', 'seq', 'hash'])
+      .where('tenantId', 'not in', trx.selectFrom('auditKeying').select('tenantId'))
+      .execute();
+    for (const h of unkeyed) {
+      await insertMarker(trx, keys, h.tenantId, { seq: Number(h.seq), hash: h.hash }, at);
+    }
+    return unkeyed.map((h) => h.tenantId);
+  });
+}
+
+/** Whether any chain of this store is keyed (then the key must be there). */
+export async function keyedChainCount(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('auditKeying')
+    .select((eb) => eb.fn.countAll<number>().as('n'))
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
 }
 
 export interface AuditQuery {
@@ -129,127 +197,4 @@ export async function listAudit(db: Kysely<Database>, q: AuditQuery): Promise<Au
 
 export function toEntry(row: AuditRow): AuditEntry {
   return { ...row, seq: Number(row.seq), payload: JSON.parse(row.payload) };
-}
-
-export interface ChainProblem {
-  tenantId: string;
-  /** The sequence number where the problem shows. */
-  seq: number;
-  kind: 'altered' | 'removed' | 'payload-altered' | 'broken-link' | 'head-mismatch';
-  detail: string;
-}
-
-export interface ChainReport {
-  tenantId: string;
-  entries: number;
-  problems: ChainProblem[];
-}
-
-/**
- * Checks one stored entry against itself and its predecessor. Shared by the chain check and the archive check.
- */
-export function checkEntry(row: AuditRow, prevHash: string | null): ChainProblem[] {
-  const problems: ChainProblem[] = [];
-  const seq = Number(row.seq);
-  const at = (kind: ChainProblem['kind'], detail: string) =>
-    problems.push({ tenantId: row.tenantId, seq, kind, detail });
-  if (sha256Hex(row.payload) !== row.payloadSha256) {
-    at('payload-altered', `entry ${seq} (${row.action}): the payload does not match its SHA-256`);
-  }
-  const recomputed = entryHash({ ...row, seq });
-  if (recomputed !== row.hash) {
-    at(
-      'altered',
-      `entry ${seq} (${row.action}): the stored hash does not match its content (recomputed ${recomputed.slice(0, 12)}…)`,
-    );
-  }
-  if (prevHash !== null && row.prevHash !== prevHash) {
-    at(
-      'broken-link',
-      `entry ${seq - 1} was altered, replaced or inserted: entry ${seq} (${row.action}) recorded its hash as ${row.prevHash.slice(0, 12)}… but it is ${prevHash.slice(0, 12)}…`,
-    );
-  }
-  return problems;
-}
-
-/** Verifies every tenant's chain (or one tenant's), reading in pages so a long trail does not fill memory. */
-export async function verifyChains(db: Kysely<Database>, onlyTenant?: string): Promise<ChainReport[]> {
-  let tenantsQuery = db.selectFrom('auditHeads').select('tenantId');
-  if (onlyTenant) tenantsQuery = tenantsQuery.where('tenantId', '=', onlyTenant);
-  const headTenants = (await tenantsQuery.execute()).map((r) => r.tenantId);
-  let logTenantsQuery = db.selectFrom('auditLog').select('tenantId').distinct();
-  if (onlyTenant) logTenantsQuery = logTenantsQuery.where('tenantId', '=', onlyTenant);
-  const logTenants = (await logTenantsQuery.execute()).map((r) => r.tenantId);
-  const tenants = [...new Set([...headTenants, ...logTenants])].sort();
-
-  const reports: ChainReport[] = [];
-  for (const tenantId of tenants) {
-    const problems: ChainProblem[] = [];
-    let expectedSeq = 1;
-    let prevHash: string = GENESIS_HASH;
-    let entries = 0;
-    let lastSeq = 0;
-    for (;;) {
-      const page = await db
-        .selectFrom('auditLog')
-        .selectAll()
-        .where('tenantId', '=', tenantId)
-        .where('seq', '>', lastSeq)
-        .orderBy('seq', 'asc')
-        .limit(1000)
-        .execute();
-      if (page.length === 0) break;
-      for (const row of page) {
-        const seq = Number(row.seq);
-        entries++;
-        if (seq > expectedSeq) {
-          problems.push({
-            tenantId,
-            seq: expectedSeq,
-            kind: 'removed',
-            detail:
-              seq - expectedSeq === 1
-                ? `entry ${expectedSeq} is missing (the chain goes from ${expectedSeq - 1} to ${seq})`
-                : `entries ${expectedSeq}..${seq - 1} are missing (the chain goes from ${expectedSeq - 1} to ${seq})`,
-          });
-        }
-        for (const p of checkEntry(row, prevHash)) {
-          if (p.kind === 'broken-link' && seq > expectedSeq) continue; // already reported as removed
-          problems.push(p);
-        }
-        prevHash = row.hash;
-        expectedSeq = seq + 1;
-        lastSeq = seq;
-      }
-    }
-    const head = await db
-      .selectFrom('auditHeads')
-      .selectAll()
-      .where('tenantId', '=', tenantId)
-      .executeTakeFirst();
-    if (!head) {
-      problems.push({
-        tenantId,
-        seq: lastSeq,
-        kind: 'head-mismatch',
-        detail: 'the chain head row is missing',
-      });
-    } else if (Number(head.seq) !== lastSeq || head.hash !== prevHash) {
-      problems.push({
-        tenantId,
-        seq: Number(head.seq),
-        kind: Number(head.seq) > lastSeq ? 'removed' : 'head-mismatch',
-        detail:
-          Number(head.seq) > lastSeq
-            ? `the chain ends at entry ${lastSeq} but its head says ${head.seq}: ${
-                Number(head.seq) === lastSeq + 1
-                  ? `entry ${head.seq} was removed`
-                  : `entries ${lastSeq + 1}..${head.seq} were removed`
-              }`
-            : `the chain head (entry ${head.seq}, ${head.hash.slice(0, 12)}…) does not match the last entry ${lastSeq} (${prevHash.slice(0, 12)}…)`,
-      });
-    }
-    reports.push({ tenantId, entries, problems });
-  }
-  return reports;
 }

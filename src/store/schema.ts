@@ -176,6 +176,17 @@ export interface AuditHeadTable {
   updatedAt: string;
 }
 
+/** SV-4: where each tenant's chain became keyed (HMAC); see migration 0006. */
+export interface AuditKeyingTable {
+  tenantId: string;
+  keyedFromSeq: number;
+  /** The hash of entry keyedFromSeq - 1 (the genesis hash for a chain keyed from the start). */
+  prefixHash: string;
+  keyId: string;
+  at: string;
+  mac: string;
+}
+
 export interface CounterTable {
   tenantId: string;
   name: string;
@@ -196,6 +207,7 @@ export interface Database {
   notifications: NotificationTable;
   auditLog: AuditLogTable;
   auditHeads: AuditHeadTable;
+  auditKeying: AuditKeyingTable;
   counters: CounterTable;
   jobEffects: JobEffectTable;
   approvalOpinions: ApprovalOpinionTable;

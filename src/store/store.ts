@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
 import pg from 'pg';
+import type { AuditAnchor } from './audit-anchor.ts';
+import type { AuditKeys } from './audit-keys.ts';
+import { type AuditTrailOptions, defaultAuditTrailOptions, openAuditTrail } from './audit-open.ts';
 import { migrateToLatest } from './migrations/index.ts';
 import type { Database } from './schema.ts';
 
@@ -14,6 +17,8 @@ export type DialectName = 'sqlite' | 'postgres';
 export interface Conn {
   readonly db: Kysely<Database> | Transaction<Database>;
   readonly dialect: DialectName;
+  /** The audit trail's keys (SV-4); absent where the store was connected without them. */
+  readonly audit?: AuditKeys | null;
 }
 
 export interface StoreOptions {
@@ -25,6 +30,8 @@ export interface StoreOptions {
   sqliteFile?: string;
   /** Told about errors of idle pooled PostgreSQL connections (the pool drops them and reconnects). */
   onConnectionError?: (error: Error) => void;
+  /** Audit keys and checkpoints (SV-4); default under dataDir. */
+  audit?: Partial<AuditTrailOptions>;
 }
 
 // BIGINT (20) and NUMERIC (1700, what SUM(bigint) returns) come back as strings from pg; amounts are integers of 元
@@ -43,6 +50,9 @@ const pgTypes = {
 };
 
 export class Store implements Conn {
+  audit: AuditKeys | null = null;
+  private anchor: AuditAnchor | null = null;
+
   private constructor(
     readonly db: Kysely<Database>,
     readonly dialect: DialectName,
@@ -54,6 +64,12 @@ export class Store implements Conn {
     const store = Store.connect(options);
     try {
       await migrateToLatest(store.db);
+      const trail = await openAuditTrail(store.db, {
+        ...defaultAuditTrailOptions(options.dataDir),
+        ...options.audit,
+      });
+      store.audit = trail.keys;
+      store.anchor = trail.anchor;
     } catch (e) {
       await store.close();
       throw e;
@@ -91,7 +107,7 @@ export class Store implements Conn {
 
   /** Runs `fn` in one transaction: all of it is written, or nothing. */
   transaction<T>(fn: (tx: Conn) => Promise<T>): Promise<T> {
-    return this.db.transaction().execute((trx) => fn({ db: trx, dialect: this.dialect }));
+    return this.db.transaction().execute((trx) => fn({ db: trx, dialect: this.dialect, audit: this.audit }));
   }
 
   /** `/ready`: the database answers. */
@@ -100,6 +116,10 @@ export class Store implements Conn {
   }
 
   async close(): Promise<void> {
+    const anchor = this.anchor;
+    this.anchor = null;
+    // a last checkpoint of the heads as they are at shutdown
+    await anchor?.stop();
     await this.db.destroy();
   }
 }

@@ -137,7 +137,10 @@ describe('signing in and out', () => {
     expect(all).not.toContain(DEMO_PASSWORD);
     expect(all).not.toContain(token);
     const lines = h.logs.map((l) => JSON.parse(l));
-    expect(lines.filter((l) => l.reqId === 'trace-0123456789').length).toBeGreaterThanOrEqual(2);
+    // the caller's id is kept for correlation, but the id the server records is its own
+    const traced = lines.filter((l) => l.clientRequestId === 'trace-0123456789');
+    expect(traced.length).toBeGreaterThanOrEqual(2);
+    expect(traced.every((l) => typeof l.reqId === 'string' && l.reqId !== 'trace-0123456789')).toBe(true);
     expect(lines.filter((l) => l.req || l.res).every((l) => typeof l.reqId === 'string')).toBe(true);
   });
 });

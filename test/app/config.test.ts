@@ -13,6 +13,9 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       smtpUrl: null,
       mailFrom: '云浮市政务服务数据管理局 <noreply@localhost>',
+      auditKeyDir: resolve('./data/audit-keys'),
+      auditAnchorDir: resolve('./data/audit-anchors'),
+      auditCheckpointSeconds: 60,
     });
   });
 

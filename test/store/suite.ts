@@ -652,6 +652,7 @@ export function storeSuite(database: TestDatabase): void {
           'trail.json',
           'documents/doc-1',
           'manifest.json',
+          'signature.json',
         ]);
         const report = verifyArchive(archive);
         expect(report.problems).toEqual([]);
