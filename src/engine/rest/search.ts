@@ -206,7 +206,10 @@ function splitFilter<T extends Item>(spec: EntitySpec<T>, filter: Record<string,
       }
       const $in = (simple as { $in?: unknown[] } | undefined)?.$in;
       if (!each && $in?.every((x) => typeof x === 'string')) {
-        each = { field, values: [...new Set($in as string[])] };
+        const values = [...new Set($in as string[])];
+        // one value is a plain filter: SQL paging, nothing read in memory
+        if (values.length === 1) pushed[field] = values[0];
+        else each = { field, values };
         continue;
       }
     }
