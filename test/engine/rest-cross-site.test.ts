@@ -5,6 +5,7 @@
 // no Sec-Fetch-*. Browsers send Origin on every cross-origin POST and Sec-Fetch-Site on every request
 // (https://developer.mozilla.org/en-US/docs/Web/HTTP/Reference/Headers/Sec-Fetch-Site).
 import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { Camunda8 } from '@camunda8/sdk';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -165,6 +166,29 @@ describe('/v2 against cross-site requests', () => {
     expect(other.status).toBe(403);
     const nullOrigin = await raw(server.port, 'POST', '/v2/clock/reset', { origin: 'null' });
     expect(nullOrigin.status).toBe(403);
+  });
+});
+
+// A non-loopback address of this machine, to reach the server as a LAN client does.
+const lanAddress = Object.values(networkInterfaces())
+  .flat()
+  .find((i) => i && !i.internal && i.family === 'IPv4')?.address;
+
+describe('/v2 Host check for a server on all interfaces', () => {
+  it.skipIf(!lanAddress)('accepts the IP address the request arrived at as Host, but no other', async () => {
+    server = await startRest(
+      { auth: { mode: 'basic', users: [{ username: 'ops', password: 'pw' }] } },
+      '0.0.0.0',
+    );
+    const auth = { authorization: `Basic ${Buffer.from('ops:pw').toString('base64')}` };
+    const get = (host: string) =>
+      raw(server!.port, 'GET', '/v2/topology', { ...auth, host }, undefined, lanAddress);
+    expect((await get(`${lanAddress}:${server.port}`)).status).toBe(200);
+    expect((await get(`198.51.100.1:${server.port}`)).status).toBe(403);
+    expect((await get(`evil.example:${server.port}`)).status).toBe(403);
+    // and a LAN client without credentials is not exempt
+    const anonymous = await raw(server.port, 'GET', '/v2/topology', {}, undefined, lanAddress);
+    expect(anonymous.status).toBe(401);
   });
 });
 

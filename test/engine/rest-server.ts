@@ -19,6 +19,7 @@ export interface RestServer {
 
 export async function startRest(
   options: Partial<Omit<CamundaRestOptions, 'engine'>> = {},
+  listenHost = '127.0.0.1',
 ): Promise<RestServer> {
   const dir = mkdtempSync(join(tmpdir(), 'yunfu-rest-'));
   const engine = await Engine.open({ file: join(dir, 'engine.sqlite'), logger: pino({ level: 'silent' }) });
@@ -27,10 +28,10 @@ export async function startRest(
     prefix: '/v2',
     engine,
     auth: { mode: 'none' },
-    listenHost: '127.0.0.1',
+    listenHost,
     ...options,
   });
-  await app.listen({ host: '127.0.0.1', port: 0 });
+  await app.listen({ host: listenHost, port: 0 });
   const a = app.server.address();
   const port = typeof a === 'object' && a ? a.port : 0;
   return {
@@ -59,9 +60,10 @@ export function raw(
   path: string,
   headers: Record<string, string> = {},
   body?: Buffer | string,
+  host = '127.0.0.1',
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, headers }, (res) => {
+    const req = request({ host, port, method, path, headers }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {

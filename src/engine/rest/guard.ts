@@ -2,12 +2,14 @@
 // loopback exemption is decided from.
 //
 // - Host: must name loopback (localhost, 127.0.0.0/8, ::1), the address the server listens on (unless a
-//   wildcard), or one of allowedHosts: a page on evil.example whose name resolves to 127.0.0.1 (DNS
-//   rebinding) sends `Host: evil.example` and is refused.
+//   wildcard), the IP address the request arrived at, or one of allowedHosts: a page on evil.example whose
+//   name resolves to 127.0.0.1 (DNS rebinding) sends `Host: evil.example` and is refused. (Rebinding needs
+//   a name: an IP-literal Host equal to the socket's own address is this server.)
 // - Every request other than GET/HEAD/OPTIONS that a browser marks as coming from another site is refused:
 //   `Sec-Fetch-Site: cross-site | same-site`, or an `Origin` that is neither this host nor in allowedOrigins.
 //   Requests without Origin and Sec-Fetch-* (the official client, Camunda Modeler's deploy from Electron's
 //   Node side, curl) pass: a browser always sends Origin on a cross-origin POST/PUT/PATCH/DELETE.
+import { isIP } from 'node:net';
 import type { FastifyRequest } from 'fastify';
 import { isLoopback } from './auth.ts';
 import { ProblemError } from './problem.ts';
@@ -69,12 +71,16 @@ export function requestGuard(
   const hosts = new Set((options.allowedHosts ?? []).map((h) => h.toLowerCase()));
   if (!WILDCARD.has(listenHost)) hosts.add(listenHost.toLowerCase());
   const origins = new Set((options.allowedOrigins ?? []).map((o) => o.toLowerCase().replace(/\/$/, '')));
-  const hostAllowed = (host: string) =>
-    isLoopback(stripPort(host)) || hosts.has(host) || hosts.has(stripPort(host));
+  const hostAllowed = (host: string, local: string | undefined) => {
+    const name = stripPort(host);
+    if (isLoopback(name) || hosts.has(host) || hosts.has(name)) return true;
+    const ip = name.replace(/^\[|\]$/g, '');
+    return isIP(ip) !== 0 && local !== undefined && normalAddress(ip) === normalAddress(local);
+  };
 
   return (request) => {
     const host = (request.headers.host ?? '').toLowerCase();
-    if (host !== '' && !hostAllowed(host)) {
+    if (host !== '' && !hostAllowed(host, request.socket.localAddress)) {
       throw forbidden(
         `The Host '${host}' is not one this engine answers to (loopback, the listen address, or the configured allowed hosts)`,
       );
