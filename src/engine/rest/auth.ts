@@ -40,6 +40,17 @@ interface Failures {
   last: number;
 }
 
+/** 429: the client must wait `retryAfter` seconds before it tries again. */
+export class TooManyAttempts extends ProblemError {
+  constructor(readonly retryAfter: number) {
+    super(
+      429,
+      'TOO_MANY_REQUESTS',
+      `Too many failed authentication attempts from this address; try again in ${retryAfter} s`,
+    );
+  }
+}
+
 /** Failed basic-auth attempts per client address: each failure past FREE_FAILURES doubles the wait. */
 export class FailureThrottle {
   private readonly byAddress = new Map<string, Failures>();
@@ -55,14 +66,7 @@ export class FailureThrottle {
       this.byAddress.delete(address);
       return;
     }
-    if (f.lockedUntil > t) {
-      const seconds = Math.ceil((f.lockedUntil - t) / 1000);
-      throw new ProblemError(
-        429,
-        'TOO_MANY_REQUESTS',
-        `Too many failed authentication attempts from this address; try again in ${seconds} s`,
-      );
-    }
+    if (f.lockedUntil > t) throw new TooManyAttempts(Math.ceil((f.lockedUntil - t) / 1000));
   }
 
   failed(address: string): void {
@@ -83,12 +87,6 @@ export class FailureThrottle {
 
   succeeded(address: string): void {
     this.byAddress.delete(address);
-  }
-
-  /** Seconds until the address may try again (0: now). */
-  retryAfter(address: string): number {
-    const f = this.byAddress.get(address);
-    return f ? Math.max(0, Math.ceil((f.lockedUntil - this.now()) / 1000)) : 0;
   }
 }
 

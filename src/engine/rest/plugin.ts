@@ -6,7 +6,7 @@
 import multipart from '@fastify/multipart';
 import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Engine } from '../engine.ts';
-import { authenticator, FailureThrottle, type RestAuth } from './auth.ts';
+import { authenticator, FailureThrottle, type RestAuth, TooManyAttempts } from './auth.ts';
 import { useJsonBodyParser } from './body.ts';
 import { type RouteContext, sendProblem } from './context.ts';
 import { clientAddress, type RequestGuardOptions, requestGuard } from './guard.ts';
@@ -51,9 +51,7 @@ export interface CamundaRestOptions extends RequestGuardOptions {
 function handleErrors(app: FastifyInstance): void {
   app.setErrorHandler((error, _request, reply) => {
     if (error instanceof ProblemError) {
-      if (error.status === 429) {
-        reply.header('retry-after', String(/in (\d+) s/.exec(error.detail)?.[1] ?? 1));
-      }
+      if (error instanceof TooManyAttempts) reply.header('retry-after', String(error.retryAfter));
       return sendProblem(reply, error);
     }
     const e = error as { statusCode?: number; code?: string; message: string };
