@@ -1,5 +1,5 @@
-// /v2 authentication: open on loopback without credentials configured; with basic auth configured, a
-// request without valid credentials is 401; on a non-loopback address without credentials, everything is 401.
+// /v2 authentication: open to loopback clients without credentials configured; with basic auth configured, a
+// request without valid credentials is 401; without credentials, every client not on loopback is 401.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,11 +60,25 @@ describe('/v2 authentication', () => {
     expect(ok.statusCode).toBe(200);
   });
 
-  it('on a non-loopback address without credentials configured, refuses every request', async () => {
+  // Decided per request from the client's address (issue 12 §1), not from the listen address: a remote
+  // client is refused, a loopback one on the same server is not.
+  it('without credentials configured, refuses every client that is not on loopback', async () => {
     const app = await start('0.0.0.0');
-    const r = await app.inject({ method: 'POST', url: '/v2/process-instances/search', payload: {} });
+    const r = await app.inject({
+      method: 'POST',
+      url: '/v2/process-instances/search',
+      payload: {},
+      remoteAddress: '10.0.0.5',
+    });
     expect(r.statusCode).toBe(401);
-    expect(r.json().detail).toContain('no credentials are configured');
+    expect(r.json().detail).toContain('no credentials configured');
+    const local = await app.inject({
+      method: 'POST',
+      url: '/v2/process-instances/search',
+      payload: {},
+      remoteAddress: '127.0.0.1',
+    });
+    expect(local.statusCode).toBe(200);
   });
 
   it('knows loopback addresses', () => {

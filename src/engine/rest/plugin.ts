@@ -4,81 +4,56 @@
 //
 //   app.register(camundaRestApi, { prefix: '/v2', engine, auth: { mode: 'none' }, listenHost: '127.0.0.1' })
 import multipart from '@fastify/multipart';
-import type { FastifyInstance, FastifyPluginAsync, FastifyReply } from 'fastify';
+import type { FastifyInstance, FastifyPluginAsync } from 'fastify';
 import type { Engine } from '../engine.ts';
-import { authenticator, type RestAuth } from './auth.ts';
-import { invalidArgument, ProblemError, problemBody, toProblem } from './problem.ts';
+import { authenticator, FailureThrottle, type RestAuth, TooManyAttempts } from './auth.ts';
+import { useJsonBodyParser } from './body.ts';
+import { type RouteContext, sendProblem } from './context.ts';
+import { clientAddress, type RequestGuardOptions, requestGuard } from './guard.ts';
+import { ProblemError } from './problem.ts';
+import { registerClusterRoutes } from './routes/cluster.ts';
+import { registerDecisionRoutes } from './routes/decisions.ts';
+import { registerDeploymentRoutes } from './routes/deployments.ts';
+import { registerElementInstanceRoutes } from './routes/element-instances.ts';
+import { registerIncidentRoutes } from './routes/incidents.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
-import { registerMessageAndIncidentRoutes } from './routes/messages.ts';
-import { registerRuntimeRoutes } from './routes/runtime.ts';
+import { registerMessageRoutes } from './routes/messages.ts';
+import { registerProcessDefinitionRoutes } from './routes/process-definitions.ts';
+import { registerProcessInstanceRoutes } from './routes/process-instances.ts';
 import { registerUserTaskRoutes } from './routes/user-tasks.ts';
+import { registerVariableRoutes } from './routes/variables.ts';
 
-export interface CamundaRestOptions {
+export { type RouteContext, sendProblem } from './context.ts';
+
+/** Largest deployment resource: 4 MiB, Camunda's default maximum message size. */
+export const DEFAULT_MAX_RESOURCE_BYTES = 4 * 1024 * 1024;
+/** Largest deployment, all resources together. */
+export const DEFAULT_MAX_DEPLOYMENT_BYTES = 16 * 1024 * 1024;
+
+export interface CamundaRestOptions extends RequestGuardOptions {
   engine: Engine;
-  /** none, or basic with users; see auth.ts for the non-loopback rule. */
+  /** none, or basic with users; see auth.ts for the loopback rule. */
   auth: RestAuth;
-  /** The address the server listens on (HOST). */
+  /** The address the server listens on (HOST); also accepted as a Host header. */
   listenHost: string;
   /** Long-poll duration of job activation when the request gives none (Camunda: 10 s). */
   defaultLongPollMs?: number;
   /** How long `awaitCompletion` waits when the request gives no requestTimeout (ms). */
   defaultRequestTimeoutMs?: number;
-  /** Largest deployment resource in bytes (default 4 MiB, as Camunda's default max message size). */
+  /** Largest deployment resource in bytes (default DEFAULT_MAX_RESOURCE_BYTES). */
   maxResourceBytes?: number;
+  /** Largest deployment in bytes, all resources together (default DEFAULT_MAX_DEPLOYMENT_BYTES). */
+  maxDeploymentBytes?: number;
+  /** Failed basic-auth attempts per client address (default: a throttle of this plugin's own). */
+  throttle?: FailureThrottle;
 }
 
-export interface RouteContext {
-  engine: Engine;
-  defaultLongPollMs: number;
-  defaultRequestTimeoutMs: number;
-}
-
-export function sendProblem(reply: FastifyReply, error: unknown, intent?: string): FastifyReply {
-  const problem = toProblem(error, intent);
-  if (problem.status >= 500) reply.log.error({ err: error }, 'unexpected error in the Camunda REST API');
-  if (problem.status === 401) reply.header('www-authenticate', 'Basic realm="camunda"');
-  return reply
-    .code(problem.status)
-    .header('content-type', 'application/problem+json')
-    .send(problemBody(problem, reply.request.url.split('?')[0] ?? reply.request.url));
-}
-
-export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
-  app: FastifyInstance,
-  options,
-) => {
-  const check = authenticator(options.auth, options.listenHost);
-  const context: RouteContext = {
-    engine: options.engine,
-    defaultLongPollMs: options.defaultLongPollMs ?? 10_000,
-    defaultRequestTimeoutMs: options.defaultRequestTimeoutMs ?? 10_000,
-  };
-
-  await app.register(multipart, {
-    limits: { fileSize: options.maxResourceBytes ?? 4 * 1024 * 1024, files: 500, fields: 10 },
-  });
-
-  // Bodies: JSON, where an empty body means "no body" (the client sends none for reset, unassign, …).
-  app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => {
-    const text = typeof body === 'string' ? body : body.toString('utf8');
-    if (text.trim() === '') return done(null, undefined);
-    try {
-      done(null, JSON.parse(text));
-    } catch (e) {
-      done(
-        invalidArgument([`Expected the request body to be JSON, but it is not: ${(e as Error).message}`]),
-        undefined,
-      );
-    }
-  });
-
-  app.addHook('onRequest', async (request) => {
-    check(request.headers.authorization);
-  });
-
+function handleErrors(app: FastifyInstance): void {
   app.setErrorHandler((error, _request, reply) => {
-    if (error instanceof ProblemError) return sendProblem(reply, error);
+    if (error instanceof ProblemError) {
+      if (error instanceof TooManyAttempts) reply.header('retry-after', String(error.retryAfter));
+      return sendProblem(reply, error);
+    }
     const e = error as { statusCode?: number; code?: string; message: string };
     if (e.statusCode === 413 || e.code === 'FST_REQ_FILE_TOO_LARGE') {
       return sendProblem(reply, new ProblemError(413, 'PAYLOAD_TOO_LARGE', e.message));
@@ -99,11 +74,46 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
       ),
     ),
   );
+}
 
-  registerRuntimeRoutes(app, context);
+export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
+  app: FastifyInstance,
+  options,
+) => {
+  const check = authenticator(options.auth, options.listenHost, options.throttle ?? new FailureThrottle());
+  const guard = requestGuard(options, options.listenHost);
+  const context: RouteContext = {
+    engine: options.engine,
+    defaultLongPollMs: options.defaultLongPollMs ?? 10_000,
+    defaultRequestTimeoutMs: options.defaultRequestTimeoutMs ?? 10_000,
+    maxResourceBytes: options.maxResourceBytes ?? DEFAULT_MAX_RESOURCE_BYTES,
+    maxDeploymentBytes: options.maxDeploymentBytes ?? DEFAULT_MAX_DEPLOYMENT_BYTES,
+  };
+
+  await app.register(multipart, {
+    limits: { fileSize: context.maxResourceBytes, files: 500, fields: 10 },
+  });
+  useJsonBodyParser(app);
+
+  // The cross-site guard runs first: a refused request is neither authenticated nor read.
+  app.addHook('onRequest', async (request) => {
+    guard(request);
+    check(request.headers.authorization, clientAddress(request, options.trustProxy));
+  });
+
+  handleErrors(app);
+
+  registerClusterRoutes(app, context);
+  registerDeploymentRoutes(app, context);
+  registerProcessDefinitionRoutes(app, context);
+  registerProcessInstanceRoutes(app, context);
+  registerElementInstanceRoutes(app, context);
+  registerVariableRoutes(app, context);
+  registerDecisionRoutes(app, context);
   registerJobRoutes(app, context);
   registerUserTaskRoutes(app, context);
-  registerMessageAndIncidentRoutes(app, context);
+  registerMessageRoutes(app, context);
+  registerIncidentRoutes(app, context);
 };
 
 // Let the plugin's routes, hooks and handlers stay encapsulated under its prefix.

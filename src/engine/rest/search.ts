@@ -6,6 +6,7 @@
 // $notIn, several sort keys, fields the engine does not index — is answered here: the engine returns every
 // row matching the part it understands, and the rest is filtered, sorted and paged in memory.
 import type { SearchRequest, SearchResult } from '../queries.ts';
+import { likeMatches } from './like.ts';
 import { invalidArgument } from './problem.ts';
 import { type Body, show } from './validate.ts';
 
@@ -27,8 +28,29 @@ export interface EntitySpec<T extends Item> {
   keyField: string;
   /** Filters with their own meaning (e.g. candidateGroup against the candidateGroups list). */
   special?: Record<string, (item: T, value: unknown) => boolean>;
-  /** Filter fields that the engine does know but must always run in memory (dates). */
+  /**
+   * Special filters the engine also evaluates when given one plain string (candidateGroup: the task's list
+   * holds it). `{ $in: [...] }` on them runs one engine search per value, the results united.
+   */
+  pushableAsString?: ReadonlySet<string>;
+  /** Which operators each filter field takes, as Camunda 8.8's OpenAPI types it; unlisted: any operator. */
+  kinds?: Readonly<Record<string, FilterKind>>;
 }
+
+/**
+ * Camunda 8.8's filter property types: StringFilterProperty (string), the key filters (key), the enum state
+ * filters (enum), IntegerFilterProperty and DateTimeFilterProperty (ordered), and fields that take a plain
+ * value only (plain).
+ */
+export type FilterKind = 'string' | 'key' | 'enum' | 'ordered' | 'plain';
+
+const KIND_OPERATORS: Record<FilterKind, ReadonlySet<string>> = {
+  string: new Set(['$eq', '$neq', '$exists', '$in', '$notIn', '$like']),
+  key: new Set(['$eq', '$neq', '$exists', '$in', '$notIn']),
+  enum: new Set(['$eq', '$neq', '$exists', '$in', '$like']),
+  ordered: new Set(['$eq', '$neq', '$exists', '$gt', '$gte', '$lt', '$lte', '$in']),
+  plain: new Set(),
+};
 
 interface SortKey {
   field: string;
@@ -43,10 +65,7 @@ interface Page {
 const OPERATORS = new Set(['$eq', '$neq', '$exists', '$in', '$notIn', '$like', '$gt', '$gte', '$lt', '$lte']);
 const CHUNK = 10_000;
 
-export function parseSearch<T extends Item>(
-  spec: EntitySpec<T>,
-  body: Body,
-): { filter: Record<string, unknown>; sort: SortKey[]; page: Page } {
+export function parseSearch<T extends Item>(spec: EntitySpec<T>, body: Body): Parsed {
   const violations: string[] = [];
   const filter = body.filter ?? {};
   if (typeof filter !== 'object' || filter === null || Array.isArray(filter)) {
@@ -55,16 +74,7 @@ export function parseSearch<T extends Item>(
     for (const [field, value] of Object.entries(filter as Record<string, unknown>)) {
       if (!spec.filters.includes(field)) {
         violations.push(`Unknown filter field '${field}' for ${spec.name} search`);
-      } else if (
-        value !== null &&
-        typeof value === 'object' &&
-        !Array.isArray(value) &&
-        !spec.special?.[field]
-      ) {
-        for (const op of Object.keys(value)) {
-          if (!OPERATORS.has(op)) violations.push(`Unknown operator '${op}' in filter field '${field}'`);
-        }
-      }
+      } else checkOperators(spec, field, value, violations);
     }
   }
   const sort: SortKey[] = [];
@@ -92,6 +102,37 @@ export function parseSearch<T extends Item>(
   const page = parsePage(body.page, violations);
   if (violations.length > 0) throw invalidArgument(violations);
   return { filter: (filter ?? {}) as Record<string, unknown>, sort, page };
+}
+
+function checkOperators<T extends Item>(
+  spec: EntitySpec<T>,
+  field: string,
+  value: unknown,
+  violations: string[],
+): void {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return;
+  const kind = spec.kinds?.[field];
+  if (kind === 'plain') {
+    violations.push(
+      `The value for filter.${field} is '${show(value)}' but must be a plain value (no operators)`,
+    );
+    return;
+  }
+  if (!kind && spec.special?.[field]) return;
+  const allowed = kind ? KIND_OPERATORS[kind] : OPERATORS;
+  const ops = value as Record<string, unknown>;
+  for (const op of Object.keys(ops)) {
+    if (!OPERATORS.has(op)) violations.push(`Unknown operator '${op}' in filter field '${field}'`);
+    else if (!allowed.has(op))
+      violations.push(`The operator '${op}' is not allowed on filter field '${field}'`);
+    else if ((op === '$in' || op === '$notIn') && !Array.isArray(ops[op])) {
+      violations.push(`The value for filter.${field}.${op} is '${show(ops[op])}' but must be a list`);
+    } else if (op === '$like' && typeof ops[op] !== 'string') {
+      violations.push(`The value for filter.${field}.$like is '${show(ops[op])}' but must be a string`);
+    } else if (op === '$exists' && typeof ops[op] !== 'boolean') {
+      violations.push(`The value for filter.${field}.$exists is '${show(ops[op])}' but must be a boolean`);
+    }
+  }
 }
 
 function parsePage(raw: unknown, violations: string[]): Page {
@@ -148,19 +189,85 @@ function decodeCursor(raw: unknown, field: string, violations: string[]): number
   return 0;
 }
 
-/** Runs a parsed search against the engine, in SQL where it can, in memory where it must. */
-export function runSearch<T extends Item>(
-  spec: EntitySpec<T>,
-  parsed: { filter: Record<string, unknown>; sort: SortKey[]; page: Page },
-): { items: T[]; page: Record<string, unknown> } {
+type Parsed = { filter: Record<string, unknown>; sort: SortKey[]; page: Page };
+
+/** Splits the filter into what the engine evaluates (pushed), what it evaluates per value (each) and the rest. */
+function splitFilter<T extends Item>(spec: EntitySpec<T>, filter: Record<string, unknown>) {
   const pushed: Record<string, unknown> = {};
   const residual: Array<[string, unknown]> = [];
-  for (const [field, value] of Object.entries(parsed.filter)) {
+  let each: { field: string; values: string[] } | undefined;
+  for (const [field, value] of Object.entries(filter)) {
     if (value === undefined) continue;
+    if (spec.pushableAsString?.has(field)) {
+      const simple = simpleValue(value);
+      if (typeof simple === 'string') {
+        pushed[field] = simple;
+        continue;
+      }
+      const $in = (simple as { $in?: unknown[] } | undefined)?.$in;
+      if (!each && $in?.every((x) => typeof x === 'string')) {
+        const values = [...new Set($in as string[])];
+        // one value is a plain filter: SQL paging, nothing read in memory
+        if (values.length === 1) pushed[field] = values[0];
+        else each = { field, values };
+        continue;
+      }
+    }
     const simple = spec.pushable.has(field) && !spec.special?.[field] ? simpleValue(value) : undefined;
     if (simple !== undefined) pushed[field] = simple;
     else residual.push([field, value]);
   }
+  return { pushed, residual, each };
+}
+
+/** Every item matching the pushed filter, read in chunks; with `each`, one search per value, united. */
+function fetchAll<T extends Item>(
+  spec: EntitySpec<T>,
+  pushed: Record<string, unknown>,
+  each: { field: string; values: string[] } | undefined,
+): T[] {
+  const filters = each ? each.values.map((v) => ({ ...pushed, [each.field]: v })) : [pushed];
+  const seen = new Map<unknown, T>();
+  for (const filter of filters) {
+    let read = 0;
+    for (let from = 0; ; from += CHUNK) {
+      const r = spec.search({ filter, page: { from, limit: CHUNK } });
+      for (const item of r.items) seen.set(item[spec.keyField], item);
+      read += r.items.length;
+      if (r.items.length < CHUNK || read >= r.page.totalItems) break;
+    }
+  }
+  return [...seen.values()];
+}
+
+function filterSortInMemory<T extends Item>(
+  spec: EntitySpec<T>,
+  all: T[],
+  residual: Array<[string, unknown]>,
+  sort: SortKey[],
+): T[] {
+  const matching = all.filter((item) =>
+    residual.every(([field, value]) => {
+      const special = spec.special?.[field];
+      return special ? special(item, value) : matches(item[field], value);
+    }),
+  );
+  const keys = [...sort, { field: spec.keyField, order: 'ASC' as const }];
+  return matching.sort((a, b) => {
+    for (const k of keys) {
+      const c = compare(a[k.field], b[k.field]);
+      if (c !== 0) return k.order === 'DESC' ? -c : c;
+    }
+    return 0;
+  });
+}
+
+/** Runs a parsed search against the engine, in SQL where it can, in memory where it must. */
+export function runSearch<T extends Item>(
+  spec: EntitySpec<T>,
+  parsed: Parsed,
+): { items: T[]; page: Record<string, unknown> } {
+  const { pushed, residual, each } = splitFilter(spec, parsed.filter);
   const sortPushable =
     parsed.sort.length <= 1 &&
     parsed.sort.every((s) => spec.pushableSort.has(s.field)) &&
@@ -168,35 +275,17 @@ export function runSearch<T extends Item>(
 
   let items: T[];
   let total: number;
-  if (residual.length === 0 && sortPushable) {
+  if (residual.length === 0 && !each && sortPushable) {
+    const first = parsed.sort[0];
     const r = spec.search({
       filter: pushed,
       page: { from: parsed.page.from, limit: parsed.page.limit },
-      sort: parsed.sort.length ? [{ field: parsed.sort[0]!.field, order: parsed.sort[0]!.order }] : undefined,
+      sort: first ? [{ field: first.field, order: first.order }] : undefined,
     });
     items = r.items;
     total = r.page.totalItems;
   } else {
-    let all: T[] = [];
-    for (let from = 0; ; from += CHUNK) {
-      const r = spec.search({ filter: pushed, page: { from, limit: CHUNK } });
-      all = all.concat(r.items);
-      if (r.items.length < CHUNK || all.length >= r.page.totalItems) break;
-    }
-    const matching = all.filter((item) =>
-      residual.every(([field, value]) => {
-        const special = spec.special?.[field];
-        return special ? special(item, value) : matches(item[field], value);
-      }),
-    );
-    const keys = [...parsed.sort, { field: spec.keyField, order: 'ASC' as const }];
-    matching.sort((a, b) => {
-      for (const k of keys) {
-        const c = compare(a[k.field], b[k.field]);
-        if (c !== 0) return k.order === 'DESC' ? -c : c;
-      }
-      return 0;
-    });
+    const matching = filterSortInMemory(spec, fetchAll(spec, pushed, each), residual, parsed.sort);
     total = matching.length;
     items = matching.slice(parsed.page.from, parsed.page.from + parsed.page.limit);
   }
@@ -230,7 +319,7 @@ export function matches(actual: unknown, filter: unknown): boolean {
   if ('$neq' in f && equal(actual, f.$neq)) return false;
   if ('$in' in f && !(Array.isArray(f.$in) && f.$in.some((v) => equal(actual, v)))) return false;
   if ('$notIn' in f && Array.isArray(f.$notIn) && f.$notIn.some((v) => equal(actual, v))) return false;
-  if ('$like' in f && !(typeof actual === 'string' && like(String(f.$like)).test(actual))) return false;
+  if ('$like' in f && !(typeof actual === 'string' && likeMatches(String(f.$like), actual))) return false;
   if ('$gt' in f && !(present && compare(actual, f.$gt) > 0)) return false;
   if ('$gte' in f && !(present && compare(actual, f.$gte) >= 0)) return false;
   if ('$lt' in f && !(present && compare(actual, f.$lt) < 0)) return false;
@@ -244,23 +333,6 @@ function equal(actual: unknown, expected: unknown): boolean {
   if (isDate(actual) && typeof expected === 'string')
     return Date.parse(actual as string) === Date.parse(expected);
   return String(actual) === String(expected);
-}
-
-/** `*` any characters, `?` one character, `\` escapes (Camunda's $like). */
-function like(pattern: string): RegExp {
-  let re = '';
-  for (let i = 0; i < pattern.length; i++) {
-    const c = pattern[i]!;
-    if (c === '\\' && i + 1 < pattern.length) re += escapeRe(pattern[++i]!);
-    else if (c === '*') re += '.*';
-    else if (c === '?') re += '.';
-    else re += escapeRe(c);
-  }
-  return new RegExp(`^${re}$`, 's');
-}
-
-function escapeRe(c: string): string {
-  return c.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
 const ISO = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}/;

@@ -1,19 +1,24 @@
 // Jobs: activation with long polling, completion, failure, BPMN error, update (retries, timeout), search.
 import type { FastifyInstance } from 'fastify';
 import type { JobItem } from '../../queries.ts';
-import type { RouteContext } from '../plugin.ts';
-import { sendProblem } from '../plugin.ts';
+import { type Params, type RouteContext, sendProblem } from '../context.ts';
 import { compact, type EntitySpec, type Item, parseSearch, runSearch } from '../search.ts';
 import { bodyOf, pathKey, Violations } from '../validate.ts';
-
-type Params<K extends string> = { Params: Record<K, string> };
 
 /** Longest wait between two activation attempts, in case a job became due without a notification. */
 const RECHECK_MS = 1_000;
 
 export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { engine } = ctx;
+  registerActivation(app, ctx);
+  registerCompletion(app, ctx);
+  registerFailure(app, ctx);
+  registerError(app, ctx);
+  registerUpdate(app, ctx);
+  registerSearch(app, ctx);
+}
 
+function registerActivation(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   // Workers long-poll here all the time (every job type, every few seconds): only this route's warnings and errors
   // are logged, so its request lines do not drown the ones an administrator needs.
   app.post('/jobs/activation', { logLevel: 'warn' }, async (request, reply) => {
@@ -63,7 +68,10 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
       reply.raw.off('close', onClose);
     }
   });
+}
 
+function registerCompletion(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   app.post<Params<'jobKey'>>('/jobs/:jobKey/completion', async (request, reply) => {
     const key = pathKey(request.params.jobKey, 'jobKey');
     const body = bodyOf(request.body);
@@ -78,7 +86,10 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
       return sendProblem(reply, e, 'COMPLETE');
     }
   });
+}
 
+function registerFailure(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   app.post<Params<'jobKey'>>('/jobs/:jobKey/failure', async (request, reply) => {
     const key = pathKey(request.params.jobKey, 'jobKey');
     const body = bodyOf(request.body);
@@ -100,7 +111,10 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
       return sendProblem(reply, e, 'FAIL');
     }
   });
+}
 
+function registerError(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   app.post<Params<'jobKey'>>('/jobs/:jobKey/error', async (request, reply) => {
     const key = pathKey(request.params.jobKey, 'jobKey');
     const body = bodyOf(request.body, false);
@@ -120,7 +134,10 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
       return sendProblem(reply, e, 'THROW_ERROR');
     }
   });
+}
 
+function registerUpdate(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   app.patch<Params<'jobKey'>>('/jobs/:jobKey', async (request, reply) => {
     const key = pathKey(request.params.jobKey, 'jobKey');
     const body = bodyOf(request.body, false);
@@ -155,7 +172,46 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
       return sendProblem(reply, e, 'UPDATE');
     }
   });
+}
 
+const JOB_FIELDS = [
+  'deadline',
+  'deniedReason',
+  'elementId',
+  'elementInstanceKey',
+  'endTime',
+  'errorCode',
+  'errorMessage',
+  'hasFailedWithRetriesLeft',
+  'isDenied',
+  'jobKey',
+  'kind',
+  'listenerEventType',
+  'processDefinitionId',
+  'processDefinitionKey',
+  'processInstanceKey',
+  'retries',
+  'state',
+  'tenantId',
+  'type',
+  'worker',
+];
+
+const JOB_PUSHABLE = [
+  'jobKey',
+  'type',
+  'worker',
+  'processInstanceKey',
+  'processDefinitionKey',
+  'processDefinitionId',
+  'elementInstanceKey',
+  'elementId',
+  'retries',
+  'kind',
+];
+
+function registerSearch(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   const jobs: EntitySpec<JobItem & Item> = {
     name: 'job',
     // Camunda's job states know no ACTIVATED: an activated job is still CREATED until it ends.
@@ -166,73 +222,10 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
         items: r.items.map((j) => (j.state === 'ACTIVATED' ? { ...j, state: 'CREATED' } : j)),
       } as ReturnType<EntitySpec<JobItem & Item>['search']>;
     },
-    filters: [
-      'deadline',
-      'deniedReason',
-      'elementId',
-      'elementInstanceKey',
-      'endTime',
-      'errorCode',
-      'errorMessage',
-      'hasFailedWithRetriesLeft',
-      'isDenied',
-      'jobKey',
-      'kind',
-      'listenerEventType',
-      'processDefinitionId',
-      'processDefinitionKey',
-      'processInstanceKey',
-      'retries',
-      'state',
-      'tenantId',
-      'type',
-      'worker',
-    ],
-    pushable: new Set([
-      'jobKey',
-      'type',
-      'worker',
-      'processInstanceKey',
-      'processDefinitionKey',
-      'processDefinitionId',
-      'elementInstanceKey',
-      'elementId',
-      'retries',
-      'kind',
-    ]),
-    sortFields: [
-      'deadline',
-      'deniedReason',
-      'elementId',
-      'elementInstanceKey',
-      'endTime',
-      'errorCode',
-      'errorMessage',
-      'isDenied',
-      'jobKey',
-      'kind',
-      'listenerEventType',
-      'processDefinitionId',
-      'processDefinitionKey',
-      'processInstanceKey',
-      'retries',
-      'state',
-      'tenantId',
-      'type',
-      'worker',
-    ],
-    pushableSort: new Set([
-      'jobKey',
-      'type',
-      'worker',
-      'processInstanceKey',
-      'processDefinitionKey',
-      'processDefinitionId',
-      'elementInstanceKey',
-      'elementId',
-      'retries',
-      'kind',
-    ]),
+    filters: JOB_FIELDS,
+    pushable: new Set(JOB_PUSHABLE),
+    sortFields: JOB_FIELDS.filter((f) => f !== 'hasFailedWithRetriesLeft'),
+    pushableSort: new Set(JOB_PUSHABLE),
     keyField: 'jobKey',
   };
 

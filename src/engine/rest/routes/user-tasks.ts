@@ -1,13 +1,58 @@
 // Camunda user tasks: search, get, form, assign, unassign, update, complete, variables.
 import type { FastifyInstance } from 'fastify';
+import type { Engine } from '../../engine.ts';
 import type { FormItem, UserTaskItem, VariableItem } from '../../queries.ts';
-import type { RouteContext } from '../plugin.ts';
-import { sendProblem } from '../plugin.ts';
+import { type Params, type RouteContext, sendProblem } from '../context.ts';
 import { invalidArgument } from '../problem.ts';
-import { compact, type EntitySpec, type Item, matches, parseSearch, runSearch } from '../search.ts';
+import {
+  compact,
+  type EntitySpec,
+  type FilterKind,
+  type Item,
+  matches,
+  parseSearch,
+  runSearch,
+} from '../search.ts';
 import { bodyOf, pathKey, Violations } from '../validate.ts';
+import { variableResult } from './variables.ts';
 
-type Params<K extends string> = { Params: Record<K, string> };
+type Task = UserTaskItem & Item;
+
+// Camunda 8.8's UserTaskFilter (orchestration-cluster-api 8.8 zUserTaskFilter): assignee, candidateGroup,
+// candidateUser and tenantId are StringFilterProperty ($eq, $neq, $exists, $in, $notIn, $like); the state is
+// an enum filter; priority and the dates are ordered; the rest take plain values.
+const KINDS: Record<string, FilterKind> = {
+  state: 'enum',
+  assignee: 'string',
+  priority: 'ordered',
+  elementId: 'plain',
+  name: 'plain',
+  candidateGroup: 'string',
+  candidateUser: 'string',
+  tenantId: 'string',
+  processDefinitionId: 'plain',
+  creationDate: 'ordered',
+  completionDate: 'ordered',
+  followUpDate: 'ordered',
+  dueDate: 'ordered',
+  userTaskKey: 'plain',
+  processDefinitionKey: 'plain',
+  processInstanceKey: 'plain',
+  elementInstanceKey: 'plain',
+};
+
+const PUSHABLE = [
+  'userTaskKey',
+  'state',
+  'assignee',
+  'elementId',
+  'processDefinitionId',
+  'processDefinitionKey',
+  'processInstanceKey',
+  'elementInstanceKey',
+  'priority',
+  'tenantId',
+];
 
 export function formResult(form: FormItem): Item {
   let schema: unknown;
@@ -29,69 +74,72 @@ export function userTaskResult(t: UserTaskItem): Item {
   return compact(t as unknown as Item);
 }
 
-export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
-  const { engine } = ctx;
+const variablesOf = (engine: Engine, filter: Record<string, unknown>): VariableItem[] =>
+  engine.searchVariables({ filter, page: { limit: 10_000 } }).items;
 
-  const variablesOf = (filter: Record<string, unknown>): VariableItem[] =>
-    engine.searchVariables({ filter, page: { limit: 10_000 } }).items;
-  const variableFilter = (vars: VariableItem[], value: unknown): boolean =>
-    Array.isArray(value) &&
-    value.every((f: { name?: unknown; value?: unknown }) => {
-      const found = vars.find((x) => x.name === f.name);
-      return found !== undefined && matches(found.value, f.value);
-    });
+const variableFilter = (vars: VariableItem[], value: unknown): boolean =>
+  Array.isArray(value) &&
+  value.every((f: { name?: unknown; value?: unknown }) => {
+    const found = vars.find((x) => x.name === f.name);
+    return found !== undefined && matches(found.value, f.value);
+  });
 
-  const tasks: EntitySpec<UserTaskItem & Item> = {
+function taskSpec(engine: Engine): EntitySpec<Task> {
+  return {
     name: 'user task',
-    search: (req) => engine.searchUserTasks(req) as ReturnType<EntitySpec<UserTaskItem & Item>['search']>,
-    filters: [
-      'state',
-      'assignee',
-      'priority',
-      'elementId',
-      'name',
-      'candidateGroup',
-      'candidateUser',
-      'tenantId',
-      'processDefinitionId',
-      'creationDate',
-      'completionDate',
-      'followUpDate',
-      'dueDate',
-      'processInstanceVariables',
-      'localVariables',
-      'userTaskKey',
-      'processDefinitionKey',
-      'processInstanceKey',
-      'elementInstanceKey',
-    ],
-    pushable: new Set([
-      'userTaskKey',
-      'state',
-      'assignee',
-      'elementId',
-      'processDefinitionId',
-      'processDefinitionKey',
-      'processInstanceKey',
-      'elementInstanceKey',
-      'priority',
-      'tenantId',
-    ]),
+    search: (req) => engine.searchUserTasks(req) as ReturnType<EntitySpec<Task>['search']>,
+    filters: [...Object.keys(KINDS), 'processInstanceVariables', 'localVariables'],
+    kinds: KINDS,
+    pushable: new Set(PUSHABLE),
+    // the engine matches one plain candidate group / user in SQL (an entry of the task's list)
+    pushableAsString: new Set(['candidateGroup', 'candidateUser']),
     sortFields: ['creationDate', 'completionDate', 'followUpDate', 'dueDate', 'priority', 'name'],
     pushableSort: new Set(['creationDate', 'dueDate', 'priority']),
     keyField: 'userTaskKey',
     special: {
-      candidateGroup: (item, value) => (item.candidateGroups ?? []).some((g) => matches(g, value)),
-      candidateUser: (item, value) => (item.candidateUsers ?? []).some((u) => matches(u, value)),
+      candidateGroup: (item, value) => candidates(item.candidateGroups, value),
+      candidateUser: (item, value) => candidates(item.candidateUsers, value),
       processInstanceVariables: (item, value) =>
         variableFilter(
-          variablesOf({ processInstanceKey: item.processInstanceKey, scopeKey: item.processInstanceKey }),
+          variablesOf(engine, {
+            processInstanceKey: item.processInstanceKey,
+            scopeKey: item.processInstanceKey,
+          }),
           value,
         ),
       localVariables: (item, value) =>
-        variableFilter(variablesOf({ scopeKey: item.elementInstanceKey }), value),
+        variableFilter(variablesOf(engine, { scopeKey: item.elementInstanceKey }), value),
     },
   };
+}
+
+/**
+ * A candidate filter on the task's list: $exists asks whether the list has any entry, $neq and $notIn that no
+ * entry is excluded; every other operator that some entry matches.
+ */
+function candidates(list: string[] | undefined, value: unknown): boolean {
+  const entries = list ?? [];
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
+    return entries.some((e) => matches(e, value));
+  }
+  const { $exists, $neq, $notIn, ...rest } = value as Record<string, unknown>;
+  if ($exists !== undefined && Boolean($exists) !== entries.length > 0) return false;
+  if ($neq !== undefined && entries.some((e) => matches(e, { $eq: $neq }))) return false;
+  if ($notIn !== undefined && entries.some((e) => matches(e, { $in: $notIn }))) return false;
+  return Object.keys(rest).length === 0 || entries.some((e) => matches(e, rest));
+}
+
+export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  registerReads(app, ctx);
+  registerAssignment(app, ctx);
+  registerUpdate(app, ctx);
+  registerCompletion(app, ctx);
+  registerVariableSearch(app, ctx);
+}
+
+function registerReads(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
+  const tasks = taskSpec(engine);
 
   app.post('/user-tasks/search', async (request) => {
     const r = runSearch(tasks, parseSearch(tasks, bodyOf(request.body)));
@@ -117,7 +165,10 @@ export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext):
       return sendProblem(reply, e);
     }
   });
+}
 
+function registerAssignment(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   app.post<Params<'userTaskKey'>>('/user-tasks/:userTaskKey/assignment', async (request, reply) => {
     const key = pathKey(request.params.userTaskKey, 'userTaskKey');
     const body = bodyOf(request.body, false);
@@ -147,7 +198,10 @@ export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext):
       return sendProblem(reply, e, 'ASSIGN');
     }
   });
+}
 
+function registerUpdate(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   app.patch<Params<'userTaskKey'>>('/user-tasks/:userTaskKey', async (request, reply) => {
     const key = pathKey(request.params.userTaskKey, 'userTaskKey');
     const body = bodyOf(request.body);
@@ -193,7 +247,10 @@ export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext):
       return sendProblem(reply, e, 'UPDATE');
     }
   });
+}
 
+function registerCompletion(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   app.post<Params<'userTaskKey'>>('/user-tasks/:userTaskKey/completion', async (request, reply) => {
     const key = pathKey(request.params.userTaskKey, 'userTaskKey');
     const body = bodyOf(request.body);
@@ -211,7 +268,10 @@ export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext):
       return sendProblem(reply, e, 'COMPLETE');
     }
   });
+}
 
+function registerVariableSearch(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
   app.post<Params<'userTaskKey'> & { Querystring: { truncateValues?: string } }>(
     '/user-tasks/:userTaskKey/variables/search',
     async (request, reply) => {
@@ -231,7 +291,7 @@ export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext):
       const scopes = scopeChain(engine, task);
       const visible = new Map<string, VariableItem>();
       for (const scope of scopes) {
-        for (const variable of variablesOf({ scopeKey: scope }))
+        for (const variable of variablesOf(engine, { scopeKey: scope }))
           if (!visible.has(variable.name)) visible.set(variable.name, variable);
       }
       const spec: EntitySpec<VariableItem & Item> = {
@@ -248,14 +308,7 @@ export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext):
       };
       const truncate = request.query.truncateValues !== 'false';
       const r = runSearch(spec, parseSearch(spec, body));
-      return {
-        items: r.items.map((x) => ({
-          ...x,
-          value: truncate ? x.value.slice(0, 8191) : x.value,
-          isTruncated: truncate && x.value.length > 8191,
-        })),
-        page: r.page,
-      };
+      return { items: r.items.map((x) => variableResult(x, truncate)), page: r.page };
     },
   );
 }
