@@ -10,9 +10,9 @@ import {
   type ElementInstance,
   type Incident,
   type IncidentFilter,
-  type OperableProcessGateway,
   ProcessEngineError,
   type ProcessEvent,
+  type ProcessGateway,
   type ProcessInstance,
   type ProcessInstanceFilter,
   type StartedProcess,
@@ -175,7 +175,7 @@ export function eventKinds(xml: string): Map<string, 'timer' | 'message'> {
   return kinds;
 }
 
-export class CamundaProcessGateway implements OperableProcessGateway {
+export class CamundaProcessGateway implements ProcessGateway {
   private readonly consistency: { consistency: { waitUpToMs: number; pollIntervalMs: number } };
   private readonly xmlCache = new Map<string, string>();
 

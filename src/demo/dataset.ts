@@ -5,7 +5,7 @@
 // in review, procurement, implementation with change and delay filings, acceptance, evaluation, closed, rejected,
 // refused funds, one terminated), and one incident an administrator must look at.
 import { DateTime } from 'luxon';
-import { projectVariables } from '../app/api/process-routes.ts';
+import { projectVariables } from '../app/commands/submit.ts';
 import type { AnyWorkerDefinition } from '../camunda/worker-runtime.ts';
 import { projectAmounts, type Regulation, type ServiceLine, ZONE } from '../domain/index.ts';
 import type { Engine } from '../engine/engine.ts';

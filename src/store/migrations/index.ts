@@ -5,12 +5,14 @@ import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-tenants.ts';
 import * as m0003 from './0003-worker-records.ts';
 import * as m0004 from './0004-account-email.ts';
+import * as m0005 from './0005-submission-intents.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
   '0002-tenants': m0002,
   '0003-worker-records': m0003,
   '0004-account-email': m0004,
+  '0005-submission-intents': m0005,
 };
 
 export class MigrationError extends Error {
