@@ -130,7 +130,6 @@ export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSumma
     for (const u of DEMO_CITY_UNITS)
       await upsertUnit(tx, { tenantId: TENANT, id: u.id, name: u.name, responsibleSection: u.section });
   });
-  const unitName = new Map(DEMO_CITY_UNITS.map((u) => [u.id, u.name]));
 
   /** Completes the open task `elementId` that belongs to this project (or this campaign's Unit). */
   const completeTask = async (
