@@ -14,11 +14,11 @@ import {
   opsInstanceDetailSchema,
   opsInstanceListSchema,
   opsInstanceQuery,
-  problemResponses,
   retryResponse,
   variablesBody,
   variablesResponse,
-} from './schemas.ts';
+} from './process-schemas.ts';
+import { problemResponses } from './schemas.ts';
 
 type InstanceParams = { Params: { processInstanceKey: string } };
 

@@ -11,16 +11,15 @@ import { type ApiContext, actorOf, principalOf } from './context.ts';
 import {
   auditRequestBody,
   coordinationRequestBody,
-  idParam,
   infrastructureRequestBody,
-  problemResponses,
   projectFilingBody,
   projectFilingResponse,
   startedSchema,
   submitBody,
   submitResponse,
   timelineSchema,
-} from './schemas.ts';
+} from './process-schemas.ts';
+import { idParam, problemResponses } from './schemas.ts';
 
 type ProjectParams = { Params: { projectId: string } };
 

@@ -9,12 +9,12 @@ import { type ApiContext, actorOf, principalOf } from './context.ts';
 import {
   completeTaskBody,
   keyParam,
-  problemResponses,
   taskActionResponse,
   taskDetailSchema,
   taskListQuery,
   taskListSchema,
-} from './schemas.ts';
+} from './process-schemas.ts';
+import { problemResponses } from './schemas.ts';
 
 type TaskParams = { Params: { userTaskKey: string } };
 
