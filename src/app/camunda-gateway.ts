@@ -10,9 +10,9 @@ import {
   type ElementInstance,
   type Incident,
   type IncidentFilter,
-  type OperableProcessGateway,
   ProcessEngineError,
   type ProcessEvent,
+  type ProcessGateway,
   type ProcessInstance,
   type ProcessInstanceFilter,
   type StartedProcess,
@@ -26,11 +26,18 @@ type Raw = Record<string, unknown>;
 
 export interface GatewayOptions {
   /**
-   * How long a read waits for Camunda's search side to catch up (it is exported asynchronously on real Camunda; the
-   * embedded engine answers at once). Default 0: read what is there.
+   * How long a read of something this system itself wrote waits for Camunda's search side to catch up (it is
+   * exported asynchronously on real Camunda; the embedded engine answers at once). Default 0. Only `processHistory`
+   * uses it, for the root instance whose key the store holds (the submit command wrote it from the engine's answer,
+   * so a 404 there means "not exported yet"). Every other read answers with what is there: an empty page or a 404 is
+   * an answer, not a failure — the client's wait polls until the result is non-empty, so waiting on an empty inbox
+   * would turn every empty inbox into a timeout.
    */
   consistencyMs?: number;
 }
+
+/** Read what the search side has now. */
+const NOW = { consistency: { waitUpToMs: 0 } } as const;
 
 /** Element types that are noise on a timeline: routing, not work or events. */
 const SILENT_TYPES = new Set([
@@ -152,6 +159,14 @@ function toIncident(i: Raw): Incident {
   };
 }
 
+type ElementSearch = Parameters<LooseCamundaClient['searchElementInstances']>[0];
+/**
+ * The element-instance filter by instance key. The loose client's mapped type for this one nested key is satisfiable
+ * by no string (SDK 8.8 maps the brand's String methods), so it is built here, once; Camunda takes the key as text.
+ */
+const elementFilter = (processInstanceKey: string) =>
+  ({ processInstanceKey }) as unknown as ElementSearch['filter'];
+
 /** `{ name, value }` filters on process variables: Camunda compares the JSON text of the value. */
 function variableFilters(vars: Variables): Array<{ name: string; value: string }> {
   return Object.entries(vars).map(([name, value]) => ({ name, value: JSON.stringify(value) }));
@@ -175,15 +190,16 @@ export function eventKinds(xml: string): Map<string, 'timer' | 'message'> {
   return kinds;
 }
 
-export class CamundaProcessGateway implements OperableProcessGateway {
-  private readonly consistency: { consistency: { waitUpToMs: number; pollIntervalMs: number } };
+export class CamundaProcessGateway implements ProcessGateway {
+  /** Only for reads of what this system itself just wrote (see GatewayOptions). */
+  private readonly ownWrite: { consistency: { waitUpToMs: number; pollIntervalMs: number } };
   private readonly xmlCache = new Map<string, string>();
 
   constructor(
     private readonly client: LooseCamundaClient,
     options: GatewayOptions = {},
   ) {
-    this.consistency = { consistency: { waitUpToMs: options.consistencyMs ?? 0, pollIntervalMs: 200 } };
+    this.ownWrite = { consistency: { waitUpToMs: options.consistencyMs ?? 0, pollIntervalMs: 200 } };
   }
 
   /** A gateway with its own client, from the same configuration the workers use (CAMUNDA_* variables). */
@@ -203,7 +219,7 @@ export class CamundaProcessGateway implements OperableProcessGateway {
       this.client.createProcessInstance({
         processDefinitionId: processId,
         variables: { ...variables, tenantId },
-      } as never),
+      }),
     );
     const x = r as unknown as Raw;
     return {
@@ -249,8 +265,8 @@ export class CamundaProcessGateway implements OperableProcessGateway {
           filter: f,
           sort: [{ field: 'creationDate', order: 'ASC' }],
           page: filter.page ?? { from: 0, limit: MAX_PAGE },
-        } as never,
-        this.consistency,
+        },
+        NOW,
       ),
     );
     const x = r as unknown as { items?: Raw[]; page: { totalItems: unknown } };
@@ -258,12 +274,12 @@ export class CamundaProcessGateway implements OperableProcessGateway {
   }
 
   async getUserTask(userTaskKey: string): Promise<UserTask | null> {
-    const r = await orNull(() => this.client.getUserTask({ userTaskKey }, this.consistency));
+    const r = await orNull(() => this.client.getUserTask({ userTaskKey }, NOW));
     return r ? toUserTask(r as unknown as Raw) : null;
   }
 
   async getUserTaskForm(userTaskKey: string): Promise<TaskForm | null> {
-    const r = await orNull(() => this.client.getUserTaskForm({ userTaskKey }, this.consistency));
+    const r = await orNull(() => this.client.getUserTaskForm({ userTaskKey }, NOW));
     // 204 (no form linked) comes back without a body.
     const x = r as unknown as Raw | null | undefined;
     if (!x || typeof x !== 'object' || !('formKey' in x)) return null;
@@ -279,8 +295,8 @@ export class CamundaProcessGateway implements OperableProcessGateway {
   async userTaskVariables(userTaskKey: string): Promise<Variables> {
     const r = await call(() =>
       this.client.searchUserTaskVariables(
-        { userTaskKey, truncateValues: false, page: { from: 0, limit: MAX_PAGE } } as never,
-        this.consistency,
+        { userTaskKey, truncateValues: false, page: { from: 0, limit: MAX_PAGE } },
+        NOW,
       ),
     );
     const out: Variables = {};
@@ -302,8 +318,8 @@ export class CamundaProcessGateway implements OperableProcessGateway {
             filter: { scopeKey: { $in: chunk }, ...(names.length > 0 ? { name: { $in: names } } : {}) },
             page: { from: 0, limit: 10_000 },
             truncateValues: false,
-          } as never,
-          this.consistency,
+          },
+          NOW,
         ),
       );
       for (const v of ((r as unknown as { items?: Raw[] }).items ?? []) as Raw[]) {
@@ -316,14 +332,12 @@ export class CamundaProcessGateway implements OperableProcessGateway {
   }
 
   async completeUserTask(userTaskKey: string, variables: Variables, action?: string): Promise<void> {
-    await call(() =>
-      this.client.completeUserTask({ userTaskKey, variables, ...(action ? { action } : {}) } as never),
-    );
+    await call(() => this.client.completeUserTask({ userTaskKey, variables, ...(action ? { action } : {}) }));
   }
 
   async assignUserTask(userTaskKey: string, assignee: string): Promise<void> {
     await call(() =>
-      this.client.assignUserTask({ userTaskKey, assignee, allowOverride: false, action: 'claim' } as never),
+      this.client.assignUserTask({ userTaskKey, assignee, allowOverride: false, action: 'claim' }),
     );
   }
 
@@ -347,8 +361,8 @@ export class CamundaProcessGateway implements OperableProcessGateway {
           filter: f,
           sort: [{ field: 'startDate', order: 'DESC' }],
           page: filter.page ?? { from: 0, limit: MAX_PAGE },
-        } as never,
-        this.consistency,
+        },
+        NOW,
       ),
     );
     const x = r as unknown as { items?: Raw[]; page: { totalItems: unknown } };
@@ -356,12 +370,12 @@ export class CamundaProcessGateway implements OperableProcessGateway {
   }
 
   async getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | null> {
-    const r = await orNull(() => this.client.getProcessInstance({ processInstanceKey }, this.consistency));
+    const r = await orNull(() => this.client.getProcessInstance({ processInstanceKey }, NOW));
     return r ? toInstance(r as unknown as Raw) : null;
   }
 
   async cancelProcessInstance(processInstanceKey: string): Promise<void> {
-    await call(() => this.client.cancelProcessInstance({ processInstanceKey } as never));
+    await call(() => this.client.cancelProcessInstance({ processInstanceKey }));
   }
 
   async elementInstances(processInstanceKey: string): Promise<ElementInstance[]> {
@@ -370,11 +384,11 @@ export class CamundaProcessGateway implements OperableProcessGateway {
       const r = await call(() =>
         this.client.searchElementInstances(
           {
-            filter: { processInstanceKey },
+            filter: elementFilter(processInstanceKey),
             sort: [{ field: 'elementInstanceKey', order: 'ASC' }],
             page: { from, limit: MAX_PAGE },
-          } as never,
-          this.consistency,
+          },
+          NOW,
         ),
       );
       const page = ((r as unknown as { items?: Raw[] }).items ?? []).map(toElement);
@@ -393,8 +407,8 @@ export class CamundaProcessGateway implements OperableProcessGateway {
           filter: f,
           sort: [{ field: 'creationTime', order: 'ASC' }],
           page: filter.page ?? { from: 0, limit: MAX_PAGE },
-        } as never,
-        this.consistency,
+        },
+        NOW,
       ),
     );
     const x = r as unknown as { items?: Raw[]; page: { totalItems: unknown } };
@@ -402,7 +416,7 @@ export class CamundaProcessGateway implements OperableProcessGateway {
   }
 
   async getIncident(incidentKey: string): Promise<Incident | null> {
-    const r = await orNull(() => this.client.getIncident({ incidentKey }, this.consistency));
+    const r = await orNull(() => this.client.getIncident({ incidentKey }, NOW));
     return r ? toIncident(r as unknown as Raw) : null;
   }
 
@@ -414,21 +428,19 @@ export class CamundaProcessGateway implements OperableProcessGateway {
     // Operate's "retry" does. Other incidents (a failed expression, an unmatched condition) resolve directly.
     if (incident.jobKey) {
       const jobKey = incident.jobKey;
-      await call(() => this.client.updateJob({ jobKey, changeset: { retries } } as never));
+      await call(() => this.client.updateJob({ jobKey, changeset: { retries } }));
     }
-    await call(() => this.client.resolveIncident({ incidentKey } as never));
+    await call(() => this.client.resolveIncident({ incidentKey }));
   }
 
   async setVariables(elementInstanceKey: string, variables: Variables): Promise<void> {
-    await call(() => this.client.createElementInstanceVariables({ elementInstanceKey, variables } as never));
+    await call(() => this.client.createElementInstanceVariables({ elementInstanceKey, variables }));
   }
 
   async processDefinitionXml(processDefinitionKey: string): Promise<string> {
     const cached = this.xmlCache.get(processDefinitionKey);
     if (cached !== undefined) return cached;
-    const r = await call(() =>
-      this.client.getProcessDefinitionXml({ processDefinitionKey }, this.consistency),
-    );
+    const r = await call(() => this.client.getProcessDefinitionXml({ processDefinitionKey }, NOW));
     const xml = String(r);
     // A deployed definition never changes: cache it (a few dozen definitions at most).
     if (this.xmlCache.size < 200) this.xmlCache.set(processDefinitionKey, xml);
@@ -438,7 +450,10 @@ export class CamundaProcessGateway implements OperableProcessGateway {
   async processHistory(processInstanceKey: string): Promise<ProcessEvent[]> {
     // The instance and every instance it called, breadth first.
     const instances: ProcessInstance[] = [];
-    const root = await this.getProcessInstance(processInstanceKey);
+    // The root's key comes from the store, which has it from the engine: wait for it to be exported.
+    const root = await orNull(() =>
+      this.client.getProcessInstance({ processInstanceKey }, this.ownWrite),
+    ).then((r) => (r ? toInstance(r as unknown as Raw) : null));
     if (!root) return [];
     const queue = [root];
     while (queue.length > 0 && instances.length < 500) {

@@ -1,8 +1,7 @@
-// What the business API needs from the process engine, and nothing more. A later step implements it with the
-// official @camunda8/sdk orchestration-cluster client (CAMUNDA_REST_ADDRESS: the embedded engine's /v2 or a real
-// Camunda 8). The routes that need it — submitting a project, the task inbox and completion, change/delay/
-// termination filings, the timeline merged with process history — are registered only when an implementation is
-// given to the API plugin. Shapes follow the Camunda 8 REST API (v2) so the implementation is a thin mapping.
+// What the business commands and queries need from the process engine, and nothing more: one interface, implemented
+// by CamundaProcessGateway with the official @camunda8/sdk orchestration-cluster client (CAMUNDA_REST_ADDRESS: the
+// embedded engine's /v2 or a real Camunda 8). Shapes follow the Camunda 8 REST API (v2) so the implementation is a
+// thin mapping. The engine-backed routes are registered only when an implementation is given to the API plugin.
 
 /** Process variables: JSON values, names from docs/process-contract.md. */
 export type Variables = Record<string, unknown>;
@@ -55,29 +54,8 @@ export interface ProcessEvent {
   detail?: string;
 }
 
-export interface ProcessGateway {
-  /** Starts `processId` (e.g. `professional-project-initiation`) with the project id as business key. */
-  startProcess(
-    processId: string,
-    businessKey: string,
-    variables: Variables,
-    tenantId: string,
-  ): Promise<StartedProcess>;
-  /** Publishes a message (e.g. `project-change-filed`) correlated by key; resolves when the engine accepted it. */
-  publishMessage(name: string, correlationKey: string, variables: Variables, tenantId: string): Promise<void>;
-  searchUserTasks(filter: UserTaskFilter): Promise<{ items: UserTask[]; total: number }>;
-  getUserTask(userTaskKey: string): Promise<UserTask | null>;
-  /** Completes a task with the decision variables of its form; `action` as Camunda records it. */
-  completeUserTask(userTaskKey: string, variables: Variables, action?: string): Promise<void>;
-  /** The history of a process instance (and its called instances), for a project's timeline. */
-  processHistory(processInstanceKey: string): Promise<ProcessEvent[]>;
-  /** Whether the engine answers (for `/ready`). */
-  ping(): Promise<void>;
-}
-
-// --- Added with the engine step: what the task inbox, the filings and the operations view need beyond the first
-// draft of this interface. Each maps onto one Camunda 8.8 REST call (or two, for a retry), so that the same routes
-// run on the embedded engine and on real Camunda 8.
+// Each operation maps onto one Camunda 8.8 REST call (or two, for a retry), so that the same commands run on the
+// embedded engine and on real Camunda 8.
 
 /** A Camunda Form linked to a user task (`GET /v2/user-tasks/{key}/form`): the pages render `schema` with form-js. */
 export interface TaskForm {
@@ -155,7 +133,7 @@ export class ProcessEngineError extends Error {
 }
 
 /**
- * The operations the pages' task list and operations view need (issue 7), added to ProcessGateway:
+ * The engine as the business API uses it. Beyond starting, publishing and the task inbox:
  * - claim/unclaim: Tasklist's claim is an assignment (`POST /v2/user-tasks/{key}/assignment`, `DELETE …/assignee`);
  * - the task's form schema and the variables it shows: the task page renders the same `.form` Modeler edits;
  * - correlate (not only publish): a change/delay/termination filing must be refused when no implementation waits
@@ -163,7 +141,25 @@ export class ProcessEngineError extends Error {
  * - instances, element instances, incidents, definition XML, cancel and retry: the operations view (Operate's
  *   equivalent) — a retry raises the job's retries first, then resolves the incident, as Operate does.
  */
-export interface OperableProcessGateway extends ProcessGateway {
+export interface ProcessGateway {
+  /** Starts `processId` (e.g. `professional-project-initiation`) with the project id as business key. */
+  startProcess(
+    processId: string,
+    businessKey: string,
+    variables: Variables,
+    tenantId: string,
+  ): Promise<StartedProcess>;
+  /** Publishes a message (e.g. `project-change-filed`) correlated by key; resolves when the engine accepted it. */
+  publishMessage(name: string, correlationKey: string, variables: Variables, tenantId: string): Promise<void>;
+  searchUserTasks(filter: UserTaskFilter): Promise<{ items: UserTask[]; total: number }>;
+  getUserTask(userTaskKey: string): Promise<UserTask | null>;
+  /** Completes a task with the decision variables of its form; `action` as Camunda records it. */
+  completeUserTask(userTaskKey: string, variables: Variables, action?: string): Promise<void>;
+  /** The history of a process instance (and its called instances), for a project's timeline. */
+  processHistory(processInstanceKey: string): Promise<ProcessEvent[]>;
+  /** Whether the engine answers (for `/ready`). */
+  ping(): Promise<void>;
+
   assignUserTask(userTaskKey: string, assignee: string): Promise<void>;
   unassignUserTask(userTaskKey: string): Promise<void>;
   getUserTaskForm(userTaskKey: string): Promise<TaskForm | null>;

@@ -113,9 +113,9 @@ export function startWorkers(
   let draining = false;
   const log = options.logger;
 
+  const commands = clientCommands(client);
   const release = async (jobKey: string, retries: number): Promise<void> => {
-    await client.failJob({
-      jobKey: jobKey as never,
+    await commands.fail(jobKey, {
       retries,
       retryBackOff: 0,
       errorMessage: 'Released: the worker was shut down before the job finished',
@@ -158,12 +158,12 @@ export function startWorkers(
         };
         tracked.set(jobKey, entry);
         try {
-          const outcome = await runHandler(def, job, jobLog);
+          const outcome = await runJobHandler(def, job, log, jobLog);
           if (entry.released) {
             log.info(jobLog, 'handler finished after its job was released; result dropped');
             return job.ignore();
           }
-          await send(client, jobKey, job.retries, outcome);
+          await applyOutcome(commands, jobKey, job.retries, outcome);
           log.debug({ ...jobLog, outcome: outcome.kind }, 'job handled');
         } catch (e) {
           // The command itself was refused (e.g. the job was cancelled meanwhile): log it, never crash.
@@ -176,46 +176,6 @@ export function startWorkers(
       },
     }),
   );
-
-  async function runHandler(
-    def: AnyWorkerDefinition,
-    job: {
-      variables: unknown;
-      customHeaders: unknown;
-      retries: number;
-      jobKey: unknown;
-      processInstanceKey: unknown;
-      processDefinitionId: unknown;
-      elementId: unknown;
-    },
-    jobLog: Record<string, string>,
-  ): Promise<JobOutcome> {
-    let variables: unknown = job.variables;
-    if (def.variables) {
-      try {
-        variables = def.variables((job.variables ?? {}) as JobVariables);
-      } catch (e) {
-        log.warn({ ...jobLog, err: errorMessage(e) }, 'job variables refused');
-        return { kind: 'fail', message: `Invalid variables: ${errorMessage(e)}`, retries: 0 };
-      }
-    }
-    const context: JobContext = {
-      jobKey: String(job.jobKey),
-      type: def.type,
-      processInstanceKey: String(job.processInstanceKey),
-      processDefinitionId: String(job.processDefinitionId),
-      elementId: String(job.elementId),
-      retries: job.retries,
-      customHeaders: (job.customHeaders ?? {}) as Record<string, string>,
-      logger: log,
-    };
-    try {
-      return await def.handler(variables, context);
-    } catch (e) {
-      log.error({ ...jobLog, err: errorMessage(e) }, 'job handler threw');
-      return { kind: 'fail', message: errorMessage(e), retries: Math.max(0, job.retries - 1) };
-    }
-  }
 
   return {
     inFlight: () => tracked.size,
@@ -240,20 +200,78 @@ export function startWorkers(
   };
 }
 
-async function send(
-  client: CamundaClient,
+/**
+ * Runs a handler on an activated job: variables checked by its parser (refused ones fail the job with no retries:
+ * retrying cannot fix them), a handler that throws becomes a failure with retries − 1. Shared by the worker runtime
+ * and the in-process runner.
+ */
+export async function runJobHandler(
+  def: AnyWorkerDefinition,
+  job: {
+    variables: unknown;
+    customHeaders: unknown;
+    retries: number;
+    jobKey: unknown;
+    processInstanceKey: unknown;
+    processDefinitionId: unknown;
+    elementId: unknown;
+  },
+  log: WorkerLogger,
+  jobLog: Record<string, unknown>,
+): Promise<JobOutcome> {
+  let variables: unknown = job.variables;
+  if (def.variables) {
+    try {
+      variables = def.variables((job.variables ?? {}) as JobVariables);
+    } catch (e) {
+      log.warn({ ...jobLog, err: errorMessage(e) }, 'job variables refused');
+      return { kind: 'fail', message: `Invalid variables: ${errorMessage(e)}`, retries: 0 };
+    }
+  }
+  const context: JobContext = {
+    jobKey: String(job.jobKey),
+    type: def.type,
+    processInstanceKey: String(job.processInstanceKey),
+    processDefinitionId: String(job.processDefinitionId),
+    elementId: String(job.elementId),
+    retries: job.retries,
+    customHeaders: (job.customHeaders ?? {}) as Record<string, string>,
+    logger: log,
+  };
+  try {
+    return await def.handler(variables, context);
+  } catch (e) {
+    log.error({ ...jobLog, err: errorMessage(e) }, 'job handler threw');
+    return { kind: 'fail', message: errorMessage(e), retries: Math.max(0, job.retries - 1) };
+  }
+}
+
+/** The engine commands a job outcome turns into: the official client's, or the embedded engine's in-process. */
+export interface JobCommands {
+  complete(jobKey: string, variables: JobVariables): unknown;
+  fail(
+    jobKey: string,
+    req: { retries: number; errorMessage: string; retryBackOff?: number; variables?: JobVariables },
+  ): unknown;
+  throwError(
+    jobKey: string,
+    req: { errorCode: string; errorMessage: string; variables?: JobVariables },
+  ): unknown;
+}
+
+/** Job outcome → engine call, the one mapping for the worker runtime and the in-process runner. */
+export async function applyOutcome(
+  commands: JobCommands,
   jobKey: string,
   retries: number,
   outcome: JobOutcome,
 ): Promise<void> {
-  const key = jobKey as never;
   switch (outcome.kind) {
     case 'complete':
-      await client.completeJob({ jobKey: key, variables: outcome.variables });
+      await commands.complete(jobKey, outcome.variables);
       return;
     case 'fail':
-      await client.failJob({
-        jobKey: key,
+      await commands.fail(jobKey, {
         errorMessage: outcome.message,
         retries: outcome.retries ?? Math.max(0, retries - 1),
         ...(outcome.backoffMs !== undefined ? { retryBackOff: outcome.backoffMs } : {}),
@@ -261,14 +279,23 @@ async function send(
       });
       return;
     case 'bpmnError':
-      await client.throwJobError({
-        jobKey: key,
+      await commands.throwError(jobKey, {
         errorCode: outcome.code,
         errorMessage: outcome.message,
         ...(outcome.variables ? { variables: outcome.variables } : {}),
       });
       return;
   }
+}
+
+function clientCommands(client: CamundaClient): JobCommands {
+  // The strict client brands job keys; ours come from the jobs it activated.
+  const key = (jobKey: string) => jobKey as Parameters<CamundaClient['completeJob']>[0]['jobKey'];
+  return {
+    complete: (jobKey, variables) => client.completeJob({ jobKey: key(jobKey), variables }),
+    fail: (jobKey, req) => client.failJob({ jobKey: key(jobKey), ...req }),
+    throwError: (jobKey, req) => client.throwJobError({ jobKey: key(jobKey), ...req }),
+  };
 }
 
 function errorMessage(e: unknown): string {

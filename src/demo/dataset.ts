@@ -5,14 +5,13 @@
 // in review, procurement, implementation with change and delay filings, acceptance, evaluation, closed, rejected,
 // refused funds, one terminated), and one incident an administrator must look at.
 import { DateTime } from 'luxon';
-import { projectVariables } from '../app/api/process-routes.ts';
 import type { AnyWorkerDefinition } from '../camunda/worker-runtime.ts';
 import { projectAmounts, type Regulation, type ServiceLine, ZONE } from '../domain/index.ts';
 import type { Engine } from '../engine/engine.ts';
-import { insertProject, nextProjectId, setStage } from '../store/projects.ts';
 import type { Store } from '../store/store.ts';
 import { upsertUnit } from '../store/units.ts';
 import { InProcessWorkers } from './in-process-workers.ts';
+import { type DemoSubmitter, openDemoSubmitter } from './submitter.ts';
 import { DEMO_CITY_UNITS } from './units.ts';
 
 export interface DemoDatasetOptions {
@@ -114,6 +113,12 @@ export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSumma
   const year = now.year;
   const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
   const runner = new InProcessWorkers(engine, o.workers);
+  const submitter: DemoSubmitter = await openDemoSubmitter({
+    engine,
+    store,
+    regulation: o.regulation,
+    tenantId: TENANT,
+  });
   const skipped: string[] = [];
   const actions: Action[] = [];
   const act = (when: number, label: string, run: () => Promise<void>) => {
@@ -125,7 +130,6 @@ export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSumma
     for (const u of DEMO_CITY_UNITS)
       await upsertUnit(tx, { tenantId: TENANT, id: u.id, name: u.name, responsibleSection: u.section });
   });
-  const unitName = new Map(DEMO_CITY_UNITS.map((u) => [u.id, u.name]));
 
   /** Completes the open task `elementId` that belongs to this project (or this campaign's Unit). */
   const completeTask = async (
@@ -204,7 +208,7 @@ export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSumma
     const start = first + Math.floor((span * i) / (count - 1));
     const unit = DEMO_CITY_UNITS[(i * 7) % DEMO_CITY_UNITS.length]!;
     const serviceLines = lines(i);
-    const { totalInvestment, softwareDevCost } = projectAmounts(serviceLines);
+    const { totalInvestment } = projectAmounts(serviceLines);
     let projectId = '';
     const ofProject = (v: Record<string, unknown>) => v.projectId === projectId;
     const step = (
@@ -222,63 +226,26 @@ export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSumma
         ),
       );
     act(start, `${unit.name} 提交 ${PROJECT_NAMES[i]}`, async () => {
-      const planYear = DateTime.fromMillis(start, { zone: ZONE }).year + 1;
-      const created = await store.transaction(async (tx) => {
-        const id = await nextProjectId(tx, TENANT, DateTime.fromMillis(start, { zone: ZONE }).year);
-        return insertProject(tx, {
-          id,
-          tenantId: TENANT,
-          createdBy: 'demo',
-          at: new Date(start).toISOString(),
-          content: {
-            unitId: unit.id,
-            name: PROJECT_NAMES[i]!,
-            description: `${unit.name}${PROJECT_NAMES[i]}建设`,
-            planYear,
-            fundingSource: 'city-fiscal',
-            classified: false,
-            hasDataCatalogue: true,
-            supportsIpv6: true,
-            serviceLines,
-            totalInvestment,
-            softwareDevCost,
-            category: 'professional',
-            ruleEdition: o.regulation.rules.editionAt(start).id,
-          },
-        });
-      });
-      projectId = created.id;
-      // one legacy project imported with a public-category line: classification stops with an incident
-      const variables = {
-        ...projectVariables(created, unitName.get(unit.id) ?? unit.id, TENANT),
+      projectId = await submitter.submit({
+        unitId: unit.id,
+        projectName: PROJECT_NAMES[i]!,
+        description: `${unit.name}${PROJECT_NAMES[i]}建设`,
+        planYear: DateTime.fromMillis(start, { zone: ZONE }).year + 1,
+        fundingSource: 'city-fiscal',
+        classified: false,
+        hasDataCatalogue: true,
+        supportsIpv6: true,
+        serviceLines,
+        // one legacy project imported with a public-category line: classification stops with an incident
         ...(i === 17
           ? {
-              serviceLines: [
+              importedServiceLines: [
                 ...serviceLines,
                 { serviceType: 'infrastructure', subType: 'government-cloud', amount: 200_000 },
               ],
             }
           : {}),
-        initiationRoute: 'professional',
-        initiatedAt: new Date(start).toISOString(),
-        annualPlanFilingNumber: null,
-      };
-      const r = engine.createProcessInstance({
-        processDefinitionId: 'project-lifecycle',
-        variables,
-      } as never) as {
-        processInstanceKey: string;
-      };
-      await store.transaction((tx) =>
-        setStage(tx, {
-          tenantId: TENANT,
-          id: created.id,
-          stage: 'submitted',
-          accountId: null,
-          at: new Date(start).toISOString(),
-          processInstanceKey: r.processInstanceKey,
-        }),
-      );
+      });
     });
     if (i === 17) continue; // waits for an administrator
     if (i % 9 === 4) {
@@ -419,6 +386,20 @@ export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSumma
   }
 
   actions.sort((a, b) => a.at - b.at);
+  try {
+    return await play(o, actions, runner, skipped);
+  } finally {
+    await submitter.close();
+  }
+}
+
+async function play(
+  o: DemoDatasetOptions,
+  actions: Action[],
+  runner: InProcessWorkers,
+  skipped: string[],
+): Promise<DemoSummary> {
+  const { engine, store } = o;
   let done = 0;
   for (const a of actions) {
     if (a.at > engine.clock.now()) engine.pinClock(a.at);

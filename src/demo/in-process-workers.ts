@@ -1,8 +1,14 @@
 // Runs the job workers against an engine in the same process, without HTTP: activates every job a worker exists
 // for and hands it to the worker's handler, exactly as the worker runtime would (a handler that throws fails the
-// job with its message), until no job is left. Used to build the demo data set and by the engine-side path tests;
+// job with its message), until no job is left. The handler call and the "job outcome → engine call" mapping are the
+// runtime's own (runJobHandler, applyOutcome); only the transport differs. Used to build the demo data set and by the engine-side path tests;
 // `npm start` uses the real worker runtime over the official client instead.
-import type { AnyWorkerDefinition, JobOutcome } from '../camunda/worker-runtime.ts';
+import {
+  type AnyWorkerDefinition,
+  applyOutcome,
+  type JobCommands,
+  runJobHandler,
+} from '../camunda/worker-runtime.ts';
 import type { Engine } from '../engine/engine.ts';
 
 const quiet = { info() {}, warn() {}, error() {}, debug() {} };
@@ -15,6 +21,7 @@ export interface HandledJob {
 
 export class InProcessWorkers {
   private readonly workers: Map<string, AnyWorkerDefinition>;
+  private readonly commands: JobCommands;
 
   constructor(
     private readonly engine: Engine,
@@ -23,6 +30,11 @@ export class InProcessWorkers {
     readonly handled: HandledJob[] = [],
   ) {
     this.workers = new Map(workers.map((w) => [w.type, w]));
+    this.commands = {
+      complete: (jobKey, variables) => engine.completeJob(jobKey, variables),
+      fail: (jobKey, req) => engine.failJob(jobKey, req),
+      throwError: (jobKey, req) => engine.throwJobError(jobKey, req),
+    };
   }
 
   /** Hands every activatable job to its worker until none is left; returns how many were handled. */
@@ -40,30 +52,8 @@ export class InProcessWorkers {
           any = true;
           count++;
           this.handled.push({ type, elementId: job.elementId, headers: job.customHeaders });
-          let outcome: JobOutcome;
-          try {
-            const vars = worker.variables ? worker.variables(job.variables) : job.variables;
-            outcome = await worker.handler(vars, {
-              jobKey: job.jobKey,
-              type: job.type,
-              processInstanceKey: job.processInstanceKey,
-              processDefinitionId: job.processDefinitionId,
-              elementId: job.elementId,
-              retries: job.retries,
-              customHeaders: job.customHeaders,
-              logger: quiet,
-            });
-          } catch (e) {
-            outcome = { kind: 'fail', message: (e as Error).message };
-          }
-          if (outcome.kind === 'complete') this.engine.completeJob(job.jobKey, outcome.variables);
-          else if (outcome.kind === 'fail')
-            this.engine.failJob(job.jobKey, {
-              retries: outcome.retries ?? job.retries - 1,
-              errorMessage: outcome.message,
-            });
-          else
-            this.engine.throwJobError(job.jobKey, { errorCode: outcome.code, errorMessage: outcome.message });
+          const outcome = await runJobHandler(worker, job, quiet, { jobKey: job.jobKey });
+          await applyOutcome(this.commands, job.jobKey, job.retries, outcome);
         }
       }
       if (!any) return count;

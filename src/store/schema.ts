@@ -213,6 +213,7 @@ export interface Database {
   approvalOpinions: ApprovalOpinionTable;
   dataResources: DataResourceTable;
   evaluations: EvaluationTable;
+  submissionIntents: SubmissionIntentTable;
 }
 
 /** The first result of a store-writing job, by job key (idempotency of workers). */
@@ -274,3 +275,25 @@ export type FilingRow = Selectable<FilingTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type NotificationRow = Selectable<NotificationTable>;
 export type AnnualPlanRow = Selectable<AnnualPlanTable>;
+
+/**
+ * A project's submission, recorded before the engine is asked to start its lifecycle (src/store/submission-intents.ts
+ * says what each state means).
+ */
+export interface SubmissionIntentTable {
+  id: string;
+  tenantId: string;
+  projectId: string;
+  state: 'pending' | 'started' | 'refused' | 'uncertain' | 'compensated' | 'abandoned';
+  accountId: string;
+  role: string | null;
+  requestId: string | null;
+  processId: string;
+  initiationRoute: string;
+  /** JSON: the variables the instance is started with (they carry `submissionId` = `id`). */
+  variables: string;
+  processInstanceKey: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}

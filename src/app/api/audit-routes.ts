@@ -5,12 +5,23 @@ import type { FastifyInstance } from 'fastify';
 import { listAudit, verifyChains } from '../../store/audit.ts';
 import { projectAuditArchive } from '../../store/audit-export.ts';
 import { decide } from '../authz.ts';
-import { type ApiContext, authorize, ensure, principalOf, recordAudit } from './context.ts';
-import { visibleProject } from './project-routes.ts';
+import { type ApiContext, authorize, ensure, principalOf, recordAudit, visibleProject } from './context.ts';
 import { auditEntrySchema, idParam, problemResponses } from './schemas.ts';
 
 export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get(
+  app.get<{
+    Querystring: {
+      projectId?: string;
+      entityType?: string;
+      entityId?: string;
+      accountId?: string;
+      action?: string;
+      from?: string;
+      to?: string;
+      afterSeq?: number;
+      limit: number;
+    };
+  }>(
     '/audit-log',
     {
       schema: {
@@ -37,18 +48,18 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
     async (request) => {
       const p = principalOf(request);
       authorize(request, 'audit.read', { tenantId: p.tenantId });
-      const q = request.query as Record<string, string | number | undefined>;
+      const q = request.query;
       return listAudit(ctx.store.db, {
         tenantId: p.tenantId,
-        projectId: q.projectId as string | undefined,
-        entityType: q.entityType as string | undefined,
-        entityId: q.entityId as string | undefined,
-        accountId: q.accountId as string | undefined,
-        action: q.action as string | undefined,
+        projectId: q.projectId,
+        entityType: q.entityType,
+        entityId: q.entityId,
+        accountId: q.accountId,
+        action: q.action,
         from: q.from ? new Date(q.from).toISOString() : undefined,
         to: q.to ? new Date(q.to).toISOString() : undefined,
-        afterSeq: q.afterSeq as number | undefined,
-        limit: q.limit as number,
+        afterSeq: q.afterSeq,
+        limit: q.limit,
       });
     },
   );
@@ -92,7 +103,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
     },
   );
 
-  app.get(
+  app.get<{ Params: { projectId: string } }>(
     '/projects/:projectId/audit-export',
     {
       schema: {
@@ -104,7 +115,7 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
       },
     },
     async (request, reply) => {
-      const { projectId } = request.params as { projectId: string };
+      const { projectId } = request.params;
       const { p, project } = await visibleProject(ctx, request, projectId);
       ensure(decide(p, 'audit.export', project));
       const exportedAt = ctx.now().toISOString();

@@ -7,7 +7,8 @@ import { type AuditEntry, appendAudit } from '../../store/audit.ts';
 import type { DocumentStorage } from '../../store/documents.ts';
 import type { Conn, Store } from '../../store/store.ts';
 import type { LoginThrottle } from '../auth/login-throttle.ts';
-import { type Action, auditRole, type Decision, decide, type Principal, type Target } from '../authz.ts';
+import { type Action, auditRole, decide, type Principal, type Target } from '../authz.ts';
+import { type Actor, type CommandContext, ensure, visibleProject as visibleTo } from '../commands/context.ts';
 import { problem } from '../problem.ts';
 import type { ProcessGateway } from '../process-gateway.ts';
 
@@ -25,7 +26,7 @@ declare module 'fastify' {
   }
 }
 
-export interface ApiContext {
+export interface ApiContext extends CommandContext {
   store: Store;
   documents: DocumentStorage;
   regulation: Regulation;
@@ -43,10 +44,24 @@ export function principalOf(request: FastifyRequest): Principal {
   return request.principal;
 }
 
-/** Throws the problem that the decision calls for, or returns. */
-export function ensure(decision: Decision): void {
-  if (decision.allowed) return;
-  throw decision.status === 404 ? problem.notFound(decision.reason) : problem.forbidden(decision.reason);
+export { ensure } from '../commands/context.ts';
+
+/** The signed-in principal as a command's actor: the audit entry names the request, and the request knows it. */
+export function actorOf(request: FastifyRequest): Actor {
+  return {
+    principal: principalOf(request),
+    requestId: request.id,
+    log: request.log,
+    onAudit: () => {
+      request.audited = true;
+    },
+  };
+}
+
+/** The project `projectId` as the request's principal may see it; 404 for another tenant's or an invisible one. */
+export async function visibleProject(ctx: ApiContext, request: FastifyRequest, projectId: string) {
+  const p = principalOf(request);
+  return { p, project: await visibleTo(ctx, p, projectId) };
 }
 
 export function authorize(request: FastifyRequest, action: Action, target: Target): Principal {

@@ -15,8 +15,7 @@ import {
 import { findProject } from '../../store/projects.ts';
 import { decide } from '../authz.ts';
 import { problem } from '../problem.ts';
-import { type ApiContext, ensure, principalOf, recordAudit } from './context.ts';
-import { visibleProject } from './project-routes.ts';
+import { type ApiContext, ensure, principalOf, recordAudit, visibleProject } from './context.ts';
 import { documentSchema, idParam, problemResponses } from './schemas.ts';
 
 /** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name (Chinese file names). */
@@ -31,7 +30,7 @@ function publicMeta<T extends { storagePath: string; tenantId: string }>(d: T) {
 }
 
 export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post(
+  app.post<{ Params: { projectId: string }; Querystring: { kind: DocumentKind } }>(
     '/projects/:projectId/documents',
     {
       schema: {
@@ -48,8 +47,8 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request, reply) => {
-      const { projectId } = request.params as { projectId: string };
-      const { kind } = request.query as { kind: DocumentKind };
+      const { projectId } = request.params;
+      const { kind } = request.query;
       const { p, project } = await visibleProject(ctx, request, projectId);
       ensure(decide(p, 'document.upload', project));
       if (!request.isMultipart()) {
@@ -129,7 +128,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
   );
 
-  app.get(
+  app.get<{ Params: { projectId: string } }>(
     '/projects/:projectId/documents',
     {
       schema: {
@@ -140,14 +139,14 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
       },
     },
     async (request) => {
-      const { projectId } = request.params as { projectId: string };
+      const { projectId } = request.params;
       const { p, project } = await visibleProject(ctx, request, projectId);
       ensure(decide(p, 'document.read', project));
       return (await listDocuments(ctx.store.db, p.tenantId, projectId)).map(publicMeta);
     },
   );
 
-  app.get(
+  app.get<{ Params: { documentId: string } }>(
     '/documents/:documentId',
     {
       schema: {
@@ -160,7 +159,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const { documentId } = request.params as { documentId: string };
+      const { documentId } = request.params;
       const doc = await findDocument(ctx.store.db, p.tenantId, documentId);
       if (!doc) throw problem.notFound(`材料 ${documentId} 不存在或无权查看`);
       const project = await findProject(ctx.store.db, p.tenantId, doc.projectId);

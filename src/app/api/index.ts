@@ -8,8 +8,8 @@ import { DomainValidationError } from '../../domain/errors.ts';
 import { findLiveSession } from '../../store/accounts.ts';
 import { tokenFrom, tokenHash } from '../auth/tokens.ts';
 import { isReadOnly } from '../authz.ts';
+import { engineProblem } from '../commands/context.ts';
 import { ProblemError, problem, problemBody } from '../problem.ts';
-import type { OperableProcessGateway, ProcessGateway } from '../process-gateway.ts';
 import { issuesOf, validatorCompiler } from '../validation.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import type { ApiContext } from './context.ts';
@@ -17,7 +17,7 @@ import { registerDocumentRoutes } from './document-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerPlanRoutes } from './plan-routes.ts';
-import { engineProblem, registerProcessRoutes } from './process-routes.ts';
+import { registerProcessRoutes } from './process-routes.ts';
 import { registerProjectRoutes } from './project-routes.ts';
 import { registerSessionRoutes } from './session-routes.ts';
 import { registerTaskRoutes } from './task-routes.ts';
@@ -135,35 +135,18 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
   registerDocumentRoutes(app, ctx);
   registerNotificationRoutes(app, ctx);
   registerAuditRoutes(app, ctx);
-  // The engine-backed routes (submit, filings, requests, timeline, tasks, operations) need a gateway with the
-  // operations of OperableProcessGateway (CamundaProcessGateway); the campaign board reads only the store.
-  const gateway = operable(ctx.processes);
+  // The engine-backed routes (submit, filings, requests, timeline, tasks, operations) are there when a gateway is;
+  // the campaign board reads only the store.
+  const withEngine = ctx.processes !== null;
   await app.register(async (engineRoutes) => {
     // An engine that refuses or does not answer is 409 or 503 with the reason, on every engine-backed route.
     engineRoutes.setErrorHandler((error: FastifyError, request, reply) =>
       sendProblem(request, reply, toProblem(engineProblem(error) as FastifyError, request)),
     );
-    registerOpsRoutes(engineRoutes, ctx, gateway);
-    if (gateway) {
-      registerProcessRoutes(engineRoutes, ctx, gateway);
-      registerTaskRoutes(engineRoutes, ctx, gateway);
+    registerOpsRoutes(engineRoutes, ctx, withEngine);
+    if (withEngine) {
+      registerProcessRoutes(engineRoutes, ctx);
+      registerTaskRoutes(engineRoutes, ctx);
     }
   });
-}
-
-/** The gateway as the engine-backed routes need it; a bare ProcessGateway (without them) is refused loudly. */
-function operable(g: ProcessGateway | null): OperableProcessGateway | null {
-  if (!g) return null;
-  const needed = [
-    'assignUserTask',
-    'getUserTaskForm',
-    'correlateMessage',
-    'retryIncident',
-    'elementInstances',
-  ];
-  const missing = needed.filter((m) => typeof (g as unknown as Record<string, unknown>)[m] !== 'function');
-  if (missing.length > 0) {
-    throw new Error(`the process gateway lacks ${missing.join(', ')}: give the API a CamundaProcessGateway`);
-  }
-  return g as OperableProcessGateway;
 }

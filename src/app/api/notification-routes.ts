@@ -7,7 +7,7 @@ import { type ApiContext, principalOf, recordAudit } from './context.ts';
 import { idParam, notificationSchema, problemResponses } from './schemas.ts';
 
 export function registerNotificationRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get(
+  app.get<{ Querystring: { unread: boolean; limit: number } }>(
     '/notifications',
     {
       schema: {
@@ -26,12 +26,12 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: ApiContext
     },
     async (request) => {
       const p = principalOf(request);
-      const q = request.query as { unread: boolean; limit: number };
+      const q = request.query;
       return listNotifications(ctx.store.db, p.accountId, { unreadOnly: q.unread, limit: q.limit });
     },
   );
 
-  app.post(
+  app.post<{ Params: { notificationId: string } }>(
     '/notifications/:notificationId/read',
     {
       config: { allowReadOnly: true },
@@ -44,7 +44,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: ApiContext
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const { notificationId } = request.params as { notificationId: string };
+      const { notificationId } = request.params;
       const found = await ctx.store.transaction(async (tx) => {
         const ok = await markNotificationRead(tx, p.accountId, notificationId, ctx.now().toISOString());
         if (ok) {

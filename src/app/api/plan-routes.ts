@@ -2,21 +2,16 @@
 // against the deadline of the rule edition in force (30 November, Asia/Shanghai, inclusive). The Bureau, Finance,
 // the City Government and Audit read every Unit's plans (the initiation review looks at them); a Unit reads its own.
 import type { FastifyInstance } from 'fastify';
-import { filingDeadline, filingStatus, planYearOfFiling } from '../../domain/annual-plan.ts';
-import {
-  DuplicatePlanError,
-  fileAnnualPlan,
-  findAnnualPlan,
-  listAnnualPlans,
-} from '../../store/annual-plans.ts';
+import { findAnnualPlan, listAnnualPlans } from '../../store/annual-plans.ts';
 import { FILING_KINDS, type FilingKind, listFilings } from '../../store/filings.ts';
 import { decide, readScope } from '../authz.ts';
+import { fileAnnualPlanCommand } from '../commands/annual-plan.ts';
 import { problem } from '../problem.ts';
-import { type ApiContext, authorize, ensure, principalOf, recordAudit } from './context.ts';
+import { type ApiContext, actorOf, ensure, principalOf } from './context.ts';
 import { filingSchema, idParam, planBody, planSchema, problemResponses } from './schemas.ts';
 
 export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.post(
+  app.post<{ Body: { planYear?: number; summary: string; projects?: unknown[] } }>(
     '/annual-plans',
     {
       schema: {
@@ -27,61 +22,13 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void 
       },
     },
     async (request, reply) => {
-      const p = principalOf(request);
-      const body = request.body as { planYear?: number; summary: string; projects?: unknown[] };
-      const unitId = p.unitId;
-      authorize(request, 'plan.file', { tenantId: p.tenantId, unitId });
-      const now = ctx.now();
-      const planYear = body.planYear ?? planYearOfFiling(now);
-      const currentPlanYear = planYearOfFiling(now);
-      if (planYear < currentPlanYear - 1 || planYear > currentPlanYear + 1) {
-        throw problem.validation('规划年度无效', [
-          { field: 'planYear', reason: `只能备案 ${currentPlanYear - 1}–${currentPlanYear + 1} 年度的规划` },
-        ]);
-      }
-      const deadlineDay = ctx.regulation.rules.editionAt(now).annualPlanDeadline;
-      const status = filingStatus(planYear, now, deadlineDay);
-      try {
-        const plan = await ctx.store.transaction(async (tx) => {
-          const filed = await fileAnnualPlan(tx, {
-            tenantId: p.tenantId,
-            unitId: unitId as string,
-            planYear,
-            summary: body.summary,
-            content: { projects: body.projects ?? [] },
-            filedAt: now.toISOString(),
-            filedBy: p.accountId,
-            onTime: status.onTime,
-            daysLate: status.daysLate,
-          });
-          await recordAudit(tx, request, ctx, {
-            action: 'annual-plan.file',
-            entityType: 'annual-plan',
-            entityId: filed.id,
-            payload: {
-              planYear,
-              unitId,
-              filingNumber: filed.filingNumber,
-              onTime: status.onTime,
-              daysLate: status.daysLate,
-            },
-          });
-          return filed;
-        });
-        reply.code(201);
-        return { ...plan, deadline: filingDeadline(planYear, deadlineDay).deadline };
-      } catch (e) {
-        if (e instanceof DuplicatePlanError) {
-          throw problem.conflict(`本单位 ${planYear} 年度规划已备案（${e.existing.filingNumber}）`, [
-            { field: 'planYear', reason: '该年度已备案' },
-          ]);
-        }
-        throw e;
-      }
+      const plan = await fileAnnualPlanCommand(ctx, actorOf(request), request.body);
+      reply.code(201);
+      return plan;
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { planYear?: number; unitId?: string } }>(
     '/annual-plans',
     {
       schema: {
@@ -100,7 +47,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
     async (request) => {
       const p = principalOf(request);
-      const q = request.query as { planYear?: number; unitId?: string };
+      const q = request.query;
       const scope = readScope(p);
       if (scope.kind === 'none') throw problem.forbidden('当前角色不能查阅年度规划');
       if (scope.kind === 'unit' && q.unitId && q.unitId !== scope.unitId) return [];
@@ -112,7 +59,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
   );
 
-  app.get(
+  app.get<{ Params: { planId: string } }>(
     '/annual-plans/:planId',
     {
       schema: {
@@ -124,7 +71,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
     async (request) => {
       const p = principalOf(request);
-      const { planId } = request.params as { planId: string };
+      const { planId } = request.params;
       const plan = await findAnnualPlan(ctx.store.db, p.tenantId, planId);
       if (!plan) throw problem.notFound(`年度规划 ${planId} 不存在或无权查看`);
       ensure(decide(p, 'plan.read', plan));
@@ -132,7 +79,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
   );
 
-  app.get(
+  app.get<{ Querystring: { kind?: FilingKind; year?: number; projectId?: string } }>(
     '/filings',
     {
       schema: {
@@ -152,7 +99,7 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
     async (request) => {
       const p = principalOf(request);
-      const q = request.query as { kind?: FilingKind; year?: number; projectId?: string };
+      const q = request.query;
       const scope = readScope(p);
       if (scope.kind === 'none') throw problem.forbidden('当前角色不能查阅备案记录');
       const filings = await listFilings(ctx.store.db, {

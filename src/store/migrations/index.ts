@@ -5,6 +5,7 @@ import * as m0001 from './0001-initial.ts';
 import * as m0002 from './0002-tenants.ts';
 import * as m0003 from './0003-worker-records.ts';
 import * as m0004 from './0004-account-email.ts';
+import * as m0005 from './0005-submission-intents.ts';
 import * as m0006 from './0006-audit-keying.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
@@ -12,6 +13,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0002-tenants': m0002,
   '0003-worker-records': m0003,
   '0004-account-email': m0004,
+  '0005-submission-intents': m0005,
   '0006-audit-keying': m0006,
 };
 

@@ -1,0 +1,178 @@
+// Work a user task: claim it, give it back, complete it. A completion is validated against the task's Camunda form
+// (required fields, allowed values, no field the form does not have) and is an audited decision (SV-4). The engine
+// is called outside any store transaction and the audit entry follows it, so a task the engine refuses (completed
+// or cancelled meanwhile) leaves no entry.
+import { findAccount } from '../../store/accounts.ts';
+import { decideTask, type Principal, type TaskTarget } from '../authz.ts';
+import { problem } from '../problem.ts';
+import { ProcessEngineError, type UserTask, type Variables } from '../process-gateway.ts';
+import {
+  type Actor,
+  audit,
+  type CommandContext,
+  engineCall,
+  ensure,
+  gatewayOf,
+  logUncompensated,
+  tenantOfVariables,
+} from './context.ts';
+import { formIssues } from './task-forms.ts';
+
+export interface LoadedTask {
+  task: UserTask;
+  /** The variables the task sees. */
+  variables: Variables;
+  target: TaskTarget;
+}
+
+/** The task as the principal may see (`task.read`) or work (`task.work`) it; 404 otherwise. */
+export async function loadTask(
+  ctx: CommandContext,
+  p: Principal,
+  userTaskKey: string,
+  action: 'task.read' | 'task.work',
+): Promise<LoadedTask> {
+  const gateway = gatewayOf(ctx);
+  const task = await gateway.getUserTask(userTaskKey);
+  if (!task) throw problem.notFound('任务不存在或无权查看');
+  const variables = await gateway.userTaskVariables(userTaskKey);
+  const target: TaskTarget = {
+    tenantId: tenantOfVariables(variables),
+    candidateGroups: task.candidateGroups,
+    assignee: task.assignee,
+  };
+  ensure(decideTask(p, action, target));
+  return { task, variables, target };
+}
+
+export async function displayName(ctx: CommandContext, accountId: string | null): Promise<string | null> {
+  if (!accountId) return null;
+  return (await findAccount(ctx.store.db, accountId))?.displayName ?? null;
+}
+
+function ensureOpen(task: UserTask): void {
+  if (task.state !== 'CREATED')
+    throw problem.conflict(`任务已${task.state === 'COMPLETED' ? '办结' : '取消'}，不能再办理`);
+}
+
+const projectOf = (t: LoadedTask) => (t.variables.projectId as string | undefined) ?? null;
+
+/** Runs the engine call, then writes its audit entry; an entry that cannot be written is logged loudly. */
+async function thenAudit(
+  ctx: CommandContext,
+  actor: Actor,
+  what: string,
+  call: () => Promise<void>,
+  entry: Parameters<typeof audit>[3],
+): Promise<void> {
+  await engineCall(what, call);
+  await ctx.store
+    .transaction((tx) => audit(tx, ctx, actor, entry))
+    .catch((e: unknown) => {
+      logUncompensated(actor, entry.action, { entityId: entry.entityId, payload: entry.payload }, e);
+      throw e;
+    });
+}
+
+export async function claimTask(ctx: CommandContext, actor: Actor, userTaskKey: string): Promise<void> {
+  const p = actor.principal;
+  const loaded = await loadTask(ctx, p, userTaskKey, 'task.work');
+  ensureOpen(loaded.task);
+  const { assignee } = loaded.task;
+  if (assignee && assignee !== p.accountId) {
+    throw problem.conflict(`任务已由${(await displayName(ctx, assignee)) ?? '他人'}认领`);
+  }
+  const gateway = gatewayOf(ctx);
+  await thenAudit(
+    ctx,
+    actor,
+    '认领任务',
+    async () => {
+      if (assignee !== p.accountId) await gateway.assignUserTask(userTaskKey, p.accountId);
+    },
+    {
+      action: 'task.claim',
+      entityType: 'user-task',
+      entityId: userTaskKey,
+      projectId: projectOf(loaded),
+      payload: { elementId: loaded.task.elementId, processInstanceKey: loaded.task.processInstanceKey },
+    },
+  );
+}
+
+export async function unclaimTask(ctx: CommandContext, actor: Actor, userTaskKey: string): Promise<void> {
+  const p = actor.principal;
+  const loaded = await loadTask(ctx, p, userTaskKey, 'task.work');
+  ensureOpen(loaded.task);
+  if (!loaded.task.assignee) throw problem.conflict('任务尚未被认领');
+  if (loaded.task.assignee !== p.accountId) throw problem.forbidden('只能取消自己认领的任务');
+  const gateway = gatewayOf(ctx);
+  await thenAudit(ctx, actor, '取消认领', () => gateway.unassignUserTask(userTaskKey), {
+    action: 'task.unclaim',
+    entityType: 'user-task',
+    entityId: userTaskKey,
+    projectId: projectOf(loaded),
+    payload: { elementId: loaded.task.elementId, processInstanceKey: loaded.task.processInstanceKey },
+  });
+}
+
+export async function completeTask(
+  ctx: CommandContext,
+  actor: Actor,
+  input: { userTaskKey: string; variables: Variables },
+): Promise<{ assignee: string }> {
+  const p = actor.principal;
+  const { userTaskKey, variables } = input;
+  const loaded = await loadTask(ctx, p, userTaskKey, 'task.work');
+  ensureOpen(loaded.task);
+  if (loaded.task.assignee && loaded.task.assignee !== p.accountId) {
+    throw problem.conflict(
+      `任务已由${(await displayName(ctx, loaded.task.assignee)) ?? '他人'}认领，请先由其退回`,
+    );
+  }
+  const gateway = gatewayOf(ctx);
+  const form = await gateway.getUserTaskForm(userTaskKey);
+  const { issues } = formIssues(form, variables, loaded.variables);
+  if (issues.length > 0) {
+    throw problem.validation(
+      `表单填写有误：${issues.map((i) => `${i.field} ${i.reason}`).join('；')}`,
+      issues,
+    );
+  }
+  const t = loaded.task;
+  const complete = async () => {
+    try {
+      await gateway.completeUserTask(userTaskKey, variables, 'complete');
+    } catch (e) {
+      // Completed or cancelled meanwhile (another request, a timer): the task is gone.
+      if (e instanceof ProcessEngineError && (e.status === 404 || e.status === 409))
+        throw problem.conflict('任务已办结或已取消，不能再办理');
+      throw e;
+    }
+  };
+  // SV-4: every decision is in the trail — who, which task of which process, what was decided.
+  await thenAudit(ctx, actor, '办理任务', complete, {
+    action: 'task.complete',
+    entityType: 'user-task',
+    entityId: userTaskKey,
+    projectId: projectOf(loaded),
+    payload: {
+      elementId: t.elementId,
+      name: t.name,
+      processDefinitionId: t.processDefinitionId,
+      processInstanceKey: t.processInstanceKey,
+      candidateGroups: t.candidateGroups,
+      variables,
+    },
+  });
+  actor.log.info(
+    {
+      projectId: projectOf(loaded),
+      processInstanceKey: t.processInstanceKey,
+      userTaskKey,
+      elementId: t.elementId,
+    },
+    'task completed',
+  );
+  return { assignee: t.assignee ?? p.accountId };
+}

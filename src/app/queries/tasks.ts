@@ -1,0 +1,129 @@
+// The task inbox of a principal (the pages' task list; never /v2 directly): the tasks of their candidate groups —
+// roles and `unit-<unitId>` — and those they claimed, with due dates counted in working days; and one task with its
+// Camunda form and the variables the form shows.
+import { DateTime } from 'luxon';
+import { ZONE } from '../../domain/index.ts';
+import { candidateGroupsOf, type Principal } from '../authz.ts';
+import { type CommandContext, gatewayOf, tenantOfVariables } from '../commands/context.ts';
+import { CONTEXT_VARIABLES, formFields, formVariableNames } from '../commands/task-forms.ts';
+import { displayName, loadTask } from '../commands/tasks.ts';
+import type { UserTask, Variables } from '../process-gateway.ts';
+
+/**
+ * The countdown in working days (src/domain's calendar). The due date is provisional when the period it was counted
+ * over — from the task's creation to its due day — runs into a year whose official holiday schedule is not
+ * published yet (as yunfu.compute-due-date flags it).
+ */
+function dueInfo(ctx: CommandContext, creationDate: string, dueDate: string | null) {
+  if (!dueDate) return { workingDaysLeft: null, overdue: false, dueDateProvisional: false };
+  const calendar = ctx.regulation.calendar;
+  const now = ctx.now();
+  const due = Date.parse(dueDate);
+  const year = (ms: number) => DateTime.fromMillis(ms, { zone: ZONE }).year;
+  const from = Math.min(year(Date.parse(creationDate)), year(due));
+  let provisional = false;
+  for (let y = from; y <= year(due); y++) if (!calendar.hasSchedule(y)) provisional = true;
+  return {
+    workingDaysLeft: calendar.workingDaysLeft(now, due),
+    overdue: now.getTime() > due,
+    dueDateProvisional: provisional,
+  };
+}
+
+/** Display names of accounts, looked up once per query. */
+function nameCache(ctx: CommandContext) {
+  const names = new Map<string, Promise<string | null>>();
+  return (accountId: string | null) => {
+    if (!accountId) return Promise.resolve(null);
+    if (!names.has(accountId)) names.set(accountId, displayName(ctx, accountId));
+    return names.get(accountId)!;
+  };
+}
+
+async function item(
+  ctx: CommandContext,
+  p: Principal,
+  t: UserTask,
+  vars: Variables,
+  nameOf: (id: string | null) => Promise<string | null>,
+) {
+  const s = (k: string) => (typeof vars[k] === 'string' ? (vars[k] as string) : null);
+  return {
+    userTaskKey: t.userTaskKey,
+    name: t.name,
+    elementId: t.elementId,
+    state: t.state,
+    processDefinitionId: t.processDefinitionId,
+    processName: (t as UserTask & { processName?: string }).processName ?? null,
+    processInstanceKey: t.processInstanceKey,
+    projectId: s('projectId'),
+    projectName: s('projectName'),
+    unitId: s('unitId'),
+    unitName: s('unitName'),
+    candidateGroups: t.candidateGroups,
+    assignee: t.assignee,
+    assigneeName: await nameOf(t.assignee),
+    assignedToMe: t.assignee === p.accountId,
+    creationDate: t.creationDate,
+    dueDate: t.dueDate,
+    ...dueInfo(ctx, t.creationDate, t.dueDate),
+    formKey: t.formKey,
+  };
+}
+
+export type TaskItem = Awaited<ReturnType<typeof item>>;
+
+export async function taskInbox(
+  ctx: CommandContext,
+  p: Principal,
+  q: { scope: 'mine' | 'groups' | 'all'; projectId?: string },
+): Promise<{ items: TaskItem[]; total: number }> {
+  const gateway = gatewayOf(ctx);
+  const groups = candidateGroupsOf(p);
+  const found = new Map<string, UserTask>();
+  const base = { state: 'CREATED' as const, ...(q.projectId ? { projectId: q.projectId } : {}) };
+  if (q.scope !== 'mine' && groups.length > 0) {
+    for (const t of (await gateway.searchUserTasks({ ...base, candidateGroups: groups })).items)
+      found.set(t.userTaskKey, t);
+  }
+  if (q.scope !== 'groups') {
+    for (const t of (await gateway.searchUserTasks({ ...base, assignee: p.accountId })).items)
+      found.set(t.userTaskKey, t);
+  }
+  const tasks = [...found.values()];
+  const vars = await gateway.instanceVariables(
+    tasks.map((t) => t.processInstanceKey),
+    CONTEXT_VARIABLES,
+  );
+  // SU-3: the business tenant is a process variable; a group name (`unit-gongan`) exists in several tenants.
+  const mine = tasks.filter((t) => tenantOfVariables(vars.get(t.processInstanceKey)) === p.tenantId);
+  const nameOf = nameCache(ctx);
+  const items: TaskItem[] = [];
+  for (const t of mine) items.push(await item(ctx, p, t, vars.get(t.processInstanceKey) ?? {}, nameOf));
+  const dueMs = (d: string | null) => (d ? Date.parse(d) : Number.POSITIVE_INFINITY);
+  items.sort(
+    (a, b) => dueMs(a.dueDate) - dueMs(b.dueDate) || Date.parse(a.creationDate) - Date.parse(b.creationDate),
+  );
+  return { items, total: items.length };
+}
+
+export async function taskDetail(ctx: CommandContext, p: Principal, userTaskKey: string) {
+  const loaded = await loadTask(ctx, p, userTaskKey, 'task.read');
+  const form = await gatewayOf(ctx).getUserTaskForm(userTaskKey);
+  const shown: Variables = {};
+  const wanted = form ? formVariableNames(form.schema) : new Set<string>();
+  for (const k of CONTEXT_VARIABLES) wanted.add(k);
+  for (const [k, v] of Object.entries(loaded.variables)) if (wanted.has(k)) shown[k] = v;
+  return {
+    task: await item(ctx, p, loaded.task, loaded.variables, nameCache(ctx)),
+    form: form
+      ? {
+          ...form,
+          requiredFields: formFields(form.schema)
+            .filter((f) => f.required)
+            .map((f) => f.key),
+        }
+      : null,
+    variables: shown,
+  };
+}

@@ -1,0 +1,76 @@
+// A project's timeline: its business history (drafts, edits, stage changes) merged with the process history of its
+// lifecycle and every instance it called. Finance sees the steps, not the content of each change (SV-2).
+import { PROJECT_STAGES, projectHistory } from '../../store/projects.ts';
+import { type Principal, projectView } from '../authz.ts';
+import { type CommandContext, type CommandLog, gatewayOf, visibleProject } from '../commands/context.ts';
+import { ProcessEngineError } from '../process-gateway.ts';
+
+const TIMELINE_TITLES: Record<string, (name: string) => string> = {
+  'element-activated': (n) => `${n}：开始`,
+  'element-completed': (n) => `${n}：完成`,
+  'timer-fired': (n) => `${n}（到期触发）`,
+  'message-correlated': (n) => `${n}（已收到）`,
+  incident: (n) => `${n}：出现故障，待管理员处理`,
+};
+
+const BUSINESS_TITLES: Record<string, string> = {
+  created: '创建项目草稿',
+  edited: '修改项目草稿',
+};
+
+type Item = Record<string, unknown>;
+
+/** The process part of the timeline, or null when the engine cannot tell (the business part is still shown). */
+async function processItems(ctx: CommandContext, key: string, log: CommandLog, projectId: string) {
+  try {
+    return (await gatewayOf(ctx).processHistory(key)).map((e) => {
+      const name = e.elementName ?? e.elementId;
+      return {
+        at: e.at,
+        source: 'process',
+        kind: e.kind,
+        title: (TIMELINE_TITLES[e.kind] ?? ((n: string) => n))(name),
+        elementId: e.elementId,
+        ...(e.elementType ? { elementType: e.elementType } : {}),
+        ...(e.processDefinitionId ? { processDefinitionId: e.processDefinitionId } : {}),
+        processInstanceKey: e.processInstanceKey,
+        ...(e.detail ? { detail: e.detail } : {}),
+      };
+    });
+  } catch (e) {
+    if (!(e instanceof ProcessEngineError)) throw e;
+    log.warn({ projectId, processInstanceKey: key, err: e.message }, 'process history not available');
+    return null;
+  }
+}
+
+export async function projectTimeline(ctx: CommandContext, p: Principal, projectId: string, log: CommandLog) {
+  const project = await visibleProject(ctx, p, projectId);
+  const fundsOnly = projectView(p) === 'funds';
+  const items: Item[] = (await projectHistory(ctx.store.db, p.tenantId, project.id)).map((h) => ({
+    at: h.at,
+    source: 'business',
+    kind: h.action,
+    title:
+      BUSINESS_TITLES[h.action] ??
+      `项目阶段：${(PROJECT_STAGES as Record<string, string>)[h.stage] ?? h.stage}`,
+    stage: h.stage,
+    accountId: h.accountId,
+    ...(fundsOnly ? {} : { changes: h.changes }),
+  }));
+  let available = true;
+  if (project.processInstanceKey) {
+    const process = await processItems(ctx, project.processInstanceKey, log, projectId);
+    if (process) items.push(...process);
+    else available = false;
+  }
+  // Stable: business records first within one instant (the submission precedes what it started).
+  const order = (x: Item) => (x.source === 'business' ? 0 : 1);
+  items.sort((a, b) => Date.parse(String(a.at)) - Date.parse(String(b.at)) || order(a) - order(b));
+  return {
+    projectId,
+    processInstanceKey: project.processInstanceKey,
+    processHistoryAvailable: available,
+    items,
+  };
+}
