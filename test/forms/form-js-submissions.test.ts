@@ -59,6 +59,30 @@ const CHOICES: Record<string, Data[]> = {
   'procurement-failure-decision': [{ failedProcurementDecision: 'retry' }],
   'implementation-progress': [{ implementationAction: 'completed' }],
   'coordination-assessment': [{ coordinationAction: 'consult' }, { coordinationAction: 'answer' }],
+  // Acceptance: each check fails once, so its rectification form is met.
+  'software-test-record': [{ softwareTestResult: 'fail' }, { softwareTestResult: 'pass' }],
+  'acceptance-testing-record': [{ acceptanceTestResult: 'fail' }, { acceptanceTestResult: 'pass' }],
+  'security-assessment-record': [{ securityAssessmentResult: 'fail' }, { securityAssessmentResult: 'pass' }],
+  'acceptance-expert-review': [
+    { acceptanceExpertReviewResult: 'fail' },
+    { acceptanceExpertReviewResult: 'pass' },
+  ],
+  'pre-acceptance-review': [
+    { preAcceptanceReviewDecision: 'return' },
+    { preAcceptanceReviewDecision: 'pass' },
+  ],
+};
+
+/**
+ * What the Unit does through /api when a form is first met, before completing it: at the start of the first
+ * project's implementation a change and a delay filing (IM-8), at the second's a termination (IM-9).
+ */
+const FILINGS: Record<number, Data[]> = {
+  0: [
+    { kind: 'change', changeDescription: '增加移动端警务应用', changeReason: '公安部新要求' },
+    { kind: 'delay', delayReason: '设备到货延迟', requestedDeliveryDate: '2027-09-30T18:00:00+08:00' },
+  ],
+  1: [{ kind: 'termination', terminationReason: '上级部门统一建设，本项目终止' }],
 };
 
 describe('every task form can be submitted exactly as form-js submits it (PRO-2, PUB-1, PUB-2)', () => {
@@ -144,6 +168,23 @@ describe('every task form can be submitted exactly as form-js submits it (PRO-2,
           variables: Data;
         };
         const n = completed.get(form.formId) ?? 0;
+        if (form.formId === 'supervisor-engagement') {
+          const filings = FILINGS[n] ?? [];
+          for (const body of filings) {
+            const res = await s.api(
+              t['gongan.staff']!,
+              'POST',
+              `/api/projects/${item.projectId}/filings`,
+              body,
+            );
+            expect(res.statusCode, `${body.kind} filing: ${res.body}`).toBe(202);
+          }
+          // A terminated contract ends the implementation: its open tasks are cancelled.
+          if (filings.some((f) => f.kind === 'termination')) {
+            completed.set(form.formId, n + 1);
+            continue;
+          }
+        }
         const choices = CHOICES[form.formId];
         const data = fill(form.schema, variables, choices?.[Math.min(n, choices.length - 1)]);
         const submitted = await formJs.submit(form.schema, data);
@@ -213,6 +254,12 @@ describe('every task form can be submitted exactly as form-js submits it (PRO-2,
       expect(res.statusCode, `${url}: ${res.body}`).toBe(201);
     }
     await drive();
+    // P-1: the Bureau starts next year's planning campaign (as from Camunda's tools); each Unit files its plan.
+    await s.client.createProcessInstance({
+      processDefinitionId: 'annual-plan-filing',
+      variables: { planYear: 2028 },
+    } as never);
+    await drive();
 
     const covered = [...completed.keys()].sort();
     console.info(`forms completed through /api: ${covered.join(', ')}`);
@@ -276,4 +323,21 @@ const REACHED = [
   'procurement-record',
   'infrastructure-allocation',
   'coordination-assessment',
+  'coordination-consultation',
+  'supervisor-engagement',
+  'change-filing-registration',
+  'delay-filing-registration',
+  'termination-filing-bureau',
+  'termination-filing-finance',
+  'software-test-record',
+  'test-defect-fix',
+  'acceptance-testing-record',
+  'acceptance-test-rectification',
+  'security-assessment-record',
+  'security-assessment-rectification',
+  'acceptance-expert-review',
+  'expert-review-rectification',
+  'pre-acceptance-review',
+  'pre-acceptance-rectification',
+  'file-annual-plan',
 ];
