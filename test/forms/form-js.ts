@@ -22,6 +22,9 @@ const SUBMIT = `window.__submit = async ({ schema, data }) => {
   const form = new FormViewer.Form({ container });
   try {
     await form.importSchema(schema, data);
+    // Let the rendered fields' effects run (an expression field with computeOn "change" sets its value in one),
+    // as they have long before a person presses 提交.
+    await new Promise((resolve) => setTimeout(resolve, 50));
     const { data: submitted, errors } = form.submit();
     return { data: submitted, errors };
   } finally {
