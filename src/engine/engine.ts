@@ -56,10 +56,10 @@ import {
   type Logger,
   TENANT,
 } from './runtime/interpreter.ts';
-import type { ProcessInstanceRow, RecordRow, UserTaskRow } from './runtime/rows.ts';
 import { IncidentError, Tx } from './runtime/tx.ts';
 import { Scheduler } from './scheduler.ts';
 import { Db, type Synchronous } from './state/db.ts';
+import type { ProcessInstanceRow, RecordRow, UserTaskRow } from './state/rows.ts';
 
 export interface EngineOptions {
   /** SQLite file; ':memory:' for a throw-away engine. */

@@ -2,8 +2,8 @@
 // activatable again; an element stuck while activating or completing runs that step again.
 import { invalidState, notFound } from '../errors.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
-import type { IncidentRow } from '../runtime/rows.ts';
 import type { Tx } from '../runtime/tx.ts';
+import type { IncidentRow } from '../state/rows.ts';
 
 export function resolveIncident(tx: Tx, it: Interpreter, key: number): void {
   const incident = it.db.q('SELECT * FROM incidents WHERE key = ?').get(key) as IncidentRow | undefined;

@@ -3,8 +3,8 @@
 import { invalidArgument, invalidState, notFound } from '../errors.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
-import type { JobRow } from '../runtime/rows.ts';
 import type { Tx } from '../runtime/tx.ts';
+import type { JobRow } from '../state/rows.ts';
 
 export interface ActivateJobsRequest {
   type: string;
@@ -137,7 +137,7 @@ export function completeJob(
   const ei = it.ei(job.element_instance_key);
   if (ei?.state !== 'ACTIVATED') return;
   it.applyCompletionVariables(tx, ei, variables);
-  tx.queue.push(() => it.complete(tx, ei.key));
+  tx.follow('COMPLETE', ei.key);
 }
 
 export interface FailJobRequest {

@@ -3,8 +3,8 @@
 import { EngineError, invalidArgument, notFound } from '../errors.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
-import type { MessageRow, MessageSubscriptionRow, ProcessInstanceRow } from '../runtime/rows.ts';
 import type { Tx } from '../runtime/tx.ts';
+import type { MessageRow, MessageSubscriptionRow, ProcessInstanceRow } from '../state/rows.ts';
 
 export interface PublishMessageRequest {
   name: string;
@@ -130,15 +130,17 @@ export function onProcessEnded(tx: Tx, it: Interpreter, pi: ProcessInstanceRow):
       element_id: elementId,
       message_name: name,
     };
-    tx.queue.push(() => {
-      startByMessage(
-        tx,
-        it,
-        start,
-        msg.key,
-        msg.correlation_key,
-        JSON.parse(msg.variables) as Record<string, unknown>,
-      );
+    tx.queue.push({
+      kind: 'RUN',
+      run: () =>
+        startByMessage(
+          tx,
+          it,
+          start,
+          msg.key,
+          msg.correlation_key,
+          JSON.parse(msg.variables) as Record<string, unknown>,
+        ),
     });
     return;
   }

@@ -1,8 +1,8 @@
 // Camunda user task commands: assign, unassign, update, complete (with variables).
 import { invalidArgument, invalidState, notFound } from '../errors.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
-import type { UserTaskRow } from '../runtime/rows.ts';
 import type { Tx } from '../runtime/tx.ts';
+import type { UserTaskRow } from '../state/rows.ts';
 
 function openTask(it: Interpreter, key: number, action: string): UserTaskRow {
   const task = it.db.q('SELECT * FROM user_tasks WHERE key = ?').get(key) as UserTaskRow | undefined;
@@ -32,7 +32,7 @@ export function completeUserTask(
   const ei = it.ei(task.element_instance_key);
   if (ei?.state !== 'ACTIVATED') return;
   it.applyCompletionVariables(tx, ei, variables);
-  tx.queue.push(() => it.complete(tx, ei.key));
+  tx.follow('COMPLETE', ei.key);
 }
 
 export function assignUserTask(

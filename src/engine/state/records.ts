@@ -1,0 +1,41 @@
+// The event log (records) and the key generator's high-water mark.
+import type { Db } from './db.ts';
+
+export interface NewRecord {
+  key: number;
+  valueType: string;
+  intent: string;
+  processInstanceKey: number | null;
+  elementId: string | null;
+  value: Record<string, unknown> | null;
+}
+
+export class RecordState {
+  constructor(private readonly db: Db) {}
+
+  nextKey(): number {
+    const row = this.db.q("SELECT value FROM meta WHERE name = 'next_key'").get() as { value: string };
+    return Number(row.value);
+  }
+
+  saveNextKey(next: number): void {
+    this.db.q("UPDATE meta SET value = ? WHERE name = 'next_key'").run(String(next));
+  }
+
+  append(records: NewRecord[], timestamp: number): void {
+    const insert = this.db.q(
+      'INSERT INTO records (key, timestamp, value_type, intent, process_instance_key, element_id, value) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    for (const r of records) {
+      insert.run(
+        r.key,
+        timestamp,
+        r.valueType,
+        r.intent,
+        r.processInstanceKey,
+        r.elementId,
+        r.value ? JSON.stringify(r.value) : null,
+      );
+    }
+  }
+}
