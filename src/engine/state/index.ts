@@ -2,6 +2,7 @@
 // runtime and the command processors run lives behind these.
 import type { Db } from './db.ts';
 import { DefinitionState } from './definitions.ts';
+import { DeploymentState } from './deployments.ts';
 import { ElementInstanceState } from './elementInstances.ts';
 import { IncidentState } from './incidents.ts';
 import { JobState } from './jobs.ts';
@@ -14,6 +15,7 @@ import { VariableState } from './variables.ts';
 
 export class EngineState {
   readonly definitions: DefinitionState;
+  readonly deployments: DeploymentState;
   readonly processInstances: ProcessInstanceState;
   readonly elementInstances: ElementInstanceState;
   readonly variables: VariableState;
@@ -26,6 +28,7 @@ export class EngineState {
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
+    this.deployments = new DeploymentState(db);
     this.processInstances = new ProcessInstanceState(db);
     this.elementInstances = new ElementInstanceState(db);
     this.variables = new VariableState(db);

@@ -145,4 +145,30 @@ export class JobState {
       )
       .run(now, key);
   }
+
+  /** Types of jobs whose retry back-off ended in (after, upTo]. */
+  typesActivatableBetween(after: number, upTo: number): string[] {
+    const rows = this.db
+      .q(
+        'SELECT DISTINCT type FROM jobs WHERE activatable_at IS NOT NULL AND activatable_at > ? AND activatable_at <= ?',
+      )
+      .all(after, upTo) as Array<{ type: string }>;
+    return rows.map((r) => r.type);
+  }
+
+  earliestDeadline(): number | null {
+    return (
+      this.db.q('SELECT min(deadline) AS t FROM jobs WHERE deadline IS NOT NULL').get() as {
+        t: number | null;
+      }
+    ).t;
+  }
+
+  earliestActivatableAfter(now: number): number | null {
+    return (
+      this.db.q('SELECT min(activatable_at) AS t FROM jobs WHERE activatable_at > ?').get(now) as {
+        t: number | null;
+      }
+    ).t;
+  }
 }

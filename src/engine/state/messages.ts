@@ -198,4 +198,8 @@ export class MessageState {
       this.db.q('DELETE FROM message_start_instances WHERE process_instance_key = ?').run(processInstanceKey);
     return lock;
   }
+
+  earliestDeadline(): number | null {
+    return (this.db.q('SELECT min(deadline) AS t FROM messages').get() as { t: number | null }).t;
+  }
 }

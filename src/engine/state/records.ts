@@ -1,5 +1,6 @@
 // The event log (records) and the key generator's high-water mark.
 import type { Db } from './db.ts';
+import type { RecordRow } from './rows.ts';
 
 export interface NewRecord {
   key: number;
@@ -37,5 +38,20 @@ export class RecordState {
         r.value ? JSON.stringify(r.value) : null,
       );
     }
+  }
+
+  /** Records after a position, in order; of one process instance if given. */
+  list(afterPosition: number, limit: number, processInstanceKey?: number): RecordRow[] {
+    return (
+      processInstanceKey !== undefined
+        ? this.db
+            .q(
+              'SELECT * FROM records WHERE process_instance_key = ? AND position > ? ORDER BY position LIMIT ?',
+            )
+            .all(processInstanceKey, afterPosition, limit)
+        : this.db
+            .q('SELECT * FROM records WHERE position > ? ORDER BY position LIMIT ?')
+            .all(afterPosition, limit)
+    ) as RecordRow[];
   }
 }

@@ -61,4 +61,14 @@ export class TimerState {
       .q('DELETE FROM timers WHERE element_instance_key = ? AND element_id = ?')
       .run(holderKey, elementId);
   }
+
+  due(now: number, limit: number): Array<{ key: number }> {
+    return this.db
+      .q('SELECT key FROM timers WHERE due_date <= ? ORDER BY due_date, key LIMIT ?')
+      .all(now, limit) as Array<{ key: number }>;
+  }
+
+  earliestDue(): number | null {
+    return (this.db.q('SELECT min(due_date) AS t FROM timers').get() as { t: number | null }).t;
+  }
 }
