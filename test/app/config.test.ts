@@ -13,6 +13,8 @@ describe('configuration from the environment', () => {
       logLevel: 'info',
       smtpUrl: null,
       mailFrom: '云浮市政务服务数据管理局 <noreply@localhost>',
+      publicUrl: null,
+      trustProxy: false,
     });
   });
 

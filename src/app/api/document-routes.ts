@@ -57,7 +57,9 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
           { field: 'file', reason: '缺少文件' },
         ]);
       }
-      const part = await request.file();
+      const parts = request.parts();
+      const first = await parts.next();
+      const part = first.done || first.value.type !== 'file' ? undefined : first.value;
       if (part?.fieldname !== 'file') {
         throw problem.validation('缺少文件', [{ field: 'file', reason: '必填：以字段 file 上传一个文件' }]);
       }
@@ -83,6 +85,18 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
           `文件超过大小上限 ${Math.floor(ctx.maxDocumentBytes / 1024 / 1024)} MB`,
           'file',
         );
+      }
+      // One upload, one file: a second file is refused, not silently dropped.
+      try {
+        for await (const extra of parts) {
+          if (extra.type === 'file')
+            throw problem.validation('一次只能上传一个文件', [
+              { field: 'file', reason: '一次只能上传一个文件' },
+            ]);
+        }
+      } catch (e) {
+        await ctx.documents.discard(received.tempPath);
+        throw e;
       }
       const typeIssue =
         received.size === 0 ? '文件为空' : documentTypeIssue(fileName, part.mimetype, received.head);

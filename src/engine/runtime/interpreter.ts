@@ -131,7 +131,10 @@ export class Interpreter {
       );
     }
     tx.records.length = 0;
-    this.db.q("UPDATE meta SET value = ? WHERE name = 'next_key'").run(String(this.nextKey));
+    // Never lower the persisted counter: a key once written must never be issued again.
+    this.db
+      .q("UPDATE meta SET value = ? WHERE name = 'next_key' AND CAST(value AS INTEGER) < ?")
+      .run(String(this.nextKey), this.nextKey);
   }
 
   /** Runs queued follow-up work until every token waits. */
