@@ -40,7 +40,7 @@ beforeAll(async () => {
   // Behind a TLS-terminating proxy that forwards to the app under its own name.
   proxied = await listen({
     processes: noEngine(),
-    config: { dataDir: '', logLevel: 'silent', publicUrl: 'https://govit.yunfu.gov.cn' },
+    config: { publicUrl: 'https://govit.yunfu.gov.cn' },
   });
 });
 afterAll(async () => {

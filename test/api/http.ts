@@ -1,8 +1,7 @@
 // The harness's server listening on a real socket, and a raw HTTP client that sends exactly the headers given —
 // Origin, Sec-Fetch-Site, Cookie, Host — as a browser (or an attacker's page in one) would.
 import { request as httpRequest } from 'node:http';
-import type { ServerOptions } from '../../src/app/server.ts';
-import { type Harness, startHarness } from './harness.ts';
+import { type Harness, type HarnessOptions, startHarness } from './harness.ts';
 
 export interface Reply {
   status: number;
@@ -22,7 +21,7 @@ export interface Listening extends Harness {
   ): Promise<Reply>;
 }
 
-export async function listen(extra: Partial<ServerOptions> = {}): Promise<Listening> {
+export async function listen(extra: HarnessOptions = {}): Promise<Listening> {
   const h = await startHarness(extra);
   const url = await h.app.listen({ host: '127.0.0.1', port: 0 });
   const send: Listening['send'] = (method, path, options = {}) =>
