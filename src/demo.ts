@@ -46,7 +46,9 @@ if (weak) {
   process.exit(2);
 }
 
-lockDataDirOrExit(config.dataDir, 'npm run demo');
+// The year of demo data drives the engine file: never beside a running npm start. Accounts only touch the business
+// store, which takes concurrent writers, so seeding them into a running system stays possible.
+if (!accountsOnly) lockDataDirOrExit(config.dataDir, 'npm run demo');
 const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   const created = await seedDemo(store, password);

@@ -1,6 +1,7 @@
-// One data directory, one process (issue 12 §4): a second `npm start` — or `npm run demo` — on the DATA_DIR of a
-// running one exits at once naming the process that holds it; a lock left by a dead process does not block the next
-// start; and the engine's key counter never goes down, so keys are never issued twice whatever the order of crashes.
+// One data directory, one process (issue 12 §4): a second `npm start` — or a full `npm run demo` — on the DATA_DIR
+// of a running one exits at once naming the process that holds it (seeding only the accounts, which leaves the
+// engine alone, still works); a lock left by a dead process does not block the next start; and the engine's key
+// counter never goes down, so keys are never issued twice whatever the order of crashes.
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -84,9 +85,12 @@ describe('the data directory lock', () => {
     expect(second.status).toBe(3);
     expect(second.stderr).toContain(`in use by process ${first.child.pid}`);
     expect(Date.now() - t0).toBeLessThan(30_000);
-    const demo = runSync('src/demo.ts', dataDir, {}, ['--accounts-only']);
+    const demo = runSync('src/demo.ts', dataDir);
     expect(demo.status).toBe(3);
     expect(demo.stderr).toContain(`in use by process ${first.child.pid}`);
+    // seeding only the accounts touches the business store alone, and stays possible beside a running system
+    const accounts = runSync('src/demo.ts', dataDir, {}, ['--accounts-only']);
+    expect(accounts.status, accounts.stderr).toBe(0);
 
     // the first process is untouched: still serving, its engine file not written by the others
     const url = /running at (\S+)/.exec(first.output())?.[1];
