@@ -95,6 +95,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  registerHealth(app, options);
+  await app.register(businessApi(options, now), { prefix: '/api' });
+
+  await app.register(pagesPlugin);
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      problem.notFound(`没有 ${request.method} ${request.url.split('?')[0]} 这个接口`),
+    ),
+  );
+  return app;
+}
+
+function registerHealth(app: FastifyInstance, options: ServerOptions): void {
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'UP' }));
   // Ready when the store answers and, where the business API drives processes, the engine answers too.
   app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
@@ -114,51 +130,40 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       .code(up ? 200 : 503)
       .send({ status: up ? 'UP' : 'DOWN', store, ...(engine ? { engine } : {}) });
   });
+}
 
+// The business API with what belongs to it alone — the JSON parser and the cross-site check; /v2 has its own
+// clients and rules.
+function businessApi(options: ServerOptions, now: () => Date) {
   const documents = new DocumentStorage(options.documentsDir ?? join(options.config.dataDir, 'documents'));
   const publicOrigin = options.config.publicUrl ?? null;
   const https = publicOrigin?.startsWith('https:') ?? false;
-  // The JSON parser and the cross-site check belong to /api alone; /v2 has its own clients and rules.
-  await app.register(
-    async (api) => {
-      api.addHook('onRequest', async (request, reply) => {
-        const issue = crossSiteIssue(request, { publicOrigin, https });
-        if (issue) {
-          request.log.warn({ event: 'cross-site-refused', origin: request.headers.origin }, issue);
-          return sendProblem(request, reply, problem.forbidden(`拒绝跨站请求：${issue}`));
-        }
-      });
-      api.removeContentTypeParser('application/json');
-      api.addContentTypeParser(
-        'application/json',
-        { parseAs: 'buffer' },
-        async (_request: unknown, body: Buffer) => parseJsonBody(body),
-      );
-      await api.register(apiPlugin, {
-        store: options.store,
-        documents,
-        regulation: options.regulation ?? loadRegulation(),
-        now,
-        sessionTtlMs: options.sessionTtlMs ?? 8 * 3600_000,
-        maxDocumentBytes: options.maxDocumentBytes ?? 50 * 1024 * 1024,
-        throttle: new LoginThrottle(options.throttle ?? DEFAULT_THROTTLE, () => now().getTime()),
-        secureCookies: options.secureCookies ?? https,
-        processes: options.processes ?? null,
-      });
-    },
-    { prefix: '/api' },
-  );
-
-  await app.register(pagesPlugin);
-
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      request,
-      reply,
-      problem.notFound(`没有 ${request.method} ${request.url.split('?')[0]} 这个接口`),
-    ),
-  );
-  return app;
+  return async (api: FastifyInstance) => {
+    api.addHook('onRequest', async (request, reply) => {
+      const issue = crossSiteIssue(request, { publicOrigin, https });
+      if (issue) {
+        request.log.warn({ event: 'cross-site-refused', origin: request.headers.origin }, issue);
+        return sendProblem(request, reply, problem.forbidden(`拒绝跨站请求：${issue}`));
+      }
+    });
+    api.removeContentTypeParser('application/json');
+    api.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer' },
+      async (_request: unknown, body: Buffer) => parseJsonBody(body),
+    );
+    await api.register(apiPlugin, {
+      store: options.store,
+      documents,
+      regulation: options.regulation ?? loadRegulation(),
+      now,
+      sessionTtlMs: options.sessionTtlMs ?? 8 * 3600_000,
+      maxDocumentBytes: options.maxDocumentBytes ?? 50 * 1024 * 1024,
+      throttle: new LoginThrottle(options.throttle ?? DEFAULT_THROTTLE, () => now().getTime()),
+      secureCookies: options.secureCookies ?? https,
+      processes: options.processes ?? null,
+    });
+  };
 }
 
 function trustProxyOption(
