@@ -14,6 +14,7 @@ import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from 
 import { deployResources } from './camunda/deploy-resources.ts';
 import { startWorkers } from './camunda/worker-runtime.ts';
 import { type AppConfig, auditTrailConfig, ConfigError, loadConfig } from './config.ts';
+import { lockDataDirOrExit } from './data-dir-lock.ts';
 import { loadRegulation } from './domain/index.ts';
 import { Engine } from './engine/engine.ts';
 import type { BasicCredentials } from './engine/rest/auth.ts';
@@ -72,6 +73,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const { config, v2Users } = settings;
+  lockDataDirOrExit(config.dataDir, 'npm start');
   const logger = pino({ level: config.logLevel, name: 'yunfu' });
   const regulation = loadRegulation();
 

@@ -2,7 +2,8 @@
 // download. Who may upload and read is decided in src/app/authz.ts; another tenant's or an invisible project's
 // documents are 404.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { Multipart } from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   DOCUMENT_KINDS,
   type DocumentKind,
@@ -56,7 +57,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
           { field: 'file', reason: '缺少文件' },
         ]);
       }
-      const part = await request.file();
+      const { parts, part } = await firstPart(request);
       if (part?.fieldname !== 'file') {
         throw problem.validation('缺少文件', [{ field: 'file', reason: '必填：以字段 file 上传一个文件' }]);
       }
@@ -83,6 +84,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
           'file',
         );
       }
+      await refuseMoreFiles(parts, () => ctx.documents.discard(received.tempPath));
       const typeIssue =
         received.size === 0 ? '文件为空' : documentTypeIssue(fileName, part.mimetype, received.head);
       if (typeIssue) {
@@ -174,4 +176,23 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
       return reply.send(ctx.documents.open(doc.storagePath));
     },
   );
+}
+
+async function firstPart(request: FastifyRequest) {
+  const parts = request.parts();
+  const first = await parts.next();
+  return { parts, part: first.done || first.value.type !== 'file' ? undefined : first.value };
+}
+
+/** One upload, one file: a second file is refused, not silently dropped; the first one is discarded then. */
+async function refuseMoreFiles(parts: AsyncIterable<Multipart>, discard: () => Promise<void>): Promise<void> {
+  try {
+    for await (const extra of parts) {
+      if (extra.type === 'file')
+        throw problem.validation('一次只能上传一个文件', [{ field: 'file', reason: '一次只能上传一个文件' }]);
+    }
+  } catch (e) {
+    await discard();
+    throw e;
+  }
 }

@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ROLES } from '../../domain/roles.ts';
 import { createSession, findAccountForLogin, revokeSession, UNIT_ROLES } from '../../store/accounts.ts';
 import { findTenant, findUnit, listUnits } from '../../store/units.ts';
+import { throttledMessage } from '../auth/login-throttle.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
 import { newSessionToken, SESSION_COOKIE, tokenFrom, tokenHash } from '../auth/tokens.ts';
 import type { Principal } from '../authz.ts';
@@ -60,8 +61,10 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): vo
       };
       const key = `${tenantId}|${username.toLowerCase()}`;
       const wait = ctx.throttle.retryAfter(key, request.ip);
-      if (wait > 0)
-        throw problem.tooManyRequests(`登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, wait);
+      if (wait > 0) {
+        request.log.info({ event: 'login-throttled', retryAfter: wait }, 'sign-in attempt refused: too many');
+        throw problem.tooManyRequests(throttledMessage(wait), wait);
+      }
       const account = await findAccountForLogin(ctx.store.db, tenantId, username);
       const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyPasswordHash()));
       if (!account || !ok || account.disabled) {
