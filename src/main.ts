@@ -131,6 +131,10 @@ async function main(): Promise<void> {
       engine,
       auth: v2Users.length > 0 ? { mode: 'basic', users: v2Users } : { mode: 'none' },
       listenHost: config.host,
+      // /v2 answers to the public host name too; behind TRUST_PROXY the loopback exemption goes by the forwarded
+      // client that fastify works out (request.ip), never by the proxy's own loopback address.
+      allowedHosts: config.publicUrl ? [new URL(config.publicUrl).host] : [],
+      clientAddressOf: config.trustProxy ? (request) => request.ip : undefined,
     });
   }
   const url = await app.listen({ host: config.host, port: config.port });
