@@ -121,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const mailFrom = value('MAIL_FROM') ?? '云浮市政务服务数据管理局 <noreply@localhost>';
 
-  // Defaults that work on a bare machine; production points AUDIT_KEY_DIR off the data volume (docs/security-audit.md).
+  // Defaults that work on a bare machine; production points AUDIT_KEY_DIR off the data volume (docs/security.md §6).
   const auditKeyDir = resolve(value('AUDIT_KEY_DIR') ?? join(dataDir, 'audit-keys'));
   const auditAnchorDir = resolve(value('AUDIT_ANCHOR_DIR') ?? join(dataDir, 'audit-anchors'));
   if (auditAnchorDir === auditKeyDir) {
