@@ -31,6 +31,12 @@ function publicMeta<T extends { storagePath: string; tenantId: string }>(d: T) {
 }
 
 export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  postProjectsProjectIdDocuments(app, ctx);
+  getProjectsProjectIdDocuments(app, ctx);
+  getDocumentsDocumentId(app, ctx);
+}
+
+function postProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Params: { projectId: string }; Querystring: { kind: DocumentKind } }>(
     '/projects/:projectId/documents',
     {
@@ -129,7 +135,9 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
       }
     },
   );
+}
 
+function getProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { projectId: string } }>(
     '/projects/:projectId/documents',
     {
@@ -147,7 +155,9 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
       return (await listDocuments(ctx.store.db, p.tenantId, projectId)).map(publicMeta);
     },
   );
+}
 
+function getDocumentsDocumentId(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { documentId: string } }>(
     '/documents/:documentId',
     {
