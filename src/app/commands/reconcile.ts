@@ -7,8 +7,9 @@
 //
 // Submissions (the instance carries `submissionId` = the intent's id, found by Camunda's variable search):
 //   pending,   no instance                  → abandoned (the project is still a draft; it can be submitted again)
-//   pending,   a live instance, draft       → step 3 of submit, as the recorded actor → started
-//   pending,   a live instance, not a draft → started when the project holds that key, else cancelled, compensated
+//   pending,   a live instance, no key held → step 3 of submit, as the recorded actor → started (the stage stays
+//                                             where the lifecycle's workers may already have moved it)
+//   pending,   a live instance, key held    → started when it is that key, else cancelled, compensated
 //   pending,   only cancelled instances     → compensated
 //   uncertain, an instance                  → cancelled and compensated (the user was told the submission failed),
 //                                             unless the project holds that key → started
@@ -181,7 +182,7 @@ async function reconcileSubmission(
 /**
  * Step 3 of submit for a pending intent whose instance runs: the project becomes `submitted` with the instance key,
  * audited as the intent's actor, and the intent `started` — one transaction. False when the project is no longer a
- * draft (nothing written).
+ * draft and holds another instance's key (nothing written).
  */
 async function finishSubmission(
   ctx: CommandContext,
@@ -196,14 +197,15 @@ async function finishSubmission(
       .executeTakeFirst();
     if (current?.state !== 'pending') return current?.state === 'started';
     const project = await lockedProject(tx, intent.tenantId, intent.projectId);
-    if (project?.stage !== 'draft') return false;
+    // The lifecycle's workers may already have moved the stage on (e.g. to `initiation`): the key is what is missing.
+    if (!project || project.processInstanceKey) return false;
     const at = ctx.now().toISOString();
     const key = instance.processInstanceKey;
     const route = intent.initiationRoute;
     await setStage(tx, {
       tenantId: intent.tenantId,
       id: intent.projectId,
-      stage: 'submitted',
+      stage: project.stage === 'draft' ? 'submitted' : project.stage,
       accountId: intent.accountId,
       at,
       processInstanceKey: key,
