@@ -8,6 +8,7 @@ import pino from 'pino';
 import { createWorkers } from '../workers/all.ts';
 import { createMailer } from '../workers/mailer.ts';
 import { CamundaProcessGateway } from './app/camunda-gateway.ts';
+import { reconcile } from './app/commands/reconcile.ts';
 import { buildServer } from './app/server.ts';
 import { createCamundaClient } from './camunda/client.ts';
 import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from './camunda/config.ts';
@@ -138,6 +139,19 @@ async function main(): Promise<void> {
     });
   }
   const url = await app.listen({ host: config.host, port: config.port });
+
+  // Settle what a crash left between the engine and the store (src/app/commands/reconcile.ts). It runs once the
+  // engine answers — the embedded one is served by this very server, so only after listen — and before the ready
+  // line; /api already answers meanwhile, which is safe: a project or task with a pending intent refuses a second
+  // submission or completion (409) until its intent is settled. A failure is logged; the next start retries.
+  const reconciled = await reconcile(
+    { store, regulation, now: () => new Date(), processes },
+    { log: logger.child({ component: 'reconcile' }), searchLagMs: engine ? 0 : 5_000 },
+  ).catch((err: unknown) => {
+    logger.error({ err }, 'start-up reconciliation failed; it runs again at the next start');
+    return null;
+  });
+  if (reconciled) logger.info(reconciled, 'reconciled');
 
   const clock = engine ? () => engine.clock.now() : () => Date.now();
   const workers = startWorkers(
