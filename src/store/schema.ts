@@ -214,6 +214,19 @@ export interface Database {
   dataResources: DataResourceTable;
   evaluations: EvaluationTable;
   submissionIntents: SubmissionIntentTable;
+  projectAmounts: ProjectAmountTable;
+}
+
+/** IM-3, IM-4, SV-2: one figure of a project's amounts as a stage produced it (src/store/project-amounts.ts). */
+export interface ProjectAmountTable {
+  id: string;
+  tenantId: string;
+  projectId: string;
+  stage: string;
+  amount: number;
+  softwareDevCost: number | null;
+  source: string;
+  recordedAt: string;
 }
 
 /** The first result of a store-writing job, by job key (idempotency of workers). */
