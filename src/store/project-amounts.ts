@@ -53,7 +53,11 @@ export async function recordAmount(
     .orderBy('id', 'desc')
     .executeTakeFirst();
   const dev = input.softwareDevCost ?? null;
-  if (last && Number(last.amount) === input.amount && (last.softwareDevCost === null ? null : Number(last.softwareDevCost)) === dev)
+  if (
+    last &&
+    Number(last.amount) === input.amount &&
+    (last.softwareDevCost === null ? null : Number(last.softwareDevCost)) === dev
+  )
     return false;
   await tx.db
     .insertInto('projectAmounts')
@@ -74,9 +78,18 @@ export async function recordAmount(
 /** Records every decided figure present in a process's variables (the applied amount comes from classification). */
 export async function recordDecidedAmounts(
   tx: Conn,
-  input: { tenantId: string; projectId: string; variables: Record<string, unknown>; source: string; at: string },
+  input: {
+    tenantId: string;
+    projectId: string;
+    variables: Record<string, unknown>;
+    source: string;
+    at: string;
+  },
 ): Promise<void> {
-  for (const [stage, spec] of Object.entries(AMOUNT_STAGES) as [AmountStage, (typeof AMOUNT_STAGES)[AmountStage]][]) {
+  for (const [stage, spec] of Object.entries(AMOUNT_STAGES) as [
+    AmountStage,
+    (typeof AMOUNT_STAGES)[AmountStage],
+  ][]) {
     if (stage === 'applied') continue;
     const value = input.variables[spec.variable];
     if (isAmount(value)) await recordAmount(tx, { ...input, stage, amount: value });
