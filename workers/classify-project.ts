@@ -28,7 +28,12 @@ async function recordInStore(
   store: Store,
   job: JobContext,
   vars: Record<string, unknown>,
-  content: { serviceLines: ServiceLine[]; totalInvestment: number; softwareDevCost: number; category: Category },
+  content: {
+    serviceLines: ServiceLine[];
+    totalInvestment: number;
+    softwareDevCost: number;
+    category: Category;
+  },
   at: string,
 ): Promise<void> {
   const projectId = optionalString(vars, 'projectId');
@@ -91,7 +96,13 @@ export function classifyProjectWorker(deps: Deps): WorkerDefinition {
       const required = implementationRequirements(amounts, edition);
       if (deps.store) {
         const at = new Date(deps.now()).toISOString();
-        await recordInStore(deps.store, job, vars, { serviceLines: lines, ...amounts, category: classification.category }, at);
+        await recordInStore(
+          deps.store,
+          job,
+          vars,
+          { serviceLines: lines, ...amounts, category: classification.category },
+          at,
+        );
       }
       return complete({
         category: classification.category,

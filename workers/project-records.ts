@@ -256,7 +256,13 @@ async function recordStage(
   await once(deps.store, job, tenantId, at, async (tx) => {
     await setStage(tx, { tenantId, id: projectId, stage, accountId: null, at, note });
     // SV-2: the figures decided before this step (造价审定, Finance's, approved, contract) join the amounts' history.
-    await recordDecidedAmounts(tx, { tenantId, projectId, variables: vars, source: `${job.type}:${job.elementId}`, at });
+    await recordDecidedAmounts(tx, {
+      tenantId,
+      projectId,
+      variables: vars,
+      source: `${job.type}:${job.elementId}`,
+      at,
+    });
     return {};
   });
   return null;

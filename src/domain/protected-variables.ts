@@ -2,7 +2,9 @@
 // below carry a project's identity, its owner, its amounts or a decision somebody made (and is accountable for,
 // SV-4); the business API's variable editor refuses them, naming the variable. Amounts change only through the
 // service lines (IM-3, IM-4: the classification derives them), decisions only through their tasks, termination
-// only through the IM-9 filing. One list, read by src/app/commands/operate.ts.
+// only through the IM-9 filing. One list, read by src/app/commands/operate.ts. `serviceLines` is not on it: fixing
+// the lines a classification incident stopped on is what operations are for, and the retried classification derives
+// the totals and 监理/testing from them again (the audit entry keeps the change).
 
 /** Why a variable is protected, shown in the refusal. */
 export const PROTECTED_VARIABLES: Readonly<Record<string, string>> = {
@@ -16,7 +18,6 @@ export const PROTECTED_VARIABLES: Readonly<Record<string, string>> = {
   candidateGroups: '办理部门',
   initiationRoute: '立项路径',
   rules: '适用的规则版本（SU-4）',
-  serviceLines: '服务内容（须经补正或修改方案办理）',
   // amounts (IM-3, IM-4, SV-2)
   totalInvestment: '总投资（IM-3，由服务内容合计）',
   softwareDevCost: '应用软件开发费用（IM-4，由服务内容合计）',
