@@ -49,8 +49,7 @@ export async function recordAmount(
     .where('tenantId', '=', input.tenantId)
     .where('projectId', '=', input.projectId)
     .where('stage', '=', input.stage)
-    .orderBy('recordedAt', 'desc')
-    .orderBy('id', 'desc')
+    .orderBy('seq', 'desc')
     .executeTakeFirst();
   const dev = input.softwareDevCost ?? null;
   if (
@@ -59,10 +58,17 @@ export async function recordAmount(
     (last.softwareDevCost === null ? null : Number(last.softwareDevCost)) === dev
   )
     return false;
+  const { top } = await tx.db
+    .selectFrom('projectAmounts')
+    .select((eb) => eb.fn.max('seq').as('top'))
+    .where('tenantId', '=', input.tenantId)
+    .where('projectId', '=', input.projectId)
+    .executeTakeFirstOrThrow();
   await tx.db
     .insertInto('projectAmounts')
     .values({
       id: randomUUID(),
+      seq: Number(top ?? 0) + 1,
       tenantId: input.tenantId,
       projectId: input.projectId,
       stage: input.stage,
@@ -111,8 +117,7 @@ export async function amountHistory(
     .selectAll()
     .where('tenantId', '=', tenantId)
     .where('projectId', '=', projectId)
-    .orderBy('recordedAt')
-    .orderBy('id')
+    .orderBy('seq')
     .execute();
   return rows.map((r) => ({
     stage: r.stage as AmountStage,

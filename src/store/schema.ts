@@ -222,6 +222,7 @@ export interface ProjectAmountTable {
   id: string;
   tenantId: string;
   projectId: string;
+  seq: number;
   stage: string;
   amount: number;
   softwareDevCost: number | null;
