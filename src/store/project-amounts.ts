@@ -92,6 +92,14 @@ export async function recordDecidedAmounts(
     at: string;
   },
 ): Promise<void> {
+  // A process started outside the business API has no 项目库 row to keep figures for.
+  const known = await tx.db
+    .selectFrom('projects')
+    .select('id')
+    .where('tenantId', '=', input.tenantId)
+    .where('id', '=', input.projectId)
+    .executeTakeFirst();
+  if (!known) return;
   for (const [stage, spec] of Object.entries(AMOUNT_STAGES) as [
     AmountStage,
     (typeof AMOUNT_STAGES)[AmountStage],
