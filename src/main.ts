@@ -91,6 +91,7 @@ async function main(): Promise<void> {
     engine = await Engine.open({
       file: join(config.dataDir, 'engine.sqlite'),
       logger: logger.child({ component: 'engine' }),
+      scheduler: false, // started once the server answers: start-up never waits on due timers
     });
     const resources = readDeployableResources();
     const deployment = await engine.deploy(resources);
@@ -132,6 +133,7 @@ async function main(): Promise<void> {
     });
   }
   const url = await app.listen({ host: config.host, port: config.port });
+  engine?.startScheduler();
 
   const clock = engine ? () => engine.clock.now() : () => Date.now();
   const workers = startWorkers(

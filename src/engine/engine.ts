@@ -62,9 +62,27 @@ export interface EngineOptions {
   logger?: Logger;
   /** FULL (default) survives power loss; NORMAL survives process crashes. */
   synchronous?: Synchronous;
-  /** Start the scheduler (default true). */
+  /** Start the scheduler (default true); false: call startScheduler() when ready to serve. */
   scheduler?: boolean;
+  /** Follow-up steps one transaction runs before the rest continues in a later one (default 1,000). */
+  stepsPerTransaction?: number;
 }
+
+/**
+ * Bounded work per command: at most 1,000 steps, enough for every ordinary command (a process path up
+ * to its next wait state) to finish in its own transaction, so that its caller sees the result.
+ */
+const STEPS_PER_TRANSACTION = 1_000;
+/**
+ * A transaction that continues pending steps stops after this much time (and at most the steps
+ * above), so that HTTP requests and other instances interleave with a long run every few ms.
+ */
+const CONTINUATION_MS = 10;
+/**
+ * The budget of an explicit "process what is due now" (processDue, a moved test clock): callers
+ * expect the resulting paths to have run on return; a runaway loop still stops and continues later.
+ */
+const STEPS_WHEN_ASKED = 100_000;
 
 type Key = string | number;
 
@@ -87,6 +105,11 @@ export class Engine {
   private readonly txn: (fn: () => unknown) => unknown;
   private current: Tx | null = null;
   private closed = false;
+  private readonly stepBudget: number;
+  private budget: number;
+  /** performance.now() at which the running transaction leaves its remaining steps for later. */
+  private until = Number.POSITIVE_INFINITY;
+  private continuation: NodeJS.Immediate | null = null;
   private readonly unsubscribeClock: () => void;
 
   private constructor(options: EngineOptions) {
@@ -94,6 +117,8 @@ export class Engine {
     this.log = options.logger ?? silent;
     this.db = new Db({ file: options.file, synchronous: options.synchronous });
     this.it = new Interpreter(this.db, this.log);
+    this.stepBudget = options.stepsPerTransaction ?? STEPS_PER_TRANSACTION;
+    this.budget = this.stepBudget;
     this.events.setMaxListeners(0);
     const t = this.db.sqlite.transaction((fn: () => unknown) => fn());
     this.txn = (fn) => t.immediate(fn);
@@ -113,19 +138,36 @@ export class Engine {
       notifyJobTypes: (types) => this.notifyJobs(types),
       timersFired: (count) => this.events.emit('timersFired', count),
     });
-    this.unsubscribeClock = this.clock.onChange(() => this.scheduler.runDue());
+    this.unsubscribeClock = this.clock.onChange(() => this.runDueNow());
     if (options.scheduler !== false) this.scheduler.start();
+    // steps left pending before a stop or crash continue, in bounded transactions
+    if (this.it.state.pendingSteps.any()) this.scheduleContinuation();
   }
 
-  /** Opens (or creates) the engine's file; overdue timers fire and expired leases are released. */
+  /**
+   * Opens (or creates) the engine's file; overdue timers fire and expired leases are released (unless
+   * `scheduler: false`, then from startScheduler()).
+   */
   static async open(options: EngineOptions): Promise<Engine> {
     return new Engine(options);
+  }
+
+  /** Starts firing due timers (for a server: once it answers requests, so start-up never waits on them). */
+  startScheduler(): void {
+    if (!this.closed) this.scheduler.start();
+  }
+
+  /** Whether follow-up steps wait for a later transaction (a long run is still going on). */
+  hasPendingSteps(): boolean {
+    return this.it.state.pendingSteps.any();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
+    if (this.continuation) clearImmediate(this.continuation);
+    this.continuation = null;
     this.unsubscribeClock();
     for (const [, ws] of this.waiters)
       for (const w of ws) w.reject(new EngineError('INVALID_STATE', 'The engine was closed'));
@@ -145,10 +187,11 @@ export class Engine {
     const startKey = this.it.nextKey;
     this.current = tx;
     let result: T;
+    let pending = false;
     try {
       result = this.txn(() => {
         const r = fn(tx);
-        this.it.drain(tx);
+        pending = this.it.drain(tx, this.budget, this.until);
         this.it.flush(tx);
         return r;
       }) as T;
@@ -167,7 +210,27 @@ export class Engine {
     }
     if (tx.jobTypes.size > 0) this.notifyJobs(tx.jobTypes);
     if (tx.earliestWake !== Number.POSITIVE_INFINITY) this.scheduler.wakeAt(tx.earliestWake);
+    if (pending) this.scheduleContinuation();
     return result;
+  }
+
+  /** The next bounded transaction of pending steps runs after the I/O and commands waiting now. */
+  private scheduleContinuation(): void {
+    if (this.continuation || this.closed) return;
+    this.continuation = setImmediate(() => {
+      this.continuation = null;
+      if (this.closed) return;
+      this.until = performance.now() + CONTINUATION_MS;
+      try {
+        this.run((tx) => this.it.resumePending(tx, this.stepBudget));
+      } catch (e) {
+        this.log.error({ err: e }, 'pending follow-up steps failed');
+        return;
+      } finally {
+        this.until = Number.POSITIVE_INFINITY;
+      }
+      if (this.it.state.pendingSteps.any()) this.scheduleContinuation();
+    });
   }
 
   private processEnded(tx: Tx, pi: ProcessInstanceRow, state: 'COMPLETED' | 'TERMINATED'): void {
@@ -298,7 +361,11 @@ export class Engine {
 
   cancelProcessInstance(processInstanceKey: Key): void {
     const key = parseKey(processInstanceKey, 'processInstanceKey');
-    this.run((tx) => cancelProcessInstance(tx, this.it, key));
+    this.run((tx) => {
+      cancelProcessInstance(tx, this.it, key);
+      // a runaway instance's queued steps would only find terminated elements: drop them
+      this.it.state.pendingSteps.dropInstanceTree(key);
+    });
   }
 
   getProcessInstance(processInstanceKey: Key): queries.ProcessInstanceItem {
@@ -561,6 +628,16 @@ export class Engine {
 
   /** Runs the scheduler now (fires due timers, releases expired leases). */
   processDue(): void {
-    this.scheduler.runDue();
+    this.runDueNow();
+  }
+
+  private runDueNow(): void {
+    const budget = this.budget;
+    this.budget = Math.max(budget, STEPS_WHEN_ASKED);
+    try {
+      this.scheduler.runDue();
+    } finally {
+      this.budget = budget;
+    }
   }
 }
