@@ -19,8 +19,11 @@ export class RecordState {
     return Number(row.value);
   }
 
+  /** Never lowers the persisted counter: a key once written must never be issued again. */
   saveNextKey(next: number): void {
-    this.db.q("UPDATE meta SET value = ? WHERE name = 'next_key'").run(String(next));
+    this.db
+      .q("UPDATE meta SET value = ? WHERE name = 'next_key' AND CAST(value AS INTEGER) < ?")
+      .run(String(next), next);
   }
 
   append(records: NewRecord[], timestamp: number): void {
