@@ -49,6 +49,7 @@ import {
   updateUserTask,
 } from './processors/userTasks.ts';
 import * as queries from './queries.ts';
+import { StepBudget } from './runtime/budget.ts';
 import { Interpreter, type Logger, TENANT } from './runtime/interpreter.ts';
 import { Tx } from './runtime/tx.ts';
 import { Scheduler } from './scheduler.ts';
@@ -67,22 +68,6 @@ export interface EngineOptions {
   /** Follow-up steps one transaction runs before the rest continues in a later one (default 1,000). */
   stepsPerTransaction?: number;
 }
-
-/**
- * Bounded work per command: at most 1,000 steps, enough for every ordinary command (a process path up
- * to its next wait state) to finish in its own transaction, so that its caller sees the result.
- */
-const STEPS_PER_TRANSACTION = 1_000;
-/**
- * A transaction that continues pending steps stops after this much time (and at most the steps
- * above), so that HTTP requests and other instances interleave with a long run every few ms.
- */
-const CONTINUATION_MS = 10;
-/**
- * The budget of an explicit "process what is due now" (processDue, a moved test clock): callers
- * expect the resulting paths to have run on return; a runaway loop still stops and continues later.
- */
-const STEPS_WHEN_ASKED = 100_000;
 
 type Key = string | number;
 
@@ -105,11 +90,7 @@ export class Engine {
   private readonly txn: (fn: () => unknown) => unknown;
   private current: Tx | null = null;
   private closed = false;
-  private readonly stepBudget: number;
-  private budget: number;
-  /** performance.now() at which the running transaction leaves its remaining steps for later. */
-  private until = Number.POSITIVE_INFINITY;
-  private continuation: NodeJS.Immediate | null = null;
+  private readonly budget: StepBudget;
   private readonly unsubscribeClock: () => void;
 
   private constructor(options: EngineOptions) {
@@ -117,8 +98,10 @@ export class Engine {
     this.log = options.logger ?? silent;
     this.db = new Db({ file: options.file, synchronous: options.synchronous });
     this.it = new Interpreter(this.db, this.log);
-    this.stepBudget = options.stepsPerTransaction ?? STEPS_PER_TRANSACTION;
-    this.budget = this.stepBudget;
+    this.budget = new StepBudget(
+      { it: this.it, log: this.log, run: (fn) => this.run(fn) },
+      options.stepsPerTransaction,
+    );
     this.events.setMaxListeners(0);
     const t = this.db.sqlite.transaction((fn: () => unknown) => fn());
     this.txn = (fn) => t.immediate(fn);
@@ -138,10 +121,10 @@ export class Engine {
       notifyJobTypes: (types) => this.notifyJobs(types),
       timersFired: (count) => this.events.emit('timersFired', count),
     });
-    this.unsubscribeClock = this.clock.onChange(() => this.runDueNow());
+    this.unsubscribeClock = this.clock.onChange(() => this.processDue());
     if (options.scheduler !== false) this.scheduler.start();
     // steps left pending before a stop or crash continue, in bounded transactions
-    if (this.it.state.pendingSteps.any()) this.scheduleContinuation();
+    if (this.it.state.pendingSteps.any()) this.budget.schedule();
   }
 
   /**
@@ -166,8 +149,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
-    if (this.continuation) clearImmediate(this.continuation);
-    this.continuation = null;
+    this.budget.stop();
     this.unsubscribeClock();
     for (const [, ws] of this.waiters)
       for (const w of ws) w.reject(new EngineError('INVALID_STATE', 'The engine was closed'));
@@ -191,7 +173,7 @@ export class Engine {
     try {
       result = this.txn(() => {
         const r = fn(tx);
-        pending = this.it.drain(tx, this.budget, this.until);
+        pending = this.budget.drain(tx);
         this.it.flush(tx);
         return r;
       }) as T;
@@ -210,27 +192,8 @@ export class Engine {
     }
     if (tx.jobTypes.size > 0) this.notifyJobs(tx.jobTypes);
     if (tx.earliestWake !== Number.POSITIVE_INFINITY) this.scheduler.wakeAt(tx.earliestWake);
-    if (pending) this.scheduleContinuation();
+    if (pending) this.budget.schedule();
     return result;
-  }
-
-  /** The next bounded transaction of pending steps runs after the I/O and commands waiting now. */
-  private scheduleContinuation(): void {
-    if (this.continuation || this.closed) return;
-    this.continuation = setImmediate(() => {
-      this.continuation = null;
-      if (this.closed) return;
-      this.until = performance.now() + CONTINUATION_MS;
-      try {
-        this.run((tx) => this.it.resumePending(tx, this.stepBudget));
-      } catch (e) {
-        this.log.error({ err: e }, 'pending follow-up steps failed');
-        return;
-      } finally {
-        this.until = Number.POSITIVE_INFINITY;
-      }
-      if (this.it.state.pendingSteps.any()) this.scheduleContinuation();
-    });
   }
 
   private processEnded(tx: Tx, pi: ProcessInstanceRow, state: 'COMPLETED' | 'TERMINATED'): void {
@@ -628,16 +591,6 @@ export class Engine {
 
   /** Runs the scheduler now (fires due timers, releases expired leases). */
   processDue(): void {
-    this.runDueNow();
-  }
-
-  private runDueNow(): void {
-    const budget = this.budget;
-    this.budget = Math.max(budget, STEPS_WHEN_ASKED);
-    try {
-      this.scheduler.runDue();
-    } finally {
-      this.budget = budget;
-    }
+    this.budget.asked(() => this.scheduler.runDue());
   }
 }
