@@ -1,5 +1,6 @@
 // Configuration from the environment, validated at start-up. Every bad value gets its own message naming the
 // variable, the value's problem and what is expected; nothing starts on a bad configuration.
+import { isIP } from 'node:net';
 import { join, resolve } from 'node:path';
 
 export interface AppConfig {
@@ -21,7 +22,19 @@ export interface AppConfig {
   auditAnchorDir?: string;
   /** SV-4: how often the chain heads are checkpointed, in seconds (also at start and shutdown). */
   auditCheckpointSeconds?: number;
+  /**
+   * The origin browsers use to reach the app (e.g. https://govit.yunfu.gov.cn), checked against every
+   * state-changing request's Origin; null: the origin the request was addressed to (http://HOST:PORT directly).
+   */
+  // publicUrl and trustProxy are optional in the type only so that hand-built configurations (tests) need not
+  // spell them out; loadConfig always sets both.
+  publicUrl?: string | null;
+  /** Which proxies' X-Forwarded-For to believe, as fastify's trustProxy takes it; false: none. */
+  trustProxy?: TrustProxy;
 }
+
+/** false (no proxy), a hop count, or the proxies' addresses and CIDR ranges. */
+export type TrustProxy = false | number | string[];
 
 export class ConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -108,7 +121,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   }
   const mailFrom = value('MAIL_FROM') ?? '云浮市政务服务数据管理局 <noreply@localhost>';
 
-  // Defaults that work on a bare machine; production points AUDIT_KEY_DIR off the data volume (docs/security-audit.md).
+  // Defaults that work on a bare machine; production points AUDIT_KEY_DIR off the data volume (docs/security.md §6).
   const auditKeyDir = resolve(value('AUDIT_KEY_DIR') ?? join(dataDir, 'audit-keys'));
   const auditAnchorDir = resolve(value('AUDIT_ANCHOR_DIR') ?? join(dataDir, 'audit-anchors'));
   if (auditAnchorDir === auditKeyDir) {
@@ -125,6 +138,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       );
     } else auditCheckpointSeconds = Number(rawCheckpoint);
   }
+  const publicUrl = parsePublicUrl(value('PUBLIC_URL'), problems);
+  const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -139,6 +154,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     logLevel: rawLevel as AppConfig['logLevel'],
     smtpUrl,
     mailFrom,
+    publicUrl,
+    trustProxy,
   };
 }
 
@@ -153,4 +170,52 @@ export function auditTrailConfig(config: AppConfig): {
     anchorDir: config.auditAnchorDir ?? resolve(config.dataDir, 'audit-anchors'),
     checkpointIntervalMs: (config.auditCheckpointSeconds ?? 60) * 1000,
   };
+}
+
+function parsePublicUrl(raw: string | undefined, problems: string[]): string | null {
+  if (raw === undefined) return null;
+  let url: URL | null = null;
+  try {
+    url = new URL(raw);
+  } catch {
+    // reported below
+  }
+  if (!url || !['http:', 'https:'].includes(url.protocol) || url.username || url.password) {
+    problems.push(`PUBLIC_URL='${raw}' is not an http(s) origin: expected e.g. https://govit.yunfu.gov.cn`);
+    return null;
+  }
+  if (url.pathname !== '/' || url.search || url.hash) {
+    problems.push(
+      `PUBLIC_URL='${raw}' has a path, query or fragment: expected only scheme, host and port (the app is served at the root)`,
+    );
+    return null;
+  }
+  return url.origin;
+}
+
+// The forms fastify's trustProxy takes, minus `true` (trusting every sender would let any client pick its address).
+function parseTrustProxy(raw: string | undefined, problems: string[]): TrustProxy {
+  if (raw === undefined || ['false', 'off', 'no', '0'].includes(raw.toLowerCase())) return false;
+  if (/^\d+$/.test(raw)) {
+    const hops = Number(raw);
+    if (hops <= 32) return hops;
+  }
+  const entries = raw.split(',').map((e) => e.trim());
+  const bad = entries.filter((e) => !isAddressOrRange(e));
+  if (bad.length > 0 || entries.length === 0) {
+    problems.push(
+      `TRUST_PROXY='${raw}' is not a hop count (1-32) or a comma-separated list of proxy addresses and CIDR ranges (e.g. 10.0.0.5,172.16.0.0/12)${bad.length > 0 ? `: not an address or range: ${bad.join(', ')}` : ''}`,
+    );
+    return false;
+  }
+  return entries;
+}
+
+function isAddressOrRange(entry: string): boolean {
+  const [address, prefix, ...rest] = entry.split('/');
+  if (rest.length > 0 || !address) return false;
+  const family = isIP(address);
+  if (family === 0) return false;
+  if (prefix === undefined) return true;
+  return /^\d{1,3}$/.test(prefix) && Number(prefix) <= (family === 4 ? 32 : 128);
 }

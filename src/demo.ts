@@ -4,8 +4,10 @@
 // drive the same engine file. Never part of production start-up.
 import { join } from 'node:path';
 import { createWorkers } from '../workers/all.ts';
+import { passwordIssue } from './app/auth/passwords.ts';
 import { seedDemo } from './app/demo-seed.ts';
 import { ConfigError, loadConfig } from './config.ts';
+import { lockDataDirOrExit } from './data-dir-lock.ts';
 import { buildDemoDataset } from './demo/dataset.ts';
 import { loadRegulation } from './domain/index.ts';
 import { EngineClock } from './engine/clock.ts';
@@ -38,6 +40,15 @@ function bar(done: number, total: number, label: string): void {
   else process.stderr.write(`${line}\n`);
 }
 
+const weak = passwordIssue(password);
+if (weak) {
+  console.error(`DEMO_PASSWORD is too weak: ${weak}`);
+  process.exit(2);
+}
+
+// The year of demo data drives the engine file: never beside a running npm start. Accounts only touch the business
+// store, which takes concurrent writers, so seeding them into a running system stays possible.
+if (!accountsOnly) lockDataDirOrExit(config.dataDir, 'npm run demo');
 const store = await Store.open({ databaseUrl: config.databaseUrl, dataDir: config.dataDir });
 try {
   const created = await seedDemo(store, password);

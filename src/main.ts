@@ -8,12 +8,14 @@ import pino from 'pino';
 import { createWorkers } from '../workers/all.ts';
 import { createMailer } from '../workers/mailer.ts';
 import { CamundaProcessGateway } from './app/camunda-gateway.ts';
+import { reconcile } from './app/commands/reconcile.ts';
 import { buildServer } from './app/server.ts';
 import { createCamundaClient } from './camunda/client.ts';
 import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from './camunda/config.ts';
 import { deployResources } from './camunda/deploy-resources.ts';
 import { startWorkers } from './camunda/worker-runtime.ts';
 import { type AppConfig, auditTrailConfig, ConfigError, loadConfig } from './config.ts';
+import { lockDataDirOrExit } from './data-dir-lock.ts';
 import { loadRegulation } from './domain/index.ts';
 import { Engine } from './engine/engine.ts';
 import type { BasicCredentials } from './engine/rest/auth.ts';
@@ -72,6 +74,7 @@ async function main(): Promise<void> {
     throw e;
   }
   const { config, v2Users } = settings;
+  lockDataDirOrExit(config.dataDir, 'npm start');
   const logger = pino({ level: config.logLevel, name: 'yunfu' });
   const regulation = loadRegulation();
 
@@ -129,9 +132,26 @@ async function main(): Promise<void> {
       engine,
       auth: v2Users.length > 0 ? { mode: 'basic', users: v2Users } : { mode: 'none' },
       listenHost: config.host,
+      // /v2 answers to the public host name too; behind TRUST_PROXY the loopback exemption goes by the forwarded
+      // client that fastify works out (request.ip), never by the proxy's own loopback address.
+      allowedHosts: config.publicUrl ? [new URL(config.publicUrl).host] : [],
+      clientAddressOf: config.trustProxy ? (request) => request.ip : undefined,
     });
   }
   const url = await app.listen({ host: config.host, port: config.port });
+
+  // Settle what a crash left between the engine and the store (src/app/commands/reconcile.ts). It runs once the
+  // engine answers — the embedded one is served by this very server, so only after listen — and before the ready
+  // line; /api already answers meanwhile, which is safe: a project or task with a pending intent refuses a second
+  // submission or completion (409) until its intent is settled. A failure is logged; the next start retries.
+  const reconciled = await reconcile(
+    { store, regulation, now: () => new Date(), processes },
+    { log: logger.child({ component: 'reconcile' }), searchLagMs: engine ? 0 : 5_000 },
+  ).catch((err: unknown) => {
+    logger.error({ err }, 'start-up reconciliation failed; it runs again at the next start');
+    return null;
+  });
+  if (reconciled) logger.info(reconciled, 'reconciled');
 
   const clock = engine ? () => engine.clock.now() : () => Date.now();
   const workers = startWorkers(

@@ -11,13 +11,15 @@ import { loadRegulation, type Regulation } from '../domain/index.ts';
 import { DocumentStorage } from '../store/documents.ts';
 import type { Store } from '../store/store.ts';
 import { apiPlugin, sendProblem } from './api/index.ts';
+import { crossSiteIssue } from './auth/csrf.ts';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './auth/login-throttle.ts';
+import { parseJsonBody } from './json-body.ts';
 import { pagesPlugin } from './pages/index.ts';
 import { problem, problemSchema } from './problem.ts';
 import type { ProcessGateway } from './process-gateway.ts';
 
 export interface ServerOptions {
-  config: Pick<AppConfig, 'dataDir' | 'logLevel'>;
+  config: Pick<AppConfig, 'dataDir' | 'logLevel' | 'publicUrl' | 'trustProxy'>;
   store: Store;
   regulation?: Regulation;
   /** The clock (tests move it); defaults to the system clock. */
@@ -29,7 +31,7 @@ export interface ServerOptions {
   /** Default 50 MiB. */
   maxDocumentBytes?: number;
   throttle?: ThrottleOptions;
-  /** Set the Secure flag on the session cookie (behind HTTPS). */
+  /** Set the Secure flag on the session cookie; default: when PUBLIC_URL is https. */
   secureCookies?: boolean;
   processes?: ProcessGateway | null;
   /** A pino destination for the logs (tests capture them); default stdout. */
@@ -67,6 +69,8 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     },
     bodyLimit: 1024 * 1024,
     return503OnClosing: true,
+    // request.ip (the sign-in limits, the audit log) is X-Forwarded-For only from the proxies TRUST_PROXY names.
+    trustProxy: trustProxyOption(options.config.trustProxy),
   });
 
   app.addHook('onSend', async (request, reply) => {
@@ -94,6 +98,22 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
 
+  registerHealth(app, options);
+  await app.register(businessApi(options, now), { prefix: '/api' });
+
+  await app.register(pagesPlugin);
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(
+      request,
+      reply,
+      problem.notFound(`没有 ${request.method} ${request.url.split('?')[0]} 这个接口`),
+    ),
+  );
+  return app;
+}
+
+function registerHealth(app: FastifyInstance, options: ServerOptions): void {
   app.get('/health', { schema: { hide: true } }, async () => ({ status: 'UP' }));
   // Ready when the store answers and, where the business API drives processes, the engine answers too.
   app.get('/ready', { schema: { hide: true } }, async (request, reply) => {
@@ -113,29 +133,45 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       .code(up ? 200 : 503)
       .send({ status: up ? 'UP' : 'DOWN', store, ...(engine ? { engine } : {}) });
   });
+}
 
+// The business API with what belongs to it alone — the JSON parser and the cross-site check; /v2 has its own
+// clients and rules.
+function businessApi(options: ServerOptions, now: () => Date) {
   const documents = new DocumentStorage(options.documentsDir ?? join(options.config.dataDir, 'documents'));
-  await app.register(apiPlugin, {
-    prefix: '/api',
-    store: options.store,
-    documents,
-    regulation: options.regulation ?? loadRegulation(),
-    now,
-    sessionTtlMs: options.sessionTtlMs ?? 8 * 3600_000,
-    maxDocumentBytes: options.maxDocumentBytes ?? 50 * 1024 * 1024,
-    throttle: new LoginThrottle(options.throttle ?? DEFAULT_THROTTLE, () => now().getTime()),
-    secureCookies: options.secureCookies ?? false,
-    processes: options.processes ?? null,
-  });
+  const publicOrigin = options.config.publicUrl ?? null;
+  const https = publicOrigin?.startsWith('https:') ?? false;
+  return async (api: FastifyInstance) => {
+    api.addHook('onRequest', async (request, reply) => {
+      const issue = crossSiteIssue(request, { publicOrigin, https });
+      if (issue) {
+        request.log.warn({ event: 'cross-site-refused', origin: request.headers.origin }, issue);
+        return sendProblem(request, reply, problem.forbidden(`拒绝跨站请求：${issue}`));
+      }
+    });
+    api.removeContentTypeParser('application/json');
+    api.addContentTypeParser(
+      'application/json',
+      { parseAs: 'buffer' },
+      async (_request: unknown, body: Buffer) => parseJsonBody(body),
+    );
+    await api.register(apiPlugin, {
+      store: options.store,
+      documents,
+      regulation: options.regulation ?? loadRegulation(),
+      now,
+      sessionTtlMs: options.sessionTtlMs ?? 8 * 3600_000,
+      maxDocumentBytes: options.maxDocumentBytes ?? 50 * 1024 * 1024,
+      throttle: new LoginThrottle(options.throttle ?? DEFAULT_THROTTLE, () => now().getTime()),
+      secureCookies: options.secureCookies ?? https,
+      processes: options.processes ?? null,
+    });
+  };
+}
 
-  await app.register(pagesPlugin);
-
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(
-      request,
-      reply,
-      problem.notFound(`没有 ${request.method} ${request.url.split('?')[0]} 这个接口`),
-    ),
-  );
-  return app;
+function trustProxyOption(
+  setting: AppConfig['trustProxy'],
+): boolean | string[] | ((a: string, hop: number) => boolean) {
+  if (typeof setting === 'number') return (_address, hop) => hop < setting;
+  return setting ?? false;
 }

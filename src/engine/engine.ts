@@ -3,10 +3,10 @@
 // is a thin mapping. Knows nothing of any particular process.
 import { EventEmitter } from 'node:events';
 import { EngineClock } from './clock.ts';
-import { type DecisionModel, DmnError, evaluateDecision as evaluateDmn } from './dmn/index.ts';
-import { EngineError, invalidArgument, notFound } from './errors.ts';
+import { EngineError, notFound } from './errors.ts';
 import { setFeelClock } from './feel/index.ts';
 import { parseKey } from './keys.ts';
+import { DecisionRegistry, evaluateDecision } from './processors/decisions.ts';
 import {
   type DeploymentResult,
   type DeployResource,
@@ -49,17 +49,11 @@ import {
   updateUserTask,
 } from './processors/userTasks.ts';
 import * as queries from './queries.ts';
-import {
-  type DecisionEvaluator,
-  type DecisionResult,
-  Interpreter,
-  type Logger,
-  TENANT,
-} from './runtime/interpreter.ts';
-import type { ProcessInstanceRow, RecordRow, UserTaskRow } from './runtime/rows.ts';
-import { IncidentError, Tx } from './runtime/tx.ts';
+import { Interpreter, type Logger, TENANT } from './runtime/interpreter.ts';
+import { Tx } from './runtime/tx.ts';
 import { Scheduler } from './scheduler.ts';
 import { Db, type Synchronous } from './state/db.ts';
+import type { ProcessInstanceRow } from './state/rows.ts';
 
 export interface EngineOptions {
   /** SQLite file; ':memory:' for a throw-away engine. */
@@ -89,7 +83,7 @@ export class Engine {
   private readonly scheduler: Scheduler;
   private readonly events = new EventEmitter();
   private readonly waiters = new Map<number, Waiter[]>();
-  private readonly decisionCache = new Map<number, DecisionModel>();
+  private readonly decisions: DecisionRegistry;
   private readonly txn: (fn: () => unknown) => unknown;
   private current: Tx | null = null;
   private closed = false;
@@ -103,13 +97,9 @@ export class Engine {
     this.events.setMaxListeners(0);
     const t = this.db.sqlite.transaction((fn: () => unknown) => fn());
     this.txn = (fn) => t.immediate(fn);
-    this.it.decisions = this.decisionEvaluator();
-    this.it.formKeyOf = (formId) => {
-      const row = this.db
-        .q('SELECT key FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1')
-        .get(formId) as { key: number } | undefined;
-      return row?.key ?? null;
-    };
+    this.decisions = new DecisionRegistry(this.it);
+    this.it.decisions = this.decisions.evaluator();
+    this.it.formKeyOf = (formId) => this.it.state.definitions.latestFormKey(formId);
     this.it.onProcessEnded = (tx, pi, state) => this.processEnded(tx, pi, state);
     setFeelClock(() => this.clock.now());
     this.scheduler = new Scheduler({
@@ -218,122 +208,17 @@ export class Engine {
     return this.run((tx) => writeDeployment(tx, this.it, prepared));
   }
 
-  private decisionModel(key: number): DecisionModel {
-    let model = this.decisionCache.get(key);
-    if (!model) {
-      const row = this.db.q('SELECT model FROM decision_definitions WHERE key = ?').get(key) as
-        | { model: string }
-        | undefined;
-      if (!row) throw new Error(`Decision ${key} not found`);
-      model = JSON.parse(row.model) as DecisionModel;
-      this.decisionCache.set(key, model);
-    }
-    return model;
-  }
-
-  private latestDecision(
-    decisionId: string,
-  ): { key: number; version: number; drgKey: number; drgId: string; name: string | null } | undefined {
-    return this.db
-      .q(
-        'SELECT key, version, drg_key AS drgKey, drg_id AS drgId, name FROM decision_definitions WHERE decision_id = ? ORDER BY version DESC LIMIT 1',
-      )
-      .get(decisionId) as
-      | { key: number; version: number; drgKey: number; drgId: string; name: string | null }
-      | undefined;
-  }
-
-  private decisionEvaluator(): DecisionEvaluator {
-    return {
-      evaluateLatest: (decisionId, variables): DecisionResult => {
-        const row = this.latestDecision(decisionId);
-        if (!row) {
-          throw new IncidentError(
-            'DECISION_EVALUATION_ERROR',
-            `Expected to evaluate decision '${decisionId}', but no decision found for id '${decisionId}'`,
-          );
-        }
-        try {
-          const result = evaluateDmn(this.decisionModel(row.key), variables, (id) => {
-            const r = this.latestDecision(id);
-            return r ? this.decisionModel(r.key) : undefined;
-          });
-          return { output: result.output, decisionKey: row.key, decisionId, version: row.version };
-        } catch (e) {
-          if (e instanceof DmnError || (e as Error).name === 'FeelError') {
-            throw new IncidentError(
-              'DECISION_EVALUATION_ERROR',
-              `Expected to evaluate decision '${decisionId}', but ${(e as Error).message}`,
-            );
-          }
-          throw e;
-        }
-      },
-    };
-  }
-
   /** Evaluates a deployed decision (latest version by id, or a given key) — POST /v2/decision-definitions/evaluation. */
   evaluateDecision(req: {
     decisionDefinitionId?: string;
     decisionDefinitionKey?: Key;
     variables?: Record<string, unknown>;
   }) {
-    const row =
+    const decisionDefinitionKey =
       req.decisionDefinitionKey !== undefined
-        ? (this.db
-            .q(
-              'SELECT key, version, drg_key AS drgKey, drg_id AS drgId, name, decision_id AS decisionId FROM decision_definitions WHERE key = ?',
-            )
-            .get(parseKey(req.decisionDefinitionKey, 'decisionDefinitionKey')) as
-            | {
-                key: number;
-                version: number;
-                drgKey: number;
-                drgId: string;
-                name: string | null;
-                decisionId: string;
-              }
-            | undefined)
-        : req.decisionDefinitionId
-          ? (() => {
-              const r = this.latestDecision(req.decisionDefinitionId!);
-              return r ? { ...r, decisionId: req.decisionDefinitionId! } : undefined;
-            })()
-          : undefined;
-    if (!row)
-      throw notFound('Expected to evaluate a deployed decision, but none was found for the given id or key');
-    const result = (() => {
-      try {
-        return evaluateDmn(this.decisionModel(row.key), req.variables ?? {}, (id) => {
-          const r = this.latestDecision(id);
-          return r ? this.decisionModel(r.key) : undefined;
-        });
-      } catch (e) {
-        if (e instanceof DmnError)
-          throw invalidArgument(`Expected to evaluate decision '${row.decisionId}', but ${e.message}`);
-        throw e;
-      }
-    })();
-    const decisionInstanceKey = this.run((tx) => {
-      const key = this.it.key();
-      tx.record('DECISION_EVALUATION', 'EVALUATED', key, null, row.decisionId, { decisionKey: row.key });
-      return key;
-    });
-    return {
-      decisionDefinitionId: row.decisionId,
-      decisionDefinitionKey: String(row.key),
-      decisionDefinitionName: row.name,
-      decisionDefinitionVersion: row.version,
-      decisionRequirementsId: row.drgId,
-      decisionRequirementsKey: String(row.drgKey),
-      output: JSON.stringify(result.output),
-      failedDecisionDefinitionId: '',
-      failureMessage: '',
-      tenantId: TENANT,
-      decisionInstanceKey: String(decisionInstanceKey),
-      matchedRules: result.matchedRules,
-      evaluatedDecisions: result.evaluatedDecisions,
-    };
+        ? parseKey(req.decisionDefinitionKey, 'decisionDefinitionKey')
+        : undefined;
+    return evaluateDecision(this.decisions, { ...req, decisionDefinitionKey }, (fn) => this.run(fn), this.it);
   }
 
   // ---------------------------------------------------------------------------------------------
@@ -548,7 +433,7 @@ export class Engine {
 
   getUserTask(userTaskKey: Key): queries.UserTaskItem {
     const key = parseKey(userTaskKey, 'userTaskKey');
-    const row = this.db.q('SELECT * FROM user_tasks WHERE key = ?').get(key) as UserTaskRow | undefined;
+    const row = this.it.state.userTasks.get(key);
     if (!row) throw notFound(`User task with key '${key}' not found`);
     return queries.userTaskItem(this.it, row);
   }
@@ -644,15 +529,11 @@ export class Engine {
   }> {
     const after = filter.afterPosition ?? 0;
     const limit = filter.limit ?? 1000;
-    const rows = (
+    const instance =
       filter.processInstanceKey !== undefined
-        ? this.db
-            .q(
-              'SELECT * FROM records WHERE process_instance_key = ? AND position > ? ORDER BY position LIMIT ?',
-            )
-            .all(parseKey(filter.processInstanceKey, 'processInstanceKey'), after, limit)
-        : this.db.q('SELECT * FROM records WHERE position > ? ORDER BY position LIMIT ?').all(after, limit)
-    ) as RecordRow[];
+        ? parseKey(filter.processInstanceKey, 'processInstanceKey')
+        : undefined;
+    const rows = this.it.state.records.list(after, limit, instance);
     return rows.map((r) => ({
       position: r.position,
       key: String(r.key),

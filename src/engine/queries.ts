@@ -9,7 +9,7 @@ import type {
   ProcessInstanceRow,
   UserTaskRow,
   VariableRow,
-} from './runtime/rows.ts';
+} from './state/rows.ts';
 
 export interface SearchRequest<F> {
   filter?: F;

@@ -64,11 +64,7 @@ export class Scheduler {
     try {
       for (;;) {
         const now = this.host.clock.now();
-        const due = it.db
-          .q('SELECT key FROM timers WHERE due_date <= ? ORDER BY due_date, key LIMIT ?')
-          .all(now, BATCH) as Array<{
-          key: number;
-        }>;
+        const due = it.state.timers.due(now, BATCH);
         if (due.length === 0) break;
         const failed: number[] = [];
         this.host.run((tx) => {
@@ -81,7 +77,7 @@ export class Scheduler {
             }
           }
           // A timer that cannot fire must not block the others forever.
-          for (const key of failed) it.db.q('DELETE FROM timers WHERE key = ?').run(key);
+          for (const key of failed) it.state.timers.delete(key);
         });
         this.host.timersFired?.(due.length - failed.length);
       }
@@ -91,13 +87,9 @@ export class Scheduler {
       });
       // jobs whose retry back-off has passed
       const now = this.host.clock.now();
-      const types = it.db
-        .q(
-          'SELECT DISTINCT type FROM jobs WHERE activatable_at IS NOT NULL AND activatable_at > ? AND activatable_at <= ?',
-        )
-        .all(this.lastPass, now) as Array<{ type: string }>;
+      const types = it.state.jobs.typesActivatableBetween(this.lastPass, now);
       this.lastPass = now;
-      if (types.length) this.host.notifyJobTypes(types.map((t) => t.type));
+      if (types.length) this.host.notifyJobTypes(types);
     } catch (e) {
       log.error({ err: e }, 'scheduler pass failed');
     } finally {
@@ -108,18 +100,13 @@ export class Scheduler {
 
   private planNext(): void {
     if (this.stopped) return;
-    const { db } = this.host.it;
+    const { state } = this.host.it;
     const now = this.host.clock.now();
     const candidates = [
-      (db.q('SELECT min(due_date) AS t FROM timers').get() as { t: number | null }).t,
-      (db.q('SELECT min(deadline) AS t FROM jobs WHERE deadline IS NOT NULL').get() as { t: number | null })
-        .t,
-      (
-        db.q('SELECT min(activatable_at) AS t FROM jobs WHERE activatable_at > ?').get(now) as {
-          t: number | null;
-        }
-      ).t,
-      (db.q('SELECT min(deadline) AS t FROM messages').get() as { t: number | null }).t,
+      state.timers.earliestDue(),
+      state.jobs.earliestDeadline(),
+      state.jobs.earliestActivatableAfter(now),
+      state.messages.earliestDeadline(),
     ].filter((t): t is number => t !== null);
     this.plannedAt = Number.POSITIVE_INFINITY;
     if (this.handle) clearTimeout(this.handle);

@@ -144,7 +144,7 @@ describe('implementation filings, requests and operations through /api on the re
       supplierCreditCode: '91445300MA4W000000',
       contractNumber: 'HT-2027-001',
       contractAmount: 1_050_000,
-      contractSignedDate: '2027-01-15T10:00+08:00',
+      contractSignedDate: '2027-01-15', // a date field (subtype date): form-js sends YYYY-MM-DD
       deliveryDate: '2027-06-30T18:00+08:00',
     });
     // IM-3: 1,060,000 元 ≥ 1,000,000 元 — a supervisor must be engaged.

@@ -22,18 +22,23 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(extra: Partial<ServerOptions> = {}): Promise<Harness> {
+/** Server options over the harness's own; `config` is merged into the harness's (its DATA_DIR is kept). */
+export type HarnessOptions = Partial<Omit<ServerOptions, 'config'>> & {
+  config?: Partial<ServerOptions['config']>;
+};
+
+export async function startHarness(extra: HarnessOptions = {}): Promise<Harness> {
   const dataDir = mkdtempSync(join(tmpdir(), 'yunfu-api-'));
   const store = await Store.open({ databaseUrl: null, dataDir });
   await seedDemo(store, DEMO_PASSWORD);
   const logs: string[] = [];
   const clock = { now: new Date('2026-03-02T02:00:00.000Z') };
   const app = await buildServer({
-    config: { dataDir, logLevel: 'info' },
     store,
     now: () => clock.now,
     logStream: { write: (line: string) => logs.push(line) },
     ...extra,
+    config: { dataDir, logLevel: 'info', ...extra.config },
   });
   await app.ready();
   const harness: Harness = {

@@ -16,6 +16,8 @@ describe('configuration from the environment', () => {
       auditKeyDir: resolve('./data/audit-keys'),
       auditAnchorDir: resolve('./data/audit-anchors'),
       auditCheckpointSeconds: 60,
+      publicUrl: null,
+      trustProxy: false,
     });
   });
 

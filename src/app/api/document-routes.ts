@@ -2,7 +2,8 @@
 // download. Who may upload and read is decided in src/app/authz.ts; another tenant's or an invisible project's
 // documents are 404.
 import { randomUUID } from 'node:crypto';
-import type { FastifyInstance } from 'fastify';
+import type { Multipart } from '@fastify/multipart';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   DOCUMENT_KINDS,
   type DocumentKind,
@@ -30,6 +31,12 @@ function publicMeta<T extends { storagePath: string; tenantId: string }>(d: T) {
 }
 
 export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  postProjectsProjectIdDocuments(app, ctx);
+  getProjectsProjectIdDocuments(app, ctx);
+  getDocumentsDocumentId(app, ctx);
+}
+
+function postProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Params: { projectId: string }; Querystring: { kind: DocumentKind } }>(
     '/projects/:projectId/documents',
     {
@@ -56,7 +63,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
           { field: 'file', reason: '缺少文件' },
         ]);
       }
-      const part = await request.file();
+      const { parts, part } = await firstPart(request);
       if (part?.fieldname !== 'file') {
         throw problem.validation('缺少文件', [{ field: 'file', reason: '必填：以字段 file 上传一个文件' }]);
       }
@@ -83,6 +90,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
           'file',
         );
       }
+      await refuseMoreFiles(parts, () => ctx.documents.discard(received.tempPath));
       const typeIssue =
         received.size === 0 ? '文件为空' : documentTypeIssue(fileName, part.mimetype, received.head);
       if (typeIssue) {
@@ -127,7 +135,9 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
       }
     },
   );
+}
 
+function getProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { projectId: string } }>(
     '/projects/:projectId/documents',
     {
@@ -145,7 +155,9 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
       return (await listDocuments(ctx.store.db, p.tenantId, projectId)).map(publicMeta);
     },
   );
+}
 
+function getDocumentsDocumentId(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { documentId: string } }>(
     '/documents/:documentId',
     {
@@ -174,4 +186,23 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
       return reply.send(ctx.documents.open(doc.storagePath));
     },
   );
+}
+
+async function firstPart(request: FastifyRequest) {
+  const parts = request.parts();
+  const first = await parts.next();
+  return { parts, part: first.done || first.value.type !== 'file' ? undefined : first.value };
+}
+
+/** One upload, one file: a second file is refused, not silently dropped; the first one is discarded then. */
+async function refuseMoreFiles(parts: AsyncIterable<Multipart>, discard: () => Promise<void>): Promise<void> {
+  try {
+    for await (const extra of parts) {
+      if (extra.type === 'file')
+        throw problem.validation('一次只能上传一个文件', [{ field: 'file', reason: '一次只能上传一个文件' }]);
+    }
+  } catch (e) {
+    await discard();
+    throw e;
+  }
 }

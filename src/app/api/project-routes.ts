@@ -69,6 +69,15 @@ export function present(p: Principal, project: Project) {
 }
 
 export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  postProjects(app, ctx);
+  patchProjectsProjectId(app, ctx);
+  getProjectsProjectId(app, ctx);
+  getProjectsProjectIdHistory(app, ctx);
+  getProjects(app, ctx);
+  getStatistics(app, ctx);
+}
+
+function postProjects(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: DraftInput }>(
     '/projects',
     {
@@ -88,7 +97,9 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return { project: present(principalOf(request), project), check };
     },
   );
+}
 
+function patchProjectsProjectId(app: FastifyInstance, ctx: ApiContext): void {
   app.patch<ProjectParams & { Body: DraftChanges & { version: number } }>(
     '/projects/:projectId',
     {
@@ -110,7 +121,9 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return { project: present(principalOf(request), project), check };
     },
   );
+}
 
+function getProjectsProjectId(app: FastifyInstance, ctx: ApiContext): void {
   app.get<ProjectParams>(
     '/projects/:projectId',
     {
@@ -127,7 +140,9 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return present(p, project);
     },
   );
+}
 
+function getProjectsProjectIdHistory(app: FastifyInstance, ctx: ApiContext): void {
   app.get<ProjectParams>(
     '/projects/:projectId/history',
     {
@@ -147,7 +162,9 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return projectHistory(ctx.store.db, p.tenantId, project.id);
     },
   );
+}
 
+function getProjects(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: SearchQuery }>(
     '/projects',
     {
@@ -196,7 +213,9 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       };
     },
   );
+}
 
+function getStatistics(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: { planYear?: number; unitId?: string; category?: Project['category'] } }>(
     '/statistics',
     {

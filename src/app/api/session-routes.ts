@@ -4,6 +4,7 @@ import type { FastifyInstance } from 'fastify';
 import { ROLES } from '../../domain/roles.ts';
 import { createSession, findAccountForLogin, revokeSession, UNIT_ROLES } from '../../store/accounts.ts';
 import { findTenant, findUnit, listUnits } from '../../store/units.ts';
+import { throttledMessage } from '../auth/login-throttle.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
 import { newSessionToken, SESSION_COOKIE, tokenFrom, tokenHash } from '../auth/tokens.ts';
 import type { Principal } from '../authz.ts';
@@ -35,6 +36,13 @@ export function groupsOf(p: Pick<Principal, 'roles' | 'unitId'>): string[] {
 }
 
 export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  postSession(app, ctx);
+  deleteSession(app, ctx);
+  getMe(app, ctx);
+  getUnits(app, ctx);
+}
+
+function postSession(app: FastifyInstance, ctx: ApiContext): void {
   app.post(
     '/session',
     {
@@ -60,8 +68,10 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): vo
       };
       const key = `${tenantId}|${username.toLowerCase()}`;
       const wait = ctx.throttle.retryAfter(key, request.ip);
-      if (wait > 0)
-        throw problem.tooManyRequests(`登录失败次数过多，请 ${Math.ceil(wait / 60)} 分钟后再试`, wait);
+      if (wait > 0) {
+        request.log.info({ event: 'login-throttled', retryAfter: wait }, 'sign-in attempt refused: too many');
+        throw problem.tooManyRequests(throttledMessage(wait), wait);
+      }
       const account = await findAccountForLogin(ctx.store.db, tenantId, username);
       const ok = await verifyPassword(password, account?.passwordHash ?? (await dummyPasswordHash()));
       if (!account || !ok || account.disabled) {
@@ -108,7 +118,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return { token, expiresAt, account: await describe(ctx, principal) };
     },
   );
+}
 
+function deleteSession(app: FastifyInstance, ctx: ApiContext): void {
   app.delete(
     '/session',
     {
@@ -135,7 +147,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return reply.code(204).send();
     },
   );
+}
 
+function getMe(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/me',
     {
@@ -147,7 +161,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     },
     async (request) => describe(ctx, principalOf(request)),
   );
+}
 
+function getUnits(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/units',
     {

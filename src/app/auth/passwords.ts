@@ -13,7 +13,25 @@ function derive(password: string, salt: Buffer, cost: ScryptOptions): Promise<Bu
   );
 }
 
+/** A new password that does not meet the policy; the message says which rule, in the users' language. */
+export class WeakPasswordError extends Error {
+  constructor(readonly reason: string) {
+    super(reason);
+    this.name = 'WeakPasswordError';
+  }
+}
+
+/**
+ * The hash of a new password. Every way an account's password is set (seeds, imports, resets) goes through here,
+ * so the policy cannot be skipped: a weak one throws WeakPasswordError.
+ */
 export async function hashPassword(password: string): Promise<string> {
+  const issue = passwordIssue(password);
+  if (issue) throw new WeakPasswordError(issue);
+  return hashUnchecked(password);
+}
+
+async function hashUnchecked(password: string): Promise<string> {
   const salt = randomBytes(16);
   const key = await derive(password, salt, DEFAULT_COST);
   return `scrypt$${DEFAULT_COST.N}$${DEFAULT_COST.r}$${DEFAULT_COST.p}$${salt.toString('base64')}$${key.toString('base64')}`;
@@ -35,7 +53,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
 // Checked against when the account does not exist, so a wrong username costs as long as a wrong password.
 let dummyHash: Promise<string> | null = null;
 export function dummyPasswordHash(): Promise<string> {
-  dummyHash ??= hashPassword(randomBytes(16).toString('hex'));
+  dummyHash ??= hashUnchecked(randomBytes(16).toString('hex'));
   return dummyHash;
 }
 

@@ -121,7 +121,7 @@ export async function taskDetail(ctx: CommandContext, p: Principal, userTaskKey:
           ...form,
           requiredFields: formFields(form.schema)
             .filter((f) => f.required)
-            .map((f) => f.key),
+            .map((f) => f.path),
         }
       : null,
     variables: shown,

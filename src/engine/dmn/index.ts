@@ -109,6 +109,23 @@ function text(element: ModdleElement | undefined): string {
 
 function loadTable(decisionId: string, table: ModdleElement): DecisionTable {
   const where = `decision '${decisionId}'`;
+  const { hitPolicy, aggregation } = loadHitPolicy(decisionId, where, table);
+  const inputs = loadInputs(decisionId, where, table);
+  const outputs = loadOutputs(decisionId, where, table);
+  if (aggregation !== undefined && outputs.length > 1) {
+    throw new DmnError(`${where}: aggregation '${aggregation}' needs exactly one output`, decisionId);
+  }
+  const rules: DecisionRule[] = (table.rule ?? []).map((rule: ModdleElement, i: number) =>
+    loadRule(decisionId, where, rule, i, inputs, outputs),
+  );
+  return { hitPolicy, aggregation, inputs, outputs, rules };
+}
+
+function loadHitPolicy(
+  decisionId: string,
+  where: string,
+  table: ModdleElement,
+): { hitPolicy: HitPolicy; aggregation: Aggregation | undefined } {
   const hitPolicy = String(table.hitPolicy ?? 'UNIQUE');
   if (!HIT_POLICIES.has(hitPolicy)) {
     throw new DmnError(
@@ -128,8 +145,11 @@ function loadTable(decisionId: string, table: ModdleElement): DecisionTable {
       throw new DmnError(`${where}: aggregation '${aggregation}' is not supported`, decisionId);
     }
   }
+  return { hitPolicy: hitPolicy as HitPolicy, aggregation: aggregation as Aggregation | undefined };
+}
 
-  const inputs: DecisionInput[] = (table.input ?? []).map((input: ModdleElement, i: number) => {
+function loadInputs(decisionId: string, where: string, table: ModdleElement): DecisionInput[] {
+  return (table.input ?? []).map((input: ModdleElement, i: number) => {
     const column: DecisionInput = {
       id: input.id ?? `input${i + 1}`,
       label: input.label ?? undefined,
@@ -141,7 +161,9 @@ function loadTable(decisionId: string, table: ModdleElement): DecisionTable {
     }
     return column;
   });
+}
 
+function loadOutputs(decisionId: string, where: string, table: ModdleElement): DecisionOutput[] {
   const outputs: DecisionOutput[] = (table.output ?? []).map((output: ModdleElement, i: number) => ({
     id: output.id ?? `output${i + 1}`,
     name: output.name ?? undefined,
@@ -157,47 +179,44 @@ function loadTable(decisionId: string, table: ModdleElement): DecisionTable {
       );
     }
   }
-  if (aggregation !== undefined && outputs.length > 1) {
-    throw new DmnError(`${where}: aggregation '${aggregation}' needs exactly one output`, decisionId);
+  return outputs;
+}
+
+function loadRule(
+  decisionId: string,
+  where: string,
+  rule: ModdleElement,
+  i: number,
+  inputs: DecisionInput[],
+  outputs: DecisionOutput[],
+): DecisionRule {
+  const id = rule.id ?? `rule${i + 1}`;
+  const ruleWhere = `${where}, rule '${id}' (#${i + 1})`;
+  const inputEntries: string[] = (rule.inputEntry ?? []).map(text);
+  const outputEntries: string[] = (rule.outputEntry ?? []).map(text);
+  if (inputEntries.length !== inputs.length) {
+    throw new DmnError(
+      `${ruleWhere}: has ${inputEntries.length} input entries for ${inputs.length} inputs`,
+      decisionId,
+    );
   }
-
-  const rules: DecisionRule[] = (table.rule ?? []).map((rule: ModdleElement, i: number) => {
-    const id = rule.id ?? `rule${i + 1}`;
-    const ruleWhere = `${where}, rule '${id}' (#${i + 1})`;
-    const inputEntries: string[] = (rule.inputEntry ?? []).map(text);
-    const outputEntries: string[] = (rule.outputEntry ?? []).map(text);
-    if (inputEntries.length !== inputs.length) {
-      throw new DmnError(
-        `${ruleWhere}: has ${inputEntries.length} input entries for ${inputs.length} inputs`,
-        decisionId,
-      );
-    }
-    if (outputEntries.length !== outputs.length) {
-      throw new DmnError(
-        `${ruleWhere}: has ${outputEntries.length} output entries for ${outputs.length} outputs`,
-        decisionId,
-      );
-    }
-    inputEntries.forEach((entry, column) => {
-      const error = entry === '' || entry === '-' ? null : checkUnaryTestsSyntax(entry);
-      if (error)
-        throw new DmnError(`${ruleWhere}, input ${describeColumn(inputs[column]!)}: ${error}`, decisionId);
-    });
-    outputEntries.forEach((entry, column) => {
-      const error = entry === '' ? null : checkSyntax(entry);
-      if (error)
-        throw new DmnError(`${ruleWhere}, output ${describeColumn(outputs[column]!)}: ${error}`, decisionId);
-    });
-    return { id, index: i + 1, inputEntries, outputEntries };
+  if (outputEntries.length !== outputs.length) {
+    throw new DmnError(
+      `${ruleWhere}: has ${outputEntries.length} output entries for ${outputs.length} outputs`,
+      decisionId,
+    );
+  }
+  inputEntries.forEach((entry, column) => {
+    const error = entry === '' || entry === '-' ? null : checkUnaryTestsSyntax(entry);
+    if (error)
+      throw new DmnError(`${ruleWhere}, input ${describeColumn(inputs[column]!)}: ${error}`, decisionId);
   });
-
-  return {
-    hitPolicy: hitPolicy as HitPolicy,
-    aggregation: aggregation as Aggregation | undefined,
-    inputs,
-    outputs,
-    rules,
-  };
+  outputEntries.forEach((entry, column) => {
+    const error = entry === '' ? null : checkSyntax(entry);
+    if (error)
+      throw new DmnError(`${ruleWhere}, output ${describeColumn(outputs[column]!)}: ${error}`, decisionId);
+  });
+  return { id, index: i + 1, inputEntries, outputEntries };
 }
 
 /**
@@ -300,26 +319,7 @@ function evaluateTable(
     }
     return { inputId: input.id, inputName: input.label, value };
   });
-
-  const matched: DecisionRule[] = [];
-  for (const rule of table.rules) {
-    const matches = rule.inputEntries.every((entry, column) => {
-      if (entry === '' || entry === '-') return true;
-      try {
-        return evaluateUnaryTests(entry, evaluatedInputs[column]!.value, context, options).value === true;
-      } catch (error) {
-        throw new DmnError(
-          `${where}, rule '${rule.id}' (#${rule.index}), input ${describeColumn(table.inputs[column]!)}: ${(error as Error).message}`,
-          decision.id,
-        );
-      }
-    });
-    if (matches) {
-      matched.push(rule);
-      if (table.hitPolicy === 'FIRST') break;
-    }
-  }
-
+  const matched = matchRules(decision, table, evaluatedInputs, context, options);
   const matchedRules: MatchedRule[] = matched.map((rule) => ({
     ruleId: rule.id,
     ruleIndex: rule.index,
@@ -339,14 +339,49 @@ function evaluateTable(
       return { outputId: output.id, outputName: output.name, value: toJson(value) };
     }),
   }));
+  return {
+    output: applyHitPolicy(decision, table, matchedRules),
+    matchedRules,
+    evaluatedInputs: evaluatedInputs.map((i) => ({ ...i, value: toJson(i.value) })),
+  };
+}
 
+/** The rules whose input entries all match (only the first one with hit policy FIRST). */
+function matchRules(
+  decision: DecisionModel,
+  table: DecisionTable,
+  evaluatedInputs: EvaluatedInput[],
+  context: Record<string, unknown>,
+  options: FeelOptions | undefined,
+): DecisionRule[] {
+  const matched: DecisionRule[] = [];
+  for (const rule of table.rules) {
+    const matches = rule.inputEntries.every((entry, column) => {
+      if (entry === '' || entry === '-') return true;
+      try {
+        return evaluateUnaryTests(entry, evaluatedInputs[column]!.value, context, options).value === true;
+      } catch (error) {
+        throw new DmnError(
+          `decision '${decision.id}', rule '${rule.id}' (#${rule.index}), input ${describeColumn(table.inputs[column]!)}: ${(error as Error).message}`,
+          decision.id,
+        );
+      }
+    });
+    if (matches) {
+      matched.push(rule);
+      if (table.hitPolicy === 'FIRST') break;
+    }
+  }
+  return matched;
+}
+
+function applyHitPolicy(decision: DecisionModel, table: DecisionTable, matchedRules: MatchedRule[]): unknown {
+  const where = `decision '${decision.id}'`;
   const ruleValue = (rule: MatchedRule): unknown => {
     if (rule.outputs.length === 1) return rule.outputs[0]!.value;
     return Object.fromEntries(rule.outputs.map((o) => [o.outputName!, o.value]));
   };
   const values = matchedRules.map(ruleValue);
-
-  let output: unknown;
   switch (table.hitPolicy) {
     case 'UNIQUE':
       if (values.length > 1) {
@@ -355,11 +390,9 @@ function evaluateTable(
           decision.id,
         );
       }
-      output = values[0] ?? null;
-      break;
+      return values[0] ?? null;
     case 'FIRST':
-      output = values[0] ?? null;
-      break;
+      return values[0] ?? null;
     case 'ANY':
       if (values.some((value) => !feelEquals(value, values[0]))) {
         throw new DmnError(
@@ -367,20 +400,12 @@ function evaluateTable(
           decision.id,
         );
       }
-      output = values[0] ?? null;
-      break;
+      return values[0] ?? null;
     case 'RULE ORDER':
-      output = values;
-      break;
+      return values;
     case 'COLLECT':
-      output = aggregate(decision, table.aggregation, values);
-      break;
+      return aggregate(decision, table.aggregation, values);
   }
-  return {
-    output,
-    matchedRules,
-    evaluatedInputs: evaluatedInputs.map((i) => ({ ...i, value: toJson(i.value) })),
-  };
 }
 
 function aggregate(

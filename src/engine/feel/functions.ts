@@ -38,8 +38,16 @@ export function camundaFunctions(clock: Clock): Record<string, FeelFunction> {
   return {
     now: define([], () => dateAndTime(new Date(clock()).toISOString())),
     today: define([], () => parseDate(new Date(clock()).toISOString().slice(0, 10))),
+    ...stringFunctions(),
+    ...listFunctions(),
+    ...contextFunctions(),
+    ...miscFunctions(),
+    ...temporalFunctions(),
+  };
+}
 
-    // string functions
+function stringFunctions(): Record<string, FeelFunction> {
+  return {
     extract: define(['string', 'pattern'], (string: unknown, pattern: unknown) => {
       if (!isString(string) || !isString(pattern)) return null;
       try {
@@ -68,8 +76,11 @@ export function camundaFunctions(clock: Clock): Record<string, FeelFunction> {
         return head + parts.join(sep) + tail;
       },
     ),
+  };
+}
 
-    // list functions
+function listFunctions(): Record<string, FeelFunction> {
+  return {
     'is empty': define(['list'], (list: unknown) => {
       if (Array.isArray(list)) return list.length === 0;
       if (isString(list)) return list.length === 0;
@@ -92,8 +103,11 @@ export function camundaFunctions(clock: Clock): Record<string, FeelFunction> {
       for (let i = 0; i < list.length; i += size) out.push(list.slice(i, i + size));
       return out;
     }),
+  };
+}
 
-    // context functions
+function contextFunctions(): Record<string, FeelFunction> {
+  return {
     'get value': define(['context', 'key'], (context: unknown, key: unknown) => {
       const path = isString(key) ? [key] : Array.isArray(key) && key.every(isString) ? key : null;
       if (!isPlainContext(context) || path === null) return null;
@@ -104,8 +118,11 @@ export function camundaFunctions(clock: Clock): Record<string, FeelFunction> {
       }
       return current ?? null;
     }),
+  };
+}
 
-    // boolean / misc functions
+function miscFunctions(): Record<string, FeelFunction> {
+  return {
     'is defined': define(['value'], (value: unknown) => value !== null && value !== undefined),
     'get or else': define(['value', 'default'], (value: unknown, fallback: unknown) =>
       value === null || value === undefined ? (fallback ?? null) : value,
@@ -117,8 +134,11 @@ export function camundaFunctions(clock: Clock): Record<string, FeelFunction> {
       );
     }),
     'random number': define([], () => Math.random()),
+  };
+}
 
-    // temporal functions
+function temporalFunctions(): Record<string, FeelFunction> {
+  return {
     'last day of month': define(['date'], (date: unknown) => {
       if (!(date instanceof FeelDate) && !(date instanceof FeelDateTime)) return null;
       const { year, month } = date;

@@ -150,13 +150,8 @@ export async function prepareResources(resources: DeployResource[]): Promise<Pre
 
 /** Writes prepared resources (inside the command's transaction). */
 export function writeDeployment(tx: Tx, it: Interpreter, prepared: PreparedResource[]): DeploymentResult {
-  const db = it.db;
   const deploymentKey = it.key();
-  db.q('INSERT INTO deployments (key, created, tenant_id) VALUES (?, ?, ?)').run(
-    deploymentKey,
-    tx.now,
-    TENANT,
-  );
+  it.state.deployments.insertDeployment(deploymentKey, tx.now, TENANT);
   const result: DeploymentResult = {
     deploymentKey: String(deploymentKey),
     tenantId: TENANT,
@@ -164,123 +159,140 @@ export function writeDeployment(tx: Tx, it: Interpreter, prepared: PreparedResou
   };
   for (const r of prepared) {
     const resourceKey = it.key();
-    db.q(
-      'INSERT INTO resources (key, deployment_key, name, kind, checksum, content) VALUES (?, ?, ?, ?, ?, ?)',
-    ).run(resourceKey, deploymentKey, r.name, r.kind, r.checksum, r.content);
-    if (r.kind === 'bpmn') {
-      for (const p of r.processes) {
-        const modelJson = JSON.stringify(p);
-        const processChecksum = checksum(`${r.checksum}:${p.id}`);
-        const latest = db
-          .q(
-            'SELECT key, version, checksum FROM process_definitions WHERE process_id = ? ORDER BY version DESC LIMIT 1',
-          )
-          .get(p.id) as { key: number; version: number; checksum: string } | undefined;
-        let key: number;
-        let version: number;
-        if (latest && latest.checksum === processChecksum) {
-          key = latest.key;
-          version = latest.version;
-        } else {
-          key = it.key();
-          version = (latest?.version ?? 0) + 1;
-          db.q(
-            `INSERT INTO process_definitions (key, process_id, version, name, version_tag, resource_key, resource_name,
-              deployment_key, checksum, model, tenant_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-          ).run(
-            key,
-            p.id,
-            version,
-            p.name ?? null,
-            p.versionTag ?? null,
-            resourceKey,
-            r.name,
-            deploymentKey,
-            processChecksum,
-            modelJson,
-            TENANT,
-          );
-          tx.record('PROCESS', 'CREATED', key, null, p.id, { version, resourceName: r.name });
-          replaceStartSubscriptions(tx, it, key, p, latest?.key);
-          tx.afterCommit.push(() => it.setLatest(p.id, key));
-        }
-        result.deployments.push({
-          processDefinition: {
-            processDefinitionId: p.id,
-            processDefinitionVersion: version,
-            resourceName: r.name,
-            tenantId: TENANT,
-            processDefinitionKey: String(key),
-          },
-        });
-      }
-    } else if (r.kind === 'dmn') {
-      const latest = db
-        .q(
-          'SELECT key, version, checksum FROM decision_requirements WHERE drg_id = ? ORDER BY version DESC LIMIT 1',
-        )
-        .get(r.drgId) as { key: number; version: number; checksum: string } | undefined;
-      if (latest && latest.checksum === r.checksum) {
-        const decisions = db
-          .q('SELECT key, decision_id, version, name FROM decision_definitions WHERE drg_key = ?')
-          .all(latest.key) as Array<{
-          key: number;
-          decision_id: string;
-          version: number;
-          name: string | null;
-        }>;
-        for (const d of decisions)
-          result.deployments.push(
-            decisionEntry(d.decision_id, d.version, d.name, r.drgId, d.key, latest.key),
-          );
-        result.deployments.push(drgEntry(r.drgId, r.drgName, latest.version, r.name, latest.key));
-        continue;
-      }
-      const drgKey = it.key();
-      const drgVersion = (latest?.version ?? 0) + 1;
-      db.q(
-        `INSERT INTO decision_requirements (key, drg_id, version, name, resource_key, resource_name, deployment_key, checksum, tenant_id)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(drgKey, r.drgId, drgVersion, r.drgName, resourceKey, r.name, deploymentKey, r.checksum, TENANT);
-      for (const d of r.decisions) {
-        const prev = db
-          .q('SELECT version FROM decision_definitions WHERE decision_id = ? ORDER BY version DESC LIMIT 1')
-          .get(d.id) as { version: number } | undefined;
-        const key = it.key();
-        const version = (prev?.version ?? 0) + 1;
-        db.q(
-          `INSERT INTO decision_definitions (key, decision_id, version, name, drg_key, drg_id, deployment_key, tenant_id, model)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(key, d.id, version, d.name ?? null, drgKey, r.drgId, deploymentKey, TENANT, JSON.stringify(d));
-        tx.record('DECISION', 'CREATED', key, null, d.id, { version });
-        result.deployments.push(decisionEntry(d.id, version, d.name ?? null, r.drgId, key, drgKey));
-      }
-      result.deployments.push(drgEntry(r.drgId, r.drgName, drgVersion, r.name, drgKey));
-    } else {
-      const latest = db
-        .q('SELECT key, version, checksum FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1')
-        .get(r.formId) as { key: number; version: number; checksum: string } | undefined;
-      let key: number;
-      let version: number;
-      if (latest && latest.checksum === r.checksum) {
-        key = latest.key;
-        version = latest.version;
-      } else {
-        key = it.key();
-        version = (latest?.version ?? 0) + 1;
-        db.q(
-          `INSERT INTO forms (key, form_id, version, resource_name, deployment_key, checksum, content, tenant_id)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-        ).run(key, r.formId, version, r.name, deploymentKey, r.checksum, r.content, TENANT);
-        tx.record('FORM', 'CREATED', key, null, r.formId, { version });
-      }
-      result.deployments.push({
-        form: { formId: r.formId, version, resourceName: r.name, tenantId: TENANT, formKey: String(key) },
-      });
-    }
+    it.state.deployments.insertResource(resourceKey, deploymentKey, r.name, r.kind, r.checksum, r.content);
+    const at: Written = { tx, it, deploymentKey, resourceKey, result };
+    if (r.kind === 'bpmn') for (const p of r.processes) writeProcess(at, r, p);
+    else if (r.kind === 'dmn') writeDecisions(at, r);
+    else writeForm(at, r);
   }
   tx.record('DEPLOYMENT', 'CREATED', deploymentKey, null, null, { resources: prepared.map((r) => r.name) });
   return result;
+}
+
+/** Where a resource is being written: the command, its deployment and resource, the result so far. */
+interface Written {
+  tx: Tx;
+  it: Interpreter;
+  deploymentKey: number;
+  resourceKey: number;
+  result: DeploymentResult;
+}
+
+type Prepared<K extends PreparedResource['kind']> = Extract<PreparedResource, { kind: K }>;
+
+/** A process becomes a new version unless the latest version has the same content. */
+function writeProcess(
+  { tx, it, deploymentKey, resourceKey, result }: Written,
+  r: Prepared<'bpmn'>,
+  p: ProcessModel,
+) {
+  const processChecksum = checksum(`${r.checksum}:${p.id}`);
+  const latest = it.state.deployments.latestProcess(p.id);
+  let key: number;
+  let version: number;
+  if (latest && latest.checksum === processChecksum) {
+    key = latest.key;
+    version = latest.version;
+  } else {
+    key = it.key();
+    version = (latest?.version ?? 0) + 1;
+    it.state.deployments.insertProcess({
+      key,
+      processId: p.id,
+      version,
+      name: p.name ?? null,
+      versionTag: p.versionTag ?? null,
+      resourceKey,
+      resourceName: r.name,
+      deploymentKey,
+      checksum: processChecksum,
+      model: JSON.stringify(p),
+      tenantId: TENANT,
+    });
+    tx.record('PROCESS', 'CREATED', key, null, p.id, { version, resourceName: r.name });
+    replaceStartSubscriptions(tx, it, key, p, latest?.key);
+    tx.afterCommit.push(() => it.setLatest(p.id, key));
+  }
+  result.deployments.push({
+    processDefinition: {
+      processDefinitionId: p.id,
+      processDefinitionVersion: version,
+      resourceName: r.name,
+      tenantId: TENANT,
+      processDefinitionKey: String(key),
+    },
+  });
+}
+
+/** A decision requirements graph and its decisions become new versions unless unchanged. */
+function writeDecisions({ tx, it, deploymentKey, resourceKey, result }: Written, r: Prepared<'dmn'>): void {
+  const deployments = it.state.deployments;
+  const latest = deployments.latestDecisionRequirements(r.drgId);
+  if (latest && latest.checksum === r.checksum) {
+    for (const d of deployments.decisionsOf(latest.key))
+      result.deployments.push(decisionEntry(d.decision_id, d.version, d.name, r.drgId, d.key, latest.key));
+    result.deployments.push(drgEntry(r.drgId, r.drgName, latest.version, r.name, latest.key));
+    return;
+  }
+  const drgKey = it.key();
+  const drgVersion = (latest?.version ?? 0) + 1;
+  deployments.insertDecisionRequirements(
+    drgKey,
+    r.drgId,
+    drgVersion,
+    r.drgName,
+    resourceKey,
+    r.name,
+    deploymentKey,
+    r.checksum,
+    TENANT,
+  );
+  for (const d of r.decisions) {
+    const key = it.key();
+    const version = (deployments.latestDecisionVersion(d.id) ?? 0) + 1;
+    deployments.insertDecision({
+      key,
+      decisionId: d.id,
+      version,
+      name: d.name ?? null,
+      drgKey,
+      drgId: r.drgId,
+      deploymentKey,
+      tenantId: TENANT,
+      model: JSON.stringify(d),
+    });
+    tx.record('DECISION', 'CREATED', key, null, d.id, { version });
+    result.deployments.push(decisionEntry(d.id, version, d.name ?? null, r.drgId, key, drgKey));
+  }
+  result.deployments.push(drgEntry(r.drgId, r.drgName, drgVersion, r.name, drgKey));
+}
+
+/** A form becomes a new version unless the latest version has the same content. */
+function writeForm({ tx, it, deploymentKey, result }: Written, r: Prepared<'form'>): void {
+  const latest = it.state.deployments.latestForm(r.formId);
+  let key: number;
+  let version: number;
+  if (latest && latest.checksum === r.checksum) {
+    key = latest.key;
+    version = latest.version;
+  } else {
+    key = it.key();
+    version = (latest?.version ?? 0) + 1;
+    it.state.deployments.insertForm(
+      key,
+      r.formId,
+      version,
+      r.name,
+      deploymentKey,
+      r.checksum,
+      r.content,
+      TENANT,
+    );
+    tx.record('FORM', 'CREATED', key, null, r.formId, { version });
+  }
+  result.deployments.push({
+    form: { formId: r.formId, version, resourceName: r.name, tenantId: TENANT, formKey: String(key) },
+  });
 }
 
 function decisionEntry(
@@ -325,12 +337,10 @@ function replaceStartSubscriptions(
   p: ProcessModel,
   previousKey: number | undefined,
 ): void {
-  const db = it.db;
+  const deployments = it.state.deployments;
   if (previousKey !== undefined) {
-    db.q('DELETE FROM timers WHERE process_definition_key = ? AND element_instance_key IS NULL').run(
-      previousKey,
-    );
-    db.q('DELETE FROM message_start_subscriptions WHERE process_definition_key = ?').run(previousKey);
+    deployments.deleteStartTimers(previousKey);
+    deployments.deleteMessageStartSubscriptions(previousKey);
   }
   for (const id of p.timerStartEvents) {
     const el = p.elements[id]!;
@@ -347,9 +357,7 @@ function replaceStartSubscriptions(
   }
   for (const id of p.messageStartEvents) {
     const el = p.elements[id]!;
-    db.q(
-      'INSERT INTO message_start_subscriptions (process_definition_key, process_id, element_id, message_name) VALUES (?, ?, ?, ?)',
-    ).run(key, p.id, id, el.event!.messageName!);
+    deployments.insertMessageStartSubscription(key, p.id, id, el.event!.messageName!);
   }
 }
 

@@ -2,11 +2,10 @@
 // activatable again; an element stuck while activating or completing runs that step again.
 import { invalidState, notFound } from '../errors.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
-import type { IncidentRow } from '../runtime/rows.ts';
 import type { Tx } from '../runtime/tx.ts';
 
 export function resolveIncident(tx: Tx, it: Interpreter, key: number): void {
-  const incident = it.db.q('SELECT * FROM incidents WHERE key = ?').get(key) as IncidentRow | undefined;
+  const incident = it.state.incidents.get(key);
   if (incident?.state !== 'ACTIVE') {
     throw notFound(`Expected to resolve incident with key '${key}', but no such incident was found`);
   }
@@ -20,11 +19,7 @@ export function resolveIncident(tx: Tx, it: Interpreter, key: number): void {
     it.markIncidentResolved(tx, incident);
     if (job && (job.ended === null || job.state === 'ERROR_THROWN')) {
       // a job with retries (or whose thrown error was not caught) can be activated again
-      it.db
-        .q(
-          "UPDATE jobs SET state = 'CREATED', ended = NULL, activatable_at = ?, error_code = NULL WHERE key = ?",
-        )
-        .run(tx.now, job.key);
+      it.state.jobs.reopen(job.key, tx.now);
       tx.jobTypes.add(job.type);
     }
     return;

@@ -23,8 +23,7 @@ export interface CreateProcessInstanceResult {
 
 export function resolveDefinition(it: Interpreter, req: CreateProcessInstanceRequest): Definition {
   if (req.processDefinitionKey !== undefined) {
-    const row = it.db.q('SELECT key FROM process_definitions WHERE key = ?').get(req.processDefinitionKey);
-    if (!row)
+    if (!it.state.definitions.processExists(req.processDefinitionKey))
       throw notFound(
         `Expected to find process definition with key '${req.processDefinitionKey}', but none found`,
       );
@@ -32,15 +31,13 @@ export function resolveDefinition(it: Interpreter, req: CreateProcessInstanceReq
   }
   if (!req.processDefinitionId) throw invalidArgument('Expected processDefinitionId or processDefinitionKey');
   if (req.processDefinitionVersion !== undefined && req.processDefinitionVersion >= 0) {
-    const row = it.db
-      .q('SELECT key FROM process_definitions WHERE process_id = ? AND version = ?')
-      .get(req.processDefinitionId, req.processDefinitionVersion) as { key: number } | undefined;
-    if (!row) {
+    const key = it.state.definitions.processKeyOf(req.processDefinitionId, req.processDefinitionVersion);
+    if (key === undefined) {
       throw notFound(
         `Expected to find process definition with process ID '${req.processDefinitionId}' and version '${req.processDefinitionVersion}', but none found`,
       );
     }
-    return it.definition(row.key);
+    return it.definition(key);
   }
   const def = it.latestDefinition(req.processDefinitionId);
   if (!def)

@@ -3,8 +3,8 @@
 import { invalidArgument, invalidState, notFound } from '../errors.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
-import type { JobRow } from '../runtime/rows.ts';
 import type { Tx } from '../runtime/tx.ts';
+import type { JobRow } from '../state/rows.ts';
 
 export interface ActivateJobsRequest {
   type: string;
@@ -34,9 +34,6 @@ export interface ActivatedJob {
   listenerEventType: string;
 }
 
-/** Jobs are alive (can be worked on) until completed, cancelled, or their error was thrown. */
-const LIVE = "state IN ('CREATED','ACTIVATED','FAILED','TIMED_OUT','RETRIES_UPDATED')";
-
 function liveJob(it: Interpreter, key: number, action: string): JobRow {
   const job = it.job(key);
   if (!job || job.ended !== null) {
@@ -50,18 +47,12 @@ export function activateJobs(tx: Tx, it: Interpreter, req: ActivateJobsRequest):
   if (!(req.maxJobsToActivate > 0)) throw invalidArgument('Expected maxJobsToActivate to be greater than 0');
   if (!(req.timeout > 0)) throw invalidArgument('Expected timeout to be greater than 0');
   expireLeases(tx, it, req.type);
-  const rows = it.db
-    .q(
-      `SELECT * FROM jobs WHERE type = ? AND activatable_at IS NOT NULL AND activatable_at <= ? AND ${LIVE} ORDER BY key LIMIT ?`,
-    )
-    .all(req.type, tx.now, req.maxJobsToActivate) as JobRow[];
+  const rows = it.state.jobs.activatable(req.type, tx.now, req.maxJobsToActivate);
   const worker = req.worker ?? '';
   const deadline = tx.now + req.timeout;
   const jobs: ActivatedJob[] = [];
   for (const job of rows) {
-    it.db
-      .q("UPDATE jobs SET state = 'ACTIVATED', worker = ?, deadline = ?, activatable_at = NULL WHERE key = ?")
-      .run(worker, deadline, job.key);
+    it.state.jobs.activate(job.key, worker, deadline);
     tx.record('JOB', 'ACTIVATED', job.key, job.process_instance_key, job.element_id, { worker, deadline });
     let variables = it.context(job.element_instance_key);
     if (req.fetchVariable && req.fetchVariable.length > 0) {
@@ -94,25 +85,8 @@ export function activateJobs(tx: Tx, it: Interpreter, req: ActivateJobsRequest):
 
 /** Leases that ran out make their jobs activatable again. Returns the job types concerned. */
 export function expireLeases(tx: Tx, it: Interpreter, type?: string): void {
-  const rows = (
-    type
-      ? it.db
-          .q(
-            "SELECT key, type, process_instance_key, element_id FROM jobs WHERE deadline <= ? AND state = 'ACTIVATED' AND type = ?",
-          )
-          .all(tx.now, type)
-      : it.db
-          .q(
-            "SELECT key, type, process_instance_key, element_id FROM jobs WHERE deadline <= ? AND state = 'ACTIVATED'",
-          )
-          .all(tx.now)
-  ) as JobRow[];
-  for (const job of rows) {
-    it.db
-      .q(
-        "UPDATE jobs SET state = 'TIMED_OUT', deadline = NULL, worker = NULL, activatable_at = ? WHERE key = ?",
-      )
-      .run(tx.now, job.key);
+  for (const job of it.state.jobs.leasesExpired(tx.now, type)) {
+    it.state.jobs.timeOut(job.key, tx.now);
     tx.record('JOB', 'TIMED_OUT', job.key, job.process_instance_key, job.element_id, null);
     tx.jobTypes.add(job.type);
   }
@@ -130,14 +104,12 @@ export function completeJob(
       `Expected to complete job with key '${key}', but it has failed with no retries left (incident)`,
     );
   }
-  it.db
-    .q("UPDATE jobs SET state = 'COMPLETED', activatable_at = NULL, deadline = NULL, ended = ? WHERE key = ?")
-    .run(tx.now, key);
+  it.state.jobs.complete(key, tx.now);
   tx.record('JOB', 'COMPLETED', key, job.process_instance_key, job.element_id, null);
   const ei = it.ei(job.element_instance_key);
   if (ei?.state !== 'ACTIVATED') return;
   it.applyCompletionVariables(tx, ei, variables);
-  tx.queue.push(() => it.complete(tx, ei.key));
+  tx.follow('COMPLETE', ei.key);
 }
 
 export interface FailJobRequest {
@@ -158,11 +130,7 @@ export function failJob(tx: Tx, it: Interpreter, key: number, req: FailJobReques
   const retries = Math.max(0, Math.trunc(req.retries ?? 0));
   const backoff = Math.max(0, req.retryBackOff ?? 0);
   const activatableAt = retries > 0 ? tx.now + backoff : null;
-  it.db
-    .q(
-      "UPDATE jobs SET state = 'FAILED', retries = ?, error_message = ?, worker = NULL, deadline = NULL, activatable_at = ? WHERE key = ?",
-    )
-    .run(retries, req.errorMessage ?? null, activatableAt, key);
+  it.state.jobs.fail(key, retries, req.errorMessage ?? null, activatableAt);
   tx.record('JOB', 'FAILED', key, job.process_instance_key, job.element_id, {
     retries,
     errorMessage: req.errorMessage ?? null,
@@ -190,11 +158,7 @@ export interface ThrowErrorRequest {
 export function throwJobError(tx: Tx, it: Interpreter, key: number, req: ThrowErrorRequest): void {
   if (!req.errorCode) throw invalidArgument('Expected an error code, but it was empty');
   const job = liveJob(it, key, 'throw an error for');
-  it.db
-    .q(
-      "UPDATE jobs SET state = 'ERROR_THROWN', error_code = ?, error_message = ?, activatable_at = NULL, deadline = NULL, ended = ? WHERE key = ?",
-    )
-    .run(req.errorCode, req.errorMessage ?? null, tx.now, key);
+  it.state.jobs.errorThrown(key, req.errorCode, req.errorMessage ?? null, tx.now);
   tx.record('JOB', 'ERROR_THROWN', key, job.process_instance_key, job.element_id, {
     errorCode: req.errorCode,
     errorMessage: req.errorMessage ?? null,
@@ -223,7 +187,7 @@ export function updateJob(tx: Tx, it: Interpreter, key: number, req: UpdateJobRe
   if (req.retries !== undefined) {
     if (!(req.retries >= 1))
       throw invalidArgument(`Expected retries to be at least 1, but was ${req.retries}`);
-    it.db.q('UPDATE jobs SET retries = ? WHERE key = ?').run(Math.trunc(req.retries), key);
+    it.state.jobs.setRetries(key, Math.trunc(req.retries));
     tx.record('JOB', 'RETRIES_UPDATED', key, job.process_instance_key, job.element_id, {
       retries: req.retries,
     });
@@ -231,7 +195,7 @@ export function updateJob(tx: Tx, it: Interpreter, key: number, req: UpdateJobRe
   if (req.timeout !== undefined) {
     if (job.state !== 'ACTIVATED')
       throw invalidState(`Expected to update the timeout of job '${key}', but it is not activated`);
-    it.db.q('UPDATE jobs SET deadline = ? WHERE key = ?').run(tx.now + req.timeout, key);
+    it.state.jobs.setDeadline(key, tx.now + req.timeout);
     tx.record('JOB', 'TIMEOUT_UPDATED', key, job.process_instance_key, job.element_id, {
       timeout: req.timeout,
     });

@@ -1,11 +1,11 @@
 // Camunda user task commands: assign, unassign, update, complete (with variables).
 import { invalidArgument, invalidState, notFound } from '../errors.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
-import type { UserTaskRow } from '../runtime/rows.ts';
 import type { Tx } from '../runtime/tx.ts';
+import type { UserTaskRow } from '../state/rows.ts';
 
 function openTask(it: Interpreter, key: number, action: string): UserTaskRow {
-  const task = it.db.q('SELECT * FROM user_tasks WHERE key = ?').get(key) as UserTaskRow | undefined;
+  const task = it.state.userTasks.get(key);
   if (!task)
     throw notFound(`Expected to ${action} user task with key '${key}', but no such user task was found`);
   if (task.state !== 'CREATED') {
@@ -24,7 +24,7 @@ export function completeUserTask(
   action = 'complete',
 ): void {
   const task = openTask(it, key, 'complete');
-  it.db.q("UPDATE user_tasks SET state = 'COMPLETED', completion_date = ? WHERE key = ?").run(tx.now, key);
+  it.state.userTasks.complete(key, tx.now);
   tx.record('USER_TASK', 'COMPLETED', key, task.process_instance_key, task.element_id, {
     action,
     variables: Object.keys(variables),
@@ -32,7 +32,7 @@ export function completeUserTask(
   const ei = it.ei(task.element_instance_key);
   if (ei?.state !== 'ACTIVATED') return;
   it.applyCompletionVariables(tx, ei, variables);
-  tx.queue.push(() => it.complete(tx, ei.key));
+  tx.follow('COMPLETE', ei.key);
 }
 
 export function assignUserTask(
@@ -50,13 +50,13 @@ export function assignUserTask(
       `Expected to assign user task with key '${key}', but it is already assigned to '${task.assignee}'`,
     );
   }
-  it.db.q('UPDATE user_tasks SET assignee = ? WHERE key = ?').run(assignee, key);
+  it.state.userTasks.setAssignee(key, assignee);
   tx.record('USER_TASK', 'ASSIGNED', key, task.process_instance_key, task.element_id, { assignee, action });
 }
 
 export function unassignUserTask(tx: Tx, it: Interpreter, key: number): void {
   const task = openTask(it, key, 'unassign');
-  it.db.q('UPDATE user_tasks SET assignee = NULL WHERE key = ?').run(key);
+  it.state.userTasks.setAssignee(key, null);
   tx.record('USER_TASK', 'ASSIGNED', key, task.process_instance_key, task.element_id, {
     assignee: null,
     action: 'unassign',
@@ -84,19 +84,19 @@ export function updateUserTask(tx: Tx, it: Interpreter, key: number, changes: Us
   const sets: string[] = [];
   const values: unknown[] = [];
   if (changes.dueDate !== undefined) {
-    sets.push('due_date = ?');
+    sets.push('due_date');
     values.push(parseDate(changes.dueDate, 'dueDate'));
   }
   if (changes.followUpDate !== undefined) {
-    sets.push('follow_up_date = ?');
+    sets.push('follow_up_date');
     values.push(parseDate(changes.followUpDate, 'followUpDate'));
   }
   if (changes.candidateGroups !== undefined) {
-    sets.push('candidate_groups = ?');
+    sets.push('candidate_groups');
     values.push(JSON.stringify(changes.candidateGroups));
   }
   if (changes.candidateUsers !== undefined) {
-    sets.push('candidate_users = ?');
+    sets.push('candidate_users');
     values.push(JSON.stringify(changes.candidateUsers));
   }
   if (changes.priority !== undefined) {
@@ -105,10 +105,10 @@ export function updateUserTask(tx: Tx, it: Interpreter, key: number, changes: Us
         `Expected priority to be an integer between 0 and 100, but was ${changes.priority}`,
       );
     }
-    sets.push('priority = ?');
+    sets.push('priority');
     values.push(changes.priority);
   }
   if (sets.length === 0) return;
-  it.db.q(`UPDATE user_tasks SET ${sets.join(', ')} WHERE key = ?`).run(...values, key);
+  it.state.userTasks.update(key, sets, values);
   tx.record('USER_TASK', 'UPDATED', key, task.process_instance_key, task.element_id, { ...changes });
 }

@@ -24,6 +24,11 @@ export interface RequestGuardOptions {
    * proxy" (then the client is the last X-Forwarded-For entry). Default none: the socket's peer is the client.
    */
   trustProxy?: boolean | readonly string[];
+  /**
+   * How the hosting server knows the client's address, when it already decides that itself (e.g. fastify's
+   * `request.ip` under the server's own trustProxy setting, with CIDR ranges and hop counts). Overrides trustProxy.
+   */
+  clientAddressOf?: (request: FastifyRequest) => string;
 }
 
 const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);

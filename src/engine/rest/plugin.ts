@@ -98,7 +98,8 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   // The cross-site guard runs first: a refused request is neither authenticated nor read.
   app.addHook('onRequest', async (request) => {
     guard(request);
-    check(request.headers.authorization, clientAddress(request, options.trustProxy));
+    const client = options.clientAddressOf?.(request) ?? clientAddress(request, options.trustProxy);
+    check(request.headers.authorization, client);
   });
 
   handleErrors(app);

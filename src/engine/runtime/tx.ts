@@ -1,5 +1,14 @@
 // One command's transaction context: the instant it runs at, follow-up work (Zeebe's follow-up
 // commands, processed in order until every token waits) and the event-log records it appends.
+// Follow-ups are data, not closures, so that the queue can be bounded and carried over.
+
+/** A pending step of the interpreter. */
+export type FollowUp =
+  | { kind: 'ACTIVATE' | 'COMPLETE'; key: number }
+  /** A newly opened message subscription looks for a buffered message. */
+  | { kind: 'CORRELATE_BUFFERED'; key: number }
+  /** Work of a command processor that must wait for the element steps queued before it. */
+  | { kind: 'RUN'; run: () => void };
 
 export interface PendingRecord {
   key: number;
@@ -12,7 +21,7 @@ export interface PendingRecord {
 
 export class Tx {
   readonly now: number;
-  readonly queue: Array<() => void> = [];
+  readonly queue: FollowUp[] = [];
   readonly records: PendingRecord[] = [];
   readonly afterCommit: Array<() => void> = [];
   /** Job types that became activatable in this transaction (for long-polling workers). */
@@ -22,6 +31,11 @@ export class Tx {
 
   constructor(now: number) {
     this.now = now;
+  }
+
+  /** Queues a step of an element instance (activate or complete it) after the steps already queued. */
+  follow(kind: 'ACTIVATE' | 'COMPLETE' | 'CORRELATE_BUFFERED', key: number): void {
+    this.queue.push({ kind, key });
   }
 
   wakeAt(at: number): void {

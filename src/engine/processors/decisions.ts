@@ -1,0 +1,120 @@
+// Decisions: the registry business rule tasks evaluate against (latest version by id) and the
+// stand-alone evaluation command (POST /v2/decision-definitions/evaluation).
+import { type DecisionModel, DmnError, evaluateDecision as evaluateDmn } from '../dmn/index.ts';
+import { invalidArgument, notFound } from '../errors.ts';
+import type { DecisionEvaluator, DecisionResult, Interpreter } from '../runtime/interpreter.ts';
+import { TENANT } from '../runtime/interpreter.ts';
+import { IncidentError, type Tx } from '../runtime/tx.ts';
+import type { DecisionRef } from '../state/definitions.ts';
+
+export interface EvaluateDecisionRequest {
+  decisionDefinitionId?: string;
+  decisionDefinitionKey?: number;
+  variables?: Record<string, unknown>;
+}
+
+/** Deployed decisions, their parsed models cached by key. */
+export class DecisionRegistry {
+  private readonly cache = new Map<number, DecisionModel>();
+
+  constructor(private readonly it: Interpreter) {}
+
+  model(key: number): DecisionModel {
+    let model = this.cache.get(key);
+    if (!model) {
+      const json = this.it.state.definitions.decisionModel(key);
+      if (json === undefined) throw new Error(`Decision ${key} not found`);
+      model = JSON.parse(json) as DecisionModel;
+      this.cache.set(key, model);
+    }
+    return model;
+  }
+
+  latest(decisionId: string): DecisionRef | undefined {
+    return this.it.state.definitions.latestDecision(decisionId);
+  }
+
+  /** Evaluates a decision, its required decisions resolved to their latest versions. */
+  evaluate(key: number, variables: Record<string, unknown>) {
+    return evaluateDmn(this.model(key), variables, (id) => {
+      const r = this.latest(id);
+      return r ? this.model(r.key) : undefined;
+    });
+  }
+
+  /** What business rule tasks use: a failure becomes the task's incident. */
+  evaluator(): DecisionEvaluator {
+    return {
+      evaluateLatest: (decisionId, variables): DecisionResult => {
+        const row = this.latest(decisionId);
+        if (!row) {
+          throw new IncidentError(
+            'DECISION_EVALUATION_ERROR',
+            `Expected to evaluate decision '${decisionId}', but no decision found for id '${decisionId}'`,
+          );
+        }
+        try {
+          const result = this.evaluate(row.key, variables);
+          return { output: result.output, decisionKey: row.key, decisionId, version: row.version };
+        } catch (e) {
+          if (e instanceof DmnError || (e as Error).name === 'FeelError') {
+            throw new IncidentError(
+              'DECISION_EVALUATION_ERROR',
+              `Expected to evaluate decision '${decisionId}', but ${(e as Error).message}`,
+            );
+          }
+          throw e;
+        }
+      },
+    };
+  }
+
+  /** The deployed decision a stand-alone evaluation asks for (by key, else latest by id). */
+  find(req: EvaluateDecisionRequest): (DecisionRef & { decisionId: string }) | undefined {
+    if (req.decisionDefinitionKey !== undefined)
+      return this.it.state.definitions.decision(req.decisionDefinitionKey);
+    if (!req.decisionDefinitionId) return undefined;
+    const r = this.latest(req.decisionDefinitionId);
+    return r ? { ...r, decisionId: req.decisionDefinitionId } : undefined;
+  }
+}
+
+/** Evaluates a deployed decision outside any process; bad input is the caller's error. */
+export function evaluateDecision(
+  registry: DecisionRegistry,
+  req: EvaluateDecisionRequest,
+  run: <T>(fn: (tx: Tx) => T) => T,
+  it: Interpreter,
+) {
+  const row = registry.find(req);
+  if (!row)
+    throw notFound('Expected to evaluate a deployed decision, but none was found for the given id or key');
+  let result: ReturnType<DecisionRegistry['evaluate']>;
+  try {
+    result = registry.evaluate(row.key, req.variables ?? {});
+  } catch (e) {
+    if (e instanceof DmnError)
+      throw invalidArgument(`Expected to evaluate decision '${row.decisionId}', but ${e.message}`);
+    throw e;
+  }
+  const decisionInstanceKey = run((tx) => {
+    const key = it.key();
+    tx.record('DECISION_EVALUATION', 'EVALUATED', key, null, row.decisionId, { decisionKey: row.key });
+    return key;
+  });
+  return {
+    decisionDefinitionId: row.decisionId,
+    decisionDefinitionKey: String(row.key),
+    decisionDefinitionName: row.name,
+    decisionDefinitionVersion: row.version,
+    decisionRequirementsId: row.drgId,
+    decisionRequirementsKey: String(row.drgKey),
+    output: JSON.stringify(result.output),
+    failedDecisionDefinitionId: '',
+    failureMessage: '',
+    tenantId: TENANT,
+    decisionInstanceKey: String(decisionInstanceKey),
+    matchedRules: result.matchedRules,
+    evaluatedDecisions: result.evaluatedDecisions,
+  };
+}

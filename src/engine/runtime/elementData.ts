@@ -1,0 +1,37 @@
+// What an element instance remembers between its steps (the `data` column, JSON).
+import type { ElementInstanceRow } from '../state/rows.ts';
+
+export interface Trigger {
+  variables: Record<string, unknown> | null;
+}
+
+export interface MultiInstanceData {
+  n: number;
+  next: number;
+  completed: number;
+  terminated: number;
+  items?: unknown[];
+}
+
+export interface ElementData {
+  trigger?: Trigger;
+  /** Tokens waiting at joining gateways of this scope: gateway id → flow id → count. */
+  joins?: Record<string, Record<string, number>>;
+  /** Multi-instance body. */
+  mi?: MultiInstanceData;
+  /** Event-based gateway: the flow of the event that won, and its trigger. */
+  flow?: string;
+  flowTrigger?: Trigger;
+  /** Process: the start event to begin at. */
+  start?: string;
+  /** Scope interrupted by an interrupting event sub-process. */
+  interrupted?: boolean;
+}
+
+export function parseData(ei: ElementInstanceRow): ElementData {
+  return ei.data ? (JSON.parse(ei.data) as ElementData) : {};
+}
+
+export function serializeData(data: ElementData | null): string | null {
+  return data && Object.keys(data).length ? JSON.stringify(data) : null;
+}

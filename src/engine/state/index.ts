@@ -1,0 +1,42 @@
+// The engine's state, one module per kind (Zeebe's column families): every SQL statement the
+// runtime and the command processors run lives behind these.
+import type { Db } from './db.ts';
+import { DefinitionState } from './definitions.ts';
+import { DeploymentState } from './deployments.ts';
+import { ElementInstanceState } from './elementInstances.ts';
+import { IncidentState } from './incidents.ts';
+import { JobState } from './jobs.ts';
+import { MessageState } from './messages.ts';
+import { ProcessInstanceState } from './processInstances.ts';
+import { RecordState } from './records.ts';
+import { TimerState } from './timers.ts';
+import { UserTaskState } from './userTasks.ts';
+import { VariableState } from './variables.ts';
+
+export class EngineState {
+  readonly definitions: DefinitionState;
+  readonly deployments: DeploymentState;
+  readonly processInstances: ProcessInstanceState;
+  readonly elementInstances: ElementInstanceState;
+  readonly variables: VariableState;
+  readonly incidents: IncidentState;
+  readonly jobs: JobState;
+  readonly userTasks: UserTaskState;
+  readonly timers: TimerState;
+  readonly messages: MessageState;
+  readonly records: RecordState;
+
+  constructor(db: Db) {
+    this.definitions = new DefinitionState(db);
+    this.deployments = new DeploymentState(db);
+    this.processInstances = new ProcessInstanceState(db);
+    this.elementInstances = new ElementInstanceState(db);
+    this.variables = new VariableState(db);
+    this.incidents = new IncidentState(db);
+    this.jobs = new JobState(db);
+    this.userTasks = new UserTaskState(db);
+    this.timers = new TimerState(db);
+    this.messages = new MessageState(db);
+    this.records = new RecordState(db);
+  }
+}
