@@ -151,6 +151,7 @@ describe.each(DATABASES)('the audit trail cannot be rewritten unseen, on $name',
   });
 
   it('refuses to open a keyed store without its key, and with another key', async () => {
+    await append('yunfu', 1); // a trail written under the key makes the store a keyed one
     const other = mkdtempSync(join(tmpdir(), 'yunfu-nokey-'));
     const opts = { databaseUrl: store.dialect === 'postgres' ? await pgUrl(store) : null, dataDir };
     try {
