@@ -94,6 +94,7 @@ async function main(): Promise<void> {
     engine = await Engine.open({
       file: join(config.dataDir, 'engine.sqlite'),
       logger: logger.child({ component: 'engine' }),
+      scheduler: false, // started once the server answers: start-up never waits on due timers
     });
     const resources = readDeployableResources();
     const deployment = await engine.deploy(resources);
@@ -139,6 +140,7 @@ async function main(): Promise<void> {
     });
   }
   const url = await app.listen({ host: config.host, port: config.port });
+  engine?.startScheduler();
 
   // Settle what a crash left between the engine and the store (src/app/commands/reconcile.ts). It runs once the
   // engine answers — the embedded one is served by this very server, so only after listen — and before the ready

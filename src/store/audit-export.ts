@@ -1,4 +1,4 @@
-// SV-3: the complete, verifiable material package of one project — its record, history, filings, documents and
+// SV-3: the complete, verifiable material package of one project — its record, history, filings, amounts by stage, documents and
 // its audit-trail entries — as a tar archive with a manifest of SHA-256 hashes (written last, from the bytes that
 // actually went into the archive), and the manifest signed with the trail's Ed25519 key (signature.json, with the
 // public key and its fingerprint). `npm run audit:verify -- --archive FILE` checks it (audit-archive-verify.ts).
@@ -13,6 +13,7 @@ import {
 import { type AuditKeys, auditKeysOf, signBytes } from './audit-keys.ts';
 import { type DocumentMeta, type DocumentStorage, listDocuments } from './documents.ts';
 import { listFilings } from './filings.ts';
+import { amountHistory } from './project-amounts.ts';
 import { findProject, projectHistory } from './projects.ts';
 import type { AuditRow, Database } from './schema.ts';
 import { type TarSource, writeTar } from './tar.ts';
@@ -43,6 +44,7 @@ export async function* projectAuditArchive(
   const history = await projectHistory(db, opts.tenantId, opts.projectId);
   const filings = await listFilings(db, { tenantId: opts.tenantId, projectId: opts.projectId });
   const documents = await listDocuments(db, opts.tenantId, opts.projectId);
+  const amounts = await amountHistory(db, opts.tenantId, opts.projectId); // SV-2, SV-4
   const trail: AuditRow[] = (
     await db
       .selectFrom('auditLog')
@@ -77,6 +79,7 @@ export async function* projectAuditArchive(
   addJson('project.json', project);
   addJson('history.json', history);
   addJson('filings.json', filings);
+  addJson('amounts.json', amounts);
   addJson('documents.json', documents.map(publicMeta));
   addJson('trail.json', trail);
   for (const d of documents) add(`documents/${d.id}`, d.size, () => storage.open(d.storagePath));

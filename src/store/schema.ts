@@ -215,6 +215,20 @@ export interface Database {
   evaluations: EvaluationTable;
   submissionIntents: SubmissionIntentTable;
   completionIntents: CompletionIntentTable;
+  projectAmounts: ProjectAmountTable;
+}
+
+/** IM-3, IM-4, SV-2: one figure of a project's amounts as a stage produced it (src/store/project-amounts.ts). */
+export interface ProjectAmountTable {
+  id: string;
+  tenantId: string;
+  projectId: string;
+  seq: number;
+  stage: string;
+  amount: number;
+  softwareDevCost: number | null;
+  source: string;
+  recordedAt: string;
 }
 
 /** The first result of a store-writing job, by job key (idempotency of workers). */

@@ -205,6 +205,7 @@ export function auditTests(fixture: StoreFixture): void {
         'project.json',
         'history.json',
         'filings.json',
+        'amounts.json',
         'documents.json',
         'trail.json',
         'documents/doc-1',

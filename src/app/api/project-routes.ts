@@ -4,6 +4,7 @@
 // a project in both categories is refused with the domain's reason) and PRO-1 completeness (reported, required
 // only at submission).
 import type { FastifyInstance } from 'fastify';
+import { amountHistory } from '../../store/project-amounts.ts';
 import {
   PROJECT_STAGES,
   type Project,
@@ -27,6 +28,26 @@ import {
   projectSearchQuery,
   statisticsSchema,
 } from './schemas.ts';
+
+const amountHistorySchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          stage: { type: 'string' },
+          name: { type: 'string' },
+          amount: { type: 'integer' },
+          softwareDevCost: { type: ['integer', 'null'] },
+          source: { type: 'string' },
+          recordedAt: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
 
 type ProjectParams = { Params: { projectId: string } };
 
@@ -72,6 +93,7 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
   postProjects(app, ctx);
   patchProjectsProjectId(app, ctx);
   getProjectsProjectId(app, ctx);
+  getProjectsProjectIdAmounts(app, ctx);
   getProjectsProjectIdHistory(app, ctx);
   getProjects(app, ctx);
   getStatistics(app, ctx);
@@ -138,6 +160,27 @@ function getProjectsProjectId(app: FastifyInstance, ctx: ApiContext): void {
       const { projectId } = request.params;
       const { p, project } = await visibleProject(ctx, request, projectId);
       return present(p, project);
+    },
+  );
+}
+
+function getProjectsProjectIdAmounts(app: FastifyInstance, ctx: ApiContext): void {
+  // SV-2: the amounts as the stages produced them (applied, 造价审定, Finance's, approved, contract) — Finance sees
+  // them with the funds view, every reader of the project too (src/store/project-amounts.ts).
+  app.get<ProjectParams>(
+    '/projects/:projectId/amounts',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: '项目金额记录（申报、造价审定、财政初步安排、批准、合同）',
+        params: idParam('projectId'),
+        response: { 200: amountHistorySchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { projectId } = request.params;
+      const { p, project } = await visibleProject(ctx, request, projectId);
+      return { items: await amountHistory(ctx.store.db, p.tenantId, project.id) };
     },
   );
 }
