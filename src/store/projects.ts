@@ -230,6 +230,52 @@ export async function setStage(
   });
 }
 
+/**
+ * Records that a project was submitted (its lifecycle instance exists): the instance key, and the `submitted` entry of
+ * its history. The stage becomes `submitted` only while the project is still a draft: the lifecycle's workers start
+ * as soon as the instance exists and may already have moved it on (e.g. to `initiation`), and a stage never goes back.
+ */
+export async function recordSubmission(
+  tx: Conn,
+  input: {
+    tenantId: string;
+    id: string;
+    accountId: string | null;
+    at: string;
+    processInstanceKey: string;
+    note: unknown;
+  },
+): Promise<void> {
+  // One statement, so a worker's concurrent stage change cannot fall between reading and writing the stage.
+  await tx.db
+    .updateTable('projects')
+    .set((eb) => ({
+      stage: eb.case().when('stage', '=', 'draft').then('submitted').else(eb.ref('stage')).end(),
+      processInstanceKey: input.processInstanceKey,
+      updatedAt: input.at,
+      version: eb(eb.ref('version'), '+', 1),
+    }))
+    .where('tenantId', '=', input.tenantId)
+    .where('id', '=', input.id)
+    .execute();
+  const { version } = await tx.db
+    .selectFrom('projects')
+    .select('version')
+    .where('tenantId', '=', input.tenantId)
+    .where('id', '=', input.id)
+    .executeTakeFirstOrThrow();
+  await addHistory(tx, {
+    tenantId: input.tenantId,
+    projectId: input.id,
+    at: input.at,
+    accountId: input.accountId,
+    version: Number(version),
+    action: 'stage-changed',
+    stage: 'submitted',
+    changes: input.note,
+  });
+}
+
 export interface HistoryEntry {
   id: string;
   at: string;

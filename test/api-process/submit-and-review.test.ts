@@ -136,7 +136,14 @@ describe('submitting a project and reviewing it through /api on the real engine'
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json();
     expect(body.initiationRoute).toBe('professional');
-    expect(body.project.stage).toBe('submitted');
+    // The lifecycle's first step records the initiation stage (yunfu.set-project-stage); the workers may get there
+    // before the submission settles, and the stage must never be moved back to `submitted` after that.
+    expect(['submitted', 'initiation']).toContain(body.project.stage);
+    const settled = await until(
+      async () => (await s.api(t['gongan.staff']!, 'GET', `/api/projects/${projectId}`)).json().stage,
+      (stage) => stage === 'initiation',
+    );
+    expect(settled).toBe('initiation');
     const processInstanceKey = body.processInstanceKey;
     expect(body.project.processInstanceKey).toBe(processInstanceKey);
 

@@ -19,7 +19,7 @@
 //                                         unless an entry of that completion exists already → abandoned
 //   otherwise (still open, cancelled, unknown) → abandoned (the person can complete it again)
 import { appendAudit } from '../../store/audit.ts';
-import { setStage } from '../../store/projects.ts';
+import { recordSubmission } from '../../store/projects.ts';
 import {
   type CompletionIntent,
   completionIntentsOf,
@@ -202,10 +202,9 @@ async function finishSubmission(
     const at = ctx.now().toISOString();
     const key = instance.processInstanceKey;
     const route = intent.initiationRoute;
-    await setStage(tx, {
+    await recordSubmission(tx, {
       tenantId: intent.tenantId,
       id: intent.projectId,
-      stage: project.stage === 'draft' ? 'submitted' : project.stage,
       accountId: intent.accountId,
       at,
       processInstanceKey: key,

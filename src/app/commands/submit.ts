@@ -16,7 +16,7 @@ import {
   type OUT_OF_PLAN_REASONS,
 } from '../../domain/index.ts';
 import { listAnnualPlans } from '../../store/annual-plans.ts';
-import { findProject, PROJECT_STAGES, type Project, setStage } from '../../store/projects.ts';
+import { findProject, PROJECT_STAGES, type Project, recordSubmission } from '../../store/projects.ts';
 import {
   recordSubmissionIntent,
   SubmissionPendingError,
@@ -153,13 +153,9 @@ export async function submitProject(
   try {
     await ctx.store.transaction(async (tx) => {
       const at = ctx.now().toISOString();
-      // The lifecycle's workers run as soon as the instance exists and may already have moved the stage on (e.g. to
-      // `initiation`): never move it back.
-      const now = await lockedProject(tx, p.tenantId, project.id);
-      await setStage(tx, {
+      await recordSubmission(tx, {
         tenantId: p.tenantId,
         id: project.id,
-        stage: now && now.stage !== 'draft' ? now.stage : 'submitted',
         accountId: p.accountId,
         at,
         processInstanceKey: started.processInstanceKey,
