@@ -119,31 +119,10 @@ function allFlowElements(container: ModdleElement): ModdleElement[] {
 
 export async function readProcessFile(file: string): Promise<ProcessInfo[]> {
   const { rootElement: defs, warnings } = await parseBpmn(readFileSync(file, 'utf8'));
-  const diagramElementIds = new Set<string>();
-  const planeOf = new Map<string, string>();
-  const expanded = new Set<string>();
-  for (const diagram of defs.diagrams ?? []) {
-    for (const di of diagram.plane?.planeElement ?? []) {
-      if (!di.bpmnElement?.id) continue;
-      diagramElementIds.add(di.bpmnElement.id);
-      planeOf.set(di.bpmnElement.id, diagram.plane.bpmnElement?.id);
-      if (di.isExpanded) expanded.add(di.bpmnElement.id);
-    }
-  }
-  const messagesById = new Map<string, MessageInfo>();
-  for (const root of defs.rootElements ?? []) {
-    if (root.$type === 'bpmn:Message') {
-      messagesById.set(root.id, {
-        id: root.id,
-        name: root.name,
-        correlationKey: ext(root, 'zeebe:Subscription')?.correlationKey,
-        usedBy: [],
-      });
-    }
-  }
+  const diagram = diagramIndex(defs);
+  const messagesById = messagesOf(defs);
   const processes: ProcessInfo[] = [];
   for (const proc of (defs.rootElements ?? []).filter((r: ModdleElement) => r.$type === 'bpmn:Process')) {
-    const flowElements = allFlowElements(proc);
     const info: ProcessInfo = {
       file: basename(file),
       id: proc.id,
@@ -159,93 +138,21 @@ export async function readProcessFile(file: string): Promise<ProcessInfo[]> {
       messages: [],
       calledProcesses: [],
       calledDecisions: [],
-      diagramElementIds,
+      diagramElementIds: diagram.elementIds,
       misplacedDiagramElementIds: [],
       clauses: [],
       parseWarnings: warnings.map((w) => w.message),
     };
     const clauses = new Set(clausesIn(info.documentation));
-    for (const el of flowElements) {
-      const documentation = docOf(el);
-      const base: ElementInfo = {
-        id: el.id,
-        type: el.$type,
-        name: el.name,
-        documentation,
-        clauses: clausesIn(documentation),
-      };
-      for (const c of base.clauses) clauses.add(c);
-      info.elements.push(base);
-      if (el.$type === 'bpmn:StartEvent' && el.$parent === proc) info.startEvents.push(base);
-      if (el.$type === 'bpmn:UserTask') {
-        const assignment = ext(el, 'zeebe:AssignmentDefinition');
-        info.userTasks.push({
-          ...base,
-          formId: ext(el, 'zeebe:FormDefinition')?.formId,
-          isCamundaUserTask: ext(el, 'zeebe:UserTask') !== undefined,
-          candidateGroups: assignment?.candidateGroups,
-          candidateUsers: assignment?.candidateUsers,
-          assignee: assignment?.assignee,
-          dueDate: ext(el, 'zeebe:TaskSchedule')?.dueDate,
-        });
-      }
-      const taskDefinition = ext(el, 'zeebe:TaskDefinition');
-      if (taskDefinition) {
-        const headers: Record<string, string> = {};
-        for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) headers[h.key] = h.value;
-        info.jobTasks.push({ ...base, jobType: taskDefinition.type, headers });
-      }
-      if (el.$type === 'bpmn:CallActivity') {
-        info.calledProcesses.push({ elementId: el.id, processId: ext(el, 'zeebe:CalledElement')?.processId });
-      }
-      if (el.$type === 'bpmn:BusinessRuleTask') {
-        const called = ext(el, 'zeebe:CalledDecision');
-        info.calledDecisions.push({
-          elementId: el.id,
-          decisionId: called?.decisionId,
-          resultVariable: called?.resultVariable,
-        });
-      }
-      for (const def of el.eventDefinitions ?? []) {
-        if (def.$type === 'bpmn:TimerEventDefinition') {
-          const kind = (['timeDate', 'timeDuration', 'timeCycle'] as const).find((k) => def[k]);
-          info.timers.push({
-            ...base,
-            kind,
-            value: kind ? def[kind].body : undefined,
-            attachedTo: el.attachedToRef?.id,
-            interrupting:
-              el.$type === 'bpmn:BoundaryEvent' ? el.cancelActivity !== false : el.isInterrupting !== false,
-          });
-        }
-        if (def.$type === 'bpmn:MessageEventDefinition') {
-          const ref = def.messageRef?.id;
-          const m = ref ? messagesById.get(ref) : undefined;
-          if (m) {
-            m.usedBy.push(el.id);
-            if (!info.messages.includes(m)) info.messages.push(m);
-          } else {
-            info.messages.push({
-              id: ref ?? '',
-              name: undefined,
-              correlationKey: undefined,
-              usedBy: [el.id],
-            });
-          }
-        }
-      }
-      if (el.$type === 'bpmn:ReceiveTask') {
-        const m = el.messageRef?.id ? messagesById.get(el.messageRef.id) : undefined;
-        if (m) {
-          m.usedBy.push(el.id);
-          if (!info.messages.includes(m)) info.messages.push(m);
-        }
-      }
+    for (const el of allFlowElements(proc)) {
+      for (const c of recordElement(info, el, proc, messagesById)) clauses.add(c);
     }
     const checkPlanes = (container: ModdleElement, plane: string) => {
       for (const el of container.flowElements ?? []) {
-        if (planeOf.has(el.id) && planeOf.get(el.id) !== plane) info.misplacedDiagramElementIds.push(el.id);
-        if (el.flowElements) checkPlanes(el, expanded.has(el.id) ? plane : el.id);
+        if (diagram.planeOf.has(el.id) && diagram.planeOf.get(el.id) !== plane) {
+          info.misplacedDiagramElementIds.push(el.id);
+        }
+        if (el.flowElements) checkPlanes(el, diagram.expanded.has(el.id) ? plane : el.id);
       }
     };
     checkPlanes(proc, proc.id);
@@ -253,6 +160,132 @@ export async function readProcessFile(file: string): Promise<ProcessInfo[]> {
     processes.push(info);
   }
   return processes;
+}
+
+/** The elements the file's diagrams draw, the plane each is drawn on, and the subprocesses drawn expanded. */
+function diagramIndex(defs: ModdleElement) {
+  const elementIds = new Set<string>();
+  const planeOf = new Map<string, string>();
+  const expanded = new Set<string>();
+  for (const diagram of defs.diagrams ?? []) {
+    for (const di of diagram.plane?.planeElement ?? []) {
+      if (!di.bpmnElement?.id) continue;
+      elementIds.add(di.bpmnElement.id);
+      planeOf.set(di.bpmnElement.id, diagram.plane.bpmnElement?.id);
+      if (di.isExpanded) expanded.add(di.bpmnElement.id);
+    }
+  }
+  return { elementIds, planeOf, expanded };
+}
+
+/** The file's messages; shared by its processes, each collecting the elements that use it. */
+function messagesOf(defs: ModdleElement): Map<string, MessageInfo> {
+  const messagesById = new Map<string, MessageInfo>();
+  for (const root of defs.rootElements ?? []) {
+    if (root.$type === 'bpmn:Message') {
+      messagesById.set(root.id, {
+        id: root.id,
+        name: root.name,
+        correlationKey: ext(root, 'zeebe:Subscription')?.correlationKey,
+        usedBy: [],
+      });
+    }
+  }
+  return messagesById;
+}
+
+/** Adds one flow element to what the process lists; returns the clauses its documentation cites. */
+function recordElement(
+  info: ProcessInfo,
+  el: ModdleElement,
+  proc: ModdleElement,
+  messagesById: Map<string, MessageInfo>,
+): string[] {
+  const documentation = docOf(el);
+  const base: ElementInfo = {
+    id: el.id,
+    type: el.$type,
+    name: el.name,
+    documentation,
+    clauses: clausesIn(documentation),
+  };
+  info.elements.push(base);
+  if (el.$type === 'bpmn:StartEvent' && el.$parent === proc) info.startEvents.push(base);
+  if (el.$type === 'bpmn:UserTask') {
+    const assignment = ext(el, 'zeebe:AssignmentDefinition');
+    info.userTasks.push({
+      ...base,
+      formId: ext(el, 'zeebe:FormDefinition')?.formId,
+      isCamundaUserTask: ext(el, 'zeebe:UserTask') !== undefined,
+      candidateGroups: assignment?.candidateGroups,
+      candidateUsers: assignment?.candidateUsers,
+      assignee: assignment?.assignee,
+      dueDate: ext(el, 'zeebe:TaskSchedule')?.dueDate,
+    });
+  }
+  const taskDefinition = ext(el, 'zeebe:TaskDefinition');
+  if (taskDefinition) {
+    const headers: Record<string, string> = {};
+    for (const h of ext(el, 'zeebe:TaskHeaders')?.values ?? []) headers[h.key] = h.value;
+    info.jobTasks.push({ ...base, jobType: taskDefinition.type, headers });
+  }
+  if (el.$type === 'bpmn:CallActivity') {
+    info.calledProcesses.push({ elementId: el.id, processId: ext(el, 'zeebe:CalledElement')?.processId });
+  }
+  if (el.$type === 'bpmn:BusinessRuleTask') {
+    const called = ext(el, 'zeebe:CalledDecision');
+    info.calledDecisions.push({
+      elementId: el.id,
+      decisionId: called?.decisionId,
+      resultVariable: called?.resultVariable,
+    });
+  }
+  recordEvents(info, el, base, messagesById);
+  return base.clauses;
+}
+
+/** An element's timers and the messages it waits for or sends (event definitions and receive tasks). */
+function recordEvents(
+  info: ProcessInfo,
+  el: ModdleElement,
+  base: ElementInfo,
+  messagesById: Map<string, MessageInfo>,
+): void {
+  for (const def of el.eventDefinitions ?? []) {
+    if (def.$type === 'bpmn:TimerEventDefinition') {
+      const kind = (['timeDate', 'timeDuration', 'timeCycle'] as const).find((k) => def[k]);
+      info.timers.push({
+        ...base,
+        kind,
+        value: kind ? def[kind].body : undefined,
+        attachedTo: el.attachedToRef?.id,
+        interrupting:
+          el.$type === 'bpmn:BoundaryEvent' ? el.cancelActivity !== false : el.isInterrupting !== false,
+      });
+    }
+    if (def.$type === 'bpmn:MessageEventDefinition') {
+      const ref = def.messageRef?.id;
+      const m = ref ? messagesById.get(ref) : undefined;
+      if (m) {
+        m.usedBy.push(el.id);
+        if (!info.messages.includes(m)) info.messages.push(m);
+      } else {
+        info.messages.push({
+          id: ref ?? '',
+          name: undefined,
+          correlationKey: undefined,
+          usedBy: [el.id],
+        });
+      }
+    }
+  }
+  if (el.$type === 'bpmn:ReceiveTask') {
+    const m = el.messageRef?.id ? messagesById.get(el.messageRef.id) : undefined;
+    if (m) {
+      m.usedBy.push(el.id);
+      if (!info.messages.includes(m)) info.messages.push(m);
+    }
+  }
 }
 
 export async function readDecisionFile(file: string): Promise<DecisionInfo> {

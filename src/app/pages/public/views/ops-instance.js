@@ -45,14 +45,35 @@ export async function render(main, params) {
     role: 'img',
     'aria-label': `${name}流程图：当前节点、已完成节点和故障节点已标出`,
   });
-  const legend = h(
-    'ul',
-    { class: 'legend', 'aria-label': '图例' },
-    h('li', {}, h('span', { class: 'swatch active' }), '当前节点'),
-    h('li', {}, h('span', { class: 'swatch completed' }), '已完成'),
-    h('li', {}, h('span', { class: 'swatch incident' }), '故障'),
-  );
   const controls = h('div', { class: 'actions zoom', role: 'group', 'aria-label': '流程图缩放' });
+
+  add(
+    main,
+    h('p', { class: 'crumbs' }, h('a', { href: '#/ops' }, '← 返回流程运维')),
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, name),
+      h('span', { class: `stage state-${instance.state}` }, STATES[instance.state] ?? instance.state),
+    ),
+    instanceFacts(instance),
+    diagramSection(canvas, controls),
+    incidentsSection(activeIncidents),
+    calledSection(detail.calledInstances, vocab),
+    instance.state === 'ACTIVE'
+      ? section(
+          '操作',
+          h('p', { class: 'hint' }, '取消后流程不再继续，已办理的记录保留。'),
+          cancelButton(key),
+        )
+      : null,
+  );
+
+  await drawDiagram(canvas, controls, detail);
+}
+
+/** Cancels the instance after asking for the reason the audit log records. */
+function cancelButton(key) {
   const cancel = h('button', { type: 'button', class: 'danger' }, '取消流程实例');
   cancel.addEventListener('click', async () => {
     const reason = prompt('请填写取消原因（将记入审计日志）：');
@@ -73,84 +94,84 @@ export async function render(main, params) {
       cancel.disabled = false;
     }
   });
+  return cancel;
+}
 
-  add(
-    main,
-    h('p', { class: 'crumbs' }, h('a', { href: '#/ops' }, '← 返回流程运维')),
+function instanceFacts(instance) {
+  return h(
+    'dl',
+    { class: 'facts' },
+    h('dt', {}, '实例'),
+    h('dd', {}, instance.processInstanceKey),
+    h('dt', {}, '版本'),
+    h('dd', {}, `v${instance.processDefinitionVersion}`),
+    h('dt', {}, '项目'),
     h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, name),
-      h('span', { class: `stage state-${instance.state}` }, STATES[instance.state] ?? instance.state),
+      'dd',
+      {},
+      instance.projectId
+        ? h('a', { href: `#/projects/${encodeURIComponent(instance.projectId)}` }, instance.projectId)
+        : '—',
     ),
-    h(
-      'dl',
-      { class: 'facts' },
-      h('dt', {}, '实例'),
-      h('dd', {}, instance.processInstanceKey),
-      h('dt', {}, '版本'),
-      h('dd', {}, `v${instance.processDefinitionVersion}`),
-      h('dt', {}, '项目'),
-      h(
-        'dd',
-        {},
-        instance.projectId
-          ? h('a', { href: `#/projects/${encodeURIComponent(instance.projectId)}` }, instance.projectId)
-          : '—',
-      ),
-      h('dt', {}, '开始时间'),
-      h('dd', {}, fmtDateTime(instance.startDate)),
-      instance.endDate ? [h('dt', {}, '结束时间'), h('dd', {}, fmtDateTime(instance.endDate))] : null,
-      instance.parentProcessInstanceKey
-        ? [
-            h('dt', {}, '上级实例'),
-            h(
-              'dd',
-              {},
-              h(
-                'a',
-                { href: `#/ops/instances/${instance.parentProcessInstanceKey}` },
-                instance.parentProcessInstanceKey,
-              ),
-            ),
-          ]
-        : null,
-    ),
-    section(
-      '流程图',
-      h('div', { class: 'diagram-bar' }, legend, controls),
-      canvas,
-      h('p', { class: 'hint' }, '可用鼠标拖动和滚轮缩放；含子流程的节点可点击其角标进入。'),
-    ),
-    incidentsSection(activeIncidents),
-    detail.calledInstances.length > 0
-      ? section(
-          '调用的子流程',
+    h('dt', {}, '开始时间'),
+    h('dd', {}, fmtDateTime(instance.startDate)),
+    instance.endDate ? [h('dt', {}, '结束时间'), h('dd', {}, fmtDateTime(instance.endDate))] : null,
+    instance.parentProcessInstanceKey
+      ? [
+          h('dt', {}, '上级实例'),
           h(
-            'ul',
-            { class: 'steps' },
-            detail.calledInstances.map((c) =>
-              h(
-                'li',
-                {},
-                h(
-                  'a',
-                  { href: `#/ops/instances/${c.processInstanceKey}` },
-                  c.processDefinitionName ?? vocab.processes[c.processDefinitionId] ?? c.processDefinitionId,
-                ),
-                ` · ${STATES[c.state] ?? c.state}`,
-                c.hasIncident ? h('span', { class: 'badge danger' }, ' 有故障') : '',
-              ),
+            'dd',
+            {},
+            h(
+              'a',
+              { href: `#/ops/instances/${instance.parentProcessInstanceKey}` },
+              instance.parentProcessInstanceKey,
             ),
           ),
-        )
-      : null,
-    instance.state === 'ACTIVE'
-      ? section('操作', h('p', { class: 'hint' }, '取消后流程不再继续，已办理的记录保留。'), cancel)
+        ]
       : null,
   );
+}
 
-  await drawDiagram(canvas, controls, detail);
+/** The section the diagram is drawn into (by drawDiagram, once the page is in the document). */
+function diagramSection(canvas, controls) {
+  const legend = h(
+    'ul',
+    { class: 'legend', 'aria-label': '图例' },
+    h('li', {}, h('span', { class: 'swatch active' }), '当前节点'),
+    h('li', {}, h('span', { class: 'swatch completed' }), '已完成'),
+    h('li', {}, h('span', { class: 'swatch incident' }), '故障'),
+  );
+  return section(
+    '流程图',
+    h('div', { class: 'diagram-bar' }, legend, controls),
+    canvas,
+    h('p', { class: 'hint' }, '可用鼠标拖动和滚轮缩放；含子流程的节点可点击其角标进入。'),
+  );
+}
+
+function calledSection(calledInstances, vocab) {
+  if (calledInstances.length === 0) return null;
+  return section(
+    '调用的子流程',
+    h(
+      'ul',
+      { class: 'steps' },
+      calledInstances.map((c) =>
+        h(
+          'li',
+          {},
+          h(
+            'a',
+            { href: `#/ops/instances/${c.processInstanceKey}` },
+            c.processDefinitionName ?? vocab.processes[c.processDefinitionId] ?? c.processDefinitionId,
+          ),
+          ` · ${STATES[c.state] ?? c.state}`,
+          c.hasIncident ? h('span', { class: 'badge danger' }, ' 有故障') : '',
+        ),
+      ),
+    ),
+  );
 }
 
 function incidentsSection(incidents) {

@@ -129,25 +129,7 @@ function draftActions(project, ownUnit) {
   if (!project.supportsIpv6) missing.push('未承诺支持 IPv6（PRO-1）');
   const canSubmit = can.writeProjects() && ownUnit;
   const summary = errorSummary();
-  const outOfPlan = h('input', { type: 'checkbox', id: 'out-of-plan' });
-  const reason = h(
-    'select',
-    { name: 'reason' },
-    h('option', { value: '' }, '请选择'),
-    h('option', { value: 'national-requirement' }, '国家部委有明确要求'),
-    h('option', { value: 'livelihood' }, '省、市内关系国计民生'),
-    h('option', { value: 'network-security' }, '涉及网络信息安全'),
-  );
-  const justification = h('textarea', { rows: 3, maxlength: 5000 });
-  const outOfPlanFields = h(
-    'div',
-    { class: 'grid two', hidden: true },
-    field('计划外立项理由', reason, { name: 'outOfPlan.reason' }),
-    field('理由说明', justification, { name: 'outOfPlan.justification' }),
-  );
-  outOfPlan.addEventListener('change', () => {
-    outOfPlanFields.hidden = !outOfPlan.checked;
-  });
+  const outOfPlan = outOfPlanControls();
   const submit = h(
     'button',
     { type: 'submit', class: 'primary', disabled: missing.length > 0 },
@@ -157,29 +139,18 @@ function draftActions(project, ownUnit) {
     'form',
     { novalidate: true },
     summary,
-    missing.length > 0
-      ? h(
-          'div',
-          { class: 'notice warn' },
-          h('p', {}, '申请材料不完整，补齐后才能提交：'),
-          h(
-            'ul',
-            {},
-            missing.map((m) => h('li', {}, m)),
-          ),
-        )
-      : h('p', { class: 'notice ok' }, '申请材料完整（PRO-1），可以提交。提交后草稿不能再修改。'),
+    completeness(missing),
     h(
       'div',
       { class: 'field check' },
       h(
         'div',
         { class: 'check-row' },
-        outOfPlan,
+        outOfPlan.checkbox,
         h('label', { for: 'out-of-plan' }, '本项目未纳入年度预算，申请计划外立项（EMG-1）'),
       ),
     ),
-    outOfPlanFields,
+    outOfPlan.fields,
     h(
       'div',
       { class: 'actions' },
@@ -187,31 +158,73 @@ function draftActions(project, ownUnit) {
       h('a', { class: 'button', href: `#/projects/${encodeURIComponent(project.id)}/edit` }, '修改草稿'),
     ),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const body = {};
-    if (outOfPlan.checked) {
-      const issues = [];
-      if (!reason.value) issues.push({ field: 'outOfPlan.reason', reason: '请选择理由' });
-      if (!justification.value.trim())
-        issues.push({ field: 'outOfPlan.justification', reason: '请说明理由' });
-      if (issues.length > 0) return showErrors(form, { detail: '请补充计划外立项理由', errors: issues });
-      body.outOfPlan = { reason: reason.value, justification: justification.value.trim() };
-    }
-    if (!confirm(`确认提交“${project.name}”的立项申请？提交后草稿不能再修改。`)) return;
-    submit.disabled = true;
-    try {
-      const result = await post(`/projects/${encodeURIComponent(project.id)}/submit`, body);
-      toast(`已提交立项申请，项目进入“${result.project.stageName}”阶段`);
-      dispatchEvent(new HashChangeEvent('hashchange'));
-    } catch (e) {
-      showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
-      submit.disabled = false;
-    }
-  });
+  form.addEventListener('submit', (event) => submitApplication(event, form, submit, project, outOfPlan));
   if (!canSubmit) return section('草稿', h('p', {}, '项目尚未提交。'));
   return section('提交立项申请', form);
+}
+
+/** What the application still lacks (PRO-1), or that it is complete. */
+function completeness(missing) {
+  return missing.length > 0
+    ? h(
+        'div',
+        { class: 'notice warn' },
+        h('p', {}, '申请材料不完整，补齐后才能提交：'),
+        h(
+          'ul',
+          {},
+          missing.map((m) => h('li', {}, m)),
+        ),
+      )
+    : h('p', { class: 'notice ok' }, '申请材料完整（PRO-1），可以提交。提交后草稿不能再修改。');
+}
+
+/** The out-of-plan application (EMG-1): a checkbox, and the reason and justification it reveals. */
+function outOfPlanControls() {
+  const checkbox = h('input', { type: 'checkbox', id: 'out-of-plan' });
+  const reason = h(
+    'select',
+    { name: 'reason' },
+    h('option', { value: '' }, '请选择'),
+    h('option', { value: 'national-requirement' }, '国家部委有明确要求'),
+    h('option', { value: 'livelihood' }, '省、市内关系国计民生'),
+    h('option', { value: 'network-security' }, '涉及网络信息安全'),
+  );
+  const justification = h('textarea', { rows: 3, maxlength: 5000 });
+  const fields = h(
+    'div',
+    { class: 'grid two', hidden: true },
+    field('计划外立项理由', reason, { name: 'outOfPlan.reason' }),
+    field('理由说明', justification, { name: 'outOfPlan.justification' }),
+  );
+  checkbox.addEventListener('change', () => {
+    fields.hidden = !checkbox.checked;
+  });
+  return { checkbox, reason, justification, fields };
+}
+
+async function submitApplication(event, form, submit, project, outOfPlan) {
+  event.preventDefault();
+  clearErrors(form);
+  const body = {};
+  const { reason, justification } = outOfPlan;
+  if (outOfPlan.checkbox.checked) {
+    const issues = [];
+    if (!reason.value) issues.push({ field: 'outOfPlan.reason', reason: '请选择理由' });
+    if (!justification.value.trim()) issues.push({ field: 'outOfPlan.justification', reason: '请说明理由' });
+    if (issues.length > 0) return showErrors(form, { detail: '请补充计划外立项理由', errors: issues });
+    body.outOfPlan = { reason: reason.value, justification: justification.value.trim() };
+  }
+  if (!confirm(`确认提交“${project.name}”的立项申请？提交后草稿不能再修改。`)) return;
+  submit.disabled = true;
+  try {
+    const result = await post(`/projects/${encodeURIComponent(project.id)}/submit`, body);
+    toast(`已提交立项申请，项目进入“${result.project.stageName}”阶段`);
+    dispatchEvent(new HashChangeEvent('hashchange'));
+  } catch (e) {
+    showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
+    submit.disabled = false;
+  }
 }
 
 /** Steps under way (user tasks activated and not completed) and the tasks in the person's own list. */

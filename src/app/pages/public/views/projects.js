@@ -27,6 +27,30 @@ export async function render(main, _params, q) {
   const unitName = new Map(units.map((u) => [u.id, u.name]));
   if (me.unitId) unitName.set(me.unitId, me.unitName);
 
+  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
+  add(
+    main,
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, can.isUnit() ? `${me.unitName ?? ''}的项目` : '项目库'),
+      can.writeProjects() ? h('a', { class: 'button primary', href: '#/projects/new' }, '新建项目') : null,
+    ),
+    filterForm(filters, vocab, units, unitName),
+    h('p', { class: 'muted', 'aria-live': 'polite' }, `共 ${result.total} 个项目`),
+    result.items.length === 0
+      ? h(
+          'p',
+          { class: 'empty' },
+          can.writeProjects() ? '还没有项目。点击“新建项目”开始申报。' : '没有符合条件的项目。',
+        )
+      : projectTable(result.items, filters, unitName),
+    pager(`#/projects`, filters, pages),
+  );
+}
+
+/** The search form; submitting it puts the filters in the URL (the sort kept, back to the first page). */
+function filterForm(filters, vocab, units, unitName) {
   const text = h('input', { type: 'search', name: 'q', value: filters.q, placeholder: '编号、名称或说明' });
   const stage = select('stage', filters.stage, '全部阶段', vocab.stages);
   const category = select('category', filters.category, '全部类别', CATEGORY);
@@ -63,7 +87,10 @@ export async function render(main, _params, q) {
     };
     location.hash = `#/projects${query(next)}`;
   });
+  return form;
+}
 
+function projectTable(items, filters, unitName) {
   const sortLink = (key, label) => {
     const active = filters.sort === key;
     const order = active && filters.order === 'desc' ? 'asc' : 'desc';
@@ -77,8 +104,7 @@ export async function render(main, _params, q) {
       active ? (filters.order === 'desc' ? ' ↓' : ' ↑') : '',
     );
   };
-
-  const rows = result.items.map((p) =>
+  const rows = items.map((p) =>
     h(
       'tr',
       {},
@@ -92,46 +118,27 @@ export async function render(main, _params, q) {
       h('td', { 'data-label': '更新时间' }, fmtDateTime(p.updatedAt)),
     ),
   );
-  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
-  add(
-    main,
+  return h(
+    'table',
+    { class: 'list' },
+    h('caption', { class: 'sr-only' }, '项目列表'),
     h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, can.isUnit() ? `${me.unitName ?? ''}的项目` : '项目库'),
-      can.writeProjects() ? h('a', { class: 'button primary', href: '#/projects/new' }, '新建项目') : null,
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        h('th', { scope: 'col' }, sortLink('id', '编号')),
+        h('th', { scope: 'col' }, sortLink('name', '项目名称')),
+        h('th', { scope: 'col' }, '单位'),
+        h('th', { scope: 'col' }, sortLink('planYear', '年度')),
+        h('th', { scope: 'col' }, '类别'),
+        h('th', { scope: 'col', class: 'num' }, sortLink('totalInvestment', '总投资')),
+        h('th', { scope: 'col' }, '阶段'),
+        h('th', { scope: 'col' }, sortLink('updatedAt', '更新时间')),
+      ),
     ),
-    form,
-    h('p', { class: 'muted', 'aria-live': 'polite' }, `共 ${result.total} 个项目`),
-    result.items.length === 0
-      ? h(
-          'p',
-          { class: 'empty' },
-          can.writeProjects() ? '还没有项目。点击“新建项目”开始申报。' : '没有符合条件的项目。',
-        )
-      : h(
-          'table',
-          { class: 'list' },
-          h('caption', { class: 'sr-only' }, '项目列表'),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', { scope: 'col' }, sortLink('id', '编号')),
-              h('th', { scope: 'col' }, sortLink('name', '项目名称')),
-              h('th', { scope: 'col' }, '单位'),
-              h('th', { scope: 'col' }, sortLink('planYear', '年度')),
-              h('th', { scope: 'col' }, '类别'),
-              h('th', { scope: 'col', class: 'num' }, sortLink('totalInvestment', '总投资')),
-              h('th', { scope: 'col' }, '阶段'),
-              h('th', { scope: 'col' }, sortLink('updatedAt', '更新时间')),
-            ),
-          ),
-          h('tbody', {}, rows),
-        ),
-    pager(`#/projects`, filters, pages),
+    h('tbody', {}, rows),
   );
 }
 

@@ -62,68 +62,10 @@ export async function render(main, params) {
       h('h1', {}, task.name),
       open ? dueBadge(task) : h('span', { class: 'stage' }, '已办结'),
     ),
-    h(
-      'dl',
-      { class: 'facts' },
-      h('dt', {}, '流程'),
-      h('dd', {}, processLabel(task.processDefinitionId, task.processName)),
-      task.projectId
-        ? [
-            h('dt', {}, '项目'),
-            h(
-              'dd',
-              {},
-              h(
-                'a',
-                { href: `#/projects/${encodeURIComponent(task.projectId)}` },
-                `${task.projectId} ${task.projectName ?? ''}`,
-              ),
-            ),
-          ]
-        : null,
-      task.unitName ? [h('dt', {}, '单位'), h('dd', {}, task.unitName)] : null,
-      h('dt', {}, '办理人'),
-      h('dd', {}, task.candidateGroups.map((g) => groupLabel(g, task)).join('、')),
-      h('dt', {}, '认领'),
-      h('dd', {}, task.assignee ? (task.assignedToMe ? '我' : (task.assigneeName ?? '他人')) : '未认领'),
-      h('dt', {}, '创建时间'),
-      h('dd', {}, fmtDateTime(task.creationDate)),
-      h('dt', {}, '到期时间'),
-      h(
-        'dd',
-        {},
-        task.dueDate
-          ? `${fmtDateTime(task.dueDate)}${task.dueDateProvisional ? '（暂定：该年度节假日安排未公布）' : ''}`
-          : '无期限',
-      ),
-    ),
+    taskFacts(task),
   );
 
-  const claimBar = h('div', { class: 'actions' });
-  if (open && !readOnly) {
-    if (task.assignedToMe) {
-      claimBar.append(
-        h(
-          'button',
-          { type: 'button', onclick: async () => (await claim(task, false)) && rerender() },
-          '取消认领',
-        ),
-      );
-    } else if (!task.assignee) {
-      claimBar.append(
-        h(
-          'button',
-          { type: 'button', onclick: async () => (await claim(task, true)) && rerender() },
-          '认领任务',
-        ),
-        h('span', { class: 'muted' }, ' 认领后其他人不能办理此任务；也可以直接填写并提交。'),
-      );
-    } else {
-      claimBar.append(
-        h('p', { class: 'notice' }, `此任务已由${task.assigneeName ?? '他人'}认领，只能查看。`),
-      );
-    }
-  }
+  const claimBar = claimActions(task, open, readOnly);
 
   if (!taskForm) {
     add(
@@ -154,28 +96,99 @@ export async function render(main, params) {
   localiseValidator(form);
   await form.importSchema(taskForm.schema, variables);
 
-  submit.addEventListener('click', async () => {
-    status.hidden = true;
-    const { data, errors } = form.submit();
-    const failing = Object.keys(errors ?? {});
-    if (failing.length > 0) {
-      showStatus(status, '请更正表单中标出的内容。', []);
-      container
-        .querySelector('[aria-invalid="true"], .fjs-has-errors input, .fjs-has-errors textarea')
-        ?.focus();
-      return;
+  submit.addEventListener('click', () => completeTask(key, task, form, submit, status, container));
+}
+
+function taskFacts(task) {
+  return h(
+    'dl',
+    { class: 'facts' },
+    h('dt', {}, '流程'),
+    h('dd', {}, processLabel(task.processDefinitionId, task.processName)),
+    task.projectId
+      ? [
+          h('dt', {}, '项目'),
+          h(
+            'dd',
+            {},
+            h(
+              'a',
+              { href: `#/projects/${encodeURIComponent(task.projectId)}` },
+              `${task.projectId} ${task.projectName ?? ''}`,
+            ),
+          ),
+        ]
+      : null,
+    task.unitName ? [h('dt', {}, '单位'), h('dd', {}, task.unitName)] : null,
+    h('dt', {}, '办理人'),
+    h('dd', {}, task.candidateGroups.map((g) => groupLabel(g, task)).join('、')),
+    h('dt', {}, '认领'),
+    h('dd', {}, task.assignee ? (task.assignedToMe ? '我' : (task.assigneeName ?? '他人')) : '未认领'),
+    h('dt', {}, '创建时间'),
+    h('dd', {}, fmtDateTime(task.creationDate)),
+    h('dt', {}, '到期时间'),
+    h(
+      'dd',
+      {},
+      task.dueDate
+        ? `${fmtDateTime(task.dueDate)}${task.dueDateProvisional ? '（暂定：该年度节假日安排未公布）' : ''}`
+        : '无期限',
+    ),
+  );
+}
+
+/** Claim or unclaim, or who has taken the task; empty when the task is done or the person only reads. */
+function claimActions(task, open, readOnly) {
+  const claimBar = h('div', { class: 'actions' });
+  if (open && !readOnly) {
+    if (task.assignedToMe) {
+      claimBar.append(
+        h(
+          'button',
+          { type: 'button', onclick: async () => (await claim(task, false)) && rerender() },
+          '取消认领',
+        ),
+      );
+    } else if (!task.assignee) {
+      claimBar.append(
+        h(
+          'button',
+          { type: 'button', onclick: async () => (await claim(task, true)) && rerender() },
+          '认领任务',
+        ),
+        h('span', { class: 'muted' }, ' 认领后其他人不能办理此任务；也可以直接填写并提交。'),
+      );
+    } else {
+      claimBar.append(
+        h('p', { class: 'notice' }, `此任务已由${task.assigneeName ?? '他人'}认领，只能查看。`),
+      );
     }
-    submit.disabled = true;
-    try {
-      await post(`/tasks/${encodeURIComponent(key)}/complete`, { variables: data });
-      toast(`已办理“${task.name}”`);
-      location.hash = '#/tasks';
-    } catch (e) {
-      const issues = e instanceof ApiError ? e.errors : [];
-      showStatus(status, e instanceof ApiError ? e.detail : String(e), issues);
-      submit.disabled = false;
-    }
-  });
+  }
+  return claimBar;
+}
+
+/** Completes the task with the form's values once form-js finds none invalid; the API's refusals are listed. */
+async function completeTask(key, task, form, submit, status, container) {
+  status.hidden = true;
+  const { data, errors } = form.submit();
+  const failing = Object.keys(errors ?? {});
+  if (failing.length > 0) {
+    showStatus(status, '请更正表单中标出的内容。', []);
+    container
+      .querySelector('[aria-invalid="true"], .fjs-has-errors input, .fjs-has-errors textarea')
+      ?.focus();
+    return;
+  }
+  submit.disabled = true;
+  try {
+    await post(`/tasks/${encodeURIComponent(key)}/complete`, { variables: data });
+    toast(`已办理“${task.name}”`);
+    location.hash = '#/tasks';
+  } catch (e) {
+    const issues = e instanceof ApiError ? e.errors : [];
+    showStatus(status, e instanceof ApiError ? e.detail : String(e), issues);
+    submit.disabled = false;
+  }
 }
 
 function showStatus(box, message, issues) {
