@@ -5,7 +5,8 @@
 //     Camunda 8 REST API on /v2 of the same server as the business API.
 //   - `camunda` set: no embedded engine; processes/ are deployed to that Camunda 8 through the client, and the
 //     business API and the workers talk to it.
-// Either way the business API and the job workers reach the engine only through the official client.
+// Either way the business API and the job workers reach the engine only through the official client, and what a
+// crash left half done between the engine and the store is settled at start (src/app/commands/reconcile.ts).
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -13,6 +14,7 @@ import pino, { type Logger } from 'pino';
 import { createWorkers } from '../workers/all.ts';
 import { createMailer } from '../workers/mailer.ts';
 import { CamundaProcessGateway } from './app/camunda-gateway.ts';
+import { reconcile } from './app/commands/reconcile.ts';
 import { buildServer } from './app/server.ts';
 import { createCamundaClient } from './camunda/client.ts';
 import type { CamundaClientConfig } from './camunda/config.ts';
@@ -61,11 +63,6 @@ export interface SystemOptions {
   gatewayAddress?: string;
   /** The embedded engine's SQLite durability (the demo plays a year with NORMAL); default FULL. */
   engineSynchronous?: EngineOptions['synchronous'];
-  /**
-   * The start-up repair of what a crash left half done. Runs once the gateway can reach the engine (the embedded
-   * engine's /v2 is served by this very server, so after listen) and before the workers start.
-   */
-  reconcile?: (system: SystemParts) => Promise<void>;
 }
 
 /** What a running system is made of. */
@@ -121,8 +118,9 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     });
     if (engine) await mountV2(app, engine, config, options.v2Users ?? []);
     const url = await app.listen({ host: config.host, port });
+    engine?.startScheduler();
     const parts: SystemParts = { app, store, engine, gateway, camunda, regulation, documents, clock, logger };
-    await options.reconcile?.(parts);
+    await reconcileAtStart(parts);
     const workers = options.workers === 'none' ? null : startClientWorkers(config, options, parts);
     return { ...parts, url, workers, close: (graceMs) => closeSystem(parts, workers, graceMs) };
   } catch (e) {
@@ -153,6 +151,7 @@ async function openEngine(config: AppConfig, options: SystemOptions, logger: Log
     file: join(config.dataDir, 'engine.sqlite'),
     clock,
     logger: logger.child({ component: 'engine' }),
+    scheduler: false, // started once the server answers: start-up never waits on due timers
     ...(options.engineSynchronous ? { synchronous: options.engineSynchronous } : {}),
   });
   if (options.deploy === false) return engine;
@@ -208,6 +207,22 @@ function selfAddress(host: string, port: number, users: BasicCredentials[]): Cam
     auth: users[0] ? { strategy: 'BASIC', ...users[0] } : { strategy: 'NONE' },
     tenantId: null,
   };
+}
+
+// Settles what a crash left between the engine and the store (src/app/commands/reconcile.ts). It runs once the
+// engine answers — the embedded one is served by this very server, so only after listen — and before the workers
+// start; /api already answers meanwhile, which is safe: a project or task with a pending intent refuses a second
+// submission or completion (409) until its intent is settled. A failure is logged; the next start retries.
+async function reconcileAtStart(parts: SystemParts): Promise<void> {
+  const { store, regulation, gateway, clock, logger } = parts;
+  const reconciled = await reconcile(
+    { store, regulation, now: () => new Date(clock()), processes: gateway },
+    { log: logger.child({ component: 'reconcile' }), searchLagMs: parts.engine ? 0 : CAMUNDA_CONSISTENCY_MS },
+  ).catch((err: unknown) => {
+    logger.error({ err }, 'start-up reconciliation failed; it runs again at the next start');
+    return null;
+  });
+  if (reconciled) logger.info(reconciled, 'reconciled');
 }
 
 function startClientWorkers(config: AppConfig, options: SystemOptions, parts: SystemParts): RunningWorkers {

@@ -1,22 +1,64 @@
 // yunfu.classify-project — G-4..G-6: the category and the owner of every step, from the service lines; SU-4: the rule
 // edition in force on the day the project was initiated, kept for the project's whole life (a re-classification
-// after a correction keeps the edition it already has).
-import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
+// after a correction keeps the edition it already has). IM-3 / IM-4: the totals are derived from the lines, never
+// taken as typed, and 监理 and third-party testing are decided from them — again after every change of lines (the
+// correction, revision and consolidation loops all pass through this task). With a store, the 项目库 row gets the
+// new lines, totals and category, and the applied amount its history row (SV-2).
+import type { JobContext, WorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { complete, fail } from '../src/camunda/worker-runtime.ts';
 import {
+  CATEGORY_NAMES,
+  type Category,
   classifyProject,
   DomainValidationError,
+  implementationRequirements,
   projectAmounts,
   type ServiceLine,
 } from '../src/domain/index.ts';
+import { recordAmount, setClassifiedContent } from '../src/store/project-amounts.ts';
+import type { Store } from '../src/store/store.ts';
 import type { WorkerDeps } from './deps.ts';
+import { once, tenantOf } from './effects.ts';
 import { optionalString, VariableError } from './variables.ts';
 
-export function classifyProjectWorker(deps: WorkerDeps): WorkerDefinition {
+type Deps = WorkerDeps & { store?: Store };
+
+/** The 项目库 follows the process (IM-3, IM-4, SV-2); once per job, so a retried job writes nothing twice. */
+async function recordInStore(
+  store: Store,
+  job: JobContext,
+  vars: Record<string, unknown>,
+  content: {
+    serviceLines: ServiceLine[];
+    totalInvestment: number;
+    softwareDevCost: number;
+    category: Category;
+  },
+  at: string,
+): Promise<void> {
+  const projectId = optionalString(vars, 'projectId');
+  if (!projectId) return;
+  const tenantId = tenantOf(vars);
+  await once(store, job, tenantId, at, async (tx) => {
+    if (!(await setClassifiedContent(tx, { tenantId, id: projectId, ...content, at }))) return {};
+    await recordAmount(tx, {
+      tenantId,
+      projectId,
+      stage: 'applied',
+      amount: content.totalInvestment,
+      softwareDevCost: content.softwareDevCost,
+      source: `${job.type}:${job.elementId}`,
+      at,
+    });
+    return {};
+  });
+}
+
+export function classifyProjectWorker(deps: Deps): WorkerDefinition {
   return {
     type: 'yunfu.classify-project',
-    fetchVariables: ['serviceLines', 'unitId', 'initiatedAt', 'rules', 'totalInvestment', 'softwareDevCost'],
-    handler: (vars) => {
+    fetchVariables: ['serviceLines', 'unitId', 'initiatedAt', 'rules', 'category', 'tenantId', 'projectId'],
+    handler: async (vars, job) => {
       // A public project belongs to the Bureau and may have no single Unit; a professional one needs its Unit.
       const unitId = optionalString(vars, 'unitId');
       let classification: ReturnType<typeof classifyProject>;
@@ -32,6 +74,16 @@ export function classifyProjectWorker(deps: WorkerDeps): WorkerDefinition {
         }
         throw e;
       }
+      // A re-classification inside a category's initiation (header keepCategory) cannot move the project to the
+      // other category's process: the changed lines must stay in the category the process is for (G-5, G-6).
+      const before = vars.category;
+      if (job.customHeaders.keepCategory === 'true' && before !== classification.category) {
+        const was = CATEGORY_NAMES[before as Category] ?? String(before);
+        return fail(
+          `修改后的服务内容属于${CATEGORY_NAMES[classification.category]}，与本立项流程的${was}不符（G-5、G-6）`,
+          0,
+        );
+      }
       const { rules } = deps.regulation;
       const kept = vars.rules as { edition?: unknown } | undefined;
       const initiatedAt = optionalString(vars, 'initiatedAt') ?? new Date(deps.now()).toISOString();
@@ -39,16 +91,29 @@ export function classifyProjectWorker(deps: WorkerDeps): WorkerDefinition {
         typeof kept?.edition === 'string'
           ? rules.byId(kept.edition)
           : rules.editionAt(Date.parse(initiatedAt));
-      const amounts = projectAmounts(vars.serviceLines as ServiceLine[]);
+      const lines = vars.serviceLines as ServiceLine[];
+      const amounts = projectAmounts(lines);
+      const required = implementationRequirements(amounts, edition);
+      if (deps.store) {
+        const at = new Date(deps.now()).toISOString();
+        await recordInStore(
+          deps.store,
+          job,
+          vars,
+          { serviceLines: lines, ...amounts, category: classification.category },
+          at,
+        );
+      }
       return complete({
         category: classification.category,
         ownerGroup: classification.ownerGroup,
         rules: rules.rulesVariable(edition),
         initiatedAt,
-        totalInvestment:
-          typeof vars.totalInvestment === 'number' ? vars.totalInvestment : amounts.totalInvestment,
-        softwareDevCost:
-          typeof vars.softwareDevCost === 'number' ? vars.softwareDevCost : amounts.softwareDevCost,
+        // IM-3, IM-4: always the sum of the lines; a typed total has no say.
+        totalInvestment: amounts.totalInvestment,
+        softwareDevCost: amounts.softwareDevCost,
+        requiresSupervision: required.requiresSupervision,
+        requiresThirdPartyTesting: required.requiresThirdPartyTesting,
       });
     },
   };

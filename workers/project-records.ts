@@ -10,6 +10,7 @@ import { filingDeadline, ZONE } from '../src/domain/index.ts';
 import { projectAuditArchive } from '../src/store/audit-export.ts';
 import { canonicalJson, sha256Hex } from '../src/store/canonical-json.ts';
 import { nextValue } from '../src/store/counters.ts';
+import { DECIDED_AMOUNT_VARIABLES, recordDecidedAmounts } from '../src/store/project-amounts.ts';
 import { findProject, type ProjectStage, setStage } from '../src/store/projects.ts';
 import { listUnits } from '../src/store/units.ts';
 import type { StoreWorkerDeps } from './deps.ts';
@@ -61,6 +62,8 @@ export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinit
             payload: canonicalJson(payload),
           })
           .execute();
+        // SV-2: the cost reviewer's and Finance's figures the opinion rests on join the amounts' history.
+        await recordDecidedAmounts(tx, { tenantId, projectId, variables: vars, source: job.type, at });
         return { approvalOpinionNumber: number, approvalOpinionIssuedAt: at };
       });
       return complete(result);
@@ -252,6 +255,14 @@ async function recordStage(
   const at = new Date(deps.now()).toISOString();
   await once(deps.store, job, tenantId, at, async (tx) => {
     await setStage(tx, { tenantId, id: projectId, stage, accountId: null, at, note });
+    // SV-2: the figures decided before this step (造价审定, Finance's, approved, contract) join the amounts' history.
+    await recordDecidedAmounts(tx, {
+      tenantId,
+      projectId,
+      variables: vars,
+      source: `${job.type}:${job.elementId}`,
+      at,
+    });
     return {};
   });
   return null;
@@ -261,7 +272,7 @@ async function recordStage(
 export function closeProjectWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.close-project',
-    fetchVariables: ['tenantId', 'projectId'],
+    fetchVariables: ['tenantId', 'projectId', ...DECIDED_AMOUNT_VARIABLES],
     handler: async (vars, job) => {
       const outcome = requireHeader(job.customHeaders, 'stage', Object.keys(FINAL_STAGES));
       return (
@@ -285,7 +296,7 @@ export const PHASE_STAGES = [
 export function setProjectStageWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.set-project-stage',
-    fetchVariables: ['tenantId', 'projectId'],
+    fetchVariables: ['tenantId', 'projectId', ...DECIDED_AMOUNT_VARIABLES],
     handler: async (vars, job) => {
       const stage = requireHeader(job.customHeaders, 'stage', PHASE_STAGES) as ProjectStage;
       return (

@@ -10,6 +10,7 @@ export * from './calendar.ts';
 export * from './category.ts';
 export * from './errors.ts';
 export * from './implementation-requirements.ts';
+export * from './protected-variables.ts';
 export * from './roles.ts';
 export * from './rule-editions.ts';
 export * from './service-types.ts';

@@ -49,6 +49,7 @@ import {
   updateUserTask,
 } from './processors/userTasks.ts';
 import * as queries from './queries.ts';
+import { StepBudget } from './runtime/budget.ts';
 import { Interpreter, type Logger, TENANT } from './runtime/interpreter.ts';
 import { Tx } from './runtime/tx.ts';
 import { Scheduler } from './scheduler.ts';
@@ -62,8 +63,10 @@ export interface EngineOptions {
   logger?: Logger;
   /** FULL (default) survives power loss; NORMAL survives process crashes. */
   synchronous?: Synchronous;
-  /** Start the scheduler (default true). */
+  /** Start the scheduler (default true); false: call startScheduler() when ready to serve. */
   scheduler?: boolean;
+  /** Follow-up steps one transaction runs before the rest continues in a later one (default 1,000). */
+  stepsPerTransaction?: number;
 }
 
 type Key = string | number;
@@ -87,6 +90,7 @@ export class Engine {
   private readonly txn: (fn: () => unknown) => unknown;
   private current: Tx | null = null;
   private closed = false;
+  private readonly budget: StepBudget;
   private readonly unsubscribeClock: () => void;
 
   private constructor(options: EngineOptions) {
@@ -94,6 +98,10 @@ export class Engine {
     this.log = options.logger ?? silent;
     this.db = new Db({ file: options.file, synchronous: options.synchronous });
     this.it = new Interpreter(this.db, this.log);
+    this.budget = new StepBudget(
+      { it: this.it, log: this.log, run: (fn) => this.run(fn) },
+      options.stepsPerTransaction,
+    );
     this.events.setMaxListeners(0);
     const t = this.db.sqlite.transaction((fn: () => unknown) => fn());
     this.txn = (fn) => t.immediate(fn);
@@ -113,19 +121,35 @@ export class Engine {
       notifyJobTypes: (types) => this.notifyJobs(types),
       timersFired: (count) => this.events.emit('timersFired', count),
     });
-    this.unsubscribeClock = this.clock.onChange(() => this.scheduler.runDue());
+    this.unsubscribeClock = this.clock.onChange(() => this.processDue());
     if (options.scheduler !== false) this.scheduler.start();
+    // steps left pending before a stop or crash continue, in bounded transactions
+    if (this.it.state.pendingSteps.any()) this.budget.schedule();
   }
 
-  /** Opens (or creates) the engine's file; overdue timers fire and expired leases are released. */
+  /**
+   * Opens (or creates) the engine's file; overdue timers fire and expired leases are released (unless
+   * `scheduler: false`, then from startScheduler()).
+   */
   static async open(options: EngineOptions): Promise<Engine> {
     return new Engine(options);
+  }
+
+  /** Starts firing due timers (for a server: once it answers requests, so start-up never waits on them). */
+  startScheduler(): void {
+    if (!this.closed) this.scheduler.start();
+  }
+
+  /** Whether follow-up steps wait for a later transaction (a long run is still going on). */
+  hasPendingSteps(): boolean {
+    return this.it.state.pendingSteps.any();
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
+    this.budget.stop();
     this.unsubscribeClock();
     for (const [, ws] of this.waiters)
       for (const w of ws) w.reject(new EngineError('INVALID_STATE', 'The engine was closed'));
@@ -145,10 +169,11 @@ export class Engine {
     const startKey = this.it.nextKey;
     this.current = tx;
     let result: T;
+    let pending = false;
     try {
       result = this.txn(() => {
         const r = fn(tx);
-        this.it.drain(tx);
+        pending = this.budget.drain(tx);
         this.it.flush(tx);
         return r;
       }) as T;
@@ -167,6 +192,7 @@ export class Engine {
     }
     if (tx.jobTypes.size > 0) this.notifyJobs(tx.jobTypes);
     if (tx.earliestWake !== Number.POSITIVE_INFINITY) this.scheduler.wakeAt(tx.earliestWake);
+    if (pending) this.budget.schedule();
     return result;
   }
 
@@ -298,7 +324,11 @@ export class Engine {
 
   cancelProcessInstance(processInstanceKey: Key): void {
     const key = parseKey(processInstanceKey, 'processInstanceKey');
-    this.run((tx) => cancelProcessInstance(tx, this.it, key));
+    this.run((tx) => {
+      cancelProcessInstance(tx, this.it, key);
+      // a runaway instance's queued steps would only find terminated elements: drop them
+      this.it.state.pendingSteps.dropInstanceTree(key);
+    });
   }
 
   getProcessInstance(processInstanceKey: Key): queries.ProcessInstanceItem {
@@ -561,6 +591,6 @@ export class Engine {
 
   /** Runs the scheduler now (fires due timers, releases expired leases). */
   processDue(): void {
-    this.scheduler.runDue();
+    this.budget.asked(() => this.scheduler.runDue());
   }
 }

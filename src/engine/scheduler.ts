@@ -35,9 +35,10 @@ export class Scheduler {
     this.lastPass = host.clock.now();
   }
 
+  /** Starts with a bounded pass: overdue timers fire batch by batch, between other work. */
   start(): void {
     this.stopped = false;
-    this.runDue();
+    this.runDue(true);
   }
 
   stop(): void {
@@ -50,14 +51,18 @@ export class Scheduler {
   wakeAt(at: number): void {
     if (this.stopped || at >= this.plannedAt) return;
     if (at <= this.host.clock.now()) {
-      if (!this.running) setImmediate(() => this.runDue());
+      if (!this.running) setImmediate(() => this.runDue(true));
       return;
     }
     this.plan(at);
   }
 
-  /** Processes everything due now, then plans the next wake-up. */
-  runDue(): void {
+  /**
+   * Processes everything due now, then plans the next wake-up. `bounded` (the scheduler's own
+   * passes): one batch of timers, the next one after the I/O waiting now; otherwise (an explicit
+   * call, a moved clock) every due timer before returning.
+   */
+  runDue(bounded = false): void {
     if (this.running || this.stopped) return;
     this.running = true;
     const { it, log } = this.host;
@@ -80,6 +85,10 @@ export class Scheduler {
           for (const key of failed) it.state.timers.delete(key);
         });
         this.host.timersFired?.(due.length - failed.length);
+        if (bounded && due.length === BATCH) {
+          setImmediate(() => this.runDue(true));
+          return;
+        }
       }
       this.host.run((tx) => {
         this.host.expireLeases(tx);
@@ -128,7 +137,7 @@ export class Scheduler {
     this.handle = setTimeout(() => {
       this.handle = null;
       this.plannedAt = Number.POSITIVE_INFINITY;
-      this.runDue();
+      this.runDue(true);
     }, delay);
     this.handle.unref?.();
   }

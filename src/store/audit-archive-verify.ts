@@ -3,7 +3,12 @@
 // manifest, documents against the hashes recorded at upload, and every trail entry: its payload hash, its own hash
 // (plain SHA-256 before the keyed-from seq; HMAC from it on, where the verifier has the chain key) and its links.
 
-import { ARCHIVE_FORMAT, type Manifest, type ManifestSignature, SIGNATURE_FORMAT } from './audit-export.ts';
+import {
+  ARCHIVE_FORMAT,
+  type Manifest,
+  type ManifestSignature,
+  SIGNATURE_FORMAT,
+} from './audit-archive-format.ts';
 import { checkEntry, entryHash } from './audit-hash.ts';
 import { type AuditKeys, type AuditPublicKey, publicKeyFromPem, verifySignature } from './audit-keys.ts';
 import { sha256Hex } from './canonical-json.ts';

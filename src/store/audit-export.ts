@@ -1,52 +1,30 @@
-// SV-3: the complete, verifiable material package of one project — its record, history, filings, documents and
+// SV-3: the complete, verifiable material package of one project — its record, history, filings, amounts by stage, documents and
 // its audit-trail entries — as a tar archive with a manifest of SHA-256 hashes (written last, from the bytes that
 // actually went into the archive), and the manifest signed with the trail's Ed25519 key (signature.json, with the
 // public key and its fingerprint). `npm run audit:verify -- --archive FILE` checks it (audit-archive-verify.ts).
 import { createHash, type Hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
+import {
+  ARCHIVE_FORMAT,
+  type Manifest,
+  type ManifestSignature,
+  SIGNATURE_FORMAT,
+} from './audit-archive-format.ts';
 import { type AuditKeys, auditKeysOf, signBytes } from './audit-keys.ts';
 import { type DocumentMeta, type DocumentStorage, listDocuments } from './documents.ts';
 import { listFilings } from './filings.ts';
+import { amountHistory } from './project-amounts.ts';
 import { findProject, projectHistory } from './projects.ts';
 import type { AuditRow, Database } from './schema.ts';
 import { type TarSource, writeTar } from './tar.ts';
 
-export const ARCHIVE_FORMAT = 'yunfu-audit-export/1';
-export const SIGNATURE_FORMAT = 'yunfu-audit-signature/1';
-
-/** signature.json: Ed25519 over the exact bytes of manifest.json. */
-export interface ManifestSignature {
-  format: typeof SIGNATURE_FORMAT;
-  algorithm: 'Ed25519';
-  /** SPKI PEM: check it against the key you hold (`--public-key`), not only against itself. */
-  publicKey: string;
-  /** SHA-256 of the public key's SPKI DER, hex. */
-  fingerprint: string;
-  signature: string;
-}
-
-export interface ManifestFile {
-  path: string;
-  size: number;
-  sha256: string;
-}
-
-export interface Manifest {
-  format: typeof ARCHIVE_FORMAT;
-  tenantId: string;
-  projectId: string;
-  exportedAt: string;
-  exportedBy: string;
-  /** The tenant's chain head when the archive was made: compare with the live trail to see it is the same chain. */
-  chainHead: { seq: number; hash: string } | null;
-  trailEntries: number;
-  /**
-   * The tenant's keyed-from seq: trail entries before it carry plain SHA-256 hashes, from it on HMAC-SHA256 (checked
-   * where the verifier has the chain key). null: the trail has no key.
-   */
-  keyedFromSeq: number | null;
-  files: ManifestFile[];
-}
+export {
+  ARCHIVE_FORMAT,
+  type Manifest,
+  type ManifestFile,
+  type ManifestSignature,
+  SIGNATURE_FORMAT,
+} from './audit-archive-format.ts';
 
 function json(value: unknown): Buffer {
   return Buffer.from(`${JSON.stringify(value, null, 2)}\n`, 'utf8');
@@ -66,6 +44,7 @@ export async function* projectAuditArchive(
   const history = await projectHistory(db, opts.tenantId, opts.projectId);
   const filings = await listFilings(db, { tenantId: opts.tenantId, projectId: opts.projectId });
   const documents = await listDocuments(db, opts.tenantId, opts.projectId);
+  const amounts = await amountHistory(db, opts.tenantId, opts.projectId); // SV-2, SV-4
   const trail: AuditRow[] = (
     await db
       .selectFrom('auditLog')
@@ -100,6 +79,7 @@ export async function* projectAuditArchive(
   addJson('project.json', project);
   addJson('history.json', history);
   addJson('filings.json', filings);
+  addJson('amounts.json', amounts);
   addJson('documents.json', documents.map(publicMeta));
   addJson('trail.json', trail);
   for (const d of documents) add(`documents/${d.id}`, d.size, () => storage.open(d.storagePath));

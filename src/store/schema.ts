@@ -214,6 +214,21 @@ export interface Database {
   dataResources: DataResourceTable;
   evaluations: EvaluationTable;
   submissionIntents: SubmissionIntentTable;
+  completionIntents: CompletionIntentTable;
+  projectAmounts: ProjectAmountTable;
+}
+
+/** IM-3, IM-4, SV-2: one figure of a project's amounts as a stage produced it (src/store/project-amounts.ts). */
+export interface ProjectAmountTable {
+  id: string;
+  tenantId: string;
+  projectId: string;
+  seq: number;
+  stage: string;
+  amount: number;
+  softwareDevCost: number | null;
+  source: string;
+  recordedAt: string;
 }
 
 /** The first result of a store-writing job, by job key (idempotency of workers). */
@@ -293,6 +308,27 @@ export interface SubmissionIntentTable {
   /** JSON: the variables the instance is started with (they carry `submissionId` = `id`). */
   variables: string;
   processInstanceKey: string | null;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A task completion, recorded before the engine is asked to complete the task (src/store/submission-intents.ts). */
+export interface CompletionIntentTable {
+  id: string;
+  tenantId: string;
+  userTaskKey: string;
+  projectId: string | null;
+  state: 'pending' | 'completed' | 'refused' | 'uncertain' | 'abandoned';
+  accountId: string;
+  role: string | null;
+  requestId: string | null;
+  /** JSON: the variables the task is completed with. */
+  variables: string;
+  /** SHA-256 of the canonical JSON of `variables`. */
+  variablesHash: string;
+  /** JSON: what the audit entry says of the task (element, name, process, instance key, candidate groups). */
+  task: string;
   error: string | null;
   createdAt: string;
   updatedAt: string;

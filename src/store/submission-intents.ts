@@ -9,7 +9,8 @@
 // The instance carries the intent's id as the process variable `submissionId`, so an instance search by that
 // variable tells a reconciler whether the engine acted on an intent.
 import type { Kysely } from 'kysely';
-import type { Database, SubmissionIntentTable } from './schema.ts';
+import { canonicalJson, sha256Hex } from './canonical-json.ts';
+import type { CompletionIntentTable, Database, SubmissionIntentTable } from './schema.ts';
 import type { Conn } from './store.ts';
 
 export type SubmissionIntentState = SubmissionIntentTable['state'];
@@ -130,4 +131,112 @@ export async function submissionIntentsOf(
     .orderBy('createdAt')
     .execute();
   return rows.map(toIntent);
+}
+
+// Completion intents: the same pattern for a task completion (migration 0007). States:
+//   pending     recorded; the engine call has not answered yet (or the process died around it)
+//   completed   the engine completed the task and its audit entry is written
+//   refused     the engine said no (4xx): the task was not completed by this request
+//   uncertain   the engine did not answer: it may have completed the task; the user was told no
+//   abandoned   a reconciler found the task still open (or completed by another, audited request) and closed it
+
+export type CompletionIntentState = CompletionIntentTable['state'];
+
+export interface CompletionIntent {
+  id: string;
+  tenantId: string;
+  userTaskKey: string;
+  projectId: string | null;
+  state: CompletionIntentState;
+  accountId: string;
+  role: string | null;
+  requestId: string | null;
+  variables: Record<string, unknown>;
+  variablesHash: string;
+  /** What the audit entry says of the task. */
+  task: Record<string, unknown>;
+  error: string | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** Another completion of the same task is pending. */
+export class CompletionPendingError extends Error {
+  constructor(readonly userTaskKey: string) {
+    super(`a completion of task ${userTaskKey} is already pending`);
+    this.name = 'CompletionPendingError';
+  }
+}
+
+function toCompletion(row: CompletionIntentTable): CompletionIntent {
+  return {
+    ...row,
+    variables: JSON.parse(row.variables) as Record<string, unknown>,
+    task: JSON.parse(row.task) as Record<string, unknown>,
+  };
+}
+
+export async function recordCompletionIntent(
+  tx: Conn,
+  input: Omit<CompletionIntent, 'state' | 'error' | 'updatedAt' | 'variablesHash'>,
+): Promise<void> {
+  const pending = await tx.db
+    .selectFrom('completionIntents')
+    .select('id')
+    .where('userTaskKey', '=', input.userTaskKey)
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  if (pending) throw new CompletionPendingError(input.userTaskKey);
+  await tx.db
+    .insertInto('completionIntents')
+    .values({
+      ...input,
+      variables: JSON.stringify(input.variables),
+      variablesHash: sha256Hex(canonicalJson(input.variables)),
+      task: JSON.stringify(input.task),
+      state: 'pending',
+      error: null,
+      updatedAt: input.createdAt,
+    })
+    .execute();
+}
+
+export async function settleCompletionIntent(
+  tx: Conn,
+  input: { id: string; state: Exclude<CompletionIntentState, 'pending'>; at: string; error?: string | null },
+): Promise<void> {
+  await tx.db
+    .updateTable('completionIntents')
+    .set({
+      state: input.state,
+      updatedAt: input.at,
+      ...(input.error !== undefined ? { error: input.error } : {}),
+    })
+    .where('id', '=', input.id)
+    .execute();
+}
+
+/** The completion intents a start-up reconciler must look at: `pending` and `uncertain` ones, oldest first. */
+export async function unsettledCompletionIntents(db: Kysely<Database>): Promise<CompletionIntent[]> {
+  const rows = await db
+    .selectFrom('completionIntents')
+    .selectAll()
+    .where('state', 'in', ['pending', 'uncertain'])
+    .orderBy('createdAt')
+    .execute();
+  return rows.map(toCompletion);
+}
+
+/** Every completion intent of a task, oldest first. */
+export async function completionIntentsOf(
+  db: Kysely<Database>,
+  userTaskKey: string,
+): Promise<CompletionIntent[]> {
+  const rows = await db
+    .selectFrom('completionIntents')
+    .selectAll()
+    .where('userTaskKey', '=', userTaskKey)
+    .orderBy('createdAt')
+    .execute();
+  return rows.map(toCompletion);
 }

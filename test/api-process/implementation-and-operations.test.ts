@@ -323,7 +323,7 @@ describe('implementation filings, requests and operations through /api on the re
     });
     expect(identity.statusCode).toBe(400);
     expect(identity.json().errors).toEqual([
-      { field: 'variables.projectId', reason: '项目和租户标识不可修改' },
+      { field: 'variables.projectId', reason: '项目标识是决定或金额，运维不能修改（IM-9、SV-4）' },
     ]);
     expect(
       (
@@ -355,7 +355,10 @@ describe('implementation filings, requests and operations through /api on the re
     ).toBe(409);
   });
 
-  it('an administrator cancels a lifecycle: the project ends as terminated, in the trail', async () => {
+  // IM-9: a project ends by termination filed with the Bureau and Finance, not by an administrator's cancel. Before
+  // implementation there is no contract to terminate: the request is refused and the lifecycle runs on (the
+  // implementation-stage path is in test/api-process/amounts-and-operations.test.ts).
+  it('an administrator cannot cancel a lifecycle: without a reason 400, before implementation 409', async () => {
     const other = await s.api(
       t['gongan.staff']!,
       'POST',
@@ -365,21 +368,22 @@ describe('implementation filings, requests and operations through /api on the re
     const otherId = other.json().project.id as string;
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${otherId}/submit`);
     const key = submitted.json().processInstanceKey as string;
+    const bare = await s.api(t['bureau.admin']!, 'POST', `/api/ops/instances/${key}/cancel`);
+    expect(bare.statusCode).toBe(400);
+    expect(bare.json().errors.map((e: { field: string }) => e.field)).toEqual(['reason']);
     const cancel = await s.api(t['bureau.admin']!, 'POST', `/api/ops/instances/${key}/cancel`, {
       reason: '单位撤回申请',
     });
-    expect(cancel.statusCode, cancel.body).toBe(200);
-    expect((await s.api(t['gongan.staff']!, 'GET', `/api/projects/${otherId}`)).json().stage).toBe(
+    expect(cancel.statusCode, cancel.body).toBe(409);
+    expect(cancel.json().detail).toContain('IM-9');
+    expect((await s.api(t['gongan.staff']!, 'GET', `/api/projects/${otherId}`)).json().stage).not.toBe(
       'terminated',
     );
     const instance = await s.client.getProcessInstance(
       { processInstanceKey: key },
       { consistency: { waitUpToMs: 0 } },
     );
-    expect(instance.state).toBe('TERMINATED');
-    expect((await s.api(t['bureau.admin']!, 'POST', `/api/ops/instances/${key}/cancel`)).statusCode).toBe(
-      409,
-    );
+    expect(instance.state).toBe('ACTIVE');
   });
 
   it('P-1: the campaign board shows who filed on time, late or not yet', async () => {

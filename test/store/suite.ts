@@ -648,6 +648,7 @@ export function storeSuite(database: TestDatabase): void {
           'project.json',
           'history.json',
           'filings.json',
+          'amounts.json',
           'documents.json',
           'trail.json',
           'documents/doc-1',

@@ -9,6 +9,12 @@ import { type ApiContext, authorize, ensure, principalOf, recordAudit, visiblePr
 import { auditEntrySchema, idParam, problemResponses } from './schemas.ts';
 
 export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  getAuditLog(app, ctx);
+  getAuditLogVerification(app, ctx);
+  getProjectsProjectIdAuditExport(app, ctx);
+}
+
+function getAuditLog(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{
     Querystring: {
       projectId?: string;
@@ -63,7 +69,9 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
       });
     },
   );
+}
 
+function getAuditLogVerification(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/audit-log/verification',
     {
@@ -102,7 +110,9 @@ export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void
       return { tenantId: p.tenantId, entries: report?.entries ?? 0, intact: problems.length === 0, problems };
     },
   );
+}
 
+function getProjectsProjectIdAuditExport(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { projectId: string } }>(
     '/projects/:projectId/audit-export',
     {

@@ -1,8 +1,4 @@
-// Project documents: upload (multipart, one file; size and type limits; SHA-256 computed while streaming) and
-// download. Who may upload and read is decided in src/app/authz.ts; another tenant's or an invisible project's
-// documents are 404.
-import { randomUUID } from 'node:crypto';
-import type { Multipart } from '@fastify/multipart';
+import type { Multipart, MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import {
   DOCUMENT_KINDS,
@@ -10,13 +6,14 @@ import {
   documentTypeIssue,
   FileTooLargeError,
   findDocument,
-  insertDocument,
   listDocuments,
+  type ReceivedFile,
 } from '../../store/documents.ts';
 import { findProject } from '../../store/projects.ts';
 import { decide } from '../authz.ts';
+import { keepDocument, publicMeta } from '../commands/documents.ts';
 import { problem } from '../problem.ts';
-import { type ApiContext, ensure, principalOf, recordAudit, visibleProject } from './context.ts';
+import { type ApiContext, actorOf, ensure, principalOf, visibleProject } from './context.ts';
 import { documentSchema, idParam, problemResponses } from './schemas.ts';
 
 /** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name (Chinese file names). */
@@ -25,12 +22,33 @@ function contentDisposition(fileName: string): string {
   return `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(fileName)}`;
 }
 
-function publicMeta<T extends { storagePath: string; tenantId: string }>(d: T) {
-  const { storagePath: _p, tenantId: _t, ...rest } = d;
-  return rest;
+/** Streams the file part to a temporary file within the size limit (413 naming `file` beyond it). */
+async function receiveFile(ctx: ApiContext, part: MultipartFile): Promise<ReceivedFile> {
+  const tooLarge = () =>
+    problem.tooLarge(`文件超过大小上限 ${Math.floor(ctx.maxDocumentBytes / 1024 / 1024)} MB`, 'file');
+  let received: ReceivedFile;
+  try {
+    received = await ctx.documents.receive(part.file, ctx.maxDocumentBytes);
+  } catch (e) {
+    if (e instanceof FileTooLargeError || (e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
+      throw tooLarge();
+    }
+    throw e;
+  }
+  if (part.file.truncated) {
+    await ctx.documents.discard(received.tempPath);
+    throw tooLarge();
+  }
+  return received;
 }
 
 export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  postProjectsProjectIdDocuments(app, ctx);
+  getProjectsProjectIdDocuments(app, ctx);
+  getDocumentsDocumentId(app, ctx);
+}
+
+function postProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Params: { projectId: string }; Querystring: { kind: DocumentKind } }>(
     '/projects/:projectId/documents',
     {
@@ -65,25 +83,7 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
         .normalize('NFC')
         .replace(/[/\\\0]/g, '_')
         .slice(0, 200);
-      let received: Awaited<ReturnType<typeof ctx.documents.receive>>;
-      try {
-        received = await ctx.documents.receive(part.file, ctx.maxDocumentBytes);
-      } catch (e) {
-        if (e instanceof FileTooLargeError || (e as { code?: string }).code === 'FST_REQ_FILE_TOO_LARGE') {
-          throw problem.tooLarge(
-            `文件超过大小上限 ${Math.floor(ctx.maxDocumentBytes / 1024 / 1024)} MB`,
-            'file',
-          );
-        }
-        throw e;
-      }
-      if (part.file.truncated) {
-        await ctx.documents.discard(received.tempPath);
-        throw problem.tooLarge(
-          `文件超过大小上限 ${Math.floor(ctx.maxDocumentBytes / 1024 / 1024)} MB`,
-          'file',
-        );
-      }
+      const received = await receiveFile(ctx, part);
       await refuseMoreFiles(parts, () => ctx.documents.discard(received.tempPath));
       const typeIssue =
         received.size === 0 ? '文件为空' : documentTypeIssue(fileName, part.mimetype, received.head);
@@ -91,45 +91,20 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
         await ctx.documents.discard(received.tempPath);
         throw problem.unsupportedMedia(typeIssue, [{ field: 'file', reason: typeIssue }]);
       }
-      const id = randomUUID();
-      const uploadedAt = ctx.now().toISOString();
-      let kept: string | null = null;
-      try {
-        const meta = await ctx.store.transaction(async (tx) => {
-          kept = await ctx.documents.keep(received.tempPath, p.tenantId, id);
-          const m = {
-            id,
-            tenantId: p.tenantId,
-            projectId,
-            unitId: project.unitId,
-            kind,
-            fileName,
-            mediaType: part.mimetype,
-            size: received.size,
-            sha256: received.sha256,
-            storagePath: kept,
-            uploadedBy: p.accountId,
-            uploadedAt,
-          };
-          await insertDocument(tx, m);
-          await recordAudit(tx, request, ctx, {
-            action: 'document.upload',
-            entityType: 'document',
-            entityId: id,
-            projectId,
-            payload: publicMeta(m),
-          });
-          return m;
-        });
-        reply.code(201).header('location', `/api/documents/${id}`);
-        return publicMeta(meta);
-      } catch (e) {
-        await ctx.documents.discard(kept ?? received.tempPath);
-        throw e;
-      }
+      const meta = await keepDocument(ctx, actorOf(request), {
+        project,
+        kind,
+        fileName,
+        mediaType: part.mimetype,
+        received,
+      });
+      reply.code(201).header('location', `/api/documents/${meta.id}`);
+      return publicMeta(meta);
     },
   );
+}
 
+function getProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { projectId: string } }>(
     '/projects/:projectId/documents',
     {
@@ -147,7 +122,9 @@ export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): v
       return (await listDocuments(ctx.store.db, p.tenantId, projectId)).map(publicMeta);
     },
   );
+}
 
+function getDocumentsDocumentId(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { documentId: string } }>(
     '/documents/:documentId',
     {

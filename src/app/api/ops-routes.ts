@@ -113,7 +113,7 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEng
     {
       schema: {
         tags: ['operations'],
-        summary: '取消流程实例',
+        summary: '取消流程实例（项目全生命周期：须说明理由，转为 IM-9 终止合同备案）',
         params: keyParam('processInstanceKey'),
         body: cancelBody,
         response: { 200: cancelResponse, ...problemResponses },
@@ -122,8 +122,16 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEng
     async (request) => {
       const { processInstanceKey } = request.params;
       const reason = request.body?.reason ?? null;
-      const { projectId } = await cancelInstance(ctx, actorOf(request), { processInstanceKey, reason });
-      return { processInstanceKey, state: 'TERMINATED', projectId };
+      const { projectId, terminationFiling } = await cancelInstance(ctx, actorOf(request), {
+        processInstanceKey,
+        reason,
+      });
+      // A lifecycle runs on into the IM-9 termination filing; any other instance is cancelled.
+      return {
+        processInstanceKey,
+        state: terminationFiling ? 'TERMINATION_FILING' : 'TERMINATED',
+        projectId,
+      };
     },
   );
 }

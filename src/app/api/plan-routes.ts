@@ -11,6 +11,13 @@ import { type ApiContext, actorOf, ensure, principalOf } from './context.ts';
 import { filingSchema, idParam, planBody, planSchema, problemResponses } from './schemas.ts';
 
 export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  postAnnualPlans(app, ctx);
+  getAnnualPlans(app, ctx);
+  getAnnualPlansPlanId(app, ctx);
+  getFilings(app, ctx);
+}
+
+function postAnnualPlans(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { planYear?: number; summary: string; projects?: unknown[] } }>(
     '/annual-plans',
     {
@@ -27,7 +34,9 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void 
       return plan;
     },
   );
+}
 
+function getAnnualPlans(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: { planYear?: number; unitId?: string } }>(
     '/annual-plans',
     {
@@ -58,7 +67,9 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void 
       });
     },
   );
+}
 
+function getAnnualPlansPlanId(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { planId: string } }>(
     '/annual-plans/:planId',
     {
@@ -78,7 +89,9 @@ export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void 
       return plan;
     },
   );
+}
 
+function getFilings(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: { kind?: FilingKind; year?: number; projectId?: string } }>(
     '/filings',
     {

@@ -24,6 +24,15 @@ import { idParam, problemResponses } from './schemas.ts';
 type ProjectParams = { Params: { projectId: string } };
 
 export function registerProcessRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  postProjectsProjectIdSubmit(app, ctx);
+  postProjectsProjectIdFilings(app, ctx);
+  postInfrastructureRequests(app, ctx);
+  postCoordinationRequests(app, ctx);
+  postAuditRequests(app, ctx);
+  getProjectsProjectIdTimeline(app, ctx);
+}
+
+function postProjectsProjectIdSubmit(app: FastifyInstance, ctx: ApiContext): void {
   app.post<ProjectParams & { Body: Omit<SubmitInput, 'projectId'> | undefined }>(
     '/projects/:projectId/submit',
     {
@@ -46,7 +55,9 @@ export function registerProcessRoutes(app: FastifyInstance, ctx: ApiContext): vo
       };
     },
   );
+}
 
+function postProjectsProjectIdFilings(app: FastifyInstance, ctx: ApiContext): void {
   app.post<ProjectParams & { Body: { kind: FilingRequestKind } & Record<string, string | undefined> }>(
     '/projects/:projectId/filings',
     {
@@ -71,7 +82,9 @@ export function registerProcessRoutes(app: FastifyInstance, ctx: ApiContext): vo
       };
     },
   );
+}
 
+function postInfrastructureRequests(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { requestedService: string; requestedSpecification: string } }>(
     '/infrastructure-requests',
     {
@@ -88,7 +101,9 @@ export function registerProcessRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return started;
     },
   );
+}
 
+function postCoordinationRequests(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { coordinationSubject: string; coordinationDescription: string; projectId?: string } }>(
     '/coordination-requests',
     {
@@ -105,7 +120,9 @@ export function registerProcessRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return started;
     },
   );
+}
 
+function postAuditRequests(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: { projectId: string; requestedMaterials: string } }>(
     '/audit-requests',
     {
@@ -124,7 +141,9 @@ export function registerProcessRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return started;
     },
   );
+}
 
+function getProjectsProjectIdTimeline(app: FastifyInstance, ctx: ApiContext): void {
   app.get<ProjectParams>(
     '/projects/:projectId/timeline',
     {

@@ -4,6 +4,7 @@
 // a project in both categories is refused with the domain's reason) and PRO-1 completeness (reported, required
 // only at submission).
 import type { FastifyInstance } from 'fastify';
+import { amountHistory } from '../../store/project-amounts.ts';
 import {
   PROJECT_STAGES,
   type Project,
@@ -27,6 +28,26 @@ import {
   projectSearchQuery,
   statisticsSchema,
 } from './schemas.ts';
+
+const amountHistorySchema = {
+  type: 'object',
+  properties: {
+    items: {
+      type: 'array',
+      items: {
+        type: 'object',
+        properties: {
+          stage: { type: 'string' },
+          name: { type: 'string' },
+          amount: { type: 'integer' },
+          softwareDevCost: { type: ['integer', 'null'] },
+          source: { type: 'string' },
+          recordedAt: { type: 'string' },
+        },
+      },
+    },
+  },
+} as const;
 
 type ProjectParams = { Params: { projectId: string } };
 
@@ -69,6 +90,16 @@ export function present(p: Principal, project: Project) {
 }
 
 export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  postProjects(app, ctx);
+  patchProjectsProjectId(app, ctx);
+  getProjectsProjectId(app, ctx);
+  getProjectsProjectIdAmounts(app, ctx);
+  getProjectsProjectIdHistory(app, ctx);
+  getProjects(app, ctx);
+  getStatistics(app, ctx);
+}
+
+function postProjects(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Body: DraftInput }>(
     '/projects',
     {
@@ -88,7 +119,9 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return { project: present(principalOf(request), project), check };
     },
   );
+}
 
+function patchProjectsProjectId(app: FastifyInstance, ctx: ApiContext): void {
   app.patch<ProjectParams & { Body: DraftChanges & { version: number } }>(
     '/projects/:projectId',
     {
@@ -110,7 +143,9 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return { project: present(principalOf(request), project), check };
     },
   );
+}
 
+function getProjectsProjectId(app: FastifyInstance, ctx: ApiContext): void {
   app.get<ProjectParams>(
     '/projects/:projectId',
     {
@@ -127,7 +162,30 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return present(p, project);
     },
   );
+}
 
+function getProjectsProjectIdAmounts(app: FastifyInstance, ctx: ApiContext): void {
+  // SV-2: the amounts as the stages produced them (applied, 造价审定, Finance's, approved, contract) — Finance sees
+  // them with the funds view, every reader of the project too (src/store/project-amounts.ts).
+  app.get<ProjectParams>(
+    '/projects/:projectId/amounts',
+    {
+      schema: {
+        tags: ['projects'],
+        summary: '项目金额记录（申报、造价审定、财政初步安排、批准、合同）',
+        params: idParam('projectId'),
+        response: { 200: amountHistorySchema, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { projectId } = request.params;
+      const { p, project } = await visibleProject(ctx, request, projectId);
+      return { items: await amountHistory(ctx.store.db, p.tenantId, project.id) };
+    },
+  );
+}
+
+function getProjectsProjectIdHistory(app: FastifyInstance, ctx: ApiContext): void {
   app.get<ProjectParams>(
     '/projects/:projectId/history',
     {
@@ -147,7 +205,9 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return projectHistory(ctx.store.db, p.tenantId, project.id);
     },
   );
+}
 
+function getProjects(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: SearchQuery }>(
     '/projects',
     {
@@ -196,7 +256,9 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
       };
     },
   );
+}
 
+function getStatistics(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: { planYear?: number; unitId?: string; category?: Project['category'] } }>(
     '/statistics',
     {

@@ -36,6 +36,13 @@ export function groupsOf(p: Pick<Principal, 'roles' | 'unitId'>): string[] {
 }
 
 export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  postSession(app, ctx);
+  deleteSession(app, ctx);
+  getMe(app, ctx);
+  getUnits(app, ctx);
+}
+
+function postSession(app: FastifyInstance, ctx: ApiContext): void {
   app.post(
     '/session',
     {
@@ -111,7 +118,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return { token, expiresAt, account: await describe(ctx, principal) };
     },
   );
+}
 
+function deleteSession(app: FastifyInstance, ctx: ApiContext): void {
   app.delete(
     '/session',
     {
@@ -138,7 +147,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): vo
       return reply.code(204).send();
     },
   );
+}
 
+function getMe(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/me',
     {
@@ -150,7 +161,9 @@ export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): vo
     },
     async (request) => describe(ctx, principalOf(request)),
   );
+}
 
+function getUnits(app: FastifyInstance, ctx: ApiContext): void {
   app.get(
     '/units',
     {

@@ -1,9 +1,12 @@
 // Operations by the Bureau's administrators (Operate's equivalent): retry an incident (raise the job's retries, then
-// resolve), modify an instance's variables to fix the data an incident stopped on, cancel an instance — cancelling
-// a project's lifecycle ends the project. The engine acts first, outside any store transaction; the audit entry
+// resolve), modify an instance's variables to fix the data an incident stopped on (never a decision or an amount:
+// src/domain/protected-variables.ts), cancel an instance — a project's lifecycle is not cancelled but goes through
+// the IM-9 termination filing. The protection lives in this business API, which the operate pages use; /v2 stays
+// Camunda's API. The engine acts first, outside any store transaction; the audit entry
 // (and the project's stage) follow it. Process migration is not offered: Camunda 8.8's migration plans are not
 // served by the embedded engine.
-import { findProject, setStage } from '../../store/projects.ts';
+import { protectedVariableIssues } from '../../domain/index.ts';
+import { findProject, PROJECT_STAGES } from '../../store/projects.ts';
 import type { Principal } from '../authz.ts';
 import { decide } from '../authz.ts';
 import { problem } from '../problem.ts';
@@ -90,13 +93,13 @@ export async function modifyInstanceVariables(
   const p = actor.principal;
   ensureOperator(p);
   const { processInstanceKey, variables } = input;
-  // The identity of an instance is not data to fix: its project and tenant stay what they are.
-  for (const name of ['projectId', 'tenantId']) {
-    if (Object.hasOwn(variables, name)) {
-      throw problem.validation('不能修改流程实例的标识变量', [
-        { field: `variables.${name}`, reason: '项目和租户标识不可修改' },
-      ]);
-    }
+  // IM-9, SV-4: identity, owner, amounts and decisions are not data to fix (src/domain/protected-variables.ts).
+  const refused = protectedVariableIssues(Object.keys(variables));
+  if (refused.length > 0) {
+    throw problem.validation(
+      `不能通过运维修改决定或金额：${refused.map((i) => i.field.slice('variables.'.length)).join('、')}`,
+      refused,
+    );
   }
   const { instance, projectId } = await tenantInstance(ctx, p.tenantId, processInstanceKey);
   if (instance.state !== 'ACTIVE') throw problem.conflict('流程实例已结束，不能修改变量');
@@ -114,46 +117,97 @@ export async function modifyInstanceVariables(
   return { names };
 }
 
+/** The IM-9 termination filing that cancelling a project's lifecycle becomes: Bureau and Finance register it. */
+const TERMINATION_MESSAGE = 'project-termination-filed';
+
+async function fileTerminationFromOperations(
+  ctx: CommandContext,
+  actor: Actor,
+  input: {
+    processInstanceKey: string;
+    projectId: string;
+    stage: keyof typeof PROJECT_STAGES;
+    reason: string;
+  },
+): Promise<void> {
+  const p = actor.principal;
+  const conflict = () =>
+    problem.conflict(
+      `项目处于“${PROJECT_STAGES[input.stage]}”阶段，没有可终止的合同：取消项目须经终止合同备案（IM-9），仅在项目实施期间办理；实施前的项目由其审批决定结束`,
+    );
+  if (input.stage !== 'implementation') throw conflict();
+  const variables = {
+    terminationReason: input.reason,
+    filedBy: p.accountId,
+    filedAt: ctx.now().toISOString(),
+    terminationRequestedBy: 'operations',
+  };
+  const gateway = gatewayOf(ctx);
+  const correlated = await engineCall('办理终止合同备案', () =>
+    gateway.correlateMessage(TERMINATION_MESSAGE, input.projectId, variables, p.tenantId),
+  );
+  if (!correlated) throw conflict();
+  await auditAfter(ctx, actor, {
+    action: 'project.termination-filing',
+    entityType: 'project',
+    entityId: input.projectId,
+    projectId: input.projectId,
+    payload: {
+      via: 'operations',
+      cancelRequestedFor: input.processInstanceKey,
+      message: TERMINATION_MESSAGE,
+      variables,
+    },
+  });
+  actor.log.info(
+    { projectId: input.projectId, processInstanceKey: input.processInstanceKey },
+    'lifecycle cancel became an IM-9 termination filing',
+  );
+}
+
+/**
+ * Cancels an instance. A project's lifecycle is not cancelled: IM-9 ends a project only through the termination
+ * filing with the Bureau and Finance, so the request needs a reason and starts that filing (the lifecycle closes
+ * the project as terminated once both are registered). Other instances are cancelled as Operate does.
+ */
 export async function cancelInstance(
   ctx: CommandContext,
   actor: Actor,
   input: { processInstanceKey: string; reason: string | null },
-): Promise<{ projectId: string | null }> {
+): Promise<{ projectId: string | null; terminationFiling: boolean }> {
   const p = actor.principal;
   ensureOperator(p);
   const { processInstanceKey, reason } = input;
   const { instance, projectId } = await tenantInstance(ctx, p.tenantId, processInstanceKey);
   if (instance.state !== 'ACTIVE') throw problem.conflict('流程实例已结束，不能取消');
   const project = projectId ? await findProject(ctx.store.db, p.tenantId, projectId) : undefined;
-  // Cancelling a project's lifecycle ends the project: its stage says so, with the audit entry.
-  const endsProject = project?.processInstanceKey === processInstanceKey;
+  if (project && project.processInstanceKey === processInstanceKey) {
+    if (!reason?.trim()) {
+      throw problem.validation('取消项目须说明终止理由（IM-9）', [
+        {
+          field: 'reason',
+          reason: '取消项目全生命周期须填写终止理由，并经市政务服务数据管理局和市财政局终止备案',
+        },
+      ]);
+    }
+    await fileTerminationFromOperations(ctx, actor, {
+      processInstanceKey,
+      projectId: project.id,
+      stage: project.stage,
+      reason: reason.trim(),
+    });
+    return { projectId, terminationFiling: true };
+  }
   const gateway = gatewayOf(ctx);
   await engineCall('取消流程实例', () => gateway.cancelProcessInstance(processInstanceKey));
-  const payload = { processDefinitionId: instance.processDefinitionId, reason, endsProject };
-  await ctx.store
-    .transaction(async (tx) => {
-      await audit(tx, ctx, actor, {
-        action: 'process-instance.cancel',
-        entityType: 'process-instance',
-        entityId: processInstanceKey,
-        projectId,
-        payload,
-      });
-      if (endsProject && project) {
-        await setStage(tx, {
-          tenantId: p.tenantId,
-          id: project.id,
-          stage: 'terminated',
-          accountId: p.accountId,
-          at: ctx.now().toISOString(),
-          note: { stage: 'terminated', cancelledProcessInstanceKey: processInstanceKey, reason },
-        });
-      }
-    })
-    .catch((e: unknown) => {
-      logUncompensated(actor, 'process-instance.cancel', { processInstanceKey, projectId, ...payload }, e);
-      throw e;
-    });
+  const payload = { processDefinitionId: instance.processDefinitionId, reason, endsProject: false };
+  await auditAfter(ctx, actor, {
+    action: 'process-instance.cancel',
+    entityType: 'process-instance',
+    entityId: processInstanceKey,
+    projectId,
+    payload,
+  });
   actor.log.info({ projectId, processInstanceKey }, 'process instance cancelled');
-  return { projectId };
+  return { projectId, terminationFiling: false };
 }

@@ -153,10 +153,13 @@ export async function submitProject(
   try {
     await ctx.store.transaction(async (tx) => {
       const at = ctx.now().toISOString();
+      // The lifecycle's workers run as soon as the instance exists and may already have moved the stage on (e.g. to
+      // `initiation`): never move it back.
+      const now = await lockedProject(tx, p.tenantId, project.id);
       await setStage(tx, {
         tenantId: p.tenantId,
         id: project.id,
-        stage: 'submitted',
+        stage: now && now.stage !== 'draft' ? now.stage : 'submitted',
         accountId: p.accountId,
         at,
         processInstanceKey: started.processInstanceKey,

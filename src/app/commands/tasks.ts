@@ -1,9 +1,16 @@
 // Work a user task: claim it, give it back, complete it. A completion is validated against the task's Camunda form
 // (required fields, allowed values, no field the form does not have) and is an audited decision (SV-4). The engine
 // is called outside any store transaction and the audit entry follows it, so a task the engine refuses (completed
-// or cancelled meanwhile) leaves no entry.
+// or cancelled meanwhile) leaves no entry. A completion is recorded as an intent first and settled with its audit
+// entry, so that a crash between the engine's completion and the entry is repaired at start-up (reconcile.ts).
+import { randomUUID } from 'node:crypto';
 import { findAccount } from '../../store/accounts.ts';
-import { decideTask, type Principal, type TaskTarget } from '../authz.ts';
+import {
+  CompletionPendingError,
+  recordCompletionIntent,
+  settleCompletionIntent,
+} from '../../store/submission-intents.ts';
+import { auditRole, decideTask, type Principal, type TaskTarget } from '../authz.ts';
 import { problem } from '../problem.ts';
 import { ProcessEngineError, type UserTask, type Variables } from '../process-gateway.ts';
 import {
@@ -11,8 +18,10 @@ import {
   audit,
   type CommandContext,
   engineCall,
+  engineProblem,
   ensure,
   gatewayOf,
+  isUncertain,
   logUncompensated,
   tenantOfVariables,
 } from './context.ts';
@@ -140,31 +149,38 @@ export async function completeTask(
     );
   }
   const t = loaded.task;
-  const complete = async () => {
-    try {
-      await gateway.completeUserTask(userTaskKey, variables, 'complete');
-    } catch (e) {
-      // Completed or cancelled meanwhile (another request, a timer): the task is gone.
-      if (e instanceof ProcessEngineError && (e.status === 404 || e.status === 409))
-        throw problem.conflict('任务已办结或已取消，不能再办理');
-      throw e;
-    }
-  };
   // SV-4: every decision is in the trail — who, which task of which process, what was decided.
-  await thenAudit(ctx, actor, '办理任务', complete, {
+  const taskPayload = {
+    elementId: t.elementId,
+    name: t.name,
+    processDefinitionId: t.processDefinitionId,
+    processInstanceKey: t.processInstanceKey,
+    candidateGroups: t.candidateGroups,
+  };
+  const intentId = await recordCompletion(ctx, actor, {
+    userTaskKey,
+    projectId: projectOf(loaded),
+    variables,
+    task: taskPayload,
+  });
+  await completeOnEngine(ctx, intentId, userTaskKey, variables);
+  const entry = {
     action: 'task.complete',
     entityType: 'user-task',
     entityId: userTaskKey,
     projectId: projectOf(loaded),
-    payload: {
-      elementId: t.elementId,
-      name: t.name,
-      processDefinitionId: t.processDefinitionId,
-      processInstanceKey: t.processInstanceKey,
-      candidateGroups: t.candidateGroups,
-      variables,
-    },
-  });
+    payload: { ...taskPayload, variables },
+  };
+  await ctx.store
+    .transaction(async (tx) => {
+      await audit(tx, ctx, actor, entry);
+      await settleCompletionIntent(tx, { id: intentId, state: 'completed', at: ctx.now().toISOString() });
+    })
+    .catch((e: unknown) => {
+      // The intent stays pending: the start-up reconciler writes this entry from it.
+      logUncompensated(actor, entry.action, { entityId: entry.entityId, payload: entry.payload }, e);
+      throw e;
+    });
   actor.log.info(
     {
       projectId: projectOf(loaded),
@@ -175,4 +191,60 @@ export async function completeTask(
     'task completed',
   );
   return { assignee: t.assignee ?? p.accountId };
+}
+
+/** The completion intent, in its own transaction, before the engine is called; a concurrent one is refused. */
+async function recordCompletion(
+  ctx: CommandContext,
+  actor: Actor,
+  e: { userTaskKey: string; projectId: string | null; variables: Variables; task: Record<string, unknown> },
+): Promise<string> {
+  const p = actor.principal;
+  const id = randomUUID();
+  await ctx.store
+    .transaction((tx) =>
+      recordCompletionIntent(tx, {
+        id,
+        tenantId: p.tenantId,
+        userTaskKey: e.userTaskKey,
+        projectId: e.projectId,
+        accountId: p.accountId,
+        role: auditRole(p),
+        requestId: actor.requestId,
+        variables: e.variables,
+        task: e.task,
+        createdAt: ctx.now().toISOString(),
+      }),
+    )
+    .catch((err: unknown) => {
+      if (err instanceof CompletionPendingError) throw problem.conflict('任务正在办理中，请刷新后查看');
+      throw err;
+    });
+  return id;
+}
+
+/** The engine call, outside any transaction; a failure settles the intent (refused or uncertain). */
+async function completeOnEngine(
+  ctx: CommandContext,
+  intentId: string,
+  userTaskKey: string,
+  variables: Variables,
+): Promise<void> {
+  try {
+    await gatewayOf(ctx).completeUserTask(userTaskKey, variables, 'complete');
+  } catch (e) {
+    const state = e instanceof ProcessEngineError && !isUncertain(e) ? 'refused' : 'uncertain';
+    await ctx.store.transaction((tx) =>
+      settleCompletionIntent(tx, {
+        id: intentId,
+        state,
+        at: ctx.now().toISOString(),
+        error: e instanceof Error ? e.message : String(e),
+      }),
+    );
+    // Completed or cancelled meanwhile (another request, a timer): the task is gone.
+    if (e instanceof ProcessEngineError && (e.status === 404 || e.status === 409))
+      throw problem.conflict('任务已办结或已取消，不能再办理');
+    throw engineProblem(e, '办理任务');
+  }
 }

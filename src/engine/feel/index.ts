@@ -17,9 +17,11 @@ import {
   type Warning,
 } from 'feelin';
 import { CAMUNDA_FUNCTION_NAMES, type Clock, camundaFunctions, FeelAssertionError } from './functions.ts';
+import { FeelLimitError, withinLimits } from './limits.ts';
 import { dateTimeToEpochMs, parseZonedDateTime, type ResultType, resultType, toJson } from './values.ts';
 
 export type { Clock } from './functions.ts';
+export { EVALUATION_TIMEOUT_MS, MAX_RANGE_ITEMS } from './limits.ts';
 export type { ResultType } from './values.ts';
 export { formatDateTime, parseZonedDateTime, resultType, toJson } from './values.ts';
 
@@ -81,7 +83,11 @@ interface Compiled {
   unpassed: string[];
   /** feelin's warning list of the wrapper; filled by each call and emptied after it. */
   warnings: Warning[];
+  /** Contains a loop, a quantifier or a function definition: evaluated under the time budget. */
+  iterates: boolean;
 }
+
+const ITERATING = new Set(['ForExpression', 'QuantifiedExpression', 'FunctionDefinition']);
 
 const CACHE_LIMIT = 10_000;
 const cache = new Map<string, Compiled>();
@@ -153,12 +159,15 @@ function compile(source: string): Compiled {
 
 function buildCompiled(source: string): Compiled {
   const syntaxError = findSyntaxError(source, false);
-  if (syntaxError) return { source, syntaxError, fn: null, params: [], unpassed: [], warnings: [] };
+  if (syntaxError)
+    return { source, syntaxError, fn: null, params: [], unpassed: [], warnings: [], iterates: false };
 
   const names = new Set<string>();
+  let iterates = false;
   const tree = parseExpression(source, extensions, undefined);
   tree.iterate({
     enter(node) {
+      if (ITERATING.has(node.name)) iterates = true;
       if (node.name === 'VariableName' && node.node.parent?.name !== 'QualifiedName') {
         names.add(source.slice(node.from, node.to).replace(/\s+/g, ' '));
       }
@@ -174,12 +183,12 @@ function buildCompiled(source: string): Compiled {
     const wrapper = `function(${params.join(', ')}) ${source}`;
     const { value, warnings } = feelinEvaluate(wrapper, extensions);
     if (value && typeof (value as FeelFunction).invoke === 'function' && warnings.length === 0) {
-      return { source, fn: value as FeelFunction, params, unpassed, warnings };
+      return { source, fn: value as FeelFunction, params, unpassed, warnings, iterates };
     }
   } catch {
     // fall through: evaluate uncached
   }
-  return { source, fn: null, params, unpassed, warnings: [] };
+  return { source, fn: null, params, unpassed, warnings: [], iterates };
 }
 
 function toFeelArgument(value: unknown): unknown {
@@ -227,9 +236,11 @@ export function evaluateRaw(
   const previous = activeClock;
   activeClock = options?.clock ?? defaultClock;
   try {
-    return runCompiled(compiled, context);
+    return withinLimits(() => runCompiled(compiled, context), compiled.iterates);
   } catch (error) {
     if (error instanceof FeelError) throw error;
+    // a stopped evaluation skipped runCompiled's clean-up
+    if (error instanceof FeelLimitError) compiled.warnings.length = 0;
     const reason =
       error instanceof FeelAssertionError
         ? `Assertion failure on evaluate the expression '${source}': ${error.message}`

@@ -39,9 +39,11 @@ const DEPLOYABLE = /\.(bpmn|dmn|form)$/i;
 
 export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedServer> {
   mkdirSync(options.dataDir, { recursive: true });
+  // due timers fire once the server answers (startScheduler below), in bounded batches
   const engine = await Engine.open({
     file: join(options.dataDir, 'engine.sqlite'),
     logger: options.logger.child({ component: 'engine' }),
+    scheduler: false,
   });
   const app: EmbeddedApp = Fastify({ loggerInstance: options.logger.child({ component: 'http' }) });
   try {
@@ -74,6 +76,9 @@ export async function startEmbedded(options: EmbeddedOptions): Promise<EmbeddedS
       const port = typeof a === 'object' && a ? a.port : options.port;
       const host = options.host.includes(':') ? `[${options.host}]` : options.host;
       address = `http://${host}:${port}`;
+      engine.startScheduler();
+    } else {
+      app.addHook('onReady', async () => engine.startScheduler());
     }
     return {
       app,

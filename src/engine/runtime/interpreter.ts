@@ -4,6 +4,7 @@
 // command's transaction (Tx); the follow-up queue continues each token until every path waits.
 import type { ElementModel, FlowModel } from '../model/types.ts';
 import type { Db } from '../state/db.ts';
+import type { PendingStep } from '../state/pendingSteps.ts';
 import type { ElementInstanceRow, IncidentRow, JobRow, MessageSubscriptionRow } from '../state/rows.ts';
 import type { Repetitions } from '../timer/index.ts';
 import { EventTriggerBehavior } from './behavior/events.ts';
@@ -21,9 +22,6 @@ import type { FollowUp, Tx } from './tx.ts';
 
 export type { DecisionEvaluator, DecisionResult, Definition, Logger } from './runtime.ts';
 export { TENANT } from './runtime.ts';
-
-/** Follow-ups one command may run before the instance is taken to loop without waiting. */
-const FOLLOW_UP_LIMIT = 1_000_000;
 
 export class Interpreter extends Runtime implements Behaviors {
   readonly rt: Runtime = this;
@@ -62,14 +60,44 @@ export class Interpreter extends Runtime implements Behaviors {
     this.state.records.saveNextKey(this.nextKey);
   }
 
-  /** Runs queued follow-up work until every token waits. */
-  drain(tx: Tx): void {
-    let guard = 0;
+  /**
+   * Runs queued follow-up work until every token waits, or until `limit` steps have run: then the
+   * rest of the queue is written to pending_steps (in this transaction) for a later one to continue,
+   * as Zeebe writes follow-up commands to its log; likewise once `until` (performance.now()) has
+   * passed. Returns whether steps were left pending.
+   */
+  drain(tx: Tx, limit = Number.POSITIVE_INFINITY, until = Number.POSITIVE_INFINITY): boolean {
+    let steps = 0;
     while (tx.queue.length > 0) {
+      const spent = steps >= limit || (steps > 0 && performance.now() >= until);
+      // a RUN step is a closure and cannot be stored: run on until none is queued (they are rare)
+      if (spent && !tx.queue.some((f) => f.kind === 'RUN')) {
+        this.carryOver(tx);
+        return true;
+      }
       this.step(tx, tx.queue.shift()!);
-      if (++guard > FOLLOW_UP_LIMIT)
-        throw new Error('Follow-up limit reached: the process loops without waiting');
+      steps++;
     }
+    return false;
+  }
+
+  private carryOver(tx: Tx): void {
+    const steps: PendingStep[] = [];
+    for (const f of tx.queue) {
+      if (f.kind === 'RUN') continue;
+      const pi =
+        f.kind === 'CORRELATE_BUFFERED'
+          ? this.state.messages.subscription(f.key)?.process_instance_key
+          : this.ei(f.key)?.process_instance_key;
+      steps.push({ kind: f.kind, key: f.key, processInstanceKey: pi ?? null });
+    }
+    tx.queue.length = 0;
+    this.state.pendingSteps.append(steps);
+  }
+
+  /** Queues up to `limit` steps a former transaction left pending, oldest first. */
+  resumePending(tx: Tx, limit: number): void {
+    for (const s of this.state.pendingSteps.take(limit)) tx.queue.push({ kind: s.kind, key: s.key });
   }
 
   /** Runs one follow-up. */

@@ -7,6 +7,7 @@ import { ElementInstanceState } from './elementInstances.ts';
 import { IncidentState } from './incidents.ts';
 import { JobState } from './jobs.ts';
 import { MessageState } from './messages.ts';
+import { PendingStepState } from './pendingSteps.ts';
 import { ProcessInstanceState } from './processInstances.ts';
 import { RecordState } from './records.ts';
 import { TimerState } from './timers.ts';
@@ -25,6 +26,7 @@ export class EngineState {
   readonly timers: TimerState;
   readonly messages: MessageState;
   readonly records: RecordState;
+  readonly pendingSteps: PendingStepState;
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
@@ -38,5 +40,6 @@ export class EngineState {
     this.timers = new TimerState(db);
     this.messages = new MessageState(db);
     this.records = new RecordState(db);
+    this.pendingSteps = new PendingStepState(db);
   }
 }

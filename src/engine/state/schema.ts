@@ -1,6 +1,6 @@
 // The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
 // plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
 
 export const MIGRATIONS: string[] = [
   `
@@ -126,3 +126,10 @@ export const MIGRATIONS: string[] = [
   CREATE INDEX records_process ON records (process_instance_key) WHERE process_instance_key IS NOT NULL;
   `,
 ];
+
+// Version 2: the follow-up steps a command left for later transactions (bounded work per command).
+MIGRATIONS.push(`
+  CREATE TABLE pending_steps (
+    seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, key INTEGER NOT NULL, process_instance_key INTEGER);
+  CREATE INDEX pending_steps_process ON pending_steps (process_instance_key);
+`);

@@ -7,6 +7,8 @@ import * as m0003 from './0003-worker-records.ts';
 import * as m0004 from './0004-account-email.ts';
 import * as m0005 from './0005-submission-intents.ts';
 import * as m0006 from './0006-audit-keying.ts';
+import * as m0007 from './0007-completion-intents.ts';
+import * as m0008 from './0008-project-amounts.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -15,6 +17,8 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0004-account-email': m0004,
   '0005-submission-intents': m0005,
   '0006-audit-keying': m0006,
+  '0007-completion-intents': m0007,
+  '0008-project-amounts': m0008,
 };
 
 export class MigrationError extends Error {

@@ -60,8 +60,13 @@ export async function render(main, params) {
     if (!reason.trim()) return toast('必须填写取消原因', 'error');
     cancel.disabled = true;
     try {
-      await post(`/ops/instances/${encodeURIComponent(key)}/cancel`, { reason: reason.trim() });
-      toast('流程实例已取消');
+      const done = await post(`/ops/instances/${encodeURIComponent(key)}/cancel`, { reason: reason.trim() });
+      // IM-9: a project's lifecycle is not cancelled; it goes through the termination filing.
+      toast(
+        done?.state === 'TERMINATION_FILING'
+          ? '已转为终止合同备案（IM-9），待市政务服务数据管理局和市财政局登记'
+          : '流程实例已取消',
+      );
       dispatchEvent(new HashChangeEvent('hashchange'));
     } catch (e) {
       toast(e instanceof ApiError ? e.detail : String(e), 'error');
