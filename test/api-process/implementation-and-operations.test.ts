@@ -2,7 +2,7 @@
 // IM-3); change and delay filings refused before implementation and accepted during it (IM-8); the requests of
 // Units and Audit (IM-6, IM-7, SV-3); and the operations view: an incident raised by a crafted variable, seen with
 // its message, retried by an administrator once the cause is fixed; a cancelled lifecycle; the P-1 campaign board.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Problem, professionalDraft, type Stack, startStack, until } from './stack.ts';
 
 type Item = Record<string, unknown>;
@@ -10,16 +10,14 @@ type Item = Record<string, unknown>;
 describe('implementation filings, requests and operations through /api on the real engine', () => {
   let s: Stack;
   const t: Record<string, string> = {};
-  let projectId: string;
-  let lifecycleKey: string;
 
   const inbox = async (who: string) => {
     const res = await s.api(t[who]!, 'GET', '/api/tasks');
     expect(res.statusCode, res.body).toBe(200);
     return res.json().items as Item[];
   };
-  /** Waits for the task `elementId` of `project` in `who`'s inbox. */
-  const waitTask = async (who: string, elementId: string, project: string | null = projectId) => {
+  /** Waits for the task `elementId` of `project` (of any project: null) in `who`'s inbox. */
+  const waitTask = async (who: string, elementId: string, project: string | null) => {
     const items = await until(
       () => inbox(who),
       (x) => x.some((i) => i.elementId === elementId && (project === null || i.projectId === project)),
@@ -32,13 +30,79 @@ describe('implementation filings, requests and operations through /api on the re
     }
     return task;
   };
-  const complete = async (who: string, elementId: string, variables: Item) => {
-    const task = await waitTask(who, elementId);
+  const complete = async (who: string, projectId: string, elementId: string, variables: Item) => {
+    const task = await waitTask(who, elementId, projectId);
     const res = await s.api(t[who]!, 'POST', `/api/tasks/${task.userTaskKey}/complete`, { variables });
     expect(res.statusCode, `${elementId}: ${res.body}`).toBe(200);
   };
-  const file = (who: string, body: Item) =>
+  const file = (who: string, projectId: string, body: Item) =>
     s.api(t[who]!, 'POST', `/api/projects/${projectId}/filings`, body);
+
+  /** The Unit's 专业类 draft (1,060,000 元: 监理 and testing required). */
+  const draft = async () => {
+    const created = await s.api(t['gongan.staff']!, 'POST', '/api/projects', professionalDraft());
+    expect(created.statusCode, created.body).toBe(201);
+    return created.json().project.id as string;
+  };
+  /** A submitted project whose 初核 waits for the Bureau reviewer, and the key of its lifecycle. */
+  const submitted = async (projectId?: string) => {
+    const id = projectId ?? (await draft());
+    const res = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${id}/submit`);
+    expect(res.statusCode, res.body).toBe(201);
+    await waitTask('bureau.reviewer', 'Task_InitialCheck', id);
+    return { projectId: id, lifecycleKey: res.json().processInstanceKey as string };
+  };
+  /** Every group's step up to the signed contract: the project is being implemented, 监理 to engage (IM-3). */
+  const approveAndProcure = async (projectId: string, finance: () => Promise<void>) => {
+    await complete('bureau.reviewer', projectId, 'Task_InitialCheck', {
+      initialCheckDecision: 'pass',
+      initialCheckOpinion: '符合立项条件',
+    });
+    await complete('cost.reviewer', projectId, 'Task_CostReview', {
+      costReviewPassed: true,
+      reviewedAmount: 1_060_000,
+      costReviewReport: '造价合理',
+    });
+    await complete('expert', projectId, 'Task_ExpertReview', {
+      expertReviewPassed: true,
+      expertReviewReport: '方案可行',
+    });
+    await finance();
+    await complete('finance', projectId, 'Task_FinanceReview', {
+      financeApproved: true,
+      financeOpinion: '同意',
+      preliminaryFundingAmount: 1_060_000,
+    });
+    await complete('gongan.staff', projectId, 'Task_SubmitFundingApplication', {
+      fundingRequestAmount: 1_060_000,
+      fundingApplicationNote: '申请市本级财政资金',
+    });
+    await complete('citygov', projectId, 'Task_CityGovernmentDecision', {
+      cityGovernmentApproved: true,
+      approvedFundingAmount: 1_060_000,
+      cityGovernmentOpinion: '同意',
+    });
+    // PC-1: the Unit owns procurement of a 专业类 project.
+    await complete('gongan.staff', projectId, 'Task_ConductProcurement', {
+      procurementResult: 'success',
+      procurementMethod: 'public-tender',
+      procurementNoticeNumber: 'YFCG-2027-001',
+      purchaserName: '云浮市公安局',
+      supplierName: '云浮智慧科技有限公司',
+      supplierCreditCode: '91445300MA4W000000',
+      contractNumber: 'HT-2027-001',
+      contractAmount: 1_050_000,
+      contractSignedDate: '2027-01-15', // a date field (subtype date): form-js sends YYYY-MM-DD
+      deliveryDate: '2027-06-30T18:00+08:00',
+    });
+    return waitTask('gongan.staff', 'Task_EngageSupervisor', projectId);
+  };
+  /** A project being implemented, and the key of its lifecycle. */
+  const implementing = async () => {
+    const project = await submitted();
+    await approveAndProcure(project.projectId, async () => {});
+    return project;
+  };
 
   /** Moves the clock; sessions last 8 hours, so everybody signs in again. */
   const moveClock = async (iso: string) => {
@@ -64,28 +128,29 @@ describe('implementation filings, requests and operations through /api on the re
     ])
       t[name] = await s.login(name);
     t['xinxing/bureau.admin'] = await s.login('bureau.admin', 'xinxing');
-    const created = await s.api(t['gongan.staff']!, 'POST', '/api/projects', professionalDraft());
-    projectId = created.json().project.id;
   });
   afterAll(async () => {
     await s?.close();
   });
+  // Every state change was audited and nothing failed unexpectedly (the logs say so), checked after each test.
+  afterEach(() => {
+    expect(s.logs.filter((l) => l.includes('without an audit entry'))).toEqual([]);
+    expect(s.logs.filter((l) => l.includes('unexpected error'))).toEqual([]);
+  });
 
   it('IM-8: no filing for a draft, nor for a project still in initiation', async () => {
-    const draft = await file('gongan.staff', {
+    const projectId = await draft();
+    const refused = await file('gongan.staff', projectId, {
       kind: 'change',
       changeDescription: '增加模块',
       changeReason: '需求变化',
     });
-    expect(draft.statusCode).toBe(409);
-    expect((draft.json() as Problem).detail).toContain('草稿');
+    expect(refused.statusCode).toBe(409);
+    expect((refused.json() as Problem).detail).toContain('草稿');
 
-    const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
-    expect(submitted.statusCode, submitted.body).toBe(201);
-    lifecycleKey = submitted.json().processInstanceKey;
-    await waitTask('bureau.reviewer', 'Task_InitialCheck');
+    await submitted(projectId);
 
-    const early = await file('gongan.staff', {
+    const early = await file('gongan.staff', projectId, {
       kind: 'delay',
       delayReason: '设备到货延迟',
       requestedDeliveryDate: '2027-09-30T18:00:00+08:00',
@@ -98,92 +163,58 @@ describe('implementation filings, requests and operations through /api on the re
   });
 
   it('every group completes its step in turn until the project is being implemented', async () => {
-    await complete('bureau.reviewer', 'Task_InitialCheck', {
-      initialCheckDecision: 'pass',
-      initialCheckOpinion: '符合立项条件',
-    });
-    await complete('cost.reviewer', 'Task_CostReview', {
-      costReviewPassed: true,
-      reviewedAmount: 1_060_000,
-      costReviewReport: '造价合理',
-    });
-    await complete('expert', 'Task_ExpertReview', {
-      expertReviewPassed: true,
-      expertReviewReport: '方案可行',
-    });
-    // The hidden field (preliminaryFundingAmount shows only when approved) is required once it shows.
-    const finance = await waitTask('finance', 'Task_FinanceReview');
-    const incomplete = await s.api(t.finance!, 'POST', `/api/tasks/${finance.userTaskKey}/complete`, {
-      variables: { financeApproved: true, financeOpinion: '同意' },
-    });
-    expect(incomplete.statusCode).toBe(400);
-    expect((incomplete.json() as Problem).errors?.map((e) => e.field)).toEqual([
-      'variables.preliminaryFundingAmount',
-    ]);
-    await complete('finance', 'Task_FinanceReview', {
-      financeApproved: true,
-      financeOpinion: '同意',
-      preliminaryFundingAmount: 1_060_000,
-    });
-    await complete('gongan.staff', 'Task_SubmitFundingApplication', {
-      fundingRequestAmount: 1_060_000,
-      fundingApplicationNote: '申请市本级财政资金',
-    });
-    await complete('citygov', 'Task_CityGovernmentDecision', {
-      cityGovernmentApproved: true,
-      approvedFundingAmount: 1_060_000,
-      cityGovernmentOpinion: '同意',
-    });
-    // PC-1: the Unit owns procurement of a 专业类 project.
-    await complete('gongan.staff', 'Task_ConductProcurement', {
-      procurementResult: 'success',
-      procurementMethod: 'public-tender',
-      procurementNoticeNumber: 'YFCG-2027-001',
-      purchaserName: '云浮市公安局',
-      supplierName: '云浮智慧科技有限公司',
-      supplierCreditCode: '91445300MA4W000000',
-      contractNumber: 'HT-2027-001',
-      contractAmount: 1_050_000,
-      contractSignedDate: '2027-01-15', // a date field (subtype date): form-js sends YYYY-MM-DD
-      deliveryDate: '2027-06-30T18:00+08:00',
+    const { projectId } = await submitted();
+    const engage = await approveAndProcure(projectId, async () => {
+      // The hidden field (preliminaryFundingAmount shows only when approved) is required once it shows.
+      const finance = await waitTask('finance', 'Task_FinanceReview', projectId);
+      const incomplete = await s.api(t.finance!, 'POST', `/api/tasks/${finance.userTaskKey}/complete`, {
+        variables: { financeApproved: true, financeOpinion: '同意' },
+      });
+      expect(incomplete.statusCode).toBe(400);
+      expect((incomplete.json() as Problem).errors?.map((e) => e.field)).toEqual([
+        'variables.preliminaryFundingAmount',
+      ]);
     });
     // IM-3: 1,060,000 元 ≥ 1,000,000 元 — a supervisor must be engaged.
-    const engage = await waitTask('gongan.staff', 'Task_EngageSupervisor');
     expect(engage.processDefinitionId).toBe('project-implementation');
   });
 
   it('IM-8: during implementation a change and a delay filing reach the Bureau; bad ones are refused', async () => {
-    const missing = await file('gongan.staff', { kind: 'change', changeDescription: '增加移动端' });
+    const { projectId } = await implementing();
+    const missing = await file('gongan.staff', projectId, {
+      kind: 'change',
+      changeDescription: '增加移动端',
+    });
     expect(missing.statusCode).toBe(400);
     expect((missing.json() as Problem).errors?.map((e) => e.field)).toEqual(['changeReason']);
     // Another Unit does not see the project; the reviewer may see it but files nothing for the Unit.
-    expect((await file('jiaoyu.staff', { kind: 'termination', terminationReason: 'x' })).statusCode).toBe(
-      404,
-    );
-    expect((await file('bureau.reviewer', { kind: 'termination', terminationReason: 'x' })).statusCode).toBe(
-      403,
-    );
+    expect(
+      (await file('jiaoyu.staff', projectId, { kind: 'termination', terminationReason: 'x' })).statusCode,
+    ).toBe(404);
+    expect(
+      (await file('bureau.reviewer', projectId, { kind: 'termination', terminationReason: 'x' })).statusCode,
+    ).toBe(403);
 
-    const change = await file('gongan.staff', {
+    const change = await file('gongan.staff', projectId, {
       kind: 'change',
       changeDescription: '增加移动端警务应用',
       changeReason: '公安部新要求',
     });
     expect(change.statusCode, change.body).toBe(202);
-    const register = await waitTask('bureau.reviewer', 'Task_RegisterChangeFiling');
+    const register = await waitTask('bureau.reviewer', 'Task_RegisterChangeFiling', projectId);
     const detail = (await s.api(t['bureau.reviewer']!, 'GET', `/api/tasks/${register.userTaskKey}`)).json();
     expect(detail.variables).toMatchObject({
       changeDescription: '增加移动端警务应用',
       changeReason: '公安部新要求',
     });
 
-    const delay = await file('gongan.staff', {
+    const delay = await file('gongan.staff', projectId, {
       kind: 'delay',
       delayReason: '设备到货延迟',
       requestedDeliveryDate: '2027-09-30T18:00:00+08:00',
     });
     expect(delay.statusCode, delay.body).toBe(202);
-    await waitTask('bureau.reviewer', 'Task_RegisterDelayFiling');
+    await waitTask('bureau.reviewer', 'Task_RegisterDelayFiling', projectId);
 
     const log = (await s.api(t.audit!, 'GET', `/api/audit-log?projectId=${projectId}`)).json() as Array<{
       action: string;
@@ -194,6 +225,7 @@ describe('implementation filings, requests and operations through /api on the re
   });
 
   it('the operations view shows the lifecycle with its active call and the diagram; only administrators', async () => {
+    const { projectId, lifecycleKey } = await implementing();
     expect((await s.api(t['bureau.reviewer']!, 'GET', '/api/ops/instances')).statusCode).toBe(403);
     const list = await s.api(
       t['bureau.admin']!,
@@ -232,6 +264,7 @@ describe('implementation filings, requests and operations through /api on the re
   });
 
   it('IM-6, IM-7, SV-3: requests of a Unit and of Audit start their processes', async () => {
+    const { projectId } = await implementing();
     const infra = await s.api(t['gongan.staff']!, 'POST', '/api/infrastructure-requests', {
       requestedService: '政务云主机',
       requestedSpecification: '8 核 32G × 4 台',
@@ -269,7 +302,7 @@ describe('implementation filings, requests and operations through /api on the re
       requestedMaterials: '采购合同、验收报告、资金支付凭证',
     });
     expect(audit.statusCode, audit.body).toBe(201);
-    const provide = await waitTask('gongan.staff', 'Task_ProvideAuditMaterials');
+    const provide = await waitTask('gongan.staff', 'Task_ProvideAuditMaterials', projectId);
     expect(provide.processDefinitionId).toBe('audit-request');
   });
 
@@ -414,9 +447,11 @@ describe('implementation filings, requests and operations through /api on the re
   });
 
   it('the due-date countdown turns into overdue when the clock passes it; a 2027 due date is provisional', async () => {
-    // Tuesday 5 January 2027: the crafted project's 初核 was due on 4 December 2026 (its overdue timer fired).
+    // A project submitted in the last days of November 2026: its 初核 is due in the first days of December.
+    const { projectId } = await submitted();
+    // Tuesday 5 January 2027: that 初核 is past its due date (its overdue timer fired).
     await moveClock('2027-01-05T02:00:00Z');
-    const initial = (await inbox('bureau.reviewer')).find((i) => i.projectId === 'YF-2026-9100')!;
+    const initial = (await inbox('bureau.reviewer')).find((i) => i.projectId === projectId)!;
     expect(initial.overdue).toBe(true);
     expect(initial.workingDaysLeft as number).toBeLessThan(0);
     expect(initial.dueDateProvisional).toBe(false);
@@ -431,10 +466,5 @@ describe('implementation filings, requests and operations through /api on the re
     expect((await s.api(t['gongan.staff']!, 'POST', `/api/projects/${nextId}/submit`)).statusCode).toBe(201);
     const fresh = await waitTask('bureau.reviewer', 'Task_InitialCheck', nextId);
     expect(fresh).toMatchObject({ overdue: false, workingDaysLeft: 5, dueDateProvisional: true });
-  });
-
-  it('every state change was audited and nothing failed unexpectedly (the logs say so)', () => {
-    expect(s.logs.filter((l) => l.includes('without an audit entry'))).toEqual([]);
-    expect(s.logs.filter((l) => l.includes('unexpected error'))).toEqual([]);
   });
 });

@@ -22,7 +22,6 @@ describe('the audit trail over HTTP, checked by `npm run audit:verify`', () => {
   let base: string;
   let token: string;
   let auditToken: string;
-  let projectId: string;
   const verify = async (...args: string[]) =>
     run(process.execPath, ['--import', 'tsx', 'scripts/audit-verify.ts', ...args], {
       env: {
@@ -46,6 +45,22 @@ describe('the audit trail over HTTP, checked by `npm run audit:verify`', () => {
       body: JSON.stringify({ tenantId: 'yunfu', username, password: DEMO_PASSWORD }),
     });
     return ((await res.json()) as { token: string }).token;
+  };
+
+  /** The Unit creates a draft over HTTP; `requestId` is what its client sent as X-Request-Id. */
+  const createProject = (requestId?: string) =>
+    fetch(`${base}/api/projects`, {
+      method: 'POST',
+      headers: {
+        authorization: `Bearer ${token}`,
+        'content-type': 'application/json',
+        ...(requestId ? { 'x-request-id': requestId } : {}),
+      },
+      body: JSON.stringify(draft()),
+    });
+  const projectIdOf = async (res: Response) => {
+    expect(res.status).toBe(201);
+    return ((await res.json()) as { project: { id: string } }).project.id;
   };
 
   beforeAll(async () => {
@@ -75,26 +90,22 @@ describe('the audit trail over HTTP, checked by `npm run audit:verify`', () => {
   });
 
   it('records the request id the server chose, not the one the caller sent', async () => {
-    const res = await fetch(`${base}/api/projects`, {
-      method: 'POST',
-      headers: {
-        authorization: `Bearer ${token}`,
-        'content-type': 'application/json',
-        'x-request-id': 'chosen-by-client-1',
-      },
-      body: JSON.stringify(draft()),
-    });
-    expect(res.status).toBe(201);
-    projectId = ((await res.json()) as { project: { id: string } }).project.id;
+    const res = await createProject('chosen-by-client-1');
+    const projectId = await projectIdOf(res);
     const served = res.headers.get('x-request-id');
     expect(served).toMatch(/^[0-9a-f-]{36}$/);
-    const [created] = await listAudit(running.store.db, { tenantId: 'yunfu', action: 'project.create' });
+    const [created] = await listAudit(running.store.db, {
+      tenantId: 'yunfu',
+      action: 'project.create',
+      projectId,
+    });
     expect(created?.requestId).toBe(served);
     const recorded = (await listAudit(running.store.db, { tenantId: 'yunfu' })).map((e) => e.requestId);
     expect(recorded).not.toContain('chosen-by-client-1');
   });
 
   it('refuses a forged export with a rewritten decision, re-signed with another key', async () => {
+    const projectId = await projectIdOf(await createProject());
     const res = await fetch(`${base}/api/projects/${projectId}/audit-export`, {
       headers: { authorization: `Bearer ${auditToken}` },
     });
@@ -118,6 +129,7 @@ describe('the audit trail over HTTP, checked by `npm run audit:verify`', () => {
   });
 
   it('finds a keyless full rewrite of the stored trail that the chain alone would accept', async () => {
+    await projectIdOf(await createProject());
     const ok = await verify();
     expect(ok.out).toMatch(/yunfu: \d+ entries, chain intact/);
     expect(ok.code).toBe(0);

@@ -179,6 +179,15 @@ describe('the audit trail', () => {
   });
 
   it('`npm run audit:verify` passes an intact store and names the altered and the removed entry', async () => {
+    // one more entry after the annual plan's, so that the one removed below is missing from the middle of the chain
+    const body = multipart('附件.pdf', 'application/pdf', PDF);
+    const later = await h.app.inject({
+      method: 'POST',
+      url: `/api/projects/${projectId}/documents`,
+      headers: { ...h.as(staff), ...body.headers },
+      payload: body.payload,
+    });
+    expect(later.statusCode).toBe(201);
     const ok = await auditVerify(h.dataDir);
     expect(ok.code).toBe(0);
     expect(ok.out).toMatch(/yunfu: \d+ entries, chain intact/);

@@ -228,3 +228,25 @@ export async function until<T>(
     await new Promise((r) => setTimeout(r, 250));
   }
 }
+
+/** Waits until the shell has rendered the route with its data (<main aria-busy> is set until then). */
+export async function settled(p: Page): Promise<void> {
+  await p.locator('main:not([aria-busy])').waitFor({ state: 'attached' });
+  await p.locator('main h1').first().waitFor();
+}
+
+/** Reloads the current route until `text` shows (the engine and the workers run asynchronously). */
+export async function waitForText(p: Page, text: string, timeoutMs = 20_000): Promise<void> {
+  await until(
+    async () => {
+      // The shell re-renders the route; <main aria-busy> is set until the view has its data.
+      await p.evaluate('dispatchEvent(new HashChangeEvent("hashchange"))');
+      await settled(p);
+      return p.getByText(text, { exact: false }).count();
+    },
+    (n) => n > 0,
+    timeoutMs,
+  );
+}
+
+// Without Debian's chromium (a developer machine that has not run .ci/run) the suite is skipped; in CI, where .ci/run

@@ -116,6 +116,8 @@ describe.each(DATABASES)('the audit trail cannot be rewritten unseen, on $name',
 
   it('a forged checkpoint line does not count, and is named', async () => {
     const { appendFileSync, readFileSync } = await import('node:fs');
+    await append('yunfu', 2);
+    await writeCheckpoints(store.db, store.audit!, anchorDir);
     const line = readFileSync(checkpointFile(anchorDir), 'utf8').trim().split('\n').at(-1)!;
     appendFileSync(checkpointFile(anchorDir), `${line.replace(/"seq":(\d+)/, '"seq":999')}\n`);
     const read = readCheckpoints(checkpointFile(anchorDir), store.audit!);
@@ -149,6 +151,7 @@ describe.each(DATABASES)('the audit trail cannot be rewritten unseen, on $name',
   });
 
   it('refuses to open a keyed store without its key, and with another key', async () => {
+    await append('yunfu', 1); // a trail written under the key makes the store a keyed one
     const other = mkdtempSync(join(tmpdir(), 'yunfu-nokey-'));
     const opts = { databaseUrl: store.dialect === 'postgres' ? await pgUrl(store) : null, dataDir };
     try {

@@ -24,6 +24,16 @@ type InstanceParams = { Params: { processInstanceKey: string } };
 
 /** The campaign board reads only the store; the other routes need the engine (`withEngine`). */
 export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEngine: boolean): void {
+  getOpsCampaignsPlanYear(app, ctx);
+  if (!withEngine) return;
+  getOpsInstances(app, ctx);
+  getOpsInstancesProcessInstanceKey(app, ctx);
+  postOpsIncidentsIncidentKeyRetry(app, ctx);
+  putOpsInstancesProcessInstanceKeyVariables(app, ctx);
+  postOpsInstancesProcessInstanceKeyCancel(app, ctx);
+}
+
+function getOpsCampaignsPlanYear(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Params: { planYear: number } }>(
     '/ops/campaigns/:planYear',
     {
@@ -40,9 +50,9 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEng
     },
     async (request) => campaignBoard(ctx, principalOf(request), request.params.planYear),
   );
+}
 
-  if (!withEngine) return;
-
+function getOpsInstances(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: InstanceQuery }>(
     '/ops/instances',
     {
@@ -55,7 +65,9 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEng
     },
     async (request) => listInstances(ctx, principalOf(request), request.query),
   );
+}
 
+function getOpsInstancesProcessInstanceKey(app: FastifyInstance, ctx: ApiContext): void {
   app.get<InstanceParams>(
     '/ops/instances/:processInstanceKey',
     {
@@ -68,7 +80,9 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEng
     },
     async (request) => instanceDetail(ctx, principalOf(request), request.params.processInstanceKey),
   );
+}
 
+function postOpsIncidentsIncidentKeyRetry(app: FastifyInstance, ctx: ApiContext): void {
   app.post<{ Params: { incidentKey: string } }>(
     '/ops/incidents/:incidentKey/retry',
     {
@@ -85,7 +99,9 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEng
       return { incidentKey, processInstanceKey: incident.processInstanceKey, resolved: true };
     },
   );
+}
 
+function putOpsInstancesProcessInstanceKeyVariables(app: FastifyInstance, ctx: ApiContext): void {
   app.put<InstanceParams & { Body: { variables: Record<string, unknown> } }>(
     '/ops/instances/:processInstanceKey/variables',
     {
@@ -107,7 +123,9 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEng
       return { processInstanceKey, names };
     },
   );
+}
 
+function postOpsInstancesProcessInstanceKeyCancel(app: FastifyInstance, ctx: ApiContext): void {
   app.post<InstanceParams & { Body: { reason?: string } | undefined }>(
     '/ops/instances/:processInstanceKey/cancel',
     {

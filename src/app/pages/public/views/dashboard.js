@@ -23,7 +23,30 @@ export async function render(main, _params, q) {
     get(`/annual-plans${query({ planYear })}`).catch(() => []),
     can.tasks() ? get('/tasks').catch(() => null) : null,
   ]);
+  // The width one chart gets: half of the page side by side, all of it on a narrow screen (less the card's padding).
+  const inner = main.clientWidth;
+  const wide = window.matchMedia('(min-width: 761px)').matches;
+  const width = Math.max(240, Math.min(560, Math.floor(wide ? (inner - 16) / 2 - 42 : inner - 42)));
+  const withDue = (tasks?.items ?? []).filter((t) => t.dueDate);
+  const overdue = withDue.filter((t) => t.overdue).length;
 
+  add(
+    main,
+    h('h1', {}, can.isUnit() ? `${current().unitName ?? ''}项目统计` : '统计看板'),
+    filterForm(planYear, category),
+    kpis(stats, plans, tasks, overdue),
+    h(
+      'div',
+      { class: 'charts' },
+      ...statisticsCards(stats, width),
+      deadlineCard(plans, tasks, withDue.length, overdue),
+    ),
+    h('p', { class: 'muted' }, `金额为项目申报的总投资（${fmtYuan(stats.total.totalInvestment)}）。`),
+  );
+}
+
+/** The year and category the statistics are scoped to. */
+function filterForm(planYear, category) {
   const year = h('input', {
     type: 'number',
     min: 2000,
@@ -50,111 +73,107 @@ export async function render(main, _params, q) {
     event.preventDefault();
     location.hash = `#/dashboard${query({ planYear: year.value, category: cat.value })}`;
   });
+  return form;
+}
 
-  // The width one chart gets: half of the page side by side, all of it on a narrow screen (less the card's padding).
-  const inner = main.clientWidth;
-  const wide = window.matchMedia('(min-width: 761px)').matches;
-  const width = Math.max(240, Math.min(560, Math.floor(wide ? (inner - 16) / 2 - 42 : inner - 42)));
+function kpis(stats, plans, tasks, overdue) {
+  return h(
+    'ul',
+    { class: 'kpis' },
+    h('li', {}, h('span', { class: 'kpi' }, stats.total.count), '个项目'),
+    h('li', {}, h('span', { class: 'kpi' }, wan(stats.total.totalInvestment)), '总投资'),
+    h('li', {}, h('span', { class: 'kpi' }, plans.length), '份年度规划备案'),
+    tasks
+      ? h(
+          'li',
+          { class: overdue > 0 ? 'danger' : 'ok' },
+          h('span', { class: 'kpi' }, overdue),
+          '项待办已逾期',
+        )
+      : null,
+  );
+}
+
+const TOP = 12;
+
+/** The 项目库 by stage, category, Unit and year. */
+function statisticsCards(stats, width) {
   // Stages in the order a project goes through them; Units by size, the largest first (the rest counted).
   const stageOrder = Object.keys(vocabSync().stages);
   const byStage = [...stats.byStage].sort((a, b) => stageOrder.indexOf(a.key) - stageOrder.indexOf(b.key));
-  const TOP = 12;
   const top = (list, value) => [...list].sort((a, b) => value(b) - value(a)).slice(0, TOP);
   const more = (list) =>
     list.length > TOP ? h('p', { class: 'muted' }, `另有 ${list.length - TOP} 个单位未列出`) : null;
   const rows = (list, color) => list.map((r) => ({ label: r.label, value: r.count, color: color?.(r) }));
   const money = (list, color) =>
     list.map((r) => ({ label: r.label, value: r.totalInvestment, color: color?.(r) }));
-  const onTime = plans.filter((p) => p.onTime).length;
-  const taskItems = tasks?.items ?? [];
-  const withDue = taskItems.filter((t) => t.dueDate);
-  const overdue = withDue.filter((t) => t.overdue).length;
+  return [
+    chartCard(
+      '按阶段（项目数）',
+      barChart('按阶段的项目数', rows(byStage), { format: (v) => `${v} 个`, width }),
+    ),
+    chartCard(
+      '按类别（总投资）',
+      barChart(
+        '按类别的总投资',
+        money(stats.byCategory, (r) => CATEGORY_COLORS[r.key]),
+        { format: wan, width },
+      ),
+      h(
+        'p',
+        { class: 'muted' },
+        stats.byCategory.map((r) => `${r.label} ${r.count} 个`).join('，') || '暂无数据',
+      ),
+    ),
+    chartCard(
+      `按单位（项目数${stats.byUnit.length > TOP ? `，前 ${TOP} 个` : ''}）`,
+      barChart('按单位的项目数', rows(top(stats.byUnit, (r) => r.count)), {
+        format: (v) => `${v} 个`,
+        width,
+      }),
+      more(stats.byUnit),
+    ),
+    chartCard(
+      `按单位（总投资${stats.byUnit.length > TOP ? `，前 ${TOP} 个` : ''}）`,
+      barChart('按单位的总投资', money(top(stats.byUnit, (r) => r.totalInvestment)), {
+        format: wan,
+        color: '#00796b',
+        width,
+      }),
+      more(stats.byUnit),
+    ),
+    chartCard(
+      '按规划年度（项目数）',
+      barChart('按年度的项目数', rows(stats.byYear), { format: (v) => `${v} 个`, color: '#ef6c00', width }),
+    ),
+  ];
+}
 
-  add(
-    main,
-    h('h1', {}, can.isUnit() ? `${current().unitName ?? ''}项目统计` : '统计看板'),
-    form,
+/** Deadline compliance: annual plans filed on time (P-1), the person's tasks within their deadlines. */
+function deadlineCard(plans, tasks, withDue, overdue) {
+  const onTime = plans.filter((p) => p.onTime).length;
+  return chartCard(
+    '期限执行情况',
     h(
-      'ul',
-      { class: 'kpis' },
-      h('li', {}, h('span', { class: 'kpi' }, stats.total.count), '个项目'),
-      h('li', {}, h('span', { class: 'kpi' }, wan(stats.total.totalInvestment)), '总投资'),
-      h('li', {}, h('span', { class: 'kpi' }, plans.length), '份年度规划备案'),
+      'div',
+      { class: 'rings' },
+      h(
+        'figure',
+        {},
+        ring('年度规划按时备案率', onTime, plans.length),
+        h('figcaption', {}, `年度规划按时备案 ${onTime}/${plans.length}（P-1）`),
+      ),
       tasks
         ? h(
-            'li',
-            { class: overdue > 0 ? 'danger' : 'ok' },
-            h('span', { class: 'kpi' }, overdue),
-            '项待办已逾期',
+            'figure',
+            {},
+            ring('我的待办在期限内的比例', withDue - overdue, withDue, {
+              color: overdue > 0 ? '#c62828' : '#2e7d32',
+            }),
+            h('figcaption', {}, `我的有期限待办中未逾期 ${withDue - overdue}/${withDue}`),
           )
         : null,
     ),
-    h(
-      'div',
-      { class: 'charts' },
-      chartCard(
-        '按阶段（项目数）',
-        barChart('按阶段的项目数', rows(byStage), { format: (v) => `${v} 个`, width }),
-      ),
-      chartCard(
-        '按类别（总投资）',
-        barChart(
-          '按类别的总投资',
-          money(stats.byCategory, (r) => CATEGORY_COLORS[r.key]),
-          { format: wan, width },
-        ),
-        h(
-          'p',
-          { class: 'muted' },
-          stats.byCategory.map((r) => `${r.label} ${r.count} 个`).join('，') || '暂无数据',
-        ),
-      ),
-      chartCard(
-        `按单位（项目数${stats.byUnit.length > TOP ? `，前 ${TOP} 个` : ''}）`,
-        barChart('按单位的项目数', rows(top(stats.byUnit, (r) => r.count)), {
-          format: (v) => `${v} 个`,
-          width,
-        }),
-        more(stats.byUnit),
-      ),
-      chartCard(
-        `按单位（总投资${stats.byUnit.length > TOP ? `，前 ${TOP} 个` : ''}）`,
-        barChart('按单位的总投资', money(top(stats.byUnit, (r) => r.totalInvestment)), {
-          format: wan,
-          color: '#00796b',
-          width,
-        }),
-        more(stats.byUnit),
-      ),
-      chartCard(
-        '按规划年度（项目数）',
-        barChart('按年度的项目数', rows(stats.byYear), { format: (v) => `${v} 个`, color: '#ef6c00', width }),
-      ),
-      chartCard(
-        '期限执行情况',
-        h(
-          'div',
-          { class: 'rings' },
-          h(
-            'figure',
-            {},
-            ring('年度规划按时备案率', onTime, plans.length),
-            h('figcaption', {}, `年度规划按时备案 ${onTime}/${plans.length}（P-1）`),
-          ),
-          tasks
-            ? h(
-                'figure',
-                {},
-                ring('我的待办在期限内的比例', withDue.length - overdue, withDue.length, {
-                  color: overdue > 0 ? '#c62828' : '#2e7d32',
-                }),
-                h('figcaption', {}, `我的有期限待办中未逾期 ${withDue.length - overdue}/${withDue.length}`),
-              )
-            : null,
-        ),
-      ),
-    ),
-    h('p', { class: 'muted' }, `金额为项目申报的总投资（${fmtYuan(stats.total.totalInvestment)}）。`),
   );
 }
 

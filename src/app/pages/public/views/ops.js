@@ -26,7 +26,36 @@ export async function render(main, _params, q) {
     get(`/ops/instances${query({ ...filters, pageSize: 25 })}`),
     get(`/ops/instances${query({ state: 'ACTIVE', hasIncident: true, pageSize: 1 })}`),
   ]);
+  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
+  add(
+    main,
+    h(
+      'div',
+      { class: 'page-head' },
+      h('h1', {}, '流程运维'),
+      h('a', { class: 'button', href: '#/ops/campaign' }, '年度规划备案看板'),
+    ),
+    incidentNotice(incidents.total),
+    filterForm(vocab, filters),
+    h('p', { class: 'muted', 'aria-live': 'polite' }, `共 ${result.total} 个流程实例`),
+    instanceTable(vocab, result.items),
+    pager(`#/ops`, filters, pages),
+  );
+}
 
+function incidentNotice(total) {
+  return total > 0
+    ? h(
+        'p',
+        { class: 'notice error' },
+        `有 ${total} 个运行中的流程实例出现故障，需要处理。 `,
+        h('a', { href: `#/ops${query({ state: 'ACTIVE', hasIncident: 'true' })}` }, '查看'),
+      )
+    : h('p', { class: 'notice ok' }, '没有出现故障的流程实例。');
+}
+
+/** Process, state and incident filters. */
+function filterForm(vocab, filters) {
   const process = h(
     'select',
     { name: 'processId' },
@@ -62,8 +91,12 @@ export async function render(main, _params, q) {
     event.preventDefault();
     location.hash = `#/ops${query({ processId: process.value, state: state.value, hasIncident: incident.value })}`;
   });
+  return form;
+}
 
-  const rows = result.items.map((i) =>
+function instanceTable(vocab, items) {
+  if (items.length === 0) return h('p', { class: 'empty' }, '没有符合条件的流程实例。');
+  const rows = items.map((i) =>
     h(
       'tr',
       { class: i.hasIncident ? 'incident-row' : '' },
@@ -88,42 +121,19 @@ export async function render(main, _params, q) {
       h('td', { 'data-label': '开始时间' }, fmtDateTime(i.startDate)),
     ),
   );
-  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
-  add(
-    main,
+  return h(
+    'table',
+    { class: 'list' },
+    h('caption', { class: 'sr-only' }, '流程实例'),
     h(
-      'div',
-      { class: 'page-head' },
-      h('h1', {}, '流程运维'),
-      h('a', { class: 'button', href: '#/ops/campaign' }, '年度规划备案看板'),
+      'thead',
+      {},
+      h(
+        'tr',
+        {},
+        ['实例', '流程', '项目', '状态', '故障', '开始时间'].map((c) => h('th', { scope: 'col' }, c)),
+      ),
     ),
-    incidents.total > 0
-      ? h(
-          'p',
-          { class: 'notice error' },
-          `有 ${incidents.total} 个运行中的流程实例出现故障，需要处理。 `,
-          h('a', { href: `#/ops${query({ state: 'ACTIVE', hasIncident: 'true' })}` }, '查看'),
-        )
-      : h('p', { class: 'notice ok' }, '没有出现故障的流程实例。'),
-    form,
-    h('p', { class: 'muted', 'aria-live': 'polite' }, `共 ${result.total} 个流程实例`),
-    result.items.length === 0
-      ? h('p', { class: 'empty' }, '没有符合条件的流程实例。')
-      : h(
-          'table',
-          { class: 'list' },
-          h('caption', { class: 'sr-only' }, '流程实例'),
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              ['实例', '流程', '项目', '状态', '故障', '开始时间'].map((c) => h('th', { scope: 'col' }, c)),
-            ),
-          ),
-          h('tbody', {}, rows),
-        ),
-    pager(`#/ops`, filters, pages),
+    h('tbody', {}, rows),
   );
 }

@@ -1,0 +1,270 @@
+// Procurement, implementation, acceptance and the whole lifecycle (PC-1, PC-2, IM-1..IM-4, IM-8, IM-9, AC-1..AC-3,
+// G-2), each path named after the clause it proves, driven as test/processes/initiation-paths.test.ts says.
+import { describe, expect, it } from 'vitest';
+import { listFilings } from '../../src/store/filings.ts';
+import { findProject } from '../../src/store/projects.ts';
+import { type DriverKind, seedProject } from '../support/process-driver.ts';
+import {
+  approveProfessional,
+  driverPerTest,
+  implementationStart,
+  notified,
+  professionalApplication,
+  regulation,
+} from './paths.ts';
+
+describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
+  const open = driverPerTest(kind);
+
+  describe('project-procurement (PC-1, PC-2, IM-1, IM-2)', () => {
+    it.each([
+      ['PC-1 a public project is procured by the Bureau', 'public', 'bureau-admin'],
+      ['PC-2 a professional project is procured by the Unit', 'professional', 'unit-gongan'],
+    ])('%s', async (_, category, owner) => {
+      const d = await open('2027-01-04T10:00:00+08:00');
+      const pik = await d.start('project-procurement', {
+        ...implementationStart,
+        category,
+        ownerGroup: owner,
+      });
+      const task = await d.task('Task_ConductProcurement');
+      expect(task.candidateGroups).toEqual([owner]);
+      expect(task.formKey).not.toBeNull();
+      await d.complete('Task_ConductProcurement', {
+        procurementResult: 'success',
+        supplierName: '某科技公司',
+        contractNumber: 'HT-2027-01',
+        contractAmount: 900_000,
+        deliveryDate: '2027-06-30T18:00+08:00',
+      });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.variables(pik)).toMatchObject({ procurementCompleted: true, contractSigner: owner });
+    });
+  });
+
+  describe('project-implementation (IM-3, IM-4, IM-8, IM-9)', () => {
+    const rules = regulation.rules.rulesVariable(regulation.rules.byId('yunfu-v1'));
+
+    it.each([
+      [999_999, 499_999, false, false],
+      [1_000_000, 499_999, true, false],
+      [999_999, 500_000, false, true],
+      [1_000_000, 500_000, true, true],
+    ])(
+      'total %i / software %i → 监理 %s, testing %s',
+      async (totalInvestment, softwareDevCost, supervision, testing) => {
+        const d = await open('2027-01-15T10:00:00+08:00');
+        const pik = await d.start('project-implementation', {
+          ...implementationStart,
+          totalInvestment,
+          softwareDevCost,
+          rules,
+        });
+        expect(await d.variables(pik)).toMatchObject({
+          requiresSupervision: supervision,
+          requiresThirdPartyTesting: testing,
+        });
+        if (supervision)
+          await d.complete('Task_EngageSupervisor', {
+            supervisorOrg: '广东某监理公司',
+            supervisorQualificationNo: 'JL-1',
+          });
+        await d.complete('Task_Implement', {
+          implementationAction: 'completed',
+          completionSummary: '已完成',
+        });
+        if (testing)
+          await d.complete('Task_ThirdPartyTest', {
+            softwareTestResult: 'pass',
+            softwareTestOrg: '测评中心',
+          });
+        if (supervision)
+          await d.complete('Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' });
+        expect(await d.state(pik)).toBe('COMPLETED');
+        expect((await d.passed(pik)).includes('Task_EngageSupervisor')).toBe(supervision);
+        expect((await d.passed(pik)).includes('Task_ThirdPartyTest')).toBe(testing);
+        expect((await d.variables(pik)).projectTerminated).toBe(false);
+      },
+    );
+
+    it('IM-8 demands a delay filing when the delivery date passes; a delay filing moves the date', async () => {
+      const d = await open('2027-01-15T10:00:00+08:00');
+      const pik = await d.start('project-implementation', {
+        ...implementationStart,
+        totalInvestment: 100,
+        softwareDevCost: 0,
+        rules,
+      });
+      await d.publish('project-change-filed', 'YF-2026-0007', {
+        changeDescription: '增加移动端',
+        changeReason: '省政策调整',
+      });
+      await d.complete('Task_RegisterChangeFiling', { changeFilingOpinion: '同意备案' });
+      await d.advanceTo('2027-06-30T18:00:01+08:00');
+      expect(notified(d)).toContain('delay-filing-demanded');
+      await d.publish('project-delay-filed', 'YF-2026-0007', {
+        delayReason: '国家标准更新',
+        requestedDeliveryDate: '2027-09-30T18:00+08:00',
+      });
+      await d.complete('Task_RegisterDelayFiling', {
+        deliveryDate: '2027-09-30T18:00+08:00',
+        delayFilingOpinion: '同意延期',
+      });
+      const demandsBefore = notified(d).filter((t) => t === 'delay-filing-demanded').length;
+      await d.advanceTo('2027-08-01T10:00:00+08:00');
+      expect(notified(d).filter((t) => t === 'delay-filing-demanded').length).toBe(demandsBefore);
+      expect(
+        d.handled.filter((h) => h.type === 'yunfu.record-filing').map((h) => h.headers.filingKind),
+      ).toEqual(['change', 'delay']);
+      await d.complete('Task_Implement', {
+        implementationAction: 'completed',
+        completionSummary: '按期完成',
+      });
+      expect(await d.state(pik)).toBe('COMPLETED');
+    });
+
+    it('IM-9 termination is filed with the Bureau and Finance and ends the project', async () => {
+      const d = await open('2027-01-15T10:00:00+08:00');
+      const pik = await d.start('project-implementation', {
+        ...implementationStart,
+        totalInvestment: 100,
+        softwareDevCost: 0,
+        rules,
+      });
+      await d.publish('project-termination-filed', 'YF-2026-0007', { terminationReason: '目标无法实现' });
+      expect((await d.openTasks(pik)).map((t) => t.elementId).sort()).toEqual([
+        'Task_RegisterTerminationWithBureau',
+        'Task_RegisterTerminationWithFinance',
+      ]);
+      await d.complete('Task_RegisterTerminationWithBureau', { bureauTerminationFilingOpinion: '已备案' });
+      await d.complete('Task_RegisterTerminationWithFinance', { financeTerminationFilingOpinion: '已备案' });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect((await d.variables(pik)).projectTerminated).toBe(true);
+      expect(
+        d.handled
+          .filter((h) => h.type === 'yunfu.record-filing')
+          .map((h) => h.headers.filedWith)
+          .sort(),
+      ).toEqual(['bureau', 'finance']);
+    });
+  });
+
+  describe('project-acceptance (AC-1..AC-3)', () => {
+    it('a professional project: pre-review, AC-2 gate, each assessment failing once, then the report filed', async () => {
+      const d = await open('2027-07-01T10:00:00+08:00');
+      // no data-sharing catalogue yet: registration cannot happen until the Unit rectifies (AC-2)
+      const pik = await d.start('project-acceptance', {
+        ...implementationStart,
+        supportsIpv6: true,
+        hasDataCatalogue: false,
+      });
+      await d.complete('Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' });
+      expect(await d.task('Task_RectifyPrerequisites')).toBeDefined();
+      expect((await d.openTasks(pik)).map((t) => t.elementId)).not.toContain('Task_AcceptanceTest');
+      await d.complete('Task_RectifyPrerequisites', {
+        dataResourceCatalogueRef: 'ML-1',
+        ipv6Evidence: 'IPv6 测试报告',
+      });
+      for (const [task, key, rectify] of [
+        ['Task_AcceptanceTest', 'acceptanceTestResult', 'Task_RectifyAcceptanceTest'],
+        ['Task_SecurityAssessment', 'securityAssessmentResult', 'Task_RectifySecurityAssessment'],
+        ['Task_ExpertReview', 'acceptanceExpertReviewResult', 'Task_RectifyExpertReview'],
+      ] as const) {
+        await d.complete(task, { [key]: 'fail' });
+        await d.complete(rectify, {});
+        await d.complete(task, { [key]: 'pass' });
+      }
+      await d.complete('Task_OrganiseAcceptance', {
+        acceptanceScope: 'whole-as-approved',
+        acceptanceConclusion: '通过',
+      });
+      await d.complete('Task_RegisterAcceptanceReport', { acceptanceReportFilingOpinion: '已备案' });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect((await d.variables(pik)).accepted).toBe(true);
+      expect(
+        d.handled.filter((h) => h.type === 'yunfu.record-filing').map((h) => h.headers.filingKind),
+      ).toEqual(['acceptance-report']);
+    });
+
+    it('a public project has no pre-review and no report filing', async () => {
+      const d = await open('2027-07-01T10:00:00+08:00');
+      const pik = await d.start('project-acceptance', {
+        ...implementationStart,
+        category: 'public',
+        ownerGroup: 'bureau-admin',
+        supportsIpv6: true,
+        hasDataCatalogue: true,
+      });
+      await d.complete('Task_AcceptanceTest', { acceptanceTestResult: 'pass' });
+      await d.complete('Task_SecurityAssessment', { securityAssessmentResult: 'pass' });
+      await d.complete('Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' });
+      await d.complete('Task_OrganiseAcceptance', { acceptanceScope: 'whole-as-approved' });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).not.toContain('Task_PreAcceptanceReview');
+      expect(await d.passed(pik)).not.toContain('Task_RegisterAcceptanceReport');
+    });
+  });
+
+  describe('project-lifecycle (G-2)', () => {
+    it('one professional project from submission to evaluation through every phase', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      await seedProject(d.store, 'YF-2026-0007');
+      const pik = await d.start('project-lifecycle', {
+        ...professionalApplication,
+        initiationRoute: 'professional',
+      });
+      expect((await findProject(d.store.db, 'yunfu', 'YF-2026-0007'))?.stage).toBe('initiation');
+      await approveProfessional(d);
+      expect((await findProject(d.store.db, 'yunfu', 'YF-2026-0007'))?.stage).toBe('procurement');
+      await d.complete('Task_ConductProcurement', {
+        procurementResult: 'success',
+        supplierName: '某科技公司',
+        contractNumber: 'YF-HT-2027-01',
+        contractAmount: 1_060_000,
+        deliveryDate: '2027-06-30T18:00+08:00',
+      });
+      expect((await d.variables(pik)).contractSigner).toBe('unit-gongan');
+      await d.complete('Task_EngageSupervisor', { supervisorOrg: '监理公司' });
+      await d.complete('Task_Implement', { implementationAction: 'completed', completionSummary: '完成' });
+      await d.complete('Task_ThirdPartyTest', { softwareTestResult: 'pass' });
+      await d.complete('Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' });
+      await d.complete('Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' });
+      await d.complete('Task_AcceptanceTest', { acceptanceTestResult: 'pass' });
+      await d.complete('Task_SecurityAssessment', { securityAssessmentResult: 'pass' });
+      await d.complete('Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }, 'project-acceptance');
+      await d.complete('Task_OrganiseAcceptance', { acceptanceScope: 'whole-as-approved' });
+      await d.complete('Task_RegisterAcceptanceReport', { acceptanceReportFilingOpinion: '已备案' });
+      await d.complete('Task_BureauEvaluation', { applicationEffectRating: 'good' });
+      await d.complete('Task_FinanceEvaluation', {
+        fundUseCompliance: 'compliant',
+        performanceRating: 'good',
+      });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).toEqual(
+        expect.arrayContaining([
+          'Call_ProfessionalInitiation',
+          'Call_Procurement',
+          'Call_Implementation',
+          'Call_Acceptance',
+          'Call_Evaluation',
+          'Task_CloseEvaluated',
+        ]),
+      );
+      expect(d.handled.filter((h) => h.type === 'yunfu.close-project').map((h) => h.headers.stage)).toEqual([
+        'evaluated',
+      ]);
+      expect(await d.incidents()).toEqual([]);
+      // the workers wrote the business records: the opinion, the acceptance report filing, the evaluation, the stage
+      expect((await findProject(d.store.db, 'yunfu', 'YF-2026-0007'))?.stage).toBe('closed');
+      expect(await d.store.db.selectFrom('approvalOpinions').select('number').execute()).toEqual([
+        { number: '云政数审〔2026〕1号' },
+      ]);
+      expect(await d.store.db.selectFrom('evaluations').select('projectId').execute()).toEqual([
+        { projectId: 'YF-2026-0007' },
+      ]);
+      expect(
+        (await listFilings(d.store.db, { tenantId: 'yunfu', projectId: 'YF-2026-0007' })).map((f) => f.kind),
+      ).toEqual(['acceptance-report']);
+    });
+  });
+});

@@ -1,0 +1,281 @@
+// The initiation paths (PRO-1..PRO-4, G-9, PUB-1..PUB-4, EMG-1), each named after the clause it proves, driven on
+// the real models with the real workers (on a real SQLite store) and the clock moved instead of waiting — twice: on
+// the embedded engine in-process, and through the official client against the engine's Camunda REST API with the
+// workers in the worker runtime, as `npm start` runs them (test/support/process-driver.ts).
+import { describe, expect, it } from 'vitest';
+import { type DriverKind, UNITS } from '../support/process-driver.ts';
+import { approveProfessional, driverPerTest, notified, professionalApplication } from './paths.ts';
+
+describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
+  const open = driverPerTest(kind);
+
+  describe('professional-project-initiation (PRO-1..PRO-4, G-9)', () => {
+    it('is approved along the main path, with every task for the right group and due in working days', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      const check = await d.task('Task_InitialCheck');
+      expect(check.candidateGroups).toEqual(['bureau-reviewer']);
+      expect(check.dueDate).toBe('2026-12-04T10:00:00.000Z'); // 5 working days, 18:00 Shanghai
+      await approveProfessional(d);
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.variables(pik)).toMatchObject({
+        initiationApproved: true,
+        category: 'professional',
+        ownerGroup: 'unit-gongan',
+      });
+      const passed = await d.passed(pik);
+      const order = [
+        'Task_CheckApplication',
+        'Task_ClassifyProject',
+        'Task_InitialCheck',
+        'Task_FinanceReview',
+        'Task_IssueApprovalOpinion',
+        'Task_SubmitFundingApplication',
+        'Task_CityGovernmentDecision',
+        'Event_InitiationApproved',
+      ];
+      expect(order.map((id) => passed.indexOf(id))).toEqual(
+        [...order.map((id) => passed.indexOf(id))].sort((a, b) => a - b),
+      );
+      expect(order.every((id) => passed.includes(id))).toBe(true);
+      expect(await d.incidents()).toEqual([]);
+    });
+
+    it('G-9 refuses a 涉密 application before any person sees it', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', {
+        ...professionalApplication,
+        classified: true,
+      });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).toContain('Event_ApplicationRefused');
+      expect(await d.openTasks()).toEqual([]);
+      expect((await d.variables(pik)).initiationApproved).toBe(false);
+      expect(notified(d)).toEqual(['application-refused']);
+    });
+
+    it('a project mixing both categories stops at classification with an incident that says why', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const mixed = [
+        ...professionalApplication.serviceLines,
+        { serviceType: 'infrastructure', subType: 'government-cloud', amount: 5 },
+      ];
+      const pik = await d.start('professional-project-initiation', {
+        ...professionalApplication,
+        serviceLines: mixed,
+      });
+      const [incident] = await d.incidents();
+      expect(incident).toMatchObject({ elementId: 'Task_ClassifyProject', errorType: 'JOB_NO_RETRIES' });
+      expect(incident!.errorMessage).toContain('同时包含公共类与专业类服务');
+      expect(await d.state(pik)).toBe('ACTIVE');
+      expect(await d.openTasks()).toEqual([]);
+    });
+
+    it('PRO-1 sends an incomplete application back to the Unit, then checks it again', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', {
+        ...professionalApplication,
+        supportsIpv6: false,
+      });
+      const correction = await d.task('Task_CorrectApplication');
+      expect(correction.candidateGroups).toEqual(['unit-gongan']);
+      expect((await d.variables(pik)).missingItems).toEqual(['未承诺支持 IPv6（PRO-1）']);
+      await d.complete('Task_CorrectApplication', { supportsIpv6: true, correctionNote: '已补充 IPv6 承诺' });
+      expect((await d.task('Task_InitialCheck')).candidateGroups).toEqual(['bureau-reviewer']);
+    });
+
+    it('PRO-2 a failed cost review goes back for revision while the expert review goes on', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      await d.complete('Task_InitialCheck', { initialCheckDecision: 'pass' });
+      await d.complete('Task_CostReview', { costReviewPassed: false, costReviewReport: '单价偏高' });
+      await d.complete('Task_ExpertReview', { expertReviewPassed: true });
+      await d.complete('Task_ReviseForCostReview', { revisionNote: '已调整单价' });
+      await d.complete('Task_CostReview', { costReviewPassed: true });
+      expect((await d.task('Task_FinanceReview')).candidateGroups).toEqual(['finance']);
+      expect((await d.passed(pik)).filter((id) => id === 'Task_CostReview')).toHaveLength(2);
+    });
+
+    it('PRO-2 初核 rejects: the Unit is told and nothing else happens', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      await d.complete('Task_InitialCheck', {
+        initialCheckDecision: 'reject',
+        initialCheckOpinion: '不符合规划',
+      });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).toContain('Event_InitialCheckRejected');
+      expect((await d.variables(pik)).initiationApproved).toBe(false);
+      expect(await d.openTasks()).toEqual([]);
+    });
+
+    it('PRO-2 初核 returns for correction: the Unit corrects, the check runs again, 初核 again', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      await d.complete('Task_InitialCheck', {
+        initialCheckDecision: 'return',
+        initialCheckOpinion: '补充建设内容',
+      });
+      expect((await d.task('Task_CorrectApplication')).candidateGroups).toEqual(['unit-gongan']);
+      await d.complete('Task_CorrectApplication', { correctionNote: '已补充' });
+      expect((await d.task('Task_InitialCheck')).candidateGroups).toEqual(['bureau-reviewer']);
+      const passed = await d.passed(pik);
+      expect(passed.filter((id) => id === 'Task_CheckApplication')).toHaveLength(2);
+      expect(passed.filter((id) => id === 'Task_InitialCheck')).toHaveLength(1);
+    });
+
+    it('PRO-2 a failed expert review goes back to the Unit for revision, then passes', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      await d.complete('Task_InitialCheck', { initialCheckDecision: 'pass' });
+      await d.complete('Task_CostReview', { costReviewPassed: true });
+      await d.complete('Task_ExpertReview', {
+        expertReviewPassed: false,
+        expertReviewReport: '需补充安全方案',
+      });
+      expect((await d.task('Task_ReviseForExpertReview')).candidateGroups).toEqual(['unit-gongan']);
+      await d.complete('Task_ReviseForExpertReview', { revisionNote: '已补充' });
+      await d.complete('Task_ExpertReview', { expertReviewPassed: true });
+      expect((await d.task('Task_FinanceReview')).candidateGroups).toEqual(['finance']);
+      expect((await d.passed(pik)).filter((id) => id === 'Task_ExpertReview')).toHaveLength(2);
+    });
+
+    it.each([
+      [
+        'PRO-3 Finance refuses',
+        'Task_FinanceReview',
+        { financeApproved: false, financeOpinion: '资金不足' },
+        'Event_FinanceRefused',
+      ],
+      [
+        'PRO-4 the City Government refuses',
+        'Task_CityGovernmentDecision',
+        { cityGovernmentApproved: false },
+        'Event_CityGovernmentRefused',
+      ],
+    ] as const)('%s: the initiation ends not approved', async (_, task, decision, end) => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('professional-project-initiation', professionalApplication);
+      await d.complete('Task_InitialCheck', { initialCheckDecision: 'pass' });
+      await d.complete('Task_CostReview', { costReviewPassed: true });
+      await d.complete('Task_ExpertReview', { expertReviewPassed: true });
+      if (task === 'Task_CityGovernmentDecision') {
+        await d.complete('Task_FinanceReview', { financeApproved: true });
+        await d.complete('Task_SubmitFundingApplication', { fundingRequestAmount: 1 });
+      }
+      await d.complete(task, decision);
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).toContain(end);
+      expect((await d.variables(pik)).initiationApproved).toBe(false);
+    });
+
+    it('reminds the Bureau when 初核 passes its due date, and the task stays open', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      await d.start('professional-project-initiation', professionalApplication);
+      await d.advanceTo('2026-12-04T18:00:01+08:00');
+      expect(notified(d)).toContain('initial-check-overdue');
+      expect(await d.task('Task_InitialCheck')).toBeDefined();
+    });
+  });
+
+  describe('public-project-initiation (PUB-1..PUB-4)', () => {
+    it('collects needs, treats a Unit that did not answer by the deadline as no need, and is approved', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('public-project-initiation', {
+        planYear: 2027,
+        projectId: 'YF-2026-0100',
+        projectName: '政务云扩容',
+        units: UNITS,
+        tenantId: 'yunfu',
+      });
+      const needs = (await d.openTasks(pik)).filter((t) => t.elementId === 'Task_StateUnitNeeds');
+      expect(needs).toHaveLength(2);
+      await d.completeTask(needs[0]!.userTaskKey, {
+        hasNeed: true,
+        needDescription: '需要 200 核政务云',
+        estimatedAmount: 800_000,
+      });
+      await d.advanceTo('2026-12-31T18:00:01+08:00'); // past the 15-working-day collection window
+      expect((await d.openTasks(pik)).filter((t) => t.elementId === 'Task_StateUnitNeeds')).toEqual([]);
+      expect((await d.variables(pik)).unitNeeds).toHaveLength(1);
+      await d.complete('Task_ConsolidatePlan', {
+        planSummary: '全市政务云扩容',
+        totalInvestment: 800_000,
+        softwareDevCost: 0,
+        serviceLines: [{ serviceType: 'infrastructure', subType: 'government-cloud', amount: 800_000 }],
+      });
+      expect(await d.variables(pik)).toMatchObject({ category: 'public', ownerGroup: 'bureau-admin' });
+      await d.complete('Task_CostReview', { costReviewPassed: true });
+      await d.complete('Task_ExpertReview', { expertReviewPassed: true });
+      await d.complete('Task_FinanceReview', { financeApproved: true });
+      await d.complete('Task_CityGovernmentDecision', { cityGovernmentApproved: true });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect((await d.variables(pik)).initiationApproved).toBe(true);
+    });
+
+    it('ends without funds when Finance refuses', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('public-project-initiation', {
+        planYear: 2027,
+        projectId: 'P',
+        projectName: '政务网',
+        units: UNITS,
+        outOfPlan: true,
+      });
+      await d.complete('Task_ConsolidatePlan', {
+        planSummary: 's',
+        totalInvestment: 1,
+        softwareDevCost: 0,
+        serviceLines: [{ serviceType: 'infrastructure', subType: 'government-network', amount: 1 }],
+        unitId: 'gongan',
+      });
+      await d.complete('Task_CostReview', { costReviewPassed: true });
+      await d.complete('Task_ExpertReview', { expertReviewPassed: true });
+      await d.complete('Task_FinanceReview', { financeApproved: false, financeOpinion: '预算不足' });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).toContain('Event_FinanceRefused');
+      expect((await d.variables(pik)).initiationApproved).toBe(false);
+    });
+  });
+
+  describe('out-of-plan-initiation (EMG-1)', () => {
+    const application = {
+      ...professionalApplication,
+      outOfPlanReason: 'network-security',
+      outOfPlanJustification: '等保整改',
+    };
+
+    it('with the City Government consent, runs the professional initiation as a child', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('out-of-plan-initiation', application);
+      await d.complete('Task_OutOfPlanReasonCheck', {
+        outOfPlanReasonQualifies: true,
+        outOfPlanReasonOpinion: '符合',
+      });
+      expect((await d.task('Task_CityGovernmentConsent')).candidateGroups).toEqual(['city-government']);
+      await d.complete('Task_CityGovernmentConsent', {
+        cityGovernmentConsented: true,
+        cityGovernmentConsentOpinion: '同意',
+      });
+      await approveProfessional(d);
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect((await d.variables(pik)).initiationApproved).toBe(true);
+    });
+
+    it('without the consent, ends refused', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('out-of-plan-initiation', application);
+      await d.complete('Task_OutOfPlanReasonCheck', {
+        outOfPlanReasonQualifies: true,
+        outOfPlanReasonOpinion: '符合',
+      });
+      await d.complete('Task_CityGovernmentConsent', {
+        cityGovernmentConsented: false,
+        cityGovernmentConsentOpinion: '不同意',
+      });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).toContain('Event_ConsentRefused');
+      expect((await d.variables(pik)).initiationApproved).toBe(false);
+    });
+  });
+});
