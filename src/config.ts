@@ -45,13 +45,44 @@ export class ConfigError extends Error {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+type Env = (name: string) => string | undefined;
+
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const problems: string[] = [];
-  const value = (name: string): string | undefined => {
+  const value: Env = (name) => {
     const v = env[name];
     return v === undefined || v.trim() === '' ? undefined : v.trim();
   };
+  const server = parseServer(value, problems);
+  const dataDir = resolve(value('DATA_DIR') ?? './data');
+  const databaseUrl = parseDatabaseUrl(value('DATABASE_URL'), problems);
+  const camundaRestAddress = parseCamundaAddress(value('CAMUNDA_REST_ADDRESS'), problems);
+  const rawLevel = value('LOG_LEVEL') ?? 'info';
+  if (!(LOG_LEVELS as readonly string[]).includes(rawLevel)) {
+    problems.push(`LOG_LEVEL='${rawLevel}' is not a log level: expected one of ${LOG_LEVELS.join(', ')}`);
+  }
+  const smtpUrl = parseSmtpUrl(value('SMTP_URL'), problems);
+  const mailFrom = value('MAIL_FROM') ?? '云浮市政务服务数据管理局 <noreply@localhost>';
+  const audit = parseAudit(value, dataDir, problems);
+  const publicUrl = parsePublicUrl(value('PUBLIC_URL'), problems);
+  const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
 
+  if (problems.length > 0) throw new ConfigError(problems);
+  return {
+    ...audit,
+    ...server,
+    dataDir,
+    databaseUrl,
+    camundaRestAddress,
+    logLevel: rawLevel as AppConfig['logLevel'],
+    smtpUrl,
+    mailFrom,
+    publicUrl,
+    trustProxy,
+  };
+}
+
+function parseServer(value: Env, problems: string[]): { port: number; host: string } {
   let port = 8080;
   const rawPort = value('PORT');
   if (rawPort !== undefined) {
@@ -59,68 +90,62 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       problems.push(`PORT='${rawPort}' is not a TCP port: expected an integer from 1 to 65535`);
     } else port = Number(rawPort);
   }
-
   const host = value('HOST') ?? '127.0.0.1';
   if (!/^[A-Za-z0-9.:[\]-]+$/.test(host)) {
     problems.push(`HOST='${host}' is not a host name or IP address`);
   }
+  return { port, host };
+}
 
-  const dataDir = resolve(value('DATA_DIR') ?? './data');
-
-  let databaseUrl: string | null = null;
-  const rawDb = value('DATABASE_URL');
-  if (rawDb !== undefined) {
-    let url: URL | null = null;
-    try {
-      url = new URL(rawDb);
-    } catch {
-      // reported below without echoing the value: it may hold a password
-    }
-    if (!url || !['postgres:', 'postgresql:'].includes(url.protocol)) {
-      problems.push(
-        'DATABASE_URL is not a PostgreSQL URL: expected postgres://user@host:5432/database (unset it to use SQLite in DATA_DIR)',
-      );
-    } else databaseUrl = rawDb;
+function urlOrNull(raw: string): URL | null {
+  try {
+    return new URL(raw);
+  } catch {
+    return null;
   }
+}
 
-  let camundaRestAddress: string | null = null;
-  const rawCamunda = value('CAMUNDA_REST_ADDRESS');
-  if (rawCamunda !== undefined) {
-    let url: URL | null = null;
-    try {
-      url = new URL(rawCamunda);
-    } catch {
-      // reported below
-    }
-    if (!url || !['http:', 'https:'].includes(url.protocol)) {
-      problems.push(
-        `CAMUNDA_REST_ADDRESS='${rawCamunda}' is not an http(s) URL: expected e.g. http://localhost:8088 (unset it to use the embedded engine)`,
-      );
-    } else camundaRestAddress = rawCamunda.replace(/\/+$/, '');
+function parseDatabaseUrl(raw: string | undefined, problems: string[]): string | null {
+  if (raw === undefined) return null;
+  const url = urlOrNull(raw);
+  if (!url || !['postgres:', 'postgresql:'].includes(url.protocol)) {
+    // without echoing the value: it may hold a password
+    problems.push(
+      'DATABASE_URL is not a PostgreSQL URL: expected postgres://user@host:5432/database (unset it to use SQLite in DATA_DIR)',
+    );
+    return null;
   }
+  return raw;
+}
 
-  const rawLevel = value('LOG_LEVEL') ?? 'info';
-  if (!(LOG_LEVELS as readonly string[]).includes(rawLevel)) {
-    problems.push(`LOG_LEVEL='${rawLevel}' is not a log level: expected one of ${LOG_LEVELS.join(', ')}`);
+function parseCamundaAddress(raw: string | undefined, problems: string[]): string | null {
+  if (raw === undefined) return null;
+  const url = urlOrNull(raw);
+  if (!url || !['http:', 'https:'].includes(url.protocol)) {
+    problems.push(
+      `CAMUNDA_REST_ADDRESS='${raw}' is not an http(s) URL: expected e.g. http://localhost:8088 (unset it to use the embedded engine)`,
+    );
+    return null;
   }
+  return raw.replace(/\/+$/, '');
+}
 
-  let smtpUrl: string | null = null;
-  const rawSmtp = value('SMTP_URL');
-  if (rawSmtp !== undefined) {
-    let url: URL | null = null;
-    try {
-      url = new URL(rawSmtp);
-    } catch {
-      // reported below without echoing the value: it may hold a password
-    }
-    if (!url || !['smtp:', 'smtps:'].includes(url.protocol)) {
-      problems.push(
-        'SMTP_URL is not an SMTP URL: expected smtp://user:password@host:587 or smtps://host:465',
-      );
-    } else smtpUrl = rawSmtp;
+function parseSmtpUrl(raw: string | undefined, problems: string[]): string | null {
+  if (raw === undefined) return null;
+  const url = urlOrNull(raw);
+  if (!url || !['smtp:', 'smtps:'].includes(url.protocol)) {
+    // without echoing the value: it may hold a password
+    problems.push('SMTP_URL is not an SMTP URL: expected smtp://user:password@host:587 or smtps://host:465');
+    return null;
   }
-  const mailFrom = value('MAIL_FROM') ?? '云浮市政务服务数据管理局 <noreply@localhost>';
+  return raw;
+}
 
+function parseAudit(
+  value: Env,
+  dataDir: string,
+  problems: string[],
+): { auditKeyDir: string; auditAnchorDir: string; auditCheckpointSeconds: number } {
   // Defaults that work on a bare machine; production points AUDIT_KEY_DIR off the data volume (docs/security.md §6).
   const auditKeyDir = resolve(value('AUDIT_KEY_DIR') ?? join(dataDir, 'audit-keys'));
   const auditAnchorDir = resolve(value('AUDIT_ANCHOR_DIR') ?? join(dataDir, 'audit-anchors'));
@@ -138,25 +163,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       );
     } else auditCheckpointSeconds = Number(rawCheckpoint);
   }
-  const publicUrl = parsePublicUrl(value('PUBLIC_URL'), problems);
-  const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
-
-  if (problems.length > 0) throw new ConfigError(problems);
-  return {
-    auditKeyDir,
-    auditAnchorDir,
-    auditCheckpointSeconds,
-    port,
-    host,
-    dataDir,
-    databaseUrl,
-    camundaRestAddress,
-    logLevel: rawLevel as AppConfig['logLevel'],
-    smtpUrl,
-    mailFrom,
-    publicUrl,
-    trustProxy,
-  };
+  return { auditKeyDir, auditAnchorDir, auditCheckpointSeconds };
 }
 
 /** The store's audit-trail options from the configuration (SV-4). */

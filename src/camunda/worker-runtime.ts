@@ -102,26 +102,21 @@ export function startWorkers(
   definitions: readonly AnyWorkerDefinition[],
   options: StartOptions,
 ): RunningWorkers {
-  const seen = new Set<string>();
-  for (const def of definitions) {
-    if (!def.type) throw new Error('A worker definition has no job type');
-    if (seen.has(def.type)) throw new Error(`Two worker definitions handle job type '${def.type}'`);
-    seen.add(def.type);
-  }
-
-  const tracked = new Map<string, Tracked>();
-  let draining = false;
-  const log = options.logger;
-
+  checkDefinitions(definitions);
   const commands = clientCommands(client);
-  const release = async (jobKey: string, retries: number): Promise<void> => {
-    await commands.fail(jobKey, {
-      retries,
-      retryBackOff: 0,
-      errorMessage: 'Released: the worker was shut down before the job finished',
-    });
+  const state: RuntimeState = {
+    tracked: new Map(),
+    draining: false,
+    log: options.logger,
+    commands,
+    release: async (jobKey, retries) => {
+      await commands.fail(jobKey, {
+        retries,
+        retryBackOff: 0,
+        errorMessage: 'Released: the worker was shut down before the job finished',
+      });
+    },
   };
-
   const workers = definitions.map((def) =>
     client.createJobWorker({
       jobType: def.type,
@@ -130,74 +125,104 @@ export function startWorkers(
       jobTimeoutMs: def.timeout ?? DEFAULT_TIMEOUT,
       pollTimeoutMs: options.pollTimeoutMs ?? 10_000,
       ...(def.fetchVariables ? { fetchVariables: def.fetchVariables } : {}),
-      jobHandler: async (job) => {
-        const jobKey = String(job.jobKey);
-        const jobLog = {
-          jobKey,
-          jobType: def.type,
-          processInstanceKey: String(job.processInstanceKey),
-          elementId: String(job.elementId),
-        };
-        if (draining) {
-          await release(jobKey, job.retries).catch((e: unknown) =>
-            log.warn(
-              { ...jobLog, err: errorMessage(e) },
-              'could not release a job activated during shutdown',
-            ),
-          );
-          return job.ignore();
-        }
-        let resolveDone: () => void = () => {};
-        const entry: Tracked = {
-          jobKey,
-          retries: job.retries,
-          released: false,
-          done: new Promise<void>((r) => {
-            resolveDone = r;
-          }),
-        };
-        tracked.set(jobKey, entry);
-        try {
-          const outcome = await runJobHandler(def, job, log, jobLog);
-          if (entry.released) {
-            log.info(jobLog, 'handler finished after its job was released; result dropped');
-            return job.ignore();
-          }
-          await applyOutcome(commands, jobKey, job.retries, outcome);
-          log.debug({ ...jobLog, outcome: outcome.kind }, 'job handled');
-        } catch (e) {
-          // The command itself was refused (e.g. the job was cancelled meanwhile): log it, never crash.
-          log.warn({ ...jobLog, err: errorMessage(e) }, 'job command was refused');
-        } finally {
-          tracked.delete(jobKey);
-          resolveDone();
-        }
-        return job.ignore();
-      },
+      jobHandler: (job) => handleJob(state, def, job),
     }),
   );
-
   return {
-    inFlight: () => tracked.size,
-    async stop(graceMs = 10_000) {
-      draining = true;
-      // Stop polling at once: the pending long-poll is cancelled (its HTTP request aborted, so the server
-      // activates nothing more for it). Waiting for it instead would lose its jobs: the client's worker drops
-      // jobs that arrive after it was stopped, and they would stay locked until their timeout.
-      for (const w of workers) w.stop();
-      const pending = [...tracked.values()];
-      await Promise.race([Promise.all(pending.map((t) => t.done)), delay(graceMs)]);
-      let released = 0;
-      for (const t of tracked.values()) {
-        t.released = true;
-        released++;
-        await release(t.jobKey, t.retries).catch((e: unknown) =>
-          log.warn({ jobKey: t.jobKey, err: errorMessage(e) }, 'could not release a job at shutdown'),
-        );
-      }
-      return { finished: pending.length - released, released };
-    },
+    inFlight: () => state.tracked.size,
+    stop: (graceMs = 10_000) => stopRuntime(state, workers, graceMs),
   };
+}
+
+function checkDefinitions(definitions: readonly AnyWorkerDefinition[]): void {
+  const seen = new Set<string>();
+  for (const def of definitions) {
+    if (!def.type) throw new Error('A worker definition has no job type');
+    if (seen.has(def.type)) throw new Error(`Two worker definitions handle job type '${def.type}'`);
+    seen.add(def.type);
+  }
+}
+
+/** What the running workers share: the jobs in flight and whether they are shutting down. */
+interface RuntimeState {
+  tracked: Map<string, Tracked>;
+  draining: boolean;
+  log: WorkerLogger;
+  commands: JobCommands;
+  /** Fails the job with the same retries and no back-off, so another worker picks it up at once. */
+  release(jobKey: string, retries: number): Promise<void>;
+}
+
+type ClientJob = Parameters<Parameters<CamundaClient['createJobWorker']>[0]['jobHandler']>[0];
+
+async function handleJob(state: RuntimeState, def: AnyWorkerDefinition, job: ClientJob) {
+  const { log } = state;
+  const jobKey = String(job.jobKey);
+  const jobLog = {
+    jobKey,
+    jobType: def.type,
+    processInstanceKey: String(job.processInstanceKey),
+    elementId: String(job.elementId),
+  };
+  if (state.draining) {
+    await state
+      .release(jobKey, job.retries)
+      .catch((e: unknown) =>
+        log.warn({ ...jobLog, err: errorMessage(e) }, 'could not release a job activated during shutdown'),
+      );
+    return job.ignore();
+  }
+  let resolveDone: () => void = () => {};
+  const entry: Tracked = {
+    jobKey,
+    retries: job.retries,
+    released: false,
+    done: new Promise<void>((r) => {
+      resolveDone = r;
+    }),
+  };
+  state.tracked.set(jobKey, entry);
+  try {
+    const outcome = await runJobHandler(def, job, log, jobLog);
+    if (entry.released) {
+      log.info(jobLog, 'handler finished after its job was released; result dropped');
+      return job.ignore();
+    }
+    await applyOutcome(state.commands, jobKey, job.retries, outcome);
+    log.debug({ ...jobLog, outcome: outcome.kind }, 'job handled');
+  } catch (e) {
+    // The command itself was refused (e.g. the job was cancelled meanwhile): log it, never crash.
+    log.warn({ ...jobLog, err: errorMessage(e) }, 'job command was refused');
+  } finally {
+    state.tracked.delete(jobKey);
+    resolveDone();
+  }
+  return job.ignore();
+}
+
+async function stopRuntime(
+  state: RuntimeState,
+  workers: ReadonlyArray<{ stop(): unknown }>,
+  graceMs: number,
+): Promise<{ finished: number; released: number }> {
+  state.draining = true;
+  // Stop polling at once: the pending long-poll is cancelled (its HTTP request aborted, so the server
+  // activates nothing more for it). Waiting for it instead would lose its jobs: the client's worker drops
+  // jobs that arrive after it was stopped, and they would stay locked until their timeout.
+  for (const w of workers) w.stop();
+  const pending = [...state.tracked.values()];
+  await Promise.race([Promise.all(pending.map((t) => t.done)), delay(graceMs)]);
+  let released = 0;
+  for (const t of state.tracked.values()) {
+    t.released = true;
+    released++;
+    await state
+      .release(t.jobKey, t.retries)
+      .catch((e: unknown) =>
+        state.log.warn({ jobKey: t.jobKey, err: errorMessage(e) }, 'could not release a job at shutdown'),
+      );
+  }
+  return { finished: pending.length - released, released };
 }
 
 /**

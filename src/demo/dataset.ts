@@ -5,6 +5,7 @@
 // in review, procurement, implementation with change and delay filings, acceptance, evaluation, closed, rejected,
 // refused funds, one terminated), and one incident an administrator must look at.
 import { DateTime } from 'luxon';
+import type { CamundaProcessGateway } from '../app/camunda-gateway.ts';
 import type { AnyWorkerDefinition } from '../camunda/worker-runtime.ts';
 import { projectAmounts, type Regulation, type ServiceLine, ZONE } from '../domain/index.ts';
 import type { Engine } from '../engine/engine.ts';
@@ -21,6 +22,11 @@ export interface DemoDatasetOptions {
   workers: AnyWorkerDefinition[];
   /** The end of the simulated year (the real now). */
   until: number;
+  /**
+   * How the projects are submitted through the commands: the gateway of the running system (src/system.ts).
+   * Without it the data set serves the engine's /v2 on a loopback port of its own while it plays.
+   */
+  processes?: CamundaProcessGateway;
   onProgress?: (done: number, total: number, label: string) => void;
 }
 
@@ -107,283 +113,68 @@ function lines(i: number): ServiceLine[] {
   return result;
 }
 
+/** How the data set schedules its steps: what every part of the year shares. */
+interface Plan {
+  o: DemoDatasetOptions;
+  year: number;
+  at: (iso: string) => number;
+  /** Schedules a step at `when` (steps after `until` are not played). */
+  act: (when: number, label: string, run: () => Promise<void>) => void;
+  /** Completes the open task `elementId` that `match` picks; a task the path did not reach is a skipped step. */
+  completeTask: (
+    elementId: string,
+    match: TaskMatch,
+    variables: Record<string, unknown>,
+    what: string,
+  ) => Promise<void>;
+  skipped: string[];
+  submitter: DemoSubmitter;
+}
+
+type TaskMatch = (
+  vars: Record<string, unknown>,
+  task: { candidateGroups: string[]; processDefinitionId: string },
+) => boolean;
+
 export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSummary> {
-  const { engine, store } = o;
-  const now = DateTime.fromMillis(o.until, { zone: ZONE });
-  const year = now.year;
-  const at = (iso: string) => DateTime.fromISO(iso, { zone: ZONE }).toMillis();
-  const runner = new InProcessWorkers(engine, o.workers);
+  const runner = new InProcessWorkers(o.engine, o.workers);
   const submitter: DemoSubmitter = await openDemoSubmitter({
-    engine,
-    store,
+    engine: o.engine,
+    store: o.store,
     regulation: o.regulation,
     tenantId: TENANT,
+    ...(o.processes ? { processes: o.processes } : {}),
   });
   const skipped: string[] = [];
   const actions: Action[] = [];
-  const act = (when: number, label: string, run: () => Promise<void>) => {
-    if (when <= o.until) actions.push({ at: when, label, run });
+  const plan: Plan = {
+    o,
+    year: DateTime.fromMillis(o.until, { zone: ZONE }).year,
+    at: (iso) => DateTime.fromISO(iso, { zone: ZONE }).toMillis(),
+    act: (when, label, run) => {
+      if (when <= o.until) actions.push({ at: when, label, run });
+    },
+    completeTask: (elementId, match, variables, what) =>
+      completeOpenTask(o.engine, skipped, elementId, match, variables, what),
+    skipped,
+    submitter,
   };
 
   // The Units (G-6) and their responsible sections.
-  await store.transaction(async (tx) => {
+  await o.store.transaction(async (tx) => {
     for (const u of DEMO_CITY_UNITS)
       await upsertUnit(tx, { tenantId: TENANT, id: u.id, name: u.name, responsibleSection: u.section });
   });
-
-  /** Completes the open task `elementId` that belongs to this project (or this campaign's Unit). */
-  const completeTask = async (
-    elementId: string,
-    match: (
-      vars: Record<string, unknown>,
-      task: { candidateGroups: string[]; processDefinitionId: string },
-    ) => boolean,
-    variables: Record<string, unknown>,
-    what: string,
-  ) => {
-    const open = engine.searchUserTasks({
-      filter: { state: 'CREATED', elementId },
-      page: { limit: 1000 },
-    }).items;
-    const task = open.find((t) =>
-      match(engine.getVariables(t.processInstanceKey), {
-        candidateGroups: t.candidateGroups ?? [],
-        processDefinitionId: t.processDefinitionId,
-      }),
-    );
-    if (!task) {
-      skipped.push(what);
-      return;
-    }
-    engine.completeUserTask(task.userTaskKey, { variables });
-  };
-
   // P-1: last year's campaign, with four late filings chased by the Bureau; this year's, still open.
   // (The clock must start before 10 October of last year: `npm run demo` starts it 420 days before now.)
-  const campaign = (planYear: number, opens: string, lateUnits: number, filedUntil: number) => {
-    // The campaign opens by itself: the model's yearly timer start event fires as the clock passes 10 October.
-    const opening = at(opens);
-    DEMO_CITY_UNITS.forEach((u, i) => {
-      const late = i >= DEMO_CITY_UNITS.length - lateUnits;
-      const deadline = at(`${planYear - 1}-11-30T18:00:00`);
-      const when = late
-        ? deadline + (3 + i - (DEMO_CITY_UNITS.length - lateUnits)) * DAY
-        : opening + (7 + (i % 40)) * DAY;
-      if (!late && i >= filedUntil) return; // this year's campaign: these Units have not filed yet
-      act(when, `${u.name} 报送 ${planYear} 年度规划`, () =>
-        completeTask(
-          'Task_FileAnnualPlan',
-          (v, t) => v.planYear === planYear && t.candidateGroups.includes(`unit-${u.id}`),
-          {
-            planSummary: `${u.name}${planYear}年度政务信息化规划`,
-            plannedProjects: PROJECT_NAMES[i % PROJECT_NAMES.length]!,
-            estimatedTotalAmount: AMOUNTS[i % AMOUNTS.length]!,
-            contactName: `${u.section}联系人`,
-            contactPhone: `0766-88${String(1000 + i)}`,
-          },
-          `${u.name} annual plan ${planYear}`,
-        ),
-      );
-      if (late) {
-        act(at(`${planYear - 1}-12-01T10:00:00`) + i * 60_000, `督办 ${u.name} 逾期备案`, () =>
-          completeTask(
-            'Task_FollowUpOverdueFiling',
-            // the follow-up's Unit is local to its branch of the campaign: take the campaign's next open one
-            (v) => v.planYear === planYear,
-            { followUpNote: '已电话督办，单位承诺三日内报送' },
-            `follow-up ${u.id}`,
-          ),
-        );
-      }
-    });
-  };
-  campaign(year, `${year - 1}-10-10T09:00:00`, 4, DEMO_CITY_UNITS.length);
-  campaign(year + 1, `${year}-10-10T09:00:00`, 0, Math.round(DEMO_CITY_UNITS.length * 0.8));
-
+  const { year } = plan;
+  campaign(plan, year, `${year - 1}-10-10T09:00:00`, 4, DEMO_CITY_UNITS.length);
+  campaign(plan, year + 1, `${year}-10-10T09:00:00`, 0, Math.round(DEMO_CITY_UNITS.length * 0.8));
   // About thirty professional projects submitted over the year; the older, the further along.
-  const first = at(`${year - 1}-11-15T10:00:00`);
+  const first = plan.at(`${year - 1}-11-15T10:00:00`);
   const span = o.until - 5 * DAY - first;
-  const count = PROJECT_NAMES.length;
-  for (let i = 0; i < count; i++) {
-    const start = first + Math.floor((span * i) / (count - 1));
-    const unit = DEMO_CITY_UNITS[(i * 7) % DEMO_CITY_UNITS.length]!;
-    const serviceLines = lines(i);
-    const { totalInvestment } = projectAmounts(serviceLines);
-    let projectId = '';
-    const ofProject = (v: Record<string, unknown>) => v.projectId === projectId;
-    const step = (
-      days: number,
-      elementId: string,
-      variables: Record<string, unknown>,
-      processDefinitionId?: string,
-    ) =>
-      act(start + days * DAY, `${PROJECT_NAMES[i]}：${elementId}`, () =>
-        completeTask(
-          elementId,
-          (v, t) => ofProject(v) && (!processDefinitionId || t.processDefinitionId === processDefinitionId),
-          variables,
-          `${projectId || PROJECT_NAMES[i]} ${elementId}`,
-        ),
-      );
-    act(start, `${unit.name} 提交 ${PROJECT_NAMES[i]}`, async () => {
-      projectId = await submitter.submit({
-        unitId: unit.id,
-        projectName: PROJECT_NAMES[i]!,
-        description: `${unit.name}${PROJECT_NAMES[i]}建设`,
-        planYear: DateTime.fromMillis(start, { zone: ZONE }).year + 1,
-        fundingSource: 'city-fiscal',
-        classified: false,
-        hasDataCatalogue: true,
-        supportsIpv6: true,
-        serviceLines,
-        // one legacy project imported with a public-category line: classification stops with an incident
-        ...(i === 17
-          ? {
-              importedServiceLines: [
-                ...serviceLines,
-                { serviceType: 'infrastructure', subType: 'government-cloud', amount: 200_000 },
-              ],
-            }
-          : {}),
-      });
-    });
-    if (i === 17) continue; // waits for an administrator
-    if (i % 9 === 4) {
-      step(3, 'Task_InitialCheck', {
-        initialCheckDecision: 'reject',
-        initialCheckOpinion: '与本单位年度规划不符，不予通过',
-      });
-      continue;
-    }
-    step(3, 'Task_InitialCheck', { initialCheckDecision: 'pass', initialCheckOpinion: '符合立项条件' });
-    step(12, 'Task_CostReview', {
-      costReviewPassed: true,
-      costReviewReport: '造价合理',
-      reviewedAmount: totalInvestment,
-    });
-    if (i % 10 === 3) {
-      step(12, 'Task_ExpertReview', { expertReviewPassed: false, expertReviewReport: '需补充安全保障方案' });
-      step(16, 'Task_ReviseForExpertReview', {
-        revisionNote: '已补充等保二级安全方案',
-        planSummary: '修订后方案',
-      });
-      step(20, 'Task_ExpertReview', { expertReviewPassed: true, expertReviewReport: '方案可行' });
-    } else step(12, 'Task_ExpertReview', { expertReviewPassed: true, expertReviewReport: '方案可行' });
-    if (i % 13 === 6) {
-      step(25, 'Task_FinanceReview', {
-        financeApproved: false,
-        financeOpinion: '年度预算已满，建议下年度申报',
-      });
-      continue;
-    }
-    step(25, 'Task_FinanceReview', {
-      financeApproved: true,
-      financeOpinion: '同意',
-      preliminaryFundingAmount: totalInvestment,
-    });
-    step(27, 'Task_SubmitFundingApplication', {
-      fundingRequestAmount: totalInvestment,
-      fundingApplicationNote: '申请安排资金',
-    });
-    step(35, 'Task_CityGovernmentDecision', {
-      cityGovernmentApproved: true,
-      approvedFundingAmount: totalInvestment,
-      cityGovernmentOpinion: '同意',
-    });
-    const delivery = DateTime.fromMillis(start + 200 * DAY, { zone: ZONE })
-      .set({ hour: 18, minute: 0 })
-      .toISO({ suppressMilliseconds: true, suppressSeconds: true })!;
-    step(60, 'Task_ConductProcurement', {
-      procurementResult: 'success',
-      procurementMethod: 'public-tender',
-      supplierName: ['广东数字政府科技有限公司', '云浮信息技术有限公司', '南粤软件股份有限公司'][i % 3],
-      contractNumber: `YFHT-${i + 1}`,
-      contractAmount: totalInvestment,
-      deliveryDate: delivery,
-    });
-    step(62, 'Task_EngageSupervisor', {
-      supervisorOrg: '广东省信息工程监理有限公司',
-      supervisorQualificationNo: `JL-${100 + i}`,
-    });
-    const correlate = (days: number, name: string, variables: Record<string, unknown>) =>
-      act(start + days * DAY, `${PROJECT_NAMES[i]}：${name}`, async () => {
-        try {
-          engine.correlateMessage({ name, correlationKey: projectId, variables } as never);
-        } catch {
-          skipped.push(`${projectId} ${name}`);
-        }
-      });
-    if (i === 2) {
-      correlate(120, 'project-termination-filed', {
-        terminationReason: '上级部门统一建设同类系统，目标无法实现',
-      });
-      step(124, 'Task_RegisterTerminationWithBureau', { bureauTerminationFilingOpinion: '已备案' });
-      step(126, 'Task_RegisterTerminationWithFinance', {
-        financeTerminationFilingOpinion: '已备案，资金收回',
-      });
-      continue;
-    }
-    if (i % 8 === 5) {
-      correlate(100, 'project-change-filed', {
-        changeDescription: '增加移动端办理功能',
-        changeReason: '省政务服务一体化要求调整',
-      });
-      step(103, 'Task_RegisterChangeFiling', { changeFilingOpinion: '同意备案' });
-    }
-    if (i % 8 === 2) {
-      const later = DateTime.fromMillis(start + 260 * DAY, { zone: ZONE })
-        .set({ hour: 18, minute: 0 })
-        .toISO({ suppressMilliseconds: true, suppressSeconds: true })!;
-      correlate(150, 'project-delay-filed', {
-        delayReason: '国家标准更新，需调整接口',
-        requestedDeliveryDate: later,
-      });
-      step(153, 'Task_RegisterDelayFiling', { deliveryDate: later, delayFilingOpinion: '同意延期' });
-    }
-    if (i % 11 === 7) continue; // late: the delivery date passes and a delay filing is demanded
-    const done = i % 8 === 2 ? 240 : 190;
-    step(done, 'Task_Implement', {
-      implementationAction: 'completed',
-      progressPercent: 100,
-      completionSummary: '按合同完成全部建设内容',
-    });
-    step(done + 5, 'Task_ThirdPartyTest', {
-      softwareTestOrg: '广东省软件测评中心',
-      softwareTestResult: 'pass',
-      softwareTestReportNumber: `CP-${i}`,
-    });
-    step(done + 7, 'Task_SupervisorConfirmCompletion', {
-      supervisorConfirmation: 'confirmed',
-      supervisorReportNumber: `JLBG-${i}`,
-    });
-    step(done + 15, 'Task_PreAcceptanceReview', {
-      preAcceptanceReviewDecision: 'pass',
-      preAcceptanceReviewOpinion: '符合数字政府建设标准',
-    });
-    step(done + 30, 'Task_AcceptanceTest', {
-      acceptanceTestResult: 'pass',
-      acceptanceTestOrg: '广东省软件测评中心',
-    });
-    step(done + 30, 'Task_SecurityAssessment', {
-      securityAssessmentResult: 'pass',
-      securityAssessmentOrg: '广东省网络安全测评中心',
-    });
-    step(done + 30, 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }, 'project-acceptance');
-    step(done + 38, 'Task_OrganiseAcceptance', {
-      acceptanceScope: 'whole-as-approved',
-      acceptanceConclusion: '验收通过',
-    });
-    step(done + 42, 'Task_RegisterAcceptanceReport', { acceptanceReportFilingOpinion: '已备案' });
-    step(done + 70, 'Task_BureauEvaluation', {
-      applicationEffectRating: 'good',
-      applicationEffectComment: '运行稳定，群众满意',
-    });
-    step(done + 72, 'Task_FinanceEvaluation', {
-      fundUseCompliance: 'compliant',
-      performanceRating: 'good',
-      financeEvaluationComment: '资金使用合规',
-    });
-  }
+  for (let i = 0; i < PROJECT_NAMES.length; i++)
+    project(plan, i, first + Math.floor((span * i) / (PROJECT_NAMES.length - 1)));
 
   actions.sort((a, b) => a.at - b.at);
   try {
@@ -391,6 +182,292 @@ export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSumma
   } finally {
     await submitter.close();
   }
+}
+
+async function completeOpenTask(
+  engine: Engine,
+  skipped: string[],
+  elementId: string,
+  match: TaskMatch,
+  variables: Record<string, unknown>,
+  what: string,
+): Promise<void> {
+  const open = engine.searchUserTasks({
+    filter: { state: 'CREATED', elementId },
+    page: { limit: 1000 },
+  }).items;
+  const task = open.find((t) =>
+    match(engine.getVariables(t.processInstanceKey), {
+      candidateGroups: t.candidateGroups ?? [],
+      processDefinitionId: t.processDefinitionId,
+    }),
+  );
+  if (!task) {
+    skipped.push(what);
+    return;
+  }
+  engine.completeUserTask(task.userTaskKey, { variables });
+}
+
+/** One annual plan campaign (P-1): the Units file, the late ones after the deadline with the Bureau's follow-up. */
+function campaign(plan: Plan, planYear: number, opens: string, lateUnits: number, filedUntil: number): void {
+  const { at, act, completeTask } = plan;
+  // The campaign opens by itself: the model's yearly timer start event fires as the clock passes 10 October.
+  const opening = at(opens);
+  DEMO_CITY_UNITS.forEach((u, i) => {
+    const late = i >= DEMO_CITY_UNITS.length - lateUnits;
+    const deadline = at(`${planYear - 1}-11-30T18:00:00`);
+    const when = late
+      ? deadline + (3 + i - (DEMO_CITY_UNITS.length - lateUnits)) * DAY
+      : opening + (7 + (i % 40)) * DAY;
+    if (!late && i >= filedUntil) return; // this year's campaign: these Units have not filed yet
+    act(when, `${u.name} 报送 ${planYear} 年度规划`, () =>
+      completeTask(
+        'Task_FileAnnualPlan',
+        (v, t) => v.planYear === planYear && t.candidateGroups.includes(`unit-${u.id}`),
+        {
+          planSummary: `${u.name}${planYear}年度政务信息化规划`,
+          plannedProjects: PROJECT_NAMES[i % PROJECT_NAMES.length]!,
+          estimatedTotalAmount: AMOUNTS[i % AMOUNTS.length]!,
+          contactName: `${u.section}联系人`,
+          contactPhone: `0766-88${String(1000 + i)}`,
+        },
+        `${u.name} annual plan ${planYear}`,
+      ),
+    );
+    if (late) {
+      act(at(`${planYear - 1}-12-01T10:00:00`) + i * 60_000, `督办 ${u.name} 逾期备案`, () =>
+        completeTask(
+          'Task_FollowUpOverdueFiling',
+          // the follow-up's Unit is local to its branch of the campaign: take the campaign's next open one
+          (v) => v.planYear === planYear,
+          { followUpNote: '已电话督办，单位承诺三日内报送' },
+          `follow-up ${u.id}`,
+        ),
+      );
+    }
+  });
+}
+
+/** The steps of one project's life, scheduled from its submission at `start`. */
+interface ProjectPlan {
+  i: number;
+  start: number;
+  totalInvestment: number;
+  /** Completes this project's task `elementId` `days` after submission. */
+  step: (
+    days: number,
+    elementId: string,
+    variables: Record<string, unknown>,
+    processDefinitionId?: string,
+  ) => void;
+  /** Correlates a filing message to this project `days` after submission. */
+  correlate: (days: number, name: string, variables: Record<string, unknown>) => void;
+}
+
+/** Project `i`: submitted at `start`, then as far along its life as its place in the year allows. */
+function project(plan: Plan, i: number, start: number): void {
+  const { act, completeTask, o, skipped } = plan;
+  const unit = DEMO_CITY_UNITS[(i * 7) % DEMO_CITY_UNITS.length]!;
+  const serviceLines = lines(i);
+  const { totalInvestment } = projectAmounts(serviceLines);
+  let projectId = '';
+  const p: ProjectPlan = {
+    i,
+    start,
+    totalInvestment,
+    step: (days, elementId, variables, processDefinitionId) =>
+      act(start + days * DAY, `${PROJECT_NAMES[i]}：${elementId}`, () =>
+        completeTask(
+          elementId,
+          (v, t) =>
+            v.projectId === projectId &&
+            (!processDefinitionId || t.processDefinitionId === processDefinitionId),
+          variables,
+          `${projectId || PROJECT_NAMES[i]} ${elementId}`,
+        ),
+      ),
+    correlate: (days, name, variables) =>
+      act(start + days * DAY, `${PROJECT_NAMES[i]}：${name}`, async () => {
+        try {
+          o.engine.correlateMessage({ name, correlationKey: projectId, variables } as never);
+        } catch {
+          skipped.push(`${projectId} ${name}`);
+        }
+      }),
+  };
+  act(start, `${unit.name} 提交 ${PROJECT_NAMES[i]}`, async () => {
+    projectId = await plan.submitter.submit({
+      unitId: unit.id,
+      projectName: PROJECT_NAMES[i]!,
+      description: `${unit.name}${PROJECT_NAMES[i]}建设`,
+      planYear: DateTime.fromMillis(start, { zone: ZONE }).year + 1,
+      fundingSource: 'city-fiscal',
+      classified: false,
+      hasDataCatalogue: true,
+      supportsIpv6: true,
+      serviceLines,
+      // one legacy project imported with a public-category line: classification stops with an incident
+      ...(i === 17
+        ? {
+            importedServiceLines: [
+              ...serviceLines,
+              { serviceType: 'infrastructure', subType: 'government-cloud', amount: 200_000 },
+            ],
+          }
+        : {}),
+    });
+  });
+  if (i === 17) return; // waits for an administrator
+  if (!initiation(p)) return;
+  procurement(p);
+  if (!filings(p)) return;
+  if (i % 11 === 7) return; // late: the delivery date passes and a delay filing is demanded
+  acceptance(p, i % 8 === 2 ? 240 : 190);
+}
+
+/** 初核 to the city government's decision; false when the project stops there (rejected, or no funds). */
+function initiation({ i, step, totalInvestment }: ProjectPlan): boolean {
+  if (i % 9 === 4) {
+    step(3, 'Task_InitialCheck', {
+      initialCheckDecision: 'reject',
+      initialCheckOpinion: '与本单位年度规划不符，不予通过',
+    });
+    return false;
+  }
+  step(3, 'Task_InitialCheck', { initialCheckDecision: 'pass', initialCheckOpinion: '符合立项条件' });
+  step(12, 'Task_CostReview', {
+    costReviewPassed: true,
+    costReviewReport: '造价合理',
+    reviewedAmount: totalInvestment,
+  });
+  if (i % 10 === 3) {
+    step(12, 'Task_ExpertReview', { expertReviewPassed: false, expertReviewReport: '需补充安全保障方案' });
+    step(16, 'Task_ReviseForExpertReview', {
+      revisionNote: '已补充等保二级安全方案',
+      planSummary: '修订后方案',
+    });
+    step(20, 'Task_ExpertReview', { expertReviewPassed: true, expertReviewReport: '方案可行' });
+  } else step(12, 'Task_ExpertReview', { expertReviewPassed: true, expertReviewReport: '方案可行' });
+  if (i % 13 === 6) {
+    step(25, 'Task_FinanceReview', {
+      financeApproved: false,
+      financeOpinion: '年度预算已满，建议下年度申报',
+    });
+    return false;
+  }
+  step(25, 'Task_FinanceReview', {
+    financeApproved: true,
+    financeOpinion: '同意',
+    preliminaryFundingAmount: totalInvestment,
+  });
+  step(27, 'Task_SubmitFundingApplication', {
+    fundingRequestAmount: totalInvestment,
+    fundingApplicationNote: '申请安排资金',
+  });
+  step(35, 'Task_CityGovernmentDecision', {
+    cityGovernmentApproved: true,
+    approvedFundingAmount: totalInvestment,
+    cityGovernmentOpinion: '同意',
+  });
+  return true;
+}
+
+function procurement({ i, start, step, totalInvestment }: ProjectPlan): void {
+  step(60, 'Task_ConductProcurement', {
+    procurementResult: 'success',
+    procurementMethod: 'public-tender',
+    supplierName: ['广东数字政府科技有限公司', '云浮信息技术有限公司', '南粤软件股份有限公司'][i % 3],
+    contractNumber: `YFHT-${i + 1}`,
+    contractAmount: totalInvestment,
+    deliveryDate: eveningOf(start + 200 * DAY),
+  });
+  step(62, 'Task_EngageSupervisor', {
+    supervisorOrg: '广东省信息工程监理有限公司',
+    supervisorQualificationNo: `JL-${100 + i}`,
+  });
+}
+
+/** Filings during implementation (IM-8): termination, change, delay; false when the project was terminated. */
+function filings({ i, start, step, correlate }: ProjectPlan): boolean {
+  if (i === 2) {
+    correlate(120, 'project-termination-filed', {
+      terminationReason: '上级部门统一建设同类系统，目标无法实现',
+    });
+    step(124, 'Task_RegisterTerminationWithBureau', { bureauTerminationFilingOpinion: '已备案' });
+    step(126, 'Task_RegisterTerminationWithFinance', {
+      financeTerminationFilingOpinion: '已备案，资金收回',
+    });
+    return false;
+  }
+  if (i % 8 === 5) {
+    correlate(100, 'project-change-filed', {
+      changeDescription: '增加移动端办理功能',
+      changeReason: '省政务服务一体化要求调整',
+    });
+    step(103, 'Task_RegisterChangeFiling', { changeFilingOpinion: '同意备案' });
+  }
+  if (i % 8 === 2) {
+    const later = eveningOf(start + 260 * DAY);
+    correlate(150, 'project-delay-filed', {
+      delayReason: '国家标准更新，需调整接口',
+      requestedDeliveryDate: later,
+    });
+    step(153, 'Task_RegisterDelayFiling', { deliveryDate: later, delayFilingOpinion: '同意延期' });
+  }
+  return true;
+}
+
+/** Completion, testing, acceptance and evaluation, from the day (`done`) the implementation is finished. */
+function acceptance({ i, step }: ProjectPlan, done: number): void {
+  step(done, 'Task_Implement', {
+    implementationAction: 'completed',
+    progressPercent: 100,
+    completionSummary: '按合同完成全部建设内容',
+  });
+  step(done + 5, 'Task_ThirdPartyTest', {
+    softwareTestOrg: '广东省软件测评中心',
+    softwareTestResult: 'pass',
+    softwareTestReportNumber: `CP-${i}`,
+  });
+  step(done + 7, 'Task_SupervisorConfirmCompletion', {
+    supervisorConfirmation: 'confirmed',
+    supervisorReportNumber: `JLBG-${i}`,
+  });
+  step(done + 15, 'Task_PreAcceptanceReview', {
+    preAcceptanceReviewDecision: 'pass',
+    preAcceptanceReviewOpinion: '符合数字政府建设标准',
+  });
+  step(done + 30, 'Task_AcceptanceTest', {
+    acceptanceTestResult: 'pass',
+    acceptanceTestOrg: '广东省软件测评中心',
+  });
+  step(done + 30, 'Task_SecurityAssessment', {
+    securityAssessmentResult: 'pass',
+    securityAssessmentOrg: '广东省网络安全测评中心',
+  });
+  step(done + 30, 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }, 'project-acceptance');
+  step(done + 38, 'Task_OrganiseAcceptance', {
+    acceptanceScope: 'whole-as-approved',
+    acceptanceConclusion: '验收通过',
+  });
+  step(done + 42, 'Task_RegisterAcceptanceReport', { acceptanceReportFilingOpinion: '已备案' });
+  step(done + 70, 'Task_BureauEvaluation', {
+    applicationEffectRating: 'good',
+    applicationEffectComment: '运行稳定，群众满意',
+  });
+  step(done + 72, 'Task_FinanceEvaluation', {
+    fundUseCompliance: 'compliant',
+    performanceRating: 'good',
+    financeEvaluationComment: '资金使用合规',
+  });
+}
+
+/** 18:00 of that day in Yunfu, as the forms' date-time fields hold it. */
+function eveningOf(ms: number): string {
+  return DateTime.fromMillis(ms, { zone: ZONE })
+    .set({ hour: 18, minute: 0 })
+    .toISO({ suppressMilliseconds: true, suppressSeconds: true })!;
 }
 
 async function play(

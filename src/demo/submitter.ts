@@ -1,6 +1,7 @@
 // How the demo submits its projects: through the same commands a Unit's request goes through (src/app/commands:
 // createDraft and submitProject, with their rule checks and audit entries), on a process gateway that reaches the
-// demo's engine over its own /v2 — served on a loopback port for as long as the data set is being played.
+// demo's engine over /v2: the running system's (src/system.ts, as `npm run demo` starts it), or else one served on a
+// loopback port for as long as the data set is being played.
 import Fastify from 'fastify';
 import type { Principal } from '../app/authz.ts';
 import { CamundaProcessGateway } from '../app/camunda-gateway.ts';
@@ -25,20 +26,11 @@ export async function openDemoSubmitter(o: {
   store: Store;
   regulation: Regulation;
   tenantId: string;
+  /** The running system's gateway to the same engine; without it, a loopback /v2 of its own. */
+  processes?: CamundaProcessGateway;
 }): Promise<DemoSubmitter> {
-  const v2 = Fastify({ logger: false });
-  await v2.register(camundaRestApi, {
-    prefix: '/v2',
-    engine: o.engine,
-    auth: { mode: 'none' },
-    listenHost: '127.0.0.1',
-  });
-  const address = await v2.listen({ host: '127.0.0.1', port: 0 });
-  const gateway = CamundaProcessGateway.fromConfig({
-    restAddress: address,
-    auth: { strategy: 'NONE' },
-    tenantId: null,
-  });
+  const own = o.processes ? null : await serveV2(o.engine);
+  const gateway = o.processes ?? own!.gateway;
   const ctx: CommandContext = {
     store: o.store,
     regulation: o.regulation,
@@ -65,8 +57,27 @@ export async function openDemoSubmitter(o: {
         await replaceServiceLines(gateway, submitted.processInstanceKey, importedServiceLines);
       return project.id;
     },
-    close: () => v2.close(),
+    close: async () => {
+      await own?.close();
+    },
   };
+}
+
+async function serveV2(engine: Engine): Promise<{ gateway: CamundaProcessGateway; close(): Promise<void> }> {
+  const v2 = Fastify({ logger: false });
+  await v2.register(camundaRestApi, {
+    prefix: '/v2',
+    engine,
+    auth: { mode: 'none' },
+    listenHost: '127.0.0.1',
+  });
+  const address = await v2.listen({ host: '127.0.0.1', port: 0 });
+  const gateway = CamundaProcessGateway.fromConfig({
+    restAddress: address,
+    auth: { strategy: 'NONE' },
+    tenantId: null,
+  });
+  return { gateway, close: () => v2.close() };
 }
 
 /**

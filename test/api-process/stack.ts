@@ -4,37 +4,25 @@
 // job worker of workers/all.ts running against it through the official client too. One clock for all of them:
 // pinned in the engine through PUT /v2/clock, read by the business server and the workers.
 //
+// Both are started by src/system.ts's startSystem, as `npm start` starts them.
+//
 // STACK=remote (`npm run test:remote`): the same journeys with the business API and workers in Camunda mode, as
-// `npm start` composes them with CAMUNDA_REST_ADDRESS set: the embedded engine, started empty in a data directory of
-// its own, stands in for a remote Camunda 8; the app has its own data directory and store, deploys processes/ through
-// the client (src/camunda/deploy-resources.ts) and waits for eventual consistency as against Camunda (consistencyMs).
+// `npm start` composes them with CAMUNDA_REST_ADDRESS set: a second system, embedded, started empty in a data
+// directory of its own and without workers, stands in for a remote Camunda 8; the app has its own data directory
+// and store, deploys processes/ through the client (src/camunda/deploy-resources.ts) and waits for eventual
+// consistency as against Camunda (consistencyMs).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
-import { CamundaProcessGateway } from '../../src/app/camunda-gateway.ts';
 import { seedDemo } from '../../src/app/demo-seed.ts';
-import { buildServer } from '../../src/app/server.ts';
-import {
-  createCamundaClient,
-  createLooseCamundaClient,
-  type LooseCamundaClient,
-} from '../../src/camunda/client.ts';
+import { createLooseCamundaClient, type LooseCamundaClient } from '../../src/camunda/client.ts';
 import type { CamundaClientConfig } from '../../src/camunda/config.ts';
-import { deployResources } from '../../src/camunda/deploy-resources.ts';
-import {
-  type AnyWorkerDefinition,
-  type RunningWorkers,
-  startWorkers,
-  type WorkerLogger,
-} from '../../src/camunda/worker-runtime.ts';
-import { loadRegulation } from '../../src/domain/index.ts';
-import { type EmbeddedServer, startEmbedded } from '../../src/engine/rest/standalone.ts';
-import { PROCESSES_DIR } from '../../src/modeling/catalogue.ts';
-import { DocumentStorage } from '../../src/store/documents.ts';
-import { Store } from '../../src/store/store.ts';
-import { createWorkers } from '../../workers/all.ts';
+import type { AnyWorkerDefinition } from '../../src/camunda/worker-runtime.ts';
+import { loadConfig } from '../../src/config.ts';
+import type { Store } from '../../src/store/store.ts';
+import { type System, startSystem } from '../../src/system.ts';
 import { startTarget } from '../conformance/target.ts';
 import { PROFESSIONAL_APPLICATION } from '../support/projects.ts';
 
@@ -47,15 +35,12 @@ export const STACK_MODE =
   process.env.STACK === 'camunda' ? 'camunda' : process.env.STACK === 'remote' ? 'remote' : 'embedded';
 /** The app in Camunda mode: it deploys processes/ itself and waits for eventual consistency. */
 export const REMOTE = STACK_MODE !== 'embedded';
-/** What src/main.ts gives the gateway in Camunda mode: searches wait up to this long for exported data. */
-const CAMUNDA_CONSISTENCY_MS = 5_000;
-const quiet: WorkerLogger = { info() {}, warn() {}, error() {}, debug() {} };
 
 export interface Stack {
   app: FastifyInstance;
   store: Store;
-  /** The embedded engine, or null when the stack runs against Camunda in a container. */
-  engine: EmbeddedServer | null;
+  /** The system whose embedded engine serves /v2 (in remote mode the stand-in for Camunda), or null against a container. */
+  engine: System | null;
   /** The official client on the engine's /v2, for what a test checks behind the API's back. */
   client: LooseCamundaClient;
   camunda: CamundaClientConfig;
@@ -89,55 +74,38 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   // remote: the engine ("Camunda") lives apart from the app's DATA_DIR and starts with nothing deployed
   const engineDir = REMOTE ? mkdtempSync(join(tmpdir(), 'yunfu-remote-camunda-')) : dataDir;
   let clockMs = Date.parse(options.at);
+  const common = { logger: pino({ level: 'silent' }), clock: () => clockMs, pinClockAt: clockMs };
   const container = STACK_MODE === 'camunda' ? await startTarget() : null;
-  const engine = container
-    ? null
-    : await startEmbedded({
-        dataDir: engineDir,
-        host: '127.0.0.1',
-        port: 0,
-        logger: pino({ level: 'silent' }),
-        processesDir: options.deploy === false || REMOTE ? null : PROCESSES_DIR,
-      });
-  const camunda: CamundaClientConfig = {
-    restAddress: container ? container.config.restAddress : engine!.address!,
-    auth: { strategy: 'NONE' },
-    tenantId: null,
-  };
+  // remote: a system of its own, embedded and without workers, stands in for Camunda
+  const remote =
+    REMOTE && !container
+      ? await startSystem(configFor(engineDir), { ...common, deploy: false, workers: 'none' })
+      : null;
+  const standIn = container?.config.restAddress ?? remote?.url;
+  const camundaConfig: CamundaClientConfig | null = standIn
+    ? { restAddress: standIn, auth: { strategy: 'NONE' }, tenantId: null }
+    : null;
+  if (camundaConfig) await createLooseCamundaClient(camundaConfig).pinClock({ timestamp: clockMs });
+
+  const logs: string[] = [];
+  const system = await startSystem(configFor(dataDir), {
+    ...common,
+    camunda: camundaConfig,
+    deploy: options.deploy !== false,
+    workerOverrides: options.workerOverrides,
+    workerPollTimeoutMs: 1_000,
+    logStream: { write: (line: string) => logs.push(line) },
+    ...(options.gatewayAddress ? { gatewayAddress: options.gatewayAddress } : {}),
+  });
+  const { app, store, camunda } = system;
   const client = createLooseCamundaClient(camunda);
   await client.pinClock({ timestamp: clockMs });
-  if (REMOTE && options.deploy !== false) await deployResources(createCamundaClient(camunda));
-
-  const store = await Store.open({ databaseUrl: null, dataDir });
   await seedDemo(store, PASSWORD);
-  const regulation = loadRegulation();
-  const documents = new DocumentStorage(join(dataDir, 'documents'));
-  const logs: string[] = [];
-  const app = await buildServer({
-    config: { dataDir, logLevel: 'info' },
-    store,
-    regulation,
-    now: () => new Date(clockMs),
-    processes: CamundaProcessGateway.fromConfig(
-      options.gatewayAddress ? { ...camunda, restAddress: options.gatewayAddress } : camunda,
-      { consistencyMs: REMOTE ? CAMUNDA_CONSISTENCY_MS : 0 },
-    ),
-    logStream: { write: (line: string) => logs.push(line) },
-  });
-  await app.ready();
-
-  const deps = { regulation, now: () => clockMs, store, documents };
-  const overrides = new Map((options.workerOverrides ?? []).map((w) => [w.type, w]));
-  const definitions = createWorkers(deps).map((w) => overrides.get(w.type) ?? w);
-  const workers: RunningWorkers = startWorkers(createCamundaClient(camunda), definitions, {
-    logger: quiet,
-    pollTimeoutMs: 1_000,
-  });
 
   const stack: Stack = {
     app,
     store,
-    engine,
+    engine: container ? null : (remote ?? system),
     client,
     camunda,
     logs,
@@ -164,10 +132,8 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         ...(payload !== undefined ? { payload: payload as object } : {}),
       }),
     async close() {
-      await workers.stop(500);
-      await app.close();
-      await store.close();
-      await engine?.close();
+      await system.close(500);
+      await remote?.close(500);
       await container?.close();
       rmSync(dataDir, { recursive: true, force: true });
       rmSync(engineDir, { recursive: true, force: true });
@@ -195,6 +161,11 @@ export function professionalDraft(over: Record<string, unknown> = {}) {
     ...PROFESSIONAL_APPLICATION,
     ...over,
   };
+}
+
+/** The configuration `npm start` would load for this data directory, on a free loopback port. */
+function configFor(dataDir: string) {
+  return { ...loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1' }), port: 0 };
 }
 
 export type Problem = {
