@@ -251,6 +251,7 @@ export class CamundaProcessGateway implements ProcessGateway {
 
   async searchUserTasks(filter: UserTaskFilter): Promise<{ items: UserTask[]; total: number }> {
     const f: Raw = {};
+    // one SQL query on the embedded engine (an entry of the task's list among these), as on Camunda 8.8
     if (filter.candidateGroups) f.candidateGroup = { $in: filter.candidateGroups };
     if (filter.assignee) f.assignee = filter.assignee;
     if (filter.processInstanceKey) f.processInstanceKey = filter.processInstanceKey;
@@ -263,7 +264,7 @@ export class CamundaProcessGateway implements ProcessGateway {
       this.client.searchUserTasks(
         {
           filter: f,
-          sort: [{ field: 'creationDate', order: 'ASC' }],
+          sort: filter.sort ?? [{ field: 'creationDate', order: 'ASC' }],
           page: filter.page ?? { from: 0, limit: MAX_PAGE },
         },
         NOW,

@@ -23,6 +23,8 @@ export interface UserTaskFilter {
   state?: 'CREATED' | 'COMPLETED' | 'CANCELED';
   tenantId?: string;
   page?: { from: number; limit: number };
+  /** Camunda's user task sort keys; default creation date ascending. */
+  sort?: Array<{ field: 'creationDate' | 'dueDate' | 'priority'; order: 'ASC' | 'DESC' }>;
 }
 
 export interface UserTask {
