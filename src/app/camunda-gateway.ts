@@ -253,6 +253,7 @@ export class CamundaProcessGateway implements ProcessGateway {
     const f: Raw = {};
     // one SQL query on the embedded engine (an entry of the task's list among these), as on Camunda 8.8
     if (filter.candidateGroups) f.candidateGroup = { $in: filter.candidateGroups };
+    if (filter.candidateGroupsNotIn) f.candidateGroup = { $notIn: filter.candidateGroupsNotIn };
     if (filter.assignee) f.assignee = filter.assignee;
     if (filter.processInstanceKey) f.processInstanceKey = filter.processInstanceKey;
     if (filter.state) f.state = filter.state;

@@ -16,6 +16,8 @@ export interface StartedProcess {
 export interface UserTaskFilter {
   /** Any of these candidate groups (the signed-in user's roles and `unit-<unitId>`). */
   candidateGroups?: string[];
+  /** None of these candidate groups (tasks assigned to someone outside their groups). */
+  candidateGroupsNotIn?: string[];
   assignee?: string;
   processInstanceKey?: string;
   /** The business key: tasks of one project. */

@@ -113,33 +113,50 @@ function comparator(sort: InboxSort) {
 
 /** The engine pages at most this deep into one search. */
 const MAX_DEPTH = 10_000;
+/** Tasks assigned to the principal outside their groups read whole (they are few: claimed tasks). */
+const OUTSIDE_MAX = 100;
 
 /**
- * One page of the union of the searches, in `sort` order, and the union's size. Camunda 8.8's user task filter
- * has no OR across fields, so "my groups' tasks or mine" is two searches: the union's first n tasks are among
- * the first n of each, merged here; its size is |G| + |A| − |G and A| (a third search that counts).
+ * One page of "my groups' tasks or those assigned to me", in `sort` order, with the true total. Camunda 8.8's
+ * user task filter has no OR across fields, so it is two disjoint searches: G, the groups' tasks, paged in the
+ * engine; A, the tasks assigned to me outside those groups (`candidateGroup: { $notIn }`), read whole. A task of
+ * G at index j stands at j plus the number of A's tasks before it, so the page [from, from + limit) holds G's
+ * tasks from index from − |A| on: one page of G, merged with A here.
  */
 async function unionPage(
   gateway: ReturnType<typeof gatewayOf>,
-  searches: UserTaskFilter[],
+  groupSearch: UserTaskFilter,
+  assigned: UserTaskFilter,
   from: number,
   limit: number,
   sort: InboxSort,
 ): Promise<{ tasks: UserTask[]; total: number }> {
-  if (searches.length === 1) {
-    const r = await gateway.searchUserTasks({ ...searches[0]!, page: { from, limit } });
-    return { tasks: r.items, total: r.total };
+  const byOrder = comparator(sort);
+  const outsideSearch = { ...assigned, candidateGroupsNotIn: groupSearch.candidateGroups };
+  const outside = await gateway.searchUserTasks({ ...outsideSearch, page: { from: 0, limit: OUTSIDE_MAX } });
+  const a = outside.items.length;
+  const start = Math.max(0, from - a);
+  const groups = await gateway.searchUserTasks({
+    ...groupSearch,
+    page: { from: start, limit: from + limit - start },
+  });
+  const total = groups.total + outside.total;
+  const first = groups.items[0];
+  if (outside.total <= OUTSIDE_MAX && first) {
+    // from G's first: before it stand `start` tasks of G and those of A that sort before it
+    const kept = start === 0 ? outside.items : outside.items.filter((t) => byOrder(t, first) >= 0);
+    const at = from - (start + outside.items.length - kept.length);
+    const merged = [...groups.items, ...kept].sort(byOrder);
+    return { tasks: merged.slice(at, at + limit), total };
   }
+  // past the end of G, or many tasks assigned outside the groups: the first from + limit of each, merged
   const depth = Math.min(from + limit, MAX_DEPTH);
-  const [groups, assigned, both] = await Promise.all([
-    gateway.searchUserTasks({ ...searches[0]!, page: { from: 0, limit: depth } }),
-    gateway.searchUserTasks({ ...searches[1]!, page: { from: 0, limit: depth } }),
-    gateway.searchUserTasks({ ...searches[0]!, ...searches[1]!, page: { from: 0, limit: 1 } }),
+  const [g, o] = await Promise.all([
+    gateway.searchUserTasks({ ...groupSearch, page: { from: 0, limit: depth } }),
+    gateway.searchUserTasks({ ...outsideSearch, page: { from: 0, limit: depth } }),
   ]);
-  const merged = new Map<string, UserTask>();
-  for (const t of [...groups.items, ...assigned.items]) merged.set(t.userTaskKey, t);
-  const tasks = [...merged.values()].sort(comparator(sort)).slice(from, from + limit);
-  return { tasks, total: groups.total + assigned.total - both.total };
+  const tasks = [...g.items, ...o.items].sort(byOrder).slice(from, from + limit);
+  return { tasks, total };
 }
 
 export async function taskInbox(
@@ -160,11 +177,22 @@ export async function taskInbox(
     sort: SORTS[sort],
     ...(q.projectId ? { projectId: q.projectId } : {}),
   };
-  const searches: UserTaskFilter[] = [];
-  if (q.scope !== 'mine' && groups.length > 0) searches.push({ ...base, candidateGroups: groups });
-  if (q.scope !== 'groups') searches.push({ ...base, assignee: p.accountId });
-  if (searches.length === 0) return { items: [], total: 0, page, pageSize };
-  const { tasks, total } = await unionPage(gateway, searches, (page - 1) * pageSize, pageSize, sort);
+  const from = (page - 1) * pageSize;
+  const groupSearch = { ...base, candidateGroups: groups };
+  const mineSearch = { ...base, assignee: p.accountId };
+  let found: { tasks: UserTask[]; total: number };
+  if (q.scope === 'all' && groups.length > 0) {
+    found = await unionPage(gateway, groupSearch, mineSearch, from, pageSize, sort);
+  } else if (q.scope === 'groups' && groups.length === 0) {
+    found = { tasks: [], total: 0 };
+  } else {
+    const r = await gateway.searchUserTasks({
+      ...(q.scope === 'groups' ? groupSearch : mineSearch),
+      page: { from, limit: pageSize },
+    });
+    found = { tasks: r.items, total: r.total };
+  }
+  const { tasks, total } = found;
   const vars = await gateway.instanceVariables(
     tasks.map((t) => t.processInstanceKey),
     CONTEXT_VARIABLES,
