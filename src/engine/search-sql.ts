@@ -165,24 +165,32 @@ export const INDEXED_VALUE_LENGTH = 512;
 
 /**
  * Camunda's variable filters (`[{ name, value }]`, value a StringFilterProperty on the JSON text): `scopeSql` is
- * the SQL expression of the scope whose variables must match. Each is one indexed lookup by (name, value).
+ * the SQL expression of the scope whose variables must match. The first filter drives, through the variables
+ * (name, value) index; each further one is a lookup by (scope, name) of the scopes found — so put the most
+ * selective first (a project id before a tenant id).
  */
 export function variablesSql(scopeSql: string, value: unknown, params: unknown[]): string {
   if (!Array.isArray(value)) throw invalid('A variable filter must be a list of { name, value }');
-  const parts: string[] = [];
-  for (const f of value as Array<{ name?: unknown; value?: unknown }>) {
+  if (value.length === 0) return '1';
+  const conds = (value as Array<{ name?: unknown; value?: unknown }>).map((f, i) => {
     if (typeof f?.name !== 'string') throw invalid('A variable filter needs a name');
-    const v = f.value;
+    const col = `v${i}.value`;
     params.push(f.name);
-    let cond: string;
-    if (typeof v === 'string' && v.length <= INDEXED_VALUE_LENGTH) {
+    if (typeof f.value === 'string' && f.value.length <= INDEXED_VALUE_LENGTH) {
+      params.push(f.value);
       // the partial index's condition, so that SQLite may use it
-      cond = `value = ? AND length(value) <= ${INDEXED_VALUE_LENGTH}`;
-      params.push(v);
-    } else cond = scalarSql('value', undefined, v, params);
-    parts.push(`${scopeSql} IN (SELECT scope_key FROM variables WHERE name = ? AND ${cond})`);
-  }
-  return parts.length ? parts.join(' AND ') : '1';
+      return `v${i}.name = ? AND ${col} = ? AND length(${col}) <= ${INDEXED_VALUE_LENGTH}`;
+    }
+    return `v${i}.name = ? AND ${scalarSql(col, undefined, f.value, params)}`;
+  });
+  const further = conds
+    .slice(1)
+    .map(
+      (c, j) =>
+        ` AND EXISTS (SELECT 1 FROM variables v${j + 1} WHERE v${j + 1}.scope_key = v0.scope_key AND ${c})`,
+    )
+    .join('');
+  return `${scopeSql} IN (SELECT v0.scope_key FROM variables v0 WHERE ${conds[0]}${further})`;
 }
 
 /** WHERE conditions for a filter: columns by kind, custom filters by their own SQL. */

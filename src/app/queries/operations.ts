@@ -85,7 +85,8 @@ export async function listInstances(ctx: CommandContext, p: Principal, q: Instan
     ...(q.processId ? { processDefinitionId: q.processId } : {}),
     ...(q.state ? { state: q.state } : {}),
     ...(q.hasIncident !== undefined ? { hasIncident: q.hasIncident } : {}),
-    variables: { tenantId: p.tenantId, ...(q.projectId ? { projectId: q.projectId } : {}) },
+    // the project first: the engine finds instances by the first variable, then checks the others
+    variables: { ...(q.projectId ? { projectId: q.projectId } : {}), tenantId: p.tenantId },
     page: { from: (q.page - 1) * q.pageSize, limit: q.pageSize },
   });
   return {
