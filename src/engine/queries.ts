@@ -8,6 +8,7 @@ import {
   filterSql,
   orderSql,
   scalarSql,
+  selectivityOf,
   variablesSql,
 } from './search-sql.ts';
 import type {
@@ -161,7 +162,7 @@ export function processInstanceItem(it: Interpreter, r: ProcessInstanceRow): Pro
 const DEFINITION = (field: string) =>
   `(SELECT d.${field} FROM process_definitions d WHERE d.key = process_instances.process_definition_key)`;
 
-/** Camunda's element instance state: ACTIVE covers our transient ACTIVATING / COMPLETING states. */
+// Camunda's element instance state: ACTIVE covers our transient ACTIVATING / COMPLETING states
 const ELEMENT_STATE = "(CASE WHEN e.state IN ('COMPLETED', 'TERMINATED') THEN e.state ELSE 'ACTIVE' END)";
 const elementOf = (cond: string) =>
   `EXISTS (SELECT 1 FROM element_instances e WHERE e.process_instance_key = process_instances.key AND ${cond})`;
@@ -182,14 +183,13 @@ export const PROCESS_INSTANCE_COLUMNS: Record<string, Column> = {
   endDate: { column: 'end_date', kind: 'date', nullable: true },
 };
 
-const PROCESS_INSTANCE_FILTERS: Record<string, CustomFilter> = {
-  // root-scope variables, found through the variables (name, value) index
-  variables: (value, params) => variablesSql('process_instances.key', value, params),
+const processInstanceFilters = (it: Interpreter): Record<string, CustomFilter> => ({
+  variables: (value, params) => variablesSql('process_instances.key', value, params, selectivityOf(it.db)),
   elementId: (value, params) => elementOf(scalarSql('e.element_id', undefined, value, params)),
   elementInstanceState: (value, params) => elementOf(scalarSql(ELEMENT_STATE, undefined, value, params)),
   hasElementInstanceIncident: (value) =>
     `${elementOf('e.incident_key IS NOT NULL')} = ${value === true || value === 'true' ? 1 : 0}`,
-};
+});
 
 export function searchProcessInstances(
   it: Interpreter,
@@ -201,7 +201,7 @@ export function searchProcessInstances(
     PROCESS_INSTANCE_COLUMNS,
     req,
     (r: ProcessInstanceRow) => processInstanceItem(it, r),
-    PROCESS_INSTANCE_FILTERS,
+    processInstanceFilters(it),
   );
 }
 
@@ -462,10 +462,12 @@ export const USER_TASK_COLUMNS: Record<string, Column> = {
   dueDate: { column: 'due_date', kind: 'date', nullable: true },
 };
 
-const USER_TASK_FILTERS: Record<string, CustomFilter> = {
-  processInstanceVariables: (value, params) => variablesSql('user_tasks.process_instance_key', value, params),
-  localVariables: (value, params) => variablesSql('user_tasks.element_instance_key', value, params),
-};
+const userTaskFilters = (it: Interpreter): Record<string, CustomFilter> => ({
+  processInstanceVariables: (value, params) =>
+    variablesSql('user_tasks.process_instance_key', value, params, selectivityOf(it.db)),
+  localVariables: (value, params) =>
+    variablesSql('user_tasks.element_instance_key', value, params, selectivityOf(it.db)),
+});
 
 export function searchUserTasks(
   it: Interpreter,
@@ -477,7 +479,7 @@ export function searchUserTasks(
     USER_TASK_COLUMNS,
     req,
     (r: UserTaskRow) => userTaskItem(it, r),
-    USER_TASK_FILTERS,
+    userTaskFilters(it),
   );
 }
 

@@ -163,34 +163,57 @@ export function listSql(c: string, value: unknown, params: unknown[]): string {
 /** Values at most this long are in the variables (name, value) index; a longer one is matched by scanning. */
 export const INDEXED_VALUE_LENGTH = 512;
 
+/** Whether few scopes hold this variable with this value (so that a search may start from them). */
+export type Selectivity = (name: string, value: string) => boolean;
+
+/** At most this many scopes with a variable's value: a search may start from them. */
+const SELECTIVE = 1_000;
+
+/** Counts, through the (name, value) index and never past SELECTIVE entries, the scopes with the value. */
+export function selectivityOf(db: { q(sql: string): { get(...params: unknown[]): unknown } }): Selectivity {
+  const sql = `SELECT count(*) AS n FROM (SELECT 1 FROM variables WHERE name = ? AND value = ? AND length(value) <= ${INDEXED_VALUE_LENGTH} LIMIT ${SELECTIVE})`;
+  return (name, value) => (db.q(sql).get(name, value) as { n: number }).n < SELECTIVE;
+}
+
 /**
  * Camunda's variable filters (`[{ name, value }]`, value a StringFilterProperty on the JSON text): `scopeSql` is
- * the SQL expression of the scope whose variables must match. The first filter drives, through the variables
- * (name, value) index; each further one is a lookup by (scope, name) of the scopes found — so put the most
- * selective first (a project id before a tenant id).
+ * the SQL expression of the scope whose variables must match. A selective equality (a project id) drives the
+ * search through the variables (name, value) index; a common one (the tenant id every instance has) is checked
+ * per row found otherwise, by (scope, name) — so that no search reads the variables of every instance ever run.
  */
-export function variablesSql(scopeSql: string, value: unknown, params: unknown[]): string {
+export function variablesSql(
+  scopeSql: string,
+  value: unknown,
+  params: unknown[],
+  selective: Selectivity = () => true,
+): string {
   if (!Array.isArray(value)) throw invalid('A variable filter must be a list of { name, value }');
-  if (value.length === 0) return '1';
-  const conds = (value as Array<{ name?: unknown; value?: unknown }>).map((f, i) => {
-    if (typeof f?.name !== 'string') throw invalid('A variable filter needs a name');
-    const col = `v${i}.value`;
+  const filters = value as Array<{ name?: unknown; value?: unknown }>;
+  for (const f of filters) if (typeof f?.name !== 'string') throw invalid('A variable filter needs a name');
+  const indexed = (f: { name?: unknown; value?: unknown }) =>
+    typeof f.value === 'string' && f.value.length <= INDEXED_VALUE_LENGTH;
+  const driver = filters.findIndex((f) => indexed(f) && selective(String(f.name), String(f.value)));
+  const cond = (f: { name?: unknown; value?: unknown }, v: string) => {
     params.push(f.name);
-    if (typeof f.value === 'string' && f.value.length <= INDEXED_VALUE_LENGTH) {
+    if (indexed(f)) {
       params.push(f.value);
       // the partial index's condition, so that SQLite may use it
-      return `v${i}.name = ? AND ${col} = ? AND length(${col}) <= ${INDEXED_VALUE_LENGTH}`;
+      return `${v}.name = ? AND ${v}.value = ? AND length(${v}.value) <= ${INDEXED_VALUE_LENGTH}`;
     }
-    return `v${i}.name = ? AND ${scalarSql(col, undefined, f.value, params)}`;
+    return `${v}.name = ? AND ${scalarSql(`${v}.value`, undefined, f.value, params)}`;
+  };
+  const scope = driver >= 0 ? 'd.scope_key' : scopeSql;
+  const parts: string[] = [];
+  const head = driver >= 0 ? cond(filters[driver]!, 'd') : '';
+  filters.forEach((f, i) => {
+    if (i === driver) return;
+    parts.push(
+      `EXISTS (SELECT 1 FROM variables v${i} WHERE v${i}.scope_key = ${scope} AND ${cond(f, `v${i}`)})`,
+    );
   });
-  const further = conds
-    .slice(1)
-    .map(
-      (c, j) =>
-        ` AND EXISTS (SELECT 1 FROM variables v${j + 1} WHERE v${j + 1}.scope_key = v0.scope_key AND ${c})`,
-    )
-    .join('');
-  return `${scopeSql} IN (SELECT v0.scope_key FROM variables v0 WHERE ${conds[0]}${further})`;
+  if (driver < 0) return parts.length ? parts.join(' AND ') : '1';
+  const rest = parts.map((p) => ` AND ${p}`).join('');
+  return `${scopeSql} IN (SELECT d.scope_key FROM variables d WHERE ${head}${rest})`;
 }
 
 /** WHERE conditions for a filter: columns by kind, custom filters by their own SQL. */
