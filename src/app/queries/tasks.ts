@@ -133,13 +133,17 @@ async function unionPage(
 ): Promise<{ tasks: UserTask[]; total: number }> {
   const byOrder = comparator(sort);
   const outsideSearch = { ...assigned, candidateGroupsNotIn: groupSearch.candidateGroups };
-  const outside = await gateway.searchUserTasks({ ...outsideSearch, page: { from: 0, limit: OUTSIDE_MAX } });
+  const outsidePage = { ...outsideSearch, page: { from: 0, limit: OUTSIDE_MAX } };
+  // page 1 starts at G's first task whatever A holds: both searches at once
+  const [outside, early] = await Promise.all([
+    gateway.searchUserTasks(outsidePage),
+    from === 0 ? gateway.searchUserTasks({ ...groupSearch, page: { from: 0, limit } }) : null,
+  ]);
   const a = outside.items.length;
   const start = Math.max(0, from - a);
-  const groups = await gateway.searchUserTasks({
-    ...groupSearch,
-    page: { from: start, limit: from + limit - start },
-  });
+  const groups =
+    early ??
+    (await gateway.searchUserTasks({ ...groupSearch, page: { from: start, limit: from + limit - start } }));
   const total = groups.total + outside.total;
   const first = groups.items[0];
   if (outside.total <= OUTSIDE_MAX && first) {
