@@ -249,9 +249,10 @@ export function orderSql(
   for (const s of sort ?? []) {
     const col = columns[s.field];
     if (!col || col.kind === 'list') throw invalid(`Unknown sortBy: ${s.field}`);
-    const desc = s.order?.toUpperCase() === 'DESC';
-    const nulls = col.nullable ? (desc ? ' NULLS FIRST' : ' NULLS LAST') : '';
-    parts.push(`${col.column} ${desc ? 'DESC' : 'ASC'}${nulls}`);
+    const dir = s.order?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC';
+    // absent last ascending, first descending, spelled so that an index on (x IS NULL, x) serves it
+    if (col.nullable) parts.push(`(${col.column} IS NULL) ${dir}`);
+    parts.push(`${col.column} ${dir}`);
   }
   parts.push('key ASC');
   return parts.join(', ');

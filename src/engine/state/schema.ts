@@ -127,11 +127,13 @@ export const MIGRATIONS: string[] = [
   `,
   // Indexes of the read side (issue 17): every filter and sort of the search API runs in SQL. Variables are
   // found by (name, value) — values at most 512 characters long (search-sql.ts INDEXED_VALUE_LENGTH), so that
-  // large documents stay out of the index; the inbox walks open tasks by creation date; assignees and
+  // large documents stay out of the index; the inbox walks open tasks by due date or creation date
+  // (and stops at the page's end); assignees and
   // instance start dates are looked up or sorted without a scan.
   `
   CREATE INDEX variables_name_value ON variables (name, value) WHERE length(value) <= 512;
   CREATE INDEX user_tasks_state_created ON user_tasks (state, creation_date);
+  CREATE INDEX user_tasks_state_due ON user_tasks (state, (due_date IS NULL), due_date, creation_date);
   CREATE INDEX user_tasks_assignee ON user_tasks (assignee, state) WHERE assignee IS NOT NULL;
   CREATE INDEX process_instances_start ON process_instances (start_date);
   CREATE INDEX process_instances_process ON process_instances (process_id, start_date);
