@@ -251,7 +251,9 @@ export class CamundaProcessGateway implements ProcessGateway {
 
   async searchUserTasks(filter: UserTaskFilter): Promise<{ items: UserTask[]; total: number }> {
     const f: Raw = {};
+    // one SQL query on the embedded engine (an entry of the task's list among these), as on Camunda 8.8
     if (filter.candidateGroups) f.candidateGroup = { $in: filter.candidateGroups };
+    if (filter.candidateGroupsNotIn) f.candidateGroup = { $notIn: filter.candidateGroupsNotIn };
     if (filter.assignee) f.assignee = filter.assignee;
     if (filter.processInstanceKey) f.processInstanceKey = filter.processInstanceKey;
     if (filter.state) f.state = filter.state;
@@ -263,7 +265,7 @@ export class CamundaProcessGateway implements ProcessGateway {
       this.client.searchUserTasks(
         {
           filter: f,
-          sort: [{ field: 'creationDate', order: 'ASC' }],
+          sort: filter.sort ?? [{ field: 'creationDate', order: 'ASC' }],
           page: filter.page ?? { from: 0, limit: MAX_PAGE },
         },
         NOW,

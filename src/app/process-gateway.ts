@@ -16,6 +16,8 @@ export interface StartedProcess {
 export interface UserTaskFilter {
   /** Any of these candidate groups (the signed-in user's roles and `unit-<unitId>`). */
   candidateGroups?: string[];
+  /** None of these candidate groups (tasks assigned to someone outside their groups). */
+  candidateGroupsNotIn?: string[];
   assignee?: string;
   processInstanceKey?: string;
   /** The business key: tasks of one project. */
@@ -23,6 +25,8 @@ export interface UserTaskFilter {
   state?: 'CREATED' | 'COMPLETED' | 'CANCELED';
   tenantId?: string;
   page?: { from: number; limit: number };
+  /** Camunda's user task sort keys; default creation date ascending. */
+  sort?: Array<{ field: 'creationDate' | 'dueDate' | 'priority'; order: 'ASC' | 'DESC' }>;
 }
 
 export interface UserTask {

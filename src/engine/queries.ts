@@ -1,7 +1,16 @@
 // Read side: rows rendered in the shapes of Camunda's /v2 search API (camelCase, keys as strings,
-// dates as ISO 8601), with equality filters and from/limit paging.
+// dates as ISO 8601), with Camunda's filter operators, sorts and from/limit paging all in SQL (search-sql.ts).
 import type { Interpreter } from './runtime/interpreter.ts';
 import { TENANT } from './runtime/interpreter.ts';
+import {
+  type Column,
+  type CustomFilter,
+  filterSql,
+  orderSql,
+  scalarSql,
+  selectivityOf,
+  variablesSql,
+} from './search-sql.ts';
 import type {
   ElementInstanceRow,
   IncidentRow,
@@ -27,49 +36,25 @@ const iso = (ms: number | null | undefined): string | null =>
 const str = (key: number | null | undefined): string | null =>
   key === null || key === undefined ? null : String(key);
 
-type Column = { column: string; kind?: 'key' | 'bool' | 'date' };
-
 function runSearch<R, T, F extends object>(
   it: Interpreter,
   table: string,
   columns: Record<string, Column>,
   request: SearchRequest<F> | undefined,
   map: (row: R) => T,
+  custom: Record<string, CustomFilter> = {},
   extraWhere: string[] = [],
   extraParams: unknown[] = [],
 ): SearchResult<T> {
-  const where: string[] = [...extraWhere];
   const params: unknown[] = [...extraParams];
-  for (const [field, value] of Object.entries(request?.filter ?? {})) {
-    if (value === undefined) continue;
-    const col = columns[field];
-    if (!col) throw Object.assign(new Error(`Unknown filter field '${field}'`), { code: 'INVALID_ARGUMENT' });
-    if (value === null) {
-      where.push(`${col.column} IS NULL`);
-      continue;
-    }
-    const values = Array.isArray(value)
-      ? value
-      : typeof value === 'object' && '$in' in value
-        ? (value as { $in: unknown[] }).$in
-        : [value];
-    const converted = values.map((v) =>
-      col.kind === 'key' ? Number(v) : col.kind === 'bool' ? (v ? 1 : 0) : v,
-    );
-    if (col.kind === 'bool') {
-      where.push(converted[0] ? `${col.column} > 0` : `${col.column} = 0`);
-      continue;
-    }
-    where.push(`${col.column} IN (${converted.map(() => '?').join(', ')})`);
-    params.push(...converted);
-  }
+  const where = [
+    ...extraWhere,
+    ...filterSql(columns, custom, (request?.filter ?? {}) as Record<string, unknown>, params),
+  ];
   const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
   const limit = Math.min(Math.max(request?.page?.limit ?? 100, 1), 10_000);
   const from = Math.max(request?.page?.from ?? 0, 0);
-  let order = 'key ASC';
-  const sort = request?.sort?.[0];
-  if (sort && columns[sort.field])
-    order = `${columns[sort.field]!.column} ${sort.order?.toUpperCase() === 'DESC' ? 'DESC' : 'ASC'}, key ASC`;
+  const order = orderSql(columns, request?.sort);
   const total = (it.db.q(`SELECT count(*) AS n FROM ${table} ${whereSql}`).get(...params) as { n: number }).n;
   const rows = it.db
     .q(`SELECT * FROM ${table} ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
@@ -174,6 +159,38 @@ export function processInstanceItem(it: Interpreter, r: ProcessInstanceRow): Pro
   };
 }
 
+const DEFINITION = (field: string) =>
+  `(SELECT d.${field} FROM process_definitions d WHERE d.key = process_instances.process_definition_key)`;
+
+// Camunda's element instance state: ACTIVE covers our transient ACTIVATING / COMPLETING states
+const ELEMENT_STATE = "(CASE WHEN e.state IN ('COMPLETED', 'TERMINATED') THEN e.state ELSE 'ACTIVE' END)";
+const elementOf = (cond: string) =>
+  `EXISTS (SELECT 1 FROM element_instances e WHERE e.process_instance_key = process_instances.key AND ${cond})`;
+
+export const PROCESS_INSTANCE_COLUMNS: Record<string, Column> = {
+  processInstanceKey: { column: 'key', kind: 'key' },
+  processDefinitionKey: { column: 'process_definition_key', kind: 'key' },
+  processDefinitionId: { column: 'process_id' },
+  processDefinitionName: { column: DEFINITION('name'), nullable: true },
+  processDefinitionVersion: { column: 'version', kind: 'number' },
+  processDefinitionVersionTag: { column: DEFINITION('version_tag'), nullable: true },
+  state: { column: 'state' },
+  parentProcessInstanceKey: { column: 'parent_process_instance_key', kind: 'key', nullable: true },
+  parentElementInstanceKey: { column: 'parent_element_instance_key', kind: 'key', nullable: true },
+  hasIncident: { column: 'incident_count', kind: 'bool' },
+  tenantId: { column: 'tenant_id' },
+  startDate: { column: 'start_date', kind: 'date' },
+  endDate: { column: 'end_date', kind: 'date', nullable: true },
+};
+
+const processInstanceFilters = (it: Interpreter): Record<string, CustomFilter> => ({
+  variables: (value, params) => variablesSql('process_instances.key', value, params, selectivityOf(it.db)),
+  elementId: (value, params) => elementOf(scalarSql('e.element_id', undefined, value, params)),
+  elementInstanceState: (value, params) => elementOf(scalarSql(ELEMENT_STATE, undefined, value, params)),
+  hasElementInstanceIncident: (value) =>
+    `${elementOf('e.incident_key IS NOT NULL')} = ${value === true || value === 'true' ? 1 : 0}`,
+});
+
 export function searchProcessInstances(
   it: Interpreter,
   req?: SearchRequest<Record<string, unknown>>,
@@ -181,21 +198,10 @@ export function searchProcessInstances(
   return runSearch(
     it,
     'process_instances',
-    {
-      processInstanceKey: { column: 'key', kind: 'key' },
-      processDefinitionKey: { column: 'process_definition_key', kind: 'key' },
-      processDefinitionId: { column: 'process_id' },
-      processDefinitionVersion: { column: 'version' },
-      state: { column: 'state' },
-      parentProcessInstanceKey: { column: 'parent_process_instance_key', kind: 'key' },
-      parentElementInstanceKey: { column: 'parent_element_instance_key', kind: 'key' },
-      hasIncident: { column: 'incident_count', kind: 'bool' },
-      tenantId: { column: 'tenant_id' },
-      startDate: { column: 'start_date' },
-      endDate: { column: 'end_date' },
-    },
+    PROCESS_INSTANCE_COLUMNS,
     req,
     (r: ProcessInstanceRow) => processInstanceItem(it, r),
+    processInstanceFilters(it),
   );
 }
 
@@ -263,10 +269,11 @@ export function searchElementInstances(
       flowScopeKey: { column: 'flow_scope_key', kind: 'key' },
       incidentKey: { column: 'incident_key', kind: 'key' },
       hasIncident: { column: 'incident_key IS NOT NULL AND 1', kind: 'bool' },
-      startDate: { column: 'start_date' },
+      startDate: { column: 'start_date', kind: 'date' },
     },
     { ...req, filter },
     (r: ElementInstanceRow) => elementInstanceItem(it, r),
+    {},
     extra,
   );
 }
@@ -435,46 +442,44 @@ export function userTaskItem(it: Interpreter, r: UserTaskRow): UserTaskItem {
   };
 }
 
+export const USER_TASK_COLUMNS: Record<string, Column> = {
+  userTaskKey: { column: 'key', kind: 'key' },
+  state: { column: 'state' },
+  assignee: { column: 'assignee', nullable: true },
+  elementId: { column: 'element_id' },
+  name: { column: 'name', nullable: true },
+  candidateGroup: { column: 'candidate_groups', kind: 'list' },
+  candidateUser: { column: 'candidate_users', kind: 'list' },
+  processDefinitionId: { column: 'process_id' },
+  processDefinitionKey: { column: 'process_definition_key', kind: 'key' },
+  processInstanceKey: { column: 'process_instance_key', kind: 'key' },
+  elementInstanceKey: { column: 'element_instance_key', kind: 'key' },
+  priority: { column: 'priority', kind: 'number' },
+  tenantId: { column: 'tenant_id' },
+  creationDate: { column: 'creation_date', kind: 'date' },
+  completionDate: { column: 'completion_date', kind: 'date', nullable: true },
+  followUpDate: { column: 'follow_up_date', kind: 'date', nullable: true },
+  dueDate: { column: 'due_date', kind: 'date', nullable: true },
+};
+
+const userTaskFilters = (it: Interpreter): Record<string, CustomFilter> => ({
+  processInstanceVariables: (value, params) =>
+    variablesSql('user_tasks.process_instance_key', value, params, selectivityOf(it.db)),
+  localVariables: (value, params) =>
+    variablesSql('user_tasks.element_instance_key', value, params, selectivityOf(it.db)),
+});
+
 export function searchUserTasks(
   it: Interpreter,
   req?: SearchRequest<Record<string, unknown>>,
 ): SearchResult<UserTaskItem> {
-  const filter = { ...(req?.filter ?? {}) };
-  const extra: string[] = [];
-  const params: string[] = [];
-  // candidate group / user filters match one entry of the JSON list
-  for (const [field, column] of [
-    ['candidateGroup', 'candidate_groups'],
-    ['candidateUser', 'candidate_users'],
-  ] as const) {
-    const v = filter[field];
-    if (typeof v === 'string') {
-      delete filter[field];
-      extra.push(`EXISTS (SELECT 1 FROM json_each(${column}) WHERE value = ?)`);
-      params.push(v);
-    }
-  }
   return runSearch(
     it,
     'user_tasks',
-    {
-      userTaskKey: { column: 'key', kind: 'key' },
-      state: { column: 'state' },
-      assignee: { column: 'assignee' },
-      elementId: { column: 'element_id' },
-      processDefinitionId: { column: 'process_id' },
-      processDefinitionKey: { column: 'process_definition_key', kind: 'key' },
-      processInstanceKey: { column: 'process_instance_key', kind: 'key' },
-      elementInstanceKey: { column: 'element_instance_key', kind: 'key' },
-      priority: { column: 'priority' },
-      tenantId: { column: 'tenant_id' },
-      creationDate: { column: 'creation_date' },
-      dueDate: { column: 'due_date' },
-    },
-    { ...req, filter },
+    USER_TASK_COLUMNS,
+    req,
     (r: UserTaskRow) => userTaskItem(it, r),
-    extra,
-    params,
+    userTaskFilters(it),
   );
 }
 

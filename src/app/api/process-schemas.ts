@@ -183,12 +183,25 @@ export const taskListQuery = {
       description: 'mine: 我认领的；groups: 我所在候选组的；all: 两者',
     },
     projectId: { type: 'string', maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' },
+    page: { type: 'integer', minimum: 1, maximum: 1000, default: 1, description: '页码（从 1 起）' },
+    pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 50 },
+    sort: {
+      type: 'string',
+      enum: ['due', 'created', 'created-desc'],
+      default: 'due',
+      description: 'due: 最早到期在前（无期限的在后）；created: 最早创建在前；created-desc: 最新创建在前',
+    },
   },
 } as const;
 
 export const taskListSchema = {
   type: 'object',
-  properties: { items: { type: 'array', items: taskSchema }, total: { type: 'integer' } },
+  properties: {
+    items: { type: 'array', items: taskSchema },
+    total: { type: 'integer', description: '符合条件的任务总数（所有页）' },
+    page: { type: 'integer' },
+    pageSize: { type: 'integer' },
+  },
 } as const;
 
 export const taskDetailSchema = {

@@ -4,7 +4,7 @@
 import type { FastifyInstance } from 'fastify';
 import { claimTask, completeTask, unclaimTask } from '../commands/tasks.ts';
 import type { Variables } from '../process-gateway.ts';
-import { taskDetail, taskInbox } from '../queries/tasks.ts';
+import { type InboxQuery, taskDetail, taskInbox } from '../queries/tasks.ts';
 import { type ApiContext, actorOf, principalOf } from './context.ts';
 import {
   completeTaskBody,
@@ -19,7 +19,7 @@ import { problemResponses } from './schemas.ts';
 type TaskParams = { Params: { userTaskKey: string } };
 
 export function registerTaskRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: { scope: 'mine' | 'groups' | 'all'; projectId?: string } }>(
+  app.get<{ Querystring: InboxQuery }>(
     '/tasks',
     {
       schema: {

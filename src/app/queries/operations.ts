@@ -79,17 +79,19 @@ export interface InstanceQuery {
 
 export async function listInstances(ctx: CommandContext, p: Principal, q: InstanceQuery) {
   ensureOperator(p);
+  // SU-3: the tenant is a process variable, filtered in the engine (as projectId) so that pages and totals
+  // count this tenant's instances only
   const found = await gatewayOf(ctx).searchProcessInstances({
     ...(q.processId ? { processDefinitionId: q.processId } : {}),
     ...(q.state ? { state: q.state } : {}),
     ...(q.hasIncident !== undefined ? { hasIncident: q.hasIncident } : {}),
-    ...(q.projectId ? { variables: { projectId: q.projectId } } : {}),
+    // the project first: the engine finds instances by the first variable, then checks the others
+    variables: { ...(q.projectId ? { projectId: q.projectId } : {}), tenantId: p.tenantId },
+    page: { from: (q.page - 1) * q.pageSize, limit: q.pageSize },
   });
-  const items = await withProjects(ctx, p.tenantId, found.items);
-  const start = (q.page - 1) * q.pageSize;
   return {
-    items: items.slice(start, start + q.pageSize),
-    total: items.length,
+    items: await withProjects(ctx, p.tenantId, found.items),
+    total: found.total,
     page: q.page,
     pageSize: q.pageSize,
   };

@@ -1,10 +1,10 @@
 // Camunda's search requests — `{ filter, sort: [{ field, order }], page: { from, limit } | { after } |
 // { before } }` answered with `{ items, page: { totalItems, startCursor, endCursor, hasMoreTotalItems } }`.
 //
-// The engine's own search does equality / $in filters on its indexed columns and one sort key. A request that
-// needs nothing more goes to the engine as it is (SQL paging). Anything else — $like, $gt…, $neq, $exists,
-// $notIn, several sort keys, fields the engine does not index — is answered here: the engine returns every
-// row matching the part it understands, and the rest is filtered, sorted and paged in memory.
+// The engine's search takes every operator and sort key on the fields it knows (src/engine/search-sql.ts): a
+// request on those goes to the engine as it is, filtered, sorted and paged in SQL. Only a field an entity's spec
+// does not list as pushable (e.g. a variable's isTruncated) is answered here: the engine returns every row
+// matching the rest, and that field is filtered, sorted and paged in memory.
 import type { SearchRequest, SearchResult } from '../queries.ts';
 import { likeMatches } from './like.ts';
 import { invalidArgument } from './problem.ts';
@@ -18,7 +18,7 @@ export interface EntitySpec<T extends Item> {
   search(req: SearchRequest<Record<string, unknown>>): SearchResult<T>;
   /** Filter fields Camunda accepts for this entity. */
   filters: readonly string[];
-  /** Filter fields the engine evaluates itself (equality and $in). */
+  /** Filter fields the engine evaluates itself, with any operator. */
   pushable: ReadonlySet<string>;
   /** Sort fields Camunda accepts. */
   sortFields: readonly string[];
@@ -28,11 +28,6 @@ export interface EntitySpec<T extends Item> {
   keyField: string;
   /** Filters with their own meaning (e.g. candidateGroup against the candidateGroups list). */
   special?: Record<string, (item: T, value: unknown) => boolean>;
-  /**
-   * Special filters the engine also evaluates when given one plain string (candidateGroup: the task's list
-   * holds it). `{ $in: [...] }` on them runs one engine search per value, the results united.
-   */
-  pushableAsString?: ReadonlySet<string>;
   /** Which operators each filter field takes, as Camunda 8.8's OpenAPI types it; unlisted: any operator. */
   kinds?: Readonly<Record<string, FilterKind>>;
 }
@@ -191,53 +186,26 @@ function decodeCursor(raw: unknown, field: string, violations: string[]): number
 
 type Parsed = { filter: Record<string, unknown>; sort: SortKey[]; page: Page };
 
-/** Splits the filter into what the engine evaluates (pushed), what it evaluates per value (each) and the rest. */
+/** Splits the filter into what the engine evaluates (pushed) and the rest. */
 function splitFilter<T extends Item>(spec: EntitySpec<T>, filter: Record<string, unknown>) {
   const pushed: Record<string, unknown> = {};
   const residual: Array<[string, unknown]> = [];
-  let each: { field: string; values: string[] } | undefined;
   for (const [field, value] of Object.entries(filter)) {
     if (value === undefined) continue;
-    if (spec.pushableAsString?.has(field)) {
-      const simple = simpleValue(value);
-      if (typeof simple === 'string') {
-        pushed[field] = simple;
-        continue;
-      }
-      const $in = (simple as { $in?: unknown[] } | undefined)?.$in;
-      if (!each && $in?.every((x) => typeof x === 'string')) {
-        const values = [...new Set($in as string[])];
-        // one value is a plain filter: SQL paging, nothing read in memory
-        if (values.length === 1) pushed[field] = values[0];
-        else each = { field, values };
-        continue;
-      }
-    }
-    const simple = spec.pushable.has(field) && !spec.special?.[field] ? simpleValue(value) : undefined;
-    if (simple !== undefined) pushed[field] = simple;
+    if (spec.pushable.has(field)) pushed[field] = value;
     else residual.push([field, value]);
   }
-  return { pushed, residual, each };
+  return { pushed, residual };
 }
 
-/** Every item matching the pushed filter, read in chunks; with `each`, one search per value, united. */
-function fetchAll<T extends Item>(
-  spec: EntitySpec<T>,
-  pushed: Record<string, unknown>,
-  each: { field: string; values: string[] } | undefined,
-): T[] {
-  const filters = each ? each.values.map((v) => ({ ...pushed, [each.field]: v })) : [pushed];
-  const seen = new Map<unknown, T>();
-  for (const filter of filters) {
-    let read = 0;
-    for (let from = 0; ; from += CHUNK) {
-      const r = spec.search({ filter, page: { from, limit: CHUNK } });
-      for (const item of r.items) seen.set(item[spec.keyField], item);
-      read += r.items.length;
-      if (r.items.length < CHUNK || read >= r.page.totalItems) break;
-    }
+/** Every item matching the pushed filter, read in chunks. */
+function fetchAll<T extends Item>(spec: EntitySpec<T>, pushed: Record<string, unknown>): T[] {
+  const items: T[] = [];
+  for (let from = 0; ; from += CHUNK) {
+    const r = spec.search({ filter: pushed, page: { from, limit: CHUNK } });
+    items.push(...r.items);
+    if (r.items.length < CHUNK || items.length >= r.page.totalItems) return items;
   }
-  return [...seen.values()];
 }
 
 function filterSortInMemory<T extends Item>(
@@ -267,25 +235,21 @@ export function runSearch<T extends Item>(
   spec: EntitySpec<T>,
   parsed: Parsed,
 ): { items: T[]; page: Record<string, unknown> } {
-  const { pushed, residual, each } = splitFilter(spec, parsed.filter);
-  const sortPushable =
-    parsed.sort.length <= 1 &&
-    parsed.sort.every((s) => spec.pushableSort.has(s.field)) &&
-    parsed.page.limit <= CHUNK;
+  const { pushed, residual } = splitFilter(spec, parsed.filter);
+  const sortPushable = parsed.sort.every((s) => spec.pushableSort.has(s.field)) && parsed.page.limit <= CHUNK;
 
   let items: T[];
   let total: number;
-  if (residual.length === 0 && !each && sortPushable) {
-    const first = parsed.sort[0];
+  if (residual.length === 0 && sortPushable) {
     const r = spec.search({
       filter: pushed,
       page: { from: parsed.page.from, limit: parsed.page.limit },
-      sort: first ? [{ field: first.field, order: first.order }] : undefined,
+      sort: parsed.sort.map((s) => ({ field: s.field, order: s.order })),
     });
     items = r.items;
     total = r.page.totalItems;
   } else {
-    const matching = filterSortInMemory(spec, fetchAll(spec, pushed, each), residual, parsed.sort);
+    const matching = filterSortInMemory(spec, fetchAll(spec, pushed), residual, parsed.sort);
     total = matching.length;
     items = matching.slice(parsed.page.from, parsed.page.from + parsed.page.limit);
   }
@@ -295,18 +259,6 @@ export function runSearch<T extends Item>(
     page.endCursor = encodeCursor(parsed.page.from + items.length - 1);
   }
   return { items, page };
-}
-
-/** A filter value the engine can take: a plain value, {$eq}, or {$in}. */
-function simpleValue(value: unknown): unknown {
-  if (value === null || typeof value !== 'object') return value;
-  if (Array.isArray(value)) return undefined;
-  const ops = Object.keys(value);
-  if (ops.length !== 1) return undefined;
-  const v = value as Record<string, unknown>;
-  if (ops[0] === '$eq' && v.$eq !== null && typeof v.$eq !== 'object') return v.$eq;
-  if (ops[0] === '$in' && Array.isArray(v.$in) && v.$in.length > 0) return { $in: v.$in };
-  return undefined;
 }
 
 /** Camunda's filter property semantics: a plain value means equality; an object holds operators. */

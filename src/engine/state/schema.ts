@@ -1,6 +1,6 @@
 // The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
 // plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
-export const SCHEMA_VERSION = 2;
+export const SCHEMA_VERSION = 3;
 
 export const MIGRATIONS: string[] = [
   `
@@ -125,9 +125,22 @@ export const MIGRATIONS: string[] = [
     intent TEXT NOT NULL, process_instance_key INTEGER, element_id TEXT, value TEXT);
   CREATE INDEX records_process ON records (process_instance_key) WHERE process_instance_key IS NOT NULL;
   `,
+  // Version 2 — indexes of the read side (issue 17): every filter and sort of the search API runs in SQL. Variables are
+  // found by (name, value) — values at most 512 characters long (search-sql.ts INDEXED_VALUE_LENGTH), so that
+  // large documents stay out of the index; the inbox walks open tasks by due date or creation date
+  // (and stops at the page's end); assignees and
+  // instance start dates are looked up or sorted without a scan.
+  `
+  CREATE INDEX variables_name_value ON variables (name, value) WHERE length(value) <= 512;
+  CREATE INDEX user_tasks_state_created ON user_tasks (state, creation_date);
+  CREATE INDEX user_tasks_state_due ON user_tasks (state, (due_date IS NULL), due_date, creation_date);
+  CREATE INDEX user_tasks_assignee ON user_tasks (assignee, state) WHERE assignee IS NOT NULL;
+  CREATE INDEX process_instances_start ON process_instances (start_date);
+  CREATE INDEX process_instances_process ON process_instances (process_id, start_date);
+  `,
 ];
 
-// Version 2: the follow-up steps a command left for later transactions (bounded work per command).
+// Version 3: the follow-up steps a command left for later transactions (bounded work per command).
 MIGRATIONS.push(`
   CREATE TABLE pending_steps (
     seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, key INTEGER NOT NULL, process_instance_key INTEGER);

@@ -5,15 +5,7 @@ import { EngineError } from '../../errors.ts';
 import type { ProcessInstanceItem } from '../../queries.ts';
 import { type Params, type RouteContext, sendProblem } from '../context.ts';
 import { ProblemError } from '../problem.ts';
-import {
-  compact,
-  type EntitySpec,
-  type FilterKind,
-  type Item,
-  matches,
-  parseSearch,
-  runSearch,
-} from '../search.ts';
+import { compact, type EntitySpec, type FilterKind, type Item, parseSearch, runSearch } from '../search.ts';
 import { type Body, bodyOf, pathKey, Violations } from '../validate.ts';
 
 type Instance = ProcessInstanceItem & Item;
@@ -42,17 +34,7 @@ const KINDS: Record<string, FilterKind> = {
   hasElementInstanceIncident: 'plain',
 };
 
-const PUSHABLE = [
-  'processInstanceKey',
-  'processDefinitionKey',
-  'processDefinitionId',
-  'processDefinitionVersion',
-  'state',
-  'parentProcessInstanceKey',
-  'parentElementInstanceKey',
-  'hasIncident',
-  'tenantId',
-];
+const FILTERS = [...Object.keys(KINDS), 'variables'];
 
 const SORTABLE = [
   'processInstanceKey',
@@ -70,49 +52,19 @@ const SORTABLE = [
   'tenantId',
 ];
 
-const PUSHABLE_SORT = [
-  'processInstanceKey',
-  'processDefinitionKey',
-  'processDefinitionId',
-  'processDefinitionVersion',
-  'state',
-  'startDate',
-  'endDate',
-  'tenantId',
-];
-
+// Every filter and sort runs in the engine's SQL (src/engine/search-sql.ts): `variables` through the variables
+// (name, value) index, elementId / elementInstanceState / hasElementInstanceIncident as EXISTS on the instance's
+// element instances.
 function instanceSpec(engine: Engine): EntitySpec<Instance> {
-  const elementsOf = (item: ProcessInstanceItem) =>
-    engine.searchElementInstances({
-      filter: { processInstanceKey: item.processInstanceKey },
-      page: { limit: 10_000 },
-    }).items;
   return {
     name: 'process instance',
     search: (req) => engine.searchProcessInstances(req) as ReturnType<EntitySpec<Instance>['search']>,
-    filters: [...Object.keys(KINDS), 'variables'],
+    filters: FILTERS,
     kinds: KINDS,
-    pushable: new Set(PUSHABLE),
+    pushable: new Set(FILTERS),
     sortFields: SORTABLE,
-    pushableSort: new Set(PUSHABLE_SORT),
+    pushableSort: new Set(SORTABLE),
     keyField: 'processInstanceKey',
-    special: {
-      variables: (item, value) => {
-        if (!Array.isArray(value)) return false;
-        const vars = engine.searchVariables({
-          filter: { processInstanceKey: item.processInstanceKey, scopeKey: item.processInstanceKey },
-          page: { limit: 10_000 },
-        }).items;
-        return value.every((f: { name?: unknown; value?: unknown }) => {
-          const found = vars.find((x) => x.name === f.name);
-          return found !== undefined && matches(found.value, f.value);
-        });
-      },
-      elementId: (item, value) => elementsOf(item).some((e) => matches(e.elementId, value)),
-      elementInstanceState: (item, value) => elementsOf(item).some((e) => matches(e.state, value)),
-      hasElementInstanceIncident: (item, value) =>
-        elementsOf(item).some((e) => e.hasIncident) === Boolean(value),
-    },
   };
 }
 

@@ -4,15 +4,7 @@ import type { Engine } from '../../engine.ts';
 import type { FormItem, UserTaskItem, VariableItem } from '../../queries.ts';
 import { type Params, type RouteContext, sendProblem } from '../context.ts';
 import { invalidArgument } from '../problem.ts';
-import {
-  compact,
-  type EntitySpec,
-  type FilterKind,
-  type Item,
-  matches,
-  parseSearch,
-  runSearch,
-} from '../search.ts';
+import { compact, type EntitySpec, type FilterKind, type Item, parseSearch, runSearch } from '../search.ts';
 import { bodyOf, pathKey, Violations } from '../validate.ts';
 import { variableResult } from './variables.ts';
 
@@ -41,19 +33,6 @@ const KINDS: Record<string, FilterKind> = {
   elementInstanceKey: 'plain',
 };
 
-const PUSHABLE = [
-  'userTaskKey',
-  'state',
-  'assignee',
-  'elementId',
-  'processDefinitionId',
-  'processDefinitionKey',
-  'processInstanceKey',
-  'elementInstanceKey',
-  'priority',
-  'tenantId',
-];
-
 export function formResult(form: FormItem): Item {
   let schema: unknown;
   try {
@@ -77,56 +56,22 @@ export function userTaskResult(t: UserTaskItem): Item {
 const variablesOf = (engine: Engine, filter: Record<string, unknown>): VariableItem[] =>
   engine.searchVariables({ filter, page: { limit: 10_000 } }).items;
 
-const variableFilter = (vars: VariableItem[], value: unknown): boolean =>
-  Array.isArray(value) &&
-  value.every((f: { name?: unknown; value?: unknown }) => {
-    const found = vars.find((x) => x.name === f.name);
-    return found !== undefined && matches(found.value, f.value);
-  });
+const FILTERS = [...Object.keys(KINDS), 'processInstanceVariables', 'localVariables'];
+const SORTS = ['creationDate', 'completionDate', 'followUpDate', 'dueDate', 'priority', 'name'];
 
+// Every filter and sort runs in the engine's SQL (src/engine/search-sql.ts): candidateGroup / candidateUser
+// against an entry of the task's list, the variable filters through the variables (name, value) index.
 function taskSpec(engine: Engine): EntitySpec<Task> {
   return {
     name: 'user task',
     search: (req) => engine.searchUserTasks(req) as ReturnType<EntitySpec<Task>['search']>,
-    filters: [...Object.keys(KINDS), 'processInstanceVariables', 'localVariables'],
+    filters: FILTERS,
     kinds: KINDS,
-    pushable: new Set(PUSHABLE),
-    // the engine matches one plain candidate group / user in SQL (an entry of the task's list)
-    pushableAsString: new Set(['candidateGroup', 'candidateUser']),
-    sortFields: ['creationDate', 'completionDate', 'followUpDate', 'dueDate', 'priority', 'name'],
-    pushableSort: new Set(['creationDate', 'dueDate', 'priority']),
+    pushable: new Set(FILTERS),
+    sortFields: SORTS,
+    pushableSort: new Set(SORTS),
     keyField: 'userTaskKey',
-    special: {
-      candidateGroup: (item, value) => candidates(item.candidateGroups, value),
-      candidateUser: (item, value) => candidates(item.candidateUsers, value),
-      processInstanceVariables: (item, value) =>
-        variableFilter(
-          variablesOf(engine, {
-            processInstanceKey: item.processInstanceKey,
-            scopeKey: item.processInstanceKey,
-          }),
-          value,
-        ),
-      localVariables: (item, value) =>
-        variableFilter(variablesOf(engine, { scopeKey: item.elementInstanceKey }), value),
-    },
   };
-}
-
-/**
- * A candidate filter on the task's list: $exists asks whether the list has any entry, $neq and $notIn that no
- * entry is excluded; every other operator that some entry matches.
- */
-function candidates(list: string[] | undefined, value: unknown): boolean {
-  const entries = list ?? [];
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) {
-    return entries.some((e) => matches(e, value));
-  }
-  const { $exists, $neq, $notIn, ...rest } = value as Record<string, unknown>;
-  if ($exists !== undefined && Boolean($exists) !== entries.length > 0) return false;
-  if ($neq !== undefined && entries.some((e) => matches(e, { $eq: $neq }))) return false;
-  if ($notIn !== undefined && entries.some((e) => matches(e, { $in: $notIn }))) return false;
-  return Object.keys(rest).length === 0 || entries.some((e) => matches(e, rest));
 }
 
 export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {

@@ -2,7 +2,7 @@
 // they claimed, soonest due first, with the working days left (Asia/Shanghai holidays counted by the API) and
 // overdue tasks marked. Claim and unclaim here; work a task on its own page.
 import { ApiError, get, post, query } from '../api.js';
-import { add, fmtDateTime, h, toast } from '../dom.js';
+import { add, fmtDateTime, h, pager, toast } from '../dom.js';
 import { current, vocabSync } from '../session.js';
 
 const SCOPES = [
@@ -61,7 +61,10 @@ export async function claim(task, claimed) {
 
 export async function render(main, _params, q) {
   const scope = SCOPES.some(([s]) => s === q.get('scope')) ? q.get('scope') : 'all';
-  const result = await get(`/tasks${query({ scope })}`);
+  // paged by the API: `total` counts every page; `overdue` below counts this page's tasks
+  const filters = { scope, page: Math.max(1, Number(q.get('page')) || 1) };
+  const result = await get(`/tasks${query({ ...filters, pageSize: 50 })}`);
+  const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
   const me = current();
   const overdue = result.items.filter((t) => t.overdue).length;
 
@@ -159,7 +162,9 @@ export async function render(main, _params, q) {
       'p',
       { class: 'muted', 'aria-live': 'polite' },
       `共 ${result.total} 项任务`,
-      overdue > 0 ? h('strong', { class: 'overdue-text' }, `，其中 ${overdue} 项已逾期`) : '',
+      overdue > 0
+        ? h('strong', { class: 'overdue-text' }, `，${pages > 1 ? '本页' : '其中'} ${overdue} 项已逾期`)
+        : '',
       '。期限按工作日计算（法定节假日和调休按国务院安排）',
       result.items.some((t) => t.dueDateProvisional)
         ? '；标 ＊ 的为暂定期限：到期日所在年度的节假日安排尚未公布。'
@@ -184,5 +189,6 @@ export async function render(main, _params, q) {
           ),
           h('tbody', {}, rows),
         ),
+    pager('#/tasks', filters, pages),
   );
 }
