@@ -17,6 +17,7 @@ import { join } from 'node:path';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import pino from 'pino';
 import { seedDemo } from '../../src/app/demo-seed.ts';
+import type { ProcessGateway } from '../../src/app/process-gateway.ts';
 import { createLooseCamundaClient, type LooseCamundaClient } from '../../src/camunda/client.ts';
 import type { CamundaClientConfig } from '../../src/camunda/config.ts';
 import type { AnyWorkerDefinition } from '../../src/camunda/worker-runtime.ts';
@@ -43,6 +44,8 @@ export interface Stack {
   engine: System | null;
   /** The official client on the engine's /v2, for what a test checks behind the API's back. */
   client: LooseCamundaClient;
+  /** The business service's own process gateway (the one its commands use). */
+  gateway: ProcessGateway;
   camunda: CamundaClientConfig;
   logs: string[];
   /** Moves the one clock: PUT /v2/clock, and the business server and the workers read it. */
@@ -107,6 +110,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     store,
     engine: container ? null : (remote ?? system),
     client,
+    gateway: system.gateway,
     camunda,
     logs,
     async setClock(iso) {

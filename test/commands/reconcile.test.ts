@@ -3,7 +3,6 @@
 // shows — and a second run finds nothing to do.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CamundaProcessGateway } from '../../src/app/camunda-gateway.ts';
 import type { CommandContext } from '../../src/app/commands/context.ts';
 import { reconcile } from '../../src/app/commands/reconcile.ts';
 import { projectVariables } from '../../src/app/commands/submit.ts';
@@ -32,13 +31,16 @@ beforeAll(async () => {
     store: s.store,
     regulation: loadRegulation(),
     now: () => s.now(),
-    processes: CamundaProcessGateway.fromConfig(s.camunda),
+    // the system's own gateway: a second client would keep connections open past the server's close
+    processes: s.gateway,
   };
   token = await s.login('gongan.staff');
 });
+// The system takes about 70 s to close after this test (fastify's close waits on something the reconciliation left
+// in flight; not found yet — see the closing note of issue 12): the hook allows for it rather than failing the file.
 afterAll(async () => {
   await s?.close();
-});
+}, 150_000);
 
 /** A draft with a recorded intent, as step 1 of submit leaves it; `start` also lets the engine act on it. */
 async function crashed(state: 'pending' | 'uncertain', start: boolean) {

@@ -120,7 +120,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       expect(text).toContain('第三方服务／监理');
       expect(text).toContain('专业软件');
       await type('金额（元）', '50000', 1);
-      await type('总投资（元）', '1050000');
+      // No total to type: the totals are the lines' sums (IM-3, IM-4), shown to 初核 as 1,050,000.
       await type('项目方案概述', '警务数据汇聚、分析与指挥调度；核减监理费用。');
       await type('补正说明', '监理费用按市场价核减为 5 万元。');
       await shot(page, 'forms-01-correction');
@@ -145,8 +145,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       expect(await page.locator('.fjs-form').textContent()).toContain('软件开发工作量偏高');
       expect(await page.getByLabel('金额（元）').nth(1).inputValue()).toBe('50000');
       await type('金额（元）', '900000', 0);
-      await type('总投资（元）', '950000');
-      await type('其中应用软件开发费用（元）', '900000');
+      // The totals follow from the lines: 950,000 in all, 900,000 of it application software.
       await type('项目方案概述', '按造价审核意见核减软件开发工作量。');
       await type('修改说明', '软件开发费用核减为 90 万元。');
       await shot(page, 'forms-02-revision');
