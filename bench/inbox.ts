@@ -87,26 +87,7 @@ async function measure(n: number): Promise<void> {
     const healthAlone = await timed(REPEAT * 3, health);
     const inboxTimes = await timed(REPEAT, (i) => inbox(1 + (i % 5)));
 
-    // /health every 5 ms while 5 clients open their inbox back to back
-    let loading = true;
-    const clients = Array.from({ length: 5 }, async () => {
-      let count = 0;
-      while (loading) {
-        await inbox();
-        count++;
-      }
-      return count;
-    });
-    const healthLoaded: number[] = [];
-    const end = performance.now() + Math.max(3_000, REPEAT * 60);
-    while (performance.now() < end) {
-      const t = performance.now();
-      await health();
-      healthLoaded.push(performance.now() - t);
-      await new Promise((r) => setTimeout(r, 5));
-    }
-    loading = false;
-    const inboxesOpened = (await Promise.all(clients)).reduce((a, b) => a + b, 0);
+    const { healthLoaded, inboxesOpened } = await healthWhileInboxesOpen(health, inbox);
 
     const tasks = (await client.searchUserTasks({ filter: { state: 'CREATED' }, page: { limit: 100 } }, NOW))
       .items as unknown as Array<{ userTaskKey: string; processInstanceKey: string }>;
@@ -129,67 +110,143 @@ async function measure(n: number): Promise<void> {
         NOW,
       ),
     );
-    const project = (i: number) => `YF-${(i * 7919) % n}`;
-    const byInstanceKey = await timed(REPEAT, (i) =>
-      client.searchProcessInstances(
-        { filter: { processInstanceKey: tasks[i % tasks.length]!.processInstanceKey } } as never,
-        NOW,
-      ),
+    const { byInstanceKey, byVariable, opsByProject, found } = await projectSearches(
+      client,
+      address,
+      admin,
+      tasks,
+      n,
     );
-    const byVariable = await timed(REPEAT, (i) =>
-      client.searchProcessInstances(
-        { filter: { variables: [{ name: 'projectId', value: JSON.stringify(project(i)) }] } } as never,
-        NOW,
-      ),
-    );
-    const opsByProject = await timed(REPEAT, (i) =>
-      json(`${address}/api/ops/instances?projectId=${project(i)}&state=ACTIVE`, { headers: admin }),
-    );
-    const found = await json(`${address}/api/ops/instances?projectId=${project(3)}&state=ACTIVE`, {
-      headers: admin,
-    });
-
-    console.log(`\n## ${n.toLocaleString('en')} open tasks (seeded in ${served.seconds.toFixed(1)} s)`);
-    console.log(
-      `load average now: ${loadavg()
-        .map((x) => x.toFixed(2))
-        .join(', ')}`,
-    );
-    console.log(`| measure | figure | same-run baseline | ratio (p50) |`);
-    console.log(`|---|---|---|---|`);
-    const row = (what: string, v: number[], base: number[], baseName: string) =>
-      console.log(
-        `| ${what} | ${stats(v)} | ${baseName}: ${stats(base)} | ${(pct(v, 50) / pct(base, 50)).toFixed(1)}× |`,
-      );
-    row('/api/tasks, reviewer, 50 a page', inboxTimes, healthAlone, '/health alone');
-    row(
-      `/health while 5 clients open inboxes (${inboxesOpened} opened)`,
-      healthLoaded,
+    report({
+      n,
+      seconds: served.seconds,
+      first,
+      found,
+      inboxesOpened,
       healthAlone,
-      '/health alone',
-    );
-    row('/v2/user-tasks/search candidateGroup', byGroup, byTaskKey, 'by userTaskKey');
-    row(
-      '/v2/user-tasks/search candidateGroup $in 2, creationDate desc',
+      healthLoaded,
+      inboxTimes,
+      byGroup,
       byGroups,
       byTaskKey,
-      'by userTaskKey',
-    );
-    row(
-      '/v2/process-instances/search variables projectId',
       byVariable,
       byInstanceKey,
-      'by processInstanceKey',
-    );
-    row('/api/ops/instances?projectId=', opsByProject, byInstanceKey, '/v2 by processInstanceKey');
-    console.log(
-      `inbox total reported: ${String(first.total)} (expected ${n}); ops search found ${String(found.total)} (expected 1); ` +
-        `/health delay under load: p50 +${ms(pct(healthLoaded, 50) - pct(healthAlone, 50))}, ` +
-        `p99 +${ms(pct(healthLoaded, 99) - pct(healthAlone, 99))}`,
-    );
+      opsByProject,
+    });
   } finally {
     stop();
   }
+}
+
+/** Finding a project's instance: by key (the baseline), by its projectId variable on /v2, and through /api/ops. */
+async function projectSearches(
+  client: ReturnType<typeof createLooseCamundaClient>,
+  address: string,
+  admin: Record<string, string>,
+  tasks: Array<{ processInstanceKey: string }>,
+  n: number,
+) {
+  const NOW = { consistency: { waitUpToMs: 0 } } as never;
+  const project = (i: number) => `YF-${(i * 7919) % n}`;
+  const byInstanceKey = await timed(REPEAT, (i) =>
+    client.searchProcessInstances(
+      { filter: { processInstanceKey: tasks[i % tasks.length]!.processInstanceKey } } as never,
+      NOW,
+    ),
+  );
+  const byVariable = await timed(REPEAT, (i) =>
+    client.searchProcessInstances(
+      { filter: { variables: [{ name: 'projectId', value: JSON.stringify(project(i)) }] } } as never,
+      NOW,
+    ),
+  );
+  const opsByProject = await timed(REPEAT, (i) =>
+    json(`${address}/api/ops/instances?projectId=${project(i)}&state=ACTIVE`, { headers: admin }),
+  );
+  const found = await json(`${address}/api/ops/instances?projectId=${project(3)}&state=ACTIVE`, {
+    headers: admin,
+  });
+
+  return { byInstanceKey, byVariable, opsByProject, found };
+}
+
+/** /health every 5 ms while 5 clients open their inbox back to back. */
+async function healthWhileInboxesOpen(
+  health: () => Promise<unknown>,
+  inbox: () => Promise<unknown>,
+): Promise<{ healthLoaded: number[]; inboxesOpened: number }> {
+  let loading = true;
+  const clients = Array.from({ length: 5 }, async () => {
+    let count = 0;
+    while (loading) {
+      await inbox();
+      count++;
+    }
+    return count;
+  });
+  const healthLoaded: number[] = [];
+  const end = performance.now() + Math.max(3_000, REPEAT * 60);
+  while (performance.now() < end) {
+    const t = performance.now();
+    await health();
+    healthLoaded.push(performance.now() - t);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  loading = false;
+  const inboxesOpened = (await Promise.all(clients)).reduce((a, b) => a + b, 0);
+  return { healthLoaded, inboxesOpened };
+}
+
+interface Figures {
+  n: number;
+  seconds: number;
+  first: Record<string, unknown>;
+  found: Record<string, unknown>;
+  inboxesOpened: number;
+  healthAlone: number[];
+  healthLoaded: number[];
+  inboxTimes: number[];
+  byGroup: number[];
+  byGroups: number[];
+  byTaskKey: number[];
+  byVariable: number[];
+  byInstanceKey: number[];
+  opsByProject: number[];
+}
+
+/** Prints one size's table: every figure beside its same-run baseline. */
+function report(f: Figures): void {
+  const { n, first, found, inboxesOpened, healthAlone, healthLoaded, inboxTimes } = f;
+  const { byGroup, byGroups, byTaskKey, byVariable, byInstanceKey, opsByProject } = f;
+  const served = { seconds: f.seconds };
+  console.log(`\n## ${n.toLocaleString('en')} open tasks (seeded in ${served.seconds.toFixed(1)} s)`);
+  console.log(
+    `load average now: ${loadavg()
+      .map((x) => x.toFixed(2))
+      .join(', ')}`,
+  );
+  console.log(`| measure | figure | same-run baseline | ratio (p50) |`);
+  console.log(`|---|---|---|---|`);
+  const row = (what: string, v: number[], base: number[], baseName: string) =>
+    console.log(
+      `| ${what} | ${stats(v)} | ${baseName}: ${stats(base)} | ${(pct(v, 50) / pct(base, 50)).toFixed(1)}× |`,
+    );
+  row('/api/tasks, reviewer, 50 a page', inboxTimes, healthAlone, '/health alone');
+  row(
+    `/health while 5 clients open inboxes (${inboxesOpened} opened)`,
+    healthLoaded,
+    healthAlone,
+    '/health alone',
+  );
+  row('/v2/user-tasks/search candidateGroup', byGroup, byTaskKey, 'by userTaskKey');
+  row('/v2/user-tasks/search candidateGroup $in 2, creationDate desc', byGroups, byTaskKey, 'by userTaskKey');
+  row('/v2/process-instances/search variables projectId', byVariable, byInstanceKey, 'by processInstanceKey');
+  row('/api/ops/instances?projectId=', opsByProject, byInstanceKey, '/v2 by processInstanceKey');
+  console.log(
+    `inbox total reported: ${String(first.total)} (expected ${n}); ops search found ${String(found.total)} (expected 1); ` +
+      `/health delay under load: p50 +${ms(pct(healthLoaded, 50) - pct(healthAlone, 50))}, ` +
+      `p99 +${ms(pct(healthLoaded, 99) - pct(healthAlone, 99))}`,
+  );
 }
 
 console.log(

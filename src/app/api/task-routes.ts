@@ -19,6 +19,14 @@ import { problemResponses } from './schemas.ts';
 type TaskParams = { Params: { userTaskKey: string } };
 
 export function registerTaskRoutes(app: FastifyInstance, ctx: ApiContext): void {
+  getTasks(app, ctx);
+  getTasksUserTaskKey(app, ctx);
+  postTasksUserTaskKeyClaim(app, ctx);
+  postTasksUserTaskKeyUnclaim(app, ctx);
+  postTasksUserTaskKeyComplete(app, ctx);
+}
+
+function getTasks(app: FastifyInstance, ctx: ApiContext): void {
   app.get<{ Querystring: InboxQuery }>(
     '/tasks',
     {
@@ -31,7 +39,9 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
     async (request) => taskInbox(ctx, principalOf(request), request.query),
   );
+}
 
+function getTasksUserTaskKey(app: FastifyInstance, ctx: ApiContext): void {
   app.get<TaskParams>(
     '/tasks/:userTaskKey',
     {
@@ -44,7 +54,9 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: ApiContext): void 
     },
     async (request) => taskDetail(ctx, principalOf(request), request.params.userTaskKey),
   );
+}
 
+function postTasksUserTaskKeyClaim(app: FastifyInstance, ctx: ApiContext): void {
   app.post<TaskParams>(
     '/tasks/:userTaskKey/claim',
     {
@@ -62,7 +74,9 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: ApiContext): void 
       return { userTaskKey, state: 'CREATED', assignee: actor.principal.accountId };
     },
   );
+}
 
+function postTasksUserTaskKeyUnclaim(app: FastifyInstance, ctx: ApiContext): void {
   app.post<TaskParams>(
     '/tasks/:userTaskKey/unclaim',
     {
@@ -79,7 +93,9 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: ApiContext): void 
       return { userTaskKey, state: 'CREATED', assignee: null };
     },
   );
+}
 
+function postTasksUserTaskKeyComplete(app: FastifyInstance, ctx: ApiContext): void {
   app.post<TaskParams & { Body: { variables: Variables } }>(
     '/tasks/:userTaskKey/complete',
     {

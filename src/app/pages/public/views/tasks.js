@@ -66,110 +66,12 @@ export async function render(main, _params, q) {
   const result = await get(`/tasks${query({ ...filters, pageSize: 50 })}`);
   const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
   const me = current();
-  const overdue = result.items.filter((t) => t.overdue).length;
-
-  const rows = result.items.map((t) => {
-    const actions = [];
-    if (me.roles.every((r) => r === 'audit') && !t.candidateGroups.includes('audit')) {
-      // Read-only: nothing to do.
-    } else if (t.assignedToMe) {
-      actions.push(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'link-button',
-            'aria-label': `取消认领：${t.name}`,
-            onclick: async () => {
-              if (await claim(t, false)) dispatchEvent(new HashChangeEvent('hashchange'));
-            },
-          },
-          '取消认领',
-        ),
-      );
-    } else if (!t.assignee) {
-      actions.push(
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'link-button',
-            'aria-label': `认领：${t.name}`,
-            onclick: async () => {
-              if (await claim(t, true)) dispatchEvent(new HashChangeEvent('hashchange'));
-            },
-          },
-          '认领',
-        ),
-      );
-    }
-    return h(
-      'tr',
-      { class: t.overdue ? 'overdue-row' : '' },
-      h(
-        'td',
-        { 'data-label': '任务' },
-        h('a', { href: `#/tasks/${t.userTaskKey}`, class: 'task-link' }, t.name),
-        h('small', { class: 'block muted' }, processLabel(t.processDefinitionId, t.processName)),
-      ),
-      h(
-        'td',
-        { 'data-label': '项目' },
-        t.projectId
-          ? h(
-              'span',
-              {},
-              h('a', { href: `#/projects/${encodeURIComponent(t.projectId)}` }, t.projectId),
-              t.projectName ? h('small', { class: 'block' }, t.projectName) : null,
-            )
-          : (t.unitName ?? '—'),
-      ),
-      h('td', { 'data-label': '办理人' }, t.candidateGroups.map((g) => groupLabel(g, t)).join('、')),
-      h(
-        'td',
-        { 'data-label': '认领' },
-        t.assignee
-          ? t.assignedToMe
-            ? '我'
-            : (t.assigneeName ?? '他人')
-          : h('span', { class: 'muted' }, '未认领'),
-      ),
-      h('td', { 'data-label': '创建时间' }, fmtDateTime(t.creationDate)),
-      h('td', { 'data-label': '期限' }, dueBadge(t)),
-      h('td', { 'data-label': '操作', class: 'row-actions' }, actions),
-    );
-  });
 
   add(
     main,
     h('div', { class: 'page-head' }, h('h1', {}, '任务列表')),
-    h(
-      'nav',
-      { class: 'tabs', 'aria-label': '任务范围' },
-      SCOPES.map(([s, label]) =>
-        h(
-          'a',
-          {
-            href: `#/tasks${query({ scope: s })}`,
-            class: 'tab',
-            'aria-current': s === scope ? 'page' : false,
-          },
-          label,
-        ),
-      ),
-    ),
-    h(
-      'p',
-      { class: 'muted', 'aria-live': 'polite' },
-      `共 ${result.total} 项任务`,
-      overdue > 0
-        ? h('strong', { class: 'overdue-text' }, `，${pages > 1 ? '本页' : '其中'} ${overdue} 项已逾期`)
-        : '',
-      '。期限按工作日计算（法定节假日和调休按国务院安排）',
-      result.items.some((t) => t.dueDateProvisional)
-        ? '；标 ＊ 的为暂定期限：到期日所在年度的节假日安排尚未公布。'
-        : '。',
-    ),
+    scopeTabs(scope),
+    summaryLine(result, pages),
     result.items.length === 0
       ? h('p', { class: 'empty' }, '没有待办任务。')
       : h(
@@ -187,8 +89,101 @@ export async function render(main, _params, q) {
               ),
             ),
           ),
-          h('tbody', {}, rows),
+          h(
+            'tbody',
+            {},
+            result.items.map((t) => taskRow(t, me)),
+          ),
         ),
     pager('#/tasks', filters, pages),
+  );
+}
+
+/** Claim or give back a task; Audit only reads (nothing to do on another's task). */
+function taskActions(t, me) {
+  const button = (label, take) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: 'link-button',
+        'aria-label': `${label}：${t.name}`,
+        onclick: async () => {
+          if (await claim(t, take)) dispatchEvent(new HashChangeEvent('hashchange'));
+        },
+      },
+      label,
+    );
+  if (me.roles.every((r) => r === 'audit') && !t.candidateGroups.includes('audit')) return [];
+  if (t.assignedToMe) return [button('取消认领', false)];
+  if (!t.assignee) return [button('认领', true)];
+  return [];
+}
+
+function taskRow(t, me) {
+  return h(
+    'tr',
+    { class: t.overdue ? 'overdue-row' : '' },
+    h(
+      'td',
+      { 'data-label': '任务' },
+      h('a', { href: `#/tasks/${t.userTaskKey}`, class: 'task-link' }, t.name),
+      h('small', { class: 'block muted' }, processLabel(t.processDefinitionId, t.processName)),
+    ),
+    h(
+      'td',
+      { 'data-label': '项目' },
+      t.projectId
+        ? h(
+            'span',
+            {},
+            h('a', { href: `#/projects/${encodeURIComponent(t.projectId)}` }, t.projectId),
+            t.projectName ? h('small', { class: 'block' }, t.projectName) : null,
+          )
+        : (t.unitName ?? '—'),
+    ),
+    h('td', { 'data-label': '办理人' }, t.candidateGroups.map((g) => groupLabel(g, t)).join('、')),
+    h(
+      'td',
+      { 'data-label': '认领' },
+      t.assignee
+        ? t.assignedToMe
+          ? '我'
+          : (t.assigneeName ?? '他人')
+        : h('span', { class: 'muted' }, '未认领'),
+    ),
+    h('td', { 'data-label': '创建时间' }, fmtDateTime(t.creationDate)),
+    h('td', { 'data-label': '期限' }, dueBadge(t)),
+    h('td', { 'data-label': '操作', class: 'row-actions' }, taskActions(t, me)),
+  );
+}
+
+function scopeTabs(scope) {
+  return h(
+    'nav',
+    { class: 'tabs', 'aria-label': '任务范围' },
+    SCOPES.map(([s, label]) =>
+      h(
+        'a',
+        { href: `#/tasks${query({ scope: s })}`, class: 'tab', 'aria-current': s === scope ? 'page' : false },
+        label,
+      ),
+    ),
+  );
+}
+
+function summaryLine(result, pages) {
+  const overdue = result.items.filter((t) => t.overdue).length;
+  return h(
+    'p',
+    { class: 'muted', 'aria-live': 'polite' },
+    `共 ${result.total} 项任务`,
+    overdue > 0
+      ? h('strong', { class: 'overdue-text' }, `，${pages > 1 ? '本页' : '其中'} ${overdue} 项已逾期`)
+      : '',
+    '。期限按工作日计算（法定节假日和调休按国务院安排）',
+    result.items.some((t) => t.dueDateProvisional)
+      ? '；标 ＊ 的为暂定期限：到期日所在年度的节假日安排尚未公布。'
+      : '。',
   );
 }
