@@ -90,6 +90,9 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
       if (units.length === 0)
         return fail(`租户 ${tenantId} 没有登记任何市直单位，无法发起年度规划备案（P-1）`, 0);
       return complete({
+        // The campaign's business tenant, recorded in the process (a timer-started campaign has none yet): the
+        // inbox finds the Units' filing tasks by it (SU-3).
+        tenantId,
         units: units.map((u) => ({ unitId: u.id, unitName: u.name })),
         planYear,
         filingDeadline: window.deadline,

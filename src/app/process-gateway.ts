@@ -52,7 +52,7 @@ export interface ProcessEvent {
   elementId: string;
   elementName: string | null;
   processInstanceKey: string;
-  /** Added with the engine step: the process the element belongs to, its BPMN type, an incident's message. */
+  /** The process the element belongs to, its BPMN type, an incident's message. */
   processDefinitionId?: string;
   elementType?: string;
   detail?: string;

@@ -1,6 +1,7 @@
 // Runs the business server: opens the store (migrating it), builds the server, listens, and shuts down gracefully on
 // SIGTERM/SIGINT — stops accepting, lets running requests finish (fastify answers 503 meanwhile), closes the store.
-// `src/main.ts` calls this once the engine is mounted beside it.
+// The business server alone, with no engine (its engine-backed routes unregistered unless a gateway is given): for the
+// tests of the business API; `npm start` composes the whole system in src/system.ts.
 import type { FastifyInstance } from 'fastify';
 import { type AppConfig, auditTrailConfig } from '../config.ts';
 import { Store } from '../store/store.ts';

@@ -210,7 +210,9 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
   });
 
   it('P-1 lists the Units with the deadline and the reminder 5 working days before', async () => {
+    // A campaign started by its timer carries no tenant: the worker records the city's (SU-3).
     expect(completed(await job('yunfu.list-units', {}))).toEqual({
+      tenantId: 'yunfu',
       units: [
         { unitId: 'gongan', unitName: '云浮市公安局' },
         { unitId: 'ziranziyuan', unitName: '云浮市自然资源局' },

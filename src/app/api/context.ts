@@ -35,7 +35,7 @@ export interface ApiContext extends CommandContext {
   maxDocumentBytes: number;
   throttle: LoginThrottle;
   secureCookies: boolean;
-  /** Absent until the engine step: the routes that need it are not registered. */
+  /** Null when no engine is configured: the engine-backed routes are then not registered. */
   processes: ProcessGateway | null;
 }
 

@@ -1,7 +1,7 @@
 // The embedded engine served over HTTP: opens the engine on DATA_DIR/engine.sqlite, mounts the Camunda REST
 // API on /v2 of a fastify instance, deploys processes/*.bpmn|dmn|form, and listens. `GET /v2/topology`
-// answers once all of that is done. The app (src/main.ts) mounts its own routes on the returned `app`
-// before calling `listen`, or uses `startEmbedded` as it is.
+// answers once all of that is done. The engine alone, for the tests that need only /v2 (conformance, process
+// paths); `npm start` composes the whole system in src/system.ts.
 import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import { join, resolve } from 'node:path';
