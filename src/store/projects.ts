@@ -212,22 +212,7 @@ export async function setStage(
     .where('tenantId', '=', input.tenantId)
     .where('id', '=', input.id)
     .execute();
-  const { version } = await tx.db
-    .selectFrom('projects')
-    .select('version')
-    .where('tenantId', '=', input.tenantId)
-    .where('id', '=', input.id)
-    .executeTakeFirstOrThrow();
-  await addHistory(tx, {
-    tenantId: input.tenantId,
-    projectId: input.id,
-    at: input.at,
-    accountId: input.accountId,
-    version: Number(version),
-    action: 'stage-changed',
-    stage: input.stage,
-    changes: input.note ?? { stage: input.stage },
-  });
+  await recordStageChange(tx, input, input.stage, input.note ?? { stage: input.stage });
 }
 
 /**
@@ -258,6 +243,16 @@ export async function recordSubmission(
     .where('tenantId', '=', input.tenantId)
     .where('id', '=', input.id)
     .execute();
+  await recordStageChange(tx, input, 'submitted', input.note);
+}
+
+/** The history entry of a stage change, at the version the update just gave the project. */
+async function recordStageChange(
+  tx: Conn,
+  input: { tenantId: string; id: string; accountId: string | null; at: string },
+  stage: ProjectStage,
+  changes: unknown,
+): Promise<void> {
   const { version } = await tx.db
     .selectFrom('projects')
     .select('version')
@@ -271,8 +266,8 @@ export async function recordSubmission(
     accountId: input.accountId,
     version: Number(version),
     action: 'stage-changed',
-    stage: 'submitted',
-    changes: input.note,
+    stage,
+    changes,
   });
 }
 
