@@ -10,6 +10,7 @@ import { type ApiSteps, apiSteps, PROJECT } from './api-steps.ts';
 import {
   type Browser,
   CHROMIUM,
+  fillFormField,
   launchBrowser,
   type RunningApp,
   settled,
@@ -132,7 +133,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
       '此项为必填项。',
     ]);
     await page.getByRole('radio', { name: '通过', exact: true }).check();
-    await page.getByLabel('初核意见').fill('材料齐全，符合年度规划，同意通过初核。');
+    await fillFormField(page.getByLabel('初核意见'), '材料齐全，符合年度规划，同意通过初核。');
     await shot(page, '05-initial-check-form');
     await page.getByRole('button', { name: '提交办理' }).click();
     await page.getByRole('heading', { name: '任务列表' }).waitFor();
@@ -157,8 +158,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
         task: '造价审核',
         fill: async () => {
           await page.getByRole('radio', { name: '通过', exact: true }).check();
-          await page.getByLabel('审定金额（元）').fill('780000');
-          await page.getByLabel('造价审核意见').fill('造价合理，审定金额 78 万元。');
+          await fillFormField(page.getByLabel('审定金额（元）'), '780000');
+          await fillFormField(page.getByLabel('造价审核意见'), '造价合理，审定金额 78 万元。');
         },
       },
       {
@@ -166,7 +167,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
         task: '专家论证',
         fill: async () => {
           await page.getByRole('radio', { name: '通过', exact: true }).check();
-          await page.getByLabel('专家论证意见').fill('技术方案可行。');
+          await fillFormField(page.getByLabel('专家论证意见'), '技术方案可行。');
         },
       },
       {
@@ -174,16 +175,16 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
         task: '资金审核',
         fill: async () => {
           await page.getByRole('radio', { name: '通过', exact: true }).check();
-          await page.getByLabel('资金审核意见').fill('同意按审定金额安排。');
-          await page.getByLabel('资金安排初步意见（元）').fill('780000');
+          await fillFormField(page.getByLabel('资金审核意见'), '同意按审定金额安排。');
+          await fillFormField(page.getByLabel('资金安排初步意见（元）'), '780000');
         },
       },
       {
         user: 'gongan.staff',
         task: '报市政府申请资金',
         fill: async () => {
-          await page.getByLabel('申请资金（元）').fill('780000');
-          await page.getByLabel('申请说明').fill('按造价审核与资金审核意见申请。');
+          await fillFormField(page.getByLabel('申请资金（元）'), '780000');
+          await fillFormField(page.getByLabel('申请说明'), '按造价审核与资金审核意见申请。');
         },
       },
       {
@@ -191,8 +192,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
         task: '市政府审批资金申请',
         fill: async () => {
           await page.getByRole('radio', { name: '同意安排资金' }).check();
-          await page.getByLabel('安排资金（元）').fill('780000');
-          await page.getByLabel('审批意见').fill('同意。');
+          await fillFormField(page.getByLabel('安排资金（元）'), '780000');
+          await fillFormField(page.getByLabel('审批意见'), '同意。');
         },
       },
     ];
@@ -233,15 +234,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     await page.getByRole('radio', { name: '采购成功，合同已签订' }).check();
     await page.locator('.fjs-form-field-select .fjs-input-group').click();
     await page.locator('.fjs-dropdownlist-item', { hasText: '公开招标' }).click();
-    await page.getByLabel('采购项目编号（采购公告）').fill('YFCG-2026-118');
-    await page.getByLabel('采购人（合同甲方）').fill('云浮市公安局');
-    await page.getByLabel('中标／成交供应商（合同乙方）').fill('广东某信息技术有限公司');
-    await page.getByLabel('供应商统一社会信用代码').fill('91445300MA4UXXXX1X');
-    await page.getByLabel('合同编号').fill('YFGA-HT-2026-031');
-    await page.getByLabel('合同金额（元）').fill('768000');
-    await page.getByLabel('合同签订日期').fill('2026/12/1');
+    await fillFormField(page.getByLabel('采购项目编号（采购公告）'), 'YFCG-2026-118');
+    await fillFormField(page.getByLabel('采购人（合同甲方）'), '云浮市公安局');
+    await fillFormField(page.getByLabel('中标／成交供应商（合同乙方）'), '广东某信息技术有限公司');
+    await fillFormField(page.getByLabel('供应商统一社会信用代码'), '91445300MA4UXXXX1X');
+    await fillFormField(page.getByLabel('合同编号'), 'YFGA-HT-2026-031');
+    await fillFormField(page.getByLabel('合同金额（元）'), '768000');
+    await fillFormField(page.getByLabel('合同签订日期'), '2026/12/1');
     await page.keyboard.press('Enter');
-    await page.getByLabel('合同约定交付日期').fill('2027/6/30');
+    await fillFormField(page.getByLabel('合同约定交付日期'), '2027/6/30');
     await page.keyboard.press('Enter');
     // form-js reads a typed time on Enter (its own dropdown offers the same times).
     await page.getByLabel('交付时间').click();
@@ -261,8 +262,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
       },
       (stage) => stage === '实施中',
     );
-    await page.getByLabel('变更内容').fill('增加视频结构化分析模块。');
-    await page.getByLabel('变更原因').fill('公安部新标准要求。');
+    await fillFormField(page.getByLabel('变更内容'), '增加视频结构化分析模块。');
+    await fillFormField(page.getByLabel('变更原因'), '公安部新标准要求。');
     await page.getByRole('button', { name: '提交备案' }).click();
     await waitForText(page, '重大变更');
     await shot(page, '07c-change-filing');
@@ -302,52 +303,52 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
 
     // The change filed during implementation is registered by the Bureau (IM-8).
     await complete('bureau.reviewer', '登记重大变更备案', async () => {
-      await page.getByLabel('备案登记意见').fill('已登记，变更内容不改变项目建设目标。');
+      await fillFormField(page.getByLabel('备案登记意见'), '已登记，变更内容不改变项目建设目标。');
     });
     await complete('gongan.staff', '项目实施', async () => {
       await page.getByRole('radio', { name: '确认实施完成' }).check();
-      await page.getByLabel('完成进度（%）').fill('100');
-      await page.getByLabel('进度情况').fill('全部建设内容已完成。');
-      await page.getByLabel('实施完成情况说明').fill('平台已部署并试运行一个月。');
+      await fillFormField(page.getByLabel('完成进度（%）'), '100');
+      await fillFormField(page.getByLabel('进度情况'), '全部建设内容已完成。');
+      await fillFormField(page.getByLabel('实施完成情况说明'), '平台已部署并试运行一个月。');
     });
     await complete('gongan.staff', '应用软件第三方测试', async () => {
-      await page.getByLabel('测试机构名称').fill('广东某软件测评中心');
-      await page.getByLabel('测试机构资质').fill('CNAS L1234');
-      await page.getByLabel('测试报告编号').fill('RJCS-2027-045');
+      await fillFormField(page.getByLabel('测试机构名称'), '广东某软件测评中心');
+      await fillFormField(page.getByLabel('测试机构资质'), 'CNAS L1234');
+      await fillFormField(page.getByLabel('测试报告编号'), 'RJCS-2027-045');
       await pass();
     });
     await complete('bureau.reviewer', '验收前置审核', async () => {
       await page.getByRole('radio', { name: '通过，可组织验收' }).check();
-      await page.getByLabel('审核意见').fill('符合“数字政府”建设标准，可组织验收。');
+      await fillFormField(page.getByLabel('审核意见'), '符合“数字政府”建设标准，可组织验收。');
     });
     // The three assessments run in parallel (AC-2): two are the Unit's records, the expert review is the expert's.
     await complete('gongan.staff', '第三方验收测评', async () => {
-      await page.getByLabel('测评机构名称').fill('广东某软件测评中心');
-      await page.getByLabel('验收测评报告编号').fill('YSCP-2027-012');
+      await fillFormField(page.getByLabel('测评机构名称'), '广东某软件测评中心');
+      await fillFormField(page.getByLabel('验收测评报告编号'), 'YSCP-2027-012');
       await pass();
     });
     await complete('gongan.staff', '信息安全测评', async () => {
-      await page.getByLabel('测评机构名称').fill('广东某信息安全测评中心');
-      await page.getByLabel('信息安全测评报告编号').fill('AQCP-2027-007');
+      await fillFormField(page.getByLabel('测评机构名称'), '广东某信息安全测评中心');
+      await fillFormField(page.getByLabel('信息安全测评报告编号'), 'AQCP-2027-007');
       await pass();
     });
     await complete('expert', '专家评审', async () => {
-      await page.getByLabel('评审专家组').fill('组长：张某（某大学）；成员：李某、王某。');
-      await page.getByLabel('专家评审意见书编号').fill('ZJPS-2027-003');
+      await fillFormField(page.getByLabel('评审专家组'), '组长：张某（某大学）；成员：李某、王某。');
+      await fillFormField(page.getByLabel('专家评审意见书编号'), 'ZJPS-2027-003');
       await pass();
     });
     await complete('gongan.staff', '组织验收', async () => {
       await page.getByRole('radio', { name: '按立项批复的全部建设内容整体验收' }).check();
-      await page.getByLabel('验收日期').fill('2027/7/10');
+      await fillFormField(page.getByLabel('验收日期'), '2027/7/10');
       await page.keyboard.press('Enter');
-      await page.getByLabel('验收组成员').fill('市公安局、市政务服务数据管理局、专家组。');
-      await page.getByLabel('验收报告编号').fill('YSBG-2027-001');
-      await page.getByLabel('验收结论').fill('验收合格。');
+      await fillFormField(page.getByLabel('验收组成员'), '市公安局、市政务服务数据管理局、专家组。');
+      await fillFormField(page.getByLabel('验收报告编号'), 'YSBG-2027-001');
+      await fillFormField(page.getByLabel('验收结论'), '验收合格。');
       await shot(page, '07d-acceptance-form');
     });
     // AC-3: a professional project's acceptance report is filed with the Bureau.
     await complete('bureau.reviewer', '登记验收报告备案', async () => {
-      await page.getByLabel('备案登记意见').fill('验收报告已备案。');
+      await fillFormField(page.getByLabel('备案登记意见'), '验收报告已备案。');
     });
     await signOut(page);
 

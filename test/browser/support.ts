@@ -7,7 +7,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import { type BrowserContext, chromium, type Locator, type Page } from 'playwright-core';
 
 export const ROOT = resolve(import.meta.dirname, '../..');
 export const SHOTS = join(ROOT, 'test-results', 'browser');
@@ -250,3 +250,13 @@ export async function waitForText(p: Page, text: string, timeoutMs = 20_000): Pr
 }
 
 // Without Debian's chromium (a developer machine that has not run .ci/run) the suite is skipped; in CI, where .ci/run
+
+/**
+ * Types into a form-js field as a person does. form-js debounces a text field's change (about 300 ms): a value
+ * typed into the next field within that time is overwritten when the first change re-renders the form, and the
+ * submission then misses a required field.
+ */
+export async function fillFormField(field: Locator, value: string): Promise<void> {
+  await field.fill(value);
+  await field.page().waitForTimeout(400);
+}
