@@ -52,6 +52,7 @@ export const PROTECTED_VARIABLES: Readonly<Record<string, string>> = {
   dataResourcesVerified: '数据资源编目核验结论（AC-2）',
   ipv6Verified: 'IPv6支持核验结论（AC-2）',
   dataResources: '已核验的数据资源（AC-2）',
+  projectDocuments: '项目文档清单（AC-2 核验所依据的材料，由项目文档库生成）',
   preAcceptanceReviewDecision: '验收前置审核结论',
   acceptanceTestResult: '验收测试结论',
   acceptanceExpertReviewResult: '验收专家评审结论',
