@@ -235,6 +235,13 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         category: 'public',
         ownerGroup: 'bureau-admin',
       });
+      // passed without a single catalogue entry: not verified, back for rectification (by the owner, here the Bureau).
+      // The gateway reads a missing `dataResources` as null, as Camunda 8.8's FEEL does for a variable that does not
+      // exist (https://docs.camunda.io/docs/components/modeler/feel/language-guide/feel-error-handling).
+      const { dataResources: _, ...noEntries } = ac2Verified;
+      await d.complete('Task_VerifyAc2', noEntries);
+      expect((await d.task('Task_RectifyPrerequisites')).candidateGroups).toEqual(['bureau-admin']);
+      await d.complete('Task_RectifyPrerequisites', { prerequisitesRectificationNote: '已登记数据资源' });
       await d.complete('Task_VerifyAc2', ac2Verified);
       await d.complete('Task_AcceptanceTest', { acceptanceTestResult: 'pass' });
       await d.complete('Task_SecurityAssessment', { securityAssessmentResult: 'pass' });
