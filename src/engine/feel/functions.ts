@@ -9,6 +9,8 @@
 // random number, string join with prefix/suffix, get value with a key path, now, today.
 import { randomUUID } from 'node:crypto';
 import { dateAndTime, FeelDate, FeelDateTime, FeelFunction, parseDate } from 'feelin';
+import { yearsMonthsDuration } from './arithmetic.ts';
+import { numericFunctions } from './numeric.ts';
 
 /** Thrown by `assert()`; feel-scala reports a failed assertion as an evaluation failure. */
 export class FeelAssertionError extends Error {}
@@ -43,6 +45,7 @@ export function camundaFunctions(clock: Clock): Record<string, FeelFunction> {
     ...contextFunctions(),
     ...miscFunctions(),
     ...temporalFunctions(),
+    ...numericFunctions(),
   };
 }
 
@@ -137,8 +140,25 @@ function miscFunctions(): Record<string, FeelFunction> {
   };
 }
 
+/** Whole months from `from` to `to`, as java.time's Period.between counts them (a partial month is dropped). */
+function monthsBetween(from: FeelDate | FeelDateTime, to: FeelDate | FeelDateTime): number {
+  let months = to.year * 12 + to.month - (from.year * 12 + from.month);
+  const days = to.day - from.day;
+  if (months > 0 && days < 0) months--;
+  else if (months < 0 && days > 0) months++;
+  return months;
+}
+
+function isDateLike(value: unknown): value is FeelDate | FeelDateTime {
+  return value instanceof FeelDate || value instanceof FeelDateTime;
+}
+
 function temporalFunctions(): Record<string, FeelFunction> {
   return {
+    // feelin keeps the days (P1Y8M2D); feel-scala's result has years and months only
+    'years and months duration': define(['from', 'to'], (from: unknown, to: unknown) =>
+      isDateLike(from) && isDateLike(to) ? yearsMonthsDuration(monthsBetween(from, to)) : null,
+    ),
     'last day of month': define(['date'], (date: unknown) => {
       if (!(date instanceof FeelDate) && !(date instanceof FeelDateTime)) return null;
       const { year, month } = date;
