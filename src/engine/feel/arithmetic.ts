@@ -46,8 +46,8 @@ interface Native {
   warnings: { type: string; message: string }[];
 }
 
-function native(source: string): Native {
-  const { value, warnings } = feelinEvaluate(`function(a, b) ${source}`, {});
+function native(source: string, parameters = 'a, b'): Native {
+  const { value, warnings } = feelinEvaluate(`function(${parameters}) ${source}`, {});
   return { fn: value as FeelFunction, warnings: warnings as Native['warnings'] };
 }
 
@@ -65,15 +65,28 @@ const NATIVE: Record<string, Native> = {
   '>=': native('a >= b'),
 };
 
-function viaFeelin(op: string, a: unknown, b: unknown): unknown {
-  const { fn, warnings } = NATIVE[op]!;
+function callNative({ fn, warnings }: Native, args: unknown[]): unknown {
   try {
-    const value = fn.invoke([a, b]);
+    const value = fn.invoke(args);
     const warning = warnings[0];
     return warning ? failure(warning.type, warning.message) : value;
   } finally {
     warnings.length = 0;
   }
+}
+
+function viaFeelin(op: string, a: unknown, b: unknown): unknown {
+  return callNative(NATIVE[op]!, [a, b]);
+}
+
+/**
+ * feelin's own version of a function an extension replaces, as `(args) => result`; its warning is
+ * handed on to the calling expression. `parameters` name the arguments in `call`, e.g. `a, b` and
+ * `date and time(a, b)`.
+ */
+export function nativeFunction(parameters: string, call: string): (args: unknown[]) => unknown {
+  const compiled = native(call, parameters);
+  return (args) => callNative(compiled, args);
 }
 
 // ---------------------------------------------------------------------------------------------------
