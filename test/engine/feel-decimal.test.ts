@@ -51,6 +51,10 @@ describe('FEEL numbers are exact decimals (DECIMAL128)', () => {
     expect(value('string(9007199254740993 + 2)')).toBe('9007199254740995');
     expect(value('9007199254740993 > 9007199254740992')).toBe(true);
     expect(value('string(9223372036854775807 * 2)')).toBe('18446744073709551614');
+    // integer arithmetic that leaves the exact range of JavaScript numbers
+    expect(value('string(9007199254740992 + 1)')).toBe('9007199254740993');
+    expect(value('string(94906267 * 94906267)')).toBe('9007199515875289');
+    expect(value('0 * -5')).toBe(0);
     // written to a variable as the nearest JSON number the store keeps (docs/camunda-compatibility.md)
     expect(value('9007199254740993 + 0')).toBe(9007199254740992);
   });

@@ -92,11 +92,28 @@ export function nativeFunction(parameters: string, call: string): (args: unknown
 // ---------------------------------------------------------------------------------------------------
 // numbers
 
+/** Integer + − × that stays within 2^53 is exact in JavaScript numbers already (the common case, kept fast). */
+function integerShortcut(a: FeelNumber, b: FeelNumber, op: unknown): number | undefined {
+  if (
+    typeof a !== 'number' ||
+    typeof b !== 'number' ||
+    !Number.isSafeInteger(a) ||
+    !Number.isSafeInteger(b)
+  ) {
+    return undefined;
+  }
+  const result =
+    op === dec.add ? a + b : op === dec.subtract ? a - b : op === dec.multiply ? a * b : undefined;
+  return result !== undefined && Number.isSafeInteger(result) ? result + 0 : undefined;
+}
+
 function numeric(
   a: FeelNumber,
   b: FeelNumber,
   op: (x: dec.Decimal, y: dec.Decimal) => dec.Decimal | null,
 ): FeelNumber | null {
+  const quick = integerShortcut(a, b, op);
+  if (quick !== undefined) return quick;
   const x = dec.toDecimal(a);
   const y = dec.toDecimal(b);
   if (x === null || y === null) return null;
@@ -225,7 +242,11 @@ const COMPARISONS: Record<string, (order: number) => boolean> = {
 function comparison(op: string): (a: unknown, b: unknown) => unknown {
   const test = COMPARISONS[op]!;
   return (a, b) => {
-    if (isNumeric(a) && isNumeric(b) && (typeof a === 'bigint' || typeof b === 'bigint')) {
+    // two JavaScript numbers compare exactly as they are (the common case, kept fast)
+    if (typeof a === 'number' && typeof b === 'number' && Number.isFinite(a) && Number.isFinite(b)) {
+      return test(a < b ? -1 : a > b ? 1 : 0);
+    }
+    if (isNumeric(a) && isNumeric(b)) {
       return test(dec.compare(dec.toDecimal(a)!, dec.toDecimal(b)!));
     }
     return viaFeelin(op, a, b);
