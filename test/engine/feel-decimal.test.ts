@@ -55,6 +55,12 @@ describe('FEEL numbers are exact decimals (DECIMAL128)', () => {
     expect(value('string(9007199254740992 + 1)')).toBe('9007199254740993');
     expect(value('string(94906267 * 94906267)')).toBe('9007199515875289');
     expect(value('0 * -5')).toBe(0);
+    expect(value('9007199254740993 = 9007199254740992')).toBe(false);
+    // where feelin cannot take a BigInt (ranges, between, unary tests) a big literal stays a number, as before
+    expect(value('x between 1 and 9007199254740993', { x: 3 })).toBe(true);
+    expect(value('[1..9007199254740993] = [1..9007199254740993]')).toBe(true);
+    expect(evaluateUnaryTests('> 9007199254740992', 9007199254740993n, {}).value).toBe(true);
+    expect(evaluateUnaryTests('< 10000000000000000', 5, {}).value).toBe(true);
     // written to a variable as the nearest JSON number the store keeps (docs/camunda-compatibility.md)
     expect(value('9007199254740993 + 0')).toBe(9007199254740992);
   });

@@ -301,12 +301,24 @@ function children(node: SyntaxNode): SyntaxNode[] {
   return out;
 }
 
+/**
+ * Where a big integer literal becomes a BigInt: operands of the exact operators and function arguments. feelin
+ * cannot build a range, a unary test (`> 9007199254740993`) or `between` on a BigInt, so there it stays a float.
+ */
+const BIG_INTEGER_PARENTS = new Set(['ArithmeticExpression', 'Comparison', 'PositionalParameters']);
+
 function rewriteNode(source: string, node: SyntaxNode): string {
   if (node.name === 'NumericLiteral') {
     const text = source.slice(node.from, node.to);
     const compact = text.replace(/\s+/g, '');
-    if (/^-?\d+$/.test(compact) && !Number.isSafeInteger(Number(compact)))
+    const parent = node.parent;
+    const exactAt =
+      parent !== null &&
+      BIG_INTEGER_PARENTS.has(parent.name) &&
+      (parent.name !== 'Comparison' || parent.getChild('CompareOp') !== null);
+    if (exactAt && /^-?\d+$/.test(compact) && !Number.isSafeInteger(Number(compact))) {
       return `__feel_integer("${compact}")`;
+    }
     return text;
   }
   const parts = children(node);
