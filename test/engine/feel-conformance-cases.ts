@@ -303,10 +303,17 @@ export const GROUPS: readonly Group[] = [
     ],
   },
   {
+    // the page's own examples first; then each operator of its type tables (addition, subtraction,
+    // multiplication, division, comparison, properties) with the result worked out from those tables
     name: 'temporal expressions',
     page: `${DOCS}/language-guide/feel-temporal-expressions/`,
     cases: [
       ['date("2020-04-06") + duration("P1D")', '2020-04-07'],
+      ['time("08:00:00") + duration("PT1H")', '09:00:00'],
+      ['date and time("2020-04-06T08:00:00") + duration("P7D")', '2020-04-13T08:00:00'],
+      ['duration("P2D") + duration("P5D")', 'P7D'],
+      ['@"2024-06-31"', null],
+      ['duration("P1D") + date("2020-04-06")', '2020-04-07'],
       ['date("2020-04-06") - duration("P1D")', '2020-04-05'],
       ['date("2020-04-06") + duration("P1M")', '2020-05-06'],
       ['date("2020-04-06") - date("2020-04-01")', 'P5D'],
