@@ -5,6 +5,7 @@
 // drives a gateway over /v2 with the official client at strict validation.
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLooseCamundaClient } from '../../src/camunda/client.ts';
+import { evaluateDecision, loadDecisions } from '../../src/engine/dmn/index.ts';
 import {
   evaluate,
   evaluateBoolean,
@@ -12,6 +13,7 @@ import {
   evaluateRaw,
   evaluateUnaryTests,
 } from '../../src/engine/feel/index.ts';
+import { parseDmn } from '../../src/modeling/moddle.ts';
 import { type RestServer, startRest } from './rest-server.ts';
 
 const value = (expression: string, context: Record<string, unknown> = {}) => evaluate(expression, context);
@@ -112,6 +114,27 @@ describe('numeric built-in functions on decimals', () => {
     expect(value('round down(8.2 - 0.1, 1)')).toBe(8.1);
     expect(value('modulo(10.1, 4.5)')).toBe(1.1);
     expect(value('modulo(0.3, 0.1)')).toBe(0);
+  });
+});
+
+describe('DMN COLLECT with SUM on decimals', () => {
+  // https://docs.camunda.io/docs/components/modeler/dmn/decision-table-hit-policy/#aggregators-for-collect
+  const FEES = `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="fees-definitions" name="Fees" namespace="http://camunda.org/schema/1.0/dmn">
+  <decision id="fees" name="Fees">
+    <decisionTable id="table" hitPolicy="COLLECT" aggregation="SUM">
+      <input id="in" label="Kind"><inputExpression id="in_expr" typeRef="string"><text>kind</text></inputExpression></input>
+      <output id="out" name="fee" typeRef="number" />
+      <rule id="r1"><inputEntry id="e1"><text>-</text></inputEntry><outputEntry id="o1"><text>0.1</text></outputEntry></rule>
+      <rule id="r2"><inputEntry id="e2"><text>-</text></inputEntry><outputEntry id="o2"><text>0.2</text></outputEntry></rule>
+    </decisionTable>
+  </decision>
+</definitions>`;
+
+  it('adds the matched outputs as decimals (0.1 + 0.2 is 0.3)', async () => {
+    const { rootElement } = await parseDmn(FEES);
+    const [decision] = loadDecisions(rootElement);
+    expect(evaluateDecision(decision!, { kind: 'any' }).output).toBe(0.3);
   });
 });
 
