@@ -75,8 +75,6 @@ function stripEquals(expression: string): string {
 
 interface Compiled {
   source: string;
-  /** The source with its arithmetic as calls of the exact operators (arithmetic.ts). */
-  exact: string;
   /** Set when the expression does not parse. */
   syntaxError?: string;
   /** The expression wrapped as `function(<free names>) <expression>`; null → evaluate uncached. */
@@ -165,7 +163,6 @@ function buildCompiled(source: string): Compiled {
   if (syntaxError)
     return {
       source,
-      exact: source,
       syntaxError,
       fn: null,
       params: [],
@@ -191,17 +188,17 @@ function buildCompiled(source: string): Compiled {
     if (!extensionNames.has(name) && SIMPLE_NAME.test(name) && !RESERVED.has(name)) params.push(name);
     else unpassed.push(name);
   }
-  const exact = rewriteArithmetic(source, extensions);
   try {
-    const wrapper = `function(${params.join(', ')}) ${exact}`;
+    // the arithmetic as calls of the exact operators (arithmetic.ts)
+    const wrapper = `function(${params.join(', ')}) ${rewriteArithmetic(source, extensions)}`;
     const { value, warnings } = feelinEvaluate(wrapper, extensions);
     if (value && typeof (value as FeelFunction).invoke === 'function' && warnings.length === 0) {
-      return { source, exact, fn: value as FeelFunction, params, unpassed, warnings, iterates };
+      return { source, fn: value as FeelFunction, params, unpassed, warnings, iterates };
     }
   } catch {
     // fall through: evaluate uncached
   }
-  return { source, exact, fn: null, params, unpassed, warnings: [], iterates };
+  return { source, fn: null, params, unpassed, warnings: [], iterates };
 }
 
 function toFeelArgument(value: unknown): unknown {
