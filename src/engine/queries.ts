@@ -436,13 +436,23 @@ const userTaskFilters = (it: Interpreter): Record<string, CustomFilter> => ({
     variablesSql('user_tasks.element_instance_key', value, params, selectivityOf(it.db)),
 });
 
+/**
+ * One person's tasks are few: a search for an assignee reads them through the assignee index. Without the hint
+ * SQLite walks every open task in the sort's order (user_tasks_state_due) to find them (issue 17, measured).
+ */
+function userTaskTable(filter: Record<string, unknown> | undefined): string {
+  const a = filter?.assignee as { $eq?: unknown } | string | null | undefined;
+  const equal = typeof a === 'string' || (typeof a === 'object' && a !== null && typeof a.$eq === 'string');
+  return equal ? 'user_tasks INDEXED BY user_tasks_assignee' : 'user_tasks';
+}
+
 export function searchUserTasks(
   it: Interpreter,
   req?: SearchRequest<Record<string, unknown>>,
 ): SearchResult<UserTaskItem> {
   return runSearch(
     it,
-    'user_tasks',
+    userTaskTable(req?.filter),
     USER_TASK_COLUMNS,
     req,
     (r: UserTaskRow) => userTaskItem(it, r),
