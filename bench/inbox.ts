@@ -40,13 +40,20 @@ interface Served {
   seconds: number;
 }
 
-function serve(n: number): Promise<{ served: Served; stop: () => void }> {
+type Cpu = () => Promise<number>;
+
+function serve(n: number): Promise<{ served: Served; stop: () => void; cpu: Cpu }> {
   const child = fork(new URL('./inbox-server.ts', import.meta.url).pathname, [String(n)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   return new Promise((resolve, reject) => {
-    child.once('message', (m) => resolve({ served: m as Served, stop: () => child.kill('SIGTERM') }));
+    const cpu: Cpu = () =>
+      new Promise((r) => {
+        child.once('message', (m) => r((m as { cpuMs: number }).cpuMs));
+        child.send('cpu');
+      });
+    child.once('message', (m) => resolve({ served: m as Served, stop: () => child.kill('SIGTERM'), cpu }));
     child.once('exit', (code) => reject(new Error(`bench server exited with ${code}`)));
   });
 }
@@ -67,7 +74,7 @@ async function login(address: string, username: string): Promise<Record<string, 
 }
 
 async function measure(n: number): Promise<void> {
-  const { served, stop } = await serve(n);
+  const { served, stop, cpu } = await serve(n);
   const { address } = served;
   try {
     const client = createLooseCamundaClient({
@@ -84,8 +91,11 @@ async function measure(n: number): Promise<void> {
     for (let i = 0; i < 5; i++) await Promise.all([health(), inbox()]);
 
     const first = await inbox();
+    const cpu0 = await cpu();
     const healthAlone = await timed(REPEAT * 3, health);
+    const cpu1 = await cpu();
     const inboxTimes = await timed(REPEAT, (i) => inbox(1 + (i % 5)));
+    const cpuPer = { health: (cpu1 - cpu0) / (REPEAT * 3), inbox: ((await cpu()) - cpu1) / REPEAT };
 
     const { healthLoaded, inboxesOpened } = await healthWhileInboxesOpen(health, inbox);
 
@@ -126,6 +136,7 @@ async function measure(n: number): Promise<void> {
       healthAlone,
       healthLoaded,
       inboxTimes,
+      cpuPer,
       byGroup,
       byGroups,
       byTaskKey,
@@ -206,6 +217,8 @@ interface Figures {
   healthAlone: number[];
   healthLoaded: number[];
   inboxTimes: number[];
+  /** Server CPU per request (ms), /health alone and /api/tasks. */
+  cpuPer: { health: number; inbox: number };
   byGroup: number[];
   byGroups: number[];
   byTaskKey: number[];
@@ -232,6 +245,9 @@ function report(f: Figures): void {
       `| ${what} | ${stats(v)} | ${baseName}: ${stats(base)} | ${(pct(v, 50) / pct(base, 50)).toFixed(1)}× |`,
     );
   row('/api/tasks, reviewer, 50 a page', inboxTimes, healthAlone, '/health alone');
+  console.log(
+    `| server CPU per request (/api/tasks; the inbox's /v2 calls included) | ${ms(f.cpuPer.inbox)} | /health alone: ${ms(f.cpuPer.health)} | ${(f.cpuPer.inbox / f.cpuPer.health).toFixed(1)}× |`,
+  );
   row(
     `/health while 5 clients open inboxes (${inboxesOpened} opened)`,
     healthLoaded,

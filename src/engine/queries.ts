@@ -5,8 +5,9 @@ import { TENANT } from './runtime/interpreter.ts';
 import {
   type Column,
   type CustomFilter,
-  filterSql,
-  orderSql,
+  runSearch,
+  type SearchRequest,
+  type SearchResult,
   scalarSql,
   selectivityOf,
   variablesSql,
@@ -19,48 +20,14 @@ import type {
   UserTaskRow,
   VariableRow,
 } from './state/rows.ts';
+import { countedUserTaskTotal } from './user-task-totals.ts';
 
-export interface SearchRequest<F> {
-  filter?: F;
-  page?: { from?: number; limit?: number };
-  sort?: Array<{ field: string; order?: 'ASC' | 'DESC' | 'asc' | 'desc' }>;
-}
-
-export interface SearchResult<T> {
-  items: T[];
-  page: { totalItems: number };
-}
+export type { SearchRequest, SearchResult };
 
 const iso = (ms: number | null | undefined): string | null =>
   ms === null || ms === undefined ? null : new Date(ms).toISOString();
 const str = (key: number | null | undefined): string | null =>
   key === null || key === undefined ? null : String(key);
-
-function runSearch<R, T, F extends object>(
-  it: Interpreter,
-  table: string,
-  columns: Record<string, Column>,
-  request: SearchRequest<F> | undefined,
-  map: (row: R) => T,
-  custom: Record<string, CustomFilter> = {},
-  extraWhere: string[] = [],
-  extraParams: unknown[] = [],
-): SearchResult<T> {
-  const params: unknown[] = [...extraParams];
-  const where = [
-    ...extraWhere,
-    ...filterSql(columns, custom, (request?.filter ?? {}) as Record<string, unknown>, params),
-  ];
-  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
-  const limit = Math.min(Math.max(request?.page?.limit ?? 100, 1), 10_000);
-  const from = Math.max(request?.page?.from ?? 0, 0);
-  const order = orderSql(columns, request?.sort);
-  const total = (it.db.q(`SELECT count(*) AS n FROM ${table} ${whereSql}`).get(...params) as { n: number }).n;
-  const rows = it.db
-    .q(`SELECT * FROM ${table} ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
-    .all(...params, limit, from) as R[];
-  return { items: rows.map(map), page: { totalItems: total } };
-}
 
 // --- process definitions -----------------------------------------------------------------------
 
@@ -469,17 +436,30 @@ const userTaskFilters = (it: Interpreter): Record<string, CustomFilter> => ({
     variablesSql('user_tasks.element_instance_key', value, params, selectivityOf(it.db)),
 });
 
+/**
+ * One person's tasks are few: a search for an assignee reads them through the assignee index. Without the hint
+ * SQLite walks every open task in the sort's order (user_tasks_state_due) to find them (issue 17, measured).
+ */
+function userTaskTable(filter: Record<string, unknown> | undefined): string {
+  const a = filter?.assignee as { $eq?: unknown } | string | null | undefined;
+  const equal = typeof a === 'string' || (typeof a === 'object' && a !== null && typeof a.$eq === 'string');
+  return equal ? 'user_tasks INDEXED BY user_tasks_assignee' : 'user_tasks';
+}
+
 export function searchUserTasks(
   it: Interpreter,
   req?: SearchRequest<Record<string, unknown>>,
 ): SearchResult<UserTaskItem> {
   return runSearch(
     it,
-    'user_tasks',
+    userTaskTable(req?.filter),
     USER_TASK_COLUMNS,
     req,
     (r: UserTaskRow) => userTaskItem(it, r),
     userTaskFilters(it),
+    [],
+    [],
+    countedUserTaskTotal(it.state, req?.filter),
   );
 }
 

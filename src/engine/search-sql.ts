@@ -257,3 +257,44 @@ export function orderSql(
   parts.push('key ASC');
   return parts.join(', ');
 }
+
+export interface SearchRequest<F> {
+  filter?: F;
+  page?: { from?: number; limit?: number };
+  sort?: Array<{ field: string; order?: 'ASC' | 'DESC' | 'asc' | 'desc' }>;
+}
+
+export interface SearchResult<T> {
+  items: T[];
+  page: { totalItems: number };
+}
+
+/** One search: the filter and sort in SQL, from/limit paging, the total counted unless the caller knows it. */
+export function runSearch<R, T, F extends object>(
+  it: { db: { q(sql: string): { get(...p: unknown[]): unknown; all(...p: unknown[]): unknown[] } } },
+  table: string,
+  columns: Record<string, Column>,
+  request: SearchRequest<F> | undefined,
+  map: (row: R) => T,
+  custom: Record<string, CustomFilter> = {},
+  extraWhere: string[] = [],
+  extraParams: unknown[] = [],
+  knownTotal?: number,
+): SearchResult<T> {
+  const params: unknown[] = [...extraParams];
+  const where = [
+    ...extraWhere,
+    ...filterSql(columns, custom, (request?.filter ?? {}) as Record<string, unknown>, params),
+  ];
+  const whereSql = where.length ? `WHERE ${where.join(' AND ')}` : '';
+  const limit = Math.min(Math.max(request?.page?.limit ?? 100, 1), 10_000);
+  const from = Math.max(request?.page?.from ?? 0, 0);
+  const order = orderSql(columns, request?.sort);
+  const total =
+    knownTotal ??
+    (it.db.q(`SELECT count(*) AS n FROM ${table} ${whereSql}`).get(...params) as { n: number }).n;
+  const rows = it.db
+    .q(`SELECT * FROM ${table} ${whereSql} ORDER BY ${order} LIMIT ? OFFSET ?`)
+    .all(...params, limit, from) as R[];
+  return { items: rows.map(map), page: { totalItems: total } };
+}

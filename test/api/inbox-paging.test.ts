@@ -123,6 +123,56 @@ describe('/api/tasks: every task, paged, with the true total', () => {
     expect(tail.items.at(-1)?.userTaskKey).toBe(key);
   });
 
+  it('keeps true totals after tasks are completed, canceled, assigned and moved to another tenant', async () => {
+    // the engine's totals are sums of open-task counters (schema version 4): each scope's total and its pages
+    // must equal a brute-force count over every task and every instance's tenant
+    const e = server.engine;
+    const all = () => e.searchUserTasks({ page: { limit: 10_000 } }).items;
+    const tenantOf = (pik: string) => e.getVariables(pik).tenantId;
+    const inboxOf = (tasks: ReturnType<typeof all>) =>
+      tasks.filter(
+        (t) =>
+          t.state === 'CREATED' &&
+          tenantOf(t.processInstanceKey) === 'yunfu' &&
+          (t.candidateGroups.includes('bureau-reviewer') || t.assignee === reviewerId),
+      );
+    const before = inboxOf(all()).length;
+    const review = all().filter((t) => t.state === 'CREATED' && t.processDefinitionId === 'inbox-review');
+    const yunfu = review.filter((t) => tenantOf(t.processInstanceKey) === 'yunfu');
+    const other = review.filter((t) => tenantOf(t.processInstanceKey) === 'other');
+    const mineInGroup = yunfu.filter((t) => t.assignee === reviewerId);
+    e.completeUserTask(mineInGroup[0]!.userTaskKey);
+    for (const t of yunfu.slice(10, 13)) e.completeUserTask(t.userTaskKey);
+    for (const t of yunfu.slice(20, 22)) e.cancelProcessInstance(t.processInstanceKey);
+    for (const t of yunfu.slice(30, 34)) e.assignUserTask(t.userTaskKey, { assignee: reviewerId });
+    e.setVariables(yunfu[40]!.processInstanceKey, { tenantId: 'other' });
+    for (const t of other.slice(0, 2)) e.assignUserTask(t.userTaskKey, { assignee: reviewerId });
+    const finance = all().find((t) => t.state === 'CREATED' && t.processDefinitionId === 'inbox-finance');
+    e.cancelProcessInstance(finance!.processInstanceKey);
+    e.assignUserTask(await start('inbox-finance', 'yunfu', 'YF-2026-F-NEW'), { assignee: reviewerId });
+
+    const open = all().filter((t) => t.state === 'CREATED' && tenantOf(t.processInstanceKey) === 'yunfu');
+    const inGroup = (t: (typeof open)[number]) => t.candidateGroups.includes('bureau-reviewer');
+    const expected = {
+      groups: open.filter(inGroup),
+      mine: open.filter((t) => t.assignee === reviewerId),
+      all: open.filter((t) => inGroup(t) || t.assignee === reviewerId),
+    };
+    expect(expected.all).toEqual(inboxOf(all()));
+    // 4 completed and 2 canceled in the group, 1 moved to another tenant; 1 canceled and 1 new outside the group
+    expect(expected.all.length).toBe(before - 4 - 2 - 1 - 1 + 1);
+    for (const scope of ['groups', 'mine', 'all'] as const) {
+      const keys: string[] = [];
+      for (let page = 1; ; page++) {
+        const r = await inbox(`scope=${scope}&page=${page}&pageSize=100`);
+        expect(r.total, scope).toBe(expected[scope].length);
+        if (r.items.length === 0) break;
+        keys.push(...r.items.map((t) => t.userTaskKey));
+      }
+      expect(keys.sort(), scope).toEqual(expected[scope].map((t) => t.userTaskKey).sort());
+    }
+  });
+
   it('refuses a page size over 100', async () => {
     const res = await h.app.inject({ method: 'GET', url: '/api/tasks?pageSize=101', headers: reviewer });
     expect(res.statusCode).toBe(400);

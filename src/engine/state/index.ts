@@ -11,6 +11,7 @@ import { PendingStepState } from './pendingSteps.ts';
 import { ProcessInstanceState } from './processInstances.ts';
 import { RecordState } from './records.ts';
 import { TimerState } from './timers.ts';
+import { UserTaskCounts } from './userTaskCounts.ts';
 import { UserTaskState } from './userTasks.ts';
 import { VariableState } from './variables.ts';
 
@@ -23,6 +24,7 @@ export class EngineState {
   readonly incidents: IncidentState;
   readonly jobs: JobState;
   readonly userTasks: UserTaskState;
+  readonly userTaskCounts: UserTaskCounts;
   readonly timers: TimerState;
   readonly messages: MessageState;
   readonly records: RecordState;
@@ -33,10 +35,11 @@ export class EngineState {
     this.deployments = new DeploymentState(db);
     this.processInstances = new ProcessInstanceState(db);
     this.elementInstances = new ElementInstanceState(db);
-    this.variables = new VariableState(db);
+    this.userTaskCounts = new UserTaskCounts(db);
+    this.variables = new VariableState(db, this.userTaskCounts);
     this.incidents = new IncidentState(db);
     this.jobs = new JobState(db);
-    this.userTasks = new UserTaskState(db);
+    this.userTasks = new UserTaskState(db, this.userTaskCounts);
     this.timers = new TimerState(db);
     this.messages = new MessageState(db);
     this.records = new RecordState(db);

@@ -106,6 +106,8 @@ export interface UserTaskRow {
   creation_date: number;
   completion_date: number | null;
   tenant_id: string;
+  /** The instance's `tenantId` variable while the task is open (schema version 4; state/userTaskCounts.ts). */
+  partition_value: string | null;
 }
 
 export interface TimerRow {

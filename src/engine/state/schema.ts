@@ -1,6 +1,6 @@
 // The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
 // plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
-export const SCHEMA_VERSION = 3;
+export const SCHEMA_VERSION = 4;
 
 export const MIGRATIONS: string[] = [
   `
@@ -145,4 +145,22 @@ MIGRATIONS.push(`
   CREATE TABLE pending_steps (
     seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, key INTEGER NOT NULL, process_instance_key INTEGER);
   CREATE INDEX pending_steps_process ON pending_steps (process_instance_key);
+`);
+
+// Version 4 (issue 17): open-task counts, so that an inbox's true total is a sum of counters instead of a count
+// over every open task of the viewer's groups. A task's `partition_value` is its process instance's `tenantId`
+// variable (JSON text: the business tenant the inbox filters on), copied when the task is created and kept when
+// the variable changes (state/userTaskCounts.ts). One counter per (candidate group list, partition value) of the
+// open tasks: the lists are few (one per assignment in a model), and a task counts once however many of the
+// viewer's groups it names.
+MIGRATIONS.push(`
+  ALTER TABLE user_tasks ADD COLUMN partition_value TEXT;
+  UPDATE user_tasks SET partition_value = (SELECT v.value FROM variables v
+    WHERE v.scope_key = user_tasks.process_instance_key AND v.name = 'tenantId') WHERE state = 'CREATED';
+  CREATE TABLE user_task_open_counts (
+    candidate_groups TEXT NOT NULL, partition_value TEXT NOT NULL, n INTEGER NOT NULL,
+    PRIMARY KEY (candidate_groups, partition_value)) WITHOUT ROWID;
+  INSERT INTO user_task_open_counts (candidate_groups, partition_value, n)
+    SELECT candidate_groups, coalesce(partition_value, ''), count(*) FROM user_tasks WHERE state = 'CREATED'
+    GROUP BY candidate_groups, coalesce(partition_value, '');
 `);

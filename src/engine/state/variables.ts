@@ -1,8 +1,12 @@
 // Variables: JSON values per scope (element instance) and name.
 import type { Db } from './db.ts';
+import type { UserTaskCounts } from './userTaskCounts.ts';
 
 export class VariableState {
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly counts: UserTaskCounts,
+  ) {}
 
   local(scopeKey: number): Array<{ name: string; value: string }> {
     return this.db.q('SELECT name, value FROM variables WHERE scope_key = ?').all(scopeKey) as Array<{
@@ -24,7 +28,10 @@ export class VariableState {
   }
 
   update(key: number, json: string): void {
-    this.db.q('UPDATE variables SET value = ? WHERE key = ?').run(json, key);
+    const v = this.db
+      .q('UPDATE variables SET value = ? WHERE key = ? RETURNING scope_key, name, process_instance_key')
+      .get(json, key) as { scope_key: number; name: string; process_instance_key: number } | undefined;
+    if (v) this.counts.variableSet(v.scope_key, v.name, v.process_instance_key, json);
   }
 
   insert(
@@ -40,5 +47,6 @@ export class VariableState {
         'INSERT INTO variables (key, scope_key, name, value, process_instance_key, tenant_id) VALUES (?, ?, ?, ?, ?, ?)',
       )
       .run(key, scopeKey, name, json, processInstanceKey, tenantId);
+    this.counts.variableSet(scopeKey, name, processInstanceKey, json);
   }
 }
