@@ -158,16 +158,17 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
 
       await openTask('gongan.staff', '根据造价审核意见修改方案');
       expect(await page.locator('.fjs-form').textContent()).toContain('软件开发工作量偏高');
-      expect(await page.getByLabel('金额（元）').nth(1).inputValue()).toBe('50000');
+      // the project's own lines, pre-filled: 1,000,000 of software development and 60,000 of 监理
+      expect(await page.getByLabel('金额（元）').nth(1).inputValue()).toBe('60000');
       await type('金额（元）', '900000', 0);
-      // The totals follow from the lines: 950,000 in all, 900,000 of it application software.
+      // The totals follow from the lines: 960,000 in all, 900,000 of it application software.
       await type('项目方案概述', '按造价审核意见核减软件开发工作量。');
       await type('修改说明', '软件开发费用核减为 90 万元。');
       await shot(page, 'forms-02-revision');
       await submitTask('根据造价审核意见修改方案');
 
       await openTask('cost.reviewer', '造价审核');
-      expect(await page.locator('.fjs-form').textContent()).toContain('950000');
+      expect(await page.locator('.fjs-form').textContent()).toContain('960000');
       expect(browser.errors).toEqual([]);
     }, 180_000);
   },
