@@ -27,6 +27,11 @@ export function parseTypedDate(text) {
   return null;
 }
 
+/** { year, month, day } → `2027-03-20`. */
+export function isoDay({ year, month, day }) {
+  return `${String(year).padStart(4, '0')}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
 export const DATE_HINT = '请按 2027-03-20、2027/3/20 或 2027年3月20日 的格式填写';
 
 const ZONE = 'Asia/Shanghai';

@@ -135,7 +135,13 @@ function pickerText({ year, month, day }) {
 }
 
 function dateLabel(input) {
-  return input.closest('.fjs-form-field')?.querySelector('label')?.textContent?.trim() || '日期';
+  return (
+    input
+      .closest('.fjs-form-field')
+      ?.querySelector('label')
+      ?.textContent?.replace(/\*\s*$/, '')
+      .trim() || '日期'
+  );
 }
 
 /**
@@ -160,6 +166,9 @@ export function guardDates(container, report) {
       input.setAttribute('aria-invalid', 'true');
       event.stopImmediatePropagation();
       event.preventDefault();
+      // flatpickr (it keeps its instance on the input) also reads the text when a click lands outside its open
+      // calendar: closed, it reads nothing until the person types again.
+      input._flatpickr?.close();
     }
     report([...refused.values()]);
   };

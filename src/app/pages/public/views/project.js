@@ -2,6 +2,7 @@
 // (business records merged with the process history), its documents, and what the signed-in person may do with
 // it — submit a draft, raise a change/delay/termination filing during implementation, upload documents.
 import { ApiError, api, get, post, query } from '../api.js';
+import { DATE_HINT, isoDay, parseTypedDate } from '../dates.js';
 import {
   add,
   clearErrors,
@@ -372,10 +373,19 @@ function filingForm(project) {
     controls = {};
     inputs.replaceChildren(
       ...FILING_FIELDS[kind.value].map(([key, label, type]) => {
+        // A date as people type it (issue 16): the text is read by dates.js, not by the browser's date input,
+        // whose segments turned 03/20/2027 into another day without a word.
         const control =
-          type === 'textarea' ? h('textarea', { rows: 3, maxlength: 5000 }) : h('input', { type: 'date' });
+          type === 'textarea'
+            ? h('textarea', { rows: 3, maxlength: 5000 })
+            : h('input', {
+                type: 'text',
+                inputmode: 'numeric',
+                autocomplete: 'off',
+                placeholder: '如 2027年3月20日',
+              });
         controls[key] = control;
-        return field(label, control, { name: key });
+        return field(label, control, { name: key, hint: type === 'date' ? `${DATE_HINT}。` : undefined });
       }),
     );
   };
@@ -402,9 +412,12 @@ function filingForm(project) {
     const issues = [];
     for (const [key, label, type] of FILING_FIELDS[kind.value]) {
       const v = controls[key].value.trim();
+      const day = type === 'date' && v ? parseTypedDate(v) : null;
       if (!v) issues.push({ field: key, reason: `请填写${label}` });
-      // A date picked in Asia/Shanghai: the end of that working day, as deadlines fall due.
-      else body[key] = type === 'date' ? `${v}T18:00:00+08:00` : v;
+      else if (type === 'date' && !day)
+        issues.push({ field: key, reason: `“${v}”不是有效日期，${DATE_HINT}` });
+      // A day in Asia/Shanghai: the end of that working day, as deadlines fall due.
+      else body[key] = day ? `${isoDay(day)}T18:00:00+08:00` : v;
     }
     if (issues.length > 0) return showErrors(form, { detail: '请补充备案内容', errors: issues });
     submit.disabled = true;
