@@ -4,6 +4,7 @@
 // calendar with a 400 naming the field. The Bureau's reviewer registers the delay on the task page: the requested
 // day reads 2027年9月30日 18:00, a typed `03/20/2027` or `2028/13/45` is refused with a message and blocks the
 // submission (form-js's picker alone made 2027-01-01 and 2029-02-14 of them), `2027/10/8` is taken as 8 October.
+// On the way, the Unit's project page names its rules as 云府办〔2020〕2号《…》, not by the edition's id.
 // Screenshots: test-results/browser/dates-*.png.
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -73,6 +74,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dates as people type 
     await signIn(page, app.url, 'gongan.staff');
     await page.goto(`${app.url}/#/projects/${projectId}`);
     await settled(page);
+    // The rules the project is under, as people cite the measures rather than the edition's id.
+    const facts = await page.locator('main').textContent();
+    expect(facts).toContain('云府办〔2020〕2号《云浮市市级政务信息化服务项目管理办法》');
+    expect(facts).not.toContain('yunfu-v1');
     await page.getByLabel('备案类型').selectOption('delay');
     await fillFormField(page.getByLabel('延期原因'), '设备到货延迟。');
     await fillFormField(page.getByLabel('申请的新交付日期'), '03/20/2027');

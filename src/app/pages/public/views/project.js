@@ -69,7 +69,7 @@ function overview(project, vocab) {
     ['资金来源', vocab.fundingSources[project.fundingSource] ?? project.fundingSource],
     ['总投资', fmtYuan(project.totalInvestment)],
     ['其中应用软件开发费用', fmtYuan(project.softwareDevCost)],
-    ['适用规则版本', project.ruleEdition],
+    ['适用规则', vocab.ruleEditions?.[project.ruleEdition] ?? project.ruleEdition],
   ];
   if (project.view !== 'funds') {
     rows.push(
