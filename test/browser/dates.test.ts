@@ -4,7 +4,8 @@
 // calendar with a 400 naming the field. The Bureau's reviewer registers the delay on the task page: the requested
 // day reads 2027年9月30日 18:00, a typed `03/20/2027` or `2028/13/45` is refused with a message and blocks the
 // submission (form-js's picker alone made 2027-01-01 and 2029-02-14 of them), `2027/10/8` is taken as 8 October.
-// On the way, the Unit's project page names its rules as 云府办〔2020〕2号《…》, not by the edition's id.
+// On the way, the Unit's project page names its rules as 云府办〔2020〕2号《…》, not by the edition's id, and
+// says who acts next on its filing: the Bureau's reviewers, since when, and the working days they have.
 // Screenshots: test-results/browser/dates-*.png.
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -89,6 +90,22 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dates as people type 
     await fillFormField(page.getByLabel('申请的新交付日期'), '2027年9月30日');
     await page.getByRole('button', { name: '提交备案' }).click();
     expect(await until(requestedDates, (d) => d.length === 1)).toEqual(['2027-09-30T18:00:00+08:00']);
+    // Who acts next: the Bureau's reviewers, since when, and the working days they have.
+    const progress = page.locator('section', { has: page.getByRole('heading', { name: '当前进展' }) });
+    await until(
+      async () => {
+        await page.evaluate('dispatchEvent(new HashChangeEvent("hashchange"))');
+        await settled(page);
+        return progress.textContent();
+      },
+      (text) => Boolean(text?.includes('登记延期备案并确定新交付日期')),
+    );
+    const next = await progress.textContent();
+    expect(next).toMatch(
+      /登记延期备案并确定新交付日期\s*剩余 \d+ 个工作日\s*由市政务服务数据管理局审核人员办理，自 \d{4}年\d+月\d+日 \d{2}:\d{2} 起，\d{4}年\d+月\d+日 18:00到期/,
+    );
+    expect(next).not.toContain('以上环节由相应审核部门办理');
+    await shot(page, 'dates-01b-unit-who-acts-next');
     await signOut(page);
   });
 

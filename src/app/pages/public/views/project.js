@@ -2,7 +2,7 @@
 // (business records merged with the process history), its documents, and what the signed-in person may do with
 // it — submit a draft, raise a change/delay/termination filing during implementation, upload documents.
 import { ApiError, api, get, post, query } from '../api.js';
-import { DATE_HINT, isoDay, parseTypedDate } from '../dates.js';
+import { DATE_HINT, fmtZhDate, isoDay, parseTypedDate } from '../dates.js';
 import {
   add,
   clearErrors,
@@ -228,12 +228,32 @@ async function submitApplication(event, form, submit, project, outOfPlan) {
   }
 }
 
+/** One step waiting: the step, who acts (department or group, in Chinese), since when, and how long they have. */
+function waitingStep(w) {
+  return h(
+    'li',
+    {},
+    h('strong', {}, w.name),
+    ' ',
+    dueBadge(w),
+    h(
+      'span',
+      { class: 'muted' },
+      ` 由${w.candidateGroups.map((g) => groupLabel(g)).join('、') || '指定人员'}办理，自 ${fmtZhDate(w.since)} 起`,
+      w.dueDate ? `，${fmtZhDate(w.dueDate)}到期` : '',
+    ),
+  );
+}
+
 /** Steps under way (user tasks activated and not completed) and the tasks in the person's own list. */
 function progress(project, timeline, myTasks) {
-  const open = timeline ? openSteps(timeline.items) : [];
+  const waiting = timeline?.waiting ?? [];
+  // Who acts next, from the engine's open tasks; the timeline's open steps where the engine could not tell.
+  const open = waiting.length > 0 ? [] : timeline ? openSteps(timeline.items) : [];
   const mine = myTasks?.items ?? [];
   const children = [];
   if (project.stage === 'draft') children.push(h('p', {}, '草稿：由本单位编制并提交立项申请。'));
+  else if (waiting.length > 0) children.push(h('ul', { class: 'steps' }, waiting.map(waitingStep)));
   else if (open.length === 0) children.push(h('p', {}, '当前没有等待人工办理的环节。'));
   else {
     children.push(
@@ -264,8 +284,8 @@ function progress(project, timeline, myTasks) {
         ),
       ),
     );
-  } else if (open.length > 0) {
-    children.push(h('p', { class: 'muted' }, '以上环节由相应审核部门办理，办理结果会显示在下方的时间线中。'));
+  } else if (open.length > 0 || waiting.length > 0) {
+    children.push(h('p', { class: 'muted' }, '办理结果会显示在下方的时间线中。'));
   }
   if (timeline && timeline.processHistoryAvailable === false) {
     children.push(h('p', { class: 'notice warn' }, '流程引擎暂时无法访问，只显示业务记录。'));
