@@ -79,6 +79,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dates as people type 
     const facts = await page.locator('main').textContent();
     expect(facts).toContain('云府办〔2020〕2号《云浮市市级政务信息化服务项目管理办法》');
     expect(facts).not.toContain('yunfu-v1');
+    // Its amounts in 元 with separators and the 万元 figure beside.
+    expect(facts).toContain('800,000 元（80 万元）');
     await page.getByLabel('备案类型').selectOption('delay');
     await fillFormField(page.getByLabel('延期原因'), '设备到货延迟。');
     await fillFormField(page.getByLabel('申请的新交付日期'), '03/20/2027');

@@ -2,6 +2,7 @@
 // markup. Dates are shown in Asia/Shanghai, as the regulation counts them.
 import { query } from './api.js';
 import { fmtZhDate } from './dates.js';
+import { fmtAmount } from './form-display.js';
 
 /**
  * h('button', { class: 'primary', onclick: fn }, '提交') → an element. Attributes: `class`, `for`, `on<event>`,
@@ -58,11 +59,10 @@ export function fmtDate(iso) {
   return fmtZhDate(iso).replace(/ \d{2}:\d{2}$/, '');
 }
 
-const yuanFormat = new Intl.NumberFormat('zh-CN');
-/** Amounts are integers of 元. */
+/** Amounts are integers of 元: `1,200,000 元（120 万元）`, the 万元 figure beside as the documents give it. */
 export function fmtYuan(n) {
   if (n === null || n === undefined || n === '') return '—';
-  return `${yuanFormat.format(Number(n))} 元`;
+  return fmtAmount(n);
 }
 
 /** A short toast for the result of an action, read out by screen readers (role=status). */
