@@ -4,6 +4,7 @@
 // types. Every error names the field (`serviceLines[0].amount`, as src/domain names them) with a zh-CN reason.
 import { Ajv, type ErrorObject } from 'ajv';
 import type { FastifySchemaValidationError } from 'fastify';
+import { isIsoDateTime } from '../domain/dates.ts';
 import type { FieldIssue } from '../domain/errors.ts';
 
 const strict = new Ajv({
@@ -23,9 +24,10 @@ const coercing = new Ajv({
 for (const ajv of [strict, coercing]) {
   ajv.addFormat('date-time', {
     type: 'string',
+    // Seconds and the offset required (RFC 3339), and a day of the calendar: 2027-02-30 is refused, not read as
+    // 2 March the way Date.parse reads it.
     validate: (s: string) =>
-      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) &&
-      !Number.isNaN(Date.parse(s)),
+      /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/.test(s) && isIsoDateTime(s, true),
   });
   ajv.addFormat('binary', () => true);
 }

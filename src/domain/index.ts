@@ -8,6 +8,7 @@ export * from './annual-plan.ts';
 export * from './application.ts';
 export * from './calendar.ts';
 export * from './category.ts';
+export * from './dates.ts';
 export * from './errors.ts';
 export * from './implementation-requirements.ts';
 export * from './protected-variables.ts';

@@ -12,7 +12,10 @@ export interface DeadlineDefinition {
 
 export interface RuleEdition {
   id: string;
+  /** The measures' title, as people cite them (《…》 without the brackets). */
   name: string;
+  /** The measures' document number (文号), e.g. 云府办〔2020〕2号: with the title, how the pages name an edition. */
+  document?: string;
   /** yyyy-MM-dd, Asia/Shanghai. */
   effectiveFrom: string;
   /** yyyy-MM-dd inclusive, or null while open-ended. */
@@ -60,6 +63,8 @@ export function parseRuleEditions(
     if (seen.has(e.id as string)) fail(`${at}.id`, `duplicate edition id '${e.id}'`);
     seen.add(e.id as string);
     if (typeof e.name !== 'string') fail(`${at}.name`, 'must be a string');
+    if (e.document !== undefined && typeof e.document !== 'string')
+      fail(`${at}.document`, 'must be a string');
     for (const key of ['effectiveFrom', 'validUntil'] as const) {
       const v = e[key];
       if (key === 'validUntil' && v === null) continue;

@@ -369,6 +369,18 @@ describe('submitting a project and reviewing it through /api on the real engine'
     expect(items.some((i) => i.elementId === 'Task_ClassifyProject' && i.kind === 'element-completed')).toBe(
       true,
     );
+    // Who acts next (issue 16): after 初核 the cost and expert reviews wait, each with its group and due date.
+    const waiting = body.waiting as Array<
+      { elementId: string; candidateGroups: string[] } & Record<string, unknown>
+    >;
+    expect(waiting.map((w) => w.elementId).sort()).toEqual(['Task_CostReview', 'Task_ExpertReview']);
+    for (const w of waiting) {
+      expect(w).toMatchObject({ since: expect.any(String), dueDate: expect.any(String), overdue: false });
+      expect(w.workingDaysLeft).toBeGreaterThan(0);
+    }
+    expect(waiting.find((w) => w.elementId === 'Task_CostReview')?.candidateGroups).toEqual([
+      'cost-reviewer',
+    ]);
     // Another Unit does not see it.
     const other = await s.login('jiaoyu.staff');
     expect((await s.api(other, 'GET', `/api/projects/${projectId}/timeline`)).statusCode).toBe(404);

@@ -128,7 +128,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       expect(text).toContain('第三方服务／监理');
       expect(text).toContain('专业软件');
       await type('金额（元）', '50000', 1);
-      // No total to type: the totals are the lines' sums (IM-3, IM-4), shown to 初核 as 1,050,000.
+      // No total to type: the totals are the lines' sums (IM-3, IM-4), shown to 初核 as 1,050,000 元.
       await type('项目方案概述', '警务数据汇聚、分析与指挥调度；核减监理费用。');
       await type('补正说明', '监理费用按市场价核减为 5 万元。');
       await shot(page, 'forms-01-correction');
@@ -136,7 +136,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       expect(browser.errors).toEqual([]);
 
       await openTask('bureau.reviewer', '初核');
-      expect(await page.locator('.fjs-form').textContent()).toContain('1050000');
+      // Issue 16: amounts in 元 with separators and the 万元 figure beside.
+      expect(await page.locator('.fjs-form').textContent()).toContain('1,050,000 元（105 万元）');
       await page.getByRole('radio', { name: '通过', exact: true }).check();
       await type('初核意见', '补正后符合立项条件。');
       await submitTask('初核');
@@ -168,7 +169,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       await submitTask('根据造价审核意见修改方案');
 
       await openTask('cost.reviewer', '造价审核');
-      expect(await page.locator('.fjs-form').textContent()).toContain('960000');
+      expect(await page.locator('.fjs-form').textContent()).toContain('960,000 元（96 万元）');
       expect(browser.errors).toEqual([]);
     }, 180_000);
   },

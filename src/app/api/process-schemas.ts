@@ -126,6 +126,23 @@ export const timelineSchema = {
     projectId: { type: 'string' },
     processInstanceKey: nullableString,
     processHistoryAvailable: { type: 'boolean', description: '流程引擎不可达时只返回业务记录' },
+    waiting: {
+      type: 'array',
+      description: '等待办理的环节：由谁办理、自何时起、到期时间与剩余工作日',
+      items: {
+        type: 'object',
+        properties: {
+          name: { type: 'string' },
+          elementId: { type: 'string' },
+          candidateGroups: { type: 'array', items: { type: 'string' } },
+          since: isoDate,
+          dueDate: nullableString,
+          workingDaysLeft: { type: ['integer', 'null'] },
+          overdue: { type: 'boolean' },
+          dueDateProvisional: { type: 'boolean' },
+        },
+      },
+    },
     items: {
       type: 'array',
       items: {

@@ -7,7 +7,7 @@
 // `this`/`parent`/`i` in repetitions), Validator.validateFieldInstance (required, min/max, lengths, pattern) —
 // node_modules/@bpmn-io/form-js-viewer/dist/index.es.js.
 import { evaluate, unaryTest } from 'feelin';
-import { type FieldIssue, serviceLineIssues } from '../../domain/index.ts';
+import { type FieldIssue, isIsoDate, isIsoDateTime, serviceLineIssues } from '../../domain/index.ts';
 import type { TaskForm, Variables } from '../process-gateway.ts';
 import {
   type Component,
@@ -81,9 +81,7 @@ function optionsOf(c: Component, context: Variables): unknown[] | null {
 
 // --- one field's value ----------------------------------------------------------------------------------------
 
-const DATE = /^\d{4}-\d{2}-\d{2}$/;
-const TIME = /^\d{2}:\d{2}(?:Z|[+-]\d{2}:?\d{2})?$/;
-const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?$/;
+const TIME = /^([01]\d|2[0-3]):[0-5]\d(?:Z|[+-]\d{2}:?\d{2})?$/;
 
 /** Validator.validateFieldInstance's "required": unset, empty text, an unchecked checkbox, an empty multiselect. */
 function isEmpty(type: string, value: unknown): boolean {
@@ -125,8 +123,10 @@ function textIssue(c: Component, value: unknown): string | null {
 
 function datetimeIssue(c: Component, value: unknown): string | null {
   const subtype = typeof c.subtype === 'string' ? c.subtype : 'date';
-  const re = subtype === 'time' ? TIME : subtype === 'datetime' ? DATETIME : DATE;
-  if (typeof value !== 'string' || !re.test(value))
+  // A day of the calendar: 2028-13-45 or 2027-02-30 is refused, not rolled over into another day.
+  const valid = (s: string) =>
+    subtype === 'time' ? TIME.test(s) : subtype === 'datetime' ? isIsoDateTime(s) : isIsoDate(s);
+  if (typeof value !== 'string' || !valid(value))
     return subtype === 'time'
       ? '必须是时间（HH:mm）'
       : subtype === 'datetime'

@@ -5,6 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
+import { loadRegulation } from '../../domain/index.ts';
 import { ROLES } from '../../domain/roles.ts';
 import { FUNDING_SOURCES, needsRelatedTo, RELATED_TO, SERVICE_TYPES } from '../../domain/service-types.ts';
 import { DOCUMENT_KINDS } from '../../store/documents.ts';
@@ -108,6 +109,12 @@ function vocabulary() {
     filingKinds: FILING_KINDS,
     processes: processNames(),
     roles: Object.fromEntries(Object.entries(ROLES).map(([id, r]) => [id, r.name])),
+    // A project's rule edition as people cite the measures: 云府办〔2020〕2号《云浮市市级政务信息化服务项目管理办法》.
+    ruleEditions: Object.fromEntries(
+      loadRegulation()
+        .rules.list()
+        .map((e) => [e.id, `${e.document ?? ''}《${e.name}》`]),
+    ),
   };
 }
 

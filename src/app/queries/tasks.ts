@@ -14,7 +14,7 @@ import type { UserTask, UserTaskFilter, Variables } from '../process-gateway.ts'
  * over — from the task's creation to its due day — runs into a year whose official holiday schedule is not
  * published yet (as yunfu.compute-due-date flags it).
  */
-function dueInfo(ctx: CommandContext, creationDate: string, dueDate: string | null) {
+export function dueInfo(ctx: CommandContext, creationDate: string, dueDate: string | null) {
   if (!dueDate) return { workingDaysLeft: null, overdue: false, dueDateProvisional: false };
   const calendar = ctx.regulation.calendar;
   const now = ctx.now();

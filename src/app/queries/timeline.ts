@@ -4,6 +4,7 @@ import { PROJECT_STAGES, projectHistory } from '../../store/projects.ts';
 import { type Principal, projectView } from '../authz.ts';
 import { type CommandContext, type CommandLog, gatewayOf, visibleProject } from '../commands/context.ts';
 import { ProcessEngineError } from '../process-gateway.ts';
+import { dueInfo } from './tasks.ts';
 
 const TIMELINE_TITLES: Record<string, (name: string) => string> = {
   'element-activated': (n) => `${n}：开始`,
@@ -44,6 +45,30 @@ async function processItems(ctx: CommandContext, key: string, log: CommandLog, p
   }
 }
 
+/** The steps waiting for a person (issue 16): who acts next, since when, and the due date in working days. */
+async function waitingSteps(ctx: CommandContext, p: Principal, projectId: string, log: CommandLog) {
+  try {
+    const open = await gatewayOf(ctx).searchUserTasks({
+      projectId,
+      tenantId: p.tenantId,
+      state: 'CREATED',
+      page: { from: 0, limit: 50 },
+    });
+    return open.items.map((t) => ({
+      name: t.name,
+      elementId: t.elementId,
+      candidateGroups: t.candidateGroups,
+      since: t.creationDate,
+      dueDate: t.dueDate,
+      ...dueInfo(ctx, t.creationDate, t.dueDate),
+    }));
+  } catch (e) {
+    if (!(e instanceof ProcessEngineError)) throw e;
+    log.warn({ projectId, err: e.message }, 'waiting steps not available');
+    return null;
+  }
+}
+
 export async function projectTimeline(ctx: CommandContext, p: Principal, projectId: string, log: CommandLog) {
   const project = await visibleProject(ctx, p, projectId);
   const fundsOnly = projectView(p) === 'funds';
@@ -59,10 +84,13 @@ export async function projectTimeline(ctx: CommandContext, p: Principal, project
     ...(fundsOnly ? {} : { changes: h.changes }),
   }));
   let available = true;
+  let waiting: Awaited<ReturnType<typeof waitingSteps>> = [];
   if (project.processInstanceKey) {
     const process = await processItems(ctx, project.processInstanceKey, log, projectId);
     if (process) items.push(...process);
     else available = false;
+    waiting = await waitingSteps(ctx, p, project.id, log);
+    if (waiting === null) available = false;
   }
   // Stable: business records first within one instant (the submission precedes what it started).
   const order = (x: Item) => (x.source === 'business' ? 0 : 1);
@@ -71,6 +99,7 @@ export async function projectTimeline(ctx: CommandContext, p: Principal, project
     projectId,
     processInstanceKey: project.processInstanceKey,
     processHistoryAvailable: available,
+    waiting: waiting ?? [],
     items,
   };
 }

@@ -1,6 +1,8 @@
 // Small DOM helpers. Every text from the server goes in as a text node (never innerHTML), so data cannot inject
 // markup. Dates are shown in Asia/Shanghai, as the regulation counts them.
 import { query } from './api.js';
+import { fmtZhDate } from './dates.js';
+import { fmtAmount } from './form-display.js';
 
 /**
  * h('button', { class: 'primary', onclick: fn }, '提交') → an element. Attributes: `class`, `for`, `on<event>`,
@@ -47,40 +49,20 @@ export function uid(prefix = 'f') {
   return `${prefix}-${ids}`;
 }
 
-const ZONE = 'Asia/Shanghai';
-const dateTimeFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  hour12: false,
-});
-const dateFormat = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: ZONE,
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-});
-
+// As people write them (issue 16): 2026年12月14日 18:00, 2026年12月14日.
 export function fmtDateTime(iso) {
-  if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : dateTimeFormat.format(d);
+  return iso ? fmtZhDate(iso) : '—';
 }
 
 export function fmtDate(iso) {
   if (!iso) return '—';
-  const d = new Date(iso);
-  return Number.isNaN(d.getTime()) ? String(iso) : dateFormat.format(d);
+  return fmtZhDate(iso).replace(/ \d{2}:\d{2}$/, '');
 }
 
-const yuanFormat = new Intl.NumberFormat('zh-CN');
-/** Amounts are integers of 元. */
+/** Amounts are integers of 元: `1,200,000 元（120 万元）`, the 万元 figure beside as the documents give it. */
 export function fmtYuan(n) {
   if (n === null || n === undefined || n === '') return '—';
-  return `${yuanFormat.format(Number(n))} 元`;
+  return fmtAmount(n);
 }
 
 /** A short toast for the result of an action, read out by screen readers (role=status). */

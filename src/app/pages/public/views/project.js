@@ -2,6 +2,7 @@
 // (business records merged with the process history), its documents, and what the signed-in person may do with
 // it — submit a draft, raise a change/delay/termination filing during implementation, upload documents.
 import { ApiError, api, get, post, query } from '../api.js';
+import { DATE_HINT, fmtZhDate, isoDay, parseTypedDate } from '../dates.js';
 import {
   add,
   clearErrors,
@@ -68,7 +69,7 @@ function overview(project, vocab) {
     ['资金来源', vocab.fundingSources[project.fundingSource] ?? project.fundingSource],
     ['总投资', fmtYuan(project.totalInvestment)],
     ['其中应用软件开发费用', fmtYuan(project.softwareDevCost)],
-    ['适用规则版本', project.ruleEdition],
+    ['适用规则', vocab.ruleEditions?.[project.ruleEdition] ?? project.ruleEdition],
   ];
   if (project.view !== 'funds') {
     rows.push(
@@ -227,12 +228,32 @@ async function submitApplication(event, form, submit, project, outOfPlan) {
   }
 }
 
+/** One step waiting: the step, who acts (department or group, in Chinese), since when, and how long they have. */
+function waitingStep(w) {
+  return h(
+    'li',
+    {},
+    h('strong', {}, w.name),
+    ' ',
+    dueBadge(w),
+    h(
+      'span',
+      { class: 'muted' },
+      ` 由${w.candidateGroups.map((g) => groupLabel(g)).join('、') || '指定人员'}办理，自 ${fmtZhDate(w.since)} 起`,
+      w.dueDate ? `，${fmtZhDate(w.dueDate)}到期` : '',
+    ),
+  );
+}
+
 /** Steps under way (user tasks activated and not completed) and the tasks in the person's own list. */
 function progress(project, timeline, myTasks) {
-  const open = timeline ? openSteps(timeline.items) : [];
+  const waiting = timeline?.waiting ?? [];
+  // Who acts next, from the engine's open tasks; the timeline's open steps where the engine could not tell.
+  const open = waiting.length > 0 ? [] : timeline ? openSteps(timeline.items) : [];
   const mine = myTasks?.items ?? [];
   const children = [];
   if (project.stage === 'draft') children.push(h('p', {}, '草稿：由本单位编制并提交立项申请。'));
+  else if (waiting.length > 0) children.push(h('ul', { class: 'steps' }, waiting.map(waitingStep)));
   else if (open.length === 0) children.push(h('p', {}, '当前没有等待人工办理的环节。'));
   else {
     children.push(
@@ -263,8 +284,8 @@ function progress(project, timeline, myTasks) {
         ),
       ),
     );
-  } else if (open.length > 0) {
-    children.push(h('p', { class: 'muted' }, '以上环节由相应审核部门办理，办理结果会显示在下方的时间线中。'));
+  } else if (open.length > 0 || waiting.length > 0) {
+    children.push(h('p', { class: 'muted' }, '办理结果会显示在下方的时间线中。'));
   }
   if (timeline && timeline.processHistoryAvailable === false) {
     children.push(h('p', { class: 'notice warn' }, '流程引擎暂时无法访问，只显示业务记录。'));
@@ -372,10 +393,19 @@ function filingForm(project) {
     controls = {};
     inputs.replaceChildren(
       ...FILING_FIELDS[kind.value].map(([key, label, type]) => {
+        // A date as people type it (issue 16): the text is read by dates.js, not by the browser's date input,
+        // whose segments turned 03/20/2027 into another day without a word.
         const control =
-          type === 'textarea' ? h('textarea', { rows: 3, maxlength: 5000 }) : h('input', { type: 'date' });
+          type === 'textarea'
+            ? h('textarea', { rows: 3, maxlength: 5000 })
+            : h('input', {
+                type: 'text',
+                inputmode: 'numeric',
+                autocomplete: 'off',
+                placeholder: '如 2027年3月20日',
+              });
         controls[key] = control;
-        return field(label, control, { name: key });
+        return field(label, control, { name: key, hint: type === 'date' ? `${DATE_HINT}。` : undefined });
       }),
     );
   };
@@ -402,9 +432,12 @@ function filingForm(project) {
     const issues = [];
     for (const [key, label, type] of FILING_FIELDS[kind.value]) {
       const v = controls[key].value.trim();
+      const day = type === 'date' && v ? parseTypedDate(v) : null;
       if (!v) issues.push({ field: key, reason: `请填写${label}` });
-      // A date picked in Asia/Shanghai: the end of that working day, as deadlines fall due.
-      else body[key] = type === 'date' ? `${v}T18:00:00+08:00` : v;
+      else if (type === 'date' && !day)
+        issues.push({ field: key, reason: `“${v}”不是有效日期，${DATE_HINT}` });
+      // A day in Asia/Shanghai: the end of that working day, as deadlines fall due.
+      else body[key] = day ? `${isoDay(day)}T18:00:00+08:00` : v;
     }
     if (issues.length > 0) return showErrors(form, { detail: '请补充备案内容', errors: issues });
     submit.disabled = true;

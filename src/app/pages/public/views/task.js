@@ -3,46 +3,9 @@
 // validates again against the form and answers field by field (`variables.<key>`).
 import { ApiError, get, post } from '../api.js';
 import { add, fmtDateTime, h, loadScript, loadStyle, section, toast } from '../dom.js';
-import { current } from '../session.js';
+import { renderTaskForm } from '../form-zh.js';
+import { current, vocabSync } from '../session.js';
 import { claim, dueBadge, groupLabel, processLabel } from './tasks.js';
-
-// form-js writes its validation messages in English; the people using these pages read Chinese.
-const MESSAGES = [
-  [/^Field is required\.$/, () => '此项为必填项。'],
-  [/^Value is not a number\.$/, () => '请输入数字。'],
-  [/^Value is expected to be an integer\.$/, () => '请输入整数。'],
-  [/^Value is expected to have at most (\d+) decimal digits?\.$/, (m) => `最多保留 ${m[1]} 位小数。`],
-  [/^Field must have minimum value of (.+)\.$/, (m) => `不能小于 ${m[1]}。`],
-  [/^Field must have maximum value of (.+)\.$/, (m) => `不能大于 ${m[1]}。`],
-  [/^Field must have minimum length of (.+)\.$/, (m) => `长度不能少于 ${m[1]} 个字符。`],
-  [/^Field must have maximum length of (.+)\.$/, (m) => `长度不能超过 ${m[1]} 个字符。`],
-  [/^Field must match pattern (.+)\.$/, () => '格式不正确。'],
-  [/^Field must be a valid email\.$/, () => '请输入有效的电子邮件地址。'],
-  [
-    /^Field must be a valid +international phone number.*$/,
-    () => '请输入有效的国际电话号码（例如 +8676612345678）。',
-  ],
-  [
-    /^Please select a valid value, the two nearest valid values are (.+) and (.+)\.$/,
-    (m) => `请输入有效值，最接近的是 ${m[1]} 或 ${m[2]}。`,
-  ],
-];
-
-function translate(message) {
-  for (const [re, text] of MESSAGES) {
-    const m = re.exec(message);
-    if (m) return text(m);
-  }
-  return message;
-}
-
-function localiseValidator(form) {
-  const validator = form.get('validator');
-  for (const method of ['validateField', 'validateFieldInstance']) {
-    const original = validator[method].bind(validator);
-    validator[method] = (...args) => original(...args).map(translate);
-  }
-}
 
 export async function render(main, params) {
   const key = params.key;
@@ -92,11 +55,23 @@ export async function render(main, params) {
     ),
   );
 
-  const form = new FormViewer.Form({ container, properties: { readOnly: disabled } });
-  localiseValidator(form);
-  await form.importSchema(taskForm.schema, variables);
+  const { form, dates } = await renderTaskForm(
+    FormViewer,
+    container,
+    taskForm.schema,
+    variables,
+    vocabSync(),
+    {
+      readOnly: disabled,
+      // Said as the person leaves the field, without taking the focus from where they are going.
+      onDateProblems: (problems) => {
+        if (problems.length > 0) showStatus(status, '日期无法识别。', problems, false);
+        else status.hidden = true;
+      },
+    },
+  );
 
-  submit.addEventListener('click', () => completeTask(key, task, form, submit, status, container));
+  submit.addEventListener('click', () => completeTask(key, task, { form, dates }, submit, status, container));
 }
 
 function taskFacts(task) {
@@ -168,8 +143,14 @@ function claimActions(task, open, readOnly) {
 }
 
 /** Completes the task with the form's values once form-js finds none invalid; the API's refusals are listed. */
-async function completeTask(key, task, form, submit, status, container) {
+async function completeTask(key, task, { form, dates }, submit, status, container) {
   status.hidden = true;
+  // A date form-js did not read (refused as typed) is not sent as whatever the field held before.
+  if (dates.invalid().length > 0) {
+    showStatus(status, '日期无法识别。', dates.invalid());
+    container.querySelector('.fjs-datepicker input[aria-invalid="true"]')?.focus();
+    return;
+  }
   const { data, errors } = form.submit();
   const failing = Object.keys(errors ?? {});
   if (failing.length > 0) {
@@ -191,19 +172,21 @@ async function completeTask(key, task, form, submit, status, container) {
   }
 }
 
-function showStatus(box, message, issues) {
+function showStatus(box, message, issues, focus = true) {
   box.replaceChildren(
     h('p', {}, h('strong', {}, message)),
     issues.length > 0
       ? h(
           'ul',
           {},
-          issues.map((i) => h('li', {}, `${i.field.replace(/^variables\./, '')}：${i.reason}`)),
+          issues.map((i) =>
+            h('li', {}, typeof i === 'string' ? i : `${i.field.replace(/^variables\./, '')}：${i.reason}`),
+          ),
         )
       : '',
   );
   box.hidden = false;
-  box.focus();
+  if (focus) box.focus();
 }
 
 function rerender() {
