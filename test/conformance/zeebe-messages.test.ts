@@ -51,7 +51,7 @@ async function isWaiting(key: string): Promise<boolean> {
     { filter: { processInstanceKey: k(key), elementId: k('wait'), state: 'ACTIVE' } },
     consistent((x) => x.items.length === 1),
   );
-  return r.items.length === 1;
+  return r.items?.length === 1;
 }
 
 describe('message cardinality: once per BPMN process id', () => {
