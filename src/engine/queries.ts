@@ -108,7 +108,7 @@ export function searchProcessDefinitions(
       processDefinitionId: r.process_id,
       tenantId: r.tenant_id,
       processDefinitionKey: String(r.key),
-      hasStartForm: false,
+      hasStartForm: (r as { model?: string }).model?.includes('"startForm"') === true,
     }),
   );
 }

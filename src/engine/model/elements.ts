@@ -31,6 +31,7 @@ export function transformElement(site: ElementSite, fe: ModdleElement, scopeId: 
   if (type === 'BUSINESS_RULE_TASK' && !el.job) decisionAttributes(site, fe, el);
   if (type === 'USER_TASK') userTaskAttributes(site, fe, el);
   if (type === 'CALL_ACTIVITY') callActivityAttributes(site, fe, el);
+  if (type === 'START_EVENT') startFormAttributes(fe, el);
   if (type === 'EXCLUSIVE_GATEWAY' || type === 'INCLUSIVE_GATEWAY') {
     if (fe.default?.id) el.defaultFlow = fe.default.id;
   }
@@ -228,6 +229,12 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   el.userTask = ut;
   const headers = taskHeaders(fe);
   if (Object.keys(headers).length) el.job = { type: 'io.camunda.zeebe:userTask', retries: '0', headers };
+}
+
+/** A start event's linked form: zeebe:formDefinition formId (Camunda 8.8 links start forms by id). */
+function startFormAttributes(fe: ModdleElement, el: ElementModel): void {
+  const f = ext(fe, 'zeebe:FormDefinition');
+  if (f?.formId) el.form = { formId: String(f.formId) };
 }
 
 function callActivityAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {

@@ -105,6 +105,8 @@ export interface ElementModel {
     propagateAllParentVariables: boolean;
   };
   loop?: LoopDef;
+  /** A start event's linked form (zeebe:formDefinition formId). */
+  form?: { formId: string };
   defaultFlow?: string;
   properties?: Record<string, string>;
 }
@@ -124,4 +126,6 @@ export interface ProcessModel {
   flows: Record<string, FlowModel>;
   timerStartEvents: string[];
   messageStartEvents: string[];
+  /** The none start event's form: Camunda's start form (hasStartForm, GET /process-definitions/{key}/form). */
+  startForm?: { formId: string };
 }
