@@ -211,8 +211,8 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   const s = ext(fe, 'zeebe:TaskSchedule');
   const f = ext(fe, 'zeebe:FormDefinition');
   const p = ext(fe, 'zeebe:PriorityDefinition');
-  const ut: ElementModel['userTask'] = {};
-  const set = (key: keyof NonNullable<ElementModel['userTask']>, value: string | undefined) => {
+  const ut: NonNullable<ElementModel['userTask']> = {};
+  const set = (key: Exclude<keyof typeof ut, 'jobWorker'>, value: string | undefined) => {
     if (value === undefined || value === null || value === '') return;
     ut[key] = String(value);
     site.expr(fe, key, String(value));
@@ -226,9 +226,15 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   set('formKey', f?.formKey);
   set('externalReference', f?.externalReference);
   set('priority', p?.priority);
-  el.userTask = ut;
   const headers = taskHeaders(fe);
-  if (Object.keys(headers).length) el.job = { type: 'io.camunda.zeebe:userTask', retries: '0', headers };
+  if (!ext(fe, 'zeebe:UserTask')) {
+    // a job-worker user task, as Zeebe transforms one (UserTaskTransformer: the job type, retries 1)
+    ut.jobWorker = true;
+    el.job = { type: 'io.camunda.zeebe:userTask', retries: '1', headers };
+  } else if (Object.keys(headers).length) {
+    el.job = { type: 'io.camunda.zeebe:userTask', retries: '0', headers };
+  }
+  el.userTask = ut;
 }
 
 /** A start event's linked form: zeebe:formDefinition formId (Camunda 8.8 links start forms by id). */

@@ -66,6 +66,8 @@ export interface UserTaskDef {
   formKey?: string;
   externalReference?: string;
   priority?: string;
+  /** No zeebe:userTask: Zeebe's job-worker user task, a job of type io.camunda.zeebe:userTask. */
+  jobWorker?: boolean;
 }
 
 export interface LoopDef {
