@@ -6,6 +6,7 @@ import type { ModdleElement } from '../../modeling/moddle.ts';
 import {
   checkSyntax,
   checkUnaryTestsSyntax,
+  evaluate,
   evaluateRaw,
   evaluateUnaryTests,
   FeelError,
@@ -424,7 +425,7 @@ function aggregate(
     );
   }
   const numbers = present as number[];
-  if (aggregation === 'SUM') return numbers.reduce((sum, n) => sum + n, 0);
+  if (aggregation === 'SUM') return evaluate('sum(values)', { values: numbers }); // exact decimal sum, as FEEL's
   if (aggregation === 'MIN') return Math.min(...numbers);
   return Math.max(...numbers);
 }
