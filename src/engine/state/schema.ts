@@ -146,3 +146,9 @@ MIGRATIONS.push(`
     seq INTEGER PRIMARY KEY, kind TEXT NOT NULL, key INTEGER NOT NULL, process_instance_key INTEGER);
   CREATE INDEX pending_steps_process ON pending_steps (process_instance_key);
 `);
+
+// Version 5 (issue #14 §3; after version 4 of the other change in flight — on this branch alone it is the
+// fourth migration): Camunda 8.8 process-instance tags, a JSON array of strings, null when none were given.
+MIGRATIONS.push(`
+  ALTER TABLE process_instances ADD COLUMN tags TEXT;
+`);
