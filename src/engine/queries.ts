@@ -138,8 +138,8 @@ export interface ProcessInstanceItem {
   processDefinitionKey: string;
   parentProcessInstanceKey: string | null;
   parentElementInstanceKey: string | null;
+  tags: string[];
 }
-
 export function processInstanceItem(it: Interpreter, r: ProcessInstanceRow): ProcessInstanceItem {
   const def = it.definition(r.process_definition_key);
   return {
@@ -156,9 +156,9 @@ export function processInstanceItem(it: Interpreter, r: ProcessInstanceRow): Pro
     processDefinitionKey: String(r.process_definition_key),
     parentProcessInstanceKey: str(r.parent_process_instance_key),
     parentElementInstanceKey: str(r.parent_element_instance_key),
+    tags: r.tags ? (JSON.parse(r.tags) as string[]) : [],
   };
 }
-
 const DEFINITION = (field: string) =>
   `(SELECT d.${field} FROM process_definitions d WHERE d.key = process_instances.process_definition_key)`;
 
