@@ -2,7 +2,7 @@
 // Camunda client's job workers (src/camunda/worker-runtime.ts); a test fails when a job type used in a model has
 // no handler here.
 import type { AnyWorkerDefinition } from '../src/camunda/worker-runtime.ts';
-import { checkAcceptancePrerequisitesWorker } from './check-acceptance-prerequisites.ts';
+import { listProjectDocumentsWorker, registerDataResourcesWorker } from './acceptance-evidence.ts';
 import { checkApplicationWorker } from './check-application.ts';
 import { classifyProjectWorker } from './classify-project.ts';
 import { computeDueDateWorker } from './compute-due-date.ts';
@@ -13,7 +13,6 @@ import {
   issueApprovalOpinionWorker,
   listUnitsWorker,
   recordEvaluationWorker,
-  registerDataResourcesWorker,
   setProjectStageWorker,
 } from './project-records.ts';
 import { recordFilingWorker } from './record-filing.ts';
@@ -26,7 +25,7 @@ export function createWorkers(deps: StoreWorkerDeps): AnyWorkerDefinition[] {
     checkApplicationWorker,
     classifyProjectWorker(deps),
     computeDueDateWorker(deps),
-    checkAcceptancePrerequisitesWorker,
+    listProjectDocumentsWorker(deps),
     listUnitsWorker(deps),
     recordFilingWorker(deps),
     issueApprovalOpinionWorker(deps),

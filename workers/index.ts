@@ -17,7 +17,7 @@ export const JOB_TYPES = [
   'yunfu.issue-approval-opinion',
   'yunfu.send-notification',
   'yunfu.register-data-resources',
-  'yunfu.check-acceptance-prerequisites',
+  'yunfu.list-project-documents',
   'yunfu.record-evaluation',
   'yunfu.assemble-audit-package',
   'yunfu.close-project',

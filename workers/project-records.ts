@@ -1,5 +1,4 @@
-// The store-writing steps around a project: the numbered 立项审批意见 (PRO-3), the data resources registered in the
-// city catalogue (AC-2), the evaluation record (SV-1, SV-2), the audit material package (SV-3), the final stage.
+// The store-writing steps around a project: the numbered 立项审批意见 (PRO-3), the evaluation record (SV-1, SV-2), the audit material package (SV-3), the final stage.
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -105,48 +104,6 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
   };
 }
 
-/** yunfu.register-data-resources — AC-2: the system's data resources brought into the city's data-resource management. */
-export function registerDataResourcesWorker(deps: StoreWorkerDeps): WorkerDefinition {
-  return {
-    type: 'yunfu.register-data-resources',
-    fetchVariables: [
-      'tenantId',
-      'projectId',
-      'unitId',
-      'hasDataCatalogue',
-      'dataResourceCatalogueRef',
-      'projectName',
-    ],
-    handler: async (vars, job) => {
-      const projectId = requireString(vars, 'projectId');
-      const ref = optionalString(vars, 'dataResourceCatalogueRef');
-      // The catalogue comes with the application (PRO-1) or, after a rectification, with its reference.
-      if (!ref && vars.hasDataCatalogue !== true) {
-        return complete({ dataResourcesRegistered: false, dataResourceRegistrationId: null });
-      }
-      const tenantId = tenantOf(vars);
-      const at = new Date(deps.now()).toISOString();
-      const result = await once(deps.store, job, tenantId, at, async (tx) => {
-        const id = randomUUID();
-        await tx.db
-          .insertInto('dataResources')
-          .values({
-            id,
-            tenantId,
-            projectId,
-            unitId: optionalString(vars, 'unitId'),
-            catalogueRef: ref ?? `${projectId}/政务数据共享资源目录`,
-            registeredAt: at,
-            payload: canonicalJson({ projectName: vars.projectName ?? null }),
-          })
-          .execute();
-        return { dataResourcesRegistered: true, dataResourceRegistrationId: id };
-      });
-      return complete(result);
-    },
-  };
-}
-
 /** yunfu.record-evaluation — SV-1 / SV-2: the Bureau's and Finance's evaluation, kept per Unit for the appraisal. */
 export function recordEvaluationWorker(deps: StoreWorkerDeps): WorkerDefinition {
   const FIELDS = [
@@ -238,7 +195,7 @@ const FINAL_STAGES: Record<string, ProjectStage> = {
   'not-approved': 'rejected',
   'procurement-failed': 'closed',
   terminated: 'terminated',
-  'not-accepted': 'rejected',
+  'not-accepted': 'not-accepted',
   evaluated: 'closed',
 };
 
@@ -292,6 +249,7 @@ export const PHASE_STAGES = [
   'procurement',
   'implementation',
   'acceptance',
+  'acceptance-rectification',
   'evaluation',
 ] as const;
 

@@ -221,12 +221,11 @@ export class CamundaProcessGateway implements ProcessGateway {
         variables: { ...variables, tenantId },
       }),
     );
-    const x = r as unknown as Raw;
     return {
-      processInstanceKey: String(x.processInstanceKey),
-      processDefinitionKey: String(x.processDefinitionKey),
-      processDefinitionId: String(x.processDefinitionId),
-      version: Number(x.processDefinitionVersion ?? 0),
+      processInstanceKey: String(r.processInstanceKey),
+      processDefinitionKey: String(r.processDefinitionKey),
+      processDefinitionId: String(r.processDefinitionId),
+      version: Number(r.processDefinitionVersion ?? 0),
     };
   }
 
@@ -246,7 +245,7 @@ export class CamundaProcessGateway implements ProcessGateway {
     _tenantId: string,
   ): Promise<{ processInstanceKey: string } | null> {
     const r = await orNull(() => this.client.correlateMessage({ name, correlationKey, variables }));
-    return r ? { processInstanceKey: String((r as unknown as Raw).processInstanceKey) } : null;
+    return r ? { processInstanceKey: String(r.processInstanceKey) } : null;
   }
 
   async searchUserTasks(filter: UserTaskFilter): Promise<{ items: UserTask[]; total: number }> {
@@ -271,19 +270,18 @@ export class CamundaProcessGateway implements ProcessGateway {
         NOW,
       ),
     );
-    const x = r as unknown as { items?: Raw[]; page: { totalItems: unknown } };
-    return { items: (x.items ?? []).map(toUserTask), total: Number(x.page.totalItems) };
+    return { items: (r.items ?? []).map(toUserTask), total: Number(r.page.totalItems) };
   }
 
   async getUserTask(userTaskKey: string): Promise<UserTask | null> {
     const r = await orNull(() => this.client.getUserTask({ userTaskKey }, NOW));
-    return r ? toUserTask(r as unknown as Raw) : null;
+    return r ? toUserTask(r) : null;
   }
 
   async getUserTaskForm(userTaskKey: string): Promise<TaskForm | null> {
     const r = await orNull(() => this.client.getUserTaskForm({ userTaskKey }, NOW));
     // 204 (no form linked) comes back without a body.
-    const x = r as unknown as Raw | null | undefined;
+    const x = r || null;
     if (!x || typeof x !== 'object' || !('formKey' in x)) return null;
     const schema = typeof x.schema === 'string' ? parseValue(x.schema) : x.schema;
     return {
@@ -302,7 +300,7 @@ export class CamundaProcessGateway implements ProcessGateway {
       ),
     );
     const out: Variables = {};
-    for (const v of ((r as unknown as { items?: Raw[] }).items ?? []) as Raw[]) {
+    for (const v of r.items ?? []) {
       out[String(v.name)] = parseValue(v.value);
     }
     return out;
@@ -324,7 +322,7 @@ export class CamundaProcessGateway implements ProcessGateway {
           NOW,
         ),
       );
-      for (const v of ((r as unknown as { items?: Raw[] }).items ?? []) as Raw[]) {
+      for (const v of r.items ?? []) {
         const bag = out.get(String(v.scopeKey));
         const name = String(v.name);
         if (bag && !(name in bag)) bag[name] = parseValue(v.value);
@@ -367,13 +365,12 @@ export class CamundaProcessGateway implements ProcessGateway {
         NOW,
       ),
     );
-    const x = r as unknown as { items?: Raw[]; page: { totalItems: unknown } };
-    return { items: (x.items ?? []).map(toInstance), total: Number(x.page.totalItems) };
+    return { items: (r.items ?? []).map(toInstance), total: Number(r.page.totalItems) };
   }
 
   async getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | null> {
     const r = await orNull(() => this.client.getProcessInstance({ processInstanceKey }, NOW));
-    return r ? toInstance(r as unknown as Raw) : null;
+    return r ? toInstance(r) : null;
   }
 
   async cancelProcessInstance(processInstanceKey: string): Promise<void> {
@@ -393,7 +390,7 @@ export class CamundaProcessGateway implements ProcessGateway {
           NOW,
         ),
       );
-      const page = ((r as unknown as { items?: Raw[] }).items ?? []).map(toElement);
+      const page = (r.items ?? []).map(toElement);
       items.push(...page);
       if (page.length < MAX_PAGE) return items;
     }
@@ -413,13 +410,12 @@ export class CamundaProcessGateway implements ProcessGateway {
         NOW,
       ),
     );
-    const x = r as unknown as { items?: Raw[]; page: { totalItems: unknown } };
-    return { items: (x.items ?? []).map(toIncident), total: Number(x.page.totalItems) };
+    return { items: (r.items ?? []).map(toIncident), total: Number(r.page.totalItems) };
   }
 
   async getIncident(incidentKey: string): Promise<Incident | null> {
     const r = await orNull(() => this.client.getIncident({ incidentKey }, NOW));
-    return r ? toIncident(r as unknown as Raw) : null;
+    return r ? toIncident(r) : null;
   }
 
   async retryIncident(incidentKey: string, retries = 1): Promise<void> {
@@ -455,7 +451,7 @@ export class CamundaProcessGateway implements ProcessGateway {
     // The root's key comes from the store, which has it from the engine: wait for it to be exported.
     const root = await orNull(() =>
       this.client.getProcessInstance({ processInstanceKey }, this.ownWrite),
-    ).then((r) => (r ? toInstance(r as unknown as Raw) : null));
+    ).then((r) => (r ? toInstance(r) : null));
     if (!root) return [];
     const queue = [root];
     while (queue.length > 0 && instances.length < 500) {

@@ -438,6 +438,14 @@ function acceptance({ i, step }: ProjectPlan, done: number): void {
     preAcceptanceReviewDecision: 'pass',
     preAcceptanceReviewOpinion: '符合数字政府建设标准',
   });
+  // AC-2: the Bureau's verification of the catalogue entries and the IPv6 test report (the demo holds no
+  // documents, so it records the report's number only; through /api the report must be a project document).
+  step(done + 20, 'Task_VerifyAc2', {
+    dataResources: [{ resourceName: '业务办理数据', catalogueNumber: `YF-ML-${i}` }],
+    dataResourcesVerified: 'pass',
+    ipv6TestReportNumber: `IPV6-${i}`,
+    ipv6Verified: 'pass',
+  });
   step(done + 30, 'Task_AcceptanceTest', {
     acceptanceTestResult: 'pass',
     acceptanceTestOrg: '广东省软件测评中心',
@@ -449,6 +457,7 @@ function acceptance({ i, step }: ProjectPlan, done: number): void {
   step(done + 30, 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }, 'project-acceptance');
   step(done + 38, 'Task_OrganiseAcceptance', {
     acceptanceScope: 'whole-as-approved',
+    acceptanceDecision: 'pass',
     acceptanceConclusion: '验收通过',
   });
   step(done + 42, 'Task_RegisterAcceptanceReport', { acceptanceReportFilingOpinion: '已备案' });

@@ -19,10 +19,12 @@ export const PROJECT_STAGES = {
   procurement: '采购中',
   implementation: '实施中',
   acceptance: '验收中',
+  'acceptance-rectification': '验收整改中',
   evaluation: '评价中',
   closed: '已完结',
   refused: '不予受理',
   rejected: '未通过',
+  'not-accepted': '未通过验收',
   terminated: '已终止',
 } as const;
 export type ProjectStage = keyof typeof PROJECT_STAGES;

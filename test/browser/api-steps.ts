@@ -23,6 +23,8 @@ export interface ApiSteps {
   initialCheckPassed(): Promise<string>;
   /** Approved and procured by the Unit, being implemented, with a change filing for the Bureau to register. */
   implementingWithChangeFiling(): Promise<string>;
+  /** `who` uploads a PDF as one of the project's documents (multipart, as the project page posts it); its id. */
+  upload(who: string, projectId: string, fileName: string, kind: string): Promise<string>;
   /** Completes `who`'s task `elementId` of `projectId` once it is in their inbox. */
   complete(who: string, projectId: string, elementId: string, variables: Variables): Promise<void>;
   /** The annual filing campaign past its incident (retried by the administrator, as on the diagram). */
@@ -66,6 +68,23 @@ export function apiSteps(app: RunningApp): ApiSteps {
     );
     const task = inbox.find((i) => i.projectId === projectId && i.elementId === elementId)!;
     await call(who, 'POST', `/tasks/${task.userTaskKey}/complete`, { variables });
+  };
+
+  const upload: ApiSteps['upload'] = async (who, projectId, fileName, kind) => {
+    const form = new FormData();
+    form.append(
+      'file',
+      new Blob(['%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n'], { type: 'application/pdf' }),
+      fileName,
+    );
+    const res = await fetch(`${app.url}/api/projects/${projectId}/documents?kind=${kind}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await token(who)}` },
+      body: form,
+    });
+    const text = await res.text();
+    if (res.status !== 201) throw new Error(`${who} upload ${fileName}: ${res.status} ${text}`);
+    return (JSON.parse(text) as { id: string }).id;
   };
 
   const draft = async () => {
@@ -174,6 +193,7 @@ export function apiSteps(app: RunningApp): ApiSteps {
     submitted,
     initialCheckPassed,
     implementingWithChangeFiling,
+    upload,
     complete,
     campaignUnderway,
   };

@@ -270,7 +270,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     await signOut(page);
   }, 90_000);
 
-  it('the project is implemented, tested and accepted in the browser until it reaches evaluation', async () => {
+  it('the project is implemented, tested, fails its acceptance, is rectified and accepted in the browser until it reaches evaluation', async () => {
     // IM-3..IM-5, IM-8 and AC-1..AC-3 for this project: 800,000 元 of application software development, so third-party
     // testing is required (IM-4, ≥ 500,000 元) and supervision is not (IM-3, total investment < 1,000,000 元) —
     // no 聘请监理单位 nor 监理确认实施完成. Each person signs in once for the tasks that are theirs in a row.
@@ -311,6 +311,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
       await fillFormField(page.getByLabel('进度情况'), '全部建设内容已完成。');
       await fillFormField(page.getByLabel('实施完成情况说明'), '平台已部署并试运行一个月。');
     });
+    // AC-2's evidence: the Unit's IPv6 test report among the project's documents, for the Bureau to verify.
+    await steps.upload('gongan.staff', projectId, 'IPv6支持测试报告.pdf', 'assessment-report');
     await complete('gongan.staff', '应用软件第三方测试', async () => {
       await fillFormField(page.getByLabel('测试机构名称'), '广东某软件测评中心');
       await fillFormField(page.getByLabel('测试机构资质'), 'CNAS L1234');
@@ -320,6 +322,17 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     await complete('bureau.reviewer', '验收前置审核', async () => {
       await page.getByRole('radio', { name: '通过，可组织验收' }).check();
       await fillFormField(page.getByLabel('审核意见'), '符合“数字政府”建设标准，可组织验收。');
+    });
+    // AC-2 at acceptance, by the Bureau on evidence: the catalogue entries and the IPv6 test report it chose.
+    await complete('bureau.reviewer', '核验数据资源编目与IPv6支持', async () => {
+      await fillFormField(page.getByLabel('数据资源名称'), '视频图像解析数据');
+      await fillFormField(page.getByLabel('目录编号'), 'YF-ML-2027-0301');
+      await page.getByRole('radio', { name: '已全部纳入全市政务数据资源目录' }).check();
+      await page.locator('.fjs-form-field-select .fjs-input-group').click();
+      await page.locator('.fjs-dropdownlist-item', { hasText: 'IPv6支持测试报告.pdf' }).click();
+      await fillFormField(page.getByLabel('IPv6测试报告编号'), 'IPV6-2027-009');
+      await page.getByRole('radio', { name: '测试报告证明已支持IPv6' }).check();
+      await shot(page, '07d-ac2-verification');
     });
     // The three assessments run in parallel (AC-2): two are the Unit's records, the expert review is the expert's.
     await complete('gongan.staff', '第三方验收测评', async () => {
@@ -337,13 +350,49 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
       await fillFormField(page.getByLabel('专家评审意见书编号'), 'ZJPS-2027-003');
       await pass();
     });
-    await complete('gongan.staff', '组织验收', async () => {
+    // AC-1: the first acceptance fails with its reasons; the Bureau orders rectification; the Unit rectifies.
+    const organise = (decision: '通过' | '不通过', report: string, opinion: string) => async () => {
       await page.getByRole('radio', { name: '按立项批复的全部建设内容整体验收' }).check();
       await fillFormField(page.getByLabel('验收日期'), '2027/7/10');
       await page.keyboard.press('Enter');
       await fillFormField(page.getByLabel('验收组成员'), '市公安局、市政务服务数据管理局、专家组。');
-      await fillFormField(page.getByLabel('验收报告编号'), 'YSBG-2027-001');
-      await fillFormField(page.getByLabel('验收结论'), '验收合格。');
+      await fillFormField(page.getByLabel('验收报告编号'), report);
+      await page.getByRole('radio', { name: decision, exact: true }).check();
+      await fillFormField(page.getByLabel('验收意见'), opinion);
+    };
+    await complete('gongan.staff', '组织验收', async () => {
+      await organise('不通过', 'YSBG-2027-001', '视频结构化分析模块未实现。')();
+      await fillFormField(
+        page.getByLabel('不通过理由（逐项写明未达到的建设内容或要求）'),
+        '系统主要功能未实现：视频结构化分析。',
+      );
+      await shot(page, '07d-acceptance-failed');
+    });
+    await complete('bureau.reviewer', '决定验收不通过的处理', async () => {
+      expect(await page.locator('.fjs-form').textContent()).toContain('系统主要功能未实现：视频结构化分析。');
+      await page.getByRole('radio', { name: '限期整改后重新验收' }).check();
+      await fillFormField(
+        page.getByLabel('决定意见（整改的列明整改事项）'),
+        '限期三十日补齐视频结构化分析模块。',
+      );
+    });
+    await signOut(page);
+    await signIn(page, app.url, 'gongan.staff');
+    current = 'gongan.staff';
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await until(
+      async () => {
+        await page.evaluate('dispatchEvent(new HashChangeEvent("hashchange"))');
+        await settled(page);
+        return page.locator('h1 + .stage').textContent();
+      },
+      (stage) => stage === '验收整改中',
+    );
+    await complete('gongan.staff', '按验收意见整改', async () => {
+      await fillFormField(page.getByLabel('整改情况说明'), '已补齐视频结构化分析模块并完成测试。');
+    });
+    await complete('gongan.staff', '组织验收', async () => {
+      await organise('通过', 'YSBG-2027-002', '整改后验收合格。')();
       await shot(page, '07d-acceptance-form');
     });
     // AC-3: a professional project's acceptance report is filed with the Bureau.
@@ -368,5 +417,5 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     expect(await timeline.locator('li', { hasText: '登记验收报告备案：完成' }).count()).toBe(1);
     await shot(page, '07e-project-in-evaluation');
     await signOut(page);
-  }, 90_000);
+  }, 180_000);
 });

@@ -36,11 +36,9 @@ beforeAll(async () => {
   };
   token = await s.login('gongan.staff');
 });
-// The system takes about 70 s to close after this test (fastify's close waits on something the reconciliation left
-// in flight; not found yet — see the closing note of issue 12): the hook allows for it rather than failing the file.
 afterAll(async () => {
   await s?.close();
-}, 150_000);
+});
 
 /** A draft with a recorded intent, as step 1 of submit leaves it; `start` also lets the engine act on it. */
 async function crashed(state: 'pending' | 'uncertain', start: boolean) {

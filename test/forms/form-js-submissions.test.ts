@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formIssues } from '../../src/app/forms/submission.ts';
 import { PROCESSES_DIR } from '../../src/modeling/catalogue.ts';
+import { multipart, PDF } from '../api/harness.ts';
 import { type Problem, professionalDraft, type Stack, startStack, until } from '../api-process/stack.ts';
 import { PROFESSIONAL_LINES } from '../support/projects.ts';
 import { fill } from './fill.ts';
@@ -42,6 +43,8 @@ const CONTEXT: Data = {
   supportsIpv6: true,
   missingItems: [],
   unitNeeds: [],
+  // AC-2: the project's documents, offered for the IPv6 test report (yunfu.list-project-documents)
+  projectDocuments: [{ label: '测评报告：IPv6支持测试报告.pdf（2027-06-20 10:00 上传）', value: 'doc-ipv6' }],
 };
 
 /**
@@ -71,6 +74,13 @@ const CHOICES: Record<string, Data[]> = {
     { preAcceptanceReviewDecision: 'return' },
     { preAcceptanceReviewDecision: 'pass' },
   ],
+  // AC-2 fails once (IPv6 not proven), AC-1 fails once and is rectified, then both pass
+  'acceptance-ac2-verification': [
+    { dataResourcesVerified: 'pass', ipv6Verified: 'fail' },
+    { dataResourcesVerified: 'pass', ipv6Verified: 'pass' },
+  ],
+  'acceptance-organisation': [{ acceptanceDecision: 'fail' }, { acceptanceDecision: 'pass' }],
+  'acceptance-failure-decision': [{ failedAcceptanceDecision: 'rectify' }],
 };
 
 /**
@@ -224,6 +234,15 @@ describe('every task form can be submitted exactly as form-js submits it (PRO-2,
       return id;
     };
     const professional = await start(professionalDraft());
+    // AC-2: the Unit's IPv6 test report among the project's documents, for the Bureau to verify at acceptance
+    const report = multipart('IPv6支持测试报告.pdf', 'application/pdf', PDF);
+    const uploaded = await s.app.inject({
+      method: 'POST',
+      url: `/api/projects/${professional}/documents?kind=assessment-report`,
+      headers: { authorization: `Bearer ${t['gongan.staff']}`, ...report.headers },
+      payload: report.payload,
+    });
+    expect(uploaded.statusCode, uploaded.body).toBe(201);
     await start(
       professionalDraft({
         projectName: '政务云扩容',
@@ -340,5 +359,10 @@ const REACHED = [
   'expert-review-rectification',
   'pre-acceptance-review',
   'pre-acceptance-rectification',
+  'acceptance-ac2-verification',
+  'acceptance-prerequisites-rectification',
+  'acceptance-organisation',
+  'acceptance-failure-decision',
+  'acceptance-rectification',
   'file-annual-plan',
 ];

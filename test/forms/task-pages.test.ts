@@ -77,24 +77,31 @@ async function submitTask(task: string): Promise<void> {
   await signOut(page);
 }
 
+/** The Unit's account files its annual plan (once) and submits a new professional project through `/api`. */
+async function submitProject(): Promise<void> {
+  const session = await api(null, 'POST', '/session', {
+    tenantId: 'yunfu',
+    username: 'gongan.staff',
+    password: PASSWORD,
+  });
+  const token = session.json.token as string;
+  const plans = await api(token, 'GET', '/annual-plans?planYear=2027');
+  if ((plans.json as unknown as unknown[]).length === 0) {
+    await api(token, 'POST', '/annual-plans', { planYear: 2027, summary: '2027 年度警务信息化规划' });
+  }
+  const created = await api(token, 'POST', '/projects', professionalDraft());
+  expect(created.status, JSON.stringify(created.json)).toBe(201);
+  projectId = (created.json.project as { id: string }).id;
+  const submitted = await api(token, 'POST', `/projects/${projectId}/submit`);
+  expect(submitted.status, JSON.stringify(submitted.json)).toBe(201);
+}
+
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
   'a return for correction and a revision in the pages',
   () => {
     beforeAll(async () => {
       app = await startApp();
       await app.seed();
-      const session = await api(null, 'POST', '/session', {
-        tenantId: 'yunfu',
-        username: 'gongan.staff',
-        password: PASSWORD,
-      });
-      const token = session.json.token as string;
-      await api(token, 'POST', '/annual-plans', { planYear: 2027, summary: '2027 年度警务信息化规划' });
-      const created = await api(token, 'POST', '/projects', professionalDraft());
-      expect(created.status, JSON.stringify(created.json)).toBe(201);
-      projectId = (created.json.project as { id: string }).id;
-      const submitted = await api(token, 'POST', `/projects/${projectId}/submit`);
-      expect(submitted.status, JSON.stringify(submitted.json)).toBe(201);
       browser = await launchBrowser();
       page = await browser.newPage();
     }, 120_000);
@@ -104,6 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
     });
 
     it('初核 returns for correction; the Unit corrects its pre-filled lines on the page and 初核 is back', async () => {
+      await submitProject();
       await openTask('bureau.reviewer', '初核');
       await page.getByRole('radio', { name: '退回补正', exact: true }).check();
       await type('初核意见', '监理费用偏高，请核减并说明。');
@@ -135,6 +143,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
     }, 180_000);
 
     it('造价审核 fails; the Unit revises the plan on the page and 造价审核 is back', async () => {
+      // Its own project, passed through 初核 on the page: this test runs alone (`vitest -t`).
+      await submitProject();
+      await openTask('bureau.reviewer', '初核');
+      await page.getByRole('radio', { name: '通过', exact: true }).check();
+      await type('初核意见', '符合立项条件。');
+      await submitTask('初核');
+
       await openTask('cost.reviewer', '造价审核');
       await page.getByRole('radio', { name: '不通过', exact: true }).check();
       await type('审定金额（元）', '950000');

@@ -1,5 +1,6 @@
 // Each clause that a model implements, proved by the model's shape: what must come before what, who is asked,
 // which condition guards which path. Driving the same paths on the engine is test/processes/.
+import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
 import type { ModdleElement } from '../../src/modeling/moddle.ts';
 import { loadProcess, type ModelGraph } from '../support/model-graph.ts';
@@ -293,13 +294,42 @@ describe('AC-1 / AC-2 / AC-3 acceptance', () => {
     expect(ids([pro.target, ...g.reachable(pro.target.id)])).toContain('Task_PreAcceptanceReview');
   });
 
-  it('AC-2 no assessment before the data resources and IPv6 are confirmed', async () => {
+  it('AC-2 no assessment before the Bureau verified the catalogue entries and the IPv6 report; no automatic gate', async () => {
     const g = await loadProcess('project-acceptance');
-    expect(g.jobType('Task_CheckPrerequisites')).toBe('yunfu.check-acceptance-prerequisites');
-    expect(g.jobType('Task_RegisterDataResources')).toBe('yunfu.register-data-resources');
-    expect(beforeGate(g, 'Task_CheckPrerequisites')).not.toContain('Gateway_AssessmentsFork');
-    const notMet = flowWhere(g, 'Gateway_PrerequisitesMet', /=\s*false/);
-    expect(beforeGate(g, 'Task_CheckPrerequisites', notMet.target.id)).toContain('Task_RectifyPrerequisites');
+    expect(groupsOf(g, 'Task_VerifyAc2')).toBe('bureau-reviewer');
+    expect(g.extension('Task_VerifyAc2', 'zeebe:FormDefinition').formId).toBe('acceptance-ac2-verification');
+    // both categories pass through the verification before the assessments
+    for (const category of [/"public"/, /"professional"/]) {
+      const flow = flowWhere(g, 'Gateway_Category', category);
+      expect(beforeGate(g, 'Gateway_AssessmentsFork', flow.target.id)).toContain('Task_VerifyAc2');
+    }
+    expect(beforeGate(g, 'Task_VerifyAc2')).not.toContain('Gateway_AssessmentsFork');
+    // the verified entries are registered only after the verification passed
+    const met = flowWhere(
+      g,
+      'Gateway_PrerequisitesMet',
+      /dataResourcesVerified = "pass" and ipv6Verified = "pass"/,
+    );
+    expect(met.target.id).toBe('Task_RegisterDataResources');
+    const notMet = flowWhere(g, 'Gateway_PrerequisitesMet', /^=not\(/);
+    expect(beforeGate(g, 'Task_VerifyAc2', notMet.target.id)).toContain('Task_RectifyPrerequisites');
+    // nothing reads the application's tick boxes any more
+    const xml = await readFile(new URL('../../processes/project-acceptance.bpmn', import.meta.url), 'utf8');
+    expect(xml).not.toMatch(/hasDataCatalogue|supportsIpv6|check-acceptance-prerequisites/);
+  });
+
+  it('AC-1 a failed acceptance goes to the Bureau: rectification and a new acceptance, or the not-accepted end', async () => {
+    const g = await loadProcess('project-acceptance');
+    const failed = flowWhere(g, 'Gateway_AcceptanceDecision', /acceptanceDecision = "fail"/);
+    expect(failed.target.id).toBe('Task_DecideFailedAcceptance');
+    expect(groupsOf(g, 'Task_DecideFailedAcceptance')).toBe('bureau-reviewer');
+    const rectify = flowWhere(g, 'Gateway_FailedAcceptanceDecision', /"rectify"/);
+    const loop = beforeGate(g, 'Task_OrganiseAcceptance', rectify.target.id);
+    expect(loop).toContain('Task_RectifyAcceptance');
+    expect(groupsOf(g, 'Task_RectifyAcceptance')).toBe('=[ownerGroup]');
+    const final = flowWhere(g, 'Gateway_FailedAcceptanceDecision', /"not-accepted"/);
+    expect(ids(g.reachable(final.target.id))).toContain('Event_NotAccepted');
+    expect(ids(g.reachable(final.target.id))).not.toContain('Task_RecordAccepted');
   });
 
   it('AC-3 the three assessments run in parallel, each with its own rectification loop', async () => {

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { listFilings } from '../../src/store/filings.ts';
 import { findProject } from '../../src/store/projects.ts';
+import type { Store } from '../../src/store/store.ts';
 import { type DriverKind, seedProject } from '../support/process-driver.ts';
 import {
   approveProfessional,
@@ -150,21 +151,48 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
   });
 
   describe('project-acceptance (AC-1..AC-3)', () => {
-    it('a professional project: pre-review, AC-2 gate, each assessment failing once, then the report filed', async () => {
+    /** What the Bureau records when AC-2 holds: the catalogue entries and the IPv6 test report it checked. */
+    const ac2Verified = {
+      dataResources: [
+        { resourceName: '警情数据', catalogueNumber: 'YF-ML-2027-0101' },
+        { resourceName: '视频点位数据', catalogueNumber: 'YF-ML-2027-0102' },
+      ],
+      dataResourcesVerified: 'pass',
+      ipv6TestReportDocumentId: 'doc-ipv6',
+      ipv6TestReportNumber: 'IPV6-2027-01',
+      ipv6Verified: 'pass',
+    };
+    const stageOf = async (d: { store: Store }) =>
+      (await findProject(d.store.db, 'yunfu', 'YF-2026-0007'))?.stage;
+
+    it('AC-2 verified by the Bureau (failing once), each assessment failing once, AC-1 failing once and rectified, then the report filed', async () => {
       const d = await open('2027-07-01T10:00:00+08:00');
-      // no data-sharing catalogue yet: registration cannot happen until the Unit rectifies (AC-2)
-      const pik = await d.start('project-acceptance', {
-        ...implementationStart,
-        supportsIpv6: true,
-        hasDataCatalogue: false,
-      });
+      await seedProject(d.store, 'YF-2026-0007', { hasDataCatalogue: true, supportsIpv6: true });
+      const pik = await d.start('project-acceptance', implementationStart);
       await d.complete('Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' });
-      expect(await d.task('Task_RectifyPrerequisites')).toBeDefined();
+      // AC-2 is the Bureau's verification, not the application's tick boxes: IPv6 not proven → rectification
+      const verify = await d.task('Task_VerifyAc2');
+      expect(verify.candidateGroups).toEqual(['bureau-reviewer']);
+      await d.complete('Task_VerifyAc2', {
+        ...ac2Verified,
+        ipv6Verified: 'fail',
+        ac2VerificationReasons: '未提供IPv6支持测试报告',
+      });
+      expect((await d.task('Task_RectifyPrerequisites')).candidateGroups).toEqual(['unit-gongan']);
       expect((await d.openTasks(pik)).map((t) => t.elementId)).not.toContain('Task_AcceptanceTest');
       await d.complete('Task_RectifyPrerequisites', {
-        dataResourceCatalogueRef: 'ML-1',
-        ipv6Evidence: 'IPv6 测试报告',
+        prerequisitesRectificationNote: '已完成IPv6改造并测试',
       });
+      await d.complete('Task_VerifyAc2', ac2Verified);
+      const registered = await d.store.db
+        .selectFrom('dataResources')
+        .select(['projectId', 'catalogueRef'])
+        .orderBy('catalogueRef')
+        .execute();
+      expect(registered).toEqual([
+        { projectId: 'YF-2026-0007', catalogueRef: 'YF-ML-2027-0101' },
+        { projectId: 'YF-2026-0007', catalogueRef: 'YF-ML-2027-0102' },
+      ]);
       for (const [task, key, rectify] of [
         ['Task_AcceptanceTest', 'acceptanceTestResult', 'Task_RectifyAcceptanceTest'],
         ['Task_SecurityAssessment', 'securityAssessmentResult', 'Task_RectifySecurityAssessment'],
@@ -174,9 +202,22 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         await d.complete(rectify, {});
         await d.complete(task, { [key]: 'pass' });
       }
+      // AC-1: the acceptance fails; the Bureau orders rectification; the project is in 验收整改中 until it is done
       await d.complete('Task_OrganiseAcceptance', {
         acceptanceScope: 'whole-as-approved',
-        acceptanceConclusion: '通过',
+        acceptanceDecision: 'fail',
+        acceptanceFailureReasons: '系统主要功能未实现',
+      });
+      expect((await d.task('Task_DecideFailedAcceptance')).candidateGroups).toEqual(['bureau-reviewer']);
+      await d.complete('Task_DecideFailedAcceptance', { failedAcceptanceDecision: 'rectify' });
+      expect((await d.task('Task_RectifyAcceptance')).candidateGroups).toEqual(['unit-gongan']);
+      expect(await stageOf(d)).toBe('acceptance-rectification');
+      await d.complete('Task_RectifyAcceptance', { acceptanceRectificationNote: '已补齐主要功能' });
+      await d.task('Task_OrganiseAcceptance');
+      expect(await stageOf(d)).toBe('acceptance');
+      await d.complete('Task_OrganiseAcceptance', {
+        acceptanceScope: 'whole-as-approved',
+        acceptanceDecision: 'pass',
       });
       await d.complete('Task_RegisterAcceptanceReport', { acceptanceReportFilingOpinion: '已备案' });
       expect(await d.state(pik)).toBe('COMPLETED');
@@ -184,22 +225,36 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
       expect(
         d.handled.filter((h) => h.type === 'yunfu.record-filing').map((h) => h.headers.filingKind),
       ).toEqual(['acceptance-report']);
+      expect(await d.incidents()).toEqual([]);
     });
 
-    it('a public project has no pre-review and no report filing', async () => {
+    it('AC-1 a public project has no pre-review and no report filing; a failed acceptance the Bureau closes ends not accepted', async () => {
       const d = await open('2027-07-01T10:00:00+08:00');
       const pik = await d.start('project-acceptance', {
         ...implementationStart,
         category: 'public',
         ownerGroup: 'bureau-admin',
-        supportsIpv6: true,
-        hasDataCatalogue: true,
       });
+      // passed without a single catalogue entry: not verified, back for rectification (by the owner, here the Bureau).
+      // The gateway reads a missing `dataResources` as null, as Camunda 8.8's FEEL does for a variable that does not
+      // exist (https://docs.camunda.io/docs/components/modeler/feel/language-guide/feel-error-handling).
+      const { dataResources: _, ...noEntries } = ac2Verified;
+      await d.complete('Task_VerifyAc2', noEntries);
+      expect((await d.task('Task_RectifyPrerequisites')).candidateGroups).toEqual(['bureau-admin']);
+      await d.complete('Task_RectifyPrerequisites', { prerequisitesRectificationNote: '已登记数据资源' });
+      await d.complete('Task_VerifyAc2', ac2Verified);
       await d.complete('Task_AcceptanceTest', { acceptanceTestResult: 'pass' });
       await d.complete('Task_SecurityAssessment', { securityAssessmentResult: 'pass' });
       await d.complete('Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' });
-      await d.complete('Task_OrganiseAcceptance', { acceptanceScope: 'whole-as-approved' });
+      await d.complete('Task_OrganiseAcceptance', {
+        acceptanceScope: 'whole-as-approved',
+        acceptanceDecision: 'fail',
+        acceptanceFailureReasons: '系统主要功能未实现',
+      });
+      await d.complete('Task_DecideFailedAcceptance', { failedAcceptanceDecision: 'not-accepted' });
       expect(await d.state(pik)).toBe('COMPLETED');
+      expect((await d.variables(pik)).accepted).toBe(false);
+      expect(await d.passed(pik)).toContain('Event_NotAccepted');
       expect(await d.passed(pik)).not.toContain('Task_PreAcceptanceReview');
       expect(await d.passed(pik)).not.toContain('Task_RegisterAcceptanceReport');
     });
@@ -229,10 +284,20 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
       await d.complete('Task_ThirdPartyTest', { softwareTestResult: 'pass' });
       await d.complete('Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' });
       await d.complete('Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' });
+      await d.complete('Task_VerifyAc2', {
+        dataResources: [{ resourceName: '警情数据', catalogueNumber: 'YF-ML-2027-0101' }],
+        dataResourcesVerified: 'pass',
+        ipv6TestReportDocumentId: 'doc-ipv6',
+        ipv6TestReportNumber: 'IPV6-2027-01',
+        ipv6Verified: 'pass',
+      });
       await d.complete('Task_AcceptanceTest', { acceptanceTestResult: 'pass' });
       await d.complete('Task_SecurityAssessment', { securityAssessmentResult: 'pass' });
       await d.complete('Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }, 'project-acceptance');
-      await d.complete('Task_OrganiseAcceptance', { acceptanceScope: 'whole-as-approved' });
+      await d.complete('Task_OrganiseAcceptance', {
+        acceptanceScope: 'whole-as-approved',
+        acceptanceDecision: 'pass',
+      });
       await d.complete('Task_RegisterAcceptanceReport', { acceptanceReportFilingOpinion: '已备案' });
       await d.complete('Task_BureauEvaluation', { applicationEffectRating: 'good' });
       await d.complete('Task_FinanceEvaluation', {

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { loadRegulation } from '../../src/domain/index.ts';
-import { checkAcceptancePrerequisitesWorker } from '../../workers/check-acceptance-prerequisites.ts';
 import { checkApplicationWorker } from '../../workers/check-application.ts';
 import { classifyProjectWorker } from '../../workers/classify-project.ts';
 import { computeDueDateWorker } from '../../workers/compute-due-date.ts';
@@ -141,26 +140,5 @@ describe('yunfu.compute-due-date (working days, Asia/Shanghai)', () => {
     await expect(runJob(worker, {}, { deadline: 'initialCheck' })).rejects.toThrow(
       /'resultVariable' is missing/,
     );
-  });
-});
-
-describe('yunfu.check-acceptance-prerequisites (AC-2)', () => {
-  it('passes only when the data resources are registered and IPv6 is supported', async () => {
-    expect(
-      completed(
-        await runJob(checkAcceptancePrerequisitesWorker, {
-          dataResourcesRegistered: true,
-          supportsIpv6: true,
-        }),
-      ),
-    ).toEqual({ acceptancePrerequisitesMet: true, missingItems: [] });
-    const out = completed(
-      await runJob(checkAcceptancePrerequisitesWorker, {
-        dataResourcesRegistered: true,
-        supportsIpv6: false,
-      }),
-    );
-    expect(out.acceptancePrerequisitesMet).toBe(false);
-    expect(out.missingItems).toEqual(['项目尚未确认支持 IPv6 应用（AC-2）']);
   });
 });

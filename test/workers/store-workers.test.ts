@@ -10,7 +10,7 @@ import { loadRegulation } from '../../src/domain/index.ts';
 import { readCatalogue } from '../../src/modeling/catalogue.ts';
 import { createAccount } from '../../src/store/accounts.ts';
 import { verifyArchive } from '../../src/store/audit-export.ts';
-import { DocumentStorage } from '../../src/store/documents.ts';
+import { DocumentStorage, insertDocument } from '../../src/store/documents.ts';
 import { listFilings } from '../../src/store/filings.ts';
 import { listNotifications } from '../../src/store/notifications.ts';
 import { findProject, insertProject } from '../../src/store/projects.ts';
@@ -223,16 +223,69 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
     });
   });
 
-  it('AC-2 registers the data resources of a project with a catalogue, and not of one without', async () => {
+  it("AC-2 offers the project's documents for the IPv6 test report, and only that project's", async () => {
+    const doc = (id: string, projectId: string, fileName: string) => ({
+      id,
+      tenantId: 'yunfu',
+      projectId,
+      unitId: 'gongan',
+      kind: 'assessment-report' as const,
+      fileName,
+      mediaType: 'application/pdf',
+      size: 10,
+      sha256: 'x'.repeat(64),
+      storagePath: `${id}.pdf`,
+      uploadedBy: 'gongan.staff',
+      uploadedAt: '2027-07-01T02:00:00.000Z',
+    });
+    const project = await findProject(store.db, 'yunfu', 'YF-2026-0001');
+    await store.transaction(async (tx) => {
+      const { id: _id, stage: _stage, ...content } = project!;
+      await insertProject(tx, {
+        id: 'YF-2026-0002',
+        tenantId: 'yunfu',
+        createdBy: 'seed',
+        at: '2026-11-01T00:00:00Z',
+        content,
+      });
+      await insertDocument(tx, doc('d1', 'YF-2026-0001', 'IPv6测试报告.pdf'));
+      await insertDocument(tx, doc('d2', 'YF-2026-0002', '别的项目.pdf'));
+    });
+    expect(completed(await job('yunfu.list-project-documents', { projectId: 'YF-2026-0001' }))).toEqual({
+      projectDocuments: [{ label: '测评报告：IPv6测试报告.pdf（2027-07-01 10:00 上传）', value: 'd1' }],
+    });
+  });
+
+  it('AC-2 registers each data resource the Bureau verified, with its catalogue number; never a placeholder', async () => {
     const out = completed(
-      await job('yunfu.register-data-resources', { projectId: 'YF-2026-0001', hasDataCatalogue: true }),
+      await job('yunfu.register-data-resources', {
+        projectId: 'YF-2026-0001',
+        dataResources: [
+          { resourceName: '警情数据', catalogueNumber: 'YF-ML-0101' },
+          { resourceName: '视频点位数据', catalogueNumber: 'YF-ML-0102' },
+        ],
+        ipv6TestReportDocumentId: 'd1',
+      }),
     );
-    expect(out.dataResourcesRegistered).toBe(true);
-    const none = completed(
-      await job('yunfu.register-data-resources', { projectId: 'YF-2026-0001', hasDataCatalogue: false }),
-    );
-    expect(none).toEqual({ dataResourcesRegistered: false, dataResourceRegistrationId: null });
-    expect(await store.db.selectFrom('dataResources').selectAll().execute()).toHaveLength(1);
+    expect(out.dataResourceRegistrationIds).toHaveLength(2);
+    const rows = await store.db
+      .selectFrom('dataResources')
+      .select(['catalogueRef', 'payload'])
+      .orderBy('catalogueRef')
+      .execute();
+    expect(rows.map((r) => [r.catalogueRef, JSON.parse(r.payload).resourceName])).toEqual([
+      ['YF-ML-0101', '警情数据'],
+      ['YF-ML-0102', '视频点位数据'],
+    ]);
+    // an empty or incomplete list is not registered: the job fails for a person to look at
+    for (const dataResources of [[], [{ resourceName: '警情数据', catalogueNumber: ' ' }]]) {
+      const outcome = await job('yunfu.register-data-resources', {
+        projectId: 'YF-2026-0001',
+        dataResources,
+      });
+      expect(outcome.kind).toBe('fail');
+    }
+    expect(await store.db.selectFrom('dataResources').selectAll().execute()).toHaveLength(2);
   });
 
   it('SV-1 records the evaluation of a project for its Unit', async () => {

@@ -1,33 +1,28 @@
 // SV-3 / SV-4: reading the audit trail, checking its chain, and exporting a project's complete, verifiable package.
 // Audit (and the Bureau's administrators) read; a Unit does not. The export is itself recorded in the trail.
 import { Readable } from 'node:stream';
-import type { FastifyInstance } from 'fastify';
 import { listAudit, verifyChains } from '../../store/audit.ts';
 import { projectAuditArchive } from '../../store/audit-export.ts';
 import { decide } from '../authz.ts';
-import { type ApiContext, authorize, ensure, principalOf, recordAudit, visibleProject } from './context.ts';
+import {
+  type ApiApp,
+  type ApiContext,
+  authorize,
+  ensure,
+  principalOf,
+  recordAudit,
+  visibleProject,
+} from './context.ts';
 import { auditEntrySchema, idParam, problemResponses } from './schemas.ts';
 
-export function registerAuditRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerAuditRoutes(app: ApiApp, ctx: ApiContext): void {
   getAuditLog(app, ctx);
   getAuditLogVerification(app, ctx);
   getProjectsProjectIdAuditExport(app, ctx);
 }
 
-function getAuditLog(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{
-    Querystring: {
-      projectId?: string;
-      entityType?: string;
-      entityId?: string;
-      accountId?: string;
-      action?: string;
-      from?: string;
-      to?: string;
-      afterSeq?: number;
-      limit: number;
-    };
-  }>(
+function getAuditLog(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/audit-log',
     {
       schema: {
@@ -71,7 +66,7 @@ function getAuditLog(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getAuditLogVerification(app: FastifyInstance, ctx: ApiContext): void {
+function getAuditLogVerification(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/audit-log/verification',
     {
@@ -112,8 +107,8 @@ function getAuditLogVerification(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getProjectsProjectIdAuditExport(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Params: { projectId: string } }>(
+function getProjectsProjectIdAuditExport(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/projects/:projectId/audit-export',
     {
       schema: {

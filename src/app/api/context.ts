@@ -1,7 +1,16 @@
 // What every /api route shares: the store, the document storage, the regulation, the clock, and the helpers that
 // tie a request to its principal, its authorisation decision and its audit entry.
 import type {} from '@fastify/cookie';
-import type { FastifyRequest } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  FastifyRequest,
+  FastifyTypeProvider,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
+import type { FromSchema, JSONSchema } from 'json-schema-to-ts';
 import type { Regulation } from '../../domain/index.ts';
 import { type AuditEntry, appendAudit } from '../../store/audit.ts';
 import type { DocumentStorage } from '../../store/documents.ts';
@@ -25,6 +34,25 @@ declare module 'fastify' {
     allowReadOnly?: boolean;
   }
 }
+
+/**
+ * The type provider of /api: a route's params, query string and body have the TypeScript type its JSON schema
+ * describes (json-schema-to-ts), so what a handler reads cannot drift from what fastify validated. Replies are
+ * left to the response schemas' run-time serialisation (fast-json-stringify drops what a schema does not name).
+ */
+export interface ApiTypeProvider extends FastifyTypeProvider {
+  validator: this['schema'] extends JSONSchema ? FromSchema<this['schema']> : unknown;
+  serializer: unknown;
+}
+
+/** The /api instance the routes register on; the schemas are `as const` objects in `schemas.ts` and the routes. */
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ApiTypeProvider
+>;
 
 export interface ApiContext extends CommandContext {
   store: Store;

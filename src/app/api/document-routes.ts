@@ -1,8 +1,7 @@
 import type { Multipart, MultipartFile } from '@fastify/multipart';
-import type { FastifyInstance, FastifyRequest } from 'fastify';
+import type { FastifyRequest } from 'fastify';
 import {
   DOCUMENT_KINDS,
-  type DocumentKind,
   documentTypeIssue,
   FileTooLargeError,
   findDocument,
@@ -13,8 +12,8 @@ import { findProject } from '../../store/projects.ts';
 import { decide } from '../authz.ts';
 import { keepDocument, publicMeta } from '../commands/documents.ts';
 import { problem } from '../problem.ts';
-import { type ApiContext, actorOf, ensure, principalOf, visibleProject } from './context.ts';
-import { documentSchema, idParam, problemResponses } from './schemas.ts';
+import { type ApiApp, type ApiContext, actorOf, ensure, principalOf, visibleProject } from './context.ts';
+import { documentSchema, idParam, keysOf, problemResponses } from './schemas.ts';
 
 /** RFC 6266 Content-Disposition with an ASCII fallback and the UTF-8 name (Chinese file names). */
 function contentDisposition(fileName: string): string {
@@ -42,14 +41,14 @@ async function receiveFile(ctx: ApiContext, part: MultipartFile): Promise<Receiv
   return received;
 }
 
-export function registerDocumentRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerDocumentRoutes(app: ApiApp, ctx: ApiContext): void {
   postProjectsProjectIdDocuments(app, ctx);
   getProjectsProjectIdDocuments(app, ctx);
   getDocumentsDocumentId(app, ctx);
 }
 
-function postProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Params: { projectId: string }; Querystring: { kind: DocumentKind } }>(
+function postProjectsProjectIdDocuments(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/projects/:projectId/documents',
     {
       schema: {
@@ -60,7 +59,7 @@ function postProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): 
         querystring: {
           type: 'object',
           additionalProperties: false,
-          properties: { kind: { type: 'string', enum: Object.keys(DOCUMENT_KINDS), default: 'other' } },
+          properties: { kind: { type: 'string', enum: keysOf(DOCUMENT_KINDS), default: 'other' } },
         },
         response: { 201: documentSchema, ...problemResponses },
       },
@@ -104,8 +103,8 @@ function postProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): 
   );
 }
 
-function getProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Params: { projectId: string } }>(
+function getProjectsProjectIdDocuments(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/projects/:projectId/documents',
     {
       schema: {
@@ -124,8 +123,8 @@ function getProjectsProjectIdDocuments(app: FastifyInstance, ctx: ApiContext): v
   );
 }
 
-function getDocumentsDocumentId(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Params: { documentId: string } }>(
+function getDocumentsDocumentId(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/documents/:documentId',
     {
       schema: {

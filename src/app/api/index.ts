@@ -12,7 +12,7 @@ import { engineProblem } from '../commands/context.ts';
 import { ProblemError, problem, problemBody } from '../problem.ts';
 import { issuesOf, validatorCompiler } from '../validation.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
-import type { ApiContext } from './context.ts';
+import type { ApiContext, ApiTypeProvider } from './context.ts';
 import { registerDocumentRoutes } from './document-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
@@ -129,16 +129,17 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
     sendProblem(request, reply, toProblem(error, request)),
   );
 
-  registerSessionRoutes(app, ctx);
-  registerProjectRoutes(app, ctx);
-  registerPlanRoutes(app, ctx);
-  registerDocumentRoutes(app, ctx);
-  registerNotificationRoutes(app, ctx);
-  registerAuditRoutes(app, ctx);
+  const api = app.withTypeProvider<ApiTypeProvider>();
+  registerSessionRoutes(api, ctx);
+  registerProjectRoutes(api, ctx);
+  registerPlanRoutes(api, ctx);
+  registerDocumentRoutes(api, ctx);
+  registerNotificationRoutes(api, ctx);
+  registerAuditRoutes(api, ctx);
   // The engine-backed routes (submit, filings, requests, timeline, tasks, operations) are there when a gateway is;
   // the campaign board reads only the store.
   const withEngine = ctx.processes !== null;
-  await app.register(async (engineRoutes) => {
+  await api.register(async (engineRoutes) => {
     // An engine that refuses or does not answer is 409 or 503 with the reason, on every engine-backed route.
     engineRoutes.setErrorHandler((error: FastifyError, request, reply) =>
       sendProblem(request, reply, toProblem(engineProblem(error) as FastifyError, request)),

@@ -1,13 +1,10 @@
-// The signed-in user's own notifications (the `yunfu.send-notification` worker writes them through
-// src/store/notifications.ts). Nobody reads or marks another person's.
-import type { FastifyInstance } from 'fastify';
 import { listNotifications, markNotificationRead } from '../../store/notifications.ts';
 import { problem } from '../problem.ts';
-import { type ApiContext, principalOf, recordAudit } from './context.ts';
+import { type ApiApp, type ApiContext, principalOf, recordAudit } from './context.ts';
 import { idParam, notificationSchema, problemResponses } from './schemas.ts';
 
-export function registerNotificationRoutes(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: { unread: boolean; limit: number } }>(
+export function registerNotificationRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/notifications',
     {
       schema: {
@@ -31,7 +28,7 @@ export function registerNotificationRoutes(app: FastifyInstance, ctx: ApiContext
     },
   );
 
-  app.post<{ Params: { notificationId: string } }>(
+  app.post(
     '/notifications/:notificationId/read',
     {
       config: { allowReadOnly: true },

@@ -1,11 +1,6 @@
-// Operations for the Bureau's administrators (Operate's equivalent in zh-CN, for this domain): the annual filing
-// campaign board (P-1), process instances of their tenant, one instance with its diagram, elements and incidents;
-// retry an incident, modify an instance's variables, cancel an instance. Adapters only: the reads are in
-// src/app/queries/operations.ts, the commands in src/app/commands/operate.ts.
-import type { FastifyInstance } from 'fastify';
 import { cancelInstance, modifyInstanceVariables, retryIncident } from '../commands/operate.ts';
-import { campaignBoard, type InstanceQuery, instanceDetail, listInstances } from '../queries/operations.ts';
-import { type ApiContext, actorOf, principalOf } from './context.ts';
+import { campaignBoard, instanceDetail, listInstances } from '../queries/operations.ts';
+import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
 import {
   campaignSchema,
   cancelBody,
@@ -20,10 +15,8 @@ import {
 } from './process-schemas.ts';
 import { problemResponses } from './schemas.ts';
 
-type InstanceParams = { Params: { processInstanceKey: string } };
-
 /** The campaign board reads only the store; the other routes need the engine (`withEngine`). */
-export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEngine: boolean): void {
+export function registerOpsRoutes(app: ApiApp, ctx: ApiContext, withEngine: boolean): void {
   getOpsCampaignsPlanYear(app, ctx);
   if (!withEngine) return;
   getOpsInstances(app, ctx);
@@ -33,8 +26,8 @@ export function registerOpsRoutes(app: FastifyInstance, ctx: ApiContext, withEng
   postOpsInstancesProcessInstanceKeyCancel(app, ctx);
 }
 
-function getOpsCampaignsPlanYear(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Params: { planYear: number } }>(
+function getOpsCampaignsPlanYear(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/ops/campaigns/:planYear',
     {
       schema: {
@@ -52,8 +45,8 @@ function getOpsCampaignsPlanYear(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getOpsInstances(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: InstanceQuery }>(
+function getOpsInstances(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/ops/instances',
     {
       schema: {
@@ -67,8 +60,8 @@ function getOpsInstances(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getOpsInstancesProcessInstanceKey(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<InstanceParams>(
+function getOpsInstancesProcessInstanceKey(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/ops/instances/:processInstanceKey',
     {
       schema: {
@@ -82,8 +75,8 @@ function getOpsInstancesProcessInstanceKey(app: FastifyInstance, ctx: ApiContext
   );
 }
 
-function postOpsIncidentsIncidentKeyRetry(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Params: { incidentKey: string } }>(
+function postOpsIncidentsIncidentKeyRetry(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/ops/incidents/:incidentKey/retry',
     {
       schema: {
@@ -101,8 +94,8 @@ function postOpsIncidentsIncidentKeyRetry(app: FastifyInstance, ctx: ApiContext)
   );
 }
 
-function putOpsInstancesProcessInstanceKeyVariables(app: FastifyInstance, ctx: ApiContext): void {
-  app.put<InstanceParams & { Body: { variables: Record<string, unknown> } }>(
+function putOpsInstancesProcessInstanceKeyVariables(app: ApiApp, ctx: ApiContext): void {
+  app.put(
     '/ops/instances/:processInstanceKey/variables',
     {
       schema: {
@@ -125,8 +118,8 @@ function putOpsInstancesProcessInstanceKeyVariables(app: FastifyInstance, ctx: A
   );
 }
 
-function postOpsInstancesProcessInstanceKeyCancel(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<InstanceParams & { Body: { reason?: string } | undefined }>(
+function postOpsInstancesProcessInstanceKeyCancel(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/ops/instances/:processInstanceKey/cancel',
     {
       schema: {

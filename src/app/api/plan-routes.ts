@@ -1,24 +1,20 @@
-// P-1: a Unit files its next-year informatization plan; the filing is numbered (备案) and marked on time or late
-// against the deadline of the rule edition in force (30 November, Asia/Shanghai, inclusive). The Bureau, Finance,
-// the City Government and Audit read every Unit's plans (the initiation review looks at them); a Unit reads its own.
-import type { FastifyInstance } from 'fastify';
 import { findAnnualPlan, listAnnualPlans } from '../../store/annual-plans.ts';
-import { FILING_KINDS, type FilingKind, listFilings } from '../../store/filings.ts';
+import { FILING_KINDS, listFilings } from '../../store/filings.ts';
 import { decide, readScope } from '../authz.ts';
 import { fileAnnualPlanCommand } from '../commands/annual-plan.ts';
 import { problem } from '../problem.ts';
-import { type ApiContext, actorOf, ensure, principalOf } from './context.ts';
-import { filingSchema, idParam, planBody, planSchema, problemResponses } from './schemas.ts';
+import { type ApiApp, type ApiContext, actorOf, ensure, principalOf } from './context.ts';
+import { filingSchema, idParam, keysOf, planBody, planSchema, problemResponses } from './schemas.ts';
 
-export function registerPlanRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerPlanRoutes(app: ApiApp, ctx: ApiContext): void {
   postAnnualPlans(app, ctx);
   getAnnualPlans(app, ctx);
   getAnnualPlansPlanId(app, ctx);
   getFilings(app, ctx);
 }
 
-function postAnnualPlans(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: { planYear?: number; summary: string; projects?: unknown[] } }>(
+function postAnnualPlans(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/annual-plans',
     {
       schema: {
@@ -36,8 +32,8 @@ function postAnnualPlans(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getAnnualPlans(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: { planYear?: number; unitId?: string } }>(
+function getAnnualPlans(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/annual-plans',
     {
       schema: {
@@ -69,8 +65,8 @@ function getAnnualPlans(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getAnnualPlansPlanId(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Params: { planId: string } }>(
+function getAnnualPlansPlanId(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/annual-plans/:planId',
     {
       schema: {
@@ -91,8 +87,8 @@ function getAnnualPlansPlanId(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getFilings(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: { kind?: FilingKind; year?: number; projectId?: string } }>(
+function getFilings(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/filings',
     {
       schema: {
@@ -102,7 +98,7 @@ function getFilings(app: FastifyInstance, ctx: ApiContext): void {
           type: 'object',
           additionalProperties: false,
           properties: {
-            kind: { type: 'string', enum: Object.keys(FILING_KINDS) },
+            kind: { type: 'string', enum: keysOf(FILING_KINDS) },
             year: { type: 'integer', minimum: 2000, maximum: 9999 },
             projectId: { type: 'string', maxLength: 64 },
           },

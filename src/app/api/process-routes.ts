@@ -1,13 +1,9 @@
-// The routes that start and steer processes for a project or a Unit: submit a project (G-2), raise a change, delay
-// or termination filing (IM-8, IM-9), request infrastructure (IM-6) or coordination (IM-7), request audit materials
-// (SV-3), and the project's timeline. Each is an adapter: parse, call the command (src/app/commands), answer.
-import type { FastifyInstance } from 'fastify';
 import { PROJECT_STAGES } from '../../store/projects.ts';
-import { type FilingRequestKind, fileProjectFiling } from '../commands/filings.ts';
+import { fileProjectFiling } from '../commands/filings.ts';
 import { requestAuditMaterials, requestCoordination, requestInfrastructure } from '../commands/requests.ts';
-import { type SubmitInput, submitProject } from '../commands/submit.ts';
+import { submitProject } from '../commands/submit.ts';
 import { projectTimeline } from '../queries/timeline.ts';
-import { type ApiContext, actorOf, principalOf } from './context.ts';
+import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
 import {
   auditRequestBody,
   coordinationRequestBody,
@@ -21,9 +17,7 @@ import {
 } from './process-schemas.ts';
 import { idParam, problemResponses } from './schemas.ts';
 
-type ProjectParams = { Params: { projectId: string } };
-
-export function registerProcessRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerProcessRoutes(app: ApiApp, ctx: ApiContext): void {
   postProjectsProjectIdSubmit(app, ctx);
   postProjectsProjectIdFilings(app, ctx);
   postInfrastructureRequests(app, ctx);
@@ -32,8 +26,8 @@ export function registerProcessRoutes(app: FastifyInstance, ctx: ApiContext): vo
   getProjectsProjectIdTimeline(app, ctx);
 }
 
-function postProjectsProjectIdSubmit(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<ProjectParams & { Body: Omit<SubmitInput, 'projectId'> | undefined }>(
+function postProjectsProjectIdSubmit(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/projects/:projectId/submit',
     {
       schema: {
@@ -57,8 +51,8 @@ function postProjectsProjectIdSubmit(app: FastifyInstance, ctx: ApiContext): voi
   );
 }
 
-function postProjectsProjectIdFilings(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<ProjectParams & { Body: { kind: FilingRequestKind } & Record<string, string | undefined> }>(
+function postProjectsProjectIdFilings(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/projects/:projectId/filings',
     {
       schema: {
@@ -84,8 +78,8 @@ function postProjectsProjectIdFilings(app: FastifyInstance, ctx: ApiContext): vo
   );
 }
 
-function postInfrastructureRequests(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: { requestedService: string; requestedSpecification: string } }>(
+function postInfrastructureRequests(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/infrastructure-requests',
     {
       schema: {
@@ -103,8 +97,8 @@ function postInfrastructureRequests(app: FastifyInstance, ctx: ApiContext): void
   );
 }
 
-function postCoordinationRequests(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: { coordinationSubject: string; coordinationDescription: string; projectId?: string } }>(
+function postCoordinationRequests(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/coordination-requests',
     {
       schema: {
@@ -122,8 +116,8 @@ function postCoordinationRequests(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function postAuditRequests(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: { projectId: string; requestedMaterials: string } }>(
+function postAuditRequests(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/audit-requests',
     {
       // SV-3: Audit's own request; it changes no project data, so the read-only role may send it.
@@ -143,8 +137,8 @@ function postAuditRequests(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getProjectsProjectIdTimeline(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<ProjectParams>(
+function getProjectsProjectIdTimeline(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/projects/:projectId/timeline',
     {
       schema: {

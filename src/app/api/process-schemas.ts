@@ -5,11 +5,18 @@ import { isoDate, projectSchema } from './schemas.ts';
 const keyString = { type: 'string', description: 'Camunda 键（int64，字符串）' } as const;
 const nullableString = { type: ['string', 'null'] } as const;
 
-export const keyParam = (name: string) =>
+const keyParamString = {
+  type: 'string',
+  pattern: '^[0-9]{1,19}$',
+  description: 'Camunda 键（数字）',
+} as const;
+
+/** The path parameter `name`: a Camunda key (digits). */
+export const keyParam = <N extends string>(name: N) =>
   ({
     type: 'object',
     required: [name],
-    properties: { [name]: { type: 'string', pattern: '^[0-9]{1,19}$', description: 'Camunda 键（数字）' } },
+    properties: { [name]: keyParamString } as { readonly [K in N]: typeof keyParamString },
   }) as const;
 
 export const submitBody = {

@@ -1,22 +1,15 @@
-// The 项目库 (G-2): create and edit a draft, read a project and its history, search with filters, sorting and
-// paging, statistics by Unit, category, year and stage. Drafts are checked with src/domain: the closed vocabulary
-// of service lines (G-4), integer amounts, scope (G-3, G-9 refused with the rule's reason), the category (G-5/G-6;
-// a project in both categories is refused with the domain's reason) and PRO-1 completeness (reported, required
-// only at submission).
-import type { FastifyInstance } from 'fastify';
 import { amountHistory } from '../../store/project-amounts.ts';
 import {
   PROJECT_STAGES,
   type Project,
-  type ProjectSort,
   projectHistory,
   projectStatistics,
   searchProjects,
 } from '../../store/projects.ts';
 import { type Principal, projectView, readScope } from '../authz.ts';
-import { createDraft, type DraftChanges, type DraftInput, editDraft } from '../commands/drafts.ts';
+import { createDraft, editDraft } from '../commands/drafts.ts';
 import { problem } from '../problem.ts';
-import { type ApiContext, actorOf, authorize, principalOf, visibleProject } from './context.ts';
+import { type ApiApp, type ApiContext, actorOf, authorize, principalOf, visibleProject } from './context.ts';
 import {
   applicationCheckSchema,
   draftBody,
@@ -49,20 +42,6 @@ const amountHistorySchema = {
   },
 } as const;
 
-type ProjectParams = { Params: { projectId: string } };
-
-interface SearchQuery {
-  unitId?: string;
-  category?: Project['category'];
-  stage?: Project['stage'];
-  planYear?: number;
-  q?: string;
-  sort: ProjectSort;
-  order: 'asc' | 'desc';
-  page: number;
-  pageSize: number;
-}
-
 /** What a principal sees of a project: the whole record, or Finance's funds-and-status view (SV-2). */
 export function present(p: Principal, project: Project) {
   const stageName = PROJECT_STAGES[project.stage];
@@ -89,7 +68,7 @@ export function present(p: Principal, project: Project) {
   return { view: 'full', ...project, stageName };
 }
 
-export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerProjectRoutes(app: ApiApp, ctx: ApiContext): void {
   postProjects(app, ctx);
   patchProjectsProjectId(app, ctx);
   getProjectsProjectId(app, ctx);
@@ -99,8 +78,8 @@ export function registerProjectRoutes(app: FastifyInstance, ctx: ApiContext): vo
   getStatistics(app, ctx);
 }
 
-function postProjects(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<{ Body: DraftInput }>(
+function postProjects(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/projects',
     {
       schema: {
@@ -121,8 +100,8 @@ function postProjects(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function patchProjectsProjectId(app: FastifyInstance, ctx: ApiContext): void {
-  app.patch<ProjectParams & { Body: DraftChanges & { version: number } }>(
+function patchProjectsProjectId(app: ApiApp, ctx: ApiContext): void {
+  app.patch(
     '/projects/:projectId',
     {
       schema: {
@@ -145,8 +124,8 @@ function patchProjectsProjectId(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getProjectsProjectId(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<ProjectParams>(
+function getProjectsProjectId(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/projects/:projectId',
     {
       schema: {
@@ -164,10 +143,10 @@ function getProjectsProjectId(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getProjectsProjectIdAmounts(app: FastifyInstance, ctx: ApiContext): void {
+function getProjectsProjectIdAmounts(app: ApiApp, ctx: ApiContext): void {
   // SV-2: the amounts as the stages produced them (applied, 造价审定, Finance's, approved, contract) — Finance sees
   // them with the funds view, every reader of the project too (src/store/project-amounts.ts).
-  app.get<ProjectParams>(
+  app.get(
     '/projects/:projectId/amounts',
     {
       schema: {
@@ -185,8 +164,8 @@ function getProjectsProjectIdAmounts(app: FastifyInstance, ctx: ApiContext): voi
   );
 }
 
-function getProjectsProjectIdHistory(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<ProjectParams>(
+function getProjectsProjectIdHistory(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/projects/:projectId/history',
     {
       schema: {
@@ -207,8 +186,8 @@ function getProjectsProjectIdHistory(app: FastifyInstance, ctx: ApiContext): voi
   );
 }
 
-function getProjects(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: SearchQuery }>(
+function getProjects(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/projects',
     {
       schema: {
@@ -258,8 +237,8 @@ function getProjects(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getStatistics(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: { planYear?: number; unitId?: string; category?: Project['category'] } }>(
+function getStatistics(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/statistics',
     {
       schema: {

@@ -9,11 +9,17 @@ export const problemResponses = {
   '5xx': { $ref: 'Problem#' },
 } as const;
 
-export const idParam = (name: string) =>
+/** The keys of a vocabulary as a JSON-schema `enum` whose TypeScript type is the vocabulary's key union. */
+export const keysOf = <T extends object>(vocabulary: T) => Object.keys(vocabulary) as (keyof T & string)[];
+
+const idString = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } as const;
+
+/** The path parameter `name`: an id of letters, digits, `.`, `_` and `-`. */
+export const idParam = <N extends string>(name: N) =>
   ({
     type: 'object',
     required: [name],
-    properties: { [name]: { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } },
+    properties: { [name]: idString } as { readonly [K in N]: typeof idString },
   }) as const;
 
 const amount = { type: 'integer', minimum: 0, maximum: MAX_AMOUNT, description: '元（整数）' } as const;
@@ -25,10 +31,10 @@ export const serviceLineSchema = {
   additionalProperties: false,
   description: 'G-4: 服务类型与子类（封闭词表）',
   properties: {
-    serviceType: { type: 'string', enum: Object.keys(SERVICE_TYPES) },
+    serviceType: { type: 'string', enum: keysOf(SERVICE_TYPES) },
     subType: { type: 'string', minLength: 1, maxLength: 64 },
     amount,
-    relatedTo: { type: 'string', enum: Object.keys(RELATED_TO) },
+    relatedTo: { type: 'string', enum: keysOf(RELATED_TO) },
     description: { type: 'string', maxLength: 500 },
   },
 } as const;
@@ -43,7 +49,7 @@ const draftProperties = {
   projectName: { type: 'string', minLength: 1, maxLength: 200 },
   description: { type: 'string', maxLength: 5000 },
   planYear: { type: 'integer', minimum: 2000, maximum: 9999 },
-  fundingSource: { type: 'string', enum: Object.keys(FUNDING_SOURCES) },
+  fundingSource: { type: 'string', enum: keysOf(FUNDING_SOURCES) },
   classified: { type: 'boolean', description: 'G-9: 是否涉密' },
   hasDataCatalogue: { type: 'boolean', description: 'PRO-1: 政务数据共享资源目录' },
   supportsIpv6: { type: 'boolean', description: 'PRO-1: 支持 IPv6' },
@@ -95,7 +101,7 @@ export const projectSchema = {
     softwareDevCost: amount,
     category: { type: 'string', enum: ['public', 'professional'] },
     ruleEdition: { type: 'string' },
-    stage: { type: 'string', enum: Object.keys(PROJECT_STAGES) },
+    stage: { type: 'string', enum: keysOf(PROJECT_STAGES) },
     stageName: { type: 'string' },
     processInstanceKey: { type: ['string', 'null'] },
     version: { type: 'integer' },
@@ -121,7 +127,7 @@ export const projectSearchQuery = {
   properties: {
     unitId: { type: 'string', maxLength: 64 },
     category: { type: 'string', enum: ['public', 'professional'] },
-    stage: { type: 'string', enum: Object.keys(PROJECT_STAGES) },
+    stage: { type: 'string', enum: keysOf(PROJECT_STAGES) },
     planYear: { type: 'integer', minimum: 2000, maximum: 9999 },
     q: { type: 'string', maxLength: 100, description: '按项目编号、名称、说明检索' },
     sort: { type: 'string', enum: [...PROJECT_SORTS], default: 'updatedAt' },
@@ -235,7 +241,7 @@ export const filingSchema = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    kind: { type: 'string', enum: Object.keys(FILING_KINDS) },
+    kind: { type: 'string', enum: keysOf(FILING_KINDS) },
     kindName: { type: 'string' },
     year: { type: 'integer' },
     seq: { type: 'integer' },
@@ -254,7 +260,7 @@ export const documentSchema = {
     id: { type: 'string' },
     projectId: { type: 'string' },
     unitId: { type: 'string' },
-    kind: { type: 'string', enum: Object.keys(DOCUMENT_KINDS) },
+    kind: { type: 'string', enum: keysOf(DOCUMENT_KINDS) },
     fileName: { type: 'string' },
     mediaType: { type: 'string' },
     size: { type: 'integer' },

@@ -1,6 +1,3 @@
-// Sign-in, sign-out, who am I, and the Units of my tenant. Sessions are opaque random tokens, stored hashed, that
-// expire; the client sends them as `Authorization: Bearer …` or as the HttpOnly session cookie.
-import type { FastifyInstance } from 'fastify';
 import { ROLES } from '../../domain/roles.ts';
 import { createSession, findAccountForLogin, revokeSession, UNIT_ROLES } from '../../store/accounts.ts';
 import { findTenant, findUnit, listUnits } from '../../store/units.ts';
@@ -9,7 +6,7 @@ import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
 import { newSessionToken, SESSION_COOKIE, tokenFrom, tokenHash } from '../auth/tokens.ts';
 import type { Principal } from '../authz.ts';
 import { problem } from '../problem.ts';
-import { type ApiContext, principalOf, recordAudit } from './context.ts';
+import { type ApiApp, type ApiContext, principalOf, recordAudit } from './context.ts';
 import { accountSchema, problemResponses, unitSchema } from './schemas.ts';
 
 const loginBody = {
@@ -35,14 +32,14 @@ export function groupsOf(p: Pick<Principal, 'roles' | 'unitId'>): string[] {
   return groups;
 }
 
-export function registerSessionRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerSessionRoutes(app: ApiApp, ctx: ApiContext): void {
   postSession(app, ctx);
   deleteSession(app, ctx);
   getMe(app, ctx);
   getUnits(app, ctx);
 }
 
-function postSession(app: FastifyInstance, ctx: ApiContext): void {
+function postSession(app: ApiApp, ctx: ApiContext): void {
   app.post(
     '/session',
     {
@@ -61,11 +58,7 @@ function postSession(app: FastifyInstance, ctx: ApiContext): void {
       },
     },
     async (request, reply) => {
-      const { tenantId, username, password } = request.body as {
-        tenantId: string;
-        username: string;
-        password: string;
-      };
+      const { tenantId, username, password } = request.body;
       const key = `${tenantId}|${username.toLowerCase()}`;
       const wait = ctx.throttle.retryAfter(key, request.ip);
       if (wait > 0) {
@@ -120,7 +113,7 @@ function postSession(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function deleteSession(app: FastifyInstance, ctx: ApiContext): void {
+function deleteSession(app: ApiApp, ctx: ApiContext): void {
   app.delete(
     '/session',
     {
@@ -149,7 +142,7 @@ function deleteSession(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getMe(app: FastifyInstance, ctx: ApiContext): void {
+function getMe(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/me',
     {
@@ -163,7 +156,7 @@ function getMe(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getUnits(app: FastifyInstance, ctx: ApiContext): void {
+function getUnits(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/units',
     {

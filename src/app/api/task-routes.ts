@@ -1,11 +1,6 @@
-// The task inbox of the signed-in user and the work on one task: read it with its form, claim, unclaim, complete.
-// Adapters only: the inbox and task queries are in src/app/queries/tasks.ts, the commands in
-// src/app/commands/tasks.ts (a completion is validated against the task's Camunda form and audited, SV-4).
-import type { FastifyInstance } from 'fastify';
 import { claimTask, completeTask, unclaimTask } from '../commands/tasks.ts';
-import type { Variables } from '../process-gateway.ts';
-import { type InboxQuery, taskDetail, taskInbox } from '../queries/tasks.ts';
-import { type ApiContext, actorOf, principalOf } from './context.ts';
+import { taskDetail, taskInbox } from '../queries/tasks.ts';
+import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
 import {
   completeTaskBody,
   keyParam,
@@ -16,9 +11,7 @@ import {
 } from './process-schemas.ts';
 import { problemResponses } from './schemas.ts';
 
-type TaskParams = { Params: { userTaskKey: string } };
-
-export function registerTaskRoutes(app: FastifyInstance, ctx: ApiContext): void {
+export function registerTaskRoutes(app: ApiApp, ctx: ApiContext): void {
   getTasks(app, ctx);
   getTasksUserTaskKey(app, ctx);
   postTasksUserTaskKeyClaim(app, ctx);
@@ -26,8 +19,8 @@ export function registerTaskRoutes(app: FastifyInstance, ctx: ApiContext): void 
   postTasksUserTaskKeyComplete(app, ctx);
 }
 
-function getTasks(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<{ Querystring: InboxQuery }>(
+function getTasks(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/tasks',
     {
       schema: {
@@ -41,8 +34,8 @@ function getTasks(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function getTasksUserTaskKey(app: FastifyInstance, ctx: ApiContext): void {
-  app.get<TaskParams>(
+function getTasksUserTaskKey(app: ApiApp, ctx: ApiContext): void {
+  app.get(
     '/tasks/:userTaskKey',
     {
       schema: {
@@ -56,8 +49,8 @@ function getTasksUserTaskKey(app: FastifyInstance, ctx: ApiContext): void {
   );
 }
 
-function postTasksUserTaskKeyClaim(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<TaskParams>(
+function postTasksUserTaskKeyClaim(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/tasks/:userTaskKey/claim',
     {
       schema: {
@@ -76,8 +69,8 @@ function postTasksUserTaskKeyClaim(app: FastifyInstance, ctx: ApiContext): void 
   );
 }
 
-function postTasksUserTaskKeyUnclaim(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<TaskParams>(
+function postTasksUserTaskKeyUnclaim(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/tasks/:userTaskKey/unclaim',
     {
       schema: {
@@ -95,8 +88,8 @@ function postTasksUserTaskKeyUnclaim(app: FastifyInstance, ctx: ApiContext): voi
   );
 }
 
-function postTasksUserTaskKeyComplete(app: FastifyInstance, ctx: ApiContext): void {
-  app.post<TaskParams & { Body: { variables: Variables } }>(
+function postTasksUserTaskKeyComplete(app: ApiApp, ctx: ApiContext): void {
+  app.post(
     '/tasks/:userTaskKey/complete',
     {
       schema: {

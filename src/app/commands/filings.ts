@@ -51,6 +51,7 @@ const NO_IMPLEMENTATION: ReadonlySet<string> = new Set([
   'draft',
   'refused',
   'rejected',
+  'not-accepted',
   'closed',
   'terminated',
 ]);

@@ -9,6 +9,10 @@
 // random number, string join with prefix/suffix, get value with a key path, now, today.
 import { randomUUID } from 'node:crypto';
 import { dateAndTime, FeelDate, FeelDateTime, FeelFunction, parseDate } from 'feelin';
+import { DateTime } from 'luxon';
+import { nativeFunction, yearsMonthsDuration } from './arithmetic.ts';
+import { numericFunctions } from './numeric.ts';
+import { rangeFunctions } from './range.ts';
 
 /** Thrown by `assert()`; feel-scala reports a failed assertion as an evaluation failure. */
 export class FeelAssertionError extends Error {}
@@ -43,6 +47,8 @@ export function camundaFunctions(clock: Clock): Record<string, FeelFunction> {
     ...contextFunctions(),
     ...miscFunctions(),
     ...temporalFunctions(),
+    ...numericFunctions(),
+    ...rangeFunctions(),
   };
 }
 
@@ -88,10 +94,12 @@ function listFunctions(): Record<string, FeelFunction> {
     }),
     'duplicate values': define(['list'], (list: unknown) => {
       if (!Array.isArray(list)) return null;
+      // in the order of their first occurrence: duplicate values([1,2,3,2,1]) is [1,2]
       const duplicates: unknown[] = [];
       list.forEach((item, index) => {
-        const firstIndex = list.findIndex((other) => feelEquals(other, item));
-        if (firstIndex !== index && !duplicates.some((d) => feelEquals(d, item))) duplicates.push(item);
+        const seenBefore = list.slice(0, index).some((other) => feelEquals(other, item));
+        const repeated = list.slice(index + 1).some((other) => feelEquals(other, item));
+        if (!seenBefore && repeated) duplicates.push(item);
       });
       return duplicates;
     }),
@@ -106,8 +114,23 @@ function listFunctions(): Record<string, FeelFunction> {
   };
 }
 
+/** `context put` with a key path creates the contexts the path is missing, as feel-scala does. */
+function contextPut(context: unknown, path: unknown[], value: unknown): unknown {
+  const [key, ...rest] = path;
+  if (!isString(key) || !isPlainContext(context)) return null;
+  const nested = rest.length === 0 ? value : contextPut(context[key] ?? {}, rest, value);
+  return nested === null && rest.length > 0 ? null : { ...context, [key]: nested };
+}
+
 function contextFunctions(): Record<string, FeelFunction> {
   return {
+    'context put': define(
+      ['context', 'keys', 'value', 'key'],
+      (context: unknown, keys: unknown, value: unknown, key: unknown) => {
+        const path = Array.isArray(keys) ? keys : isString(keys) ? [keys] : isString(key) ? [key] : null;
+        return path === null || path.length === 0 ? null : contextPut(context, path, value);
+      },
+    ),
     'get value': define(['context', 'key'], (context: unknown, key: unknown) => {
       const path = isString(key) ? [key] : Array.isArray(key) && key.every(isString) ? key : null;
       if (!isPlainContext(context) || path === null) return null;
@@ -137,8 +160,43 @@ function miscFunctions(): Record<string, FeelFunction> {
   };
 }
 
+/** Whole months from `from` to `to`, as java.time's Period.between counts them (a partial month is dropped). */
+function monthsBetween(from: FeelDate | FeelDateTime, to: FeelDate | FeelDateTime): number {
+  let months = to.year * 12 + to.month - (from.year * 12 + from.month);
+  const days = to.day - from.day;
+  if (months > 0 && days < 0) months--;
+  else if (months < 0 && days > 0) months++;
+  return months;
+}
+
+function isDateLike(value: unknown): value is FeelDate | FeelDateTime {
+  return value instanceof FeelDate || value instanceof FeelDateTime;
+}
+
+const nativeDateAndTime1 = nativeFunction('a', 'date and time(a)');
+const nativeDateAndTime2 = nativeFunction('a, b', 'date and time(a, b)');
+
+/** `date and time(date and time, timezone)`: the same instant in the zone; null for an unknown zone. */
+function inZone(value: FeelDateTime, zone: string): FeelDateTime | null {
+  const instant = value.value.toZonedDateTime(value.zone ?? 'UTC').epochMilliseconds;
+  const local = DateTime.fromMillis(instant, { zone });
+  if (!local.isValid) return null;
+  return dateAndTime(`${local.toISO({ includeOffset: false, suppressMilliseconds: true })}@${zone}`);
+}
+
 function temporalFunctions(): Record<string, FeelFunction> {
   return {
+    // feelin lacks the (date and time, timezone) form; every other form is feelin's
+    'date and time': define(['date', 'time', 'from'], (date: unknown, time: unknown, from: unknown) => {
+      if (date instanceof FeelDateTime && isString(time)) return inZone(date, time);
+      if (date === undefined && from !== undefined) return nativeDateAndTime1([from]);
+      if (time === undefined) return nativeDateAndTime1([date]);
+      return nativeDateAndTime2([date, time]);
+    }),
+    // feelin keeps the days (P1Y8M2D); feel-scala's result has years and months only
+    'years and months duration': define(['from', 'to'], (from: unknown, to: unknown) =>
+      isDateLike(from) && isDateLike(to) ? yearsMonthsDuration(monthsBetween(from, to)) : null,
+    ),
     'last day of month': define(['date'], (date: unknown) => {
       if (!(date instanceof FeelDate) && !(date instanceof FeelDateTime)) return null;
       const { year, month } = date;

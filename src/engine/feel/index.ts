@@ -16,6 +16,7 @@ import {
   toFeel,
   type Warning,
 } from 'feelin';
+import { ARITHMETIC_FUNCTIONS, rewriteArithmetic } from './arithmetic.ts';
 import { CAMUNDA_FUNCTION_NAMES, type Clock, camundaFunctions, FeelAssertionError } from './functions.ts';
 import { FeelLimitError, withinLimits } from './limits.ts';
 import { dateTimeToEpochMs, parseZonedDateTime, type ResultType, resultType, toJson } from './values.ts';
@@ -57,7 +58,7 @@ export function setFeelClock(clock: Clock | undefined): void {
   activeClock = defaultClock;
 }
 
-const extensions = camundaFunctions(() => activeClock());
+const extensions = { ...camundaFunctions(() => activeClock()), ...ARITHMETIC_FUNCTIONS };
 const extensionNames = new Set(CAMUNDA_FUNCTION_NAMES);
 
 /** Zeebe's rule: a property value starting with `=` is a FEEL expression, anything else is static. */
@@ -160,7 +161,15 @@ function compile(source: string): Compiled {
 function buildCompiled(source: string): Compiled {
   const syntaxError = findSyntaxError(source, false);
   if (syntaxError)
-    return { source, syntaxError, fn: null, params: [], unpassed: [], warnings: [], iterates: false };
+    return {
+      source,
+      syntaxError,
+      fn: null,
+      params: [],
+      unpassed: [],
+      warnings: [],
+      iterates: false,
+    };
 
   const names = new Set<string>();
   let iterates = false;
@@ -180,7 +189,8 @@ function buildCompiled(source: string): Compiled {
     else unpassed.push(name);
   }
   try {
-    const wrapper = `function(${params.join(', ')}) ${source}`;
+    // the arithmetic as calls of the exact operators (arithmetic.ts)
+    const wrapper = `function(${params.join(', ')}) ${rewriteArithmetic(source, extensions)}`;
     const { value, warnings } = feelinEvaluate(wrapper, extensions);
     if (value && typeof (value as FeelFunction).invoke === 'function' && warnings.length === 0) {
       return { source, fn: value as FeelFunction, params, unpassed, warnings, iterates };
@@ -220,7 +230,9 @@ function runCompiled(compiled: Compiled, context: Record<string, unknown>): RawR
       compiled.warnings.length = 0;
     }
   }
-  const { value, warnings } = feelinEvaluate(compiled.source, { ...extensions, ...context });
+  // the parser reads multi-word variable names from the context, so the rewrite must see them too
+  const scope = { ...extensions, ...context };
+  const { value, warnings } = feelinEvaluate(rewriteArithmetic(compiled.source, scope), scope);
   return { value: value === undefined ? null : value, warnings: convertWarnings(warnings) };
 }
 
@@ -263,7 +275,8 @@ export function evaluateUnaryTests(
   const previous = activeClock;
   activeClock = options?.clock ?? defaultClock;
   try {
-    const { value, warnings } = feelinUnaryTest(tests, { ...extensions, ...context, '?': input ?? null });
+    const scope = { ...extensions, ...context, '?': input ?? null };
+    const { value, warnings } = feelinUnaryTest(rewriteArithmetic(tests, scope, true), scope);
     return { value: value ?? null, warnings: convertWarnings(warnings) };
   } catch (error) {
     throw new FeelError(

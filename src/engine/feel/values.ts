@@ -22,6 +22,7 @@ export function resultType(value: unknown): ResultType {
   if (value === null || value === undefined) return 'NULL';
   if (typeof value === 'boolean') return 'BOOLEAN';
   if (typeof value === 'number') return Number.isFinite(value) ? 'NUMBER' : 'NULL';
+  if (typeof value === 'bigint') return 'NUMBER';
   if (typeof value === 'string') return 'STRING';
   if (Array.isArray(value)) return 'ARRAY';
   if (value instanceof FeelDateTime) return 'DATE_TIME';
@@ -57,6 +58,9 @@ export function toJson(value: unknown): unknown {
       return value;
     case 'number':
       return Number.isFinite(value) ? value : null;
+    case 'bigint':
+      // an integer beyond 2^53 (exact inside FEEL) is written as the nearest JSON number the store keeps
+      return Number(value);
     case 'function':
       return null;
   }

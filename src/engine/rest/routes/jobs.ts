@@ -19,6 +19,10 @@ export function registerJobRoutes(app: FastifyInstance, ctx: RouteContext): void
 
 function registerActivation(app: FastifyInstance, ctx: RouteContext): void {
   const { engine } = ctx;
+  // A server that is closing answers its waiting long polls at once (with the jobs they have, none), so that
+  // `close()` does not wait out every worker's poll and a restart is not held up by it.
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
   // Workers long-poll here all the time (every job type, every few seconds): only this route's warnings and errors
   // are logged, so its request lines do not drown the ones an administrator needs.
   app.post('/jobs/activation', { logLevel: 'warn' }, async (request, reply) => {
@@ -47,8 +51,11 @@ function registerActivation(app: FastifyInstance, ctx: RouteContext): void {
       if (!reply.raw.writableEnded) abort.abort();
     };
     reply.raw.once('close', onClose);
+    const onClosing = () => abort.abort();
+    closing.signal.addEventListener('abort', onClosing, { once: true });
     try {
       for (;;) {
+        if (closing.signal.aborted) return { jobs: [] };
         if (abort.signal.aborted) return reply; // the client went away: activate nothing for it
         const jobs = engine.activateJobs({
           type: type!,
@@ -66,6 +73,7 @@ function registerActivation(app: FastifyInstance, ctx: RouteContext): void {
       return sendProblem(reply, e, 'ACTIVATE');
     } finally {
       reply.raw.off('close', onClose);
+      closing.signal.removeEventListener('abort', onClosing);
     }
   });
 }
