@@ -121,6 +121,9 @@ export async function prepareResources(resources: DeployResource[]): Promise<Pre
     } else if (lower.endsWith('.dmn') || lower.endsWith('.dmn11.xml')) {
       try {
         const parsed = await parseDmn(content);
+        // a duplicate id (or other unparsable content) makes dmn-moddle drop the element with a warning
+        const serious = parsed.warnings.filter((w) => !/unknown attribute/i.test(w.message));
+        if (serious.length > 0) throw new Error(serious.map((w) => w.message).join('; '));
         const decisions = loadDecisions(parsed.rootElement);
         if (decisions.length === 0) throw new Error('the DMN has no decision');
         prepared.push({
