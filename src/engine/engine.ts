@@ -13,6 +13,7 @@ import {
   prepareResources,
   writeDeployment,
 } from './processors/deploy.ts';
+import { startForm } from './processors/forms.ts';
 import { resolveIncident } from './processors/incidents.ts';
 import {
   type CreateProcessInstanceRequest,
@@ -473,6 +474,9 @@ export class Engine {
     return task.formKey ? queries.formByKey(this.it, Number(task.formKey)) : null;
   }
 
+  getStartForm(processDefinitionKey: Key): queries.FormItem | null {
+    return startForm(this.it, parseKey(processDefinitionKey, 'processDefinitionKey'));
+  }
   getForm(formKey: Key): queries.FormItem {
     const form = queries.formByKey(this.it, parseKey(formKey, 'formKey'));
     if (!form) throw notFound(`Form with key '${formKey}' not found`);

@@ -75,7 +75,7 @@ export function searchProcessDefinitions(
       processDefinitionId: r.process_id,
       tenantId: r.tenant_id,
       processDefinitionKey: String(r.key),
-      hasStartForm: false,
+      hasStartForm: (r as { model?: string }).model?.includes('"startForm"') === true,
     }),
   );
 }
@@ -105,8 +105,8 @@ export interface ProcessInstanceItem {
   processDefinitionKey: string;
   parentProcessInstanceKey: string | null;
   parentElementInstanceKey: string | null;
+  tags: string[];
 }
-
 export function processInstanceItem(it: Interpreter, r: ProcessInstanceRow): ProcessInstanceItem {
   const def = it.definition(r.process_definition_key);
   return {
@@ -123,9 +123,9 @@ export function processInstanceItem(it: Interpreter, r: ProcessInstanceRow): Pro
     processDefinitionKey: String(r.process_definition_key),
     parentProcessInstanceKey: str(r.parent_process_instance_key),
     parentElementInstanceKey: str(r.parent_element_instance_key),
+    tags: r.tags ? (JSON.parse(r.tags) as string[]) : [],
   };
 }
-
 const DEFINITION = (field: string) =>
   `(SELECT d.${field} FROM process_definitions d WHERE d.key = process_instances.process_definition_key)`;
 

@@ -173,9 +173,12 @@ describe('validation at load time', () => {
     );
   });
 
-  it('refuses an unsupported hit policy', async () => {
-    expect((await loadError('invalid-hit-policy.dmn')).message).toBe(
-      "decision 'prioritised': hit policy 'PRIORITY' is not supported (supported: UNIQUE, FIRST, ANY, COLLECT, RULE ORDER)",
+  it('loads PRIORITY (Camunda runs it, issue #14 §1.7) and refuses a hit policy DMN does not define', async () => {
+    expect((await load('invalid-hit-policy.dmn'))[0]?.table?.hitPolicy).toBe('PRIORITY');
+    const xml = readFileSync(new URL('../fixtures/dmn/invalid-hit-policy.dmn', import.meta.url), 'utf8');
+    const { rootElement } = await parseDmn(xml.replace('hitPolicy="PRIORITY"', 'hitPolicy="RANDOM"'));
+    expect(() => loadDecisions(rootElement)).toThrow(
+      "decision 'prioritised': hit policy 'RANDOM' is not supported (supported: UNIQUE, FIRST, ANY, COLLECT, RULE ORDER, PRIORITY, OUTPUT ORDER)",
     );
   });
 

@@ -1,5 +1,6 @@
 // DMN decisions as Camunda 8 evaluates them (dmn-scala): decision tables with the hit policies UNIQUE,
-// FIRST, ANY, COLLECT (plain or with SUM/MIN/MAX/COUNT) and RULE ORDER, literal expression decisions,
+// FIRST, ANY, COLLECT (plain or with SUM/MIN/MAX/COUNT), RULE ORDER, PRIORITY and OUTPUT ORDER (ranked by
+// the outputs' outputValues), literal expression decisions,
 // and required decisions evaluated first with their results bound under the decision id.
 // Everything that can be checked without variables is checked at load time.
 import type { ModdleElement } from '../../modeling/moddle.ts';
@@ -23,7 +24,7 @@ export class DmnError extends Error {
   }
 }
 
-export type HitPolicy = 'UNIQUE' | 'FIRST' | 'ANY' | 'COLLECT' | 'RULE ORDER';
+export type HitPolicy = 'UNIQUE' | 'FIRST' | 'ANY' | 'COLLECT' | 'RULE ORDER' | 'PRIORITY' | 'OUTPUT ORDER';
 export type Aggregation = 'SUM' | 'MIN' | 'MAX' | 'COUNT';
 
 export interface DecisionInput {
@@ -36,6 +37,8 @@ export interface DecisionOutput {
   id: string;
   name?: string;
   label?: string;
+  /** The output values (outputValues), highest priority first: what PRIORITY and OUTPUT ORDER rank by. */
+  values?: unknown[];
 }
 
 export interface DecisionRule {
@@ -95,7 +98,15 @@ export interface DecisionResult {
   evaluatedDecisions: EvaluatedDecision[];
 }
 
-const HIT_POLICIES = new Set<string>(['UNIQUE', 'FIRST', 'ANY', 'COLLECT', 'RULE ORDER']);
+const HIT_POLICIES = new Set<string>([
+  'UNIQUE',
+  'FIRST',
+  'ANY',
+  'COLLECT',
+  'RULE ORDER',
+  'PRIORITY',
+  'OUTPUT ORDER',
+]);
 const AGGREGATIONS = new Set<string>(['SUM', 'MIN', 'MAX', 'COUNT']);
 
 function describeColumn(column: { id: string; label?: string; name?: string }): string {
@@ -130,7 +141,7 @@ function loadHitPolicy(
   const hitPolicy = String(table.hitPolicy ?? 'UNIQUE');
   if (!HIT_POLICIES.has(hitPolicy)) {
     throw new DmnError(
-      `${where}: hit policy '${hitPolicy}' is not supported (supported: UNIQUE, FIRST, ANY, COLLECT, RULE ORDER)`,
+      `${where}: hit policy '${hitPolicy}' is not supported (supported: UNIQUE, FIRST, ANY, COLLECT, RULE ORDER, PRIORITY, OUTPUT ORDER)`,
       decisionId,
     );
   }
@@ -165,11 +176,17 @@ function loadInputs(decisionId: string, where: string, table: ModdleElement): De
 }
 
 function loadOutputs(decisionId: string, where: string, table: ModdleElement): DecisionOutput[] {
-  const outputs: DecisionOutput[] = (table.output ?? []).map((output: ModdleElement, i: number) => ({
-    id: output.id ?? `output${i + 1}`,
-    name: output.name ?? undefined,
-    label: output.label ?? undefined,
-  }));
+  const outputs: DecisionOutput[] = (table.output ?? []).map((output: ModdleElement, i: number) => {
+    const column: DecisionOutput = {
+      id: output.id ?? `output${i + 1}`,
+      name: output.name ?? undefined,
+      label: output.label ?? undefined,
+    };
+    const values = text(output.outputValues);
+    if (values !== '')
+      column.values = outputValues(decisionId, `${where}, output ${describeColumn(column)}`, values);
+    return column;
+  });
   if (outputs.length === 0) throw new DmnError(`${where}: the decision table has no output`, decisionId);
   if (outputs.length > 1) {
     const unnamed = outputs.find((o) => !o.name);
@@ -181,6 +198,17 @@ function loadOutputs(decisionId: string, where: string, table: ModdleElement): D
     }
   }
   return outputs;
+}
+
+/** An output column's outputValues ("high","medium","low"): a list of FEEL values, in priority order. */
+function outputValues(decisionId: string, where: string, values: string): unknown[] {
+  try {
+    const list = evaluateRaw(`[${values}]`, {}).value;
+    if (Array.isArray(list)) return list.map(toJson);
+  } catch {
+    // reported below
+  }
+  throw new DmnError(`${where}: output values '${values}' are not a list of values`, decisionId);
 }
 
 function loadRule(
@@ -404,9 +432,31 @@ function applyHitPolicy(decision: DecisionModel, table: DecisionTable, matchedRu
       return values[0] ?? null;
     case 'RULE ORDER':
       return values;
+    case 'PRIORITY':
+      return byPriority(table, matchedRules).map(ruleValue)[0] ?? null;
+    case 'OUTPUT ORDER':
+      return byPriority(table, matchedRules).map(ruleValue);
     case 'COLLECT':
       return aggregate(decision, table.aggregation, values);
   }
+}
+
+/**
+ * Matched rules ordered by their outputs' priority: the position of each output's value in that output's
+ * outputValues, output by output (a value not listed comes after every listed one); rule order breaks ties.
+ */
+function byPriority(table: DecisionTable, matchedRules: MatchedRule[]): MatchedRule[] {
+  const rank = (rule: MatchedRule): number[] =>
+    table.outputs.map((output, column) => {
+      if (!output.values) return 0;
+      const at = output.values.findIndex((v) => feelEquals(v, rule.outputs[column]!.value));
+      return at < 0 ? output.values.length : at;
+    });
+  const compare = (a: number[], b: number[]) => {
+    for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return a[i]! - b[i]!;
+    return 0;
+  };
+  return [...matchedRules].sort((x, y) => compare(rank(x), rank(y)));
 }
 
 function aggregate(

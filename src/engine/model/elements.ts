@@ -31,6 +31,7 @@ export function transformElement(site: ElementSite, fe: ModdleElement, scopeId: 
   if (type === 'BUSINESS_RULE_TASK' && !el.job) decisionAttributes(site, fe, el);
   if (type === 'USER_TASK') userTaskAttributes(site, fe, el);
   if (type === 'CALL_ACTIVITY') callActivityAttributes(site, fe, el);
+  if (type === 'START_EVENT') startFormAttributes(fe, el);
   if (type === 'EXCLUSIVE_GATEWAY' || type === 'INCLUSIVE_GATEWAY') {
     if (fe.default?.id) el.defaultFlow = fe.default.id;
   }
@@ -210,8 +211,8 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   const s = ext(fe, 'zeebe:TaskSchedule');
   const f = ext(fe, 'zeebe:FormDefinition');
   const p = ext(fe, 'zeebe:PriorityDefinition');
-  const ut: ElementModel['userTask'] = {};
-  const set = (key: keyof NonNullable<ElementModel['userTask']>, value: string | undefined) => {
+  const ut: NonNullable<ElementModel['userTask']> = {};
+  const set = (key: Exclude<keyof typeof ut, 'jobWorker'>, value: string | undefined) => {
     if (value === undefined || value === null || value === '') return;
     ut[key] = String(value);
     site.expr(fe, key, String(value));
@@ -225,9 +226,21 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   set('formKey', f?.formKey);
   set('externalReference', f?.externalReference);
   set('priority', p?.priority);
-  el.userTask = ut;
   const headers = taskHeaders(fe);
-  if (Object.keys(headers).length) el.job = { type: 'io.camunda.zeebe:userTask', retries: '0', headers };
+  if (!ext(fe, 'zeebe:UserTask')) {
+    // a job-worker user task, as Zeebe transforms one (UserTaskTransformer: the job type, retries 1)
+    ut.jobWorker = true;
+    el.job = { type: 'io.camunda.zeebe:userTask', retries: '1', headers };
+  } else if (Object.keys(headers).length) {
+    el.job = { type: 'io.camunda.zeebe:userTask', retries: '0', headers };
+  }
+  el.userTask = ut;
+}
+
+/** A start event's linked form: zeebe:formDefinition formId (Camunda 8.8 links start forms by id). */
+function startFormAttributes(fe: ModdleElement, el: ElementModel): void {
+  const f = ext(fe, 'zeebe:FormDefinition');
+  if (f?.formId) el.form = { formId: String(f.formId) };
 }
 
 function callActivityAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {

@@ -99,6 +99,8 @@ class ProcessTransformer implements ElementSite {
     };
     model.elements[pid] = root;
     this.addScope(process, root);
+    const start = root.startEvent ? model.elements[root.startEvent] : undefined;
+    if (start?.form) model.startForm = start.form;
     // Second pass: relations that need every element.
     this.attachBoundaries();
     for (const el of Object.values(model.elements)) this.checkElementFlows(el);

@@ -66,6 +66,8 @@ export interface UserTaskDef {
   formKey?: string;
   externalReference?: string;
   priority?: string;
+  /** No zeebe:userTask: Zeebe's job-worker user task, a job of type io.camunda.zeebe:userTask. */
+  jobWorker?: boolean;
 }
 
 export interface LoopDef {
@@ -105,6 +107,8 @@ export interface ElementModel {
     propagateAllParentVariables: boolean;
   };
   loop?: LoopDef;
+  /** A start event's linked form (zeebe:formDefinition formId). */
+  form?: { formId: string };
   defaultFlow?: string;
   properties?: Record<string, string>;
 }
@@ -124,4 +128,6 @@ export interface ProcessModel {
   flows: Record<string, FlowModel>;
   timerStartEvents: string[];
   messageStartEvents: string[];
+  /** The none start event's form: Camunda's start form (hasStartForm, GET /process-definitions/{key}/form). */
+  startForm?: { formId: string };
 }

@@ -1,7 +1,7 @@
 // Decisions: the registry business rule tasks evaluate against (latest version by id) and the
 // stand-alone evaluation command (POST /v2/decision-definitions/evaluation).
 import { type DecisionModel, DmnError, evaluateDecision as evaluateDmn } from '../dmn/index.ts';
-import { invalidArgument, notFound } from '../errors.ts';
+import { notFound } from '../errors.ts';
 import type { DecisionEvaluator, DecisionResult, Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
 import { IncidentError, type Tx } from '../runtime/tx.ts';
@@ -79,7 +79,11 @@ export class DecisionRegistry {
   }
 }
 
-/** Evaluates a deployed decision outside any process; bad input is the caller's error. */
+/**
+ * Evaluates a deployed decision outside any process. A decision that fails to evaluate is no error of the
+ * request: Camunda answers 200 with failedDecisionDefinitionId and failureMessage (Zeebe writes a
+ * DECISION_EVALUATION FAILED event), https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/evaluate-decision/
+ */
 export function evaluateDecision(
   registry: DecisionRegistry,
   req: EvaluateDecisionRequest,
@@ -89,17 +93,24 @@ export function evaluateDecision(
   const row = registry.find(req);
   if (!row)
     throw notFound('Expected to evaluate a deployed decision, but none was found for the given id or key');
-  let result: ReturnType<DecisionRegistry['evaluate']>;
+  let result: ReturnType<DecisionRegistry['evaluate']> | null = null;
+  let failure: { decisionId: string; message: string } | null = null;
   try {
     result = registry.evaluate(row.key, req.variables ?? {});
   } catch (e) {
-    if (e instanceof DmnError)
-      throw invalidArgument(`Expected to evaluate decision '${row.decisionId}', but ${e.message}`);
-    throw e;
+    if (!(e instanceof DmnError) && (e as Error).name !== 'FeelError') throw e;
+    const failed = e instanceof DmnError && e.decisionId ? e.decisionId : row.decisionId;
+    failure = {
+      decisionId: failed,
+      message: `Expected to evaluate decision '${row.decisionId}', but ${(e as Error).message}`,
+    };
   }
   const decisionInstanceKey = run((tx) => {
     const key = it.key();
-    tx.record('DECISION_EVALUATION', 'EVALUATED', key, null, row.decisionId, { decisionKey: row.key });
+    tx.record('DECISION_EVALUATION', failure ? 'FAILED' : 'EVALUATED', key, null, row.decisionId, {
+      decisionKey: row.key,
+      ...(failure ? { failedDecisionId: failure.decisionId, evaluationFailureMessage: failure.message } : {}),
+    });
     return key;
   });
   return {
@@ -109,12 +120,12 @@ export function evaluateDecision(
     decisionDefinitionVersion: row.version,
     decisionRequirementsId: row.drgId,
     decisionRequirementsKey: String(row.drgKey),
-    output: JSON.stringify(result.output),
-    failedDecisionDefinitionId: '',
-    failureMessage: '',
+    output: JSON.stringify(result ? result.output : null),
+    failedDecisionDefinitionId: failure?.decisionId ?? '',
+    failureMessage: failure?.message ?? '',
     tenantId: TENANT,
     decisionInstanceKey: String(decisionInstanceKey),
-    matchedRules: result.matchedRules,
-    evaluatedDecisions: result.evaluatedDecisions,
+    matchedRules: result?.matchedRules ?? [],
+    evaluatedDecisions: result?.evaluatedDecisions ?? [],
   };
 }

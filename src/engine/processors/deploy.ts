@@ -94,7 +94,10 @@ export async function prepareResources(resources: DeployResource[]): Promise<Pre
       let root: unknown;
       try {
         const parsed = await parseBpmn(content);
-        const serious = parsed.warnings.filter((w) => !/unknown attribute/i.test(w.message));
+        // Zeebe ignores the diagram (DI): a shape or edge that references a missing element is no error
+        const serious = parsed.warnings.filter(
+          (w) => !/unknown attribute/i.test(w.message) && !isDiagramWarning(w),
+        );
         if (serious.length > 0) throw new Error(serious.map((w) => w.message).join('; '));
         root = parsed.rootElement;
       } catch (e) {
@@ -118,6 +121,9 @@ export async function prepareResources(resources: DeployResource[]): Promise<Pre
     } else if (lower.endsWith('.dmn') || lower.endsWith('.dmn11.xml')) {
       try {
         const parsed = await parseDmn(content);
+        // a duplicate id (or other unparsable content) makes dmn-moddle drop the element with a warning
+        const serious = parsed.warnings.filter((w) => !/unknown attribute/i.test(w.message));
+        if (serious.length > 0) throw new Error(serious.map((w) => w.message).join('; '));
         const decisions = loadDecisions(parsed.rootElement);
         if (decisions.length === 0) throw new Error('the DMN has no decision');
         prepared.push({
@@ -370,4 +376,10 @@ function scheduleStart(
 ): void {
   const due = firstDueDate(def, tx.now);
   it.insertTimer(tx, null, null, key, elementId, due.dueAt, due.repetitions, def, true);
+}
+
+/** A parse warning about the diagram interchange part (bpmndi:BPMNShape, BPMNEdge, BPMNPlane …). */
+function isDiagramWarning(w: { message: string }): boolean {
+  const type = (w as { element?: { $type?: string } }).element?.$type ?? '';
+  return type.startsWith('bpmndi:');
 }

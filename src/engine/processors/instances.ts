@@ -10,6 +10,8 @@ export interface CreateProcessInstanceRequest {
   /** With processDefinitionId: a specific version instead of the latest. */
   processDefinitionVersion?: number;
   variables?: Record<string, unknown>;
+  /** Camunda 8.8 tags, validated by the caller. */
+  tags?: string[];
 }
 
 export interface CreateProcessInstanceResult {
@@ -19,6 +21,7 @@ export interface CreateProcessInstanceResult {
   variables: Record<string, unknown>;
   processDefinitionKey: string;
   processInstanceKey: string;
+  tags?: string[];
 }
 
 export function resolveDefinition(it: Interpreter, req: CreateProcessInstanceRequest): Definition {
@@ -63,7 +66,7 @@ export function createProcessInstance(
   if (typeof variables !== 'object' || Array.isArray(variables) || variables === null) {
     throw invalidArgument('Expected variables to be a JSON object');
   }
-  const key = it.createProcessInstance(tx, def, variables);
+  const key = it.createProcessInstance(tx, def, variables, req.tags?.length ? { tags: req.tags } : {});
   return {
     processDefinitionId: def.processId,
     processDefinitionVersion: def.version,
@@ -71,6 +74,7 @@ export function createProcessInstance(
     variables,
     processDefinitionKey: String(def.key),
     processInstanceKey: String(key),
+    tags: req.tags ?? [],
   };
 }
 

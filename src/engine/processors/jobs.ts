@@ -120,11 +120,21 @@ export interface FailJobRequest {
   variables?: Record<string, unknown>;
 }
 
+/**
+ * Zeebe fails a job that is ACTIVATED or ACTIVATABLE: a timed-out lease, retries updated, or a failure
+ * whose back-off has passed; not one in its back-off or failed with no retries left (an incident):
+ * https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/fail-job/ (409).
+ */
+function isActivatedOrActivatable(job: JobRow, now: number): boolean {
+  if (job.state !== 'FAILED') return true;
+  return job.retries > 0 && job.activatable_at !== null && job.activatable_at <= now;
+}
+
 export function failJob(tx: Tx, it: Interpreter, key: number, req: FailJobRequest): void {
   const job = liveJob(it, key, 'fail');
-  if (job.state !== 'ACTIVATED') {
+  if (!isActivatedOrActivatable(job, tx.now)) {
     throw invalidState(
-      `Expected to fail job with key '${key}', but it is in state '${job.state}' (not activated)`,
+      `Expected to fail job with key '${key}', but it is in state '${job.state}' (not activated or activatable)`,
     );
   }
   const retries = Math.max(0, Math.trunc(req.retries ?? 0));

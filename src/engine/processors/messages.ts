@@ -16,7 +16,12 @@ export interface PublishMessageRequest {
   variables?: Record<string, unknown>;
 }
 
-/** Correlates a message to the open subscriptions (one per process instance) and message start events. */
+/**
+ * Correlates a message to the open subscriptions and message start events, at most once per process
+ * (BPMN process id, any version): Zeebe's message cardinality
+ * (https://docs.camunda.io/docs/components/concepts/messages/#message-cardinality). Subscriptions of
+ * different processes each get it; of one process, the oldest that can take it now.
+ */
 function correlateEverywhere(
   tx: Tx,
   it: Interpreter,
@@ -26,18 +31,14 @@ function correlateEverywhere(
   variables: Record<string, unknown>,
 ): number[] {
   const instances: number[] = [];
-  const subs = it.state.messages.subscriptionsFor(name, correlationKey);
-  const seen = new Set<number>();
-  for (const s of subs) {
-    if (seen.has(s.process_instance_key)) continue;
-    const sub = it.state.messages.subscription(s.key);
+  const messages = it.state.messages;
+  for (const s of messages.subscriptionsFor(name, correlationKey)) {
+    if (messages.hasCorrelatedTo(messageKey, s.process_id)) continue;
+    const sub = messages.subscription(s.key);
     if (!sub) continue;
-    if (it.correlate(tx, sub, messageKey, variables)) {
-      seen.add(sub.process_instance_key);
-      instances.push(sub.process_instance_key);
-    }
+    if (it.correlate(tx, sub, messageKey, variables)) instances.push(sub.process_instance_key);
   }
-  for (const start of it.state.messages.startSubscriptions(name)) {
+  for (const start of messages.startSubscriptions(name)) {
     const pi = startByMessage(tx, it, start, messageKey, correlationKey, variables);
     if (pi !== null) instances.push(pi);
   }
@@ -55,7 +56,7 @@ function startByMessage(
   if (correlationKey !== '') {
     if (it.state.messages.isStartKeyRunning(start.process_id, correlationKey)) return null;
   }
-  if (it.state.messages.hasStarted(messageKey, start.process_id)) return null;
+  if (it.state.messages.hasCorrelatedTo(messageKey, start.process_id)) return null;
   const def = it.definition(start.process_definition_key);
   const pi = it.createProcessInstance(
     tx,
@@ -63,7 +64,7 @@ function startByMessage(
     {},
     { startElementId: start.element_id, trigger: { variables } },
   );
-  it.state.messages.markStarted(messageKey, start.process_id);
+  it.state.messages.markCorrelatedTo(messageKey, start.process_id);
   it.state.messages.markCorrelated(messageKey, pi);
   if (correlationKey !== '') it.state.messages.lockStartKey(start.process_id, correlationKey, pi);
   tx.record('MESSAGE', 'CORRELATED', messageKey, pi, start.element_id, {
@@ -81,7 +82,7 @@ export function onProcessEnded(tx: Tx, it: Interpreter, pi: ProcessInstanceRow):
   if (!def) return;
   for (const elementId of def.model.messageStartEvents) {
     const name = def.model.elements[elementId]!.event!.messageName!;
-    const msg = it.state.messages.oldestNotStarting(name, lock.correlation_key, tx.now, lock.process_id);
+    const msg = it.state.messages.oldestNotCorrelatedTo(name, lock.correlation_key, tx.now, lock.process_id);
     if (!msg) continue;
     const start = {
       process_definition_key: def.key,
@@ -120,8 +121,10 @@ export function publishMessage(
   validate(req);
   const correlationKey = req.correlationKey ?? '';
   const ttl = req.timeToLive ?? 0;
+  // Zeebe's message uniqueness is name + correlation key + id
+  // (https://docs.camunda.io/docs/components/concepts/messages/#message-uniqueness)
   if (req.messageId) {
-    if (it.state.messages.hasLiveMessageId(req.name, req.messageId, tx.now)) {
+    if (it.state.messages.hasLiveMessageId(req.name, correlationKey, req.messageId, tx.now)) {
       throw new EngineError(
         'ALREADY_EXISTS',
         `Expected to publish a new message with id '${req.messageId}', but a message with that id was already published`,
@@ -150,6 +153,7 @@ export function publishMessage(
     tx.wakeAt(tx.now + ttl);
   }
   correlateEverywhere(tx, it, key, req.name, correlationKey, variables);
+  if (ttl === 0) it.state.messages.forgetCorrelations(key);
   return { messageKey: String(key), tenantId: TENANT };
 }
 
@@ -163,6 +167,7 @@ export function correlateMessage(
   const key = it.key();
   tx.record('MESSAGE_CORRELATION', 'CORRELATING', key, null, null, { name: req.name, correlationKey });
   const instances = correlateEverywhere(tx, it, key, req.name, correlationKey, req.variables ?? {});
+  it.state.messages.forgetCorrelations(key);
   if (instances.length === 0) {
     throw notFound(
       `Expected to find subscription for message with name '${req.name}' and correlation key '${correlationKey}', but none was found.`,

@@ -99,27 +99,22 @@ export class MessageState {
       .run(m.key, m.name, m.correlationKey, m.messageId, m.variables, m.published, m.deadline, m.tenantId);
   }
 
-  hasLiveMessageId(name: string, messageId: string, now: number): boolean {
+  /** Zeebe's message uniqueness: a live buffered message with the same name, correlation key and id. */
+  hasLiveMessageId(name: string, correlationKey: string, messageId: string, now: number): boolean {
     return (
       this.db
-        .q('SELECT 1 FROM messages WHERE name = ? AND message_id = ? AND deadline > ?')
-        .get(name, messageId, now) !== undefined
+        .q(
+          'SELECT 1 FROM messages WHERE name = ? AND message_id = ? AND correlation_key = ? AND deadline > ?',
+        )
+        .get(name, messageId, correlationKey, now) !== undefined
     );
   }
 
-  /** The oldest live message not yet correlated to the process instance. */
-  oldestUncorrelated(name: string, correlationKey: string, now: number, processInstanceKey: number) {
-    return this.db
-      .q(
-        `SELECT * FROM messages WHERE name = ? AND correlation_key = ? AND deadline > ?
-           AND key NOT IN (SELECT message_key FROM message_correlations WHERE process_instance_key = ?)
-         ORDER BY key LIMIT 1`,
-      )
-      .get(name, correlationKey, now, processInstanceKey) as MessageRow | undefined;
-  }
-
-  /** The oldest live message that has not started an instance of the process yet. */
-  oldestNotStarting(name: string, correlationKey: string, now: number, processId: string) {
+  /**
+   * The oldest live message not yet correlated to the process (BPMN process id, any version): Zeebe
+   * correlates a message at most once per process, to a subscription or a message start event.
+   */
+  oldestNotCorrelatedTo(name: string, correlationKey: string, now: number, processId: string) {
     return this.db
       .q(
         `SELECT * FROM messages WHERE name = ? AND correlation_key = ? AND deadline > ?
@@ -139,6 +134,12 @@ export class MessageState {
     this.db.q('DELETE FROM messages WHERE key = ?').run(key);
     this.db.q('DELETE FROM message_correlations WHERE message_key = ?').run(key);
     this.db.q('DELETE FROM message_start_correlations WHERE message_key = ?').run(key);
+  }
+
+  /** Drops what a message that was never buffered (time-to-live 0) reached, once its publication is done. */
+  forgetCorrelations(messageKey: number): void {
+    this.db.q('DELETE FROM message_correlations WHERE message_key = ?').run(messageKey);
+    this.db.q('DELETE FROM message_start_correlations WHERE message_key = ?').run(messageKey);
   }
 
   markCorrelated(messageKey: number, processInstanceKey: number): void {
@@ -167,7 +168,8 @@ export class MessageState {
     );
   }
 
-  hasStarted(messageKey: number, processId: string): boolean {
+  /** Whether the message was correlated to the process (BPMN process id) already. */
+  hasCorrelatedTo(messageKey: number, processId: string): boolean {
     return (
       this.db
         .q('SELECT 1 FROM message_start_correlations WHERE message_key = ? AND process_id = ?')
@@ -175,9 +177,9 @@ export class MessageState {
     );
   }
 
-  markStarted(messageKey: number, processId: string): void {
+  markCorrelatedTo(messageKey: number, processId: string): void {
     this.db
-      .q('INSERT INTO message_start_correlations (message_key, process_id) VALUES (?, ?)')
+      .q('INSERT OR IGNORE INTO message_start_correlations (message_key, process_id) VALUES (?, ?)')
       .run(messageKey, processId);
   }
 

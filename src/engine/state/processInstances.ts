@@ -11,6 +11,7 @@ export interface NewProcessInstance {
   parentProcessInstanceKey: number | null;
   parentElementInstanceKey: number | null;
   tenantId: string;
+  tags?: string[];
 }
 
 export class ProcessInstanceState {
@@ -26,7 +27,8 @@ export class ProcessInstanceState {
     this.db
       .q(
         `INSERT INTO process_instances (key, process_definition_key, process_id, version, state, start_date,
-          parent_process_instance_key, parent_element_instance_key, tenant_id) VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?)`,
+          parent_process_instance_key, parent_element_instance_key, tenant_id, tags)
+          VALUES (?, ?, ?, ?, 'ACTIVE', ?, ?, ?, ?, ?)`,
       )
       .run(
         p.key,
@@ -37,6 +39,7 @@ export class ProcessInstanceState {
         p.parentProcessInstanceKey,
         p.parentElementInstanceKey,
         p.tenantId,
+        p.tags?.length ? JSON.stringify(p.tags) : null,
       );
   }
 

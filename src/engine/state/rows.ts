@@ -24,6 +24,8 @@ export interface ProcessInstanceRow {
   parent_element_instance_key: number | null;
   incident_count: number;
   tenant_id: string;
+  /** Camunda 8.8 tags: a JSON array of strings, or null. */
+  tags: string | null;
 }
 
 export type ElementState = 'ACTIVATING' | 'ACTIVATED' | 'COMPLETING' | 'COMPLETED' | 'TERMINATED';

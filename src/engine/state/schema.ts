@@ -1,6 +1,6 @@
 // The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
 // plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
-export const SCHEMA_VERSION = 4;
+export const SCHEMA_VERSION = 5;
 
 export const MIGRATIONS: string[] = [
   `
@@ -163,4 +163,9 @@ MIGRATIONS.push(`
   INSERT INTO user_task_open_counts (candidate_groups, partition_value, n)
     SELECT candidate_groups, coalesce(partition_value, ''), count(*) FROM user_tasks WHERE state = 'CREATED'
     GROUP BY candidate_groups, coalesce(partition_value, '');
+`);
+
+// Version 5 (issue 14 §3): Camunda 8.8 process-instance tags, a JSON array of strings, null when none were given.
+MIGRATIONS.push(`
+  ALTER TABLE process_instances ADD COLUMN tags TEXT;
 `);

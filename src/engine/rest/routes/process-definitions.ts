@@ -3,9 +3,10 @@ import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine.ts';
 import type { ProcessDefinitionItem } from '../../queries.ts';
 import { type Params, type RouteContext, sendProblem } from '../context.ts';
-import { notFoundProblem, ProblemError } from '../problem.ts';
+import { notFoundProblem } from '../problem.ts';
 import { compact, type EntitySpec, type Item, parseSearch, runSearch } from '../search.ts';
 import { bodyOf, pathKey } from '../validate.ts';
+import { formResult } from './user-tasks.ts';
 
 type Definition = ProcessDefinitionItem & Item;
 
@@ -77,10 +78,12 @@ export function registerProcessDefinitionRoutes(app: FastifyInstance, ctx: Route
   app.get<Params<'processDefinitionKey'>>(
     '/process-definitions/:processDefinitionKey/form',
     async (request, reply) => {
-      const def = definitionByKey(pathKey(request.params.processDefinitionKey, 'processDefinitionKey'));
-      // Start forms are not linked by the embedded engine (none of this project's processes has one).
-      if (!def.hasStartForm) return reply.code(204).send();
-      throw new ProblemError(500, 'NOT_IMPLEMENTED', 'Start forms are not served by the embedded engine');
+      const key = pathKey(request.params.processDefinitionKey, 'processDefinitionKey');
+      if (!definitionByKey(key).hasStartForm) return reply.code(204).send();
+      // the linked form (latest version of its form id); 404 when no form with that id is deployed
+      const form = engine.getStartForm(key);
+      if (!form) throw notFoundProblem(`The start form of process definition '${key}' is not deployed`);
+      return formResult(form);
     },
   );
 }

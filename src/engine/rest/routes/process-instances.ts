@@ -74,10 +74,29 @@ interface CreateRequest {
     processDefinitionKey?: string;
     processDefinitionVersion?: number;
     variables: Record<string, unknown>;
+    tags?: string[];
   };
   awaitCompletion: boolean;
   fetchVariables: string[] | undefined;
   requestTimeout: number | undefined;
+}
+
+// Camunda 8.8's TagSet: at most 10 distinct tags, each starting with a letter, then alphanumerics, `_`, `-`,
+// `:` or `.`, at most 100 characters
+// (https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/create-process-instance/).
+const TAG = /^[A-Za-z][A-Za-z0-9_\-:.]{0,99}$/;
+
+function parseTags(v: Violations, body: Body): string[] | undefined {
+  const tags = v.stringArray(body, 'tags');
+  if (!tags) return undefined;
+  if (tags.length > 10) v.add(`The provided tags has ${tags.length} items, but at most 10 are allowed`);
+  const bad = tags.find((tag) => !TAG.test(tag));
+  if (bad !== undefined)
+    v.add(
+      `The provided tag '${bad}' in tags is not valid: it must start with a letter, then letters, digits, '_', '-', ':' or '.', at most 100 characters`,
+    );
+  if (new Set(tags).size !== tags.length) v.add('The provided tags must be distinct');
+  return tags;
 }
 
 function parseCreate(body: Body): CreateRequest {
@@ -100,7 +119,8 @@ function parseCreate(body: Body): CreateRequest {
   const requestTimeout = v.integer(body, 'requestTimeout', { min: 0, minText: '0 or more' });
   v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
   v.tenant(body);
-  v.unsupported(body, ['startInstructions', 'runtimeInstructions', 'tags']);
+  const tags = parseTags(v, body);
+  v.unsupported(body, ['startInstructions', 'runtimeInstructions']);
   v.check();
   return {
     req: {
@@ -108,6 +128,7 @@ function parseCreate(body: Body): CreateRequest {
       ...(key !== undefined ? { processDefinitionKey: key } : {}),
       ...(version !== undefined && version >= 0 ? { processDefinitionVersion: version } : {}),
       variables: variables ?? {},
+      ...(tags ? { tags } : {}),
     },
     awaitCompletion,
     fetchVariables,
@@ -119,7 +140,7 @@ async function create(ctx: RouteContext, c: CreateRequest, reply: FastifyReply) 
   try {
     if (!c.awaitCompletion) {
       const created = ctx.engine.createProcessInstance(c.req);
-      return { ...created, variables: {} };
+      return { ...created, variables: {}, tags: c.req.tags ?? [] };
     }
     const timeout = c.requestTimeout && c.requestTimeout > 0 ? c.requestTimeout : ctx.defaultRequestTimeoutMs;
     const done = await ctx.engine.createProcessInstance({
@@ -132,7 +153,7 @@ async function create(ctx: RouteContext, c: CreateRequest, reply: FastifyReply) 
       wanted && wanted.length > 0
         ? Object.fromEntries(Object.entries(done.variables).filter(([k]) => wanted.includes(k)))
         : done.variables;
-    return { ...done, variables: vars };
+    return { ...done, variables: vars, tags: c.req.tags ?? [] };
   } catch (e) {
     if (e instanceof EngineError && /did not complete within/.test(e.message)) {
       return sendProblem(

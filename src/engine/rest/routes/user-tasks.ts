@@ -33,17 +33,12 @@ const KINDS: Record<string, FilterKind> = {
   elementInstanceKey: 'plain',
 };
 
+/** Camunda 8.8's FormResult: the form's JSON schema as a string, as deployed. */
 export function formResult(form: FormItem): Item {
-  let schema: unknown;
-  try {
-    schema = JSON.parse(form.schema);
-  } catch {
-    schema = {};
-  }
   return {
     tenantId: form.tenantId,
     formId: form.formId,
-    schema,
+    schema: form.schema,
     version: form.version,
     formKey: form.formKey,
   };

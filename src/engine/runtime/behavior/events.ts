@@ -19,17 +19,15 @@ export class EventTriggerBehavior {
     private readonly transitions: StateTransitionBehavior,
   ) {}
 
-  /** A newly opened subscription takes the oldest buffered message not yet correlated to its instance. */
+  /**
+   * A newly opened subscription takes the oldest buffered message not yet correlated to its process
+   * (BPMN process id): a buffered message reaches one instance per process, as in Zeebe.
+   */
   correlateBuffered(tx: Tx, subscriptionKey: number): void {
     const messages = this.rt.state.messages;
     const sub = messages.subscription(subscriptionKey);
     if (!sub) return;
-    const msg = messages.oldestUncorrelated(
-      sub.message_name,
-      sub.correlation_key,
-      tx.now,
-      sub.process_instance_key,
-    );
+    const msg = messages.oldestNotCorrelatedTo(sub.message_name, sub.correlation_key, tx.now, sub.process_id);
     if (msg) this.correlate(tx, sub, msg.key, JSON.parse(msg.variables) as Record<string, unknown>);
   }
 
@@ -43,6 +41,7 @@ export class EventTriggerBehavior {
     const holder = this.rt.ei(sub.element_instance_key);
     if (holder?.state !== 'ACTIVATED') return false;
     this.rt.state.messages.markCorrelated(messageKey, sub.process_instance_key);
+    this.rt.state.messages.markCorrelatedTo(messageKey, sub.process_id);
     tx.record('MESSAGE', 'CORRELATED', messageKey, sub.process_instance_key, sub.element_id, {
       messageName: sub.message_name,
       correlationKey: sub.correlation_key,

@@ -16,6 +16,8 @@ export interface ProcessInstanceOptions {
   trigger?: Trigger;
   parentProcessInstanceKey?: number;
   parentElementInstanceKey?: number;
+  /** Camunda 8.8 process-instance tags. */
+  tags?: string[];
 }
 
 export class StateTransitionBehavior {
@@ -76,6 +78,7 @@ export class StateTransitionBehavior {
       parentProcessInstanceKey: options.parentProcessInstanceKey ?? null,
       parentElementInstanceKey: options.parentElementInstanceKey ?? null,
       tenantId: TENANT,
+      tags: options.tags,
     });
     const data: ElementData = {};
     if (options.startElementId) data.start = options.startElementId;

@@ -57,6 +57,19 @@ function createInner(
   if (el.loop?.inputElement)
     b.variables.setLocal(tx, key, body.process_instance_key, el.loop.inputElement, item);
   b.variables.setLocal(tx, key, body.process_instance_key, 'loopCounter', index + 1);
+  // Zeebe nil-initializes the output element's variable on the inner instance, so what the inner
+  // activity sets stays local to it (no leak to the parent, no overwrite between parallel instances):
+  // https://docs.camunda.io/docs/components/modeler/bpmn/multi-instance/#collecting-the-output
+  // (camunda/zeebe#9947: unless it is the input element's own variable).
+  const out = outputVariable(el.loop?.outputElement);
+  if (out && out !== el.loop?.inputElement)
+    b.variables.setLocal(tx, key, body.process_instance_key, out, null);
+}
+
+/** The variable an output element expression names (`=result` or `=result.path`), else null. */
+export function outputVariable(expression: string | undefined): string | null {
+  const m = /^=\s*([A-Za-z_][A-Za-z0-9_]*)(?:\.[A-Za-z_][A-Za-z0-9_]*)*\s*$/.exec(expression ?? '');
+  return m ? m[1]! : null;
 }
 
 /** While an inner instance completes: its output element goes into the collection; is the body done? */

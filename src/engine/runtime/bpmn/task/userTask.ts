@@ -1,4 +1,9 @@
-// User tasks (Camunda user tasks): a task in the task list, with assignee, candidates, dates and form.
+// User tasks: a Camunda user task (zeebe:userTask) in the task list, with assignee, candidates, dates and
+// form; without zeebe:userTask, Zeebe's job-worker user task: a job of type io.camunda.zeebe:userTask whose
+// custom headers carry the evaluated assignment, dates and form key
+// (https://docs.camunda.io/docs/components/modeler/bpmn/user-tasks/#job-worker-implementation).
+import type { ElementModel } from '../../../model/types.ts';
+import type { JobSpec, UserTaskSpec } from '../../behavior/jobs.ts';
 import type { Behaviors, BpmnElementProcessor } from '../types.ts';
 
 export const userTask = (b: Behaviors): BpmnElementProcessor => ({
@@ -6,7 +11,24 @@ export const userTask = (b: Behaviors): BpmnElementProcessor => ({
     const ctx = b.variables.context(ei.key);
     const spec = b.jobs.evaluateUserTask(el, ctx);
     b.subscriptions.openBoundarySubscriptions(tx, ei, el, ctx);
-    b.jobs.createUserTask(tx, ei, el, b.rt.definition(ei.process_definition_key), spec);
+    const def = b.rt.definition(ei.process_definition_key);
+    if (el.userTask?.jobWorker) b.jobs.createJob(tx, ei, def, userTaskJob(el, spec));
+    else b.jobs.createUserTask(tx, ei, el, def, spec);
     b.transitions.activated(tx, ei);
   },
 });
+
+/** Zeebe's job for a job-worker user task: the task's headers plus io.camunda.zeebe:* assignment headers. */
+function userTaskJob(el: ElementModel, t: UserTaskSpec): JobSpec {
+  const headers: Record<string, string> = { ...(el.job?.headers ?? {}) };
+  const set = (name: string, value: string | null) => {
+    if (value !== null) headers[`io.camunda.zeebe:${name}`] = value;
+  };
+  set('assignee', t.assignee);
+  set('candidateGroups', t.groups.length ? JSON.stringify(t.groups) : null);
+  set('candidateUsers', t.users.length ? JSON.stringify(t.users) : null);
+  set('dueDate', t.dueDate === null ? null : new Date(t.dueDate).toISOString());
+  set('followUpDate', t.followUpDate === null ? null : new Date(t.followUpDate).toISOString());
+  set('formKey', t.formKey === null ? (el.userTask?.formKey ?? null) : String(t.formKey));
+  return { type: 'io.camunda.zeebe:userTask', retries: 1, headers: JSON.stringify(headers) };
+}
