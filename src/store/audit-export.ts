@@ -1,7 +1,9 @@
-// SV-3: the complete, verifiable material package of one project — its record, history, filings, amounts by stage, documents and
-// its audit-trail entries — as a tar archive with a manifest of SHA-256 hashes (written last, from the bytes that
-// actually went into the archive), and the manifest signed with the trail's Ed25519 key (signature.json, with the
-// public key and its fingerprint). `npm run audit:verify -- --archive FILE` checks it (audit-archive-verify.ts).
+// SV-3: the complete, verifiable material package of one project — its record, every version of its application and
+// its history, the opinions given on its tasks, the numbered 立项审批意见, filings, amounts by stage, evaluations,
+// catalogue registrations, documents and its audit-trail entries — as a tar archive with a manifest of SHA-256
+// hashes (written last, from the bytes that actually went into the archive), and the manifest signed with the
+// trail's Ed25519 key (signature.json, with the public key and its fingerprint). `npm run audit:verify -- --archive
+// FILE` checks it (audit-archive-verify.ts).
 import { createHash, type Hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
