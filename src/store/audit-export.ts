@@ -114,6 +114,7 @@ async function projectParts(db: Kysely<Database>, tenantId: string, projectId: s
         .selectAll()
         .where('tenantId', '=', tenantId)
         .where('projectId', '=', projectId)
+        .orderBy('id')
         .execute()
     ).map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
   const trail: AuditRow[] = (
