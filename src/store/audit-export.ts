@@ -139,14 +139,19 @@ async function projectParts(db: Kysely<Database>, tenantId: string, projectId: s
 }
 
 /**
- * Every version of the application: the content as created, then each later change applied over it, so an
- * auditor reads the whole application as it stood at each version (history.json keeps the changes themselves).
+ * Every version of the application: the content as created, then each edit applied over it (an edit names the
+ * project `projectName`, the record `name`), so an auditor reads the whole application as it stood at each version;
+ * a stage change leaves it as it was (history.json keeps every entry's own changes).
  */
 export function applicationVersions(history: HistoryEntry[]) {
   let content: Record<string, unknown> = {};
   return history.map((h) => {
     const changes = h.changes && typeof h.changes === 'object' ? (h.changes as Record<string, unknown>) : {};
-    content = { ...content, ...changes };
+    if (h.action === 'created') content = { ...changes };
+    else if (h.action === 'edited') {
+      const { projectName, ...rest } = changes;
+      content = { ...content, ...rest, ...(projectName === undefined ? {} : { name: projectName }) };
+    }
     return {
       version: h.version,
       at: h.at,

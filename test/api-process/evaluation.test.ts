@@ -138,6 +138,12 @@ describe('evaluation results people can read, and the complete audit package (SV
     expect(created.statusCode, created.body).toBe(201);
     const id = created.json().project.id as string;
     sent.set(id, new Map());
+    // the Unit edits its draft once before submitting: a second version of the application
+    const edited = await s.api(t['gongan.staff']!, 'PATCH', `/api/projects/${id}`, {
+      version: created.json().project.version,
+      description: '警务数据汇聚、分析与指挥调度（修订）',
+    });
+    expect(edited.statusCode, edited.body).toBe(200);
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${id}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
     let report = '';
@@ -335,7 +341,19 @@ describe('evaluation results people can read, and the complete audit package (SV
     // every version of the application, each the whole application as it stood then
     const versions = part('application-versions.json') as Array<{ version: number; content: Data }>;
     expect(versions.length).toBeGreaterThan(1);
-    expect(versions[0]!.content).toMatchObject({ name: '云浮市智慧警务综合平台', unitId: 'gongan' });
+    expect(versions[0]!.content).toMatchObject({
+      name: '云浮市智慧警务综合平台',
+      unitId: 'gongan',
+      description: '警务数据汇聚、分析与指挥调度',
+    });
+    const edit = versions.find((v) => v.version === 2)!;
+    expect(edit.content).toMatchObject({
+      name: '云浮市智慧警务综合平台',
+      description: '警务数据汇聚、分析与指挥调度（修订）',
+    });
+    expect(edit.content).toHaveProperty('serviceLines');
+    // what a stage change noted is no part of the application
+    expect(versions.at(-1)!.content).toEqual(edit.content);
     expect(versions.map((v) => v.version)).toEqual(part('history.json').map((h: Data) => h.version));
     // the opinions of every task, as the forms submitted them
     const opinions = part('opinions.json') as Array<{
