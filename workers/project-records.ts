@@ -112,6 +112,8 @@ export function recordEvaluationWorker(deps: StoreWorkerDeps): WorkerDefinition 
     'fundUseCompliance',
     'performanceRating',
     'financeEvaluationComment',
+    // the deadline the process computed: the evaluation view reports whether it was kept (SV-1)
+    'evaluationDue',
   ];
   return {
     type: 'yunfu.record-evaluation',

@@ -1,7 +1,9 @@
-// SV-3: the complete, verifiable material package of one project — its record, history, filings, amounts by stage, documents and
-// its audit-trail entries — as a tar archive with a manifest of SHA-256 hashes (written last, from the bytes that
-// actually went into the archive), and the manifest signed with the trail's Ed25519 key (signature.json, with the
-// public key and its fingerprint). `npm run audit:verify -- --archive FILE` checks it (audit-archive-verify.ts).
+// SV-3: the complete, verifiable material package of one project — its record, every version of its application and
+// its history, the opinions given on its tasks, the numbered 立项审批意见, filings, amounts by stage, evaluations,
+// catalogue registrations, documents and its audit-trail entries — as a tar archive with a manifest of SHA-256
+// hashes (written last, from the bytes that actually went into the archive), and the manifest signed with the
+// trail's Ed25519 key (signature.json, with the public key and its fingerprint). `npm run audit:verify -- --archive
+// FILE` checks it (audit-archive-verify.ts).
 import { createHash, type Hash } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import {
@@ -14,7 +16,7 @@ import { type AuditKeys, auditKeysOf, signBytes } from './audit-keys.ts';
 import { type DocumentMeta, type DocumentStorage, listDocuments } from './documents.ts';
 import { listFilings } from './filings.ts';
 import { amountHistory } from './project-amounts.ts';
-import { findProject, projectHistory } from './projects.ts';
+import { findProject, type HistoryEntry, projectHistory } from './projects.ts';
 import type { AuditRow, Database } from './schema.ts';
 import { type TarSource, writeTar } from './tar.ts';
 
@@ -41,19 +43,8 @@ export async function* projectAuditArchive(
 ): AsyncGenerator<Buffer> {
   const project = await findProject(db, opts.tenantId, opts.projectId);
   if (!project) throw new Error(`project ${opts.projectId} not found in ${opts.tenantId}`);
-  const history = await projectHistory(db, opts.tenantId, opts.projectId);
-  const filings = await listFilings(db, { tenantId: opts.tenantId, projectId: opts.projectId });
-  const documents = await listDocuments(db, opts.tenantId, opts.projectId);
-  const amounts = await amountHistory(db, opts.tenantId, opts.projectId); // SV-2, SV-4
-  const trail: AuditRow[] = (
-    await db
-      .selectFrom('auditLog')
-      .selectAll()
-      .where('tenantId', '=', opts.tenantId)
-      .where('projectId', '=', opts.projectId)
-      .orderBy('seq')
-      .execute()
-  ).map((r) => ({ ...r, seq: Number(r.seq) }));
+  const parts = await projectParts(db, opts.tenantId, opts.projectId);
+  const { documents, trail } = parts;
   const head = await db
     .selectFrom('auditHeads')
     .select(['seq', 'hash'])
@@ -77,9 +68,14 @@ export async function* projectAuditArchive(
     add(name, content.length, content);
   };
   addJson('project.json', project);
-  addJson('history.json', history);
-  addJson('filings.json', filings);
-  addJson('amounts.json', amounts);
+  addJson('application-versions.json', applicationVersions(parts.history));
+  addJson('history.json', parts.history);
+  addJson('opinions.json', opinionsOf(trail));
+  addJson('approval-opinions.json', parts.approvalOpinions);
+  addJson('filings.json', parts.filings);
+  addJson('amounts.json', parts.amounts);
+  addJson('evaluations.json', parts.evaluations);
+  addJson('data-resources.json', parts.dataResources);
   addJson('documents.json', documents.map(publicMeta));
   addJson('trail.json', trail);
   for (const d of documents) add(`documents/${d.id}`, d.size, () => storage.open(d.storagePath));
@@ -107,6 +103,81 @@ export async function* projectAuditArchive(
     }
   }
   yield* writeTar(entries());
+}
+
+/** Everything the project produced, as the store holds it (SV-3: materials complete). */
+async function projectParts(db: Kysely<Database>, tenantId: string, projectId: string) {
+  const scoped = async (table: 'approvalOpinions' | 'evaluations' | 'dataResources') =>
+    (
+      await db
+        .selectFrom(table)
+        .selectAll()
+        .where('tenantId', '=', tenantId)
+        .where('projectId', '=', projectId)
+        .orderBy('id')
+        .execute()
+    ).map((r) => ({ ...r, payload: JSON.parse(r.payload) as unknown }));
+  const trail: AuditRow[] = (
+    await db
+      .selectFrom('auditLog')
+      .selectAll()
+      .where('tenantId', '=', tenantId)
+      .where('projectId', '=', projectId)
+      .orderBy('seq')
+      .execute()
+  ).map((r) => ({ ...r, seq: Number(r.seq) }));
+  return {
+    history: await projectHistory(db, tenantId, projectId),
+    filings: await listFilings(db, { tenantId, projectId }),
+    documents: await listDocuments(db, tenantId, projectId),
+    amounts: await amountHistory(db, tenantId, projectId), // SV-2, SV-4
+    approvalOpinions: await scoped('approvalOpinions'), // PRO-3: the numbered 立项审批意见
+    evaluations: await scoped('evaluations'), // SV-1, SV-2
+    dataResources: await scoped('dataResources'), // AC-2
+    trail,
+  };
+}
+
+/**
+ * Every version of the application: the content as created, then each edit applied over it (an edit names the
+ * project `projectName`, the record `name`), so an auditor reads the whole application as it stood at each version;
+ * a stage change leaves it as it was (history.json keeps every entry's own changes).
+ */
+export function applicationVersions(history: HistoryEntry[]) {
+  let content: Record<string, unknown> = {};
+  return history.map((h) => {
+    const changes = h.changes && typeof h.changes === 'object' ? (h.changes as Record<string, unknown>) : {};
+    if (h.action === 'created') content = { ...changes };
+    else if (h.action === 'edited') {
+      const { projectName, ...rest } = changes;
+      content = { ...content, ...rest, ...(projectName === undefined ? {} : { name: projectName }) };
+    }
+    return {
+      version: h.version,
+      at: h.at,
+      accountId: h.accountId,
+      action: h.action,
+      stage: h.stage,
+      content,
+    };
+  });
+}
+
+/** The opinions and decisions taken on the project's tasks, from the trail (who, when, which task, what they wrote). */
+export function opinionsOf(trail: AuditRow[]) {
+  return trail
+    .filter((r) => r.action === 'task.complete')
+    .map((r) => {
+      const payload = JSON.parse(r.payload) as { elementId?: string; name?: string; variables?: unknown };
+      return {
+        seq: r.seq,
+        at: r.at,
+        accountId: r.accountId,
+        elementId: payload.elementId ?? null,
+        task: payload.name ?? null,
+        variables: payload.variables ?? {},
+      };
+    });
 }
 
 function publicMeta(d: DocumentMeta) {

@@ -218,9 +218,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('pages in chromium', (
     await kb.keyboard.type('Yunfu-demo-2026');
     await kb.keyboard.press('Enter');
     await kb.getByRole('button', { name: '退出' }).waitFor();
-    // Audit reads every project and has its own tasks (SV-3), but no operations view and no 新建项目.
+    // Audit reads every project and the evaluation results (SV-1) and has its own tasks (SV-3), but no operations
+    // view and no 新建项目.
     const links = await kb.getByRole('navigation', { name: '主导航' }).getByRole('link').allTextContents();
-    expect(links).toEqual(['项目库', '年度规划', '任务列表', '统计看板']);
+    expect(links).toEqual(['项目库', '年度规划', '任务列表', '统计看板', '评价结果']);
     await kb.goto(`${app.url}/#/projects`);
     await kb.locator('main h1').waitFor();
     expect(await kb.getByRole('link', { name: '新建项目' }).count()).toBe(0);

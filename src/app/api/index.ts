@@ -14,6 +14,7 @@ import { issuesOf, validatorCompiler } from '../validation.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import type { ApiContext, ApiTypeProvider } from './context.ts';
 import { registerDocumentRoutes } from './document-routes.ts';
+import { registerEvaluationRoutes } from './evaluation-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerPlanRoutes } from './plan-routes.ts';
@@ -136,6 +137,7 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
   registerDocumentRoutes(api, ctx);
   registerNotificationRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
+  registerEvaluationRoutes(api, ctx);
   // The engine-backed routes (submit, filings, requests, timeline, tasks, operations) are there when a gateway is;
   // the campaign board reads only the store.
   const withEngine = ctx.processes !== null;

@@ -21,6 +21,7 @@ const routes = [
   { path: '/ops/instances/:key', view: () => import('./views/ops-instance.js'), title: '流程实例' },
   { path: '/ops/campaign', view: () => import('./views/campaign.js'), title: '年度规划备案情况' },
   { path: '/dashboard', view: () => import('./views/dashboard.js'), title: '统计看板' },
+  { path: '/evaluations', view: () => import('./views/evaluations.js'), title: '评价结果' },
 ];
 
 function match(path) {
@@ -54,6 +55,9 @@ function navItems() {
   if (can.tasks()) items.push(['#/tasks', '任务列表']);
   if (can.operate()) items.push(['#/ops', '流程运维']);
   if (can.statistics()) items.push(['#/dashboard', '统计看板']);
+  // SV-1: the Bureau and Finance evaluate and appraise; Audit reads (the API also lets a Unit read its own)
+  if (current()?.roles.some((r) => ['bureau-reviewer', 'bureau-admin', 'finance', 'audit'].includes(r)))
+    items.push(['#/evaluations', '评价结果']);
   return items;
 }
 
