@@ -56,11 +56,13 @@ test('kill -9 at random moments: every instance completes exactly once, no job c
     await done;
     kills++;
   }
-  // …and finally let it finish
+  // …and finally let it finish. What is asserted is that it finishes at all, and correctly; how fast is the
+  // engine benchmark's business (bench/), so the limit only stops a hung child: a loaded 2-core machine took more
+  // than the 25 s this once allowed for the last of 800 instances.
   const last = startChild(t.file, log);
   const finished = await Promise.race([
     last.done,
-    new Promise<boolean>((r) => setTimeout(() => r(false), 25_000)),
+    new Promise<boolean>((r) => setTimeout(() => r(false), 120_000)),
   ]);
   if (!finished) last.child.kill('SIGKILL');
   expect(finished).toBe(true);
@@ -100,4 +102,4 @@ test('kill -9 at random moments: every instance completes exactly once, no job c
   } finally {
     engine.close();
   }
-}, 60_000);
+}, 180_000);
