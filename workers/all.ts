@@ -18,6 +18,7 @@ import {
 } from './project-records.ts';
 import { recordFilingWorker } from './record-filing.ts';
 import { sendNotificationWorker } from './send-notification.ts';
+import { startPublicProjectWorker } from './start-public-project.ts';
 
 export type { StoreWorkerDeps, WorkerDeps } from './deps.ts';
 
@@ -36,5 +37,6 @@ export function createWorkers(deps: StoreWorkerDeps): AnyWorkerDefinition[] {
     assembleAuditPackageWorker(deps),
     closeProjectWorker(deps),
     setProjectStageWorker(deps),
+    startPublicProjectWorker(deps),
   ];
 }

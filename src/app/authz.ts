@@ -70,6 +70,8 @@ export type Action =
   | 'project.file'
   | 'request.create'
   | 'audit-request.create'
+  | 'needs.open'
+  | 'needs.read'
   | 'process.operate';
 
 export interface Target {
@@ -163,6 +165,16 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
       // SV-3: Audit asks for materials; asking changes no project data, so the read-only role may do it.
       if (!sees(p, target)) return hidden();
       return has(p, ['audit']) ? allow : forbid('审计资料调取由市审计局提出（SV-3）');
+    case 'needs.open':
+      // PUB-1, G-5: the Bureau collects the Units' public-category needs.
+      if (readOnly) return forbid(readOnlyReason);
+      return has(p, ['bureau-admin'])
+        ? allow
+        : forbid('公共类服务需求征集由市政务服务数据管理局管理员发起（PUB-1、G-5）');
+    case 'needs.read':
+      return has(p, [...BUREAU, 'audit'])
+        ? allow
+        : forbid('公共类服务需求汇总由市政务服务数据管理局查看（PUB-1）');
     case 'process.operate':
       return has(p, ['bureau-admin'])
         ? allow

@@ -14,6 +14,7 @@ import { issuesOf, validatorCompiler } from '../validation.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import type { ApiContext } from './context.ts';
 import { registerDocumentRoutes } from './document-routes.ts';
+import { registerNeedsRoutes } from './needs-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerPlanRoutes } from './plan-routes.ts';
@@ -147,6 +148,7 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
     if (withEngine) {
       registerProcessRoutes(engineRoutes, ctx);
       registerTaskRoutes(engineRoutes, ctx);
+      registerNeedsRoutes(engineRoutes, ctx);
     }
   });
 }
