@@ -128,11 +128,11 @@ export function startPublicProjectWorker(deps: StoreWorkerDeps): WorkerDefinitio
       'unitNeeds',
     ],
     handler: async (vars, job) => {
-      const startProcess = deps.startProcess;
-      if (!startProcess) return fail('工作者未配置启动流程的客户端（startProcess），无法启动公共类项目', 0);
       const unitId = requireString(vars, 'leadUnitId');
       const reason = notPublicReason(vars.serviceLines, unitId);
       if (reason) return bpmnError(NOT_PUBLIC, reason, { consolidationIssue: reason });
+      const startProcess = deps.startProcess;
+      if (!startProcess) return fail('工作者未配置启动流程的客户端（startProcess），无法启动公共类项目', 0);
       const tenantId = tenantOf(vars);
       const unit = await findUnit(deps.store.db, tenantId, unitId);
       if (!unit) return fail(`单位 ${unitId} 不存在（leadUnitId）`, 0);

@@ -96,6 +96,19 @@ function sees(p: Principal, target: Target): boolean {
   return false;
 }
 
+/** PUB-1, G-5: the Bureau's administrators open needs collections; the Bureau and Audit read them. */
+function decideNeeds(p: Principal, action: 'needs.open' | 'needs.read'): Decision {
+  if (action === 'needs.read') {
+    return has(p, [...BUREAU, 'audit'])
+      ? allow
+      : forbid('公共类服务需求汇总由市政务服务数据管理局查看（PUB-1）');
+  }
+  if (isReadOnly(p)) return forbid(`${ROLES.audit.name}只能查阅，不能修改数据（G-8）`);
+  return has(p, ['bureau-admin'])
+    ? allow
+    : forbid('公共类服务需求征集由市政务服务数据管理局管理员发起（PUB-1、G-5）');
+}
+
 export function decide(p: Principal, action: Action, target: Target): Decision {
   // SU-3: nothing of another tenant exists for this principal, whatever the action.
   if (target.tenantId !== p.tenantId) return hidden();
@@ -166,15 +179,8 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
       if (!sees(p, target)) return hidden();
       return has(p, ['audit']) ? allow : forbid('审计资料调取由市审计局提出（SV-3）');
     case 'needs.open':
-      // PUB-1, G-5: the Bureau collects the Units' public-category needs.
-      if (readOnly) return forbid(readOnlyReason);
-      return has(p, ['bureau-admin'])
-        ? allow
-        : forbid('公共类服务需求征集由市政务服务数据管理局管理员发起（PUB-1、G-5）');
     case 'needs.read':
-      return has(p, [...BUREAU, 'audit'])
-        ? allow
-        : forbid('公共类服务需求汇总由市政务服务数据管理局查看（PUB-1）');
+      return decideNeeds(p, action);
     case 'process.operate':
       return has(p, ['bureau-admin'])
         ? allow
