@@ -21,15 +21,17 @@ import {
   ZONE,
 } from '../src/domain/index.ts';
 import {
+  findProject,
   insertProject,
   nextProjectId,
   type ProjectContent,
   recordSubmission,
 } from '../src/store/projects.ts';
+import type { Conn, Store } from '../src/store/store.ts';
 import {
-  findSubmissionIntent,
   recordSubmissionIntent,
   settleSubmissionIntent,
+  submissionIntentsOf,
 } from '../src/store/submission-intents.ts';
 import { findUnit } from '../src/store/units.ts';
 import type { StoreWorkerDeps } from './deps.ts';
@@ -113,6 +115,69 @@ function consolidated(deps: StoreWorkerDeps, vars: JobVariables, unitName: strin
   };
 }
 
+type StartProcess = NonNullable<StoreWorkerDeps['startProcess']>;
+
+/** The submission intent of the project's lifecycle: its variables carry the intent's id as `submissionId`. */
+async function recordIntent(tx: Conn, c: Consolidated, projectId: string, at: string): Promise<void> {
+  const submissionId = randomUUID();
+  await recordSubmissionIntent(tx, {
+    id: submissionId,
+    tenantId: c.tenantId,
+    projectId,
+    accountId: c.openedBy,
+    role: 'bureau-admin',
+    requestId: null,
+    processId: LIFECYCLE,
+    initiationRoute: 'public',
+    variables: { ...c.lifecycle, projectId, submissionId },
+    createdAt: at,
+  });
+}
+
+/**
+ * Starts the lifecycle unless the project has one: with its pending intent, or a new one when the start-up
+ * reconciler abandoned the last (no instance was found for it), then records the key and settles the intent.
+ */
+async function ensureStarted(
+  store: Store,
+  startProcess: StartProcess,
+  c: Consolidated,
+  projectId: string,
+  at: string,
+): Promise<void> {
+  const project = await findProject(store.db, c.tenantId, projectId);
+  if (!project || project.processInstanceKey) return;
+  const pending = async () =>
+    (await submissionIntentsOf(store.db, c.tenantId, projectId)).find((i) => i.state === 'pending');
+  let intent = await pending();
+  if (!intent) {
+    await store.transaction((tx) => recordIntent(tx, c, projectId, at));
+    intent = (await pending())!;
+  }
+  const started = await startProcess(LIFECYCLE, intent.variables, c.tenantId);
+  await store.transaction(async (tx) => {
+    await recordSubmission(tx, {
+      tenantId: c.tenantId,
+      id: projectId,
+      accountId: c.openedBy,
+      at,
+      processInstanceKey: started.processInstanceKey,
+      note: {
+        stage: 'submitted',
+        processInstanceKey: started.processInstanceKey,
+        initiationRoute: 'public',
+        needsCollectionId: c.lifecycle.needsCollectionId,
+      },
+    });
+    await settleSubmissionIntent(tx, {
+      id: intent.id,
+      state: 'started',
+      at,
+      processInstanceKey: started.processInstanceKey,
+    });
+  });
+}
+
 export function startPublicProjectWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.start-public-project',
@@ -141,47 +206,11 @@ export function startPublicProjectWorker(deps: StoreWorkerDeps): WorkerDefinitio
       const first = await once(deps.store, job, tenantId, at, async (tx) => {
         const projectId = await nextProjectId(tx, tenantId, DateTime.fromISO(at, { zone: ZONE }).year);
         await insertProject(tx, { id: projectId, tenantId, createdBy: c.openedBy, at, content: c.content });
-        const submissionId = randomUUID();
-        await recordSubmissionIntent(tx, {
-          id: submissionId,
-          tenantId,
-          projectId,
-          accountId: c.openedBy,
-          role: 'bureau-admin',
-          requestId: null,
-          processId: LIFECYCLE,
-          initiationRoute: 'public',
-          variables: { ...c.lifecycle, projectId, submissionId },
-          createdAt: at,
-        });
-        return { projectId, submissionId };
+        await recordIntent(tx, c, projectId, at);
+        return { projectId };
       });
       const projectId = String(first.projectId);
-      const intent = await findSubmissionIntent(deps.store.db, String(first.submissionId));
-      if (intent?.state === 'pending') {
-        const started = await startProcess(LIFECYCLE, intent.variables, tenantId);
-        await deps.store.transaction(async (tx) => {
-          await recordSubmission(tx, {
-            tenantId,
-            id: projectId,
-            accountId: c.openedBy,
-            at,
-            processInstanceKey: started.processInstanceKey,
-            note: {
-              stage: 'submitted',
-              processInstanceKey: started.processInstanceKey,
-              initiationRoute: 'public',
-              needsCollectionId: c.lifecycle.needsCollectionId,
-            },
-          });
-          await settleSubmissionIntent(tx, {
-            id: intent.id,
-            state: 'started',
-            at,
-            processInstanceKey: started.processInstanceKey,
-          });
-        });
-      }
+      await ensureStarted(deps.store, startProcess, c, projectId, at);
       return complete({ projectId });
     },
   };
