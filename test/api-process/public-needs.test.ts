@@ -171,6 +171,8 @@ describe('the Bureau leads public-category needs (PUB-1, G-5)', () => {
       leadUnitId: 'gongan',
       projectName: '全市政务云扩容',
       planSummary: '为公安局等单位扩容政务云计算与存储资源',
+      hasDataCatalogue: true,
+      supportsIpv6: true,
       serviceLines: CLOUD,
     });
     expect(first.variables.unansweredUnits).toEqual([{ unitId: 'weijian', unitName: '云浮市卫生健康局' }]);
@@ -239,6 +241,11 @@ describe('the Bureau leads public-category needs (PUB-1, G-5)', () => {
       async () => (await s.api(t['bureau.admin']!, 'GET', `/api/projects/${cloudId}`)).json() as Data,
       (p) => p.stage === 'procurement',
     );
-    expect(procured).toMatchObject({ category: 'public', unitId: 'gongan' });
+    expect(procured).toMatchObject({
+      category: 'public',
+      unitId: 'gongan',
+      hasDataCatalogue: true,
+      supportsIpv6: true,
+    });
   }, 180_000);
 });

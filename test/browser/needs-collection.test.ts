@@ -134,6 +134,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
         page.getByLabel('项目方案概述（建设内容、服务方式、预期效果）'),
         '扩容政务云计算与存储资源。',
       );
+      await page.getByLabel('已同步编制政务数据共享资源目录（PRO-1、AC-2）').check();
+      await page.getByLabel('项目支持 IPv6（AC-2）').check();
       await pickOption(page, '服务类型', '基础设施服务');
       await pickOption(page, '服务子类', '基础设施服务／政务云');
       await fillFormField(page.getByRole('textbox', { name: '金额（元）', exact: true }), '800000');

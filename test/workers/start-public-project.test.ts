@@ -36,6 +36,8 @@ describe.each([sqliteDatabase, postgresDatabase])('yunfu.start-public-project on
     leadUnitId: 'gongan',
     projectName: '全市政务云扩容',
     planSummary: '扩容政务云',
+    hasDataCatalogue: true,
+    supportsIpv6: true,
     serviceLines: [{ serviceType: 'infrastructure', subType: 'government-cloud', amount: 800_000 }],
     unitNeeds: [
       {
@@ -109,6 +111,8 @@ describe.each([sqliteDatabase, postgresDatabase])('yunfu.start-public-project on
       unitId: 'gongan',
       totalInvestment: 800_000,
       softwareDevCost: 0,
+      hasDataCatalogue: true,
+      supportsIpv6: true,
       needsCollectionId: 'PN-2027-01',
       unitNeeds: [expect.objectContaining({ unitId: 'gongan' })],
     });
