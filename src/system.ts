@@ -233,6 +233,9 @@ function startClientWorkers(config: AppConfig, options: SystemOptions, parts: Sy
     store: parts.store,
     documents: parts.documents,
     mailer: config.smtpUrl ? createMailer(config.smtpUrl, config.mailFrom) : null,
+    // PUB-1: a consolidated public project's lifecycle starts as a Unit's submission does, through the gateway.
+    startProcess: (processId, variables, tenantId) =>
+      parts.gateway.startProcess(processId, String(variables.projectId ?? ''), variables, tenantId),
   }).map((w) => overrides.get(w.type) ?? w);
   return startWorkers(createCamundaClient(parts.camunda), definitions, {
     logger: parts.logger.child({ component: 'workers' }),

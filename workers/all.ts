@@ -17,6 +17,7 @@ import {
 } from './project-records.ts';
 import { recordFilingWorker } from './record-filing.ts';
 import { sendNotificationWorker } from './send-notification.ts';
+import { startPublicProjectWorker } from './start-public-project.ts';
 
 export type { StoreWorkerDeps, WorkerDeps } from './deps.ts';
 
@@ -35,5 +36,6 @@ export function createWorkers(deps: StoreWorkerDeps): AnyWorkerDefinition[] {
     assembleAuditPackageWorker(deps),
     closeProjectWorker(deps),
     setProjectStageWorker(deps),
+    startPublicProjectWorker(deps),
   ];
 }

@@ -18,4 +18,13 @@ export interface StoreWorkerDeps extends WorkerDeps {
   documents: DocumentStorage;
   /** E-mail for notifications; null or absent: in-app only. */
   mailer?: Mailer | null;
+  /**
+   * Starts a process instance through the Camunda client (a consolidated public project's lifecycle, PUB-1);
+   * absent: the jobs that need it fail with an incident.
+   */
+  startProcess?: (
+    processId: string,
+    variables: Record<string, unknown>,
+    tenantId: string,
+  ) => Promise<{ processInstanceKey: string }>;
 }

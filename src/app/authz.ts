@@ -70,6 +70,8 @@ export type Action =
   | 'project.file'
   | 'request.create'
   | 'audit-request.create'
+  | 'needs.open'
+  | 'needs.read'
   | 'process.operate';
 
 export interface Target {
@@ -92,6 +94,19 @@ function sees(p: Principal, target: Target): boolean {
   if (scope.kind === 'tenant') return true;
   if (scope.kind === 'unit') return target.unitId === scope.unitId;
   return false;
+}
+
+/** PUB-1, G-5: the Bureau's administrators open needs collections; the Bureau and Audit read them. */
+function decideNeeds(p: Principal, action: 'needs.open' | 'needs.read'): Decision {
+  if (action === 'needs.read') {
+    return has(p, [...BUREAU, 'audit'])
+      ? allow
+      : forbid('公共类服务需求汇总由市政务服务数据管理局查看（PUB-1）');
+  }
+  if (isReadOnly(p)) return forbid(`${ROLES.audit.name}只能查阅，不能修改数据（G-8）`);
+  return has(p, ['bureau-admin'])
+    ? allow
+    : forbid('公共类服务需求征集由市政务服务数据管理局管理员发起（PUB-1、G-5）');
 }
 
 export function decide(p: Principal, action: Action, target: Target): Decision {
@@ -163,6 +178,9 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
       // SV-3: Audit asks for materials; asking changes no project data, so the read-only role may do it.
       if (!sees(p, target)) return hidden();
       return has(p, ['audit']) ? allow : forbid('审计资料调取由市审计局提出（SV-3）');
+    case 'needs.open':
+    case 'needs.read':
+      return decideNeeds(p, action);
     case 'process.operate':
       return has(p, ['bureau-admin'])
         ? allow

@@ -92,6 +92,14 @@ export interface Classification {
   ownerGroup: string;
 }
 
+/**
+ * G-5, PUB-1, IM-6: a Unit does not apply for a 公共类 project — the Bureau collects public-category needs from the
+ * Units and consolidates them into public projects; infrastructure services are requested on their own (IM-6).
+ * The reason a Unit's 公共类 application is refused with, telling it where its need belongs.
+ */
+export const PUBLIC_NEED_ROUTE =
+  '公共类服务（基础设施、公共支撑平台、通用软件及其相关运维、运营和第三方服务）由市政务服务数据管理局统一汇总需求并立项（G-5、PUB-1），单位不能自行申报：请在局发起的公共类服务需求征集中，通过本单位的“提出公共类服务需求”任务提出；政务网、政务云等基础设施服务请通过基础设施服务申请提出（IM-6）';
+
 export function ownerGroupFor(category: Category, unitId: string): string {
   return category === 'public' ? 'bureau-admin' : `unit-${unitId}`;
 }

@@ -414,30 +414,48 @@ describe('submitting a project and reviewing it through /api on the real engine'
     });
   });
 
-  it('G-5: a 公共类 project goes the public way, the Unit stating its needs first (PUB-1)', async () => {
-    const created = await s.api(
-      t['gongan.staff']!,
-      'POST',
-      '/api/projects',
-      professionalDraft({
-        projectName: '政务云扩容',
-        serviceLines: [{ serviceType: 'infrastructure', subType: 'government-cloud', amount: 800_000 }],
+  it('G-5, PUB-1: a 公共类 draft kept from before is refused at submission, telling the Unit where its need belongs', async () => {
+    // The API no longer creates such a draft (test/api-process/public-needs.test.ts); one from before is in the store.
+    const account = await s.store.db
+      .selectFrom('accounts')
+      .select('id')
+      .where('tenantId', '=', 'yunfu')
+      .where('username', '=', 'gongan.staff')
+      .executeTakeFirstOrThrow();
+    const cloud: ServiceLine[] = [
+      { serviceType: 'infrastructure', subType: 'government-cloud', amount: 800_000 },
+    ];
+    await s.store.transaction((tx) =>
+      insertProject(tx, {
+        id: 'YF-2026-9002',
+        tenantId: 'yunfu',
+        createdBy: account.id,
+        at: s.now().toISOString(),
+        content: {
+          unitId: 'gongan',
+          name: '政务云扩容',
+          description: '',
+          planYear: 2027,
+          fundingSource: 'city-fiscal',
+          classified: false,
+          hasDataCatalogue: true,
+          supportsIpv6: true,
+          serviceLines: cloud,
+          totalInvestment: 800_000,
+          softwareDevCost: 0,
+          category: 'public',
+          ruleEdition: '2000-01-01',
+        },
       }),
     );
-    expect(created.statusCode, created.body).toBe(201);
-    const id = created.json().project.id as string;
-    const res = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${id}/submit`);
-    expect(res.statusCode, res.body).toBe(201);
-    expect(res.json().initiationRoute).toBe('public');
-    const items = await until(
-      () => inbox('gongan.staff', `?projectId=${id}`),
-      (x) => x.length > 0,
-    );
-    expect(items[0]).toMatchObject({
-      elementId: 'Task_StateUnitNeeds',
-      processDefinitionId: 'public-project-initiation',
-      candidateGroups: ['unit-gongan'],
-    });
+    const res = await s.api(t['gongan.staff']!, 'POST', '/api/projects/YF-2026-9002/submit');
+    expect(res.statusCode, res.body).toBe(422);
+    const p = res.json() as Problem;
+    expect(p.detail).toContain('公共类服务需求征集');
+    expect(p.detail).toContain('基础设施服务申请');
+    expect(p.errors?.map((e) => e.field)).toEqual(['serviceLines']);
+    const project = await s.api(t['gongan.staff']!, 'GET', '/api/projects/YF-2026-9002');
+    expect(project.json().stage).toBe('draft');
   });
 
   it('the engine-backed routes are in the OpenAPI document', async () => {

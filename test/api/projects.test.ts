@@ -2,6 +2,8 @@
 // leaves nothing half-written.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listAudit } from '../../src/store/audit.ts';
+import { insertProject, nextProjectId } from '../../src/store/projects.ts';
+import { professionalContent } from '../support/projects.ts';
 import { draft, type Harness, problemOf, startHarness } from './harness.ts';
 
 describe('projects (项目库)', () => {
@@ -190,10 +192,42 @@ describe('projects (项目库)', () => {
         ['智慧校园平台', 2026, 900_000],
         ['教育数据治理', 2027, 400_000],
       ] as const) {
-        const lines =
-          name === '教育城域网升级'
-            ? [{ serviceType: 'infrastructure', subType: 'government-network', amount }]
-            : [{ serviceType: 'software-development', subType: 'professional-software', amount }];
+        if (name === '教育城域网升级') {
+          // G-5, PUB-1: a Unit cannot apply for a 公共类 project (422); the Bureau's consolidation of a needs
+          // collection registers it (workers/start-public-project.ts), as here.
+          const lines = [{ serviceType: 'infrastructure' as const, subType: 'government-network', amount }];
+          const refused = await create(
+            jiaoyu,
+            draft({ projectName: name, planYear: year, serviceLines: lines }),
+          );
+          expect(refused.statusCode).toBe(422);
+          await h.store.transaction(async (tx) => {
+            const by = await tx.db
+              .selectFrom('accounts')
+              .select('id')
+              .where('tenantId', '=', 'yunfu')
+              .where('username', '=', 'bureau.admin')
+              .executeTakeFirstOrThrow();
+            const id = await nextProjectId(tx, 'yunfu', 2026);
+            await insertProject(tx, {
+              id,
+              tenantId: 'yunfu',
+              createdBy: by.id,
+              at: new Date().toISOString(),
+              content: professionalContent({
+                unitId: 'jiaoyu',
+                name,
+                planYear: year,
+                serviceLines: lines,
+                totalInvestment: amount,
+                softwareDevCost: 0,
+                category: 'public',
+              }),
+            });
+          });
+          continue;
+        }
+        const lines = [{ serviceType: 'software-development', subType: 'professional-software', amount }];
         expect(
           (await create(jiaoyu, draft({ projectName: name, planYear: year, serviceLines: lines })))
             .statusCode,

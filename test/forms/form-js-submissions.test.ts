@@ -60,6 +60,14 @@ const CHOICES: Record<string, Data[]> = {
   'expert-review': [{ expertReviewPassed: false }, { expertReviewPassed: true }],
   'procurement-record': [{ procurementResult: 'failed' }, { procurementResult: 'success' }],
   'procurement-failure-decision': [{ failedProcurementDecision: 'retry' }],
+  // PUB-1: one public project from the collected needs, then the end of the consolidation.
+  'consolidate-public-plan': [
+    {
+      consolidationAction: 'form-project',
+      serviceLines: [{ serviceType: 'infrastructure', subType: 'government-cloud', amount: 800_000 }],
+    },
+    { consolidationAction: 'finish' },
+  ],
   'implementation-progress': [{ implementationAction: 'completed' }],
   'coordination-assessment': [{ coordinationAction: 'consult' }, { coordinationAction: 'answer' }],
   // Acceptance: each check fails once, so its rectification form is met.
@@ -224,7 +232,7 @@ describe('every task form can be submitted exactly as form-js submits it (PRO-2,
     }
   };
 
-  it('a 专业类 project, a 公共类 one, an out-of-plan one and the requests are driven through /api by form-js submissions', async () => {
+  it('a 专业类 project, a needs collection with its 公共类 project, an out-of-plan one and the requests are driven through /api by form-js submissions', async () => {
     const start = async (draft: Data, body?: Data) => {
       const created = await s.api(t['gongan.staff']!, 'POST', '/api/projects', draft);
       expect(created.statusCode, created.body).toBe(201);
@@ -243,12 +251,13 @@ describe('every task form can be submitted exactly as form-js submits it (PRO-2,
       payload: report.payload,
     });
     expect(uploaded.statusCode, uploaded.body).toBe(201);
-    await start(
-      professionalDraft({
-        projectName: '政务云扩容',
-        serviceLines: [{ serviceType: 'infrastructure', subType: 'government-cloud', amount: 800_000 }],
-      }),
-    );
+    // PUB-1: the Bureau collects public needs from two Units; their answers and its consolidation are forms too.
+    const collection = await s.api(t['bureau.admin']!, 'POST', '/api/needs-collections', {
+      planYear: 2027,
+      workingDays: 10,
+      unitIds: ['gongan', 'jiaoyu'],
+    });
+    expect(collection.statusCode, collection.body).toBe(201);
     await start(professionalDraft({ projectName: '网络安全应急处置平台', planYear: 2026 }), {
       outOfPlan: { reason: 'network-security', justification: '应对网络安全事件，须立即建设' },
     });

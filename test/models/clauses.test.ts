@@ -123,13 +123,31 @@ describe.each([
 
 describe('PUB-1 需求汇总: the Bureau collects public-category needs from the Units', () => {
   it('one needs task per Unit (multi-instance over units), then the Bureau consolidates', async () => {
-    const g = await loadProcess('public-project-initiation');
+    const g = await loadProcess('public-needs-collection');
     const mi = g.element('Task_StateUnitNeeds').loopCharacteristics;
     expect(mi?.$type).toBe('bpmn:MultiInstanceLoopCharacteristics');
     expect(mi.extensionElements.values[0].inputCollection).toBe('=units');
     expect(groupsOf(g, 'Task_StateUnitNeeds')).toBe('=["unit-" + unit.unitId]');
     expect(groupsOf(g, 'Task_ConsolidatePlan')).toBe('bureau-admin');
     expect(ids(g.reachable('Task_StateUnitNeeds'))).toContain('Task_ConsolidatePlan');
+    // the consolidation forms public projects one by one, each started as its own lifecycle, until the Bureau ends it
+    expect(ids(g.reachable('Task_ConsolidatePlan'))).toEqual(
+      expect.arrayContaining(['Task_StartPublicProject', 'Event_NeedsCollectionFinished']),
+    );
+  });
+
+  it('the deadline interrupts the Units’ tasks; the consolidation follows either way', async () => {
+    const g = await loadProcess('public-needs-collection');
+    const closed = g.element('Event_NeedsCollectionClosed');
+    expect(closed.attachedToRef.id).toBe('Task_StateUnitNeeds');
+    expect(closed.cancelActivity).not.toBe(false);
+    expect(ids(g.reachable('Event_NeedsCollectionClosed'))).toContain('Task_ConsolidatePlan');
+  });
+
+  it('a public project initiated in plan starts after the consolidation, at the classification', async () => {
+    const g = await loadProcess('public-project-initiation');
+    expect(() => g.element('Task_StateUnitNeeds')).toThrow(/no element/);
+    expect(g.element('Gateway_OutOfPlan').default.targetRef.id).toBe('Gateway_PlanReady');
   });
 });
 

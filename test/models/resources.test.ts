@@ -16,6 +16,7 @@ const contract = readFileSync(join(PROCESSES_DIR, '../docs/process-contract.md')
 /** The process ids that the foundation requires, one file each, named as the regulation names them. */
 const REQUIRED_PROCESSES = [
   'annual-plan-filing',
+  'public-needs-collection',
   'public-project-initiation',
   'professional-project-initiation',
   'out-of-plan-initiation',

@@ -178,38 +178,73 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
     });
   });
 
-  describe('public-project-initiation (PUB-1..PUB-4)', () => {
-    it('collects needs, treats a Unit that did not answer by the deadline as no need, and is approved', async () => {
+  describe('public-needs-collection (PUB-1)', () => {
+    it('collects needs from each Unit in its own task; the deadline ends the tasks not answered; lines not all public go back to the Bureau', async () => {
       const d = await open('2026-11-27T10:00:00+08:00');
-      const pik = await d.start('public-project-initiation', {
+      const pik = await d.start('public-needs-collection', {
+        needsCollectionId: 'PN-2027-01',
         planYear: 2027,
-        projectId: 'YF-2026-0100',
-        projectName: '政务云扩容',
         units: UNITS,
+        needsCollectionDue: '2026-12-11T18:00:00+08:00',
+        openedBy: 'bureau-admin-account',
         tenantId: 'yunfu',
       });
       const needs = (await d.openTasks(pik)).filter((t) => t.elementId === 'Task_StateUnitNeeds');
-      expect(needs).toHaveLength(2);
+      expect(needs.map((t) => t.candidateGroups)).toEqual(UNITS.map((u) => [`unit-${u.unitId}`]));
       await d.completeTask(needs[0]!.userTaskKey, {
         hasNeed: true,
         needDescription: '需要 200 核政务云',
         estimatedAmount: 800_000,
       });
-      await d.advanceTo('2026-12-31T18:00:01+08:00'); // past the 15-working-day collection window
-      expect((await d.openTasks(pik)).filter((t) => t.elementId === 'Task_StateUnitNeeds')).toEqual([]);
-      expect((await d.variables(pik)).unitNeeds).toHaveLength(1);
+      await d.advanceTo('2026-12-11T18:00:01+08:00');
+      expect((await d.openTasks(pik)).map((t) => t.elementId)).toEqual(['Task_ConsolidatePlan']);
+      expect((await d.variables(pik)).unitNeeds).toEqual([
+        expect.objectContaining({ unitId: UNITS[0]!.unitId, hasNeed: true, estimatedAmount: 800_000 }),
+      ]);
+      // G-5: lines that are not all 公共类 go back to the Bureau with the reason.
       await d.complete('Task_ConsolidatePlan', {
-        planSummary: '全市政务云扩容',
-        totalInvestment: 800_000,
-        softwareDevCost: 0,
-        serviceLines: [{ serviceType: 'infrastructure', subType: 'government-cloud', amount: 800_000 }],
+        consolidationAction: 'form-project',
+        leadUnitId: UNITS[0]!.unitId,
+        projectName: '警务平台',
+        planSummary: 's',
+        serviceLines: [{ serviceType: 'software-development', subType: 'professional-software', amount: 1 }],
       });
-      expect(await d.variables(pik)).toMatchObject({ category: 'public', ownerGroup: 'bureau-admin' });
+      expect((await d.openTasks(pik)).map((t) => t.elementId)).toEqual(['Task_ConsolidatePlan']);
+      expect(String((await d.variables(pik)).consolidationIssue)).toContain('专业类');
+      await d.complete('Task_ConsolidatePlan', { consolidationAction: 'finish' });
+      expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).toContain('Event_NotPublic');
+    });
+  });
+
+  describe('public-project-initiation (PUB-1..PUB-4)', () => {
+    it('a project consolidated from a needs collection goes from classification through both reviews, Finance and the City Government, and is approved', async () => {
+      const d = await open('2026-11-27T10:00:00+08:00');
+      const pik = await d.start('public-project-initiation', {
+        planYear: 2027,
+        projectId: 'YF-2026-0100',
+        projectName: '政务云扩容',
+        unitId: 'gongan',
+        needsCollectionId: 'PN-2027-01',
+        serviceLines: [{ serviceType: 'infrastructure', subType: 'government-cloud', amount: 800_000 }],
+        tenantId: 'yunfu',
+      });
+      // PUB-1 happened before, in public-needs-collection: no needs task and no consolidation here.
+      expect((await d.openTasks(pik)).map((t) => t.elementId).sort()).toEqual([
+        'Task_CostReview',
+        'Task_ExpertReview',
+      ]);
+      expect(await d.variables(pik)).toMatchObject({
+        category: 'public',
+        ownerGroup: 'bureau-admin',
+        totalInvestment: 800_000,
+      });
       await d.complete('Task_CostReview', { costReviewPassed: true });
       await d.complete('Task_ExpertReview', { expertReviewPassed: true });
       await d.complete('Task_FinanceReview', { financeApproved: true });
       await d.complete('Task_CityGovernmentDecision', { cityGovernmentApproved: true });
       expect(await d.state(pik)).toBe('COMPLETED');
+      expect(await d.passed(pik)).not.toContain('Task_ConsolidatePlan');
       expect((await d.variables(pik)).initiationApproved).toBe(true);
     });
 

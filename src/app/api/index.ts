@@ -15,6 +15,7 @@ import { registerAuditRoutes } from './audit-routes.ts';
 import type { ApiContext, ApiTypeProvider } from './context.ts';
 import { registerDocumentRoutes } from './document-routes.ts';
 import { registerEvaluationRoutes } from './evaluation-routes.ts';
+import { registerNeedsRoutes } from './needs-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
 import { registerPlanRoutes } from './plan-routes.ts';
@@ -150,6 +151,7 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
     if (withEngine) {
       registerProcessRoutes(engineRoutes, ctx);
       registerTaskRoutes(engineRoutes, ctx);
+      registerNeedsRoutes(engineRoutes, ctx);
     }
   });
 }

@@ -9,6 +9,7 @@ import {
   classifyProject,
   DomainValidationError,
   type FieldIssue,
+  PUBLIC_NEED_ROUTE,
   projectAmounts,
   type ServiceLine,
   ZONE,
@@ -67,6 +68,9 @@ function buildContent(
   } catch (e) {
     if (e instanceof DomainValidationError) throw problem.refused(e.issues[0]?.reason ?? e.message, e.issues);
     throw e;
+  }
+  if (category === 'public') {
+    throw problem.refused(PUBLIC_NEED_ROUTE, [{ field: 'serviceLines', reason: PUBLIC_NEED_ROUTE }]);
   }
   const amounts = projectAmounts(input.serviceLines);
   const amountProblems: FieldIssue[] = amountsIssues(amounts).map((i) => ({

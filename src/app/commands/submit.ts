@@ -14,6 +14,7 @@ import {
   classifyProject,
   DomainValidationError,
   type OUT_OF_PLAN_REASONS,
+  PUBLIC_NEED_ROUTE,
 } from '../../domain/index.ts';
 import { listAnnualPlans } from '../../store/annual-plans.ts';
 import { findProject, PROJECT_STAGES, type Project, recordSubmission } from '../../store/projects.ts';
@@ -85,11 +86,16 @@ export function checkSubmission(project: Project, input: Pick<SubmitInput, 'outO
   if (!check.applicationComplete) {
     throw problem.refused(`申请材料不完整，不能提交：${check.missingItems.join('；')}`, check.issues);
   }
+  let category: string;
   try {
-    classifyProject(project.serviceLines, project.unitId);
+    category = classifyProject(project.serviceLines, project.unitId).category;
   } catch (e) {
     if (e instanceof DomainValidationError) throw problem.refused(e.issues[0]?.reason ?? e.message, e.issues);
     throw e;
+  }
+  // G-5, PUB-1: a 公共类 draft kept from before is refused too; its need belongs to the Bureau's collection.
+  if (category === 'public') {
+    throw problem.refused(PUBLIC_NEED_ROUTE, [{ field: 'serviceLines', reason: PUBLIC_NEED_ROUTE }]);
   }
   if (input.outOfPlan) {
     const oop = checkOutOfPlan({ outOfPlanReason: input.outOfPlan.reason });
@@ -125,8 +131,6 @@ async function submissionVariables(
     ...(input.outOfPlan
       ? { outOfPlanReason: input.outOfPlan.reason, outOfPlanJustification: input.outOfPlan.justification }
       : {}),
-    // PUB-1: a public project collects the needs of its Units; a Unit's own submission names itself.
-    ...(route === 'public' ? { units: [{ unitId: project.unitId, unitName }] } : {}),
     submissionId,
   };
 }

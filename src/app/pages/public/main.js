@@ -22,6 +22,7 @@ const routes = [
   { path: '/ops/campaign', view: () => import('./views/campaign.js'), title: '年度规划备案情况' },
   { path: '/dashboard', view: () => import('./views/dashboard.js'), title: '统计看板' },
   { path: '/evaluations', view: () => import('./views/evaluations.js'), title: '评价结果' },
+  { path: '/needs', view: () => import('./views/needs.js'), title: '公共类需求征集' },
 ];
 
 function match(path) {
@@ -53,6 +54,7 @@ function navItems() {
   if (can.readProjects()) items.push(['#/projects', can.isUnit() ? '我的项目' : '项目库']);
   if (can.readProjects()) items.push(['#/plans', '年度规划']);
   if (can.tasks()) items.push(['#/tasks', '任务列表']);
+  if (can.operate()) items.push(['#/needs', '需求征集']);
   if (can.operate()) items.push(['#/ops', '流程运维']);
   if (can.statistics()) items.push(['#/dashboard', '统计看板']);
   // SV-1: the Bureau and Finance evaluate and appraise; Audit reads (the API also lets a Unit read its own)
