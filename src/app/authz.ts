@@ -78,7 +78,12 @@ export interface Target {
   unitId?: string | null;
   /** A project's category (G-5): the Bureau owns every step of a 公共类 project. */
   category?: string | null;
+  /** For document.read: the document's kind (Finance reads the documents issued to it, PRO-3). */
+  documentKind?: string | null;
 }
+
+/** Documents the Bureau issues to the parties (PRO-3's 立项审批意见): Finance, who sees only funds, reads these too. */
+export const ISSUED_DOCUMENT_KINDS: readonly string[] = ['approval-opinion'];
 
 export type Decision = { allowed: true } | { allowed: false; status: 403 | 404; reason: string };
 
@@ -108,8 +113,10 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
       return readScope(p).kind === 'none' ? forbid('当前角色不能查看项目统计') : allow;
     case 'document.read':
       if (!sees(p, target)) return hidden();
-      if (projectView(p) === 'funds')
-        return forbid('市财政局可查看项目资金和状态（SV-2），项目材料请通过审核任务查阅');
+      if (projectView(p) === 'funds' && !ISSUED_DOCUMENT_KINDS.includes(target.documentKind ?? ''))
+        return forbid(
+          '市财政局可查看项目资金和状态（SV-2）及立项审批意见（PRO-3），其他项目材料请通过审核任务查阅',
+        );
       return allow;
     case 'project.create':
     case 'project.edit':

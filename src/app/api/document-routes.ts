@@ -109,16 +109,23 @@ function getProjectsProjectIdDocuments(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         tags: ['documents'],
-        summary: '项目材料列表',
+        summary: '项目材料列表（kind：只列该类材料；市财政局须指定 approval-opinion）',
         params: idParam('projectId'),
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { kind: { type: 'string', enum: keysOf(DOCUMENT_KINDS) } },
+        },
         response: { 200: { type: 'array', items: documentSchema }, ...problemResponses },
       },
     },
     async (request) => {
       const { projectId } = request.params;
+      const { kind } = request.query;
       const { p, project } = await visibleProject(ctx, request, projectId);
-      ensure(decide(p, 'document.read', project));
-      return (await listDocuments(ctx.store.db, p.tenantId, projectId)).map(publicMeta);
+      ensure(decide(p, 'document.read', { ...project, documentKind: kind ?? null }));
+      const all = await listDocuments(ctx.store.db, p.tenantId, projectId);
+      return (kind ? all.filter((d) => d.kind === kind) : all).map(publicMeta);
     },
   );
 }
@@ -141,7 +148,12 @@ function getDocumentsDocumentId(app: ApiApp, ctx: ApiContext): void {
       const doc = await findDocument(ctx.store.db, p.tenantId, documentId);
       if (!doc) throw problem.notFound(`材料 ${documentId} 不存在或无权查看`);
       const project = await findProject(ctx.store.db, p.tenantId, doc.projectId);
-      ensure(decide(p, 'document.read', project ?? { tenantId: p.tenantId, unitId: doc.unitId }));
+      ensure(
+        decide(p, 'document.read', {
+          ...(project ?? { tenantId: p.tenantId, unitId: doc.unitId }),
+          documentKind: doc.kind,
+        }),
+      );
       reply
         .header('content-type', doc.mediaType)
         .header('content-length', String(doc.size))
