@@ -6,6 +6,7 @@
 //   - a resource you may see but an action your role may not take is 403, with the reason.
 import type { Role } from '../domain/roles.ts';
 import { isReadOnlyRole, ROLES } from '../domain/roles.ts';
+import { ISSUED_DOCUMENT_KINDS } from '../store/documents.ts';
 
 export interface Principal {
   accountId: string;
@@ -81,9 +82,6 @@ export interface Target {
   /** For document.read: the document's kind (Finance reads the documents issued to it, PRO-3). */
   documentKind?: string | null;
 }
-
-/** Documents the Bureau issues to the parties (PRO-3's 立项审批意见): Finance, who sees only funds, reads these too. */
-export const ISSUED_DOCUMENT_KINDS: readonly string[] = ['approval-opinion'];
 
 export type Decision = { allowed: true } | { allowed: false; status: 403 | 404; reason: string };
 
