@@ -149,6 +149,10 @@ describe('PRO-3: the Bureau decides the 立项审批意见 and the numbered DOCX
     }
     // Finance reads the opinion issued to it, still not the Unit's other materials (SV-2).
     expect((await s.api(t.finance!, 'GET', `/api/projects/${projectId}/documents`)).statusCode).toBe(403);
+    // an unknown kind is a 400 naming the field, not a 500
+    const bad = await s.api(t.audit!, 'GET', `/api/projects/${projectId}/documents?kind=nonsense`);
+    expect(bad.statusCode, bad.body).toBe(400);
+    expect(bad.body).toContain('kind');
   }, 300_000);
 
   it('numbers the next opinion of the year without a gap', async () => {
