@@ -5,6 +5,7 @@ import {
   documentTypeIssue,
   FileTooLargeError,
   findDocument,
+  ISSUED_DOCUMENT_KINDS,
   listDocuments,
   type ReceivedFile,
 } from '../../store/documents.ts';
@@ -69,6 +70,11 @@ function postProjectsProjectIdDocuments(app: ApiApp, ctx: ApiContext): void {
       const { kind } = request.query;
       const { p, project } = await visibleProject(ctx, request, projectId);
       ensure(decide(p, 'document.upload', project));
+      // PRO-3: the 立项审批意见 is issued by the Bureau's step, never uploaded under its kind by anybody
+      if (ISSUED_DOCUMENT_KINDS.includes(kind)) {
+        const reason = `${DOCUMENT_KINDS[kind]}由出具立项审批意见的流程步骤生成，不能上传`;
+        throw problem.validation(reason, [{ field: 'kind', reason }]);
+      }
       if (!request.isMultipart()) {
         throw problem.unsupportedMedia('请以 multipart/form-data 上传，文件字段名为 file', [
           { field: 'file', reason: '缺少文件' },
