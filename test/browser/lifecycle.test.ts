@@ -149,7 +149,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
   });
 
   it('the project is approved in the browser by each reviewer in turn, through their Camunda forms', async () => {
-    // PRO-2..PRO-4 for a professional project: cost review and expert review, Finance, the Unit's funding
+    // PRO-2..PRO-4 for a professional project: cost review and expert review, Finance, the Bureau's opinion, the Unit's funding
     // application, the City Government's decision — each person signs in, finds the task and fills its form.
     const projectId = await steps.initialCheckPassed();
     const reviews: Array<{ user: string; task: string; fill: () => Promise<void> }> = [
@@ -177,6 +177,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
           await page.getByRole('radio', { name: '通过', exact: true }).check();
           await fillFormField(page.getByLabel('资金审核意见'), '同意按审定金额安排。');
           await fillFormField(page.getByLabel('资金安排初步意见（元）'), '780000');
+        },
+      },
+      {
+        // PRO-3: a person of the Bureau decides the 立项审批意见 with Finance's opinion in front of them
+        user: 'bureau.admin',
+        task: '综合财政意见审定立项审批意见',
+        fill: async () => {
+          await fillFormField(page.getByLabel('局立项审批意见'), '同意立项，按市财政局意见安排资金。');
         },
       },
       {
