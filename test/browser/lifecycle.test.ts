@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { docxText } from '../support/docx.ts';
 import { type ApiSteps, apiSteps, PROJECT } from './api-steps.ts';
 import {
   type Browser,
@@ -235,6 +236,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     await waitForText(page, '开展政府采购并签订合同');
     expect(await page.locator('h1 + .stage').textContent()).toBe('采购中');
     await shot(page, '07-project-approved');
+    // PRO-3: the numbered 立项审批意见 is among the project's materials; downloaded and opened, it says what was decided.
+    const opinion = page.getByRole('link', { name: /立项审批意见-云政数审〔2026〕\d+号\.docx/ });
+    await opinion.waitFor();
+    const download = await page.request.get(`${app.url}${await opinion.getAttribute('href')}`);
+    expect(download.status()).toBe(200);
+    const opinionText = docxText(Buffer.from(await download.body()));
+    expect(opinionText).toContain('云浮市公安局：');
+    expect(opinionText).toContain('五、本局意见：同意立项，按市财政局意见安排资金。');
+    expect(opinionText).toMatch(/云政数审〔2026〕\d+号/);
 
     // Procurement (PC-2) in the same form viewer: a select, dates typed as a zh-CN browser shows them, a time.
     await page.getByRole('link', { name: '开展政府采购并签订合同' }).last().click();
