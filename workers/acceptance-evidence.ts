@@ -8,7 +8,7 @@ import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { complete, fail } from '../src/camunda/worker-runtime.ts';
 import { ZONE } from '../src/domain/index.ts';
 import { canonicalJson } from '../src/store/canonical-json.ts';
-import { DOCUMENT_KINDS, listDocuments } from '../src/store/documents.ts';
+import { DOCUMENT_KINDS, ISSUED_DOCUMENT_KINDS, listDocuments } from '../src/store/documents.ts';
 import type { StoreWorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
 import { optionalString, requireList, requireString } from './variables.ts';
@@ -20,7 +20,10 @@ export function listProjectDocumentsWorker(deps: StoreWorkerDeps): WorkerDefinit
     fetchVariables: ['tenantId', 'projectId'],
     handler: async (vars) => {
       const projectId = requireString(vars, 'projectId');
-      const documents = await listDocuments(deps.store.db, tenantOf(vars), projectId);
+      // what the Bureau issued (the 立项审批意见) is never the Unit's test report
+      const documents = (await listDocuments(deps.store.db, tenantOf(vars), projectId)).filter(
+        (d) => !ISSUED_DOCUMENT_KINDS.includes(d.kind),
+      );
       return complete({
         projectDocuments: documents.map((d) => ({
           label: `${DOCUMENT_KINDS[d.kind] ?? d.kind}：${d.fileName}（${DateTime.fromISO(d.uploadedAt, {

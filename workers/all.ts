@@ -3,6 +3,7 @@
 // no handler here.
 import type { AnyWorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { listProjectDocumentsWorker, registerDataResourcesWorker } from './acceptance-evidence.ts';
+import { issueApprovalOpinionWorker } from './approval-opinion.ts';
 import { checkApplicationWorker } from './check-application.ts';
 import { classifyProjectWorker } from './classify-project.ts';
 import { computeDueDateWorker } from './compute-due-date.ts';
@@ -10,7 +11,6 @@ import type { StoreWorkerDeps } from './deps.ts';
 import {
   assembleAuditPackageWorker,
   closeProjectWorker,
-  issueApprovalOpinionWorker,
   listUnitsWorker,
   recordEvaluationWorker,
   setProjectStageWorker,

@@ -1,4 +1,5 @@
-// The store-writing steps around a project: the numbered 立项审批意见 (PRO-3), the evaluation record (SV-1, SV-2), the audit material package (SV-3), the final stage.
+// The store-writing steps around a project: the evaluation record (SV-1, SV-2), the audit material package (SV-3),
+// the final stage. (The numbered 立项审批意见, PRO-3, is workers/approval-opinion.ts.)
 import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -8,67 +9,12 @@ import { complete, fail } from '../src/camunda/worker-runtime.ts';
 import { filingDeadline, ZONE } from '../src/domain/index.ts';
 import { projectAuditArchive } from '../src/store/audit-export.ts';
 import { canonicalJson, sha256Hex } from '../src/store/canonical-json.ts';
-import { nextValue } from '../src/store/counters.ts';
 import { DECIDED_AMOUNT_VARIABLES, recordDecidedAmounts } from '../src/store/project-amounts.ts';
 import { findProject, type ProjectStage, setStage } from '../src/store/projects.ts';
 import { listUnits } from '../src/store/units.ts';
 import type { StoreWorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
 import { optionalString, requireHeader, requireString } from './variables.ts';
-
-/** yunfu.issue-approval-opinion — PRO-3: the Bureau issues the numbered 立项审批意见, combining Finance's opinion. */
-export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinition {
-  const FIELDS = [
-    'projectName',
-    'unitName',
-    'totalInvestment',
-    'reviewedAmount',
-    'financeOpinion',
-    'preliminaryFundingAmount',
-    'costReviewReport',
-    'expertReviewReport',
-  ];
-  return {
-    type: 'yunfu.issue-approval-opinion',
-    fetchVariables: [...FIELDS, 'tenantId', 'projectId'],
-    handler: async (vars, job) => {
-      const projectId = requireString(vars, 'projectId');
-      const tenantId = tenantOf(vars);
-      const at = new Date(deps.now()).toISOString();
-      const result = await once(deps.store, job, tenantId, at, async (tx) => {
-        const year = DateTime.fromISO(at, { zone: ZONE }).year;
-        const tenant = await tx.db
-          .selectFrom('tenants')
-          .select('filingPrefix')
-          .where('id', '=', tenantId)
-          .executeTakeFirst();
-        if (!tenant) throw new Error(`tenant '${tenantId}' does not exist`);
-        const seq = await nextValue(tx, tenantId, 'approval-opinion', year);
-        // the opinion's prefix is the tenant's filing prefix with 审 (审批) for 备 (备案): 云政数备 → 云政数审
-        const number = `${tenant.filingPrefix.replace(/备$/, '审')}〔${year}〕${seq}号`;
-        const payload: Record<string, unknown> = {};
-        for (const f of FIELDS) payload[f] = vars[f] ?? null;
-        await tx.db
-          .insertInto('approvalOpinions')
-          .values({
-            id: randomUUID(),
-            tenantId,
-            projectId,
-            year,
-            seq,
-            number,
-            issuedAt: at,
-            payload: canonicalJson(payload),
-          })
-          .execute();
-        // SV-2: the cost reviewer's and Finance's figures the opinion rests on join the amounts' history.
-        await recordDecidedAmounts(tx, { tenantId, projectId, variables: vars, source: job.type, at });
-        return { approvalOpinionNumber: number, approvalOpinionIssuedAt: at };
-      });
-      return complete(result);
-    },
-  };
-}
 
 /** yunfu.list-units — P-1: the Units of the tenant that file a plan, the plan year and the deadline with its reminder. */
 export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {

@@ -6,6 +6,7 @@
 //   - a resource you may see but an action your role may not take is 403, with the reason.
 import type { Role } from '../domain/roles.ts';
 import { isReadOnlyRole, ROLES } from '../domain/roles.ts';
+import { ISSUED_DOCUMENT_KINDS } from '../store/documents.ts';
 
 export interface Principal {
   accountId: string;
@@ -80,6 +81,8 @@ export interface Target {
   unitId?: string | null;
   /** A project's category (G-5): the Bureau owns every step of a 公共类 project. */
   category?: string | null;
+  /** For document.read: the document's kind (Finance reads the documents issued to it, PRO-3). */
+  documentKind?: string | null;
 }
 
 export type Decision = { allowed: true } | { allowed: false; status: 403 | 404; reason: string };
@@ -123,8 +126,10 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
       return readScope(p).kind === 'none' ? forbid('当前角色不能查看项目统计') : allow;
     case 'document.read':
       if (!sees(p, target)) return hidden();
-      if (projectView(p) === 'funds')
-        return forbid('市财政局可查看项目资金和状态（SV-2），项目材料请通过审核任务查阅');
+      if (projectView(p) === 'funds' && !ISSUED_DOCUMENT_KINDS.includes(target.documentKind ?? ''))
+        return forbid(
+          '市财政局可查看项目资金和状态（SV-2）及立项审批意见（PRO-3），其他项目材料请通过审核任务查阅',
+        );
       return allow;
     case 'project.create':
     case 'project.edit':

@@ -361,6 +361,7 @@ function initiation({ i, step, totalInvestment }: ProjectPlan): boolean {
     financeOpinion: '同意',
     preliminaryFundingAmount: totalInvestment,
   });
+  step(26, 'Task_BureauApprovalOpinion', { bureauOpinion: '同意立项，按市财政局意见安排资金' });
   step(27, 'Task_SubmitFundingApplication', {
     fundingRequestAmount: totalInvestment,
     fundingApplicationNote: '申请安排资金',

@@ -56,6 +56,12 @@ export const DOCUMENT_KINDS = {
 } as const;
 export type DocumentKind = keyof typeof DOCUMENT_KINDS;
 
+/**
+ * The kinds the Bureau issues to the parties rather than a Unit uploads (PRO-3's 立项审批意见, rendered by its
+ * worker): Finance, which otherwise sees only funds (SV-2), reads these; they are never offered as a Unit's evidence.
+ */
+export const ISSUED_DOCUMENT_KINDS: readonly string[] = ['approval-opinion'];
+
 /** Returns the zh-CN reason a file is refused, or null when its type is acceptable. */
 export function documentTypeIssue(fileName: string, mediaType: string, head: Buffer): string | null {
   const type = DOCUMENT_TYPES[mediaType];

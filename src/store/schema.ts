@@ -252,6 +252,8 @@ export interface ApprovalOpinionTable {
   issuedAt: string;
   /** JSON. */
   payload: string;
+  /** The rendered document (documents.id, kind approval-opinion); null for opinions issued before 0009. */
+  documentId: string | null;
 }
 
 /** AC-2: a project's data resources in the city's government data-resource catalogue. */

@@ -19,6 +19,7 @@ interface TaskDetail {
 const ACCOUNTS = [
   'gongan.staff',
   'bureau.reviewer',
+  'bureau.admin',
   'cost.reviewer',
   'expert',
   'finance',
@@ -32,6 +33,7 @@ const TO_ACCEPTANCE: Array<[string, string, Data]> = [
   ['cost.reviewer', 'Task_CostReview', { costReviewPassed: true }],
   ['expert', 'Task_ExpertReview', { expertReviewPassed: true }],
   ['finance', 'Task_FinanceReview', { financeApproved: true }],
+  ['bureau.admin', 'Task_BureauApprovalOpinion', {}],
   ['gongan.staff', 'Task_SubmitFundingApplication', {}],
   ['citygov', 'Task_CityGovernmentDecision', { cityGovernmentApproved: true }],
   ['gongan.staff', 'Task_ConductProcurement', { procurementResult: 'success' }],

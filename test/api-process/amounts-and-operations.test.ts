@@ -194,6 +194,7 @@ describe('amounts from the lines through every loop; operations cannot rewrite d
       financeOpinion: '同意',
       preliminaryFundingAmount: 980_000,
     });
+    await complete('bureau.admin', 'Task_BureauApprovalOpinion', { bureauOpinion: '同意立项' });
     await complete('gongan.staff', 'Task_SubmitFundingApplication', {
       fundingRequestAmount: 980_000,
       fundingApplicationNote: '申请',

@@ -73,6 +73,7 @@ describe('implementation filings, requests and operations through /api on the re
       financeOpinion: '同意',
       preliminaryFundingAmount: 1_060_000,
     });
+    await complete('bureau.admin', projectId, 'Task_BureauApprovalOpinion', { bureauOpinion: '同意立项' });
     await complete('gongan.staff', projectId, 'Task_SubmitFundingApplication', {
       fundingRequestAmount: 1_060_000,
       fundingApplicationNote: '申请市本级财政资金',

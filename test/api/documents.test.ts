@@ -119,6 +119,19 @@ describe('documents', () => {
     expect(json.statusCode).toBe(415);
   });
 
+  it('refuses an upload under the kind the Bureau issues (PRO-3 立项审批意见), naming kind, and keeps nothing', async () => {
+    const before = files().length;
+    const res = await post(
+      '意见.docx',
+      'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+      Buffer.from([0x50, 0x4b, 0x03, 0x04, 0, 0]),
+      '?kind=approval-opinion',
+    );
+    expect(res.statusCode, res.body).toBe(400);
+    expect(problemOf(res).errors?.[0]?.field).toBe('kind');
+    expect(files().length).toBe(before);
+  });
+
   it('answers 404 for a document that does not exist', async () => {
     const res = await h.app.inject({
       method: 'GET',

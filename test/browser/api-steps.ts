@@ -129,6 +129,7 @@ export function apiSteps(app: RunningApp): ApiSteps {
         'Task_FinanceReview',
         { financeApproved: true, financeOpinion: '同意按审定金额安排。', preliminaryFundingAmount: 780_000 },
       ],
+      ['bureau.admin', 'Task_BureauApprovalOpinion', { bureauOpinion: '同意立项，按市财政局意见安排资金。' }],
       [
         'gongan.staff',
         'Task_SubmitFundingApplication',

@@ -6,6 +6,7 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { docxText } from '../support/docx.ts';
 import { type ApiSteps, apiSteps, PROJECT } from './api-steps.ts';
 import {
   type Browser,
@@ -149,7 +150,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
   });
 
   it('the project is approved in the browser by each reviewer in turn, through their Camunda forms', async () => {
-    // PRO-2..PRO-4 for a professional project: cost review and expert review, Finance, the Unit's funding
+    // PRO-2..PRO-4 for a professional project: cost review and expert review, Finance, the Bureau's opinion, the Unit's funding
     // application, the City Government's decision — each person signs in, finds the task and fills its form.
     const projectId = await steps.initialCheckPassed();
     const reviews: Array<{ user: string; task: string; fill: () => Promise<void> }> = [
@@ -177,6 +178,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
           await page.getByRole('radio', { name: '通过', exact: true }).check();
           await fillFormField(page.getByLabel('资金审核意见'), '同意按审定金额安排。');
           await fillFormField(page.getByLabel('资金安排初步意见（元）'), '780000');
+        },
+      },
+      {
+        // PRO-3: a person of the Bureau decides the 立项审批意见 with Finance's opinion in front of them
+        user: 'bureau.admin',
+        task: '综合财政意见审定立项审批意见',
+        fill: async () => {
+          await fillFormField(page.getByLabel('局立项审批意见'), '同意立项，按市财政局意见安排资金。');
         },
       },
       {
@@ -227,6 +236,15 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     await waitForText(page, '开展政府采购并签订合同');
     expect(await page.locator('h1 + .stage').textContent()).toBe('采购中');
     await shot(page, '07-project-approved');
+    // PRO-3: the numbered 立项审批意见 is among the project's materials; downloaded and opened, it says what was decided.
+    const opinion = page.getByRole('link', { name: /立项审批意见-云政数审〔2026〕\d+号\.docx/ });
+    await opinion.waitFor();
+    const download = await page.request.get(`${app.url}${await opinion.getAttribute('href')}`);
+    expect(download.status()).toBe(200);
+    const opinionText = docxText(Buffer.from(await download.body()));
+    expect(opinionText).toContain('云浮市公安局：');
+    expect(opinionText).toContain('五、本局意见：同意立项，按市财政局意见安排资金。');
+    expect(opinionText).toMatch(/云政数审〔2026〕\d+号/);
 
     // Procurement (PC-2) in the same form viewer: a select, dates typed as a zh-CN browser shows them, a time.
     await page.getByRole('link', { name: '开展政府采购并签订合同' }).last().click();

@@ -344,6 +344,7 @@ const REACHED = [
   'revise-plan',
   'expert-review',
   'finance-review',
+  'bureau-approval-opinion',
   'submit-funding-application',
   'city-government-decision',
   'state-public-needs',

@@ -175,6 +175,12 @@ describe('PRO-3 the Bureau issues the numbered 立项审批意见 after Finance 
     const after = beforeGate(g, 'Task_CityGovernmentDecision', approved.target.id);
     expect(after).toContain('Task_IssueApprovalOpinion');
     expect(after).toContain('Task_SubmitFundingApplication');
+    // the opinion is a decision of a person of the Bureau, combining Finance's, before the document is issued
+    expect(after).toContain('Task_BureauApprovalOpinion');
+    expect(groupsOf(g, 'Task_BureauApprovalOpinion')).toBe('bureau-admin');
+    expect(beforeGate(g, 'Task_IssueApprovalOpinion', approved.target.id)).toContain(
+      'Task_BureauApprovalOpinion',
+    );
     expect(groupsOf(g, 'Task_SubmitFundingApplication')).toBe('=["unit-" + unitId]');
   });
 });

@@ -3,7 +3,7 @@
 // the embedded engine in-process, and through the official client against the engine's Camunda REST API with the
 // workers in the worker runtime, as `npm start` runs them (test/support/process-driver.ts).
 import { describe, expect, it } from 'vitest';
-import { type DriverKind, UNITS } from '../support/process-driver.ts';
+import { type DriverKind, seedProject, UNITS } from '../support/process-driver.ts';
 import { approveProfessional, driverPerTest, notified, professionalApplication } from './paths.ts';
 
 describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
@@ -12,6 +12,8 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
   describe('professional-project-initiation (PRO-1..PRO-4, G-9)', () => {
     it('is approved along the main path, with every task for the right group and due in working days', async () => {
       const d = await open('2026-11-27T10:00:00+08:00');
+      // PRO-3: the opinion's document belongs to a project of the 项目库
+      await seedProject(d.store, professionalApplication.projectId);
       const pik = await d.start('professional-project-initiation', professionalApplication);
       const check = await d.task('Task_InitialCheck');
       expect(check.candidateGroups).toEqual(['bureau-reviewer']);
@@ -29,6 +31,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         'Task_ClassifyProject',
         'Task_InitialCheck',
         'Task_FinanceReview',
+        'Task_BureauApprovalOpinion',
         'Task_IssueApprovalOpinion',
         'Task_SubmitFundingApplication',
         'Task_CityGovernmentDecision',
@@ -155,12 +158,14 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
       ],
     ] as const)('%s: the initiation ends not approved', async (_, task, decision, end) => {
       const d = await open('2026-11-27T10:00:00+08:00');
+      await seedProject(d.store, professionalApplication.projectId);
       const pik = await d.start('professional-project-initiation', professionalApplication);
       await d.complete('Task_InitialCheck', { initialCheckDecision: 'pass' });
       await d.complete('Task_CostReview', { costReviewPassed: true });
       await d.complete('Task_ExpertReview', { expertReviewPassed: true });
       if (task === 'Task_CityGovernmentDecision') {
         await d.complete('Task_FinanceReview', { financeApproved: true });
+        await d.complete('Task_BureauApprovalOpinion', { bureauOpinion: '同意立项' });
         await d.complete('Task_SubmitFundingApplication', { fundingRequestAmount: 1 });
       }
       await d.complete(task, decision);
@@ -282,6 +287,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
 
     it('with the City Government consent, runs the professional initiation as a child', async () => {
       const d = await open('2026-11-27T10:00:00+08:00');
+      await seedProject(d.store, String(application.projectId));
       const pik = await d.start('out-of-plan-initiation', application);
       await d.complete('Task_OutOfPlanReasonCheck', {
         outOfPlanReasonQualifies: true,

@@ -50,6 +50,7 @@ export const approveProfessional = async (d: ProcessDriver) => {
     financeOpinion: '同意',
     preliminaryFundingAmount: 1_060_000,
   });
+  await d.complete('Task_BureauApprovalOpinion', { bureauOpinion: '同意立项' });
   await d.complete('Task_SubmitFundingApplication', {
     fundingRequestAmount: 1_060_000,
     fundingApplicationNote: '申请资金',

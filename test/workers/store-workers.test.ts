@@ -10,7 +10,7 @@ import { loadRegulation } from '../../src/domain/index.ts';
 import { readCatalogue } from '../../src/modeling/catalogue.ts';
 import { createAccount } from '../../src/store/accounts.ts';
 import { verifyArchive } from '../../src/store/audit-export.ts';
-import { DocumentStorage, insertDocument } from '../../src/store/documents.ts';
+import { DocumentStorage, insertDocument, listDocuments } from '../../src/store/documents.ts';
 import { listFilings } from '../../src/store/filings.ts';
 import { listNotifications } from '../../src/store/notifications.ts';
 import { findProject, insertProject } from '../../src/store/projects.ts';
@@ -22,6 +22,7 @@ import { JOB_TYPES } from '../../workers/index.ts';
 import { createMailer } from '../../workers/mailer.ts';
 import { TEMPLATES } from '../../workers/notification-templates.ts';
 import { postgresDatabase, sqliteDatabase } from '../store/databases.ts';
+import { docxText } from '../support/docx.ts';
 import { completed, runJob } from './support.ts';
 
 const regulation = loadRegulation();
@@ -177,6 +178,27 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
     expect(completed(await job('yunfu.issue-approval-opinion', vars, {}, '8')).approvalOpinionNumber).toBe(
       '云政数审〔2026〕2号',
     );
+    // one DOCX per opinion (the repeated job wrote none), kept as the project's approval-opinion document
+    // (the same pinned time: ordered by name here)
+    const docs = (await listDocuments(store.db, 'yunfu', 'YF-2026-0001')).sort((a, b) =>
+      a.fileName.localeCompare(b.fileName),
+    );
+    expect(docs.map((d) => [d.kind, d.fileName])).toEqual([
+      ['approval-opinion', '立项审批意见-云政数审〔2026〕1号.docx'],
+      ['approval-opinion', '立项审批意见-云政数审〔2026〕2号.docx'],
+    ]);
+    expect(docs[0]!.id).toBe(out.approvalOpinionDocumentId);
+    const text = docxText(await readFile(deps.documents.absolute(docs[0]!.storagePath)));
+    expect(text).toContain('云政数审〔2026〕1号');
+    expect(text).toContain('关于智慧警务平台的立项审批意见');
+    expect(text).toContain('四、市财政局资金审核意见：同意');
+    expect(text).toContain('二〇二六年十一月二十七日');
+  });
+
+  it('PRO-3 refuses to issue an opinion for a project the 项目库 does not hold', async () => {
+    await expect(
+      job('yunfu.issue-approval-opinion', { projectId: 'YF-2026-0999', projectName: '无' }, {}, '9'),
+    ).resolves.toMatchObject({ kind: 'fail' });
   });
 
   it('notifies every account of the recipient groups with the rendered template', async () => {

@@ -5,6 +5,7 @@ import {
   documentTypeIssue,
   FileTooLargeError,
   findDocument,
+  ISSUED_DOCUMENT_KINDS,
   listDocuments,
   type ReceivedFile,
 } from '../../store/documents.ts';
@@ -69,6 +70,11 @@ function postProjectsProjectIdDocuments(app: ApiApp, ctx: ApiContext): void {
       const { kind } = request.query;
       const { p, project } = await visibleProject(ctx, request, projectId);
       ensure(decide(p, 'document.upload', project));
+      // PRO-3: the 立项审批意见 is issued by the Bureau's step, never uploaded under its kind by anybody
+      if (ISSUED_DOCUMENT_KINDS.includes(kind)) {
+        const reason = `${DOCUMENT_KINDS[kind]}由出具立项审批意见的流程步骤生成，不能上传`;
+        throw problem.validation(reason, [{ field: 'kind', reason }]);
+      }
       if (!request.isMultipart()) {
         throw problem.unsupportedMedia('请以 multipart/form-data 上传，文件字段名为 file', [
           { field: 'file', reason: '缺少文件' },
@@ -109,16 +115,23 @@ function getProjectsProjectIdDocuments(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         tags: ['documents'],
-        summary: '项目材料列表',
+        summary: '项目材料列表（kind：只列该类材料；市财政局须指定 approval-opinion）',
         params: idParam('projectId'),
+        querystring: {
+          type: 'object',
+          additionalProperties: false,
+          properties: { kind: { type: 'string', enum: keysOf(DOCUMENT_KINDS) } },
+        },
         response: { 200: { type: 'array', items: documentSchema }, ...problemResponses },
       },
     },
     async (request) => {
       const { projectId } = request.params;
+      const { kind } = request.query;
       const { p, project } = await visibleProject(ctx, request, projectId);
-      ensure(decide(p, 'document.read', project));
-      return (await listDocuments(ctx.store.db, p.tenantId, projectId)).map(publicMeta);
+      ensure(decide(p, 'document.read', { ...project, documentKind: kind ?? null }));
+      const all = await listDocuments(ctx.store.db, p.tenantId, projectId);
+      return (kind ? all.filter((d) => d.kind === kind) : all).map(publicMeta);
     },
   );
 }
@@ -141,7 +154,12 @@ function getDocumentsDocumentId(app: ApiApp, ctx: ApiContext): void {
       const doc = await findDocument(ctx.store.db, p.tenantId, documentId);
       if (!doc) throw problem.notFound(`材料 ${documentId} 不存在或无权查看`);
       const project = await findProject(ctx.store.db, p.tenantId, doc.projectId);
-      ensure(decide(p, 'document.read', project ?? { tenantId: p.tenantId, unitId: doc.unitId }));
+      ensure(
+        decide(p, 'document.read', {
+          ...(project ?? { tenantId: p.tenantId, unitId: doc.unitId }),
+          documentKind: doc.kind,
+        }),
+      );
       reply
         .header('content-type', doc.mediaType)
         .header('content-length', String(doc.size))

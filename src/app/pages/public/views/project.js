@@ -32,7 +32,8 @@ export async function render(main, params) {
   const [timeline, myTasks, documents, units] = await Promise.all([
     get(`${path}/timeline`).catch(() => get(`${path}/history`).then(historyAsTimeline, () => null)),
     can.tasks() ? get(`/tasks${query({ scope: 'all', projectId: id })}`).catch(() => null) : null,
-    full ? get(`${path}/documents`).catch(() => null) : null,
+    // Finance (funds only, SV-2) sees the 立项审批意见 issued to it, no other material (PRO-3)
+    get(`${path}/documents${full ? '' : query({ kind: 'approval-opinion' })}`).catch(() => null),
     get('/units').catch(() => []),
   ]);
   project.unitName = units.find((u) => u.id === project.unitId)?.name ?? project.unitId;
@@ -484,7 +485,10 @@ function documentsSection(project, documents, ownUnit, vocab) {
   const kind = h(
     'select',
     { name: 'kind' },
-    Object.entries(vocab.documentKinds).map(([k, label]) => h('option', { value: k }, label)),
+    // the 立项审批意见 is issued by the Bureau's step, never uploaded (the API refuses that kind)
+    Object.entries(vocab.documentKinds)
+      .filter(([k]) => k !== 'approval-opinion')
+      .map(([k, label]) => h('option', { value: k }, label)),
   );
   const file = h('input', { type: 'file', name: 'file', required: true });
   const submit = h('button', { type: 'submit' }, '上传');
