@@ -30,6 +30,7 @@ const TO_EVALUATION: Array<[string, string, Data]> = [
   ['cost.reviewer', 'Task_CostReview', { costReviewPassed: true }],
   ['expert', 'Task_ExpertReview', { expertReviewPassed: true }],
   ['finance', 'Task_FinanceReview', { financeApproved: true }],
+  ['bureau.admin', 'Task_BureauApprovalOpinion', { bureauOpinion: '同意立项。' }],
   ['gongan.staff', 'Task_SubmitFundingApplication', {}],
   ['citygov', 'Task_CityGovernmentDecision', { cityGovernmentApproved: true }],
   ['gongan.staff', 'Task_ConductProcurement', { procurementResult: 'success' }],
