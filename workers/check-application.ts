@@ -10,6 +10,7 @@ export const checkApplicationWorker: WorkerDefinition = {
   fetchVariables: [
     'classified',
     'fundingSource',
+    'fundingLines',
     'hasDataCatalogue',
     'supportsIpv6',
     'serviceLines',

@@ -9,6 +9,7 @@ export * from './application.ts';
 export * from './calendar.ts';
 export * from './category.ts';
 export * from './errors.ts';
+export * from './funding.ts';
 export * from './implementation-requirements.ts';
 export * from './protected-variables.ts';
 export * from './roles.ts';

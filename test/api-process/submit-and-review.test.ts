@@ -97,6 +97,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
           description: '',
           planYear: 2027,
           fundingSource: 'city-fiscal',
+          fundingLines: [{ source: 'city-fiscal', amount: 1_060_000 }],
           classified: true,
           hasDataCatalogue: true,
           supportsIpv6: true,

@@ -9,6 +9,7 @@ import * as m0005 from './0005-submission-intents.ts';
 import * as m0006 from './0006-audit-keying.ts';
 import * as m0007 from './0007-completion-intents.ts';
 import * as m0008 from './0008-project-amounts.ts';
+import * as m0009 from './0009-funding-lines.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -19,6 +20,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0006-audit-keying': m0006,
   '0007-completion-intents': m0007,
   '0008-project-amounts': m0008,
+  '0009-funding-lines': m0009,
 };
 
 export class MigrationError extends Error {
