@@ -25,7 +25,7 @@ const oldRow = (id: string, fundingSource: string, total: number) => sql`
 describe('store migration 0009-funding-lines', () => {
   it('reads an old single-source draft as a one-line funding list of its total investment', async () => {
     const file = join(dir, 'business.sqlite');
-    const before = Store.connect({ dataDir: dir, sqliteFile: file });
+    const before = Store.connect({ dataDir: dir, sqliteFile: file, databaseUrl: null });
     const migrator = new Migrator({ db: before.db, provider: { getMigrations: async () => MIGRATIONS } });
     const to8 = await migrator.migrateTo('0008-project-amounts');
     expect(to8.error).toBeUndefined();
@@ -34,7 +34,7 @@ describe('store migration 0009-funding-lines', () => {
     await oldRow('YF-2026-0002', 'county-fiscal', 300_000).execute(before.db);
     await before.close();
 
-    const after = await Store.open({ dataDir: dir, sqliteFile: file });
+    const after = await Store.open({ dataDir: dir, sqliteFile: file, databaseUrl: null });
     try {
       const city = await findProject(after.db, 'yunfu', 'YF-2026-0001');
       expect(city).toMatchObject({
