@@ -31,7 +31,7 @@ export async function render(main, params) {
     return;
   }
 
-  const general = generalControls(vocab, project);
+  const general = generalControls(project);
   const classified = classifiedQuestion(project);
   const catalogue = h('input', { name: 'hasDataCatalogue' });
   catalogue.checked = project?.hasDataCatalogue ?? false;
@@ -74,7 +74,7 @@ export async function render(main, params) {
 }
 
 /** Name, description and plan year. */
-function generalControls(vocab, project) {
+function generalControls(project) {
   const nextYear = new Date().getFullYear() + 1;
   const name = h('input', {
     name: 'projectName',
