@@ -15,7 +15,10 @@ export function fundingLinesEditor(vocab, project) {
     list.append(fundingLineEditor(vocab, line, renumber));
     renumber();
   };
-  for (const line of project?.fundingLines ?? [{ source: 'city-fiscal' }]) addLine(line);
+  // One source carries the whole total: its amount is left empty and follows the service lines.
+  const saved = project?.fundingLines ?? [];
+  const initial = saved.length > 1 ? saved : [{ source: saved[0]?.source ?? 'city-fiscal' }];
+  for (const line of initial) addLine(line);
   const err = h('p', { class: 'field-error', id: 'fundingLines-err', hidden: true });
   const anchor = h('span', { id: 'fundingLines', 'data-field': 'fundingLines', tabindex: '-1' });
   const fieldset = h(
@@ -25,7 +28,7 @@ export function fundingLinesEditor(vocab, project) {
     h(
       'p',
       { class: 'hint' },
-      '逐项填写资金来源及金额（元，整数），合计须等于各项服务内容金额之和（项目总投资）。须含市级财政资金；没有市级财政资金的项目不在本系统受理。含中央（国家）资金的项目，立项后由市政务服务数据管理局与国家有关方面衔接（IM-1）。',
+      '逐项填写资金来源及金额（元，整数），合计须等于各项服务内容金额之和（项目总投资）；只有一项资金来源时金额可留空，按项目总投资计。须含市级财政资金；没有市级财政资金的项目不在本系统受理。含中央（国家）资金的项目，立项后由市政务服务数据管理局与国家有关方面衔接（IM-1）。',
     ),
     err,
     list,
@@ -60,7 +63,7 @@ function fundingLineEditor(vocab, line, onRemove) {
     'div',
     { class: 'line' },
     h('div', { class: 'line-head' }, title, remove),
-    h('div', { class: 'grid two' }, field('资金来源', source), field('金额（元）', amount)),
+    h('div', { class: 'grid two' }, field('资金来源', source), field('资金金额（元）', amount)),
   );
   remove.addEventListener('click', () => {
     const list = row.parentElement;
@@ -81,13 +84,23 @@ function fundingLineEditor(vocab, line, onRemove) {
   return row;
 }
 
+/** A single line left without an amount carries the whole total investment (the sum of the service lines). */
+export function withSingleLineTotal(lines, serviceLines) {
+  const total = serviceLines.reduce((sum, l) => sum + l.amount, 0);
+  if (lines.length === 1 && Number.isNaN(lines[0].amount) && Number.isInteger(total)) {
+    return [{ ...lines[0], amount: total }];
+  }
+  return lines;
+}
+
 /** What the page can check of the funding lines before sending (the API checks the sum and G-3). */
 export function fundingIssues(lines) {
   const issues = [];
   if (lines.length === 0) issues.push({ field: 'fundingLines', reason: '至少需要一项资金来源' });
   lines.forEach((line, i) => {
     if (!line.source) issues.push({ field: `fundingLines[${i}].source`, reason: '请选择资金来源' });
-    if (!Number.isInteger(line.amount) || line.amount <= 0) {
+    const derived = lines.length === 1 && Number.isNaN(line.amount); // the service lines' own issues say why
+    if (!derived && (!Number.isInteger(line.amount) || line.amount <= 0)) {
       issues.push({ field: `fundingLines[${i}].amount`, reason: '请填写金额（元，正整数）' });
     }
   });

@@ -4,7 +4,7 @@
 import { ApiError, get, patch, post } from '../api.js';
 import { add, checkbox, clearErrors, errorSummary, field, h, showErrors, toast, uid } from '../dom.js';
 import { can, current, vocabSync } from '../session.js';
-import { fundingIssues, fundingLinesEditor } from './funding-lines.js';
+import { fundingIssues, fundingLinesEditor, withSingleLineTotal } from './funding-lines.js';
 
 const CLASSIFIED_NOTE =
   '本办法仅适用于非涉密市级政务信息化服务项目（G-9）。涉密项目请按涉密信息系统有关规定办理，本系统不予受理。';
@@ -205,6 +205,7 @@ async function submitDraft(event, form, submit, project, controls) {
     supportsIpv6: ipv6.checked,
     serviceLines: [...lines.children].map((row) => row.value()),
   };
+  body.fundingLines = withSingleLineTotal(body.fundingLines, body.serviceLines);
   const issues = draftIssues(body);
   if (issues.length > 0) {
     showErrors(form, { detail: '请更正标出的内容', errors: issues });
