@@ -38,14 +38,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('funding lines on the 
     await page.getByLabel('否，非涉密项目').check();
     await page.getByLabel('服务类型').selectOption('software-development');
     await page.getByLabel('服务子类').selectOption('professional-software');
-    await fillFormField(page.getByLabel('金额（元）', { exact: true }), '800000');
+    await fillFormField(page.getByLabel('金额（元）'), '800000');
 
     // Two funding lines; first without any city funds: G-3 refuses, its reason next to the funding lines.
     await page.getByLabel('资金来源', { exact: true }).selectOption('provincial-fiscal');
-    await fillFormField(page.getByLabel('资金金额（元）'), '500000');
+    await fillFormField(page.getByLabel('出资额（元）'), '500000');
     await page.getByRole('button', { name: '＋ 添加一项资金来源' }).click();
     await page.getByLabel('资金来源', { exact: true }).nth(1).selectOption('national-fiscal');
-    await fillFormField(page.getByLabel('资金金额（元）').nth(1), '300000');
+    await fillFormField(page.getByLabel('出资额（元）').nth(1), '300000');
     await page.getByRole('button', { name: '创建草稿' }).click();
     await page.locator('#fundingLines-err:not([hidden]), .form-errors:not([hidden])').first().waitFor();
     expect(await page.locator('form').textContent()).toContain('没有市级财政资金');

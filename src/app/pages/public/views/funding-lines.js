@@ -63,7 +63,7 @@ function fundingLineEditor(vocab, line, onRemove) {
     'div',
     { class: 'line' },
     h('div', { class: 'line-head' }, title, remove),
-    h('div', { class: 'grid two' }, field('资金来源', source), field('资金金额（元）', amount)),
+    h('div', { class: 'grid two' }, field('资金来源', source), field('出资额（元）', amount)),
   );
   remove.addEventListener('click', () => {
     const list = row.parentElement;
