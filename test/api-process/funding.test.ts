@@ -120,6 +120,35 @@ describe('funding lines (G-3) and national-funds coordination (IM-1) through /ap
     expect(res.json().project.fundingLines).toEqual([{ source: 'city-fiscal', amount: 1_060_000 }]);
   });
 
+  it('edits a draft’s funding with its version: changed lines must still add up; one source follows the total', async () => {
+    const created = await create(pageDraft(CO_FUNDED));
+    const { id, version } = created.json().project as { id: string; version: number };
+    const cheaper = [{ ...PROFESSIONAL_LINES[0]!, amount: 900_000 }, PROFESSIONAL_LINES[1]!]; // 960,000 元
+    const patch = (body: Item) => s.api(t['gongan.staff']!, 'PATCH', `/api/projects/${id}`, body);
+    const stale = await patch({ version, serviceLines: cheaper });
+    expect(stale.statusCode, stale.body).toBe(400);
+    expect((stale.json() as Problem).errors).toEqual([
+      { field: 'fundingLines', reason: expect.stringContaining('合计 1060000 元与项目总投资 960000 元') },
+    ]);
+    const fixed = await patch({
+      version,
+      serviceLines: cheaper,
+      fundingLines: [
+        { source: 'city-fiscal', amount: 660_000 },
+        { source: 'national-fiscal', amount: 300_000 },
+      ],
+    });
+    expect(fixed.statusCode, fixed.body).toBe(200);
+    const single = await patch({
+      version: version + 1,
+      fundingLines: [{ source: 'city-fiscal', amount: 960_000 }],
+    });
+    expect(single.statusCode, single.body).toBe(200);
+    const again = await patch({ version: version + 2, serviceLines: PROFESSIONAL_LINES });
+    expect(again.statusCode, again.body).toBe(200);
+    expect(again.json().project.fundingLines).toEqual([{ source: 'city-fiscal', amount: 1_060_000 }]);
+  });
+
   it('routes a project with 中央资金 through the Bureau’s coordination (IM-1) before procurement', async () => {
     const created = await create(pageDraft(CO_FUNDED));
     expect(created.statusCode, created.body).toBe(201);
