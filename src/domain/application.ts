@@ -33,7 +33,14 @@ export interface ApplicationInput {
 export const CLASSIFIED_REFUSAL =
   '本办法仅适用于非涉密市级政务信息化服务项目；涉密项目请按涉密信息系统有关规定办理，不在本系统受理（G-9）。';
 
-export function checkApplication(input: ApplicationInput): ApplicationCheck {
+/**
+ * `fundingSum: false` skips comparing the funding lines with the total (G-3's scope is still checked): the process
+ * re-checks an application after 补正/修改方案, whose forms change the service lines and not the funding lines.
+ */
+export function checkApplication(
+  input: ApplicationInput,
+  options: { fundingSum?: boolean } = {},
+): ApplicationCheck {
   const issues: FieldIssue[] = [];
   const missing: string[] = [];
   const push = (field: string, reason: string, item: string) => {
@@ -52,7 +59,7 @@ export function checkApplication(input: ApplicationInput): ApplicationCheck {
   const lineIssues = serviceLineIssues(input.serviceLines);
   const total =
     lineIssues.length === 0 ? projectAmounts(input.serviceLines as ServiceLine[]).totalInvestment : null;
-  const funding = checkFundingOf(input, total);
+  const funding = checkFundingOf(input, options.fundingSum === false ? null : total);
   if (funding.refusalReason) {
     return { refusalReason: funding.refusalReason, missingItems: [], issues: [], applicationComplete: false };
   }

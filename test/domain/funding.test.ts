@@ -78,6 +78,16 @@ describe('G-3 a city-funded project may be co-funded', () => {
   });
 });
 
+describe('the process re-check after 补正/修改方案 (fundingSum: false)', () => {
+  it('checks the sources (G-3) but not the sum the corrected service lines changed', () => {
+    const corrected = { ...application, fundingLines: [{ source: 'city-fiscal', amount: 1_060_000 }] };
+    expect(checkApplication(corrected).issues.map((i) => i.field)).toEqual(['fundingLines']);
+    expect(checkApplication(corrected, { fundingSum: false }).issues).toEqual([]);
+    const noCity = { ...application, fundingLines: [{ source: 'other', amount: 800_000 }] };
+    expect(checkApplication(noCity, { fundingSum: false }).refusalReason).toContain('G-3');
+  });
+});
+
 describe('IM-1 national funds and the deciders’ figures', () => {
   const coFunded = [
     { source: 'city-fiscal', amount: 500_000 },
