@@ -10,13 +10,16 @@ export const checkApplicationWorker: WorkerDefinition = {
   fetchVariables: [
     'classified',
     'fundingSource',
+    'fundingLines',
     'hasDataCatalogue',
     'supportsIpv6',
     'serviceLines',
     'projectName',
   ],
   handler: (vars) => {
-    const result = checkApplication(vars);
+    // The sum of the funding lines was checked against the total at submission; a correction or revision in the
+    // process changes the service lines only, so here G-3 is checked on the lines' sources, not their sum.
+    const result = checkApplication(vars, { fundingSum: false });
     return complete({
       applicationComplete: result.applicationComplete,
       missingItems: result.missingItems,

@@ -69,18 +69,21 @@ function consolidated(deps: StoreWorkerDeps, vars: JobVariables, unitName: strin
   const tenantId = tenantOf(vars);
   const unitId = requireString(vars, 'leadUnitId');
   const lines = vars.serviceLines as ServiceLine[];
+  const amounts = projectAmounts(lines);
   const content: ProjectContent = {
     unitId,
     name: requireString(vars, 'projectName').trim(),
     description: optionalString(vars, 'planSummary') ?? '',
     planYear: requireInteger(vars, 'planYear'),
     fundingSource: 'city-fiscal',
+    // G-3: a public project the Bureau consolidates is funded by the city alone
+    fundingLines: [{ source: 'city-fiscal', amount: amounts.totalInvestment }],
     classified: false,
     // PRO-1, AC-2: the Bureau states them in the consolidation, as a Unit does in its application.
     hasDataCatalogue: vars.hasDataCatalogue === true,
     supportsIpv6: vars.supportsIpv6 === true,
     serviceLines: lines,
-    ...projectAmounts(lines),
+    ...amounts,
     category: 'public',
     ruleEdition: deps.regulation.rules.editionAt(Date.parse(at)).id,
   };

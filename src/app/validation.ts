@@ -102,6 +102,8 @@ export function issuesOf(
   const seen = new Set<string>();
   const issues: FieldIssue[] = [];
   for (const e of errors) {
+    // An `anyOf` failure is said by its branches' own errors (each naming its field); its summary names none.
+    if (e.keyword === 'anyOf') continue;
     const p = e.params as Record<string, unknown>;
     let field = fieldOf(e.instancePath);
     if (e.keyword === 'required') field = field ? `${field}.${p.missingProperty}` : String(p.missingProperty);

@@ -1,9 +1,10 @@
 // What an application must be before any person looks at it: in scope (G-3 city fiscal funds, G-9 not 涉密),
 // complete (PRO-1 data-sharing resource catalogue and the IPv6 commitment), with valid amounts and lines.
 import { amountIssue } from './amounts.ts';
-import { serviceLineIssues } from './category.ts';
+import { projectAmounts, serviceLineIssues } from './category.ts';
 import type { FieldIssue } from './errors.ts';
-import { FUNDING_SOURCES } from './service-types.ts';
+import { checkFundingOf } from './funding.ts';
+import type { ServiceLine } from './service-types.ts';
 
 export interface ApplicationCheck {
   /** Refused outright: out of scope. The reason is final; such an application never enters the flows. */
@@ -17,6 +18,9 @@ export interface ApplicationCheck {
 
 export interface ApplicationInput {
   classified?: unknown;
+  /** G-3: the funding lines `{ source, amount }[]`; they must add up to the total of the service lines. */
+  fundingLines?: unknown;
+  /** The single source of earlier clients: read as one line carrying the whole total investment. */
   fundingSource?: unknown;
   hasDataCatalogue?: unknown;
   supportsIpv6?: unknown;
@@ -29,13 +33,14 @@ export interface ApplicationInput {
 export const CLASSIFIED_REFUSAL =
   '本办法仅适用于非涉密市级政务信息化服务项目；涉密项目请按涉密信息系统有关规定办理，不在本系统受理（G-9）。';
 
-/** G-3: only city-level fiscal funds. */
-export function fundingRefusal(source: string): string {
-  const name = (FUNDING_SOURCES as Record<string, string>)[source] ?? source;
-  return `资金来源为“${name}”：本办法适用于使用市本级财政资金采购的政务信息化服务项目（G-3），该项目不在本系统受理范围。`;
-}
-
-export function checkApplication(input: ApplicationInput): ApplicationCheck {
+/**
+ * `fundingSum: false` skips comparing the funding lines with the total (G-3's scope is still checked): the process
+ * re-checks an application after 补正/修改方案, whose forms change the service lines and not the funding lines.
+ */
+export function checkApplication(
+  input: ApplicationInput,
+  options: { fundingSum?: boolean } = {},
+): ApplicationCheck {
   const issues: FieldIssue[] = [];
   const missing: string[] = [];
   const push = (field: string, reason: string, item: string) => {
@@ -50,22 +55,16 @@ export function checkApplication(input: ApplicationInput): ApplicationCheck {
     return { refusalReason: CLASSIFIED_REFUSAL, missingItems: [], issues: [], applicationComplete: false };
   }
 
-  if (typeof input.fundingSource !== 'string' || input.fundingSource === '') {
-    push('fundingSource', '必须填写资金来源', '未填写资金来源');
-  } else if (!Object.hasOwn(FUNDING_SOURCES, input.fundingSource)) {
-    push(
-      'fundingSource',
-      `资金来源必须是以下之一：${Object.keys(FUNDING_SOURCES).join('、')}`,
-      '资金来源无效',
-    );
-  } else if (input.fundingSource !== 'city-fiscal') {
-    return {
-      refusalReason: fundingRefusal(input.fundingSource),
-      missingItems: [],
-      issues: [],
-      applicationComplete: false,
-    };
+  // G-3: the funding lines, compared with the total of the service lines once those are valid.
+  const lineIssues = serviceLineIssues(input.serviceLines);
+  const total =
+    lineIssues.length === 0 ? projectAmounts(input.serviceLines as ServiceLine[]).totalInvestment : null;
+  const funding = checkFundingOf(input, options.fundingSum === false ? null : total);
+  if (funding.refusalReason) {
+    return { refusalReason: funding.refusalReason, missingItems: [], issues: [], applicationComplete: false };
   }
+  for (const issue of funding.issues)
+    push(issue.field, issue.reason, `资金来源 ${issue.field}：${issue.reason}`);
 
   if (typeof input.projectName !== 'string' || input.projectName.trim() === '') {
     push('projectName', '必须填写项目名称', '未填写项目名称');
@@ -78,7 +77,7 @@ export function checkApplication(input: ApplicationInput): ApplicationCheck {
   if (input.supportsIpv6 !== true) {
     push('supportsIpv6', '申请立项的项目必须支持 IPv6', '未承诺支持 IPv6（PRO-1）');
   }
-  for (const issue of serviceLineIssues(input.serviceLines)) {
+  for (const issue of lineIssues) {
     push(issue.field, issue.reason, `服务内容 ${issue.field}：${issue.reason}`);
   }
   return { refusalReason: null, missingItems: missing, issues, applicationComplete: missing.length === 0 };

@@ -10,6 +10,7 @@ export * from './calendar.ts';
 export * from './category.ts';
 export * from './dates.ts';
 export * from './errors.ts';
+export * from './funding.ts';
 export * from './implementation-requirements.ts';
 export * from './protected-variables.ts';
 export * from './roles.ts';

@@ -60,12 +60,13 @@ export const RELATED_TO = {
 } as const;
 export type RelatedTo = keyof typeof RELATED_TO;
 
+/** G-3: where a project's money comes from (a closed vocabulary; a project may be co-funded, see funding.ts). */
 export const FUNDING_SOURCES = {
-  'city-fiscal': '市本级财政资金',
-  'national-fiscal': '中央财政资金',
-  'provincial-fiscal': '省级财政资金',
-  'county-fiscal': '县级财政资金',
-  'self-raised': '单位自筹资金',
+  'city-fiscal': '市级财政资金',
+  'provincial-fiscal': '省级资金',
+  'national-fiscal': '中央（国家）资金',
+  'self-raised': '单位自筹',
+  other: '其他',
 } as const;
 export type FundingSource = keyof typeof FUNDING_SOURCES;
 

@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { type Kysely, type SelectQueryBuilder, sql } from 'kysely';
 import { CATEGORY_NAMES, type Category } from '../domain/category.ts';
+import type { FundingLine } from '../domain/funding.ts';
 import type { ServiceLine } from '../domain/service-types.ts';
 import { canonicalJson } from './canonical-json.ts';
 import { nextValue } from './counters.ts';
@@ -35,7 +36,10 @@ export interface ProjectContent {
   name: string;
   description: string;
   planYear: number;
+  /** The main source (the largest line): the single field of earlier clients. */
   fundingSource: string;
+  /** G-3: the sources with their amounts; they add up to the total investment. */
+  fundingLines: FundingLine[];
   classified: boolean;
   hasDataCatalogue: boolean;
   supportsIpv6: boolean;
@@ -66,6 +70,7 @@ export function toProject(row: ProjectRow): Project {
     hasDataCatalogue: row.hasDataCatalogue === 1,
     supportsIpv6: row.supportsIpv6 === 1,
     serviceLines: JSON.parse(row.serviceLines),
+    fundingLines: JSON.parse(row.fundingLines),
     totalInvestment: Number(row.totalInvestment),
     softwareDevCost: Number(row.softwareDevCost),
     version: Number(row.version),
@@ -81,6 +86,7 @@ function contentColumns(c: ProjectContent) {
     description: c.description,
     planYear: c.planYear,
     fundingSource: c.fundingSource,
+    fundingLines: JSON.stringify(c.fundingLines),
     classified: c.classified ? 1 : 0,
     hasDataCatalogue: c.hasDataCatalogue ? 1 : 0,
     supportsIpv6: c.supportsIpv6 ? 1 : 0,

@@ -57,7 +57,10 @@ export interface ProjectTable {
   name: string;
   description: string;
   planYear: number;
+  /** The main funding source (the largest line), for readers of the single field. */
   fundingSource: string;
+  /** G-3: JSON array of funding lines `{ source, amount }`. */
+  fundingLines: string;
   classified: number;
   hasDataCatalogue: number;
   supportsIpv6: number;

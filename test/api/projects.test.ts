@@ -92,7 +92,7 @@ describe('projects (项目库)', () => {
         problemOf(missing)
           .errors?.map((e) => e.field)
           .sort(),
-      ).toEqual(['classified', 'fundingSource', 'planYear', 'serviceLines'].sort());
+      ).toEqual(['classified', 'fundingLines', 'fundingSource', 'planYear', 'serviceLines'].sort());
       const subtype = await create(
         staff,
         draft({ serviceLines: [{ serviceType: 'infrastructure', subType: 'cloud', amount: 1 }] }),

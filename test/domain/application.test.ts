@@ -29,7 +29,8 @@ describe('G-9 涉密 projects are refused before anything else', () => {
 describe('G-3 only city-level fiscal funds are in scope', () => {
   it('refuses a project funded otherwise', () => {
     const r = checkApplication({ ...complete, fundingSource: 'self-raised' });
-    expect(r.refusalReason).toContain('单位自筹资金');
+    // The vocabulary's label since co-funding (G-3): 单位自筹.
+    expect(r.refusalReason).toContain('资金来源为“单位自筹”，没有市级财政资金');
     expect(r.refusalReason).toContain('G-3');
   });
   it('refuses an unknown funding source as a correctable item', () => {

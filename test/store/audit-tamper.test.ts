@@ -188,6 +188,7 @@ const content: ProjectContent = {
   description: '',
   planYear: 2026,
   fundingSource: 'city-fiscal',
+  fundingLines: [{ source: 'city-fiscal', amount: 800_000 }],
   classified: false,
   hasDataCatalogue: true,
   supportsIpv6: true,

@@ -20,6 +20,7 @@ export const content = (over: Partial<ProjectContent> = {}): ProjectContent => (
   description: '',
   planYear: 2026,
   fundingSource: 'city-fiscal',
+  fundingLines: [{ source: 'city-fiscal', amount: 800_000 }],
   classified: false,
   hasDataCatalogue: true,
   supportsIpv6: true,

@@ -25,6 +25,7 @@ export function professionalContent(over: Partial<ProjectContent> = {}): Project
     unitId: 'gongan',
     name: '云浮市智慧警务综合平台',
     description: '警务数据汇聚、分析与指挥调度',
+    fundingLines: [{ source: 'city-fiscal', amount: 1_060_000 }],
     totalInvestment: 1_060_000,
     softwareDevCost: 1_000_000,
     category: 'professional',

@@ -90,6 +90,7 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
           description: '',
           planYear: 2027,
           fundingSource: 'city-fiscal',
+          fundingLines: [{ source: 'city-fiscal', amount: 800_000 }],
           classified: false,
           hasDataCatalogue: true,
           supportsIpv6: true,

@@ -54,6 +54,7 @@ export function present(p: Principal, project: Project) {
       name: project.name,
       planYear: project.planYear,
       fundingSource: project.fundingSource,
+      fundingLines: project.fundingLines,
       serviceLines: project.serviceLines,
       totalInvestment: project.totalInvestment,
       softwareDevCost: project.softwareDevCost,

@@ -39,6 +39,18 @@ export const serviceLineSchema = {
   },
 } as const;
 
+/** G-3: one funding source of a project with its amount. */
+export const fundingLineSchema = {
+  type: 'object',
+  required: ['source', 'amount'],
+  additionalProperties: false,
+  description: 'G-3: 资金来源（封闭词表）及金额（元）',
+  properties: {
+    source: { type: 'string', enum: keysOf(FUNDING_SOURCES) },
+    amount,
+  },
+} as const;
+
 const draftProperties = {
   unitId: {
     type: 'string',
@@ -49,7 +61,18 @@ const draftProperties = {
   projectName: { type: 'string', minLength: 1, maxLength: 200 },
   description: { type: 'string', maxLength: 5000 },
   planYear: { type: 'integer', minimum: 2000, maximum: 9999 },
-  fundingSource: { type: 'string', enum: keysOf(FUNDING_SOURCES) },
+  fundingLines: {
+    type: 'array',
+    minItems: 1,
+    maxItems: 10,
+    items: fundingLineSchema,
+    description: 'G-3: 资金来源及金额，合计须等于项目总投资（服务内容金额合计），且须含市级财政资金',
+  },
+  fundingSource: {
+    type: 'string',
+    enum: keysOf(FUNDING_SOURCES),
+    description: '旧版单一资金来源：视为该来源承担全部总投资；同时给出 fundingLines 时以 fundingLines 为准',
+  },
   classified: { type: 'boolean', description: 'G-9: 是否涉密' },
   hasDataCatalogue: { type: 'boolean', description: 'PRO-1: 政务数据共享资源目录' },
   supportsIpv6: { type: 'boolean', description: 'PRO-1: 支持 IPv6' },
@@ -58,7 +81,9 @@ const draftProperties = {
 
 export const draftBody = {
   type: 'object',
-  required: ['projectName', 'planYear', 'fundingSource', 'classified', 'serviceLines'],
+  required: ['projectName', 'planYear', 'classified', 'serviceLines'],
+  // G-3: the funding lines, or (earlier clients) the single source.
+  anyOf: [{ required: ['fundingLines'] }, { required: ['fundingSource'] }],
   additionalProperties: false,
   properties: draftProperties,
 } as const;
@@ -73,6 +98,7 @@ export const draftPatchBody = {
     projectName: draftProperties.projectName,
     description: draftProperties.description,
     planYear: draftProperties.planYear,
+    fundingLines: draftProperties.fundingLines,
     fundingSource: draftProperties.fundingSource,
     classified: draftProperties.classified,
     hasDataCatalogue: draftProperties.hasDataCatalogue,
@@ -92,7 +118,8 @@ export const projectSchema = {
     name: { type: 'string' },
     description: { type: 'string' },
     planYear: { type: 'integer' },
-    fundingSource: { type: 'string' },
+    fundingSource: { type: 'string', description: '主要资金来源（金额最大的一项）' },
+    fundingLines: { type: 'array', items: fundingLineSchema },
     classified: { type: 'boolean' },
     hasDataCatalogue: { type: 'boolean' },
     supportsIpv6: { type: 'boolean' },

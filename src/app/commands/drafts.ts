@@ -9,6 +9,10 @@ import {
   classifyProject,
   DomainValidationError,
   type FieldIssue,
+  type FundingLine,
+  type FundingSource,
+  fundingLinesOf,
+  mainFundingSource,
   PUBLIC_NEED_ROUTE,
   projectAmounts,
   type ServiceLine,
@@ -33,7 +37,10 @@ export interface DraftInput {
   projectName: string;
   description?: string;
   planYear: number;
-  fundingSource: string;
+  /** G-3: the sources and their amounts, adding up to the total of the service lines. */
+  fundingLines?: FundingLine[];
+  /** Earlier clients' single source: one line carrying the whole total (ignored when `fundingLines` is given). */
+  fundingSource?: FundingSource;
   classified: boolean;
   hasDataCatalogue?: boolean;
   supportsIpv6?: boolean;
@@ -55,9 +62,11 @@ function buildContent(
   input: DraftInput,
   unitId: string,
 ): { content: ProjectContent; check: ApplicationCheck } {
-  const check = checkApplication({ ...input, unitId });
+  const total = projectAmounts(input.serviceLines).totalInvestment;
+  const fundingLines = fundingLinesOf(input, total) as FundingLine[];
+  const check = checkApplication({ ...input, fundingLines, unitId });
   if (check.refusalReason) {
-    const field = input.classified ? 'classified' : 'fundingSource';
+    const field = input.classified ? 'classified' : input.fundingLines ? 'fundingLines' : 'fundingSource';
     throw problem.refused(check.refusalReason, [{ field, reason: check.refusalReason }]);
   }
   const blocking = check.issues.filter((i) => !COMPLETENESS_FIELDS.has(i.field));
@@ -83,7 +92,8 @@ function buildContent(
     name: input.projectName.trim(),
     description: input.description ?? '',
     planYear: input.planYear,
-    fundingSource: input.fundingSource,
+    fundingSource: mainFundingSource(fundingLines),
+    fundingLines,
     classified: input.classified,
     hasDataCatalogue: input.hasDataCatalogue ?? false,
     supportsIpv6: input.supportsIpv6 ?? false,
@@ -133,6 +143,21 @@ export async function createDraft(
   return { project, check };
 }
 
+/**
+ * The funding of an edited draft: the lines sent, or the single source sent (converted), or the draft's own lines —
+ * a draft funded by one source keeps that source for the whole of its new total when only its service lines change.
+ */
+function fundingOfEdit(
+  project: Project,
+  changes: DraftChanges,
+): Pick<DraftInput, 'fundingLines' | 'fundingSource'> {
+  if (changes.fundingLines) return { fundingLines: changes.fundingLines };
+  if (changes.fundingSource) return { fundingSource: changes.fundingSource };
+  const [only, ...more] = project.fundingLines;
+  if (only && more.length === 0 && changes.serviceLines) return { fundingSource: only.source };
+  return { fundingLines: project.fundingLines };
+}
+
 /** Corrects a draft (only while it is one), against the version the editor saw. */
 export async function editDraft(
   ctx: CommandContext,
@@ -155,7 +180,7 @@ export async function editDraft(
     projectName: changes.projectName ?? project.name,
     description: changes.description ?? project.description,
     planYear: changes.planYear ?? project.planYear,
-    fundingSource: changes.fundingSource ?? project.fundingSource,
+    ...fundingOfEdit(project, changes),
     classified: changes.classified ?? project.classified,
     hasDataCatalogue: changes.hasDataCatalogue ?? project.hasDataCatalogue,
     supportsIpv6: changes.supportsIpv6 ?? project.supportsIpv6,

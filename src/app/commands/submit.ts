@@ -13,6 +13,8 @@ import {
   checkOutOfPlan,
   classifyProject,
   DomainValidationError,
+  fundingSummary,
+  involvesNationalFunds,
   type OUT_OF_PLAN_REASONS,
   PUBLIC_NEED_ROUTE,
 } from '../../domain/index.ts';
@@ -67,6 +69,11 @@ export function projectVariables(project: Project, unitName: string, tenantId: s
     planSummary: project.description,
     planYear: project.planYear,
     fundingSource: project.fundingSource,
+    // G-3: the funding lines, shown to Finance and the City Government where they decide; IM-1: national funds
+    // route the lifecycle through the Bureau's coordination with the national side.
+    fundingLines: project.fundingLines,
+    fundingSummary: fundingSummary(project.fundingLines),
+    involvesNationalFunds: involvesNationalFunds(project.fundingLines),
     classified: project.classified,
     hasDataCatalogue: project.hasDataCatalogue,
     supportsIpv6: project.supportsIpv6,
@@ -80,7 +87,7 @@ export function projectVariables(project: Project, unitName: string, tenantId: s
 export function checkSubmission(project: Project, input: Pick<SubmitInput, 'outOfPlan'>): void {
   const check = checkApplication({ ...project, projectName: project.name });
   if (check.refusalReason) {
-    const field = project.classified ? 'classified' : 'fundingSource';
+    const field = project.classified ? 'classified' : 'fundingLines';
     throw problem.refused(check.refusalReason, [{ field, reason: check.refusalReason }]);
   }
   if (!check.applicationComplete) {

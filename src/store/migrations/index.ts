@@ -10,6 +10,7 @@ import * as m0006 from './0006-audit-keying.ts';
 import * as m0007 from './0007-completion-intents.ts';
 import * as m0008 from './0008-project-amounts.ts';
 import * as m0009 from './0009-approval-opinion-documents.ts';
+import * as m0010 from './0010-funding-lines.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -21,6 +22,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0007-completion-intents': m0007,
   '0008-project-amounts': m0008,
   '0009-approval-opinion-documents': m0009,
+  '0010-funding-lines': m0010,
 };
 
 export class MigrationError extends Error {

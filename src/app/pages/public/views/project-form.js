@@ -4,6 +4,7 @@
 import { ApiError, get, patch, post } from '../api.js';
 import { add, checkbox, clearErrors, errorSummary, field, h, showErrors, toast, uid } from '../dom.js';
 import { can, current, vocabSync } from '../session.js';
+import { fundingIssues, fundingLinesEditor, withSingleLineTotal } from './funding-lines.js';
 
 const CLASSIFIED_NOTE =
   '本办法仅适用于非涉密市级政务信息化服务项目（G-9）。涉密项目请按涉密信息系统有关规定办理，本系统不予受理。';
@@ -30,13 +31,14 @@ export async function render(main, params) {
     return;
   }
 
-  const general = generalControls(vocab, project);
+  const general = generalControls(project);
   const classified = classifiedQuestion(project);
   const catalogue = h('input', { name: 'hasDataCatalogue' });
   catalogue.checked = project?.hasDataCatalogue ?? false;
   const ipv6 = h('input', { name: 'supportsIpv6' });
   ipv6.checked = project?.supportsIpv6 ?? false;
   const lines = serviceLinesEditor(vocab, project);
+  const funding = fundingLinesEditor(vocab, project);
 
   const submit = h('button', { type: 'submit', class: 'primary' }, editing ? '保存草稿' : '创建草稿');
   const form = h(
@@ -47,6 +49,7 @@ export async function render(main, params) {
     classified.fieldset,
     conditionsFieldset(catalogue, ipv6),
     lines.fieldset,
+    funding.fieldset,
     h(
       'div',
       { class: 'actions' },
@@ -58,7 +61,7 @@ export async function render(main, params) {
       ),
     ),
   );
-  const controls = { ...general, classified, catalogue, ipv6, lines: lines.list };
+  const controls = { ...general, funding, classified, catalogue, ipv6, lines: lines.list };
   form.addEventListener('submit', (event) => submitDraft(event, form, submit, project, controls));
 
   add(
@@ -70,8 +73,8 @@ export async function render(main, params) {
   classified.update();
 }
 
-/** Name, description, plan year and funding source. */
-function generalControls(vocab, project) {
+/** Name, description and plan year. */
+function generalControls(project) {
   const nextYear = new Date().getFullYear() + 1;
   const name = h('input', {
     name: 'projectName',
@@ -90,18 +93,10 @@ function generalControls(vocab, project) {
     required: true,
     value: project?.planYear ?? nextYear,
   });
-  const funding = h(
-    'select',
-    { name: 'fundingSource', required: true },
-    h('option', { value: '' }, '请选择'),
-    Object.entries(vocab.fundingSources).map(([k, label]) =>
-      h('option', { value: k, selected: (project?.fundingSource ?? 'city-fiscal') === k }, label),
-    ),
-  );
-  return { name, description, planYear, funding };
+  return { name, description, planYear };
 }
 
-function generalFields({ name, description, planYear, funding }) {
+function generalFields({ name, description, planYear }) {
   return [
     h(
       'div',
@@ -113,10 +108,6 @@ function generalFields({ name, description, planYear, funding }) {
       }),
     ),
     field('项目说明', description, { name: 'description', hint: '建设内容、目标和必要性的简要说明。' }),
-    field('资金来源 *', funding, {
-      name: 'fundingSource',
-      hint: '本办法适用于使用市本级财政资金的项目（G-3）；其他资金来源的项目不在本系统受理。',
-    }),
   ];
 }
 
@@ -208,12 +199,13 @@ async function submitDraft(event, form, submit, project, controls) {
     projectName: name.value.trim(),
     description: description.value.trim(),
     planYear: Number(planYear.value),
-    fundingSource: funding.value,
+    fundingLines: funding.value(),
     classified: classified.yes.checked ? true : classified.no.checked ? false : undefined,
     hasDataCatalogue: catalogue.checked,
     supportsIpv6: ipv6.checked,
     serviceLines: [...lines.children].map((row) => row.value()),
   };
+  body.fundingLines = withSingleLineTotal(body.fundingLines, body.serviceLines);
   const issues = draftIssues(body);
   if (issues.length > 0) {
     showErrors(form, { detail: '请更正标出的内容', errors: issues });
@@ -248,7 +240,7 @@ function draftIssues(body) {
   if (!Number.isInteger(body.planYear) || body.planYear < 2000 || body.planYear > 9999) {
     issues.push({ field: 'planYear', reason: '请填写四位数的年度' });
   }
-  if (!body.fundingSource) issues.push({ field: 'fundingSource', reason: '请选择资金来源' });
+  issues.push(...fundingIssues(body.fundingLines));
   if (body.classified === undefined) issues.push({ field: 'classified', reason: '请声明项目是否涉密' });
   if (body.serviceLines.length === 0) issues.push({ field: 'serviceLines', reason: '至少需要一项服务内容' });
   body.serviceLines.forEach((line, i) => {

@@ -67,7 +67,12 @@ function overview(project, vocab) {
     ['所属单位', project.unitName],
     ['规划年度', project.planYear],
     ['类别', CATEGORY[project.category] ?? '—'],
-    ['资金来源', vocab.fundingSources[project.fundingSource] ?? project.fundingSource],
+    [
+      '资金来源',
+      (project.fundingLines ?? [])
+        .map((l) => `${vocab.fundingSources[l.source] ?? l.source} ${l.amount.toLocaleString('zh-CN')} 元`)
+        .join('；'),
+    ],
     ['总投资', fmtYuan(project.totalInvestment)],
     ['其中应用软件开发费用', fmtYuan(project.softwareDevCost)],
     ['适用规则', vocab.ruleEditions?.[project.ruleEdition] ?? project.ruleEdition],
