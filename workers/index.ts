@@ -22,6 +22,7 @@ export const JOB_TYPES = [
   'yunfu.assemble-audit-package',
   'yunfu.close-project',
   'yunfu.set-project-stage',
+  'yunfu.start-public-project',
 ] as const;
 
 export type JobType = (typeof JOB_TYPES)[number];

@@ -179,6 +179,8 @@ describe('funding lines (G-3) and national-funds coordination (IM-1) through /ap
       financeOpinion: '同意',
       preliminaryFundingAmount: 760_000,
     });
+    // PRO-3: the Bureau's approval opinion, which combines Finance's
+    await complete('bureau.admin', id, 'Task_BureauApprovalOpinion', { bureauOpinion: '同意立项。' });
     await complete('gongan.staff', id, 'Task_SubmitFundingApplication', {
       fundingRequestAmount: 760_000,
       fundingApplicationNote: '申请市级财政资金，其余为中央资金',

@@ -201,11 +201,17 @@ export function auditTests(fixture: StoreFixture): void {
         chunks.push(c);
       }
       const archive = Buffer.concat(chunks);
+      // SV-3: everything the project produced, each part listed in the manifest
       expect(readTar(archive).map((e) => e.name)).toEqual([
         'project.json',
+        'application-versions.json',
         'history.json',
+        'opinions.json',
+        'approval-opinions.json',
         'filings.json',
         'amounts.json',
+        'evaluations.json',
+        'data-resources.json',
         'documents.json',
         'trail.json',
         'documents/doc-1',
