@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipart, PDF } from '../api/harness.ts';
 import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
+import { ASSESSMENTS, TO_PRE_ACCEPTANCE } from './lifecycle-steps.ts';
 import { type Problem, professionalDraft, type Stack, startStack, until } from './stack.ts';
 
 type Data = Record<string, unknown>;
@@ -25,30 +26,6 @@ const ACCOUNTS = [
   'finance',
   'citygov',
   'supervisor',
-];
-
-/** Who does each step up to acceptance, and the decisions they take (every other field filled as a person would). */
-const TO_ACCEPTANCE: Array<[string, string, Data]> = [
-  ['bureau.reviewer', 'Task_InitialCheck', { initialCheckDecision: 'pass' }],
-  ['cost.reviewer', 'Task_CostReview', { costReviewPassed: true }],
-  ['expert', 'Task_ExpertReview', { expertReviewPassed: true }],
-  ['finance', 'Task_FinanceReview', { financeApproved: true }],
-  ['bureau.admin', 'Task_BureauApprovalOpinion', {}],
-  ['gongan.staff', 'Task_SubmitFundingApplication', {}],
-  ['citygov', 'Task_CityGovernmentDecision', { cityGovernmentApproved: true }],
-  ['gongan.staff', 'Task_ConductProcurement', { procurementResult: 'success' }],
-  ['gongan.staff', 'Task_EngageSupervisor', {}],
-  ['gongan.staff', 'Task_Implement', { implementationAction: 'completed' }],
-  ['gongan.staff', 'Task_ThirdPartyTest', { softwareTestResult: 'pass' }],
-  ['supervisor', 'Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' }],
-  ['bureau.reviewer', 'Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' }],
-];
-
-/** The three AC-3 assessments, passed. */
-const ASSESSMENTS: Array<[string, string, Data]> = [
-  ['gongan.staff', 'Task_AcceptanceTest', { acceptanceTestResult: 'pass' }],
-  ['gongan.staff', 'Task_SecurityAssessment', { securityAssessmentResult: 'pass' }],
-  ['expert', 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }],
 ];
 
 const CATALOGUE = [
@@ -129,7 +106,7 @@ describe('acceptance that can fail, and AC-2 verified on evidence, through /api 
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${id}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
     lifecycles.set(id, submitted.json().processInstanceKey as string);
-    for (const [who, elementId, choices] of TO_ACCEPTANCE) {
+    for (const [who, elementId, choices] of TO_PRE_ACCEPTANCE) {
       await complete(who, id, elementId, choices);
       if (report && elementId === 'Task_Implement') reports.set(id, await upload(id, report));
     }

@@ -16,6 +16,7 @@ import { readTar } from '../../src/store/tar.ts';
 import { multipart, PDF } from '../api/harness.ts';
 import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
+import { TO_EVALUATION } from './lifecycle-steps.ts';
 import { professionalDraft, type Stack, startStack, until } from './stack.ts';
 
 type Data = Record<string, unknown>;
@@ -35,29 +36,6 @@ const ACCOUNTS = [
   'citygov',
   'supervisor',
   'audit',
-];
-
-/** Who does each step up to evaluation, and the decisions they take (every other field filled as a person would). */
-const TO_EVALUATION: Array<[string, string, Data]> = [
-  ['bureau.reviewer', 'Task_InitialCheck', { initialCheckDecision: 'pass' }],
-  ['cost.reviewer', 'Task_CostReview', { costReviewPassed: true }],
-  ['expert', 'Task_ExpertReview', { expertReviewPassed: true }],
-  ['finance', 'Task_FinanceReview', { financeApproved: true }],
-  ['bureau.admin', 'Task_BureauApprovalOpinion', { bureauOpinion: '同意立项。' }],
-  ['gongan.staff', 'Task_SubmitFundingApplication', {}],
-  ['citygov', 'Task_CityGovernmentDecision', { cityGovernmentApproved: true }],
-  ['gongan.staff', 'Task_ConductProcurement', { procurementResult: 'success' }],
-  ['gongan.staff', 'Task_EngageSupervisor', {}],
-  ['gongan.staff', 'Task_Implement', { implementationAction: 'completed' }],
-  ['gongan.staff', 'Task_ThirdPartyTest', { softwareTestResult: 'pass' }],
-  ['supervisor', 'Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' }],
-  ['bureau.reviewer', 'Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' }],
-  ['bureau.reviewer', 'Task_VerifyAc2', {}], // with the IPv6 report and catalogue entries (below)
-  ['gongan.staff', 'Task_AcceptanceTest', { acceptanceTestResult: 'pass' }],
-  ['gongan.staff', 'Task_SecurityAssessment', { securityAssessmentResult: 'pass' }],
-  ['expert', 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }],
-  ['gongan.staff', 'Task_OrganiseAcceptance', { acceptanceDecision: 'pass' }],
-  ['bureau.reviewer', 'Task_RegisterAcceptanceReport', {}],
 ];
 
 const run = promisify(execFile);

@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Step, TO_EVALUATION } from '../api-process/lifecycle-steps.ts';
 import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
 import { PROFESSIONAL_APPLICATION } from '../support/projects.ts';
@@ -25,26 +26,8 @@ import {
 
 type Data = Record<string, unknown>;
 
-const TO_EVALUATION: Array<[string, string, Data]> = [
-  ['bureau.reviewer', 'Task_InitialCheck', { initialCheckDecision: 'pass' }],
-  ['cost.reviewer', 'Task_CostReview', { costReviewPassed: true }],
-  ['expert', 'Task_ExpertReview', { expertReviewPassed: true }],
-  ['finance', 'Task_FinanceReview', { financeApproved: true }],
-  ['bureau.admin', 'Task_BureauApprovalOpinion', { bureauOpinion: '同意立项。' }],
-  ['gongan.staff', 'Task_SubmitFundingApplication', {}],
-  ['citygov', 'Task_CityGovernmentDecision', { cityGovernmentApproved: true }],
-  ['gongan.staff', 'Task_ConductProcurement', { procurementResult: 'success' }],
-  ['gongan.staff', 'Task_EngageSupervisor', {}],
-  ['gongan.staff', 'Task_Implement', { implementationAction: 'completed' }],
-  ['gongan.staff', 'Task_ThirdPartyTest', { softwareTestResult: 'pass' }],
-  ['supervisor', 'Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' }],
-  ['bureau.reviewer', 'Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' }],
-  ['bureau.reviewer', 'Task_VerifyAc2', {}],
-  ['gongan.staff', 'Task_AcceptanceTest', { acceptanceTestResult: 'pass' }],
-  ['gongan.staff', 'Task_SecurityAssessment', { securityAssessmentResult: 'pass' }],
-  ['expert', 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }],
-  ['gongan.staff', 'Task_OrganiseAcceptance', { acceptanceDecision: 'pass' }],
-  ['bureau.reviewer', 'Task_RegisterAcceptanceReport', {}],
+const TO_EVALUATED: readonly Step[] = [
+  ...TO_EVALUATION,
   [
     'bureau.reviewer',
     'Task_BureauEvaluation',
@@ -113,7 +96,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       projectId = created.project.id;
       await steps.call('gongan.staff', 'POST', `/projects/${projectId}/submit`);
       let report = '';
-      for (const [who, elementId, choices] of TO_EVALUATION) {
+      for (const [who, elementId, choices] of TO_EVALUATED) {
         const extra =
           elementId === 'Task_VerifyAc2'
             ? {
