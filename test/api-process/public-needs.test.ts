@@ -131,6 +131,20 @@ describe('the Bureau leads public-category needs (PUB-1, G-5)', () => {
       ],
     });
     const pik = opened.json().processInstanceKey as string;
+    // While it is open, the same Units cannot be asked overlapping for 2027 (each would hold two tasks for one year's needs).
+    const overlapping = await s.api(t['bureau.admin']!, 'POST', '/api/needs-collections', {
+      planYear: 2027,
+      workingDays: 5,
+      unitIds: ['weijian', 'jiaoyu'],
+    });
+    expect(overlapping.statusCode, overlapping.body).toBe(409);
+    expect((overlapping.json() as Problem).errors?.map((e) => e.field)).toEqual(['unitIds[0]', 'unitIds[1]']);
+    const everyUnit = await s.api(t['bureau.admin']!, 'POST', '/api/needs-collections', {
+      planYear: 2027,
+      workingDays: 5,
+    });
+    expect(everyUnit.statusCode, everyUnit.body).toBe(409);
+    expect((everyUnit.json() as Problem).errors?.map((e) => e.field)).toContain('unitIds');
     const ofThis = (i: Item) => i.processInstanceKey === pik;
 
     // Each Unit meets its own task in its inbox, and only its own.

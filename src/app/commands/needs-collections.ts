@@ -73,6 +73,45 @@ function checkYearAndDays(ctx: CommandContext, input: OpenNeedsCollectionInput):
   if (issues.length > 0) throw problem.validation('征集参数有误', issues);
 }
 
+/**
+ * A Unit answers one collection per plan year: a second open collection for the same year that asks a Unit already
+ * asked would give it two tasks for the same needs. A later collection for the Units not yet asked (a supplement) is
+ * allowed, and so is a new one once the earlier one has closed.
+ */
+async function refuseOverlap(
+  ctx: CommandContext,
+  tenantId: string,
+  planYear: number,
+  units: Array<{ unitId: string; unitName: string }>,
+  chosen: boolean,
+): Promise<void> {
+  const gateway = gatewayOf(ctx);
+  const open = await gateway.searchProcessInstances({
+    processDefinitionId: NEEDS_COLLECTION_PROCESS,
+    state: 'ACTIVE',
+    variables: { tenantId, planYear },
+    page: { from: 0, limit: 100 },
+  });
+  const keys = open.items.filter((i) => i.parentProcessInstanceKey === null).map((i) => i.processInstanceKey);
+  if (keys.length === 0) return;
+  const vars = await gateway.instanceVariables(keys, ['needsCollectionId', 'units']);
+  const issues = units.flatMap((u, i) => {
+    for (const [, v] of vars) {
+      const asked = Array.isArray(v.units) ? (v.units as Array<{ unitId?: unknown }>) : [];
+      if (asked.some((a) => a.unitId === u.unitId)) {
+        const field = chosen ? `unitIds[${i}]` : 'unitIds';
+        return [
+          { field, reason: `${u.unitName} 已在 ${String(v.needsCollectionId)} 中征集 ${planYear} 年度需求` },
+        ];
+      }
+    }
+    return [];
+  });
+  if (issues.length > 0) {
+    throw problem.conflict(`${planYear} 年度的需求征集尚未结束，同一单位不能重复征集`, issues);
+  }
+}
+
 export async function openNeedsCollection(
   ctx: CommandContext,
   actor: Actor,
@@ -83,6 +122,7 @@ export async function openNeedsCollection(
   const gateway = gatewayOf(ctx);
   checkYearAndDays(ctx, input);
   const units = await chosenUnits(ctx, p.tenantId, input.unitIds);
+  await refuseOverlap(ctx, p.tenantId, input.planYear, units, input.unitIds !== undefined);
   const now = ctx.now();
   const due = ctx.regulation.calendar.addWorkingDays(now, input.workingDays);
   const seq = await ctx.store.transaction((tx) =>
