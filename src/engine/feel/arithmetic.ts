@@ -14,6 +14,7 @@ import {
   parseUnaryTests,
 } from 'feelin';
 import * as dec from './decimal.ts';
+import { isBooleanCallCondition } from './filters.ts';
 
 type FeelNumber = number | bigint;
 
@@ -339,6 +340,12 @@ function rewriteNode(source: string, node: SyntaxNode): string {
     if (fn) return `(${fn}(${rewriteNode(source, parts[0]!)}, ${rewriteNode(source, parts[2]!)}) or false)`;
   }
   if (parts.length === 0) return source.slice(node.from, node.to);
+  if (node.name === 'FilterExpression' && parts.length === 4 && isBooleanCallCondition(source, parts[2]!)) {
+    // filters.ts: a boolean built-in's call between the brackets is evaluated per element
+    const [list, , condition] = parts as [SyntaxNode, SyntaxNode, SyntaxNode];
+    const head = rewriteNode(source, list) + source.slice(list.to, condition.from);
+    return `${head}(${rewriteNode(source, condition)} or false)${source.slice(condition.to, node.to)}`;
+  }
   let out = '';
   let at = node.from;
   for (const child of parts) {
@@ -353,7 +360,7 @@ function rewriteNode(source: string, node: SyntaxNode): string {
  * parser must know (multi-word function and variable names).
  */
 export function rewriteArithmetic(source: string, context: Record<string, unknown>, unary = false): string {
-  if (!/[-+*/^\d<>=]/.test(source)) return source;
+  if (!/[-+*/^\d<>=[]/.test(source)) return source;
   const tree = (unary ? parseUnaryTests : parseExpression)(source, context, undefined);
   return rewriteNode(source, tree.topNode);
 }
