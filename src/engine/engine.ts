@@ -2,6 +2,7 @@
 // the state and appends to the event log; shapes follow Camunda's /v2 REST API so that the REST layer
 // is a thin mapping. Knows nothing of any particular process.
 import { EventEmitter } from 'node:events';
+import { BatchOperations } from './batch-operations.ts';
 import { EngineClock } from './clock.ts';
 import { EngineError, notFound } from './errors.ts';
 import { setFeelClock } from './feel/index.ts';
@@ -50,6 +51,7 @@ import {
   updateUserTask,
 } from './processors/userTasks.ts';
 import * as queries from './queries.ts';
+import { listRecords, type RecordFilter, type RecordItem } from './records-view.ts';
 import { StepBudget } from './runtime/budget.ts';
 import { Interpreter, type Logger, TENANT } from './runtime/interpreter.ts';
 import { Tx } from './runtime/tx.ts';
@@ -82,6 +84,8 @@ interface Waiter {
 export class Engine {
   readonly clock: EngineClock;
   readonly log: Logger;
+  /** Batch operations on process instances (/v2/batch-operations). */
+  readonly batches: BatchOperations;
   private readonly db: Db;
   private readonly it: Interpreter;
   private readonly scheduler: Scheduler;
@@ -123,7 +127,8 @@ export class Engine {
       timersFired: (count) => this.events.emit('timersFired', count),
     });
     this.unsubscribeClock = this.clock.onChange(() => this.processDue());
-    if (options.scheduler !== false) this.scheduler.start();
+    this.batches = new BatchOperations({ it: this.it, log: this.log, run: (fn) => this.run(fn) });
+    if (options.scheduler !== false) this.startScheduler();
     // steps left pending before a stop or crash continue, in bounded transactions
     if (this.it.state.pendingSteps.any()) this.budget.schedule();
   }
@@ -138,7 +143,9 @@ export class Engine {
 
   /** Starts firing due timers (for a server: once it answers requests, so start-up never waits on them). */
   startScheduler(): void {
-    if (!this.closed) this.scheduler.start();
+    if (this.closed) return;
+    this.scheduler.start();
+    this.batches.start();
   }
 
   /** Whether follow-up steps wait for a later transaction (a long run is still going on). */
@@ -150,6 +157,7 @@ export class Engine {
     if (this.closed) return;
     this.closed = true;
     this.scheduler.stop();
+    this.batches.stop();
     this.budget.stop();
     this.unsubscribeClock();
     for (const [, ws] of this.waiters)
@@ -551,33 +559,8 @@ export class Engine {
   }
 
   /** The append-only event log, in order (for an operations view and audit). */
-  records(filter: { processInstanceKey?: Key; afterPosition?: number; limit?: number } = {}): Array<{
-    position: number;
-    key: string;
-    timestamp: string;
-    valueType: string;
-    intent: string;
-    processInstanceKey: string | null;
-    elementId: string | null;
-    value: Record<string, unknown> | null;
-  }> {
-    const after = filter.afterPosition ?? 0;
-    const limit = filter.limit ?? 1000;
-    const instance =
-      filter.processInstanceKey !== undefined
-        ? parseKey(filter.processInstanceKey, 'processInstanceKey')
-        : undefined;
-    const rows = this.it.state.records.list(after, limit, instance);
-    return rows.map((r) => ({
-      position: r.position,
-      key: String(r.key),
-      timestamp: new Date(r.timestamp).toISOString(),
-      valueType: r.value_type,
-      intent: r.intent,
-      processInstanceKey: r.process_instance_key === null ? null : String(r.process_instance_key),
-      elementId: r.element_id,
-      value: r.value ? (JSON.parse(r.value) as Record<string, unknown>) : null,
-    }));
+  records(filter: RecordFilter = {}): RecordItem[] {
+    return listRecords(this.it, filter);
   }
 
   /** Pins the clock at an instant (PUT /v2/clock); timers that fall due fire. */

@@ -11,6 +11,7 @@ import { useJsonBodyParser } from './body.ts';
 import { type RouteContext, sendProblem } from './context.ts';
 import { clientAddress, type RequestGuardOptions, requestGuard } from './guard.ts';
 import { ProblemError } from './problem.ts';
+import { registerBatchOperationRoutes } from './routes/batch-operations.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDeploymentRoutes } from './routes/deployments.ts';
@@ -115,6 +116,7 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   registerUserTaskRoutes(app, context);
   registerMessageRoutes(app, context);
   registerIncidentRoutes(app, context);
+  registerBatchOperationRoutes(app, context);
 };
 
 // Let the plugin's routes, hooks and handlers stay encapsulated under its prefix.

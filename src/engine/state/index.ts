@@ -1,5 +1,6 @@
 // The engine's state, one module per kind (Zeebe's column families): every SQL statement the
 // runtime and the command processors run lives behind these.
+import { BatchOperationState } from './batchOperations.ts';
 import type { Db } from './db.ts';
 import { DefinitionState } from './definitions.ts';
 import { DeploymentState } from './deployments.ts';
@@ -29,6 +30,7 @@ export class EngineState {
   readonly messages: MessageState;
   readonly records: RecordState;
   readonly pendingSteps: PendingStepState;
+  readonly batchOperations: BatchOperationState;
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
@@ -44,5 +46,6 @@ export class EngineState {
     this.messages = new MessageState(db);
     this.records = new RecordState(db);
     this.pendingSteps = new PendingStepState(db);
+    this.batchOperations = new BatchOperationState(db);
   }
 }

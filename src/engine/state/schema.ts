@@ -1,6 +1,6 @@
 // The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
 // plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const MIGRATIONS: string[] = [
   `
@@ -168,4 +168,20 @@ MIGRATIONS.push(`
 // Version 5 (issue 14 §3): Camunda 8.8 process-instance tags, a JSON array of strings, null when none were given.
 MIGRATIONS.push(`
   ALTER TABLE process_instances ADD COLUMN tags TEXT;
+`);
+
+// Batch operations (issue 15 §1): Camunda 8.8's cancel / resolve-incident batches over a process-instance filter.
+// The items are fixed when the batch is created; each is applied in its own transaction together with its state,
+// so a crash leaves every item either applied and COMPLETED or untouched and ACTIVE, and the batch goes on after a
+// restart.
+MIGRATIONS.push(`
+  CREATE TABLE batch_operations (
+    key INTEGER PRIMARY KEY, type TEXT NOT NULL, state TEXT NOT NULL, filter TEXT NOT NULL,
+    start_date INTEGER NOT NULL, end_date INTEGER, total INTEGER NOT NULL,
+    completed INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0);
+  CREATE TABLE batch_operation_items (
+    batch_key INTEGER NOT NULL, item_key INTEGER NOT NULL, process_instance_key INTEGER NOT NULL,
+    state TEXT NOT NULL, processed_date INTEGER, error_message TEXT,
+    PRIMARY KEY (batch_key, item_key)) WITHOUT ROWID;
+  CREATE INDEX batch_operation_items_active ON batch_operation_items (state, batch_key);
 `);

@@ -55,7 +55,7 @@ const SORTABLE = [
 // Every filter and sort runs in the engine's SQL (src/engine/search-sql.ts): `variables` through the variables
 // (name, value) index, elementId / elementInstanceState / hasElementInstanceIncident as EXISTS on the instance's
 // element instances.
-function instanceSpec(engine: Engine): EntitySpec<Instance> {
+export function instanceSpec(engine: Engine): EntitySpec<Instance> {
   return {
     name: 'process instance',
     search: (req) => engine.searchProcessInstances(req) as ReturnType<EntitySpec<Instance>['search']>,

@@ -1,0 +1,127 @@
+// Batch operations (Camunda 8.8): created from a process-instance filter — cancel
+// (POST /process-instances/cancellation) and resolve incidents (POST /process-instances/incident-resolution) —,
+// then read (GET /batch-operations/{key}, POST /batch-operations/search, POST /batch-operation-items/search) and
+// steered (PUT /batch-operations/{key}/cancellation | suspension | resumption). The runner is
+// src/engine/batch-operations.ts.
+import type { FastifyInstance } from 'fastify';
+import type { BatchOperationItem, BatchOperationItemItem, BatchType } from '../../batch-operations.ts';
+import type { Engine } from '../../engine.ts';
+import { type Params, type RouteContext, sendProblem } from '../context.ts';
+import { compact, type EntitySpec, type FilterKind, type Item, parseSearch, runSearch } from '../search.ts';
+import { bodyOf, pathKey, Violations } from '../validate.ts';
+import { instanceSpec } from './process-instances.ts';
+
+function inMemory<T extends Item>(all: () => T[]): EntitySpec<T>['search'] {
+  return (req) => {
+    const rows = all();
+    const from = req.page?.from ?? 0;
+    const limit = req.page?.limit ?? rows.length;
+    return { items: rows.slice(from, from + limit), page: { totalItems: rows.length } };
+  };
+}
+
+const BATCH_KINDS: Record<string, FilterKind> = {
+  batchOperationKey: 'key',
+  operationType: 'enum',
+  state: 'enum',
+};
+
+function batchSpec(engine: Engine): EntitySpec<Item> {
+  return {
+    name: 'batch operation',
+    // Camunda's filter says operationType; the item says batchOperationType
+    search: inMemory(() =>
+      engine.batches.all().map((b: BatchOperationItem) => ({ ...b, operationType: b.batchOperationType })),
+    ),
+    filters: Object.keys(BATCH_KINDS),
+    kinds: BATCH_KINDS,
+    pushable: new Set(),
+    sortFields: ['batchOperationKey', 'operationType', 'state', 'startDate', 'endDate'],
+    pushableSort: new Set(),
+    keyField: 'batchOperationKey',
+  };
+}
+
+const ITEM_KINDS: Record<string, FilterKind> = {
+  batchOperationKey: 'key',
+  itemKey: 'key',
+  processInstanceKey: 'key',
+  state: 'enum',
+};
+
+function itemSpec(engine: Engine): EntitySpec<Item> {
+  return {
+    name: 'batch operation item',
+    search: inMemory(() => engine.batches.items() as Array<BatchOperationItemItem & Item>),
+    filters: Object.keys(ITEM_KINDS),
+    kinds: ITEM_KINDS,
+    pushable: new Set(),
+    sortFields: ['batchOperationKey', 'itemKey', 'processInstanceKey', 'state'],
+    pushableSort: new Set(),
+    keyField: 'itemKey',
+  };
+}
+
+function createBatch(app: FastifyInstance, engine: Engine, path: string, type: BatchType): void {
+  const instances = instanceSpec(engine);
+  app.post(path, async (request, reply) => {
+    const body = bodyOf(request.body);
+    const v = new Violations();
+    if (body.filter === undefined || body.filter === null) v.add('No filter provided');
+    v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
+    v.check();
+    const { filter } = parseSearch(instances, { filter: body.filter });
+    try {
+      return engine.batches.create(type, filter);
+    } catch (e) {
+      return sendProblem(reply, e);
+    }
+  });
+}
+
+export function registerBatchOperationRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const { engine } = ctx;
+  createBatch(app, engine, '/process-instances/cancellation', 'CANCEL_PROCESS_INSTANCE');
+  createBatch(app, engine, '/process-instances/incident-resolution', 'RESOLVE_INCIDENT');
+  const batches = batchSpec(engine);
+  const items = itemSpec(engine);
+
+  app.get<Params<'batchOperationKey'>>('/batch-operations/:batchOperationKey', async (request, reply) => {
+    const key = pathKey(request.params.batchOperationKey, 'batchOperationKey');
+    try {
+      return compact(engine.batches.get(key) as unknown as Item);
+    } catch (e) {
+      return sendProblem(reply, e);
+    }
+  });
+
+  app.post('/batch-operations/search', async (request) => {
+    const r = runSearch(batches, parseSearch(batches, bodyOf(request.body)));
+    return {
+      items: r.items.map(({ operationType: _, ...b }) => compact(b)),
+      page: r.page,
+    };
+  });
+
+  app.post('/batch-operation-items/search', async (request) => {
+    const r = runSearch(items, parseSearch(items, bodyOf(request.body)));
+    return { items: r.items.map((i) => compact(i)), page: r.page };
+  });
+
+  const steer = (what: 'cancellation' | 'suspension' | 'resumption', run: (key: string) => void) =>
+    app.put<Params<'batchOperationKey'>>(
+      `/batch-operations/:batchOperationKey/${what}`,
+      async (request, reply) => {
+        const key = pathKey(request.params.batchOperationKey, 'batchOperationKey');
+        try {
+          run(key);
+          return reply.code(204).send();
+        } catch (e) {
+          return sendProblem(reply, e);
+        }
+      },
+    );
+  steer('cancellation', (k) => engine.batches.cancel(k));
+  steer('suspension', (k) => engine.batches.suspend(k));
+  steer('resumption', (k) => engine.batches.resume(k));
+}
