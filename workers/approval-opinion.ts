@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { DateTime } from 'luxon';
 import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { complete, fail } from '../src/camunda/worker-runtime.ts';
-import { CATEGORY_NAMES, ZONE } from '../src/domain/index.ts';
+import { CATEGORY_NAMES, type RuleEdition, ZONE } from '../src/domain/index.ts';
 import { insertApprovalOpinion, nextOpinionNumber } from '../src/store/approval-opinions.ts';
 import { sha256Hex } from '../src/store/canonical-json.ts';
 import { type DocumentStorage, insertDocument } from '../src/store/documents.ts';
@@ -66,10 +66,17 @@ async function keepRendered(
   return id;
 }
 
+/** The rule edition the project was initiated under (its `rules` variable), else the one in force now. */
+function editionOf(deps: StoreWorkerDeps, vars: Record<string, unknown>): RuleEdition {
+  const id = (vars.rules as { edition?: unknown } | undefined)?.edition;
+  const { rules } = deps.regulation;
+  return typeof id === 'string' ? rules.byId(id) : rules.editionAt(deps.now());
+}
+
 export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.issue-approval-opinion',
-    fetchVariables: [...FIELDS, 'tenantId', 'projectId', 'category'],
+    fetchVariables: [...FIELDS, 'tenantId', 'projectId', 'category', 'rules'],
     handler: async (vars, job) => {
       const projectId = requireString(vars, 'projectId');
       const tenantId = tenantOf(vars);
@@ -82,7 +89,8 @@ export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinit
         const category = (vars.category ?? project.category) as keyof typeof CATEGORY_NAMES;
         const bytes = await renderApprovalOpinion({
           number: number.number,
-          bureauName: `${number.tenantName}政务服务数据管理局`,
+          // SU-2: the body as the project's edition names it (云府办〔2024〕8号 renamed it 政务服务和数据管理局)
+          bureauName: `${number.tenantName}${editionOf(deps, vars).bureauName}`,
           unitName: text(vars.unitName),
           projectName: text(vars.projectName ?? project.name),
           projectId,

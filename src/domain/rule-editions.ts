@@ -18,6 +18,16 @@ export interface RuleEdition {
   document?: string;
   /** yyyy-MM-dd, Asia/Shanghai. */
   effectiveFrom: string;
+  /**
+   * The Bureau's name after the place name under this edition: 政务服务数据管理局 (2020), 政务服务和数据管理局
+   * (2024) — 云浮市 + it on documents the system issues.
+   */
+  bureauName: string;
+  /**
+   * The fields whose values were carried over from the previous edition because the new text has not been
+   * confirmed to change them ("carried over, to be confirmed").
+   */
+  carriedOver?: string[];
   /** yyyy-MM-dd inclusive, or null while open-ended. */
   validUntil: string | null;
   /** IM-3: total investment at or above this (元) requires 监理. */
@@ -41,6 +51,49 @@ export interface RulesVariable {
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
+/** Every field an edition may have: any other (a typo, a field of a later version) is refused at start-up. */
+const FIELDS = new Set([
+  'id',
+  'name',
+  'document',
+  'effectiveFrom',
+  'validUntil',
+  'bureauName',
+  'supervisionThreshold',
+  'testingThreshold',
+  'annualPlanDeadline',
+  'deadlines',
+  'carriedOver',
+  '$comment',
+]);
+const CARRIED = new Set([
+  'bureauName',
+  'supervisionThreshold',
+  'testingThreshold',
+  'annualPlanDeadline',
+  'deadlines',
+]);
+
+function checkFields(
+  e: Record<string, unknown>,
+  at: string,
+  fail: (where: string, reason: string) => never,
+): void {
+  for (const key of Object.keys(e)) {
+    if (!FIELDS.has(key))
+      fail(`${at}.${key}`, `unknown field; known: ${[...FIELDS].filter((f) => f !== '$comment').join(', ')}`);
+  }
+  if (typeof e.bureauName !== 'string' || e.bureauName.trim() === '')
+    fail(`${at}.bureauName`, 'must be a non-empty string');
+  if (e.carriedOver === undefined) return;
+  if (!Array.isArray(e.carriedOver)) fail(`${at}.carriedOver`, 'must be a list of field names');
+  (e.carriedOver as unknown[]).forEach((f, j) => {
+    if (typeof f !== 'string' || !CARRIED.has(f)) {
+      fail(`${at}.carriedOver[${j}]`, `must name a field an edition carries: ${[...CARRIED].join(', ')}`);
+    }
+  });
+}
+
 function isAmount(v: unknown): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0;
 }
@@ -53,6 +106,9 @@ export function parseRuleEditions(
   const fail = (where: string, reason: string): never => {
     throw new Error(`${source}: ${where}: ${reason}`);
   };
+  for (const key of Object.keys((content ?? {}) as object)) {
+    if (key !== 'editions' && key !== '$comment') fail(key, 'unknown field; known: editions');
+  }
   const list = (content as { editions?: unknown })?.editions;
   if (!Array.isArray(list) || list.length === 0) fail('editions', 'must be a non-empty list');
   const seen = new Set<string>();
@@ -63,6 +119,7 @@ export function parseRuleEditions(
     if (seen.has(e.id as string)) fail(`${at}.id`, `duplicate edition id '${e.id}'`);
     seen.add(e.id as string);
     if (typeof e.name !== 'string') fail(`${at}.name`, 'must be a string');
+    checkFields(raw as Record<string, unknown>, at, fail);
     if (e.document !== undefined && typeof e.document !== 'string')
       fail(`${at}.document`, 'must be a string');
     for (const key of ['effectiveFrom', 'validUntil'] as const) {
@@ -89,6 +146,16 @@ export function parseRuleEditions(
         fail(`${at}.deadlines.${name}`, 'must be a non-negative integer of working days');
     }
     return { ...(e as RuleEdition), deadlines: overrides };
+  });
+  const ordered = [...editions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+  ordered.forEach((e, i) => {
+    const next = ordered[i + 1];
+    if (next && e.validUntil !== null && e.validUntil >= next.effectiveFrom) {
+      fail(
+        `editions[${editions.indexOf(e)}].validUntil`,
+        `overlaps edition '${next.id}', in force from ${next.effectiveFrom}`,
+      );
+    }
   });
   return new RuleBook(editions, deadlines);
 }

@@ -133,7 +133,7 @@ describe('PRO-3: the Bureau decides the 立项审批意见 and the numbered DOCX
       expect(res.statusCode, `${who}: ${res.body}`).toBe(200);
       const text = docxText(res.rawPayload);
       for (const line of [
-        '云浮市政务服务数据管理局',
+        '云浮市政务服务和数据管理局',
         '云政数审〔2026〕1号',
         '关于云浮市智慧警务综合平台的立项审批意见',
         '云浮市公安局：',

@@ -44,7 +44,8 @@ describe('projects (项目库)', () => {
         category: 'professional',
         totalInvestment: 650_000,
         softwareDevCost: 600_000,
-        ruleEdition: 'yunfu-v1',
+        // initiated in 2026: under 云府办〔2024〕8号
+        ruleEdition: 'yunfu-2024',
         stage: 'draft',
         version: 1,
       });

@@ -4,7 +4,7 @@
 // calendar with a 400 naming the field. The Bureau's reviewer registers the delay on the task page: the requested
 // day reads 2027年9月30日 18:00, a typed `03/20/2027` or `2028/13/45` is refused with a message and blocks the
 // submission (form-js's picker alone made 2027-01-01 and 2029-02-14 of them), `2027/10/8` is taken as 8 October.
-// On the way, the Unit's project page names its rules as 云府办〔2020〕2号《…》, not by the edition's id, and
+// On the way, the Unit's project page names its rules as 云府办〔2024〕8号《…》 (the edition in force when it was initiated), not by the edition's id, and
 // says who acts next on its filing: the Bureau's reviewers, since when, and the working days they have.
 // Screenshots: test-results/browser/dates-*.png.
 import { existsSync } from 'node:fs';
@@ -77,7 +77,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dates as people type 
     await settled(page);
     // The rules the project is under, as people cite the measures rather than the edition's id.
     const facts = await page.locator('main').textContent();
-    expect(facts).toContain('云府办〔2020〕2号《云浮市市级政务信息化服务项目管理办法》');
+    expect(facts).toContain('云府办〔2024〕8号《云浮市市级政务信息化项目管理办法》');
     expect(facts).not.toContain('yunfu-v1');
     // Its amounts in 元 with separators and the 万元 figure beside.
     expect(facts).toContain('800,000 元（80 万元）');

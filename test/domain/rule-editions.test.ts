@@ -6,6 +6,7 @@ const deadlines = book.deadlines;
 const base = {
   name: '办法',
   validUntil: null,
+  bureauName: '政务服务数据管理局',
   supervisionThreshold: 1_000_000,
   testingThreshold: 500_000,
   annualPlanDeadline: '11-30',
@@ -78,5 +79,68 @@ describe('SU-2 / SU-4 rule editions by effective date', () => {
     expect(e.testingThreshold).toBe(500_000);
     expect(e.annualPlanDeadline).toBe('11-30');
     for (const d of Object.values(book.deadlines)) expect(d.source.length).toBeGreaterThan(10);
+  });
+
+  it('refuses an unknown or mistyped field at start-up, naming it', () => {
+    const parse =
+      (edition: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
+      () =>
+        parseRuleEditions(
+          { editions: [{ ...base, id: 'x', effectiveFrom: '2021-01-01', ...edition }], ...extra },
+          deadlines,
+          'f.json',
+        );
+    expect(parse({ supervisonThreshold: 1 })).toThrow(
+      /f\.json: editions\[0\]\.supervisonThreshold: unknown field/,
+    );
+    expect(parse({ bureauName: '' })).toThrow(/editions\[0\]\.bureauName: must be a non-empty string/);
+    expect(parse({ carriedOver: ['name'] })).toThrow(/editions\[0\]\.carriedOver\[0\]/);
+    expect(parse({}, { edition: [] })).toThrow(/f\.json: edition: unknown field/);
+  });
+
+  it('refuses editions whose periods overlap', () => {
+    expect(() =>
+      parseRuleEditions(
+        {
+          editions: [
+            { ...base, id: 'a', effectiveFrom: '2020-01-10', validUntil: '2024-07-11' },
+            { ...base, id: 'b', effectiveFrom: '2024-07-11' },
+          ],
+        },
+        deadlines,
+        'f.json',
+      ),
+    ).toThrow(/editions\[0\]\.validUntil: overlaps edition 'b', in force from 2024-07-11/);
+  });
+});
+
+describe('SU-2 / SU-4 the two texts: 云府办〔2020〕2号 and 云府办〔2024〕8号', () => {
+  it('2020-01-10 to 2024-07-10 is the 2020 edition; from 2024-07-11 (Shanghai) the 2024 one', () => {
+    expect(() => book.editionAt(new Date('2020-01-09T12:00:00+08:00'))).toThrow(
+      /no rule edition is in force/,
+    );
+    expect(book.editionAt(new Date('2020-01-10T00:00:00+08:00')).document).toBe('云府办〔2020〕2号');
+    expect(book.editionAt(new Date('2024-07-10T23:59:00+08:00')).id).toBe('yunfu-v1');
+    const e2024 = book.editionAt(new Date('2024-07-10T16:00:00Z'));
+    expect(e2024).toMatchObject({
+      id: 'yunfu-2024',
+      name: '云浮市市级政务信息化项目管理办法',
+      document: '云府办〔2024〕8号',
+      bureauName: '政务服务和数据管理局',
+    });
+    expect(book.byId('yunfu-v1').bureauName).toBe('政务服务数据管理局');
+  });
+
+  it('the 2024 edition marks every value its text has not been confirmed to change as carried over', () => {
+    const [e2020, e2024] = [book.byId('yunfu-v1'), book.byId('yunfu-2024')];
+    for (const field of e2024.carriedOver ?? []) {
+      expect(e2024[field as keyof typeof e2024], field).toEqual(e2020[field as keyof typeof e2020]);
+    }
+    expect(e2024.carriedOver).toEqual([
+      'supervisionThreshold',
+      'testingThreshold',
+      'annualPlanDeadline',
+      'deadlines',
+    ]);
   });
 });

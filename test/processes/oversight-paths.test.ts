@@ -46,7 +46,12 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
       // An edition whose deadline is 9 October: 5 working days before it skip the National Day and Mid-Autumn
       // holidays (1-7 October, 25-27 September 2026) and fall on 24 September.
       const base = loadRegulation();
-      const edition = { ...base.rules.list()[0]!, id: 'autumn', annualPlanDeadline: '10-09' };
+      const edition = {
+        ...base.rules.list()[0]!,
+        id: 'autumn',
+        annualPlanDeadline: '10-09',
+        validUntil: null,
+      };
       const rules = parseRuleEditions({ editions: [edition] }, base.rules.deadlines, 'test');
       const d = await open('2026-09-01T09:00:00+08:00', { ...base, rules });
       const pik = await d.start('annual-plan-filing', { planYear: 2027 });

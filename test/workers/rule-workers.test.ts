@@ -55,8 +55,9 @@ describe('yunfu.classify-project (G-5, G-6, SU-4)', () => {
       softwareDevCost: 600_000,
       initiatedAt: '2026-11-27T02:00:00.000Z',
     });
+    // initiated in November 2026: the edition in force is 云府办〔2024〕8号
     expect(out.rules).toMatchObject({
-      edition: 'yunfu-v1',
+      edition: 'yunfu-2024',
       supervisionThreshold: 1_000_000,
       testingThreshold: 500_000,
     });
