@@ -50,6 +50,7 @@ import {
   updateUserTask,
 } from './processors/userTasks.ts';
 import * as queries from './queries.ts';
+import { type EngineRecord, listRecords, type RecordFilter } from './read/records.ts';
 import { StepBudget } from './runtime/budget.ts';
 import { Interpreter, type Logger, TENANT } from './runtime/interpreter.ts';
 import { Tx } from './runtime/tx.ts';
@@ -551,33 +552,13 @@ export class Engine {
   }
 
   /** The append-only event log, in order (for an operations view and audit). */
-  records(filter: { processInstanceKey?: Key; afterPosition?: number; limit?: number } = {}): Array<{
-    position: number;
-    key: string;
-    timestamp: string;
-    valueType: string;
-    intent: string;
-    processInstanceKey: string | null;
-    elementId: string | null;
-    value: Record<string, unknown> | null;
-  }> {
-    const after = filter.afterPosition ?? 0;
-    const limit = filter.limit ?? 1000;
-    const instance =
-      filter.processInstanceKey !== undefined
-        ? parseKey(filter.processInstanceKey, 'processInstanceKey')
-        : undefined;
-    const rows = this.it.state.records.list(after, limit, instance);
-    return rows.map((r) => ({
-      position: r.position,
-      key: String(r.key),
-      timestamp: new Date(r.timestamp).toISOString(),
-      valueType: r.value_type,
-      intent: r.intent,
-      processInstanceKey: r.process_instance_key === null ? null : String(r.process_instance_key),
-      elementId: r.element_id,
-      value: r.value ? (JSON.parse(r.value) as Record<string, unknown>) : null,
-    }));
+  records(filter: RecordFilter = {}): EngineRecord[] {
+    return listRecords(this.it, filter);
+  }
+
+  /** Runs a read-only query of the read side (src/engine/read/) on the engine's state. */
+  read<T>(query: (it: Interpreter) => T): T {
+    return query(this.it);
   }
 
   /** Pins the clock at an instant (PUT /v2/clock); timers that fall due fire. */
