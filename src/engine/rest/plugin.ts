@@ -20,6 +20,7 @@ import { registerJobRoutes } from './routes/jobs.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
 import { registerProcessDefinitionRoutes } from './routes/process-definitions.ts';
 import { registerProcessInstanceRoutes } from './routes/process-instances.ts';
+import { registerStatisticsRoutes } from './routes/statistics.ts';
 import { registerUserTaskRoutes } from './routes/user-tasks.ts';
 import { registerVariableRoutes } from './routes/variables.ts';
 
@@ -115,6 +116,7 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   registerUserTaskRoutes(app, context);
   registerMessageRoutes(app, context);
   registerIncidentRoutes(app, context);
+  registerStatisticsRoutes(app, context);
 };
 
 // Let the plugin's routes, hooks and handlers stay encapsulated under its prefix.
