@@ -37,6 +37,9 @@ const COUNTS = `element_id AS elementId,
   sum(state = 'TERMINATED') AS canceled,
   sum(${ACTIVE} AND incident_key IS NOT NULL) AS incidents,
   sum(state = 'COMPLETED') AS completed`;
+/** A definition's counts over all its instances (schema v6's element_instances_definition index). */
+export const DEFINITION_COUNTS_SQL = `SELECT ${COUNTS} FROM element_instances
+  WHERE process_definition_key = ? AND ${COUNTED} GROUP BY element_id ORDER BY element_id`;
 /** Process instances per aggregate query (SQLite's bound-parameter limit is far above). */
 const CHUNK = 500;
 
@@ -69,12 +72,7 @@ export function definitionElementStatistics(
     throw notFound(`Process definition with key '${processDefinitionKey}' not found`);
   }
   if (instanceKeys === undefined) {
-    return it.db
-      .q(
-        `SELECT ${COUNTS} FROM element_instances WHERE process_definition_key = ? AND ${COUNTED}
-         GROUP BY element_id ORDER BY element_id`,
-      )
-      .all(processDefinitionKey) as ElementStatistics[];
+    return it.db.q(DEFINITION_COUNTS_SQL).all(processDefinitionKey) as ElementStatistics[];
   }
   const sums = new Map<string, ElementStatistics>();
   for (let i = 0; i < instanceKeys.length; i += CHUNK) {

@@ -1,6 +1,6 @@
 // The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
 // plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
-export const SCHEMA_VERSION = 5;
+export const SCHEMA_VERSION = 6;
 
 export const MIGRATIONS: string[] = [
   `
@@ -168,4 +168,10 @@ MIGRATIONS.push(`
 // Version 5 (issue 14 §3): Camunda 8.8 process-instance tags, a JSON array of strings, null when none were given.
 MIGRATIONS.push(`
   ALTER TABLE process_instances ADD COLUMN tags TEXT;
+`);
+
+// Version 6 (issue 15 §1): the element-instance counts of a process definition (POST /v2/process-definitions/{key}/
+// statistics/element-instances, Operate's diagram overlay) read that definition's element instances only.
+MIGRATIONS.push(`
+  CREATE INDEX IF NOT EXISTS element_instances_definition ON element_instances (process_definition_key, element_id);
 `);
