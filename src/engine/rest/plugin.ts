@@ -12,6 +12,7 @@ import { type RouteContext, sendProblem } from './context.ts';
 import { clientAddress, type RequestGuardOptions, requestGuard } from './guard.ts';
 import { ProblemError } from './problem.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
+import { registerDecisionReadRoutes } from './routes/decision-reads.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDeploymentRoutes } from './routes/deployments.ts';
 import { registerElementInstanceRoutes } from './routes/element-instances.ts';
@@ -117,6 +118,7 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   registerMessageRoutes(app, context);
   registerIncidentRoutes(app, context);
   registerStatisticsRoutes(app, context);
+  registerDecisionReadRoutes(app, context);
 };
 
 // Let the plugin's routes, hooks and handlers stay encapsulated under its prefix.
