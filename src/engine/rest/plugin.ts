@@ -18,6 +18,7 @@ import { registerDeploymentRoutes } from './routes/deployments.ts';
 import { registerElementInstanceRoutes } from './routes/element-instances.ts';
 import { registerIncidentRoutes } from './routes/incidents.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
+import { registerMessageSubscriptionRoutes } from './routes/message-subscriptions.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
 import { registerProcessDefinitionRoutes } from './routes/process-definitions.ts';
 import { registerProcessInstanceRoutes } from './routes/process-instances.ts';
@@ -119,6 +120,7 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   registerIncidentRoutes(app, context);
   registerStatisticsRoutes(app, context);
   registerDecisionReadRoutes(app, context);
+  registerMessageSubscriptionRoutes(app, context);
 };
 
 // Let the plugin's routes, hooks and handlers stay encapsulated under its prefix.
