@@ -74,13 +74,15 @@ export function definitionElementStatistics(
   if (instanceKeys === undefined) {
     return it.db.q(DEFINITION_COUNTS_SQL).all(processDefinitionKey) as ElementStatistics[];
   }
+  // `+process_definition_key`: found by instance key (element_instances_process), not by scanning the definition's
+  // rows once per chunk
   const sums = new Map<string, ElementStatistics>();
   for (let i = 0; i < instanceKeys.length; i += CHUNK) {
     const chunk = instanceKeys.slice(i, i + CHUNK);
     const rows = it.db
       .q(
         `SELECT ${COUNTS} FROM element_instances WHERE process_instance_key IN (${chunk.map(() => '?').join(',')})
-         AND process_definition_key = ? AND ${COUNTED} GROUP BY element_id`,
+         AND +process_definition_key = ? AND ${COUNTED} GROUP BY element_id`,
       )
       .all(...chunk, processDefinitionKey) as ElementStatistics[];
     for (const r of rows) {
