@@ -51,7 +51,7 @@ import {
   updateUserTask,
 } from './processors/userTasks.ts';
 import * as queries from './queries.ts';
-import { listRecords, type RecordFilter, type RecordItem } from './records-view.ts';
+import { type EngineRecord, listRecords, type RecordFilter } from './read/records.ts';
 import { StepBudget } from './runtime/budget.ts';
 import { Interpreter, type Logger, TENANT } from './runtime/interpreter.ts';
 import { Tx } from './runtime/tx.ts';
@@ -559,8 +559,13 @@ export class Engine {
   }
 
   /** The append-only event log, in order (for an operations view and audit). */
-  records(filter: RecordFilter = {}): RecordItem[] {
+  records(filter: RecordFilter = {}): EngineRecord[] {
     return listRecords(this.it, filter);
+  }
+
+  /** Runs a read-only query of the read side (src/engine/read/) on the engine's state. */
+  read<T>(query: (it: Interpreter) => T): T {
+    return query(this.it);
   }
 
   /** Pins the clock at an instant (PUT /v2/clock); timers that fall due fire. */

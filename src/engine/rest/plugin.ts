@@ -13,14 +13,17 @@ import { clientAddress, type RequestGuardOptions, requestGuard } from './guard.t
 import { ProblemError } from './problem.ts';
 import { registerBatchOperationRoutes } from './routes/batch-operations.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
+import { registerDecisionReadRoutes } from './routes/decision-reads.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDeploymentRoutes } from './routes/deployments.ts';
 import { registerElementInstanceRoutes } from './routes/element-instances.ts';
 import { registerIncidentRoutes } from './routes/incidents.ts';
 import { registerJobRoutes } from './routes/jobs.ts';
+import { registerMessageSubscriptionRoutes } from './routes/message-subscriptions.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
 import { registerProcessDefinitionRoutes } from './routes/process-definitions.ts';
 import { registerProcessInstanceRoutes } from './routes/process-instances.ts';
+import { registerStatisticsRoutes } from './routes/statistics.ts';
 import { registerUserTaskRoutes } from './routes/user-tasks.ts';
 import { registerVariableRoutes } from './routes/variables.ts';
 
@@ -116,6 +119,9 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   registerUserTaskRoutes(app, context);
   registerMessageRoutes(app, context);
   registerIncidentRoutes(app, context);
+  registerStatisticsRoutes(app, context);
+  registerDecisionReadRoutes(app, context);
+  registerMessageSubscriptionRoutes(app, context);
   registerBatchOperationRoutes(app, context);
 };
 

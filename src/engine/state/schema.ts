@@ -1,6 +1,6 @@
 // The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
 // plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
-export const SCHEMA_VERSION = 6;
+export const SCHEMA_VERSION = 7;
 
 export const MIGRATIONS: string[] = [
   `
@@ -170,7 +170,14 @@ MIGRATIONS.push(`
   ALTER TABLE process_instances ADD COLUMN tags TEXT;
 `);
 
-// Batch operations (issue 15 §1): Camunda 8.8's cancel / resolve-incident batches over a process-instance filter.
+// Version 6 (issue 15 §1): the element-instance counts of a process definition (POST /v2/process-definitions/{key}/
+// statistics/element-instances, Operate's diagram overlay) read that definition's element instances only.
+MIGRATIONS.push(`
+  CREATE INDEX IF NOT EXISTS element_instances_definition ON element_instances (process_definition_key, element_id);
+`);
+
+// Version 7 (issue 15 §1): batch operations, Camunda 8.8's cancel / resolve-incident batches over a process-instance
+// filter.
 // The items are fixed when the batch is created; each is applied in its own transaction together with its state,
 // so a crash leaves every item either applied and COMPLETED or untouched and ACTIVE, and the batch goes on after a
 // restart.

@@ -1,7 +1,7 @@
 // Batch operations (Camunda 8.8): created from a process-instance filter — cancel
 // (POST /process-instances/cancellation) and resolve incidents (POST /process-instances/incident-resolution) —,
 // then read (GET /batch-operations/{key}, POST /batch-operations/search, POST /batch-operation-items/search) and
-// steered (PUT /batch-operations/{key}/cancellation | suspension | resumption). The runner is
+// steered (POST /batch-operations/{key}/cancellation | suspension | resumption). The runner is
 // src/engine/batch-operations.ts.
 import type { FastifyInstance } from 'fastify';
 import type { BatchOperationItem, BatchOperationItemItem, BatchType } from '../../batch-operations.ts';
@@ -109,7 +109,7 @@ export function registerBatchOperationRoutes(app: FastifyInstance, ctx: RouteCon
   });
 
   const steer = (what: 'cancellation' | 'suspension' | 'resumption', run: (key: string) => void) =>
-    app.put<Params<'batchOperationKey'>>(
+    app.post<Params<'batchOperationKey'>>(
       `/batch-operations/:batchOperationKey/${what}`,
       async (request, reply) => {
         const key = pathKey(request.params.batchOperationKey, 'batchOperationKey');

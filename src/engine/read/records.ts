@@ -1,7 +1,6 @@
-// The engine's append-only event log as the operations view and the audit read it: in order, from a position,
-// optionally for one process instance.
-import { parseKey } from './keys.ts';
-import type { Interpreter } from './runtime/interpreter.ts';
+// The append-only event log, rendered for an operations view and audit (Engine.records).
+import { parseKey } from '../keys.ts';
+import type { Interpreter } from '../runtime/interpreter.ts';
 
 export interface RecordFilter {
   processInstanceKey?: string | number;
@@ -9,7 +8,7 @@ export interface RecordFilter {
   limit?: number;
 }
 
-export interface RecordItem {
+export interface EngineRecord {
   position: number;
   key: string;
   timestamp: string;
@@ -20,7 +19,7 @@ export interface RecordItem {
   value: Record<string, unknown> | null;
 }
 
-export function listRecords(it: Interpreter, filter: RecordFilter): RecordItem[] {
+export function listRecords(it: Interpreter, filter: RecordFilter): EngineRecord[] {
   const after = filter.afterPosition ?? 0;
   const limit = filter.limit ?? 1000;
   const instance =
