@@ -4,6 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { EngineClock } from './clock.ts';
 import { EngineError, notFound } from './errors.ts';
+import { type EventLogFilter, type EventLogRecord, eventLog } from './event-log.ts';
 import { setFeelClock } from './feel/index.ts';
 import { parseKey } from './keys.ts';
 import { DecisionRegistry, evaluateDecision } from './processors/decisions.ts';
@@ -42,6 +43,8 @@ import {
   type PublishMessageRequest,
   publishMessage,
 } from './processors/messages.ts';
+import { type MigrationRequest, migrateProcessInstance } from './processors/migration.ts';
+import { type ModificationRequest, modifyProcessInstance } from './processors/modification.ts';
 import {
   assignUserTask,
   completeUserTask,
@@ -332,6 +335,18 @@ export class Engine {
     });
   }
 
+  /** POST /v2/process-instances/{key}/modification: all instructions apply, or none. */
+  modifyProcessInstance(processInstanceKey: Key, req: ModificationRequest): void {
+    const key = parseKey(processInstanceKey, 'processInstanceKey');
+    this.run((tx) => modifyProcessInstance(tx, this.it, key, req));
+  }
+
+  /** POST /v2/process-instances/{key}/migration: the instance moves to the target definition, or nothing changes. */
+  migrateProcessInstance(processInstanceKey: Key, req: MigrationRequest): void {
+    const key = parseKey(processInstanceKey, 'processInstanceKey');
+    this.run((tx) => migrateProcessInstance(tx, this.it, key, req));
+  }
+
   getProcessInstance(processInstanceKey: Key): queries.ProcessInstanceItem {
     const key = parseKey(processInstanceKey, 'processInstanceKey');
     const pi = this.it.pi(key);
@@ -551,33 +566,8 @@ export class Engine {
   }
 
   /** The append-only event log, in order (for an operations view and audit). */
-  records(filter: { processInstanceKey?: Key; afterPosition?: number; limit?: number } = {}): Array<{
-    position: number;
-    key: string;
-    timestamp: string;
-    valueType: string;
-    intent: string;
-    processInstanceKey: string | null;
-    elementId: string | null;
-    value: Record<string, unknown> | null;
-  }> {
-    const after = filter.afterPosition ?? 0;
-    const limit = filter.limit ?? 1000;
-    const instance =
-      filter.processInstanceKey !== undefined
-        ? parseKey(filter.processInstanceKey, 'processInstanceKey')
-        : undefined;
-    const rows = this.it.state.records.list(after, limit, instance);
-    return rows.map((r) => ({
-      position: r.position,
-      key: String(r.key),
-      timestamp: new Date(r.timestamp).toISOString(),
-      valueType: r.value_type,
-      intent: r.intent,
-      processInstanceKey: r.process_instance_key === null ? null : String(r.process_instance_key),
-      elementId: r.element_id,
-      value: r.value ? (JSON.parse(r.value) as Record<string, unknown>) : null,
-    }));
+  records(filter: EventLogFilter = {}): EventLogRecord[] {
+    return eventLog(this.it, filter);
   }
 
   /** Pins the clock at an instant (PUT /v2/clock); timers that fall due fire. */
