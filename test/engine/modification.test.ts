@@ -1,0 +1,388 @@
+// Process instance modification over /v2 with the official client (strict validation): Camunda 8.8's
+// POST /v2/process-instances/{processInstanceKey}/modification
+// (https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/modify-process-instance/)
+// with Zeebe's semantics (ProcessInstanceModificationModifyProcessor, ElementActivationBehavior): activation
+// creates the flow scope instances it needs, terminating the last element of a scope terminates the scope (up to
+// the process instance), incidents of terminated elements are resolved, refusals carry Zeebe's reasons, and either
+// every instruction applies or none does.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { consistent, definitions, k } from '../conformance/fidelity.ts';
+import { type ChangeServer, refusal, startChangeServer } from './instance-change-server.ts';
+
+let s: ChangeServer;
+
+const userTask = (id: string) =>
+  `<bpmn:userTask id="${id}" name="${id}"><bpmn:extensionElements><zeebe:userTask /></bpmn:extensionElements></bpmn:userTask>`;
+
+// start → review (timer boundary "late") → sub [subStart → fix → subEnd] → perUnit (multi-instance) → check → end
+const MODEL = definitions(
+  'defs-mod-main',
+  `<bpmn:process id="mod-main" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  ${userTask('review')}
+  <bpmn:boundaryEvent id="late" attachedToRef="review">
+    <bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition>
+  </bpmn:boundaryEvent>
+  <bpmn:endEvent id="lateEnd" />
+  <bpmn:subProcess id="sub">
+    <bpmn:startEvent id="subStart" />
+    ${userTask('fix')}
+    <bpmn:endEvent id="subEnd" />
+    <bpmn:sequenceFlow id="s1" sourceRef="subStart" targetRef="fix" />
+    <bpmn:sequenceFlow id="s2" sourceRef="fix" targetRef="subEnd" />
+  </bpmn:subProcess>
+  <bpmn:subProcess id="perUnit">
+    <bpmn:multiInstanceLoopCharacteristics>
+      <bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=units" inputElement="unit" /></bpmn:extensionElements>
+    </bpmn:multiInstanceLoopCharacteristics>
+    <bpmn:startEvent id="unitStart" />
+    ${userTask('unitTask')}
+    <bpmn:endEvent id="unitEnd" />
+    <bpmn:sequenceFlow id="u1" sourceRef="unitStart" targetRef="unitTask" />
+    <bpmn:sequenceFlow id="u2" sourceRef="unitTask" targetRef="unitEnd" />
+  </bpmn:subProcess>
+  <bpmn:serviceTask id="check"><bpmn:extensionElements><zeebe:taskDefinition type="mod.check" /></bpmn:extensionElements></bpmn:serviceTask>
+  <bpmn:endEvent id="end" />
+  <bpmn:sequenceFlow id="f0" sourceRef="start" targetRef="review" />
+  <bpmn:sequenceFlow id="f1" sourceRef="review" targetRef="sub" />
+  <bpmn:sequenceFlow id="f2" sourceRef="sub" targetRef="perUnit" />
+  <bpmn:sequenceFlow id="f3" sourceRef="perUnit" targetRef="check" />
+  <bpmn:sequenceFlow id="f4" sourceRef="check" targetRef="end" />
+  <bpmn:sequenceFlow id="f5" sourceRef="late" targetRef="lateEnd" />
+</bpmn:process>`,
+);
+
+beforeAll(async () => {
+  s = await startChangeServer();
+  await s.deploy('mod-main.bpmn', MODEL);
+});
+
+afterAll(async () => {
+  await s?.close();
+});
+
+async function start(): Promise<string> {
+  const created = await s.client.createProcessInstance({
+    processDefinitionId: 'mod-main',
+    variables: { units: [] },
+  });
+  return String(created.processInstanceKey);
+}
+
+async function elementsOf(pi: string, elementId: string, state = 'ACTIVE') {
+  const r = await s.client.searchElementInstances(
+    {
+      filter: { processInstanceKey: k(pi), elementId: k(elementId), state: state as never },
+    },
+    consistent(),
+  );
+  return (r.items ?? []).map((e) => String(e.elementInstanceKey));
+}
+
+async function openTasks(pi: string) {
+  const r = await s.client.searchUserTasks(
+    { filter: { processInstanceKey: k(pi), state: 'CREATED' } },
+    consistent(),
+  );
+  return r.items;
+}
+
+async function instanceState(pi: string) {
+  return (await s.client.getProcessInstance({ processInstanceKey: k(pi) }, consistent())).state;
+}
+
+describe('activate and terminate', () => {
+  it('activates a task inside a sub-process (creating its instance) and terminates another, with variables; the task is found, completed and the instance runs on', async () => {
+    const pi = await start();
+    const [review] = await elementsOf(pi, 'review');
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [
+        {
+          elementId: 'fix',
+          variableInstructions: [
+            { variables: { reason: 're-check' } },
+            { scopeId: 'sub', variables: { round: 2 } },
+          ],
+        },
+      ],
+      terminateInstructions: [{ elementInstanceKey: k(review!) }],
+    });
+    const tasks = await openTasks(pi);
+    expect(tasks.map((t) => t.elementId)).toEqual(['fix']);
+    const [sub] = await elementsOf(pi, 'sub');
+    expect(sub).toBeDefined();
+    expect(await elementsOf(pi, 'review', 'TERMINATED')).toEqual([review]);
+    const vars = await s.client.searchVariables({ filter: { processInstanceKey: k(pi) } }, consistent());
+    const scopeOf = (name: string) => String(vars.items.find((v) => v.name === name)?.scopeKey);
+    expect(scopeOf('reason')).toBe(pi);
+    expect(scopeOf('round')).toBe(sub);
+
+    await s.client.completeUserTask({ userTaskKey: tasks[0]!.userTaskKey });
+    const { jobs } = await s.client.activateJobs({
+      type: 'mod.check',
+      timeout: 10_000,
+      maxJobsToActivate: 1,
+    });
+    expect(jobs.map((j) => String(j.processInstanceKey))).toEqual([pi]);
+    await s.client.completeJob({ jobKey: jobs[0]!.jobKey });
+    expect(await instanceState(pi)).toBe('COMPLETED');
+
+    // the modification is in the engine's record stream, with the flow scopes the activation used
+    const modified = s.engine
+      .records({ processInstanceKey: pi })
+      .filter((r) => r.valueType === 'PROCESS_INSTANCE_MODIFICATION');
+    expect(modified).toHaveLength(1);
+    expect(modified[0]!.intent).toBe('MODIFIED');
+    expect(modified[0]!.value).toMatchObject({
+      activateInstructions: [{ elementId: 'fix', ancestorScopeKeys: [pi, sub] }],
+      terminateInstructions: [{ elementInstanceKey: review }],
+    });
+  });
+
+  it('terminating the last active element terminates the process instance, as Zeebe does', async () => {
+    const pi = await start();
+    const [review] = await elementsOf(pi, 'review');
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      terminateInstructions: [{ elementInstanceKey: k(review!) }],
+    });
+    expect(await instanceState(pi)).toBe('TERMINATED');
+    expect(await openTasks(pi)).toEqual([]);
+  });
+
+  it('terminating the only task of a sub-process terminates the sub-process but not the instance when something else is active', async () => {
+    const pi = await start();
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [{ elementId: 'fix' }],
+    });
+    const [fix] = await elementsOf(pi, 'fix');
+    const [sub] = await elementsOf(pi, 'sub');
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      terminateInstructions: [{ elementInstanceKey: k(fix!) }],
+    });
+    expect(await elementsOf(pi, 'sub', 'TERMINATED')).toEqual([sub]);
+    expect(await instanceState(pi)).toBe('ACTIVE');
+    expect((await openTasks(pi)).map((t) => t.elementId)).toEqual(['review']);
+  });
+
+  it('reuses the one active flow scope instance, asks for an ancestor when there are two, and the ancestor decides', async () => {
+    const pi = await start();
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [{ elementId: 'fix' }],
+    });
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [{ elementId: 'fix' }],
+    });
+    const [first] = await elementsOf(pi, 'sub');
+    expect(await elementsOf(pi, 'sub')).toHaveLength(1);
+    // with the process instance as ancestor, a new sub-process instance is created
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [{ elementId: 'fix', ancestorElementInstanceKey: k(pi) }],
+    });
+    expect(await elementsOf(pi, 'sub')).toHaveLength(2);
+    const refused = await refusal(
+      s.client.modifyProcessInstance({
+        processInstanceKey: k(pi),
+        activateInstructions: [{ elementId: 'fix' }],
+      }),
+    );
+    expect(refused.status).toBe(400);
+    expect(refused.detail).toContain(
+      "for an element that has a flow scope with more than one active instance: 'sub'. Can't decide in which instance of the flow scope the element should be activated",
+    );
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [
+        {
+          elementId: 'fix',
+          ancestorElementInstanceKey: k(first!),
+          variableInstructions: [{ scopeId: 'sub', variables: { chosen: true } }],
+        },
+      ],
+    });
+    // the instruction's sub-process variables landed in the chosen instance
+    const chosen = await s.client.searchVariables(
+      { filter: { processInstanceKey: k(pi), name: 'chosen' } },
+      consistent(),
+    );
+    expect((chosen.items ?? []).map((v) => String(v.scopeKey))).toEqual([first]);
+    const fixes = await s.client.searchElementInstances(
+      {
+        filter: { processInstanceKey: k(pi), elementId: k('fix') },
+      },
+      consistent(),
+    );
+    const active = (fixes.items ?? [])
+      .filter((e) => e.state === 'ACTIVE')
+      .map((e) => String(e.elementInstanceKey));
+    expect(active).toHaveLength(4);
+  });
+
+  it('resolves the incident of a terminated element', async () => {
+    const pi = await start();
+    const [review] = await elementsOf(pi, 'review');
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [{ elementId: 'check' }],
+      terminateInstructions: [{ elementInstanceKey: k(review!) }],
+    });
+    const { jobs } = await s.client.activateJobs({
+      type: 'mod.check',
+      timeout: 10_000,
+      maxJobsToActivate: 5,
+    });
+    const job = jobs.find((j) => String(j.processInstanceKey) === pi)!;
+    await s.client.failJob({ jobKey: job.jobKey, retries: 0, errorMessage: 'register down' });
+    const open = await s.client.searchIncidents(
+      { filter: { processInstanceKey: k(pi), state: 'ACTIVE' } },
+      consistent(),
+    );
+    expect(open.items).toHaveLength(1);
+    const [check] = await elementsOf(pi, 'check');
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [{ elementId: 'review' }],
+      terminateInstructions: [{ elementInstanceKey: k(check!) }],
+    });
+    const resolved = await s.client.searchIncidents({ filter: { processInstanceKey: k(pi) } }, consistent());
+    expect((resolved.items ?? []).map((i) => i.state)).toEqual(['RESOLVED']);
+    expect((await openTasks(pi)).map((t) => t.elementId)).toEqual(['review']);
+  });
+});
+
+describe('refusals (Zeebe’s reasons) leave the instance as it was', () => {
+  const activate = (pi: string, elementId: string) =>
+    refusal(
+      s.client.modifyProcessInstance({ processInstanceKey: k(pi), activateInstructions: [{ elementId }] }),
+    );
+
+  it('an element that does not exist', async () => {
+    const pi = await start();
+    expect(await activate(pi, 'nope')).toMatchObject({
+      status: 400,
+      detail: expect.stringContaining(
+        "Expected to modify instance of process 'mod-main' but it contains one or more activate instructions with an element that could not be found: 'nope'",
+      ),
+    });
+  });
+
+  it('a start event, a boundary event and a sequence flow cannot be activated', async () => {
+    const pi = await start();
+    for (const [id, type] of [
+      ['subStart', 'START_EVENT'],
+      ['late', 'BOUNDARY_EVENT'],
+      ['f1', 'SEQUENCE_FLOW'],
+    ]) {
+      const r = await activate(pi, id!);
+      expect(r.status).toBe(400);
+      expect(r.detail).toContain(
+        `for elements that are unsupported: '${id}'. The activation of elements with type '${type}' is not supported.`,
+      );
+    }
+  });
+
+  it('an element inside a multi-instance sub-process (no instance to activate it in)', async () => {
+    const pi = await start();
+    const r = await activate(pi, 'unitTask');
+    expect(r.status).toBe(400);
+    expect(r.detail).toContain(
+      "would result in the activation of multi-instance element 'perUnit', which is currently unsupported.",
+    );
+    expect(await elementsOf(pi, 'perUnit')).toEqual([]);
+  });
+
+  it('an element instance that does not exist, and a variable scope that is not a flow scope', async () => {
+    const pi = await start();
+    const r = await refusal(
+      s.client.modifyProcessInstance({
+        processInstanceKey: k(pi),
+        terminateInstructions: [{ elementInstanceKey: k('2251799813999999') }],
+      }),
+    );
+    expect(r).toMatchObject({
+      status: 400,
+      detail: expect.stringContaining("with an element instance that could not be found: '2251799813999999'"),
+    });
+    const v = await refusal(
+      s.client.modifyProcessInstance({
+        processInstanceKey: k(pi),
+        activateInstructions: [
+          { elementId: 'check', variableInstructions: [{ scopeId: 'sub', variables: { a: 1 } }] },
+        ],
+      }),
+    );
+    expect(v.status).toBe(400);
+    expect(v.detail).toContain(
+      "with a scope element that doesn't belong to the activating element's flow scope",
+    );
+  });
+
+  it('an instance that does not exist or has ended: 404', async () => {
+    expect((await activate('2251799813999998', 'review')).status).toBe(404);
+    const pi = await start();
+    await s.client.cancelProcessInstance({ processInstanceKey: k(pi) });
+    const r = await activate(pi, 'review');
+    expect(r).toMatchObject({
+      status: 404,
+      detail: expect.stringContaining(`no process instance found with key '${pi}'`),
+    });
+  });
+
+  it('all or nothing: a valid activation is not applied when another instruction is refused', async () => {
+    const pi = await start();
+    const r = await refusal(
+      s.client.modifyProcessInstance({
+        processInstanceKey: k(pi),
+        activateInstructions: [{ elementId: 'fix' }],
+        terminateInstructions: [{ elementInstanceKey: k('2251799813999999') }],
+      }),
+    );
+    expect(r.status).toBe(400);
+    expect(await elementsOf(pi, 'sub')).toEqual([]);
+    expect((await openTasks(pi)).map((t) => t.elementId)).toEqual(['review']);
+  });
+
+  it('all or nothing: an instruction refused while applying undoes the ones applied before it', async () => {
+    const pi = await start();
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [{ elementId: 'fix' }],
+    });
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [{ elementId: 'fix', ancestorElementInstanceKey: k(pi) }],
+    });
+    const before = s.engine.records({ processInstanceKey: pi }).length;
+    const r = await refusal(
+      s.client.modifyProcessInstance({
+        processInstanceKey: k(pi),
+        activateInstructions: [{ elementId: 'check' }, { elementId: 'fix' }],
+      }),
+    );
+    expect(r.status).toBe(400);
+    expect(await elementsOf(pi, 'check')).toEqual([]);
+    expect(
+      (await s.client.searchJobs({ filter: { processInstanceKey: k(pi) } }, consistent())).items,
+    ).toEqual([]);
+    expect(s.engine.records({ processInstanceKey: pi })).toHaveLength(before);
+  });
+
+  it('a malformed body is a 400 naming the field (raw HTTP: the client checks first)', async () => {
+    const pi = await start();
+    const r = await s.raw(`/process-instances/${pi}/modification`, {
+      activateInstructions: [{ variableInstructions: [{ scopeId: 'sub' }] }],
+      terminateInstructions: [{ elementInstanceKey: 'abc' }],
+    });
+    expect(r.status).toBe(400);
+    const detail = String(r.json.detail);
+    expect(detail).toContain('activateInstructions[0].elementId');
+    expect(detail).toContain('activateInstructions[0].variableInstructions[0].variables');
+    expect(detail).toContain('terminateInstructions[0].elementInstanceKey');
+  });
+});
