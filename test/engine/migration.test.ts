@@ -56,16 +56,6 @@ beforeAll(async () => {
     ),
   );
   keys.typeChanged = await s.deploy('mig-t.bpmn', model('mig-t', [['task', serviceTask('task', 'mig.t')]]));
-  const boundary = `<bpmn:boundaryEvent id="late" attachedToRef="task"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent><bpmn:endEvent id="lateEnd" /><bpmn:sequenceFlow id="fl" sourceRef="late" targetRef="lateEnd" />`;
-  keys.boundary = await s.deploy(
-    'mig-bd.bpmn',
-    definitions('defs-mig-bd', sequenceProcess('mig-bd', [['task', userTask('task')]], boundary)),
-  );
-  const esp = `<bpmn:subProcess id="onCancel" triggeredByEvent="true"><bpmn:startEvent id="cancelStart"><bpmn:timerEventDefinition><bpmn:timeDuration>P30D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:startEvent><bpmn:endEvent id="cancelEnd" /><bpmn:sequenceFlow id="fc" sourceRef="cancelStart" targetRef="cancelEnd" /></bpmn:subProcess>`;
-  keys.esp = await s.deploy(
-    'mig-esp.bpmn',
-    definitions('defs-mig-esp', sequenceProcess('mig-esp', [['task', userTask('task')]], esp)),
-  );
   // two tasks at once: a user task that maps, and a service task that does not
   keys.parallel = await s.deploy(
     'mig-p.bpmn',
@@ -224,24 +214,6 @@ describe('refusals (Zeebe’s reasons) leave the instance as it was', () => {
         (await s.client.getProcessInstance({ processInstanceKey: k(pi) }, consistent())).processDefinitionKey,
       ),
     ).toBe(keys.v1);
-  });
-
-  it('boundary events and event sub-processes (not migrated by the embedded engine yet): 409', async () => {
-    const pi = await start(keys.v1!);
-    const b = await refusal(
-      migrate(pi, keys.boundary!, [{ sourceElementId: 'task', targetElementId: 'task' }]),
-    );
-    expect(b).toMatchObject({
-      status: 409,
-      detail: expect.stringContaining(
-        "but target element with id 'task' has one or more boundary events of types 'TIMER'",
-      ),
-    });
-    const e = await refusal(migrate(pi, keys.esp!, [{ sourceElementId: 'task', targetElementId: 'task' }]));
-    expect(e).toMatchObject({
-      status: 409,
-      detail: expect.stringContaining('target process has an event subprocess'),
-    });
   });
 
   it('all or nothing: with one active element mappable and another not, neither moves', async () => {

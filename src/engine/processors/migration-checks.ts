@@ -17,6 +17,7 @@ const SUPPORTED = new Set([
   'CALL_ACTIVITY',
   'INTERMEDIATE_CATCH_EVENT',
   'RECEIVE_TASK',
+  'EVENT_SUB_PROCESS',
 ]);
 /** Tasks that wait for a job worker when they have one (Zeebe migrates their jobs as a service task's). */
 const JOB_TASKS = new Set(['SEND_TASK', 'BUSINESS_RULE_TASK', 'SCRIPT_TASK']);
@@ -26,9 +27,6 @@ export function concurrentCommand(key: number) {
     `Expected to migrate process instance '${key}' but a concurrent command was executed on the process instance. Please retry the migration.`,
   );
 }
-
-const hasEventSubProcess = (def: Definition) =>
-  Object.values(def.model.elements).some((el) => el.type === 'EVENT_SUB_PROCESS');
 
 export function checkInstructions(
   key: number,
@@ -55,16 +53,6 @@ export function checkInstructions(
         `Expected to migrate process instance '${key}' but mapping instructions contain a non-existing target element id '${m.targetElementId}'. Elements provided in mapping instructions must exist in the target process definition.`,
       );
     }
-  }
-  if (hasEventSubProcess(source)) {
-    throw invalidState(
-      'Expected to migrate process instance but process instance has an event subprocess. Process instances with event subprocesses cannot be migrated yet.',
-    );
-  }
-  if (hasEventSubProcess(target)) {
-    throw invalidState(
-      'Expected to migrate process instance but target process has an event subprocess. Target processes with event subprocesses cannot be migrated yet.',
-    );
   }
 }
 
@@ -127,27 +115,42 @@ function checkSameKind(
   }
 }
 
+/** Boundary events whose catching the embedded engine can carry over: subscriptions (timer, message) or none. */
+const MIGRATABLE_BOUNDARIES = new Set(['timer', 'message', 'error', 'escalation']);
+
 function checkBoundaries(
   c: MigrationContext,
   ei: ElementInstanceRow,
   el: ElementModel,
   targetEl: ElementModel,
 ) {
-  const types = (def: Definition, e: ElementModel) =>
-    [
-      ...new Set(
-        (e.boundaries ?? []).map((b) => (def.model.elements[b]?.event?.kind ?? 'none').toUpperCase()),
-      ),
-    ].join(',');
-  if (el.boundaries?.length) {
+  const refused = (def: Definition, e: ElementModel) => [
+    ...new Set(
+      (e.boundaries ?? [])
+        .map((b) => def.model.elements[b]?.event?.kind ?? 'none')
+        .filter((kind) => !MIGRATABLE_BOUNDARIES.has(kind))
+        .map((kind) => kind.toUpperCase()),
+    ),
+  ];
+  const source = refused(c.source, el);
+  if (source.length > 0) {
     throw invalidState(
-      `Expected to migrate process instance '${c.key}' but active element with id '${ei.element_id}' has one or more boundary events of types '${types(c.source, el)}'. Migrating active elements with boundary events of these types is not possible yet.`,
+      `Expected to migrate process instance '${c.key}' but active element with id '${ei.element_id}' has one or more boundary events of types '${source.join(',')}'. Migrating active elements with boundary events of these types is not possible yet.`,
     );
   }
-  if (targetEl.boundaries?.length) {
+  const target = refused(c.target, targetEl);
+  if (target.length > 0) {
     throw invalidState(
-      `Expected to migrate process instance '${c.key}' but target element with id '${targetEl.id}' has one or more boundary events of types '${types(c.target, targetEl)}'. Migrating target elements with boundary events of these types is not possible yet.`,
+      `Expected to migrate process instance '${c.key}' but target element with id '${targetEl.id}' has one or more boundary events of types '${target.join(',')}'. Migrating target elements with boundary events of these types is not possible yet.`,
     );
+  }
+  for (const b of el.boundaries ?? []) {
+    const mapped = c.mapping.get(b);
+    if (mapped !== undefined && !(targetEl.boundaries ?? []).includes(mapped)) {
+      throw invalidState(
+        `Expected to migrate process instance '${c.key}' but active element with id '${ei.element_id}' is mapped to an element with id '${targetEl.id}' and has a boundary event with id '${b}' that is mapped to an element with id '${mapped}'. These mappings detach the boundary event from the element in the target process. Boundary events must stay attached to the same element instance.`,
+      );
+    }
   }
 }
 

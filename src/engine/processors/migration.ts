@@ -1,13 +1,13 @@
 // Process instance migration (Camunda 8.8 POST /v2/process-instances/{key}/migration; Zeebe's
 // ProcessInstanceMigrationMigrateProcessor): the instance and every active element instance move to the target
 // process definition along the mapping instructions, keeping their jobs, user tasks (with assignee and
-// candidates), timers (due dates unchanged), message subscriptions (name and correlation key unchanged),
-// incidents and variables. Every precondition (migration-checks.ts) is checked before anything changes, in the
+// candidates), incidents and variables; their catch events follow migration-catch-events.ts. Every precondition (migration-checks.ts) is checked before anything changes, in the
 // command's one transaction: all element instances migrate or none.
 import { notFound } from '../errors.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import { MigrationState, type MigrationTarget } from '../runtime/migration-state.ts';
 import type { Tx } from '../runtime/tx.ts';
+import { migrateCatchEvents } from './migration-catch-events.ts';
 import {
   checkElement,
   checkInstructions,
@@ -51,6 +51,7 @@ export function migrateProcessInstance(tx: Tx, it: Interpreter, key: number, req
     processId: target.processId,
     version: target.version,
   };
+  const catchEvents = { key, state, to, targetModel: target.model, mapping };
   for (const ei of elements) {
     const elementId = targetIds.get(ei.key)!;
     for (const job of state.openJobs(ei.key))
@@ -69,6 +70,7 @@ export function migrateProcessInstance(tx: Tx, it: Interpreter, key: number, req
       sourceElementId: ei.element_id,
       processDefinitionKey: String(target.key),
     });
+    migrateCatchEvents(tx, it, catchEvents, it.ei(ei.key)!, target.model.elements[elementId]!);
   }
   state.migrateInstance(key, to);
   tx.record('PROCESS_INSTANCE_MIGRATION', 'MIGRATED', key, key, target.processId, {

@@ -51,10 +51,9 @@ export class MigrationState {
       .run(to.definitionKey, to.processId, to.version, key);
   }
 
-  /** Moves an element instance and what it holds for its own element (not its boundary events') to the target. */
+  /** Moves an element instance, its open job or user task and its active incidents to the target element. */
   migrateElement(ei: ElementInstanceRow, elementId: string, to: MigrationTarget): void {
     const k = ei.key;
-    const from = ei.element_id;
     const d = to.definitionKey;
     this.db
       .q('UPDATE element_instances SET process_definition_key = ?, element_id = ? WHERE key = ?')
@@ -73,20 +72,30 @@ export class MigrationState {
       .run(d, to.processId, to.version, elementId, k);
     this.db
       .q(
-        'UPDATE timers SET process_definition_key = ?, element_id = ? WHERE element_instance_key = ? AND element_id = ?',
-      )
-      .run(d, elementId, k, from);
-    this.db
-      .q(
-        `UPDATE message_subscriptions SET process_definition_key = ?, process_id = ?, element_id = ?
-          WHERE element_instance_key = ? AND element_id = ?`,
-      )
-      .run(d, to.processId, elementId, k, from);
-    this.db
-      .q(
         `UPDATE incidents SET process_definition_key = ?, process_id = ?, element_id = ?
           WHERE element_instance_key = ? AND state = 'ACTIVE'`,
       )
       .run(d, to.processId, elementId, k);
+  }
+
+  /** A timer that the mapping keeps: due date and repetitions stay, the catch event is the target's. */
+  migrateTimer(key: number, elementId: string, definitionKey: number, interrupting: boolean): void {
+    this.db
+      .q('UPDATE timers SET element_id = ?, process_definition_key = ?, interrupting = ? WHERE key = ?')
+      .run(elementId, definitionKey, interrupting ? 1 : 0, key);
+  }
+
+  /** A message subscription that the mapping keeps: message name and correlation key stay. */
+  migrateSubscription(key: number, elementId: string, to: MigrationTarget, interrupting: boolean): void {
+    this.db
+      .q(
+        `UPDATE message_subscriptions SET element_id = ?, process_definition_key = ?, process_id = ?, interrupting = ?
+          WHERE key = ?`,
+      )
+      .run(elementId, to.definitionKey, to.processId, interrupting ? 1 : 0, key);
+  }
+
+  deleteSubscription(key: number): void {
+    this.db.q('DELETE FROM message_subscriptions WHERE key = ?').run(key);
   }
 }
