@@ -137,9 +137,11 @@ describe('migrating', () => {
 
   it('a job to another process with a renamed element: the job keeps its key, names the new element, and the new path follows', async () => {
     const pi = await start('mig-b');
+    const before = await s.client.searchJobs({ filter: { processInstanceKey: k(pi) } }, consistent());
     await migrate(pi, keys.doWork!, [{ sourceElementId: 'work', targetElementId: 'doWork' }]);
     const { jobs } = await s.client.activateJobs({ type: 'mig.work', timeout: 10_000, maxJobsToActivate: 5 });
     const job = jobs.find((j) => String(j.processInstanceKey) === pi)!;
+    expect(String(job.jobKey)).toBe(String(before.items?.[0]?.jobKey));
     expect([job.elementId, job.processDefinitionId, String(job.processDefinitionKey)]).toEqual([
       'doWork',
       'mig-c',

@@ -6,7 +6,7 @@
 // the process instance), incidents of terminated elements are resolved, refusals carry Zeebe's reasons, and either
 // every instruction applies or none does.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { consistent, definitions, k } from '../conformance/fidelity.ts';
+import { consistent, definitions, k, sequenceProcess } from '../conformance/fidelity.ts';
 import { type ChangeServer, refusal, startChangeServer } from './instance-change-server.ts';
 
 let s: ChangeServer;
@@ -52,9 +52,25 @@ const MODEL = definitions(
 </bpmn:process>`,
 );
 
+const CHILD = definitions(
+  'defs-mod-child',
+  sequenceProcess('mod-child', [['childTask', userTask('childTask')]]),
+);
+const PARENT = definitions(
+  'defs-mod-parent',
+  sequenceProcess('mod-parent', [
+    [
+      'call',
+      '<bpmn:callActivity id="call"><bpmn:extensionElements><zeebe:calledElement processId="mod-child" /></bpmn:extensionElements></bpmn:callActivity>',
+    ],
+  ]),
+);
+
 beforeAll(async () => {
   s = await startChangeServer();
   await s.deploy('mod-main.bpmn', MODEL);
+  await s.deploy('mod-child.bpmn', CHILD);
+  await s.deploy('mod-parent.bpmn', PARENT);
 });
 
 afterAll(async () => {
@@ -278,6 +294,7 @@ describe('refusals (Zeebe’s reasons) leave the instance as it was', () => {
       ['subStart', 'START_EVENT'],
       ['late', 'BOUNDARY_EVENT'],
       ['f1', 'SEQUENCE_FLOW'],
+      ['mod-main', 'PROCESS'],
     ]) {
       const r = await activate(pi, id!);
       expect(r.status).toBe(400);
@@ -321,6 +338,60 @@ describe('refusals (Zeebe’s reasons) leave the instance as it was', () => {
     expect(v.detail).toContain(
       "with a scope element that doesn't belong to the activating element's flow scope",
     );
+  });
+
+  it('an ancestor that is not a flow scope of the element, and an activation inside an instance being terminated', async () => {
+    const pi = await start();
+    const [review] = await elementsOf(pi, 'review');
+    const notAncestor = await refusal(
+      s.client.modifyProcessInstance({
+        processInstanceKey: k(pi),
+        activateInstructions: [{ elementId: 'fix', ancestorElementInstanceKey: k(review!) }],
+      }),
+    );
+    expect(notAncestor.status).toBe(400);
+    expect(notAncestor.detail).toContain(
+      `with an ancestor scope key that is not an ancestor of the element to activate:\n- instance '${review}' of element 'review' is not an ancestor of element 'fix'`,
+    );
+    await s.client.modifyProcessInstance({
+      processInstanceKey: k(pi),
+      activateInstructions: [{ elementId: 'fix' }],
+    });
+    const [sub] = await elementsOf(pi, 'sub');
+    const conflict = await refusal(
+      s.client.modifyProcessInstance({
+        processInstanceKey: k(pi),
+        activateInstructions: [{ elementId: 'fix' }],
+        terminateInstructions: [{ elementInstanceKey: k(sub!) }],
+      }),
+    );
+    expect(conflict.status).toBe(400);
+    expect(conflict.detail).toContain(
+      `element 'fix' requires flow scope instance '${sub}' which is being terminated`,
+    );
+    expect(await elementsOf(pi, 'fix')).toHaveLength(1);
+  });
+
+  it('emptying an instance started by a call activity (modify the parent instead)', async () => {
+    await s.client.createProcessInstance({ processDefinitionId: 'mod-parent' });
+    const children = await s.client.searchProcessInstances(
+      { filter: { processDefinitionId: 'mod-child', state: 'ACTIVE' } },
+      consistent(),
+    );
+    const child = String(children.items?.[0]?.processInstanceKey);
+    const [task] = await elementsOf(child, 'childTask');
+    const r = await refusal(
+      s.client.modifyProcessInstance({
+        processInstanceKey: k(child),
+        terminateInstructions: [{ elementInstanceKey: k(task!) }],
+      }),
+    );
+    expect(r.status).toBe(400);
+    expect(r.detail).toContain(
+      "Expected to modify instance of process 'mod-child' but the given instructions would terminate the instance. The instance was created by a call activity in the parent process.",
+    );
+    expect(await elementsOf(child, 'childTask')).toEqual([task]);
+    expect(await instanceState(child)).toBe('ACTIVE');
   });
 
   it('an instance that does not exist or has ended: 404', async () => {

@@ -24,7 +24,6 @@ export interface ModificationRequest {
 
 // Zeebe's BpmnElementType names, in its enum's order, less the ones it cannot activate.
 const ELEMENT_TYPES = [
-  'PROCESS',
   'SUB_PROCESS',
   'EVENT_SUB_PROCESS',
   'AD_HOC_SUB_PROCESS',
@@ -47,7 +46,8 @@ const ELEMENT_TYPES = [
   'SCRIPT_TASK',
   'SEND_TASK',
 ];
-const UNSUPPORTED = new Set(['START_EVENT', 'SEQUENCE_FLOW', 'BOUNDARY_EVENT']);
+// Zeebe lists PROCESS as activatable; the embedded engine refuses it (its instance exists while it is modified).
+const UNSUPPORTED = new Set(['PROCESS', 'START_EVENT', 'SEQUENCE_FLOW', 'BOUNDARY_EVENT']);
 
 const prefix = (processId: string) => `Expected to modify instance of process '${processId}' but it contains`;
 
