@@ -15,7 +15,11 @@ export interface ChangeServer {
   client: LooseCamundaClient;
   engine: Engine;
   /** Plain fetch against /v2 (for bodies the client refuses to send). */
-  raw(path: string, body: unknown): Promise<{ status: number; json: Record<string, unknown> }>;
+  raw(
+    path: string,
+    body: unknown,
+    headers?: Record<string, string>,
+  ): Promise<{ status: number; json: Record<string, unknown> }>;
   deploy(name: string, xml: string): Promise<string>;
   close(): Promise<void>;
 }
@@ -36,10 +40,10 @@ export async function startChangeServer(): Promise<ChangeServer> {
   return {
     client,
     engine: server.engine,
-    async raw(path, body) {
+    async raw(path, body, headers = {}) {
       const res = await fetch(`${server.address}/v2${path}`, {
         method: 'POST',
-        headers: { 'content-type': 'application/json' },
+        headers: { 'content-type': 'application/json', ...headers },
         body: JSON.stringify(body),
       });
       const text = await res.text();

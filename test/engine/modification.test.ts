@@ -444,6 +444,27 @@ describe('refusals (Zeebe’s reasons) leave the instance as it was', () => {
     expect(s.engine.records({ processInstanceKey: pi })).toHaveLength(before);
   });
 
+  it('a browser request from another site is refused (403) and changes nothing', async () => {
+    const pi = await start();
+    const [review] = await elementsOf(pi, 'review');
+    const r = await s.raw(
+      `/process-instances/${pi}/modification`,
+      { terminateInstructions: [{ elementInstanceKey: review }] },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    );
+    expect(r.status).toBe(403);
+    expect(await elementsOf(pi, 'review')).toEqual([review]);
+    const m = await s.raw(
+      `/process-instances/${pi}/migration`,
+      {
+        targetProcessDefinitionKey: '1',
+        mappingInstructions: [{ sourceElementId: 'review', targetElementId: 'review' }],
+      },
+      { origin: 'https://evil.example', 'sec-fetch-site': 'cross-site' },
+    );
+    expect(m.status).toBe(403);
+  });
+
   it('a malformed body is a 400 naming the field (raw HTTP: the client checks first)', async () => {
     const pi = await start();
     const r = await s.raw(`/process-instances/${pi}/modification`, {
