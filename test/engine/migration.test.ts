@@ -56,6 +56,16 @@ beforeAll(async () => {
     ),
   );
   keys.typeChanged = await s.deploy('mig-t.bpmn', model('mig-t', [['task', serviceTask('task', 'mig.t')]]));
+  const reviews = `<bpmn:userTask id="review" name="review"><bpmn:extensionElements><zeebe:userTask /></bpmn:extensionElements>
+    <bpmn:multiInstanceLoopCharacteristics><bpmn:extensionElements><zeebe:loopCharacteristics inputCollection="=units" inputElement="unit" /></bpmn:extensionElements></bpmn:multiInstanceLoopCharacteristics></bpmn:userTask>`;
+  keys.mi = await s.deploy('mig-mi.bpmn', model('mig-mi', [['review', reviews]]));
+  keys.mi2 = await s.deploy(
+    'mig-mi2.bpmn',
+    model('mig-mi2', [
+      ['review', reviews],
+      ['after', userTask('after')],
+    ]),
+  );
   // two tasks at once: a user task that maps, and a service task that does not
   keys.parallel = await s.deploy(
     'mig-p.bpmn',
@@ -152,6 +162,20 @@ describe('migrating', () => {
     expect(after.jobs.map((j) => String(j.processInstanceKey))).toEqual([pi]);
   });
 
+  it('a multi-instance user task: the body and its inner instances move, the loop goes on, and the new path follows', async () => {
+    const pi = await start('mig-mi', { units: ['a', 'b', 'c'] });
+    const [first] = await openTasks(pi);
+    await s.client.completeUserTask({ userTaskKey: first!.userTaskKey });
+    await migrate(pi, keys.mi2!, [{ sourceElementId: 'review', targetElementId: 'review' }]);
+    const left = await openTasks(pi);
+    expect(left.map((t) => [t.elementId, String(t.processDefinitionKey)])).toEqual([
+      ['review', keys.mi2],
+      ['review', keys.mi2],
+    ]);
+    for (const t of left) await s.client.completeUserTask({ userTaskKey: t.userTaskKey });
+    expect((await openTasks(pi)).map((t) => t.elementId)).toEqual(['after']);
+  });
+
   it('a message catch event keeps its subscription: the message correlates and the new path follows', async () => {
     const pi = await start('mig-m', { caseId: 'C-7' });
     await migrate(pi, keys.wait2!, [{ sourceElementId: 'wait', targetElementId: 'wait2' }]);
@@ -178,6 +202,15 @@ describe('refusals (Zeebe’s reasons) leave the instance as it was', () => {
     expect(r.status).toBe(409);
     expect(r.detail).toContain(
       "but active element with id 'task' and type 'USER_TASK' is mapped to an element with id 'task' and different type 'SERVICE_TASK'. Elements must be mapped to elements of the same type.",
+    );
+  });
+
+  it('a multi-instance element mapped to a single task: 409', async () => {
+    const pi = await start('mig-mi', { units: ['a'] });
+    const r = await refusal(migrate(pi, keys.v2!, [{ sourceElementId: 'review', targetElementId: 'task' }]));
+    expect(r.status).toBe(409);
+    expect(r.detail).toContain(
+      "active element with id 'review' and type 'MULTI_INSTANCE_BODY' is mapped to an element with id 'task' and different type 'USER_TASK'",
     );
   });
 

@@ -21,16 +21,17 @@ const subscribes = (el: ElementModel | undefined) =>
 /** The catch events an instance of the element holds subscriptions for (as the runtime opens them). */
 export function catchEventsOf(model: ProcessModel, el: ElementModel, ei: ElementInstanceRow): CatchEvent[] {
   const events: CatchEvent[] = [];
-  if ((el.type === 'INTERMEDIATE_CATCH_EVENT' || el.type === 'RECEIVE_TASK') && subscribes(el))
+  const body = ei.element_type === 'MULTI_INSTANCE_BODY';
+  if ((el.type === 'INTERMEDIATE_CATCH_EVENT' || el.type === 'RECEIVE_TASK') && subscribes(el) && !body)
     events.push({ el, interrupting: true });
-  // with multi-instance, boundary events belong to the body
-  if (!el.loop || ei.element_type === 'MULTI_INSTANCE_BODY') {
+  // with multi-instance, boundary events belong to the body, the rest to each inner instance
+  if (!el.loop || body) {
     for (const id of el.boundaries ?? []) {
       const b = model.elements[id];
       if (b && subscribes(b)) events.push({ el: b, interrupting: b.interrupting !== false });
     }
   }
-  for (const id of el.eventSubProcesses ?? []) {
+  for (const id of body ? [] : (el.eventSubProcesses ?? [])) {
     const esp = model.elements[id]!;
     const start = model.elements[esp.startEvent!];
     if (start && subscribes(start)) events.push({ el: start, interrupting: esp.interrupting !== false });

@@ -154,6 +154,35 @@ function checkBoundaries(
   }
 }
 
+function checkFlowScope(
+  c: MigrationContext,
+  ei: ElementInstanceRow,
+  scope: ElementInstanceRow,
+  targetEl: ElementModel,
+) {
+  const expected = c.targetIds.get(scope.key);
+  if (expected !== targetEl.scope) {
+    throw invalidState(
+      `Expected to migrate process instance '${c.key}' but the flow scope of active element with id '${ei.element_id}' is changed. The flow scope of the active element is expected to be '${expected}' but was '${targetEl.scope}'. The flow scope of an element cannot be changed during migration yet.`,
+    );
+  }
+}
+
+/** A multi-instance body maps to a multi-instance element of the same kind (inner type, sequential or parallel). */
+function checkBody(c: MigrationContext, ei: ElementInstanceRow, el: ElementModel, targetEl: ElementModel) {
+  if (!targetEl.loop || el.type !== targetEl.type) {
+    throw invalidState(
+      `Expected to migrate process instance '${c.key}' but active element with id '${ei.element_id}' and type 'MULTI_INSTANCE_BODY' is mapped to an element with id '${targetEl.id}' and different type '${targetEl.loop ? 'MULTI_INSTANCE_BODY' : targetEl.type}'. Elements must be mapped to elements of the same type.`,
+    );
+  }
+  if (el.loop!.sequential !== targetEl.loop.sequential) {
+    // the embedded engine's own wording: the body's loop state is kept as it is
+    throw invalidState(
+      `Expected to migrate process instance '${c.key}' but active multi-instance element with id '${ei.element_id}' is mapped to the multi-instance element with id '${targetEl.id}' that is ${targetEl.loop.sequential ? 'sequential' : 'parallel'}. Multi-instance elements must be mapped to ones with the same loop kind.`,
+    );
+  }
+}
+
 /** Checks one active element instance; returns the id of the element it migrates to. */
 export function checkElement(it: Interpreter, c: MigrationContext, ei: ElementInstanceRow): string {
   // a step still queued for the element (not one stopped by an incident), or tokens waiting at a join
@@ -161,7 +190,15 @@ export function checkElement(it: Interpreter, c: MigrationContext, ei: ElementIn
   if (queued || ei.data?.includes('"joins"')) throw concurrentCommand(c.key);
   if (ei.element_type === 'PROCESS') return c.target.processId;
   const el = c.source.model.elements[ei.element_id]!;
-  checkSupported(c, ei, el);
+  const scope = it.ei(ei.flow_scope_key!)!;
+  if (scope.element_type === 'MULTI_INSTANCE_BODY' && scope.element_id === ei.element_id) {
+    // an inner instance goes where its body goes (checked before it: scopes come first)
+    const bodyTarget = c.targetIds.get(scope.key)!;
+    checkSupported(c, ei, el);
+    checkSameKind(c, ei, el, c.target.model.elements[bodyTarget]!);
+    return bodyTarget;
+  }
+  if (ei.element_type !== 'MULTI_INSTANCE_BODY') checkSupported(c, ei, el);
   const targetId = c.mapping.get(ei.element_id);
   if (targetId === undefined) {
     throw invalidState(
@@ -169,14 +206,9 @@ export function checkElement(it: Interpreter, c: MigrationContext, ei: ElementIn
     );
   }
   const targetEl = c.target.model.elements[targetId]!;
-  checkSameKind(c, ei, el, targetEl);
-  const scope = it.ei(ei.flow_scope_key!)!;
-  const expected = c.targetIds.get(scope.key);
-  if (expected !== targetEl.scope) {
-    throw invalidState(
-      `Expected to migrate process instance '${c.key}' but the flow scope of active element with id '${ei.element_id}' is changed. The flow scope of the active element is expected to be '${expected}' but was '${targetEl.scope}'. The flow scope of an element cannot be changed during migration yet.`,
-    );
-  }
+  if (ei.element_type === 'MULTI_INSTANCE_BODY') checkBody(c, ei, el, targetEl);
+  else checkSameKind(c, ei, el, targetEl);
+  checkFlowScope(c, ei, scope, targetEl);
   checkBoundaries(c, ei, el, targetEl);
   return targetId;
 }
