@@ -119,7 +119,12 @@ describe('migrating', () => {
     const [task] = await openTasks(pi);
     expect(String(task!.processDefinitionKey)).toBe(keys.v1);
     await s.client.assignUserTask({ userTaskKey: task!.userTaskKey, assignee: 'demo-unit' });
-    await migrate(pi, keys.v2!, [{ sourceElementId: 'task', targetElementId: 'task' }]);
+    await s.client.migrateProcessInstance({
+      processInstanceKey: k(pi),
+      targetProcessDefinitionKey: k(keys.v2!),
+      mappingInstructions: [{ sourceElementId: 'task', targetElementId: 'task' }],
+      operationReference: 7,
+    });
 
     const instance = await s.client.getProcessInstance({ processInstanceKey: k(pi) }, consistent());
     expect(String(instance.processDefinitionKey)).toBe(keys.v2);
@@ -140,9 +145,9 @@ describe('migrating', () => {
     const migrations = s.engine
       .records({ processInstanceKey: pi })
       .filter((r) => r.valueType === 'PROCESS_INSTANCE_MIGRATION');
-    expect(migrations.map((r) => [r.intent, r.value?.targetProcessDefinitionKey])).toEqual([
-      ['MIGRATED', keys.v2],
-    ]);
+    expect(
+      migrations.map((r) => [r.intent, r.value?.targetProcessDefinitionKey, r.value?.operationReference]),
+    ).toEqual([['MIGRATED', keys.v2, 7]]);
   });
 
   it('a job to another process with a renamed element: the job keeps its key, names the new element, and the new path follows', async () => {

@@ -123,6 +123,7 @@ describe('activate and terminate', () => {
         },
       ],
       terminateInstructions: [{ elementInstanceKey: k(review!) }],
+      operationReference: 42,
     });
     const tasks = await openTasks(pi);
     expect(tasks.map((t) => t.elementId)).toEqual(['fix']);
@@ -151,6 +152,7 @@ describe('activate and terminate', () => {
     expect(modified).toHaveLength(1);
     expect(modified[0]!.intent).toBe('MODIFIED');
     expect(modified[0]!.value).toMatchObject({
+      operationReference: 42,
       activateInstructions: [{ elementId: 'fix', ancestorScopeKeys: [pi, sub] }],
       terminateInstructions: [{ elementInstanceKey: review }],
     });

@@ -20,6 +20,8 @@ export type { MappingInstruction } from './migration-checks.ts';
 export interface MigrationRequest {
   targetProcessDefinitionKey: number;
   mappingInstructions: MappingInstruction[];
+  /** Camunda's operationReference: kept in the MIGRATED record. */
+  operationReference?: number;
 }
 
 export function migrateProcessInstance(tx: Tx, it: Interpreter, key: number, req: MigrationRequest): void {
@@ -75,6 +77,7 @@ export function migrateProcessInstance(tx: Tx, it: Interpreter, key: number, req
   state.migrateInstance(key, to);
   tx.record('PROCESS_INSTANCE_MIGRATION', 'MIGRATED', key, key, target.processId, {
     processInstanceKey: String(key),
+    ...(req.operationReference ? { operationReference: req.operationReference } : {}),
     sourceProcessDefinitionKey: String(source.key),
     targetProcessDefinitionKey: String(target.key),
     mappingInstructions: req.mappingInstructions,

@@ -20,6 +20,8 @@ export type { ActivateInstruction, VariableInstruction } from './modification-ac
 export interface ModificationRequest {
   activateInstructions?: ActivateInstruction[];
   terminateInstructions?: Array<{ elementInstanceKey: number }>;
+  /** Camunda's operationReference: kept in the MODIFIED record. */
+  operationReference?: number;
 }
 
 // Zeebe's BpmnElementType names, in its enum's order, less the ones it cannot activate.
@@ -161,7 +163,7 @@ function checkNoActivationInTerminatedScope(
   it: Interpreter,
   pi: ProcessInstanceRow,
   model: ProcessModel,
-  req: Required<ModificationRequest>,
+  req: Required<Omit<ModificationRequest, 'operationReference'>>,
 ): void {
   const conflicts: string[] = [];
   for (const key of new Set(req.terminateInstructions.map((t) => t.elementInstanceKey))) {
@@ -250,6 +252,7 @@ export function modifyProcessInstance(
   }
   tx.record('PROCESS_INSTANCE_MODIFICATION', 'MODIFIED', pi.key, pi.key, pi.process_id, {
     processInstanceKey: String(pi.key),
+    ...(request.operationReference ? { operationReference: request.operationReference } : {}),
     activateInstructions: activated,
     terminateInstructions: req.terminateInstructions.map((t) => ({
       elementInstanceKey: String(t.elementInstanceKey),

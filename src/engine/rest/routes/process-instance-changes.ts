@@ -53,7 +53,7 @@ function parseVariableInstructions(v: Violations, a: Body, at: string): Variable
 
 export function parseModification(body: Body): ModificationRequest {
   const v = new Violations();
-  v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
+  const operationReference = v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
   const activateInstructions: ActivateInstruction[] = list(v, body, 'activateInstructions').map((a, i) => {
     const at = `activateInstructions[${i}]`;
     const elementId = v.requiredString(a, 'elementId', `${at}.elementId`) ?? '';
@@ -69,12 +69,16 @@ export function parseModification(body: Body): ModificationRequest {
       key(v, t, 'elementInstanceKey', `terminateInstructions[${i}].elementInstanceKey`, true) ?? 0,
   }));
   v.check();
-  return { activateInstructions, terminateInstructions };
+  return {
+    activateInstructions,
+    terminateInstructions,
+    ...(operationReference ? { operationReference } : {}),
+  };
 }
 
 export function parseMigration(body: Body): MigrationRequest {
   const v = new Violations();
-  v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
+  const operationReference = v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
   const target = key(v, body, 'targetProcessDefinitionKey', 'targetProcessDefinitionKey', true);
   const raw = body.mappingInstructions;
   if (raw === undefined || raw === null || (Array.isArray(raw) && raw.length === 0))
@@ -86,7 +90,11 @@ export function parseMigration(body: Body): MigrationRequest {
       v.requiredString(m, 'targetElementId', `mappingInstructions[${i}].targetElementId`) ?? '',
   }));
   v.check();
-  return { targetProcessDefinitionKey: target!, mappingInstructions };
+  return {
+    targetProcessDefinitionKey: target!,
+    mappingInstructions,
+    ...(operationReference ? { operationReference } : {}),
+  };
 }
 
 export function registerProcessInstanceChangeRoutes(app: FastifyInstance, ctx: RouteContext): void {
