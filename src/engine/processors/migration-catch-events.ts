@@ -5,6 +5,7 @@
 // subscribed to afresh (unless the instance was interrupted).
 import { invalidState } from '../errors.ts';
 import type { ElementModel, ProcessModel } from '../model/types.ts';
+import { parseData } from '../runtime/elementData.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import type { MigrationState, MigrationTarget } from '../runtime/migration-state.ts';
 import { IncidentError, type Tx } from '../runtime/tx.ts';
@@ -84,7 +85,7 @@ export function migrateCatchEvents(
       tx.record('PROCESS_MESSAGE_SUBSCRIPTION', 'DELETED', s.key, m.key, s.element_id, null);
     }
   }
-  if (ei.data?.includes('"interrupted":true')) return;
+  if (parseData(ei).interrupted) return;
   const mappedTo = new Set(m.mapping.values());
   const ctx = it.variables.context(ei.key);
   for (const c of targets) {

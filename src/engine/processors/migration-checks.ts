@@ -2,6 +2,7 @@
 // words them: a bad instruction is INVALID_ARGUMENT (400), an instance that cannot be migrated INVALID_STATE (409).
 import { invalidArgument, invalidState } from '../errors.ts';
 import type { ElementModel } from '../model/types.ts';
+import { parseData } from '../runtime/elementData.ts';
 import type { Definition, Interpreter } from '../runtime/interpreter.ts';
 import type { ElementInstanceRow } from '../state/rows.ts';
 
@@ -187,7 +188,7 @@ function checkBody(c: MigrationContext, ei: ElementInstanceRow, el: ElementModel
 export function checkElement(it: Interpreter, c: MigrationContext, ei: ElementInstanceRow): string {
   // a step still queued for the element (not one stopped by an incident), or tokens waiting at a join
   const queued = ei.state !== 'ACTIVATED' && ei.incident_key === null;
-  if (queued || ei.data?.includes('"joins"')) throw concurrentCommand(c.key);
+  if (queued || parseData(ei).joins) throw concurrentCommand(c.key);
   if (ei.element_type === 'PROCESS') return c.target.processId;
   const el = c.source.model.elements[ei.element_id]!;
   const scope = it.ei(ei.flow_scope_key!)!;

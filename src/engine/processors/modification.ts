@@ -5,6 +5,7 @@
 // child instance left empty) throws inside the transaction, so either all instructions apply or none.
 import { invalidArgument, notFound } from '../errors.ts';
 import type { ProcessModel } from '../model/types.ts';
+import { parseData } from '../runtime/elementData.ts';
 import type { Definition, Interpreter } from '../runtime/interpreter.ts';
 import type { Tx } from '../runtime/tx.ts';
 import type { ElementInstanceRow, ProcessInstanceRow } from '../state/rows.ts';
@@ -193,7 +194,7 @@ function terminateEmptyScopes(tx: Tx, it: Interpreter, key: number | null, requi
     isActive(scope) &&
     !required.has(scope.key) &&
     it.state.elementInstances.countActiveChildren(scope.key) === 0 &&
-    !scope.data?.includes('"joins"')
+    !parseData(scope).joins
   ) {
     const pi = it.pi(scope.process_instance_key)!;
     if (scope.element_type === 'PROCESS' && pi.parent_process_instance_key !== null) {
