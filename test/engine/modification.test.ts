@@ -66,11 +66,30 @@ const PARENT = definitions(
   ]),
 );
 
+// start → gateway (event-based) → a timer or a message
+const EBG = definitions(
+  'defs-mod-ebg',
+  `<bpmn:process id="mod-ebg" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:eventBasedGateway id="gw" />
+  <bpmn:intermediateCatchEvent id="waitTimer"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+  <bpmn:intermediateCatchEvent id="waitMessage"><bpmn:messageEventDefinition messageRef="m" /></bpmn:intermediateCatchEvent>
+  <bpmn:endEvent id="end" />
+  <bpmn:sequenceFlow id="e0" sourceRef="start" targetRef="gw" />
+  <bpmn:sequenceFlow id="e1" sourceRef="gw" targetRef="waitTimer" />
+  <bpmn:sequenceFlow id="e2" sourceRef="gw" targetRef="waitMessage" />
+  <bpmn:sequenceFlow id="e3" sourceRef="waitTimer" targetRef="end" />
+  <bpmn:sequenceFlow id="e4" sourceRef="waitMessage" targetRef="end" />
+</bpmn:process>
+<bpmn:message id="m" name="mod-go"><bpmn:extensionElements><zeebe:subscription correlationKey="=&quot;k&quot;" /></bpmn:extensionElements></bpmn:message>`,
+);
+
 beforeAll(async () => {
   s = await startChangeServer();
   await s.deploy('mod-main.bpmn', MODEL);
   await s.deploy('mod-child.bpmn', CHILD);
   await s.deploy('mod-parent.bpmn', PARENT);
+  await s.deploy('mod-ebg.bpmn', EBG);
 });
 
 afterAll(async () => {
@@ -304,6 +323,17 @@ describe('refusals (Zeebe’s reasons) leave the instance as it was', () => {
         `for elements that are unsupported: '${id}'. The activation of elements with type '${type}' is not supported.`,
       );
     }
+  });
+
+  it('an event that belongs to an event-based gateway', async () => {
+    const pi = String(
+      (await s.client.createProcessInstance({ processDefinitionId: 'mod-ebg' })).processInstanceKey,
+    );
+    const r = await activate(pi, 'waitTimer');
+    expect(r.status).toBe(400);
+    expect(r.detail).toContain(
+      "for elements that are unsupported: 'waitTimer'. The activation of events belonging to an event-based gateway is not supported.",
+    );
   });
 
   it('an element inside a multi-instance sub-process (no instance to activate it in)', async () => {
