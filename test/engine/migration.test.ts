@@ -66,6 +66,27 @@ beforeAll(async () => {
       ['after', userTask('after')],
     ]),
   );
+  // two branches that join: a token waits at the join while the other branch's task is open
+  keys.join = await s.deploy(
+    'mig-j.bpmn',
+    definitions(
+      'defs-mig-j',
+      `<bpmn:process id="mig-j" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:parallelGateway id="fork" />
+  ${userTask('a')}
+  ${userTask('b')}
+  <bpmn:parallelGateway id="join" />
+  <bpmn:endEvent id="end" />
+  <bpmn:sequenceFlow id="j0" sourceRef="start" targetRef="fork" />
+  <bpmn:sequenceFlow id="j1" sourceRef="fork" targetRef="a" />
+  <bpmn:sequenceFlow id="j2" sourceRef="fork" targetRef="b" />
+  <bpmn:sequenceFlow id="j3" sourceRef="a" targetRef="join" />
+  <bpmn:sequenceFlow id="j4" sourceRef="b" targetRef="join" />
+  <bpmn:sequenceFlow id="j5" sourceRef="join" targetRef="end" />
+</bpmn:process>`,
+    ),
+  );
   // two tasks at once: a user task that maps, and a service task that does not
   keys.parallel = await s.deploy(
     'mig-p.bpmn',
@@ -269,6 +290,17 @@ describe('refusals (Zeebe’s reasons) leave the instance as it was', () => {
     );
     expect(elements.items?.length).toBeGreaterThan(0);
     expect((elements.items ?? []).every((e) => String(e.processDefinitionKey) === keys.parallel)).toBe(true);
+  });
+
+  it('a token waiting at a joining gateway: 409 (concurrent command, as Zeebe counts it an active sequence flow)', async () => {
+    const pi = await start('mig-j');
+    const b = (await openTasks(pi)).find((t) => String(t.elementId) === 'b')!;
+    await s.client.completeUserTask({ userTaskKey: b.userTaskKey });
+    const r = await refusal(migrate(pi, keys.join!, [{ sourceElementId: 'a', targetElementId: 'a' }]));
+    expect(r.status).toBe(409);
+    expect(r.detail).toContain(
+      `Expected to migrate process instance '${pi}' but a concurrent command was executed on the process instance. Please retry the migration.`,
+    );
   });
 
   it('an instance that does not exist: 404; a malformed body: 400 naming the field', async () => {
