@@ -7,6 +7,7 @@ import { EngineClock } from './clock.ts';
 import { EngineError, notFound } from './errors.ts';
 import { setFeelClock } from './feel/index.ts';
 import { parseKey } from './keys.ts';
+import type { EngineOptions } from './options.ts';
 import { DecisionRegistry, evaluateDecision } from './processors/decisions.ts';
 import {
   type DeploymentResult,
@@ -43,6 +44,8 @@ import {
   type PublishMessageRequest,
   publishMessage,
 } from './processors/messages.ts';
+import { type MigrationRequest, migrateProcessInstance } from './processors/migration.ts';
+import { type ModificationRequest, modifyProcessInstance } from './processors/modification.ts';
 import {
   assignUserTask,
   completeUserTask,
@@ -56,21 +59,10 @@ import { StepBudget } from './runtime/budget.ts';
 import { Interpreter, type Logger, TENANT } from './runtime/interpreter.ts';
 import { Tx } from './runtime/tx.ts';
 import { Scheduler } from './scheduler.ts';
-import { Db, type Synchronous } from './state/db.ts';
+import { Db } from './state/db.ts';
 import type { ProcessInstanceRow } from './state/rows.ts';
 
-export interface EngineOptions {
-  /** SQLite file; ':memory:' for a throw-away engine. */
-  file: string;
-  clock?: EngineClock;
-  logger?: Logger;
-  /** FULL (default) survives power loss; NORMAL survives process crashes. */
-  synchronous?: Synchronous;
-  /** Start the scheduler (default true); false: call startScheduler() when ready to serve. */
-  scheduler?: boolean;
-  /** Follow-up steps one transaction runs before the rest continues in a later one (default 1,000). */
-  stepsPerTransaction?: number;
-}
+export type { EngineOptions } from './options.ts';
 
 type Key = string | number;
 
@@ -338,6 +330,18 @@ export class Engine {
       // a runaway instance's queued steps would only find terminated elements: drop them
       this.it.state.pendingSteps.dropInstanceTree(key);
     });
+  }
+
+  /** POST /v2/process-instances/{key}/modification: all instructions apply, or none. */
+  modifyProcessInstance(processInstanceKey: Key, req: ModificationRequest): void {
+    const key = parseKey(processInstanceKey, 'processInstanceKey');
+    this.run((tx) => modifyProcessInstance(tx, this.it, key, req));
+  }
+
+  /** POST /v2/process-instances/{key}/migration: the instance moves to the target definition, or nothing changes. */
+  migrateProcessInstance(processInstanceKey: Key, req: MigrationRequest): void {
+    const key = parseKey(processInstanceKey, 'processInstanceKey');
+    this.run((tx) => migrateProcessInstance(tx, this.it, key, req));
   }
 
   getProcessInstance(processInstanceKey: Key): queries.ProcessInstanceItem {

@@ -21,11 +21,7 @@ const CLIENT_DIST = join(ROOT, 'node_modules', '@camunda8', 'orchestration-clust
  * The table lists them as implemented; until those branches are merged they may be missing from the routes.
  * Delete this set once they are merged.
  */
-const ARRIVING_WITH_OTHER_BRANCHES = new Set([
-  'POST /process-instances/{processInstanceKey}/modification',
-  'POST /process-instances/{processInstanceKey}/migration',
-  'POST /signals/broadcast',
-]);
+const ARRIVING_WITH_OTHER_BRANCHES = new Set(['POST /signals/broadcast']);
 
 interface Row {
   operation: string;

@@ -7,6 +7,7 @@ import { type Params, type RouteContext, sendProblem } from '../context.ts';
 import { ProblemError } from '../problem.ts';
 import { compact, type EntitySpec, type FilterKind, type Item, parseSearch, runSearch } from '../search.ts';
 import { type Body, bodyOf, pathKey, Violations } from '../validate.ts';
+import { registerProcessInstanceChangeRoutes } from './process-instance-changes.ts';
 
 type Instance = ProcessInstanceItem & Item;
 
@@ -172,6 +173,7 @@ async function create(ctx: RouteContext, c: CreateRequest, reply: FastifyReply) 
 export function registerProcessInstanceRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const { engine } = ctx;
   const spec = instanceSpec(engine);
+  registerProcessInstanceChangeRoutes(app, ctx);
 
   app.post('/process-instances', async (request, reply) =>
     create(ctx, parseCreate(bodyOf(request.body, false)), reply),

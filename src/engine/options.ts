@@ -1,0 +1,17 @@
+// How an engine is opened (Engine.open).
+import type { EngineClock } from './clock.ts';
+import type { Logger } from './runtime/interpreter.ts';
+import type { Synchronous } from './state/db.ts';
+
+export interface EngineOptions {
+  /** SQLite file; ':memory:' for a throw-away engine. */
+  file: string;
+  clock?: EngineClock;
+  logger?: Logger;
+  /** FULL (default) survives power loss; NORMAL survives process crashes. */
+  synchronous?: Synchronous;
+  /** Start the scheduler (default true); false: call startScheduler() when ready to serve. */
+  scheduler?: boolean;
+  /** Follow-up steps one transaction runs before the rest continues in a later one (default 1,000). */
+  stepsPerTransaction?: number;
+}
