@@ -74,6 +74,12 @@ export interface ProcessInstanceFilter {
   state?: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
   hasIncident?: boolean;
   parentProcessInstanceKey?: string;
+  processDefinitionVersion?: number;
+  /** Instances with an active element instance of this element id (Operate's "flow node" filter). */
+  activeElementId?: string;
+  /** ISO date-time bounds, inclusive from / exclusive to (Camunda's `$gte` / `$lt`). */
+  startDate?: { from?: string; to?: string };
+  endDate?: { from?: string; to?: string };
   /** Process variables that must equal these values (e.g. `{ projectId: 'YF-2026-0007' }`). */
   variables?: Variables;
   page?: { from: number; limit: number };

@@ -1,6 +1,7 @@
 import { cancelInstance, modifyInstanceVariables, retryIncident } from '../commands/operate.ts';
 import { campaignBoard, instanceDetail, listInstances } from '../queries/operations.ts';
 import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
+import { opsInstanceFilterQuery } from './ops-schemas.ts';
 import {
   campaignSchema,
   cancelBody,
@@ -8,7 +9,6 @@ import {
   keyParam,
   opsInstanceDetailSchema,
   opsInstanceListSchema,
-  opsInstanceQuery,
   retryResponse,
   variablesBody,
   variablesResponse,
@@ -51,8 +51,8 @@ function getOpsInstances(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         tags: ['operations'],
-        summary: '流程实例（按流程、状态、是否有故障）',
-        querystring: opsInstanceQuery,
+        summary: '流程实例（按流程、版本、状态、节点、变量、开始/结束日期、项目筛选；总数为引擎的真实总数）',
+        querystring: opsInstanceFilterQuery,
         response: { 200: opsInstanceListSchema, ...problemResponses },
       },
     },
