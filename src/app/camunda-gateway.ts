@@ -464,8 +464,10 @@ export class CamundaProcessGateway implements ProcessGateway {
     await call(() => this.client.resolveIncident({ incidentKey }));
   }
 
-  async setVariables(elementInstanceKey: string, variables: Variables): Promise<void> {
-    await call(() => this.client.createElementInstanceVariables({ elementInstanceKey, variables }));
+  async setVariables(elementInstanceKey: string, variables: Variables, local = false): Promise<void> {
+    await call(() =>
+      this.client.createElementInstanceVariables({ elementInstanceKey, variables, ...(local ? { local } : {}) }),
+    );
   }
 
   async processDefinitionXml(processDefinitionKey: string): Promise<string> {

@@ -192,7 +192,10 @@ export interface ProcessGateway {
   getIncident(incidentKey: string): Promise<Incident | null>;
   /** Raises the failed job's retries (when the incident has a job), then resolves the incident. */
   retryIncident(incidentKey: string, retries?: number): Promise<void>;
-  /** Sets variables of an instance's scope (Operate's "edit variable"), to fix the data an incident stopped on. */
-  setVariables(elementInstanceKey: string, variables: Variables): Promise<void>;
+  /**
+   * Sets variables of an instance's scope (Operate's "edit variable"), to fix the data an incident stopped on;
+   * `local`: in that very scope, not propagated to the enclosing one that has the variable.
+   */
+  setVariables(elementInstanceKey: string, variables: Variables, local?: boolean): Promise<void>;
   processDefinitionXml(processDefinitionKey: string): Promise<string>;
 }

@@ -1,6 +1,7 @@
 import { cancelInstance, modifyInstanceVariables, retryIncident } from '../commands/operate.ts';
 import { campaignBoard, instanceDetail, listInstances } from '../queries/operations.ts';
 import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
+import { registerOpsAdminRoutes } from './ops-admin-routes.ts';
 import { opsInstanceFilterQuery } from './ops-schemas.ts';
 import {
   campaignSchema,
@@ -24,6 +25,7 @@ export function registerOpsRoutes(app: ApiApp, ctx: ApiContext, withEngine: bool
   postOpsIncidentsIncidentKeyRetry(app, ctx);
   putOpsInstancesProcessInstanceKeyVariables(app, ctx);
   postOpsInstancesProcessInstanceKeyCancel(app, ctx);
+  registerOpsAdminRoutes(app, ctx);
 }
 
 function getOpsCampaignsPlanYear(app: ApiApp, ctx: ApiContext): void {
