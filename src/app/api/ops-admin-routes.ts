@@ -1,11 +1,17 @@
 // The operations routes of Operate's admin work: the variables panel per scope, incidents grouped by error type with
-// "retry all of this kind". Every change needs a
+// "retry all of this kind", and batch cancel / retry on the list's filter with their progress. Every change needs a
 // reason, which the audit log keeps; the cross-site guard and the administrators-only rule apply as everywhere.
+import { createBatch, getBatch, listBatches, previewBatch, resumeBatch } from '../commands/ops-batches.ts';
 import { incidentGroups, retryIncidentGroup } from '../commands/ops-incidents.ts';
 import { editScopeVariables, instanceScopes } from '../commands/ops-variables.ts';
 import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
 import {
+  batchBody,
+  batchIdParam,
+  batchListSchema,
+  batchSchema,
   incidentGroupsResponse,
+  opsFilterSchema,
   retryGroupBody,
   retryGroupResponse,
   scopeParams,
@@ -75,5 +81,80 @@ export function registerOpsAdminRoutes(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (request) => retryIncidentGroup(ctx, actorOf(request), request.body),
+  );
+  registerBatchRoutes(app, ctx);
+}
+
+function registerBatchRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.get(
+    '/ops/batches/preview',
+    {
+      schema: {
+        tags,
+        summary: '批量操作确认：当前筛选条件下将处理的实例数',
+        querystring: {
+          ...opsFilterSchema,
+          required: ['operation'],
+          properties: {
+            ...opsFilterSchema.properties,
+            operation: { type: 'string', enum: ['cancel', 'retry'] },
+          },
+        },
+        response: { 200: { type: 'object', additionalProperties: true }, ...problemResponses },
+      },
+    },
+    async (request) => {
+      const { operation, ...filter } = request.query;
+      return previewBatch(ctx, principalOf(request), operation, filter);
+    },
+  );
+  app.post(
+    '/ops/batches',
+    {
+      schema: {
+        tags,
+        summary: '按当前筛选条件批量取消或重试（须说明原因，并确认实例数）',
+        body: batchBody,
+        response: { 202: batchSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const batch = await createBatch(ctx, actorOf(request), request.body);
+      return reply.code(202).send(batch);
+    },
+  );
+  app.get(
+    '/ops/batches',
+    {
+      schema: { tags, summary: '最近的批量操作', response: { 200: batchListSchema, ...problemResponses } },
+    },
+    async (request) => listBatches(ctx, principalOf(request)),
+  );
+  app.get(
+    '/ops/batches/:batchId',
+    {
+      schema: {
+        tags,
+        summary: '批量操作的进度（已完成、失败、待处理）与各实例结果',
+        params: batchIdParam,
+        response: { 200: batchSchema, ...problemResponses },
+      },
+    },
+    async (request) => getBatch(ctx, principalOf(request), request.params.batchId),
+  );
+  app.post(
+    '/ops/batches/:batchId/resume',
+    {
+      schema: {
+        tags,
+        summary: '继续处理中断的批量操作（只处理待处理的实例）',
+        params: batchIdParam,
+        response: { 202: batchSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const batch = await resumeBatch(ctx, actorOf(request), request.params.batchId);
+      return reply.code(202).send(batch);
+    },
   );
 }
