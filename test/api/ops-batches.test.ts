@@ -161,6 +161,14 @@ describe('operations: batch cancel and retry on the current filter (issue #15 §
     expect(batch).toMatchObject({ total: 2, done: 0, failed: 2 });
     expect(batch.items?.[0]?.detail).toContain('IM-9');
     expect(await total('processId=project-lifecycle&state=ACTIVE')).toBe(2);
+    const refused = (await audits('action=ops-batch.item-failed')).filter(
+      (e) => e.payload.batchId === batch.id,
+    );
+    expect(refused).toHaveLength(2);
+    for (const e of refused) expect(e.payload).toMatchObject({ reason: '清理', outcome: 'failed' });
+    expect(
+      (await audits('action=process-instance.cancel')).filter((e) => e.payload.batchId === batch.id),
+    ).toEqual([]);
   });
 
   it('retries every instance with an incident once the outage is over: the projects move on', async () => {

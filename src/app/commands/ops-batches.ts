@@ -258,7 +258,13 @@ async function settle(ctx: CommandContext, actor: Actor, batch: OpsBatch, key: s
     });
     if (!settled) return;
     await audit(tx, ctx, actor, {
-      action: batch.operation === 'cancel' ? 'process-instance.cancel' : 'process-instance.retry',
+      // a refused instance is audited too (with the reason asked for and the refusal), never as a cancel/retry
+      action:
+        o.state === 'failed'
+          ? 'ops-batch.item-failed'
+          : batch.operation === 'cancel'
+            ? 'process-instance.cancel'
+            : 'process-instance.retry',
       entityType: 'process-instance',
       entityId: key,
       projectId: o.projectId ?? null,
