@@ -150,6 +150,22 @@ describe('operations: variables per scope and incidents by error type (issue #15
     });
     expect(cross.statusCode).toBe(403);
     expect((await s.api(admin, 'GET', '/api/ops/incident-groups')).json().total).toBe(2);
+    const edit = { variables: { planSummary: '跨站改写' }, reason: '跨站' };
+    const url = `/api/ops/instances/${stuck}/scopes/${stuck}/variables`;
+    expect((await s.api(unit, 'PUT', url, edit)).statusCode).toBe(403);
+    const crossEdit = await s.app.inject({
+      method: 'PUT',
+      url,
+      headers: {
+        authorization: `Bearer ${admin}`,
+        origin: 'http://127.0.0.1:9999',
+        'sec-fetch-site': 'same-site',
+      },
+      payload: edit,
+    });
+    expect(crossEdit.statusCode).toBe(403);
+    const root = (await scopes(stuck)).find((x) => x.scopeKey === stuck)!;
+    expect(root.variables.find((v) => v.name === 'planSummary')?.value).toBe('警务数据汇聚、分析与指挥调度');
   });
 
   it('retries all incidents of the kind with a reason: the jobs run again and the projects move on', async () => {
