@@ -466,7 +466,11 @@ export class CamundaProcessGateway implements ProcessGateway {
 
   async setVariables(elementInstanceKey: string, variables: Variables, local = false): Promise<void> {
     await call(() =>
-      this.client.createElementInstanceVariables({ elementInstanceKey, variables, ...(local ? { local } : {}) }),
+      this.client.createElementInstanceVariables({
+        elementInstanceKey,
+        variables,
+        ...(local ? { local } : {}),
+      }),
     );
   }
 

@@ -191,7 +191,7 @@ describe('operations: batch cancel and retry on the current filter (issue #15 §
       );
       const retried = await audits(`projectId=${id}&action=process-instance.retry`);
       expect(retried[0]?.payload).toMatchObject({ reason: '材料检查服务已恢复', batchId: batch.id });
-      expect((retried[0]?.payload.incidentKeys as string[]).length).toBe(1);
+      expect(retried[0]?.payload.incidentKeys).toHaveLength(1);
     }
     expect(await total('state=INCIDENT')).toBe(0);
   });
