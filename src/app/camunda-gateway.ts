@@ -172,6 +172,10 @@ function variableFilters(vars: Variables): Array<{ name: string; value: string }
   return Object.entries(vars).map(([name, value]) => ({ name, value: JSON.stringify(value) }));
 }
 
+function dateRange(r: { from?: string; to?: string }): Raw {
+  return { ...(r.from ? { $gte: r.from } : {}), ...(r.to ? { $lt: r.to } : {}) };
+}
+
 /** Which catch events of a BPMN are timers and which are messages, by element id (read from the XML). */
 export function eventKinds(xml: string): Map<string, 'timer' | 'message'> {
   const kinds = new Map<string, 'timer' | 'message'>();
@@ -353,6 +357,17 @@ export class CamundaProcessGateway implements ProcessGateway {
     if (filter.state) f.state = filter.state;
     if (filter.hasIncident !== undefined) f.hasIncident = filter.hasIncident;
     if (filter.parentProcessInstanceKey) f.parentProcessInstanceKey = filter.parentProcessInstanceKey;
+    if (filter.processDefinitionVersion !== undefined)
+      f.processDefinitionVersion = filter.processDefinitionVersion;
+    if (filter.activeElementId) {
+      // the instances with an active element instance of that id, by the element instance search: Camunda's
+      // elementId + elementInstanceState on the instance search need not hold for the same element instance
+      const keys = await this.instancesAtElement(filter.activeElementId);
+      if (keys.length === 0) return { items: [], total: 0 };
+      f.processInstanceKey = { $in: keys };
+    }
+    if (filter.startDate) f.startDate = dateRange(filter.startDate);
+    if (filter.endDate) f.endDate = dateRange(filter.endDate);
     if (filter.variables && Object.keys(filter.variables).length > 0)
       f.variables = variableFilters(filter.variables);
     const r = await call(() =>
@@ -366,6 +381,24 @@ export class CamundaProcessGateway implements ProcessGateway {
       ),
     );
     return { items: (r.items ?? []).map(toInstance), total: Number(r.page.totalItems) };
+  }
+
+  private async instancesAtElement(elementId: string): Promise<string[]> {
+    const keys = new Set<string>();
+    for (let from = 0; from < 10 * MAX_PAGE; from += MAX_PAGE) {
+      const r = await call(() =>
+        this.client.searchElementInstances(
+          {
+            filter: { elementId, state: 'ACTIVE' } as unknown as ElementSearch['filter'],
+            page: { from, limit: MAX_PAGE },
+          },
+          NOW,
+        ),
+      );
+      for (const e of r.items ?? []) keys.add(String(e.processInstanceKey));
+      if ((r.items ?? []).length < MAX_PAGE) break;
+    }
+    return [...keys];
   }
 
   async getProcessInstance(processInstanceKey: string): Promise<ProcessInstance | null> {
@@ -431,8 +464,14 @@ export class CamundaProcessGateway implements ProcessGateway {
     await call(() => this.client.resolveIncident({ incidentKey }));
   }
 
-  async setVariables(elementInstanceKey: string, variables: Variables): Promise<void> {
-    await call(() => this.client.createElementInstanceVariables({ elementInstanceKey, variables }));
+  async setVariables(elementInstanceKey: string, variables: Variables, local = false): Promise<void> {
+    await call(() =>
+      this.client.createElementInstanceVariables({
+        elementInstanceKey,
+        variables,
+        ...(local ? { local } : {}),
+      }),
+    );
   }
 
   async processDefinitionXml(processDefinitionKey: string): Promise<string> {

@@ -74,6 +74,12 @@ export interface ProcessInstanceFilter {
   state?: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
   hasIncident?: boolean;
   parentProcessInstanceKey?: string;
+  processDefinitionVersion?: number;
+  /** Instances with an active element instance of this element id (Operate's "flow node" filter). */
+  activeElementId?: string;
+  /** ISO date-time bounds, inclusive from / exclusive to (Camunda's `$gte` / `$lt`). */
+  startDate?: { from?: string; to?: string };
+  endDate?: { from?: string; to?: string };
   /** Process variables that must equal these values (e.g. `{ projectId: 'YF-2026-0007' }`). */
   variables?: Variables;
   page?: { from: number; limit: number };
@@ -186,7 +192,10 @@ export interface ProcessGateway {
   getIncident(incidentKey: string): Promise<Incident | null>;
   /** Raises the failed job's retries (when the incident has a job), then resolves the incident. */
   retryIncident(incidentKey: string, retries?: number): Promise<void>;
-  /** Sets variables of an instance's scope (Operate's "edit variable"), to fix the data an incident stopped on. */
-  setVariables(elementInstanceKey: string, variables: Variables): Promise<void>;
+  /**
+   * Sets variables of an instance's scope (Operate's "edit variable"), to fix the data an incident stopped on;
+   * `local`: in that very scope, not propagated to the enclosing one that has the variable.
+   */
+  setVariables(elementInstanceKey: string, variables: Variables, local?: boolean): Promise<void>;
   processDefinitionXml(processDefinitionKey: string): Promise<string>;
 }

@@ -219,6 +219,8 @@ export interface Database {
   submissionIntents: SubmissionIntentTable;
   completionIntents: CompletionIntentTable;
   projectAmounts: ProjectAmountTable;
+  opsBatches: OpsBatchTable;
+  opsBatchItems: OpsBatchItemTable;
 }
 
 /** IM-3, IM-4, SV-2: one figure of a project's amounts as a stage produced it (src/store/project-amounts.ts). */
@@ -336,5 +338,27 @@ export interface CompletionIntentTable {
   task: string;
   error: string | null;
   createdAt: string;
+  updatedAt: string;
+}
+
+/** A batch operation of the operations view (src/store/ops-batches.ts). */
+export interface OpsBatchTable {
+  id: string;
+  tenantId: string;
+  operation: 'cancel' | 'retry';
+  /** JSON: the list filter the batch was made from. */
+  filter: string;
+  reason: string;
+  accountId: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** One instance of a batch: `pending` until the engine answered and its audit entry is written. */
+export interface OpsBatchItemTable {
+  batchId: string;
+  processInstanceKey: string;
+  state: 'pending' | 'done' | 'failed';
+  detail: string | null;
   updatedAt: string;
 }

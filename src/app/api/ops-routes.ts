@@ -1,6 +1,8 @@
 import { cancelInstance, modifyInstanceVariables, retryIncident } from '../commands/operate.ts';
 import { campaignBoard, instanceDetail, listInstances } from '../queries/operations.ts';
 import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
+import { registerOpsAdminRoutes } from './ops-admin-routes.ts';
+import { opsInstanceFilterQuery } from './ops-schemas.ts';
 import {
   campaignSchema,
   cancelBody,
@@ -8,7 +10,6 @@ import {
   keyParam,
   opsInstanceDetailSchema,
   opsInstanceListSchema,
-  opsInstanceQuery,
   retryResponse,
   variablesBody,
   variablesResponse,
@@ -24,6 +25,7 @@ export function registerOpsRoutes(app: ApiApp, ctx: ApiContext, withEngine: bool
   postOpsIncidentsIncidentKeyRetry(app, ctx);
   putOpsInstancesProcessInstanceKeyVariables(app, ctx);
   postOpsInstancesProcessInstanceKeyCancel(app, ctx);
+  registerOpsAdminRoutes(app, ctx);
 }
 
 function getOpsCampaignsPlanYear(app: ApiApp, ctx: ApiContext): void {
@@ -51,8 +53,8 @@ function getOpsInstances(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         tags: ['operations'],
-        summary: '流程实例（按流程、状态、是否有故障）',
-        querystring: opsInstanceQuery,
+        summary: '流程实例（按流程、版本、状态、节点、变量、开始/结束日期、项目筛选；总数为引擎的真实总数）',
+        querystring: opsInstanceFilterQuery,
         response: { 200: opsInstanceListSchema, ...problemResponses },
       },
     },

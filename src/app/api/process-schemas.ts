@@ -293,19 +293,6 @@ const instanceSchema = {
   },
 } as const;
 
-export const opsInstanceQuery = {
-  type: 'object',
-  additionalProperties: false,
-  properties: {
-    processId: { type: 'string', maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' },
-    state: { type: 'string', enum: ['ACTIVE', 'COMPLETED', 'TERMINATED'] },
-    hasIncident: { type: 'boolean' },
-    projectId: { type: 'string', maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' },
-    page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
-    pageSize: { type: 'integer', minimum: 1, maximum: 100, default: 20 },
-  },
-} as const;
-
 export const opsInstanceListSchema = {
   type: 'object',
   properties: {

@@ -41,7 +41,7 @@ export async function tenantInstance(
   return { instance, projectId: typeof vars.projectId === 'string' ? vars.projectId : null };
 }
 
-async function auditAfter(ctx: CommandContext, actor: Actor, entry: Parameters<typeof audit>[3]) {
+export async function auditAfter(ctx: CommandContext, actor: Actor, entry: Parameters<typeof audit>[3]) {
   await ctx.store
     .transaction((tx) => audit(tx, ctx, actor, entry))
     .catch((e: unknown) => {

@@ -7,6 +7,7 @@ import type { Principal } from '../authz.ts';
 import { type CommandContext, gatewayOf, tenantOfVariables } from '../commands/context.ts';
 import { ensureOperator, tenantInstance } from '../commands/operate.ts';
 import type { ProcessInstance } from '../process-gateway.ts';
+import { type InstanceFilterInput, instanceFilter } from './ops-filter.ts';
 
 const STATUS_NAMES = {
   'on-time': '按时备案',
@@ -68,25 +69,21 @@ async function withProjects(ctx: CommandContext, tenantId: string, instances: Pr
     });
 }
 
-export interface InstanceQuery {
-  processId?: string;
-  state?: 'ACTIVE' | 'COMPLETED' | 'TERMINATED';
-  hasIncident?: boolean;
-  projectId?: string;
+export interface InstanceQuery extends InstanceFilterInput {
   page: number;
   pageSize: number;
 }
 
+/**
+ * One page of the tenant's instances matching the filter, with the engine's true total (`page.totalItems` of
+ * Camunda's search; the page is fetched by offset, never by reading everything).
+ */
 export async function listInstances(ctx: CommandContext, p: Principal, q: InstanceQuery) {
   ensureOperator(p);
   // SU-3: the tenant is a process variable, filtered in the engine (as projectId) so that pages and totals
   // count this tenant's instances only
   const found = await gatewayOf(ctx).searchProcessInstances({
-    ...(q.processId ? { processDefinitionId: q.processId } : {}),
-    ...(q.state ? { state: q.state } : {}),
-    ...(q.hasIncident !== undefined ? { hasIncident: q.hasIncident } : {}),
-    // the project first: the engine finds instances by the first variable, then checks the others
-    variables: { ...(q.projectId ? { projectId: q.projectId } : {}), tenantId: p.tenantId },
+    ...instanceFilter(q, p.tenantId),
     page: { from: (q.page - 1) * q.pageSize, limit: q.pageSize },
   });
   return {

@@ -1,25 +1,12 @@
 // One process instance: its diagram (bpmn-js NavigatedViewer) with the active elements, the completed ones and
 // the incidents marked; the incidents with their messages and a retry each (the API raises the job's retries and
-// resolves the incident, as Operate does); cancel; the instances it called.
+// resolves the incident, as Operate does); the variables per scope with edit; cancel; the instances it called.
 import { ApiError, get, post } from '../api.js';
 import { add, fmtDateTime, h, loadScript, loadStyle, section, toast } from '../dom.js';
 import { can, vocabSync } from '../session.js';
 import { STATES } from './ops.js';
-
-const ERROR_TYPES = {
-  JOB_NO_RETRIES: '作业重试次数用尽',
-  EXTRACT_VALUE_ERROR: '表达式或条件求值失败',
-  CONDITION_ERROR: '网关条件求值失败',
-  IO_MAPPING_ERROR: '变量映射失败',
-  CALLED_ELEMENT_ERROR: '被调用流程不存在',
-  UNHANDLED_ERROR_EVENT: '未处理的 BPMN 错误',
-  MESSAGE_SIZE_EXCEEDED: '消息过大',
-  CALLED_DECISION_ERROR: '决策不存在',
-  DECISION_EVALUATION_ERROR: '决策求值失败',
-  FORM_NOT_FOUND: '表单不存在',
-  RESOURCE_NOT_FOUND: '资源不存在',
-  UNKNOWN: '未知故障',
-};
+import { ERROR_TYPES } from './ops-admin.js';
+import { variablesSection } from './ops-variables.js';
 
 export async function render(main, params) {
   if (!can.operate()) {
@@ -59,6 +46,7 @@ export async function render(main, params) {
     instanceFacts(instance),
     diagramSection(canvas, controls),
     incidentsSection(activeIncidents),
+    await variablesSection(key, instance.state === 'ACTIVE'),
     calledSection(detail.calledInstances, vocab),
     instance.state === 'ACTIVE'
       ? section(
