@@ -16,6 +16,7 @@ import { recordDecidedAmounts } from '../src/store/project-amounts.ts';
 import { findProject, type Project } from '../src/store/projects.ts';
 import type { Conn } from '../src/store/store.ts';
 import { renderApprovalOpinion } from './approval-opinion-document.ts';
+import { appendDecision, editionOf } from './decision-audit.ts';
 import type { StoreWorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
 import { requireString } from './variables.ts';
@@ -69,7 +70,7 @@ async function keepRendered(
 export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.issue-approval-opinion',
-    fetchVariables: [...FIELDS, 'tenantId', 'projectId', 'category'],
+    fetchVariables: [...FIELDS, 'tenantId', 'projectId', 'category', 'rules'],
     handler: async (vars, job) => {
       const projectId = requireString(vars, 'projectId');
       const tenantId = tenantOf(vars);
@@ -104,11 +105,18 @@ export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinit
         await insertApprovalOpinion(tx, { tenantId, projectId, issuedAt: at, number, payload, documentId });
         // SV-2: the cost reviewer's and Finance's figures the opinion rests on join the amounts' history.
         await recordDecidedAmounts(tx, { tenantId, projectId, variables: vars, source: job.type, at });
-        return {
+        const issued = {
           approvalOpinionNumber: number.number,
           approvalOpinionIssuedAt: at,
           approvalOpinionDocumentId: documentId,
         };
+        // §4: the issuance is an automated decision: into the audit chain with the figures it rests on.
+        await appendDecision(tx, job, {
+          ...{ tenantId, projectId, at, kind: 'approval-issuance', ruleEdition: editionOf(vars.rules) },
+          inputs: { ...payload, category },
+          outputs: issued,
+        });
+        return issued;
       });
       return complete(result);
     },
