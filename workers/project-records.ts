@@ -22,7 +22,7 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.list-units',
     fetchVariables: ['tenantId', 'planYear', 'rules'],
-    handler: async (vars) => {
+    handler: async (vars, job) => {
       const tenantId = tenantOf(vars);
       const now = deps.now();
       const planYear =
@@ -35,17 +35,32 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
       const units = await listUnits(deps.store.db, tenantId);
       if (units.length === 0)
         return fail(`租户 ${tenantId} 没有登记任何市直单位，无法发起年度规划备案（P-1）`, 0);
+      const reminderDays = rules.workingDays(edition, 'annualPlanReminder');
+      const deadlines = {
+        filingDeadline: window.deadline,
+        annualPlanReminderDue: calendar.workingDaysBefore(window.deadlineMs, reminderDays).iso,
+      };
+      // §4: the campaign's computed deadlines go into the audit chain with what they were computed from.
+      const at = new Date(now).toISOString();
+      await once(deps.store, job, tenantId, at, async (tx) => {
+        await appendDecision(tx, job, {
+          ...{ tenantId, projectId: null, at, kind: 'deadline', ruleEdition: edition.id },
+          inputs: {
+            planYear,
+            annualPlanDeadline: edition.annualPlanDeadline,
+            reminderWorkingDays: reminderDays,
+          },
+          outputs: deadlines,
+        });
+        return {};
+      });
       return complete({
         // The campaign's business tenant, recorded in the process (a timer-started campaign has none yet): the
         // inbox finds the Units' filing tasks by it (SU-3).
         tenantId,
         units: units.map((u) => ({ unitId: u.id, unitName: u.name })),
         planYear,
-        filingDeadline: window.deadline,
-        annualPlanReminderDue: calendar.workingDaysBefore(
-          window.deadlineMs,
-          rules.workingDays(edition, 'annualPlanReminder'),
-        ).iso,
+        ...deadlines,
       });
     },
   };

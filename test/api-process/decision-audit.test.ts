@@ -254,4 +254,31 @@ describe('automated decisions in the tamper-evident audit chain (issue #11 §4; 
       rmSync(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it("the P-1 campaign's deadlines, computed when its yearly timer starts it, with the edition's filing date", async () => {
+    // nobody's seat starts the campaign: its timer does (10 October); Audit then reads what was computed
+    await s.setClock('2027-10-11T02:00:00Z');
+    const audit = await s.login('audit'); // a year on, the earlier session has expired
+    const read = async () => {
+      const res = await s.api(
+        audit,
+        'GET',
+        '/api/audit-log?action=decision.deadline&entityType=process-instance',
+      );
+      expect(res.statusCode, res.body).toBe(200);
+      return res.json() as Entry[];
+    };
+    const [campaign] = await until(read, (x) => x.some((e) => 'filingDeadline' in e.payload.outputs), 30_000);
+    expect(campaign).toMatchObject({
+      accountId: null,
+      role: 'system',
+      projectId: null,
+      payload: {
+        ruleEdition: EDITION.id,
+        inputs: { planYear: 2028, reminderWorkingDays: expect.any(Number) },
+        outputs: { filingDeadline: expect.stringMatching(/^2027-/) },
+        job: { type: 'yunfu.list-units', processDefinitionId: 'annual-plan-filing' },
+      },
+    });
+  }, 60_000);
 });
