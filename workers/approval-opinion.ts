@@ -16,6 +16,7 @@ import { recordDecidedAmounts } from '../src/store/project-amounts.ts';
 import { findProject, type Project } from '../src/store/projects.ts';
 import type { Conn } from '../src/store/store.ts';
 import { renderApprovalOpinion } from './approval-opinion-document.ts';
+import { appendDecision, editionOf } from './decision-audit.ts';
 import type { StoreWorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
 import { requireString } from './variables.ts';
@@ -67,7 +68,7 @@ async function keepRendered(
 }
 
 /** The rule edition the project was initiated under (its `rules` variable), else the one in force now. */
-function editionOf(deps: StoreWorkerDeps, vars: Record<string, unknown>): RuleEdition {
+function ruleEditionOf(deps: StoreWorkerDeps, vars: Record<string, unknown>): RuleEdition {
   const id = (vars.rules as { edition?: unknown } | undefined)?.edition;
   const { rules } = deps.regulation;
   return typeof id === 'string' ? rules.byId(id) : rules.editionAt(deps.now());
@@ -90,7 +91,7 @@ export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinit
         const bytes = await renderApprovalOpinion({
           number: number.number,
           // SU-2: the body as the project's edition names it (云府办〔2024〕8号 renamed it 政务服务和数据管理局)
-          bureauName: `${number.tenantName}${editionOf(deps, vars).bureauName}`,
+          bureauName: `${number.tenantName}${ruleEditionOf(deps, vars).bureauName}`,
           unitName: text(vars.unitName),
           projectName: text(vars.projectName ?? project.name),
           projectId,
@@ -112,11 +113,18 @@ export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinit
         await insertApprovalOpinion(tx, { tenantId, projectId, issuedAt: at, number, payload, documentId });
         // SV-2: the cost reviewer's and Finance's figures the opinion rests on join the amounts' history.
         await recordDecidedAmounts(tx, { tenantId, projectId, variables: vars, source: job.type, at });
-        return {
+        const issued = {
           approvalOpinionNumber: number.number,
           approvalOpinionIssuedAt: at,
           approvalOpinionDocumentId: documentId,
         };
+        // §4: the issuance is an automated decision: into the audit chain with the figures it rests on.
+        await appendDecision(tx, job, {
+          ...{ tenantId, projectId, at, kind: 'approval-issuance', ruleEdition: editionOf(vars.rules) },
+          inputs: { ...payload, category },
+          outputs: issued,
+        });
+        return issued;
       });
       return complete(result);
     },

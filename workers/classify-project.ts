@@ -11,12 +11,15 @@ import {
   type Category,
   classifyProject,
   DomainValidationError,
+  type ImplementationRequirements,
   implementationRequirements,
   projectAmounts,
+  type RuleEdition,
   type ServiceLine,
 } from '../src/domain/index.ts';
 import { recordAmount, setClassifiedContent } from '../src/store/project-amounts.ts';
-import type { Store } from '../src/store/store.ts';
+import type { Conn, Store } from '../src/store/store.ts';
+import { appendDecision } from './decision-audit.ts';
 import type { WorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
 import { optionalString, VariableError } from './variables.ts';
@@ -34,6 +37,7 @@ async function recordInStore(
     softwareDevCost: number;
     category: Category;
   },
+  decided: { edition: RuleEdition; ownerGroup: string; required: ImplementationRequirements },
   at: string,
 ): Promise<void> {
   const projectId = optionalString(vars, 'projectId');
@@ -41,6 +45,7 @@ async function recordInStore(
   const tenantId = tenantOf(vars);
   await once(store, job, tenantId, at, async (tx) => {
     if (!(await setClassifiedContent(tx, { tenantId, id: projectId, ...content, at }))) return {};
+    await auditDecisions(tx, job, { tenantId, projectId, at, content, decided });
     await recordAmount(tx, {
       tenantId,
       projectId,
@@ -51,6 +56,42 @@ async function recordInStore(
       at,
     });
     return {};
+  });
+}
+
+/** §4: the classification and the 监理/testing requirements go into the audit chain with their inputs. */
+async function auditDecisions(
+  tx: Conn,
+  job: JobContext,
+  d: {
+    tenantId: string;
+    projectId: string;
+    at: string;
+    content: {
+      serviceLines: ServiceLine[];
+      totalInvestment: number;
+      softwareDevCost: number;
+      category: Category;
+    };
+    decided: { edition: RuleEdition; ownerGroup: string; required: ImplementationRequirements };
+  },
+): Promise<void> {
+  const { tenantId, projectId, at, content, decided } = d;
+  const ruleEdition = decided.edition.id;
+  await appendDecision(tx, job, {
+    ...{ tenantId, projectId, at, ruleEdition, kind: 'classification' },
+    inputs: { serviceLines: content.serviceLines },
+    outputs: { category: content.category, ownerGroup: decided.ownerGroup },
+  });
+  await appendDecision(tx, job, {
+    ...{ tenantId, projectId, at, ruleEdition, kind: 'implementation-requirements' },
+    inputs: {
+      totalInvestment: content.totalInvestment,
+      softwareDevCost: content.softwareDevCost,
+      supervisionThreshold: decided.edition.supervisionThreshold,
+      testingThreshold: decided.edition.testingThreshold,
+    },
+    outputs: { ...decided.required },
   });
 }
 
@@ -101,6 +142,7 @@ export function classifyProjectWorker(deps: Deps): WorkerDefinition {
           job,
           vars,
           { serviceLines: lines, ...amounts, category: classification.category },
+          { edition, ownerGroup: classification.ownerGroup, required },
           at,
         );
       }

@@ -12,6 +12,7 @@ import { canonicalJson, sha256Hex } from '../src/store/canonical-json.ts';
 import { DECIDED_AMOUNT_VARIABLES, recordDecidedAmounts } from '../src/store/project-amounts.ts';
 import { findProject, type ProjectStage, setStage } from '../src/store/projects.ts';
 import { listUnits } from '../src/store/units.ts';
+import { appendDecision, editionOf } from './decision-audit.ts';
 import type { StoreWorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
 import { optionalString, requireHeader, requireString } from './variables.ts';
@@ -21,7 +22,7 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.list-units',
     fetchVariables: ['tenantId', 'planYear', 'rules'],
-    handler: async (vars) => {
+    handler: async (vars, job) => {
       const tenantId = tenantOf(vars);
       const now = deps.now();
       const planYear =
@@ -34,17 +35,32 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
       const units = await listUnits(deps.store.db, tenantId);
       if (units.length === 0)
         return fail(`租户 ${tenantId} 没有登记任何市直单位，无法发起年度规划备案（P-1）`, 0);
+      const reminderDays = rules.workingDays(edition, 'annualPlanReminder');
+      const deadlines = {
+        filingDeadline: window.deadline,
+        annualPlanReminderDue: calendar.workingDaysBefore(window.deadlineMs, reminderDays).iso,
+      };
+      // §4: the campaign's computed deadlines go into the audit chain with what they were computed from.
+      const at = new Date(now).toISOString();
+      await once(deps.store, job, tenantId, at, async (tx) => {
+        await appendDecision(tx, job, {
+          ...{ tenantId, projectId: null, at, kind: 'deadline', ruleEdition: edition.id },
+          inputs: {
+            planYear,
+            annualPlanDeadline: edition.annualPlanDeadline,
+            reminderWorkingDays: reminderDays,
+          },
+          outputs: deadlines,
+        });
+        return {};
+      });
       return complete({
         // The campaign's business tenant, recorded in the process (a timer-started campaign has none yet): the
         // inbox finds the Units' filing tasks by it (SU-3).
         tenantId,
         units: units.map((u) => ({ unitId: u.id, unitName: u.name })),
         planYear,
-        filingDeadline: window.deadline,
-        annualPlanReminderDue: calendar.workingDaysBefore(
-          window.deadlineMs,
-          rules.workingDays(edition, 'annualPlanReminder'),
-        ).iso,
+        ...deadlines,
       });
     },
   };
@@ -147,6 +163,25 @@ const FINAL_STAGES: Record<string, ProjectStage> = {
   evaluated: 'closed',
 };
 
+/** AC-1 gates: the stages an acceptance outcome moves a project to, and the variables that decided it. */
+const ACCEPTANCE_GATE_STAGES: readonly ProjectStage[] = [
+  'evaluation',
+  'acceptance-rectification',
+  'not-accepted',
+];
+const ACCEPTANCE_GATE_INPUTS = [
+  'requiresThirdPartyTesting',
+  'dataResourcesVerified',
+  'ipv6Verified',
+  'acceptanceTestResult',
+  'securityAssessmentResult',
+  'acceptanceExpertReviewResult',
+  'acceptanceDecision',
+  'failedAcceptanceDecision',
+  'accepted',
+];
+const GATE_FETCH = [...ACCEPTANCE_GATE_INPUTS, 'rules'];
+
 /** Writes a project's stage in the 项目库 (with its history), once per job; fails plainly for an unknown project. */
 async function recordStage(
   deps: StoreWorkerDeps,
@@ -163,6 +198,16 @@ async function recordStage(
   const at = new Date(deps.now()).toISOString();
   await once(deps.store, job, tenantId, at, async (tx) => {
     await setStage(tx, { tenantId, id: projectId, stage, accountId: null, at, note });
+    if (ACCEPTANCE_GATE_STAGES.includes(stage)) {
+      // §4: an acceptance gate is an automated decision: into the audit chain with what decided it.
+      const inputs: Record<string, unknown> = {};
+      for (const f of ACCEPTANCE_GATE_INPUTS) inputs[f] = vars[f] ?? null;
+      await appendDecision(tx, job, {
+        ...{ tenantId, projectId, at, kind: 'acceptance-gate', ruleEdition: editionOf(vars.rules) },
+        inputs,
+        outputs: { stage },
+      });
+    }
     // SV-2: the figures decided before this step (造价审定, Finance's, approved, contract) join the amounts' history.
     await recordDecidedAmounts(tx, {
       tenantId,
@@ -180,7 +225,7 @@ async function recordStage(
 export function closeProjectWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.close-project',
-    fetchVariables: ['tenantId', 'projectId', ...DECIDED_AMOUNT_VARIABLES],
+    fetchVariables: ['tenantId', 'projectId', ...DECIDED_AMOUNT_VARIABLES, ...GATE_FETCH],
     handler: async (vars, job) => {
       const outcome = requireHeader(job.customHeaders, 'stage', Object.keys(FINAL_STAGES));
       return (
@@ -205,7 +250,7 @@ export const PHASE_STAGES = [
 export function setProjectStageWorker(deps: StoreWorkerDeps): WorkerDefinition {
   return {
     type: 'yunfu.set-project-stage',
-    fetchVariables: ['tenantId', 'projectId', ...DECIDED_AMOUNT_VARIABLES],
+    fetchVariables: ['tenantId', 'projectId', ...DECIDED_AMOUNT_VARIABLES, ...GATE_FETCH],
     handler: async (vars, job) => {
       const stage = requireHeader(job.customHeaders, 'stage', PHASE_STAGES) as ProjectStage;
       return (
