@@ -490,9 +490,9 @@ function documentsSection(project, documents, ownUnit, vocab) {
   const kind = h(
     'select',
     { name: 'kind' },
-    // the 立项审批意见 is issued by the Bureau's step, never uploaded (the API refuses that kind)
+    // the 立项审批意见 and the 备案回执 are issued by process steps, never uploaded (the API refuses those kinds)
     Object.entries(vocab.documentKinds)
-      .filter(([k]) => k !== 'approval-opinion')
+      .filter(([k]) => k !== 'approval-opinion' && k !== 'filing-receipt')
       .map(([k, label]) => h('option', { value: k }, label)),
   );
   const file = h('input', { type: 'file', name: 'file', required: true });
