@@ -20,6 +20,7 @@ interface TaskDetail {
 
 const ACCOUNTS = [
   'gongan.staff',
+  'gongan.section',
   'jiaoyu.staff',
   'bureau.reviewer',
   'bureau.admin',
