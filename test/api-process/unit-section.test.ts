@@ -158,5 +158,18 @@ describe('G-6: the Unit’s 责任科室 signs off its staff’s application bef
     expect((await inbox('gongan.section')).some((i) => i.userTaskKey === review.key)).toBe(false);
     await complete('jiaoyu.solo', review, { sectionDecision: 'approve', sectionOpinion: '同意报送。' });
     await openTask('bureau.reviewer', projectId, 'Task_InitialCheck');
+    // The auditors see that the one person signed off as the section: the step, the decision and both roles.
+    const log = (await s.api(t.audit!, 'GET', `/api/audit-log?projectId=${projectId}`)).json() as Array<{
+      action: string;
+      role: string | null;
+      payload: Data;
+    }>;
+    const signedOff = log.filter((e) => e.action === 'task.complete');
+    expect(signedOff).toHaveLength(1);
+    expect(signedOff[0]!.role).toBe('unit-staff,unit-section');
+    expect(signedOff[0]!.payload).toMatchObject({
+      elementId: 'Task_SectionReview',
+      variables: { sectionDecision: 'approve', sectionOpinion: '同意报送。' },
+    });
   }, 240_000);
 });
