@@ -342,6 +342,19 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     await complete('bureau.reviewer', '登记重大变更备案', async () => {
       await fillFormField(page.getByLabel('备案登记意见'), '已登记，变更内容不改变项目建设目标。');
     });
+    // PRO-3: its numbered 备案回执 is among the materials Finance reads on the project page; opened, it says so.
+    await signOut(page);
+    current = '';
+    await signIn(page, app.url, 'finance');
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    const receipt = page.getByRole('link', { name: /重大变更备案回执-云政数备〔2026〕\d+号\.docx/ });
+    await receipt.waitFor();
+    const download = await page.request.get(`${app.url}${await receipt.getAttribute('href')}`);
+    expect(download.status()).toBe(200);
+    const receiptText = docxText(Buffer.from(await download.body()));
+    expect(receiptText).toContain('一、变更内容：增加视频结构化分析模块。');
+    expect(receiptText).toContain('三、登记意见：已登记，变更内容不改变项目建设目标。');
+    await signOut(page);
     await complete('gongan.staff', '项目实施', async () => {
       await page.getByRole('radio', { name: '确认实施完成' }).check();
       await fillFormField(page.getByLabel('完成进度（%）'), '100');

@@ -32,8 +32,14 @@ export async function render(main, params) {
   const [timeline, myTasks, documents, units] = await Promise.all([
     get(`${path}/timeline`).catch(() => get(`${path}/history`).then(historyAsTimeline, () => null)),
     can.tasks() ? get(`/tasks${query({ scope: 'all', projectId: id })}`).catch(() => null) : null,
-    // Finance (funds only, SV-2) sees the 立项审批意见 issued to it, no other material (PRO-3)
-    get(`${path}/documents${full ? '' : query({ kind: 'approval-opinion' })}`).catch(() => null),
+    // Finance (funds only, SV-2) sees what is issued to it — the 立项审批意见 and the 备案回执 — no other material (PRO-3)
+    full
+      ? get(`${path}/documents`).catch(() => null)
+      : Promise.all(
+          ['approval-opinion', 'filing-receipt'].map((kind) => get(`${path}/documents${query({ kind })}`)),
+        )
+          .then((lists) => lists.flat())
+          .catch(() => null),
     get('/units').catch(() => []),
   ]);
   project.unitName = units.find((u) => u.id === project.unitId)?.name ?? project.unitId;
