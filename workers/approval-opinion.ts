@@ -11,7 +11,7 @@ import { complete, fail } from '../src/camunda/worker-runtime.ts';
 import { CATEGORY_NAMES, type RuleEdition, ZONE } from '../src/domain/index.ts';
 import { insertApprovalOpinion, nextOpinionNumber } from '../src/store/approval-opinions.ts';
 import { sha256Hex } from '../src/store/canonical-json.ts';
-import { type DocumentStorage, insertDocument } from '../src/store/documents.ts';
+import { type DocumentKind, type DocumentStorage, insertDocument } from '../src/store/documents.ts';
 import { recordDecidedAmounts } from '../src/store/project-amounts.ts';
 import { findProject, type Project } from '../src/store/projects.ts';
 import type { Conn } from '../src/store/store.ts';
@@ -39,11 +39,11 @@ const amount = (v: unknown): number | null => (typeof v === 'number' && Number.i
 const text = (v: unknown): string => (typeof v === 'string' && v.trim() !== '' ? v.trim() : '—');
 
 /** Writes the rendered file under the documents directory and records it as the project's document. */
-async function keepRendered(
+export async function keepRendered(
   tx: Conn,
   documents: DocumentStorage,
   project: Project,
-  file: { name: string; bytes: Buffer; at: string },
+  file: { name: string; bytes: Buffer; at: string; kind?: DocumentKind; by?: string },
 ): Promise<string> {
   const id = randomUUID();
   await mkdir(join(documents.dir, '.incoming'), { recursive: true });
@@ -55,13 +55,13 @@ async function keepRendered(
     tenantId: project.tenantId,
     projectId: project.id,
     unitId: project.unitId,
-    kind: 'approval-opinion',
+    kind: file.kind ?? 'approval-opinion',
     fileName: file.name,
     mediaType: DOCX,
     size: file.bytes.length,
     sha256: sha256Hex(file.bytes),
     storagePath,
-    uploadedBy: 'system:yunfu.issue-approval-opinion',
+    uploadedBy: file.by ?? 'system:yunfu.issue-approval-opinion',
     uploadedAt: file.at,
   });
   return id;

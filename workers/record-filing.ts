@@ -1,6 +1,7 @@
 // yunfu.record-filing — numbers and records a 备案 (P-1 annual plan, IM-8 change and delay, IM-9 termination with
 // the Bureau and with Finance, AC-1 acceptance report, IM-6 allocation, IM-7 coordination). Headers: `filingKind`,
-// optional `filedWith`. An annual plan is also recorded as the Unit's plan, on time or late against 30 November.
+// optional `filedWith`. An annual plan is also recorded as the Unit's plan, on time or late against 30 November. A
+// change, delay or termination filing of a project gets its numbered 备案回执 (workers/filing-receipt.ts, PRO-3).
 import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { complete } from '../src/camunda/worker-runtime.ts';
 import { filingStatus } from '../src/domain/index.ts';
@@ -8,6 +9,7 @@ import { DuplicatePlanError, fileAnnualPlan } from '../src/store/annual-plans.ts
 import { FILING_KINDS, type FilingKind, recordFiling } from '../src/store/filings.ts';
 import type { StoreWorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
+import { hasReceipt, issueFilingReceipt } from './filing-receipt.ts';
 import { optionalString, requireHeader, requireInteger, requireString } from './variables.ts';
 
 /** The variables each kind of filing keeps as its content. */
@@ -40,6 +42,7 @@ export function recordFilingWorker(deps: StoreWorkerDeps): WorkerDefinition {
         'planYear',
         'rules',
         'projectName',
+        'unitName',
       ]),
     ],
     handler: async (vars, job) => {
@@ -93,7 +96,14 @@ export function recordFilingWorker(deps: StoreWorkerDeps): WorkerDefinition {
           filedAt: at,
           payload: content,
         });
-        return { filingNumber: filing.number, [`${camel(kind)}FilingNumber`]: filing.number };
+        const receipt = hasReceipt(kind)
+          ? await issueFilingReceipt(tx, deps, filing, { kind, filedWith, content, unitName: vars.unitName })
+          : null;
+        return {
+          filingNumber: filing.number,
+          [`${camel(kind)}FilingNumber`]: filing.number,
+          ...(receipt ? { filingReceiptDocumentId: receipt } : {}),
+        };
       });
       return complete(result);
     },

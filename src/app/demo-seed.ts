@@ -53,6 +53,13 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   },
   {
     tenantId: 'yunfu',
+    username: 'jiaoyu.section',
+    displayName: '市教育局责任科室',
+    roles: ['unit-section'],
+    unitId: 'jiaoyu',
+  },
+  {
+    tenantId: 'yunfu',
     username: 'bureau.reviewer',
     displayName: '市政数局审核员',
     roles: ['bureau-reviewer'],

@@ -49,6 +49,7 @@ export const DOCUMENT_KINDS = {
   'data-catalogue': '政务数据共享资源目录',
   'review-report': '评审报告',
   'approval-opinion': '立项审批意见',
+  'filing-receipt': '备案回执',
   contract: '合同',
   'acceptance-report': '验收报告',
   'assessment-report': '测评报告',
@@ -57,10 +58,11 @@ export const DOCUMENT_KINDS = {
 export type DocumentKind = keyof typeof DOCUMENT_KINDS;
 
 /**
- * The kinds the Bureau issues to the parties rather than a Unit uploads (PRO-3's 立项审批意见, rendered by its
- * worker): Finance, which otherwise sees only funds (SV-2), reads these; they are never offered as a Unit's evidence.
+ * The kinds the Bureau issues to the parties rather than a Unit uploads (PRO-3's 立项审批意见 and the 备案回执 of
+ * change, delay and termination filings, rendered by their workers): Finance, which otherwise sees only funds
+ * (SV-2), reads these; they are never offered as a Unit's evidence.
  */
-export const ISSUED_DOCUMENT_KINDS: readonly string[] = ['approval-opinion'];
+export const ISSUED_DOCUMENT_KINDS: readonly string[] = ['approval-opinion', 'filing-receipt'];
 
 /** Returns the zh-CN reason a file is refused, or null when its type is acceptable. */
 export function documentTypeIssue(fileName: string, mediaType: string, head: Buffer): string | null {

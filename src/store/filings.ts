@@ -33,6 +33,8 @@ export interface Filing {
   filedAt: string;
   filedBy: string | null;
   payload: unknown;
+  /** The 备案回执 issued for it (a project document), when its kind has one. */
+  documentId: string | null;
 }
 
 export function filingNumber(prefix: string, year: number, seq: number): string {
@@ -72,12 +74,18 @@ export async function recordFiling(tx: Conn, input: NewFiling): Promise<Filing> 
     filedAt,
     filedBy: input.filedBy,
     payload: input.payload ?? null,
+    documentId: null,
   };
   await tx.db
     .insertInto('filings')
     .values({ ...filing, payload: canonicalJson(filing.payload) })
     .execute();
   return filing;
+}
+
+/** Records the 备案回执 rendered for a filing (in the transaction that recorded the filing). */
+export async function attachFilingDocument(tx: Conn, filingId: string, documentId: string): Promise<void> {
+  await tx.db.updateTable('filings').set({ documentId }).where('id', '=', filingId).execute();
 }
 
 function toFiling(row: FilingRow): Filing {

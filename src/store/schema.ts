@@ -123,6 +123,8 @@ export interface FilingTable {
   filedBy: string | null;
   /** JSON. */
   payload: string;
+  /** The 备案回执 rendered for it (documents.id, kind filing-receipt); null for other kinds and before 0012. */
+  documentId: string | null;
 }
 
 export interface DocumentTable {

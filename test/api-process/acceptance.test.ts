@@ -19,6 +19,7 @@ interface TaskDetail {
 
 const ACCOUNTS = [
   'gongan.staff',
+  'gongan.section',
   'bureau.reviewer',
   'bureau.admin',
   'cost.reviewer',

@@ -94,6 +94,7 @@ describe('amounts from the lines through every loop; operations cannot rewrite d
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of [
       'gongan.staff',
+      'gongan.section',
       'bureau.reviewer',
       'bureau.admin',
       'cost.reviewer',
@@ -108,6 +109,10 @@ describe('amounts from the lines through every loop; operations cannot rewrite d
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
     lifecycleKey = submitted.json().processInstanceKey;
+    await complete('gongan.section', 'Task_SectionReview', {
+      sectionDecision: 'approve',
+      sectionOpinion: '同意报送',
+    });
     await complete('bureau.reviewer', 'Task_InitialCheck', {
       initialCheckDecision: 'pass',
       initialCheckOpinion: '符合',

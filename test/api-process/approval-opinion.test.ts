@@ -17,6 +17,7 @@ interface TaskDetail {
 
 const ACCOUNTS = [
   'gongan.staff',
+  'gongan.section',
   'bureau.reviewer',
   'bureau.admin',
   'cost.reviewer',
@@ -63,6 +64,7 @@ describe('PRO-3: the Bureau decides the 立项审批意见 and the numbered DOCX
     const projectId = created.json().project.id as string;
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
+    await complete('gongan.section', projectId, 'Task_SectionReview', { sectionDecision: 'approve' });
     await complete('bureau.reviewer', projectId, 'Task_InitialCheck', { initialCheckDecision: 'pass' });
     await complete('cost.reviewer', projectId, 'Task_CostReview', {
       costReviewPassed: true,

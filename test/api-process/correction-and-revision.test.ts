@@ -52,7 +52,7 @@ describe('a return for correction and a failed cost review answered by the Unit 
   beforeAll(async () => {
     formJs = await launchFormJs();
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
-    for (const name of ['gongan.staff', 'bureau.reviewer', 'cost.reviewer', 'expert'])
+    for (const name of ['gongan.staff', 'gongan.section', 'bureau.reviewer', 'cost.reviewer', 'expert'])
       t[name] = await s.login(name);
     await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
@@ -62,6 +62,12 @@ describe('a return for correction and a failed cost review answered by the Unit 
     projectId = created.json().project.id;
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
+    // G-6: the Unit's 责任科室 signs off before the application goes to the Bureau.
+    await submitPage('gongan.section', await waitTask('gongan.section', 'Task_SectionReview'), (d) => ({
+      ...d,
+      sectionDecision: 'approve',
+      sectionOpinion: '同意报送',
+    }));
   }, 120_000);
   afterAll(async () => {
     await formJs?.close();

@@ -57,6 +57,20 @@ describe('engine refusals', () => {
     const reviewer = await s.login('bureau.reviewer');
     const id = (await s.api(unit, 'POST', '/api/projects', professionalDraft())).json().project.id as string;
     expect((await s.api(unit, 'POST', `/api/projects/${id}/submit`)).statusCode).toBe(201);
+    // G-6: the Unit's 责任科室 signs off; then the application check runs.
+    const section = await s.login('gongan.section');
+    const review = await until(
+      async () =>
+        (await s!.api(section, 'GET', `/api/tasks?projectId=${id}`)).json().items as Array<{
+          elementId: string;
+          userTaskKey: string;
+        }>,
+      (items) => items.some((i) => i.elementId === 'Task_SectionReview'),
+    );
+    const signedOff = await s.api(section, 'POST', `/api/tasks/${review[0]!.userTaskKey}/complete`, {
+      variables: { sectionDecision: 'approve', sectionOpinion: '同意报送' },
+    });
+    expect(signedOff.statusCode, signedOff.body).toBe(200);
 
     type Row = { processDefinitionId: string; processInstanceKey: string };
     const stuck = await until(

@@ -27,6 +27,7 @@ interface TaskDetail {
 
 const ACCOUNTS = [
   'gongan.staff',
+  'gongan.section',
   'jiaoyu.staff',
   'bureau.reviewer',
   'bureau.admin',

@@ -63,6 +63,7 @@ describe('funding lines (G-3) and national-funds coordination (IM-1) through /ap
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of [
       'gongan.staff',
+      'gongan.section',
       'bureau.reviewer',
       'bureau.admin',
       'cost.reviewer',
@@ -156,6 +157,10 @@ describe('funding lines (G-3) and national-funds coordination (IM-1) through /ap
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${id}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
 
+    await complete('gongan.section', id, 'Task_SectionReview', {
+      sectionDecision: 'approve',
+      sectionOpinion: '同意报送',
+    });
     await complete('bureau.reviewer', id, 'Task_InitialCheck', {
       initialCheckDecision: 'pass',
       initialCheckOpinion: '符合立项条件',

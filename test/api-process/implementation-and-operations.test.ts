@@ -35,6 +35,12 @@ describe('implementation filings, requests and operations through /api on the re
     const res = await s.api(t[who]!, 'POST', `/api/tasks/${task.userTaskKey}/complete`, { variables });
     expect(res.statusCode, `${elementId}: ${res.body}`).toBe(200);
   };
+  /** G-6: the Unit's 责任科室 approves what its staff submitted; only then does it reach the Bureau. */
+  const signOff = (projectId: string) =>
+    complete('gongan.section', projectId, 'Task_SectionReview', {
+      sectionDecision: 'approve',
+      sectionOpinion: '同意报送',
+    });
   const file = (who: string, projectId: string, body: Item) =>
     s.api(t[who]!, 'POST', `/api/projects/${projectId}/filings`, body);
 
@@ -49,6 +55,7 @@ describe('implementation filings, requests and operations through /api on the re
     const id = projectId ?? (await draft());
     const res = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${id}/submit`);
     expect(res.statusCode, res.body).toBe(201);
+    await signOff(id);
     await waitTask('bureau.reviewer', 'Task_InitialCheck', id);
     return { projectId: id, lifecycleKey: res.json().processInstanceKey as string };
   };
@@ -118,6 +125,7 @@ describe('implementation filings, requests and operations through /api on the re
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of [
       'gongan.staff',
+      'gongan.section',
       'jiaoyu.staff',
       'bureau.reviewer',
       'bureau.admin',
@@ -465,6 +473,7 @@ describe('implementation filings, requests and operations through /api on the re
     );
     const nextId = next.json().project.id as string;
     expect((await s.api(t['gongan.staff']!, 'POST', `/api/projects/${nextId}/submit`)).statusCode).toBe(201);
+    await signOff(nextId);
     const fresh = await waitTask('bureau.reviewer', 'Task_InitialCheck', nextId);
     expect(fresh).toMatchObject({ overdue: false, workingDaysLeft: 5, dueDateProvisional: true });
   });

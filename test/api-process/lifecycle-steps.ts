@@ -3,8 +3,16 @@
 // a project to acceptance or evaluation: three copies of it drifted apart once (a new step reached one of them).
 export type Step = [who: string, elementId: string, choices: Record<string, unknown>];
 
-/** From 初核 to 验收前置审核 (IM-8), through the Bureau's approval opinion (PRO-3). */
+/** The Unit's 责任科室 signs off what its staff submitted (G-6): only then does the application reach the Bureau. */
+export const SECTION_SIGN_OFF: Step = [
+  'gongan.section',
+  'Task_SectionReview',
+  { sectionDecision: 'approve' },
+];
+
+/** From the section's sign-off and 初核 to 验收前置审核 (IM-8), through the Bureau's approval opinion (PRO-3). */
 export const TO_PRE_ACCEPTANCE: readonly Step[] = [
+  SECTION_SIGN_OFF,
   ['bureau.reviewer', 'Task_InitialCheck', { initialCheckDecision: 'pass' }],
   ['cost.reviewer', 'Task_CostReview', { costReviewPassed: true }],
   ['expert', 'Task_ExpertReview', { expertReviewPassed: true }],

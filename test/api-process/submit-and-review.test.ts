@@ -17,13 +17,26 @@ describe('submitting a project and reviewing it through /api on the real engine'
     return res.json().items as Array<Record<string, unknown>>;
   };
 
-  /** A project the Unit created and submitted, its lifecycle started. */
+  /** G-6: the Unit's 责任科室 approves what its staff submitted; only then does the application reach the Bureau. */
+  const signOff = async (projectId: string) => {
+    const items = await until(
+      () => inbox('gongan.section', `?projectId=${projectId}`),
+      (x) => x.some((i) => i.elementId === 'Task_SectionReview'),
+    );
+    const key = items.find((i) => i.elementId === 'Task_SectionReview')!.userTaskKey;
+    const res = await s.api(t['gongan.section']!, 'POST', `/api/tasks/${key}/complete`, {
+      variables: { sectionDecision: 'approve', sectionOpinion: '同意报送' },
+    });
+    expect(res.statusCode, res.body).toBe(200);
+  };
+  /** A project the Unit created, submitted and its section signed off, its lifecycle started. */
   const submitted = async () => {
     const created = await s.api(t['gongan.staff']!, 'POST', '/api/projects', professionalDraft());
     expect(created.statusCode, created.body).toBe(201);
     const projectId = created.json().project.id as string;
     const res = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
     expect(res.statusCode, res.body).toBe(201);
+    await signOff(projectId);
     return { projectId, processInstanceKey: res.json().processInstanceKey as string };
   };
   /** 初核 of `projectId`, once the rule steps have put it in the Bureau reviewer's inbox. */
@@ -56,7 +69,15 @@ describe('submitting a project and reviewing it through /api on the real engine'
   beforeAll(async () => {
     // Friday 27 November 2026, 10:00 in Yunfu.
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
-    for (const name of ['gongan.staff', 'bureau.reviewer', 'bureau.admin', 'expert', 'audit', 'finance'])
+    for (const name of [
+      'gongan.staff',
+      'gongan.section',
+      'bureau.reviewer',
+      'bureau.admin',
+      'expert',
+      'audit',
+      'finance',
+    ])
       t[name] = await s.login(name);
     t['xinxing/gongan.staff'] = await s.login('gongan.staff', 'xinxing');
     t['xinxing/bureau.admin'] = await s.login('bureau.admin', 'xinxing');
@@ -335,15 +356,21 @@ describe('submitting a project and reviewing it through /api on the real engine'
         'task.complete',
       ]),
     );
-    const decision = entries.find((e) => e.action === 'task.complete')!;
+    // G-6: the Unit's section signed off first, under its own role; then the Bureau's reviewer decided.
+    const signedOff = entries.find((e) => e.action === 'task.complete' && e.role === 'unit-section')!;
+    expect(signedOff.payload).toMatchObject({
+      elementId: 'Task_SectionReview',
+      variables: { sectionDecision: 'approve' },
+    });
+    const decision = entries.find((e) => e.action === 'task.complete' && e.role !== 'unit-section')!;
     expect(decision.role).toBe('bureau-reviewer');
     expect(decision.payload).toMatchObject({
       elementId: 'Task_InitialCheck',
       name: '初核',
       variables: { initialCheckDecision: 'pass', initialCheckOpinion: '材料齐全，符合立项条件' },
     });
-    // Refused attempts left nothing behind.
-    expect(actions.filter((a) => a === 'task.complete')).toHaveLength(1);
+    // Refused attempts left nothing behind: the two completions are the section's sign-off and 初核.
+    expect(actions.filter((a) => a === 'task.complete')).toHaveLength(2);
     expect(actions.filter((a) => a === 'project.submit')).toHaveLength(1);
   });
 
@@ -405,6 +432,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
     });
     expect(res.statusCode, res.body).toBe(201);
     expect(res.json().initiationRoute).toBe('out-of-plan');
+    await signOff(id);
     const items = await until(
       () => inbox('bureau.reviewer', `?projectId=${id}`),
       (x) => x.length > 0,

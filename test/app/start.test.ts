@@ -118,6 +118,21 @@ describe('npm start on the embedded default', () => {
     expect(created.status).toBe(201);
     const { project } = (await created.json()) as { project: { id: string } };
     expect((await call(unit, 'POST', `/api/projects/${project.id}/submit`)).status).toBe(201);
+    // G-6: the Unit's 责任科室 approves first; then the application goes to the Bureau.
+    const section = await login('gongan.section');
+    let review: { userTaskKey: string } | undefined;
+    for (let i = 0; i < 50 && !review; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      const inbox = (await (await call(section, 'GET', '/api/tasks?scope=groups')).json()) as {
+        items: Array<{ userTaskKey: string; elementId: string }>;
+      };
+      review = inbox.items.find((t) => t.elementId === 'Task_SectionReview');
+    }
+    expect(review).toBeDefined();
+    const signedOff = await call(section, 'POST', `/api/tasks/${review!.userTaskKey}/complete`, {
+      variables: { sectionDecision: 'approve', sectionOpinion: '同意报送' },
+    });
+    expect(signedOff.status).toBe(200);
     const reviewer = await login('bureau.reviewer');
     let names: string[] = [];
     for (let i = 0; i < 50 && !names.includes('初核'); i++) {

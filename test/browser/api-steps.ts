@@ -17,7 +17,7 @@ export interface ApiSteps {
   call(username: string, method: string, path: string, body?: unknown, expected?: number): Promise<unknown>;
   /** The browser's project as the Unit drafts it: 800,000 元 of application software, catalogue and IPv6 ready. */
   draft(): Promise<string>;
-  /** The draft submitted; its 初核 waits in the Bureau reviewer's inbox. */
+  /** The draft submitted and signed off by the Unit's section (G-6); its 初核 waits in the Bureau reviewer's inbox. */
   submitted(): Promise<string>;
   /** 初核 passed: cost review and expert review wait. */
   initialCheckPassed(): Promise<string>;
@@ -105,6 +105,11 @@ export function apiSteps(app: RunningApp): ApiSteps {
   const submitted = async () => {
     const projectId = await draft();
     await call('gongan.staff', 'POST', `/projects/${projectId}/submit`);
+    // G-6: the Unit's 责任科室 signs off before the application goes to the Bureau.
+    await complete('gongan.section', projectId, 'Task_SectionReview', {
+      sectionDecision: 'approve',
+      sectionOpinion: '同意报送。',
+    });
     return projectId;
   };
   const initialCheckPassed = async () => {

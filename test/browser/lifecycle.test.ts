@@ -1,8 +1,8 @@
 // A project's way through its lifecycle in a real browser, against the app as `npm start` runs it: a Unit creates and
-// submits it, a Bureau reviewer completes 初核 through the rendered Camunda form, and every person in turn takes it
-// through approval, procurement, implementation and acceptance to evaluation, each through their task's form. Each
-// test does one stretch of the way; what comes before is done through /api by the same people (api-steps.ts), so
-// every test runs alone. Screenshots go to test-results/browser/.
+// submits it, its 责任科室 signs it off (G-6), a Bureau reviewer completes 初核 through the rendered Camunda form, and
+// every person in turn takes it through approval, procurement, implementation and acceptance to evaluation, each
+// through their task's form. Each test does one stretch of the way; what comes before is done through /api by the
+// same people (api-steps.ts), so every test runs alone. Screenshots go to test-results/browser/.
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -105,8 +105,27 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     await page.getByRole('button', { name: '提交立项申请' }).click();
     await page.locator('.stage').filter({ hasNotText: '草稿' }).first().waitFor();
     expect(await page.locator('h1 + .stage').textContent()).not.toBe('草稿');
-    await waitForText(page, '初核：开始');
+    // G-6: the application waits for the Unit's 责任科室 before it goes to the Bureau.
+    await waitForText(page, '责任科室审核立项申请：开始');
     await shot(page, '03-project-submitted');
+    await signOut(page);
+
+    await signIn(page, app.url, 'gongan.section');
+    await page.goto(`${app.url}/#/tasks`);
+    const row = page.locator('tr', { hasText: projectId });
+    await row.getByRole('button', { name: '认领：责任科室审核立项申请' }).click();
+    await page
+      .locator('tr', { hasText: projectId })
+      .getByRole('link', { name: '责任科室审核立项申请' })
+      .click();
+    await page.locator('.fjs-form').waitFor();
+    await page.getByRole('radio', { name: '同意报送', exact: true }).check();
+    await fillFormField(page.getByLabel('审核意见（退回的写明理由）'), '同意报送。');
+    await page.getByRole('button', { name: '提交办理' }).click();
+    await page.getByRole('heading', { name: '任务列表' }).waitFor();
+    expect(await page.locator('#toast').textContent()).toBe('已办理“责任科室审核立项申请”');
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await waitForText(page, '初核：开始');
     await signOut(page);
   });
 
@@ -323,6 +342,19 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     await complete('bureau.reviewer', '登记重大变更备案', async () => {
       await fillFormField(page.getByLabel('备案登记意见'), '已登记，变更内容不改变项目建设目标。');
     });
+    // PRO-3: its numbered 备案回执 is among the materials Finance reads on the project page; opened, it says so.
+    await signOut(page);
+    current = '';
+    await signIn(page, app.url, 'finance');
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    const receipt = page.getByRole('link', { name: /重大变更备案回执-云政数备〔2026〕\d+号\.docx/ });
+    await receipt.waitFor();
+    const download = await page.request.get(`${app.url}${await receipt.getAttribute('href')}`);
+    expect(download.status()).toBe(200);
+    const receiptText = docxText(Buffer.from(await download.body()));
+    expect(receiptText).toContain('一、变更内容：增加视频结构化分析模块。');
+    expect(receiptText).toContain('三、登记意见：已登记，变更内容不改变项目建设目标。');
+    await signOut(page);
     await complete('gongan.staff', '项目实施', async () => {
       await page.getByRole('radio', { name: '确认实施完成' }).check();
       await fillFormField(page.getByLabel('完成进度（%）'), '100');

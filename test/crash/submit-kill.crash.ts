@@ -1,6 +1,7 @@
 // Crash consistency between the business store and the engine (issue 12 §3): the real app is SIGKILLed at seeded
-// random moments while a Unit submits drafts and the Bureau reviewer completes 初核 tasks over HTTP; after every
-// restart (whose start-up reconciliation runs before the ready line) the store and the engine must agree:
+// random moments while a Unit submits drafts, its 责任科室 signs them off and the Bureau reviewer completes 初核 tasks
+// over HTTP; after every restart (whose start-up reconciliation runs before the ready line) the store and the engine
+// must agree:
 //   - every lifecycle instance that is not cancelled is the key its project holds, with exactly one project.submit
 //     entry; no project has two such instances; every key a project holds is an instance of the engine;
 //   - every completed task of the engine has exactly one task.complete entry;
@@ -160,11 +161,23 @@ async function burst(s: Session, random: () => number): Promise<Array<Promise<un
       items: Array<{ userTaskKey: string; name: string }>;
     }
   ).items.filter((t) => t.name === '初核');
+  // G-6: the Unit's 责任科室 signs off each submission before it reaches the Bureau's 初核.
+  const reviews = (
+    (await (await call(s, 'gongan.section', 'GET', '/api/tasks?scope=groups')).json()) as {
+      items: Array<{ userTaskKey: string; elementId: string }>;
+    }
+  ).items.filter((t) => t.elementId === 'Task_SectionReview');
   const work: Array<Promise<unknown>> = [];
   if (drafts.length < 3)
     for (let i = 0; i < 1 + Math.floor(random() * 2); i++)
       work.push(call(s, 'gongan.staff', 'POST', '/api/projects', professionalDraft()));
   for (const d of drafts) work.push(call(s, 'gongan.staff', 'POST', `/api/projects/${d.id}/submit`));
+  for (const t of reviews)
+    work.push(
+      call(s, 'gongan.section', 'POST', `/api/tasks/${t.userTaskKey}/complete`, {
+        variables: { sectionDecision: 'approve', sectionOpinion: '同意报送' },
+      }),
+    );
   for (const t of inbox)
     work.push(
       call(s, 'bureau.reviewer', 'POST', `/api/tasks/${t.userTaskKey}/complete`, {

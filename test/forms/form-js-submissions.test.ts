@@ -52,6 +52,11 @@ const CONTEXT: Data = {
  * review and a failed expert review first, then the way forward.
  */
 const CHOICES: Record<string, Data[]> = {
+  // G-6: the Unit's section sends the first application back to its staff, then approves.
+  'unit-section-review': [
+    { sectionDecision: 'return', sectionOpinion: '请补充与现有平台的关系' },
+    { sectionDecision: 'approve', sectionOpinion: '同意报送' },
+  ],
   'initial-check': [
     { initialCheckDecision: 'return', initialCheckOpinion: '请补充服务内容说明' },
     { initialCheckDecision: 'pass', initialCheckOpinion: '符合立项条件' },
@@ -338,6 +343,8 @@ const ACCOUNTS = [
 
 /** The forms the journeys reach without moving the clock (asserted, so a lost step is seen). */
 const REACHED = [
+  'unit-section-review',
+  'revise-for-section',
   'initial-check',
   'correct-application',
   'cost-review',

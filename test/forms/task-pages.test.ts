@@ -96,6 +96,14 @@ async function submitProject(): Promise<void> {
   expect(submitted.status, JSON.stringify(submitted.json)).toBe(201);
 }
 
+/** G-6: the Unit's 责任科室 approves the submitted application on its task page; then it goes to the Bureau. */
+async function sectionSignsOff(): Promise<void> {
+  await openTask('gongan.section', '责任科室审核立项申请');
+  await page.getByRole('radio', { name: '同意报送', exact: true }).check();
+  await type('审核意见（退回的写明理由）', '同意报送。');
+  await submitTask('责任科室审核立项申请');
+}
+
 describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
   'a return for correction and a revision in the pages',
   () => {
@@ -112,6 +120,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
 
     it('初核 returns for correction; the Unit corrects its pre-filled lines on the page and 初核 is back', async () => {
       await submitProject();
+      await sectionSignsOff();
       await openTask('bureau.reviewer', '初核');
       await page.getByRole('radio', { name: '退回补正', exact: true }).check();
       await type('初核意见', '监理费用偏高，请核减并说明。');
@@ -146,6 +155,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
     it('造价审核 fails; the Unit revises the plan on the page and 造价审核 is back', async () => {
       // Its own project, passed through 初核 on the page: this test runs alone (`vitest -t`).
       await submitProject();
+      await sectionSignsOff();
       await openTask('bureau.reviewer', '初核');
       await page.getByRole('radio', { name: '通过', exact: true }).check();
       await type('初核意见', '符合立项条件。');

@@ -269,6 +269,8 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         initiationRoute: 'professional',
       });
       expect((await findProject(d.store.db, 'yunfu', 'YF-2026-0007'))?.stage).toBe('initiation');
+      // G-6: the Unit's 责任科室 signs off before the application goes to the Bureau.
+      await d.complete('Task_SectionReview', { sectionDecision: 'approve', sectionOpinion: '同意报送' });
       await approveProfessional(d);
       expect((await findProject(d.store.db, 'yunfu', 'YF-2026-0007'))?.stage).toBe('procurement');
       await d.complete('Task_ConductProcurement', {

@@ -118,11 +118,22 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
     };
     const first = completed(await job('yunfu.record-filing', vars, { filingKind: 'change' }, '42'));
     const again = completed(await job('yunfu.record-filing', vars, { filingKind: 'change' }, '42'));
-    expect(first).toEqual({ filingNumber: '云政数备〔2026〕1号', changeFilingNumber: '云政数备〔2026〕1号' });
-    expect(again).toEqual(first);
     const filings = await listFilings(store.db, { tenantId: 'yunfu', projectId: 'YF-2026-0001' });
     expect(filings).toHaveLength(1);
     expect(filings[0]!.payload).toMatchObject({ changeDescription: '增加移动端', changeReason: '政策调整' });
+    // PRO-3: the registered change gets its 备案回执, one document however often the job runs.
+    expect(first).toEqual({
+      filingNumber: '云政数备〔2026〕1号',
+      changeFilingNumber: '云政数备〔2026〕1号',
+      filingReceiptDocumentId: filings[0]!.documentId,
+    });
+    expect(again).toEqual(first);
+    const receipts = (await listDocuments(store.db, 'yunfu', 'YF-2026-0001')).filter(
+      (d) => d.kind === 'filing-receipt',
+    );
+    expect(receipts.map((d) => [d.id, d.fileName])).toEqual([
+      [filings[0]!.documentId, '重大变更备案回执-云政数备〔2026〕1号.docx'],
+    ]);
   });
 
   it('IM-9 files a termination with the Bureau and with Finance: two numbers', async () => {

@@ -278,6 +278,7 @@ export const filingSchema = {
     filedAt: isoDate,
     filedBy: { type: ['string', 'null'] },
     payload: {},
+    documentId: { type: ['string', 'null'] },
   },
 } as const;
 

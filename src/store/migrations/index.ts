@@ -12,6 +12,7 @@ import * as m0008 from './0008-project-amounts.ts';
 import * as m0009 from './0009-approval-opinion-documents.ts';
 import * as m0010 from './0010-funding-lines.ts';
 import * as m0011 from './0011-ops-batches.ts';
+import * as m0012 from './0012-filing-receipts.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -25,6 +26,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0009-approval-opinion-documents': m0009,
   '0010-funding-lines': m0010,
   '0011-ops-batches': m0011,
+  '0012-filing-receipts': m0012,
 };
 
 export class MigrationError extends Error {

@@ -32,8 +32,14 @@ export async function render(main, params) {
   const [timeline, myTasks, documents, units] = await Promise.all([
     get(`${path}/timeline`).catch(() => get(`${path}/history`).then(historyAsTimeline, () => null)),
     can.tasks() ? get(`/tasks${query({ scope: 'all', projectId: id })}`).catch(() => null) : null,
-    // Finance (funds only, SV-2) sees the 立项审批意见 issued to it, no other material (PRO-3)
-    get(`${path}/documents${full ? '' : query({ kind: 'approval-opinion' })}`).catch(() => null),
+    // Finance (funds only, SV-2) sees what is issued to it — the 立项审批意见 and the 备案回执 — no other material (PRO-3)
+    full
+      ? get(`${path}/documents`).catch(() => null)
+      : Promise.all(
+          ['approval-opinion', 'filing-receipt'].map((kind) => get(`${path}/documents${query({ kind })}`)),
+        )
+          .then((lists) => lists.flat())
+          .catch(() => null),
     get('/units').catch(() => []),
   ]);
   project.unitName = units.find((u) => u.id === project.unitId)?.name ?? project.unitId;
@@ -490,9 +496,9 @@ function documentsSection(project, documents, ownUnit, vocab) {
   const kind = h(
     'select',
     { name: 'kind' },
-    // the 立项审批意见 is issued by the Bureau's step, never uploaded (the API refuses that kind)
+    // the 立项审批意见 and the 备案回执 are issued by process steps, never uploaded (the API refuses those kinds)
     Object.entries(vocab.documentKinds)
-      .filter(([k]) => k !== 'approval-opinion')
+      .filter(([k]) => k !== 'approval-opinion' && k !== 'filing-receipt')
       .map(([k, label]) => h('option', { value: k }, label)),
   );
   const file = h('input', { type: 'file', name: 'file', required: true });
