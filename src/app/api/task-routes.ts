@@ -8,8 +8,59 @@ import {
   taskDetailSchema,
   taskListQuery,
   taskListSchema,
+  taskSchema,
 } from './process-schemas.ts';
 import { problemResponses } from './schemas.ts';
+
+const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } as const;
+
+/** The task list's query: assignment, state, due, process, project, Unit, search; sort and order; page. */
+const inboxQuery = {
+  ...taskListQuery,
+  properties: {
+    ...taskListQuery.properties,
+    scope: {
+      type: 'string',
+      enum: ['mine', 'groups', 'all', 'unassigned'],
+      default: 'all',
+      description:
+        'mine: 我认领的；groups: 我所在候选组的；unassigned: 我所在组未认领的；all: 我认领的和我所在组的',
+    },
+    state: {
+      type: 'string',
+      enum: ['open', 'completed'],
+      default: 'open',
+      description: 'open: 待办；completed: 已办',
+    },
+    due: { type: 'string', enum: ['overdue', 'week'], description: 'overdue: 已逾期；week: 本周到期' },
+    processDefinitionId: { ...name, description: '流程（BPMN process id）' },
+    unitId: { ...name, description: '项目所属单位' },
+    q: { type: 'string', minLength: 1, maxLength: 100, description: '项目名称或编号（包含即可）' },
+    sort: {
+      type: 'string',
+      enum: ['due', 'created', 'created-desc', 'priority', 'follow-up', 'completed'],
+      description:
+        'due: 到期时间（无期限的在后）；created: 创建时间；priority: 优先级（默认高的在前）；follow-up: 跟进日期；completed: 办结时间（已办默认）',
+    },
+    order: { type: 'string', enum: ['asc', 'desc'], description: '升序或降序（缺省为该排序的自然顺序）' },
+  },
+} as const;
+
+/** A task as the list shows it, with Camunda's priority and follow-up date and, once done, its completion. */
+const inboxItem = {
+  ...taskSchema,
+  properties: {
+    ...taskSchema.properties,
+    priority: { type: 'integer', minimum: 0, maximum: 100, description: '优先级 0–100（缺省 50）' },
+    followUpDate: { type: ['string', 'null'], description: '跟进日期' },
+    completionDate: { type: ['string', 'null'], description: '办结时间' },
+  },
+} as const;
+
+const inboxSchema = {
+  ...taskListSchema,
+  properties: { ...taskListSchema.properties, items: { type: 'array', items: inboxItem } },
+} as const;
 
 export function registerTaskRoutes(app: ApiApp, ctx: ApiContext): void {
   getTasks(app, ctx);
@@ -25,9 +76,9 @@ function getTasks(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         tags: ['tasks'],
-        summary: '我的待办任务（我所在候选组的和我认领的）',
-        querystring: taskListQuery,
-        response: { 200: taskListSchema, ...problemResponses },
+        summary: '任务列表：待办与已办，按认领、期限、流程、项目、单位筛选，按项目名称或编号搜索，排序，分页',
+        querystring: inboxQuery,
+        response: { 200: inboxSchema, ...problemResponses },
       },
     },
     async (request) => taskInbox(ctx, principalOf(request), request.query),
