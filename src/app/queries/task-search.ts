@@ -55,7 +55,7 @@ export function sortKeys(sort: InboxSort, order?: 'asc' | 'desc'): SortKey[] {
   }
 }
 
-const valueOf = (t: UserTask, field: SortKey['field']): number | null => {
+const sortValue = (t: UserTask, field: SortKey['field']): number | null => {
   if (field === 'priority') return t.priority;
   const d = t[field];
   return d ? Date.parse(d) : null;
@@ -66,8 +66,8 @@ export function comparator(keys: SortKey[]) {
   return (a: UserTask, b: UserTask) => {
     for (const k of keys) {
       const sign = k.order === 'DESC' ? -1 : 1;
-      const x = valueOf(a, k.field);
-      const y = valueOf(b, k.field);
+      const x = sortValue(a, k.field);
+      const y = sortValue(b, k.field);
       const c = (Number(x === null) - Number(y === null) || (x ?? 0) - (y ?? 0)) * sign;
       if (c !== 0) return c;
     }
