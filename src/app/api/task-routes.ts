@@ -1,3 +1,4 @@
+import { assignTask, colleaguesFor, updateTaskSchedule } from '../commands/task-assign.ts';
 import { claimTask, completeTask, unclaimTask } from '../commands/tasks.ts';
 import { taskDetail, taskInbox } from '../queries/tasks.ts';
 import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
@@ -10,7 +11,7 @@ import {
   taskListSchema,
   taskSchema,
 } from './process-schemas.ts';
-import { problemResponses } from './schemas.ts';
+import { isoDate, problemResponses } from './schemas.ts';
 
 const name = { type: 'string', minLength: 1, maxLength: 100, pattern: '^[A-Za-z0-9._-]+$' } as const;
 
@@ -57,6 +58,11 @@ const inboxItem = {
   },
 } as const;
 
+const detailSchema = {
+  ...taskDetailSchema,
+  properties: { ...taskDetailSchema.properties, task: inboxItem },
+} as const;
+
 const inboxSchema = {
   ...taskListSchema,
   properties: { ...taskListSchema.properties, items: { type: 'array', items: inboxItem } },
@@ -68,6 +74,9 @@ export function registerTaskRoutes(app: ApiApp, ctx: ApiContext): void {
   postTasksUserTaskKeyClaim(app, ctx);
   postTasksUserTaskKeyUnclaim(app, ctx);
   postTasksUserTaskKeyComplete(app, ctx);
+  getTasksUserTaskKeyColleagues(app, ctx);
+  postTasksUserTaskKeyAssignment(app, ctx);
+  patchTasksUserTaskKey(app, ctx);
 }
 
 function getTasks(app: ApiApp, ctx: ApiContext): void {
@@ -93,7 +102,7 @@ function getTasksUserTaskKey(app: ApiApp, ctx: ApiContext): void {
         tags: ['tasks'],
         summary: '任务详情：表单（Camunda Forms）与表单显示的数据',
         params: keyParam('userTaskKey'),
-        response: { 200: taskDetailSchema, ...problemResponses },
+        response: { 200: detailSchema, ...problemResponses },
       },
     },
     async (request) => taskDetail(ctx, principalOf(request), request.params.userTaskKey),
@@ -156,6 +165,98 @@ function postTasksUserTaskKeyComplete(app: ApiApp, ctx: ApiContext): void {
       const { variables } = request.body;
       const { assignee } = await completeTask(ctx, actorOf(request), { userTaskKey, variables });
       return { userTaskKey, state: 'COMPLETED', assignee };
+    },
+  );
+}
+
+function getTasksUserTaskKeyColleagues(app: ApiApp, ctx: ApiContext): void {
+  app.get(
+    '/tasks/:userTaskKey/colleagues',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: '可转交的同事：该任务候选组内的账号',
+        params: keyParam('userTaskKey'),
+        response: {
+          200: {
+            type: 'array',
+            items: {
+              type: 'object',
+              properties: {
+                id: { type: 'string' },
+                username: { type: 'string' },
+                displayName: { type: 'string' },
+              },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => colleaguesFor(ctx, actorOf(request), request.params.userTaskKey),
+  );
+}
+
+function postTasksUserTaskKeyAssignment(app: ApiApp, ctx: ApiContext): void {
+  app.post(
+    '/tasks/:userTaskKey/assignment',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: '转交任务给同组同事（须为该任务候选组内的账号）',
+        params: keyParam('userTaskKey'),
+        body: {
+          type: 'object',
+          required: ['assignee'],
+          additionalProperties: false,
+          properties: {
+            assignee: { type: 'string', minLength: 1, maxLength: 100, description: '同事的账号编号' },
+          },
+        },
+        response: {
+          200: {
+            type: 'object',
+            properties: { ...taskActionResponse.properties, assigneeName: { type: 'string' } },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { userTaskKey } = request.params;
+      const done = await assignTask(ctx, actorOf(request), { userTaskKey, assignee: request.body.assignee });
+      return { userTaskKey, state: 'CREATED', ...done };
+    },
+  );
+}
+
+function patchTasksUserTaskKey(app: ApiApp, ctx: ApiContext): void {
+  app.patch(
+    '/tasks/:userTaskKey',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: '设置跟进日期和优先级',
+        params: keyParam('userTaskKey'),
+        body: {
+          type: 'object',
+          additionalProperties: false,
+          minProperties: 1,
+          properties: {
+            followUpDate: { ...isoDate, description: '跟进日期（ISO 8601 日期时间）' },
+            priority: { type: 'integer', minimum: 0, maximum: 100, description: '优先级 0–100（缺省 50）' },
+          },
+        },
+        response: {
+          200: { type: 'object', properties: { userTaskKey: { type: 'string' } } },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const { userTaskKey } = request.params;
+      await updateTaskSchedule(ctx, actorOf(request), { userTaskKey, ...request.body });
+      return { userTaskKey };
     },
   );
 }
