@@ -74,6 +74,10 @@ beforeAll(async () => {
       projectId: 'YF-2026-0042',
       projectName: '智慧警务平台',
       unitId: 'gongan',
+      reviewedAmount: 980_000,
+      gatewayApiKey: 'k-123',
+      serviceAccountPassword: 'p-456',
+      reviewNote: '请重点核对造价',
     },
   });
   key = server.engine.searchUserTasks({ filter: { processInstanceKey } }).items[0]!.userTaskKey;
@@ -206,5 +210,15 @@ describe('handing a task to a colleague; follow-up date and priority', () => {
     });
     expect(own.status, own.text).toBe(200);
     expect(engineTask().priority).toBe(99);
+  });
+
+  it('shows the task’s variables read-only, without protected ones or secrets', async () => {
+    const res = await call('bureau.reviewer', 'GET', `/api/tasks/${key}/variables`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json().variables).toEqual([
+      { name: 'projectName', value: '智慧警务平台' },
+      { name: 'reviewNote', value: '请重点核对造价' },
+    ]);
+    expect((await call('finance', 'GET', `/api/tasks/${key}/variables`)).statusCode).toBe(404);
   });
 });

@@ -1,5 +1,6 @@
 import { assignTask, colleaguesFor, updateTaskSchedule } from '../commands/task-assign.ts';
 import { claimTask, completeTask, unclaimTask } from '../commands/tasks.ts';
+import { taskHistory, taskVariables } from '../queries/task-history.ts';
 import { taskDetail, taskInbox } from '../queries/tasks.ts';
 import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
 import {
@@ -77,6 +78,8 @@ export function registerTaskRoutes(app: ApiApp, ctx: ApiContext): void {
   getTasksUserTaskKeyColleagues(app, ctx);
   postTasksUserTaskKeyAssignment(app, ctx);
   patchTasksUserTaskKey(app, ctx);
+  getTasksUserTaskKeyHistory(app, ctx);
+  getTasksUserTaskKeyVariables(app, ctx);
 }
 
 function getTasks(app: ApiApp, ctx: ApiContext): void {
@@ -258,5 +261,79 @@ function patchTasksUserTaskKey(app: ApiApp, ctx: ApiContext): void {
       await updateTaskSchedule(ctx, actorOf(request), { userTaskKey, ...request.body });
       return { userTaskKey };
     },
+  );
+}
+
+const nullableText = { type: ['string', 'null'] } as const;
+
+function getTasksUserTaskKeyHistory(app: ApiApp, ctx: ApiContext): void {
+  app.get(
+    '/tasks/:userTaskKey/history',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary:
+          '办理记录：本项目（无项目时本流程实例）已办结的任务，谁、何时、提交了什么决定（最新在前，最多 100 条）',
+        params: keyParam('userTaskKey'),
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              total: { type: 'integer' },
+              items: {
+                type: 'array',
+                items: {
+                  type: 'object',
+                  properties: {
+                    userTaskKey: { type: 'string' },
+                    name: { type: 'string' },
+                    elementId: { type: 'string' },
+                    processDefinitionId: { type: 'string' },
+                    completionDate: nullableText,
+                    completedBy: {
+                      type: ['object', 'null'],
+                      properties: {
+                        accountId: { type: 'string' },
+                        displayName: nullableText,
+                        role: { type: 'string' },
+                      },
+                    },
+                    decision: { type: ['object', 'null'], additionalProperties: true },
+                  },
+                },
+              },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => taskHistory(ctx, principalOf(request), request.params.userTaskKey),
+  );
+}
+
+function getTasksUserTaskKeyVariables(app: ApiApp, ctx: ApiContext): void {
+  app.get(
+    '/tasks/:userTaskKey/variables',
+    {
+      schema: {
+        tags: ['tasks'],
+        summary: '任务变量（只读；不含受保护的标识、金额、决定和密钥类变量）',
+        params: keyParam('userTaskKey'),
+        response: {
+          200: {
+            type: 'object',
+            properties: {
+              variables: {
+                type: 'array',
+                items: { type: 'object', properties: { name: { type: 'string' }, value: {} } },
+              },
+            },
+          },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => taskVariables(ctx, principalOf(request), request.params.userTaskKey),
   );
 }
