@@ -124,7 +124,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the reviewers’ task
     const dialog = page.getByRole('dialog', { name: '转交任务' });
     await dialog.getByLabel('转交给').waitFor();
     // the colleagues of the task's group, the reviewer themself not among them
-    expect(await dialog.locator('option').allTextContents()).toEqual(['市政数局审核员二（bureau.reviewer2）']);
+    expect(await dialog.locator('option').allTextContents()).toEqual([
+      '市政数局审核员二（bureau.reviewer2）',
+    ]);
     await dialog.getByLabel('转交给').selectOption({ label: '市政数局审核员二（bureau.reviewer2）' });
     await shot(page, 'tasklist-03-assign-dialog');
     await dialog.getByRole('button', { name: '确认转交' }).click();
