@@ -170,4 +170,36 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the reviewers’ task
     await signOut(page);
     expect(browser.errors).toEqual([]);
   });
+
+  it('the Bureau reviewer filters by tab, process and Unit, and sees what was done under 已办', async () => {
+    await signIn(page, app.url, 'bureau.reviewer');
+    await page.goto(`${app.url}/#/tasks`);
+    await page.locator('tbody tr').first().waitFor();
+    // 未认领: the task handed to the colleague is not among them, the other 初核 is
+    await page.getByRole('link', { name: '未认领' }).click();
+    await page.waitForURL(/scope=unassigned/);
+    await waitForText(page, '共 1 项任务');
+    expect(await page.locator('tbody tr').first().textContent()).toContain('云浮市不动产登记平台');
+    // by process and by Unit
+    await page.getByLabel('流程').selectOption('annual-plan-filing');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await waitForText(page, '没有符合条件的待办任务。');
+    await page.getByLabel('流程').selectOption('professional-project-initiation');
+    await page.getByLabel('单位').selectOption('jiaoyu');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await waitForText(page, '没有符合条件的待办任务。');
+    await page.getByLabel('单位').selectOption('gongan');
+    await page.getByRole('button', { name: '筛选' }).click();
+    await waitForText(page, '共 1 项任务');
+    // 已办: the 初核 completed for the expert's project, with when it was completed
+    await page.getByRole('link', { name: '已办' }).click();
+    await page.waitForURL(/scope=done/);
+    const done = page.locator('tbody tr', { hasText: '初核' });
+    await done.first().waitFor();
+    expect(await done.first().locator('[data-label="办结时间"]').textContent()).toMatch(/\d{4}年/);
+    expect(await page.locator('tbody tr').getByRole('button').count()).toBe(0);
+    await shot(page, 'tasklist-06-done');
+    await signOut(page);
+    expect(browser.errors).toEqual([]);
+  });
 });
