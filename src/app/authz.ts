@@ -83,6 +83,12 @@ export interface Target {
   category?: string | null;
   /** For document.read: the document's kind (Finance reads the documents issued to it, PRO-3). */
   documentKind?: string | null;
+  /**
+   * The principal holds an open task on this project — assigned to it or open for one of its groups
+   * (src/app/commands/task-access.ts looks it up in the engine): an expert or cost reviewer (PUB-2), whose read
+   * scope is otherwise empty, reads the project and its documents while it reviews them, and nothing else.
+   */
+  reviewing?: boolean;
 }
 
 export type Decision = { allowed: true } | { allowed: false; status: 403 | 404; reason: string };
@@ -96,7 +102,18 @@ function sees(p: Principal, target: Target): boolean {
   const scope = readScope(p);
   if (scope.kind === 'tenant') return true;
   if (scope.kind === 'unit') return target.unitId === scope.unitId;
-  return false;
+  // PUB-2: a reviewer without a scope of its own reads the project it holds an open task on
+  return target.reviewing === true;
+}
+
+/** Whether only an open review task lets the principal see the project (then it reads, never writes). */
+function seesByTask(p: Principal, target: Target): boolean {
+  return target.tenantId === p.tenantId && readScope(p).kind === 'none' && target.reviewing === true;
+}
+
+/** The refusal of a write to a project the principal cannot see, or sees only through its review task. */
+function unseen(p: Principal, target: Target): Decision {
+  return seesByTask(p, target) ? forbid('审核任务只能查阅项目及其材料，不能修改（PUB-2）') : hidden();
 }
 
 /** PUB-1, G-5: the Bureau's administrators open needs collections; the Bureau and Audit read them. */
@@ -135,7 +152,7 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
     case 'project.edit':
     case 'plan.file':
       if (readOnly) return forbid(readOnlyReason);
-      if (!sees(p, target)) return hidden();
+      if (!sees(p, target) || seesByTask(p, target)) return unseen(p, target);
       if (!(has(p, UNIT_WRITERS) && p.unitId === target.unitId)) {
         return forbid(
           action === 'plan.file'
@@ -146,7 +163,7 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
       return allow;
     case 'document.upload':
       if (readOnly) return forbid(readOnlyReason);
-      if (!sees(p, target)) return hidden();
+      if (!sees(p, target) || seesByTask(p, target)) return unseen(p, target);
       if (has(p, BUREAU) || (has(p, UNIT_WRITERS) && p.unitId === target.unitId)) return allow;
       return forbid('当前角色不能为该项目上传材料');
     case 'audit.read':

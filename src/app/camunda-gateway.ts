@@ -107,7 +107,10 @@ function toUserTask(t: Raw): UserTask {
     assignee: str(t.assignee),
     state: String(t.state),
     creationDate: String(t.creationDate),
+    completionDate: str(t.completionDate),
     dueDate: str(t.dueDate),
+    followUpDate: str(t.followUpDate),
+    priority: typeof t.priority === 'number' ? t.priority : 50,
     formKey: str(t.formKey),
     tenantId: String(t.tenantId ?? '<default>'),
     ...(t.processName ? { processName: String(t.processName) } : {}),
@@ -168,7 +171,7 @@ const elementFilter = (processInstanceKey: string) =>
   ({ processInstanceKey }) as unknown as ElementSearch['filter'];
 
 /** `{ name, value }` filters on process variables: Camunda compares the JSON text of the value. */
-function variableFilters(vars: Variables): Array<{ name: string; value: string }> {
+function variableFilters(vars: Variables): Array<{ name: string; value: string | { $in: string[] } }> {
   return Object.entries(vars).map(([name, value]) => ({ name, value: JSON.stringify(value) }));
 }
 
@@ -258,12 +261,26 @@ export class CamundaProcessGateway implements ProcessGateway {
     if (filter.candidateGroups) f.candidateGroup = { $in: filter.candidateGroups };
     if (filter.candidateGroupsNotIn) f.candidateGroup = { $notIn: filter.candidateGroupsNotIn };
     if (filter.assignee) f.assignee = filter.assignee;
+    else if (filter.assigned === false) f.assignee = { $exists: false };
     if (filter.processInstanceKey) f.processInstanceKey = filter.processInstanceKey;
+    if (filter.processDefinitionId) f.processDefinitionId = filter.processDefinitionId;
     if (filter.state) f.state = filter.state;
+    if (filter.dueDate) {
+      const { from, before } = filter.dueDate;
+      f.dueDate = { ...(from ? { $gte: from } : {}), ...(before ? { $lt: before } : {}) };
+    }
     const vars: Variables = {};
     if (filter.projectId) vars.projectId = filter.projectId;
     if (filter.tenantId) vars.tenantId = filter.tenantId;
-    if (Object.keys(vars).length > 0) f.processInstanceVariables = variableFilters(vars);
+    if (filter.unitId) vars.unitId = filter.unitId;
+    const variables = variableFilters(vars);
+    // a variable's value is its JSON text, compared as a StringFilterProperty ($in: any of these projects)
+    if (filter.projectIds)
+      variables.push({
+        name: 'projectId',
+        value: { $in: filter.projectIds.map((id) => JSON.stringify(id)) },
+      });
+    if (variables.length > 0) f.processInstanceVariables = variables;
     const r = await call(() =>
       this.client.searchUserTasks(
         {
@@ -339,10 +356,21 @@ export class CamundaProcessGateway implements ProcessGateway {
     await call(() => this.client.completeUserTask({ userTaskKey, variables, ...(action ? { action } : {}) }));
   }
 
-  async assignUserTask(userTaskKey: string, assignee: string): Promise<void> {
-    await call(() =>
-      this.client.assignUserTask({ userTaskKey, assignee, allowOverride: false, action: 'claim' }),
-    );
+  async assignUserTask(
+    userTaskKey: string,
+    assignee: string,
+    options: { override?: boolean; action?: string } = {},
+  ): Promise<void> {
+    const allowOverride = options.override === true;
+    const action = options.action ?? 'claim';
+    await call(() => this.client.assignUserTask({ userTaskKey, assignee, allowOverride, action }));
+  }
+
+  async updateUserTask(
+    userTaskKey: string,
+    changeset: { followUpDate?: string; priority?: number },
+  ): Promise<void> {
+    await call(() => this.client.updateUserTask({ userTaskKey, changeset, action: 'update' }));
   }
 
   async unassignUserTask(userTaskKey: string): Promise<void> {

@@ -19,14 +19,26 @@ export interface UserTaskFilter {
   /** None of these candidate groups (tasks assigned to someone outside their groups). */
   candidateGroupsNotIn?: string[];
   assignee?: string;
+  /** false: only tasks nobody claimed (`assignee: { $exists: false }`). */
+  assigned?: boolean;
   processInstanceKey?: string;
+  processDefinitionId?: string;
   /** The business key: tasks of one project. */
   projectId?: string;
+  /** Tasks of any of these projects (a search by project name or number). */
+  projectIds?: string[];
+  /** The Unit of the task's project (the `unitId` process variable). */
+  unitId?: string;
+  /** Due date range, ISO date-times: from (inclusive) and before (exclusive). */
+  dueDate?: { from?: string; before?: string };
   state?: 'CREATED' | 'COMPLETED' | 'CANCELED';
   tenantId?: string;
   page?: { from: number; limit: number };
   /** Camunda's user task sort keys; default creation date ascending. */
-  sort?: Array<{ field: 'creationDate' | 'dueDate' | 'priority'; order: 'ASC' | 'DESC' }>;
+  sort?: Array<{
+    field: 'creationDate' | 'dueDate' | 'priority' | 'followUpDate' | 'completionDate';
+    order: 'ASC' | 'DESC';
+  }>;
 }
 
 export interface UserTask {
@@ -39,7 +51,11 @@ export interface UserTask {
   assignee: string | null;
   state: string;
   creationDate: string;
+  completionDate: string | null;
   dueDate: string | null;
+  followUpDate: string | null;
+  /** 0–100, Camunda's default 50. */
+  priority: number;
   formKey: string | null;
   tenantId: string;
   variables?: Variables;
@@ -170,7 +186,14 @@ export interface ProcessGateway {
   /** Whether the engine answers (for `/ready`). */
   ping(): Promise<void>;
 
-  assignUserTask(userTaskKey: string, assignee: string): Promise<void>;
+  /** Assigns the task; `override` replaces a current assignee (assigning to a colleague), `action` as recorded. */
+  assignUserTask(
+    userTaskKey: string,
+    assignee: string,
+    options?: { override?: boolean; action?: string },
+  ): Promise<void>;
+  /** `PATCH /v2/user-tasks/{key}`: follow-up date and priority (Camunda's changeset). */
+  updateUserTask(userTaskKey: string, changeset: { followUpDate?: string; priority?: number }): Promise<void>;
   unassignUserTask(userTaskKey: string): Promise<void>;
   getUserTaskForm(userTaskKey: string): Promise<TaskForm | null>;
   /** The variables a task sees (its scope and every enclosing one), values parsed from Camunda's JSON text. */

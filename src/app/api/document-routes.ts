@@ -12,6 +12,7 @@ import {
 import { findProject } from '../../store/projects.ts';
 import { decide } from '../authz.ts';
 import { keepDocument, publicMeta } from '../commands/documents.ts';
+import { projectTarget } from '../commands/task-access.ts';
 import { problem } from '../problem.ts';
 import { type ApiApp, type ApiContext, actorOf, ensure, principalOf, visibleProject } from './context.ts';
 import { documentSchema, idParam, keysOf, problemResponses } from './schemas.ts';
@@ -69,7 +70,7 @@ function postProjectsProjectIdDocuments(app: ApiApp, ctx: ApiContext): void {
       const { projectId } = request.params;
       const { kind } = request.query;
       const { p, project } = await visibleProject(ctx, request, projectId);
-      ensure(decide(p, 'document.upload', project));
+      ensure(decide(p, 'document.upload', await projectTarget(ctx, p, project)));
       // PRO-3: the 立项审批意见 and the 备案回执 are issued by process steps, never uploaded under their kinds
       if (ISSUED_DOCUMENT_KINDS.includes(kind)) {
         const reason = `${DOCUMENT_KINDS[kind]}由${kind === 'approval-opinion' ? '出具立项审批意见' : '登记备案'}的流程步骤生成，不能上传`;
@@ -129,7 +130,8 @@ function getProjectsProjectIdDocuments(app: ApiApp, ctx: ApiContext): void {
       const { projectId } = request.params;
       const { kind } = request.query;
       const { p, project } = await visibleProject(ctx, request, projectId);
-      ensure(decide(p, 'document.read', { ...project, documentKind: kind ?? null }));
+      const target = await projectTarget(ctx, p, project);
+      ensure(decide(p, 'document.read', { ...target, documentKind: kind ?? null }));
       const all = await listDocuments(ctx.store.db, p.tenantId, projectId);
       return (kind ? all.filter((d) => d.kind === kind) : all).map(publicMeta);
     },
@@ -154,12 +156,11 @@ function getDocumentsDocumentId(app: ApiApp, ctx: ApiContext): void {
       const doc = await findDocument(ctx.store.db, p.tenantId, documentId);
       if (!doc) throw problem.notFound(`材料 ${documentId} 不存在或无权查看`);
       const project = await findProject(ctx.store.db, p.tenantId, doc.projectId);
-      ensure(
-        decide(p, 'document.read', {
-          ...(project ?? { tenantId: p.tenantId, unitId: doc.unitId }),
-          documentKind: doc.kind,
-        }),
-      );
+      // PUB-2: a reviewer reads the documents of the project it holds an open task on (task-access.ts)
+      const target = project
+        ? await projectTarget(ctx, p, project)
+        : { tenantId: p.tenantId, unitId: doc.unitId };
+      ensure(decide(p, 'document.read', { ...target, documentKind: doc.kind }));
       reply
         .header('content-type', doc.mediaType)
         .header('content-length', String(doc.size))

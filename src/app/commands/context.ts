@@ -9,6 +9,7 @@ import type { Conn, Store } from '../../store/store.ts';
 import { auditRole, type Decision, decide, type Principal } from '../authz.ts';
 import { ProblemError, problem } from '../problem.ts';
 import { ProcessEngineError, type ProcessGateway, type Variables } from '../process-gateway.ts';
+import { projectTarget } from './task-access.ts';
 
 export interface CommandLog {
   info(obj: object, msg?: string): void;
@@ -106,13 +107,14 @@ export function tenantOfVariables(vars: Variables | undefined): string {
 
 /** The project `projectId` as the principal may see it; 404 for another tenant's or an invisible project. */
 export async function visibleProject(
-  ctx: Pick<CommandContext, 'store'>,
+  ctx: Pick<CommandContext, 'store' | 'processes'>,
   p: Principal,
   projectId: string,
 ): Promise<Project> {
   const project = await findProject(ctx.store.db, p.tenantId, projectId);
   if (!project) throw problem.notFound(`项目 ${projectId} 不存在或无权查看`);
-  ensure(decide(p, 'project.read', project));
+  // PUB-2: an expert or cost reviewer reads the project it holds an open task on (task-access.ts)
+  ensure(decide(p, 'project.read', await projectTarget(ctx, p, project)));
   return project;
 }
 

@@ -59,15 +59,15 @@ export async function displayName(ctx: CommandContext, accountId: string | null)
   return (await findAccount(ctx.store.db, accountId))?.displayName ?? null;
 }
 
-function ensureOpen(task: UserTask): void {
+export function ensureOpen(task: UserTask): void {
   if (task.state !== 'CREATED')
     throw problem.conflict(`任务已${task.state === 'COMPLETED' ? '办结' : '取消'}，不能再办理`);
 }
 
-const projectOf = (t: LoadedTask) => (t.variables.projectId as string | undefined) ?? null;
+export const projectOf = (t: LoadedTask) => (t.variables.projectId as string | undefined) ?? null;
 
 /** Runs the engine call, then writes its audit entry; an entry that cannot be written is logged loudly. */
-async function thenAudit(
+export async function thenAudit(
   ctx: CommandContext,
   actor: Actor,
   what: string,

@@ -3,11 +3,12 @@
 // Camunda form and the variables the form shows.
 import { DateTime } from 'luxon';
 import { ZONE } from '../../domain/index.ts';
-import { candidateGroupsOf, type Principal } from '../authz.ts';
+import type { Principal } from '../authz.ts';
 import { type CommandContext, gatewayOf, tenantOfVariables } from '../commands/context.ts';
 import { CONTEXT_VARIABLES, formFields, formVariableNames } from '../commands/task-forms.ts';
 import { displayName, loadTask } from '../commands/tasks.ts';
-import type { UserTask, UserTaskFilter, Variables } from '../process-gateway.ts';
+import type { UserTask, Variables } from '../process-gateway.ts';
+import { type InboxQuery, searchInbox } from './task-search.ts';
 
 /**
  * The countdown in working days (src/domain's calendar). The due date is provisional when the period it was counted
@@ -65,103 +66,21 @@ async function item(
     assigneeName: await nameOf(t.assignee),
     assignedToMe: t.assignee === p.accountId,
     creationDate: t.creationDate,
+    completionDate: t.completionDate,
     dueDate: t.dueDate,
-    ...dueInfo(ctx, t.creationDate, t.dueDate),
+    // a completed task is no longer overdue, whatever its due date was
+    ...(t.state === 'CREATED'
+      ? dueInfo(ctx, t.creationDate, t.dueDate)
+      : { workingDaysLeft: null, overdue: false, dueDateProvisional: false }),
+    followUpDate: t.followUpDate,
+    priority: t.priority,
     formKey: t.formKey,
   };
 }
 
 export type TaskItem = Awaited<ReturnType<typeof item>>;
 
-export type InboxSort = 'due' | 'created' | 'created-desc';
-
-export interface InboxQuery {
-  scope: 'mine' | 'groups' | 'all';
-  projectId?: string;
-  /** 1-based. */
-  page?: number;
-  pageSize?: number;
-  /** due: soonest due first (no due date last), then oldest; created / created-desc: by creation. */
-  sort?: InboxSort;
-}
-
-const SORTS: Record<InboxSort, NonNullable<UserTaskFilter['sort']>> = {
-  due: [
-    { field: 'dueDate', order: 'ASC' },
-    { field: 'creationDate', order: 'ASC' },
-  ],
-  created: [{ field: 'creationDate', order: 'ASC' }],
-  'created-desc': [{ field: 'creationDate', order: 'DESC' }],
-};
-
-/** The engine's order for a sort (search-sql.ts: absent dates last ascending; the task key breaks ties). */
-function comparator(sort: InboxSort) {
-  const ms = (d: string | null) => (d ? Date.parse(d) : Number.POSITIVE_INFINITY);
-  const byKey = (a: UserTask, b: UserTask) => {
-    const x = BigInt(a.userTaskKey);
-    const y = BigInt(b.userTaskKey);
-    return x < y ? -1 : x > y ? 1 : 0;
-  };
-  return (a: UserTask, b: UserTask) => {
-    const c =
-      sort === 'due'
-        ? ms(a.dueDate) - ms(b.dueDate) || ms(a.creationDate) - ms(b.creationDate)
-        : (ms(a.creationDate) - ms(b.creationDate)) * (sort === 'created-desc' ? -1 : 1);
-    return c || byKey(a, b);
-  };
-}
-
-/** The engine pages at most this deep into one search. */
-const MAX_DEPTH = 10_000;
-/** Tasks assigned to the principal outside their groups read whole (they are few: claimed tasks). */
-const OUTSIDE_MAX = 100;
-
-/**
- * One page of "my groups' tasks or those assigned to me", in `sort` order, with the true total. Camunda 8.8's
- * user task filter has no OR across fields, so it is two disjoint searches: G, the groups' tasks, paged in the
- * engine; A, the tasks assigned to me outside those groups (`candidateGroup: { $notIn }`), read whole. A task of
- * G at index j stands at j plus the number of A's tasks before it, so the page [from, from + limit) holds G's
- * tasks from index from − |A| on: one page of G, merged with A here.
- */
-async function unionPage(
-  gateway: ReturnType<typeof gatewayOf>,
-  groupSearch: UserTaskFilter,
-  assigned: UserTaskFilter,
-  from: number,
-  limit: number,
-  sort: InboxSort,
-): Promise<{ tasks: UserTask[]; total: number }> {
-  const byOrder = comparator(sort);
-  const outsideSearch = { ...assigned, candidateGroupsNotIn: groupSearch.candidateGroups };
-  const outsidePage = { ...outsideSearch, page: { from: 0, limit: OUTSIDE_MAX } };
-  // page 1 starts at G's first task whatever A holds: both searches at once
-  const [outside, early] = await Promise.all([
-    gateway.searchUserTasks(outsidePage),
-    from === 0 ? gateway.searchUserTasks({ ...groupSearch, page: { from: 0, limit } }) : null,
-  ]);
-  const a = outside.items.length;
-  const start = Math.max(0, from - a);
-  const groups =
-    early ??
-    (await gateway.searchUserTasks({ ...groupSearch, page: { from: start, limit: from + limit - start } }));
-  const total = groups.total + outside.total;
-  const first = groups.items[0];
-  if (outside.total <= OUTSIDE_MAX && first) {
-    // from G's first: before it stand `start` tasks of G and those of A that sort before it
-    const kept = start === 0 ? outside.items : outside.items.filter((t) => byOrder(t, first) >= 0);
-    const at = from - (start + outside.items.length - kept.length);
-    const merged = [...groups.items, ...kept].sort(byOrder);
-    return { tasks: merged.slice(at, at + limit), total };
-  }
-  // past the end of G, or many tasks assigned outside the groups: the first from + limit of each, merged
-  const depth = Math.min(from + limit, MAX_DEPTH);
-  const [g, o] = await Promise.all([
-    gateway.searchUserTasks({ ...groupSearch, page: { from: 0, limit: depth } }),
-    gateway.searchUserTasks({ ...outsideSearch, page: { from: 0, limit: depth } }),
-  ]);
-  const tasks = [...g.items, ...o.items].sort(byOrder).slice(from, from + limit);
-  return { tasks, total };
-}
+export type { InboxQuery, InboxSort } from './task-search.ts';
 
 export async function taskInbox(
   ctx: CommandContext,
@@ -169,34 +88,9 @@ export async function taskInbox(
   q: InboxQuery,
 ): Promise<{ items: TaskItem[]; total: number; page: number; pageSize: number }> {
   const gateway = gatewayOf(ctx);
-  const groups = candidateGroupsOf(p);
   const page = q.page ?? 1;
   const pageSize = q.pageSize ?? 50;
-  const sort = q.sort ?? 'due';
-  // SU-3: the business tenant is a process variable (a group name such as `unit-gongan` exists in several
-  // tenants), filtered in the engine so that pages and totals count only this tenant's tasks.
-  const base: UserTaskFilter = {
-    state: 'CREATED',
-    tenantId: p.tenantId,
-    sort: SORTS[sort],
-    ...(q.projectId ? { projectId: q.projectId } : {}),
-  };
-  const from = (page - 1) * pageSize;
-  const groupSearch = { ...base, candidateGroups: groups };
-  const mineSearch = { ...base, assignee: p.accountId };
-  let found: { tasks: UserTask[]; total: number };
-  if (q.scope === 'all' && groups.length > 0) {
-    found = await unionPage(gateway, groupSearch, mineSearch, from, pageSize, sort);
-  } else if (q.scope === 'groups' && groups.length === 0) {
-    found = { tasks: [], total: 0 };
-  } else {
-    const r = await gateway.searchUserTasks({
-      ...(q.scope === 'groups' ? groupSearch : mineSearch),
-      page: { from, limit: pageSize },
-    });
-    found = { tasks: r.items, total: r.total };
-  }
-  const { tasks, total } = found;
+  const { tasks, total } = await searchInbox(ctx, gateway, p, q, (page - 1) * pageSize, pageSize);
   const vars = await gateway.instanceVariables(
     tasks.map((t) => t.processInstanceKey),
     CONTEXT_VARIABLES,

@@ -1,15 +1,37 @@
 // The task list: the tasks of the signed-in person's candidate groups (roles and `unit-<unitId>`) and the tasks
-// they claimed, soonest due first, with the working days left (Asia/Shanghai holidays counted by the API) and
-// overdue tasks marked. Claim and unclaim here; work a task on its own page.
+// they claimed, with the working days left (Asia/Shanghai holidays counted by the API) and overdue tasks marked.
+// Filters (claimed by me, my groups, unclaimed, done; overdue, due this week; process, Unit), the search by project
+// name or number, the sort and the paging are the API's; the state lives in the URL so that the back button and a
+// shared link show the same list. Claim and unclaim here; work a task on its own page.
 import { ApiError, get, post, query } from '../api.js';
-import { add, fmtDateTime, h, pager, toast } from '../dom.js';
-import { current, vocabSync } from '../session.js';
+import { add, field, fmtDateTime, h, pager, toast } from '../dom.js';
+import { can, current, vocabSync } from '../session.js';
 
 const SCOPES = [
   ['all', '全部待办'],
   ['mine', '我认领的'],
   ['groups', '我所在组的'],
+  ['unassigned', '未认领'],
+  ['done', '已办'],
 ];
+
+const DUE = { overdue: '已逾期', week: '本周到期' };
+const SORTS = {
+  due: '到期时间',
+  created: '创建时间',
+  priority: '优先级',
+  'follow-up': '跟进日期',
+  completed: '办结时间',
+};
+const ORDERS = { asc: '升序', desc: '降序' };
+
+/** Camunda's priority 0–100 in words (Tasklist's bands: low, medium, high, critical). */
+export function priorityLabel(priority) {
+  if (priority >= 76) return '紧急';
+  if (priority >= 51) return '高';
+  if (priority >= 26) return '中';
+  return '低';
+}
 
 export function groupLabel(group, task) {
   const vocab = vocabSync();
@@ -59,34 +81,61 @@ export async function claim(task, claimed) {
   }
 }
 
+/** The list's filters as the URL holds them; "done" is the completed tasks of my groups and mine. */
+function filtersOf(q) {
+  const pick = (name, allowed) => (allowed.includes(q.get(name)) ? q.get(name) : '');
+  return {
+    scope: SCOPES.some(([s]) => s === q.get('scope')) ? q.get('scope') : 'all',
+    due: pick('due', Object.keys(DUE)),
+    processDefinitionId: q.get('processDefinitionId') ?? '',
+    unitId: q.get('unitId') ?? '',
+    q: q.get('q') ?? '',
+    sort: pick('sort', Object.keys(SORTS)),
+    order: pick('order', Object.keys(ORDERS)),
+    page: Math.max(1, Number(q.get('page')) || 1),
+  };
+}
+
 export async function render(main, _params, q) {
-  const scope = SCOPES.some(([s]) => s === q.get('scope')) ? q.get('scope') : 'all';
+  const filters = filtersOf(q);
+  const done = filters.scope === 'done';
+  const asked = { ...filters, scope: done ? 'all' : filters.scope, state: done ? 'completed' : undefined };
+  const [result, units] = await Promise.all([
+    get(`/tasks${query({ ...asked, pageSize: 50 })}`),
+    can.isUnit() ? Promise.resolve([]) : get('/units').catch(() => []),
+  ]);
   // paged by the API: `total` counts every page; `overdue` below counts this page's tasks
-  const filters = { scope, page: Math.max(1, Number(q.get('page')) || 1) };
-  const result = await get(`/tasks${query({ ...filters, pageSize: 50 })}`);
   const pages = Math.max(1, Math.ceil(result.total / result.pageSize));
   const me = current();
 
   add(
     main,
     h('div', { class: 'page-head' }, h('h1', {}, '任务列表')),
-    scopeTabs(scope),
-    summaryLine(result, pages),
+    scopeTabs(filters.scope),
+    filterForm(filters, units),
+    summaryLine(result, pages, done),
     result.items.length === 0
-      ? h('p', { class: 'empty' }, '没有待办任务。')
+      ? h('p', { class: 'empty' }, done ? '没有已办任务。' : '没有符合条件的待办任务。')
       : h(
           'table',
           { class: 'list' },
-          h('caption', { class: 'sr-only' }, '待办任务'),
+          h('caption', { class: 'sr-only' }, done ? '已办任务' : '待办任务'),
           h(
             'thead',
             {},
             h(
               'tr',
               {},
-              ['任务', '项目', '办理人', '认领', '创建时间', '期限', '操作'].map((c) =>
-                h('th', { scope: 'col' }, c),
-              ),
+              [
+                '任务',
+                '项目',
+                '办理人',
+                '认领',
+                '优先级',
+                '创建时间',
+                done ? '办结时间' : '期限',
+                '操作',
+              ].map((c) => h('th', { scope: 'col' }, c)),
             ),
           ),
           h(
@@ -96,6 +145,64 @@ export async function render(main, _params, q) {
           ),
         ),
     pager('#/tasks', filters, pages),
+  );
+}
+
+/** The filter bar and the search box; submitting puts them in the URL (the tab kept, back to the first page). */
+function filterForm(filters, units) {
+  const text = h('input', {
+    type: 'search',
+    name: 'q',
+    value: filters.q,
+    maxlength: 100,
+    placeholder: '项目名称或编号',
+  });
+  const due = select('due', filters.due, '全部期限', DUE);
+  const processes = select(
+    'processDefinitionId',
+    filters.processDefinitionId,
+    '全部流程',
+    vocabSync()?.processes ?? {},
+  );
+  const unit =
+    units.length > 0
+      ? select('unitId', filters.unitId, '全部单位', Object.fromEntries(units.map((u) => [u.id, u.name])))
+      : null;
+  const sort = select('sort', filters.sort, '默认排序', SORTS);
+  const order = select('order', filters.order, '默认顺序', ORDERS);
+  const form = h(
+    'form',
+    { class: 'filters', role: 'search', 'aria-label': '筛选任务' },
+    field('项目', text),
+    field('期限', due),
+    field('流程', processes),
+    unit ? field('单位', unit) : null,
+    field('排序', sort),
+    field('顺序', order),
+    h('div', { class: 'actions' }, h('button', { type: 'submit' }, '筛选')),
+  );
+  form.addEventListener('submit', (event) => {
+    event.preventDefault();
+    const next = {
+      scope: filters.scope,
+      q: text.value.trim(),
+      due: due.value,
+      processDefinitionId: processes.value,
+      unitId: unit?.value ?? '',
+      sort: sort.value,
+      order: order.value,
+    };
+    location.hash = `#/tasks${query(next)}`;
+  });
+  return form;
+}
+
+function select(name, value, allLabel, options) {
+  return h(
+    'select',
+    { name },
+    h('option', { value: '' }, allLabel),
+    Object.entries(options).map(([k, label]) => h('option', { value: k, selected: k === value }, label)),
   );
 }
 
@@ -114,6 +221,7 @@ function taskActions(t, me) {
       },
       label,
     );
+  if (t.state !== 'CREATED') return [];
   if (me.roles.every((r) => r === 'audit') && !t.candidateGroups.includes('audit')) return [];
   if (t.assignedToMe) return [button('取消认领', false)];
   if (!t.assignee) return [button('认领', true)];
@@ -152,8 +260,16 @@ function taskRow(t, me) {
           : (t.assigneeName ?? '他人')
         : h('span', { class: 'muted' }, '未认领'),
     ),
+    h(
+      'td',
+      { 'data-label': '优先级' },
+      `${priorityLabel(t.priority)}（${t.priority}）`,
+      t.followUpDate ? h('small', { class: 'block muted' }, `跟进：${fmtDateTime(t.followUpDate)}`) : null,
+    ),
     h('td', { 'data-label': '创建时间' }, fmtDateTime(t.creationDate)),
-    h('td', { 'data-label': '期限' }, dueBadge(t)),
+    t.state === 'CREATED'
+      ? h('td', { 'data-label': '期限' }, dueBadge(t))
+      : h('td', { 'data-label': '办结时间' }, t.completionDate ? fmtDateTime(t.completionDate) : '—'),
     h('td', { 'data-label': '操作', class: 'row-actions' }, taskActions(t, me)),
   );
 }
@@ -172,8 +288,9 @@ function scopeTabs(scope) {
   );
 }
 
-function summaryLine(result, pages) {
+function summaryLine(result, pages, done) {
   const overdue = result.items.filter((t) => t.overdue).length;
+  if (done) return h('p', { class: 'muted', 'aria-live': 'polite' }, `共 ${result.total} 项已办任务。`);
   return h(
     'p',
     { class: 'muted', 'aria-live': 'polite' },
