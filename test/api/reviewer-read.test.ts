@@ -48,7 +48,14 @@ describe('experts and cost reviewers read the project they review (PUB-2)', () =
   beforeAll(async () => {
     formJs = await launchFormJs();
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
-    for (const name of ['gongan.staff', 'jiaoyu.staff', 'bureau.reviewer', 'cost.reviewer', 'expert'])
+    for (const name of [
+      'gongan.staff',
+      'gongan.section',
+      'jiaoyu.staff',
+      'bureau.reviewer',
+      'cost.reviewer',
+      'expert',
+    ])
       t[name] = await s.login(name);
     const create = async (projectName: string) => {
       const res = await s.api(
@@ -82,6 +89,8 @@ describe('experts and cost reviewers read the project they review (PUB-2)', () =
   });
 
   it('nobody of them reads the project before a task on it reaches them', async () => {
+    // G-6: the Unit's 责任科室 sends the application on before the Bureau's 初核
+    await complete('gongan.section', 'Task_SectionReview', { sectionDecision: 'approve' });
     await openTask('bureau.reviewer', 'Task_InitialCheck');
     expect(await reads('cost.reviewer')).toEqual([404, 404, 404]);
     expect(await reads('expert')).toEqual([404, 404, 404]);
@@ -99,7 +108,7 @@ describe('experts and cost reviewers read the project they review (PUB-2)', () =
     expect(docs.map((d) => d.id)).toEqual([planId]);
     const plan = await get('cost.reviewer', `/api/documents/${planId}`);
     expect(plan.rawPayload.equals(PDF)).toBe(true);
-    // the other project of the same Unit, waiting for 初核, stays hidden
+    // the other project of the same Unit, waiting for its 责任科室, stays hidden
     expect((await get('cost.reviewer', `/api/projects/${otherId}`)).statusCode).toBe(404);
     expect((await get('cost.reviewer', `/api/projects/${otherId}/documents`)).statusCode).toBe(404);
   });

@@ -53,6 +53,7 @@ describe('the completed-task history and the variables of a task', () => {
     for (const name of [
       'gongan.staff',
       'jiaoyu.staff',
+      'gongan.section',
       'bureau.reviewer',
       'cost.reviewer',
       'expert',
@@ -64,6 +65,9 @@ describe('the completed-task history and the variables of a task', () => {
     projectId = created.json().project.id;
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
+    // G-6: the Unit's 责任科室 sends the application on, then the Bureau's 初核
+    await complete('gongan.section', 'Task_SectionReview', { sectionDecision: 'approve' });
+    await s.setClock('2026-11-27T02:30:00Z');
     await complete('bureau.reviewer', 'Task_InitialCheck', { initialCheckDecision: 'pass' });
     // the cost review is done an hour and a half later
     await s.setClock('2026-11-27T03:30:00Z');
@@ -74,16 +78,17 @@ describe('the completed-task history and the variables of a task', () => {
     await formJs?.close();
   });
 
-  it('shows the expert who completed 初核 and 造价审核, when, and what each decided', async () => {
+  it('shows the expert who completed the 责任科室 sign-off, 初核 and 造价审核, when, and what each decided', async () => {
     const key = await openTask('expert', 'Task_ExpertReview');
     const res = await get('expert', `/api/tasks/${key}/history`);
     expect(res.statusCode, res.body).toBe(200);
     const history = res.json() as History;
-    expect(history.total).toBe(2);
+    expect(history.total).toBe(3);
     // the latest first
     expect(history.items.map((i) => [i.elementId, i.completedBy?.displayName, i.completedBy?.role])).toEqual([
       ['Task_CostReview', '造价审核机构', 'cost-reviewer'],
       ['Task_InitialCheck', '市政数局审核员', 'bureau-reviewer'],
+      ['Task_SectionReview', '市公安局责任科室', 'unit-section'],
     ]);
     // exactly what form-js submitted, as the audit trail holds it
     expect(history.items[1]!.decision).toEqual(sent.Task_InitialCheck);
@@ -91,6 +96,7 @@ describe('the completed-task history and the variables of a task', () => {
     expect(history.items[0]!.decision).toEqual(sent.Task_CostReview);
     expect(history.items.map((i) => new Date(i.completionDate).toISOString())).toEqual([
       '2026-11-27T03:30:00.000Z',
+      '2026-11-27T02:30:00.000Z',
       '2026-11-27T02:00:00.000Z',
     ]);
   });
