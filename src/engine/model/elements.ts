@@ -101,10 +101,35 @@ function eventDef(site: ElementSite, fe: ModdleElement): EventDef {
     }
     case 'bpmn:TerminateEventDefinition':
       return { kind: 'terminate' };
+    case 'bpmn:LinkEventDefinition':
+      if (!d.name?.trim())
+        throw new ModelError(`${site.where(fe)}: Link name must be present and not empty.`);
+      return { kind: 'link', linkName: String(d.name).trim() };
+    case 'bpmn:SignalEventDefinition': {
+      const name = d.signalRef?.name;
+      if (!name)
+        throw new ModelError(`${site.where(fe)}: a signal event must reference a signal with a name`);
+      site.expr(fe, 'signal name', name);
+      return { kind: 'signal', signalName: name };
+    }
+    case 'bpmn:EscalationEventDefinition': {
+      const code = d.escalationRef?.escalationCode;
+      const result: EventDef = { kind: 'escalation', escalationCode: code ? String(code) : null };
+      return result;
+    }
     default:
       throw new ModelError(`${site.where(fe)}: event definition ${d.$type} is not supported`);
   }
 }
+
+/** The event kinds each event element type supports (Zeebe 8.8; conditional events stay refused). */
+const KINDS: Partial<Record<string, ReadonlyArray<EventDef['kind']>>> = {
+  START_EVENT: ['none', 'timer', 'message', 'error', 'signal', 'escalation'],
+  END_EVENT: ['none', 'message', 'error', 'terminate', 'signal', 'escalation'],
+  INTERMEDIATE_CATCH_EVENT: ['timer', 'message', 'link', 'signal'],
+  INTERMEDIATE_THROW_EVENT: ['none', 'message', 'link', 'signal', 'escalation'],
+  BOUNDARY_EVENT: ['timer', 'message', 'error', 'signal', 'escalation'],
+};
 
 function eventAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
   const type = el.type;
@@ -114,22 +139,18 @@ function eventAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel)
   const bad = (what: string) => {
     throw new ModelError(`${site.where(fe)}: ${what} is not supported`);
   };
+  if (!KINDS[type]?.includes(k)) bad(`${article(k)} ${k} ${type.toLowerCase().replaceAll('_', ' ')}`);
   if (type === 'START_EVENT') {
-    if (k === 'terminate') bad('a terminate start event');
     el.interrupting = fe.isInterrupting !== false;
     if (k === 'message' && !event.messageName) bad('a message start event without a message name');
   }
-  if (type === 'END_EVENT' && k === 'timer') bad('a timer end event');
   if (type === 'END_EVENT' && k === 'error' && !event.errorCode)
     bad('an error end event without an error code');
-  if (type === 'INTERMEDIATE_CATCH_EVENT' && k !== 'timer' && k !== 'message') {
-    bad(`an intermediate catch event of kind '${k}'`);
-  }
-  if (type === 'INTERMEDIATE_THROW_EVENT' && k !== 'none' && k !== 'message') {
-    bad(`an intermediate throw event of kind '${k}'`);
+  if (k === 'escalation' && (type === 'END_EVENT' || type === 'INTERMEDIATE_THROW_EVENT')) {
+    if (!event.escalationCode) bad('an escalation throw event without an escalation code');
+    site.expr(fe, 'escalation code', event.escalationCode!);
   }
   if (type === 'BOUNDARY_EVENT') {
-    if (k !== 'timer' && k !== 'message' && k !== 'error') bad(`a boundary event of kind '${k}'`);
     el.attachedTo = fe.attachedToRef?.id;
     el.interrupting = fe.cancelActivity !== false;
     if (k === 'error' && !el.interrupting) bad('a non-interrupting error boundary event');
@@ -144,6 +165,8 @@ function eventAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel)
     if (!event.correlationKey) bad('a message catch event without a correlation key');
   }
 }
+
+const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
 function receiveTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
   const msg = fe.messageRef;

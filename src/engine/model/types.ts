@@ -40,7 +40,7 @@ export interface TimerDef {
 }
 
 export interface EventDef {
-  kind: 'none' | 'timer' | 'message' | 'error' | 'terminate';
+  kind: 'none' | 'timer' | 'message' | 'error' | 'terminate' | 'link' | 'signal' | 'escalation';
   timer?: TimerDef;
   messageName?: string;
   correlationKey?: string;
@@ -48,6 +48,13 @@ export interface EventDef {
   errorCode?: string | null;
   errorCodeVariable?: string;
   errorMessageVariable?: string;
+  /** Link events: the link name; on a throw event, the id of the catch event it leads to. */
+  linkName?: string;
+  linkTarget?: string;
+  /** Signal events: the signal name (static or a FEEL expression). */
+  signalName?: string;
+  /** Escalation events: the code (an expression on throw events); null on a catch event catches all. */
+  escalationCode?: string | null;
 }
 
 export interface JobDef {
@@ -128,6 +135,8 @@ export interface ProcessModel {
   flows: Record<string, FlowModel>;
   timerStartEvents: string[];
   messageStartEvents: string[];
+  /** Signal start events of the process (absent in models stored before signals were supported). */
+  signalStartEvents?: string[];
   /** The none start event's form: Camunda's start form (hasStartForm, GET /process-definitions/{key}/form). */
   startForm?: { formId: string };
 }
