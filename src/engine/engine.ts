@@ -42,6 +42,7 @@ import {
   type PublishMessageRequest,
   publishMessage,
 } from './processors/messages.ts';
+import { type BroadcastSignalRequest, broadcastSignal } from './processors/signals.ts';
 import {
   assignUserTask,
   completeUserTask,
@@ -50,6 +51,7 @@ import {
   updateUserTask,
 } from './processors/userTasks.ts';
 import * as queries from './queries.ts';
+import { listRecords, type RecordFilter, type RecordItem } from './record-list.ts';
 import { StepBudget } from './runtime/budget.ts';
 import { Interpreter, type Logger, TENANT } from './runtime/interpreter.ts';
 import { Tx } from './runtime/tx.ts';
@@ -522,6 +524,11 @@ export class Engine {
     return this.run((tx) => correlateMessage(tx, this.it, req));
   }
 
+  /** POST /v2/signals/broadcast (processors/signals.ts). */
+  broadcastSignal(req: BroadcastSignalRequest): { signalKey: string; tenantId: string } {
+    return this.run((tx) => broadcastSignal(tx, this.it, req));
+  }
+
   // ---------------------------------------------------------------------------------------------
   // incidents
 
@@ -551,33 +558,8 @@ export class Engine {
   }
 
   /** The append-only event log, in order (for an operations view and audit). */
-  records(filter: { processInstanceKey?: Key; afterPosition?: number; limit?: number } = {}): Array<{
-    position: number;
-    key: string;
-    timestamp: string;
-    valueType: string;
-    intent: string;
-    processInstanceKey: string | null;
-    elementId: string | null;
-    value: Record<string, unknown> | null;
-  }> {
-    const after = filter.afterPosition ?? 0;
-    const limit = filter.limit ?? 1000;
-    const instance =
-      filter.processInstanceKey !== undefined
-        ? parseKey(filter.processInstanceKey, 'processInstanceKey')
-        : undefined;
-    const rows = this.it.state.records.list(after, limit, instance);
-    return rows.map((r) => ({
-      position: r.position,
-      key: String(r.key),
-      timestamp: new Date(r.timestamp).toISOString(),
-      valueType: r.value_type,
-      intent: r.intent,
-      processInstanceKey: r.process_instance_key === null ? null : String(r.process_instance_key),
-      elementId: r.element_id,
-      value: r.value ? (JSON.parse(r.value) as Record<string, unknown>) : null,
-    }));
+  records(filter: RecordFilter = {}): RecordItem[] {
+    return listRecords(this.it.state.records, filter);
   }
 
   /** Pins the clock at an instant (PUT /v2/clock); timers that fall due fire. */

@@ -12,6 +12,7 @@ import type { Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
 import type { Tx } from '../runtime/tx.ts';
 import { checkTimer, firstDueDate } from '../timer/index.ts';
+import { openSignalStarts, replaceSignalStarts } from './signals.ts';
 
 export interface DeployResource {
   name: string;
@@ -335,7 +336,7 @@ function drgEntry(id: string, name: string | null, version: number, resourceName
   };
 }
 
-/** A new version takes over the timer and message start events of the previous one (as in Zeebe). */
+/** A new version takes over the timer, message and signal start events of the previous one (as in Zeebe). */
 function replaceStartSubscriptions(
   tx: Tx,
   it: Interpreter,
@@ -347,7 +348,9 @@ function replaceStartSubscriptions(
   if (previousKey !== undefined) {
     deployments.deleteStartTimers(previousKey);
     deployments.deleteMessageStartSubscriptions(previousKey);
+    replaceSignalStarts(tx, it, previousKey);
   }
+  openSignalStarts(tx, it, key, p);
   for (const id of p.timerStartEvents) {
     const el = p.elements[id]!;
     const timer = el.event!.timer!;

@@ -20,6 +20,7 @@ import { registerJobRoutes } from './routes/jobs.ts';
 import { registerMessageRoutes } from './routes/messages.ts';
 import { registerProcessDefinitionRoutes } from './routes/process-definitions.ts';
 import { registerProcessInstanceRoutes } from './routes/process-instances.ts';
+import { registerSignalRoutes } from './routes/signals.ts';
 import { registerUserTaskRoutes } from './routes/user-tasks.ts';
 import { registerVariableRoutes } from './routes/variables.ts';
 
@@ -114,6 +115,7 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   registerJobRoutes(app, context);
   registerUserTaskRoutes(app, context);
   registerMessageRoutes(app, context);
+  registerSignalRoutes(app, context);
   registerIncidentRoutes(app, context);
 };
 

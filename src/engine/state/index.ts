@@ -10,6 +10,7 @@ import { MessageState } from './messages.ts';
 import { PendingStepState } from './pendingSteps.ts';
 import { ProcessInstanceState } from './processInstances.ts';
 import { RecordState } from './records.ts';
+import { SignalState } from './signals.ts';
 import { TimerState } from './timers.ts';
 import { UserTaskCounts } from './userTaskCounts.ts';
 import { UserTaskState } from './userTasks.ts';
@@ -29,6 +30,7 @@ export class EngineState {
   readonly messages: MessageState;
   readonly records: RecordState;
   readonly pendingSteps: PendingStepState;
+  readonly signals: SignalState;
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
@@ -44,5 +46,6 @@ export class EngineState {
     this.messages = new MessageState(db);
     this.records = new RecordState(db);
     this.pendingSteps = new PendingStepState(db);
+    this.signals = new SignalState(db);
   }
 }

@@ -169,3 +169,17 @@ MIGRATIONS.push(`
 MIGRATIONS.push(`
   ALTER TABLE process_instances ADD COLUMN tags TEXT;
 `);
+
+// Version 7 (issue 14 §2): signal subscriptions — a signal start event of a process's latest version (no element
+// instance) or a catch event, boundary event or event sub-process start held by an element instance. Appended
+// after version 6 (another change's); nothing before it is altered.
+MIGRATIONS.push(`
+  CREATE TABLE signal_subscriptions (
+    key INTEGER PRIMARY KEY, signal_name TEXT NOT NULL, process_definition_key INTEGER NOT NULL,
+    process_id TEXT NOT NULL, element_id TEXT NOT NULL, element_instance_key INTEGER, process_instance_key INTEGER,
+    interrupting INTEGER NOT NULL, tenant_id TEXT NOT NULL);
+  CREATE INDEX signal_subscriptions_name ON signal_subscriptions (signal_name, key);
+  CREATE INDEX signal_subscriptions_element ON signal_subscriptions (element_instance_key);
+  CREATE INDEX signal_subscriptions_start ON signal_subscriptions (process_definition_key)
+    WHERE element_instance_key IS NULL;
+`);
