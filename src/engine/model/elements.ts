@@ -2,7 +2,7 @@
 // attributes and multi-instance loop — refusing what the engine does not support.
 import type { ModdleElement } from '../../modeling/moddle.ts';
 import { ext, isExpr, ModelError, TYPES } from './common.ts';
-import type { ElementModel, EventDef, LoopDef, Mapping, TimerDef } from './types.ts';
+import type { Binding, ElementModel, EventDef, LoopDef, Mapping, TimerDef } from './types.ts';
 
 /** What element transformation reports to its process: where an element is, and expressions to check. */
 export interface ElementSite {
@@ -31,7 +31,7 @@ export function transformElement(site: ElementSite, fe: ModdleElement, scopeId: 
   if (type === 'BUSINESS_RULE_TASK' && !el.job) decisionAttributes(site, fe, el);
   if (type === 'USER_TASK') userTaskAttributes(site, fe, el);
   if (type === 'CALL_ACTIVITY') callActivityAttributes(site, fe, el);
-  if (type === 'START_EVENT') startFormAttributes(fe, el);
+  if (type === 'START_EVENT') startFormAttributes(site, fe, el);
   if (type === 'EXCLUSIVE_GATEWAY' || type === 'INCLUSIVE_GATEWAY') {
     if (fe.default?.id) el.defaultFlow = fe.default.id;
   }
@@ -226,6 +226,13 @@ function decisionAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
     );
   }
   el.decision = { decisionId: cd.decisionId, resultVariable: cd.resultVariable };
+  const binding = bindingOf(site, fe, cd);
+  if (binding?.type === 'versionTag') {
+    throw new ModelError(
+      `${site.where(fe)}: zeebe:calledDecision bindingType 'versionTag' is not supported by the engine (decisions carry no version tag here)`,
+    );
+  }
+  if (binding) el.decision.binding = binding;
   site.expr(fe, 'decision id', cd.decisionId);
 }
 
@@ -246,6 +253,7 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   set('dueDate', s?.dueDate);
   set('followUpDate', s?.followUpDate);
   set('formId', f?.formId);
+  formBindingLatestOnly(site, fe, f);
   set('formKey', f?.formKey);
   set('externalReference', f?.externalReference);
   set('priority', p?.priority);
@@ -260,9 +268,19 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   el.userTask = ut;
 }
 
+/** Linked forms resolve to the latest version only: another binding is refused rather than silently ignored. */
+function formBindingLatestOnly(site: ElementSite, fe: ModdleElement, f: ModdleElement | undefined): void {
+  if (f && bindingOf(site, fe, f)) {
+    throw new ModelError(
+      `${site.where(fe)}: zeebe:formDefinition bindingType '${f.bindingType}' is not supported by the engine (linked forms resolve to the latest version)`,
+    );
+  }
+}
+
 /** A start event's linked form: zeebe:formDefinition formId (Camunda 8.8 links start forms by id). */
-function startFormAttributes(fe: ModdleElement, el: ElementModel): void {
+function startFormAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
   const f = ext(fe, 'zeebe:FormDefinition');
+  formBindingLatestOnly(site, fe, f);
   if (f?.formId) el.form = { formId: String(f.formId) };
 }
 
@@ -275,7 +293,28 @@ function callActivityAttributes(site: ElementSite, fe: ModdleElement, el: Elemen
     propagateAllChildVariables: ce.propagateAllChildVariables !== false,
     propagateAllParentVariables: ce.propagateAllParentVariables !== false,
   };
+  const binding = bindingOf(site, fe, ce);
+  if (binding) el.callActivity.binding = binding;
   site.expr(fe, 'called process id', ce.processId);
+}
+
+/** zeebe bindingType and versionTag of a linked resource: undefined for 'latest' (the default). */
+function bindingOf(site: ElementSite, fe: ModdleElement, link: ModdleElement): Binding | undefined {
+  const type = link.bindingType ?? 'latest';
+  if (type === 'latest') return undefined;
+  if (type === 'deployment') return { type };
+  if (type === 'versionTag') {
+    const tag = typeof link.versionTag === 'string' ? link.versionTag.trim() : '';
+    if (!tag) {
+      throw new ModelError(
+        `${site.where(fe)}: Attribute 'versionTag' must be present and not empty if binding type is 'versionTag'`,
+      );
+    }
+    return { type, versionTag: tag };
+  }
+  throw new ModelError(
+    `${site.where(fe)}: bindingType '${type}' is not one of 'latest', 'deployment', 'versionTag'`,
+  );
 }
 
 function loopAttributes(site: ElementSite, fe: ModdleElement): LoopDef {

@@ -77,6 +77,12 @@ export interface UserTaskDef {
   jobWorker?: boolean;
 }
 
+/**
+ * Which version a call activity or business rule task resolves (zeebe bindingType): the one deployed together with
+ * the calling process, or the latest with a version tag. https://docs.camunda.io/docs/components/best-practices/modeling/choosing-the-resource-binding-type/
+ */
+export type Binding = { type: 'deployment' } | { type: 'versionTag'; versionTag: string };
+
 export interface LoopDef {
   sequential: boolean;
   inputCollection?: string;
@@ -107,9 +113,11 @@ export interface ElementModel {
   job?: JobDef;
   userTask?: UserTaskDef;
   script?: { expression: string; resultVariable: string };
-  decision?: { decisionId: string; resultVariable: string };
+  decision?: { decisionId: string; resultVariable: string; binding?: Binding };
   callActivity?: {
     processId: string;
+    /** zeebe:calledElement bindingType (absent: latest). */
+    binding?: Binding;
     propagateAllChildVariables: boolean;
     propagateAllParentVariables: boolean;
   };

@@ -220,6 +220,7 @@ function writeProcess(
     replaceStartSubscriptions(tx, it, key, p, latest?.key);
     tx.afterCommit.push(() => it.setLatest(p.id, key));
   }
+  it.state.bindings.contained(deploymentKey, 'process', p.id, key);
   result.deployments.push({
     processDefinition: {
       processDefinitionId: p.id,
@@ -236,8 +237,10 @@ function writeDecisions({ tx, it, deploymentKey, resourceKey, result }: Written,
   const deployments = it.state.deployments;
   const latest = deployments.latestDecisionRequirements(r.drgId);
   if (latest && latest.checksum === r.checksum) {
-    for (const d of deployments.decisionsOf(latest.key))
+    for (const d of deployments.decisionsOf(latest.key)) {
+      it.state.bindings.contained(deploymentKey, 'decision', d.decision_id, d.key);
       result.deployments.push(decisionEntry(d.decision_id, d.version, d.name, r.drgId, d.key, latest.key));
+    }
     result.deployments.push(drgEntry(r.drgId, r.drgName, latest.version, r.name, latest.key));
     return;
   }
@@ -269,6 +272,7 @@ function writeDecisions({ tx, it, deploymentKey, resourceKey, result }: Written,
       model: JSON.stringify(d),
     });
     tx.record('DECISION', 'CREATED', key, null, d.id, { version });
+    it.state.bindings.contained(deploymentKey, 'decision', d.id, key);
     result.deployments.push(decisionEntry(d.id, version, d.name ?? null, r.drgId, key, drgKey));
   }
   result.deployments.push(drgEntry(r.drgId, r.drgName, drgVersion, r.name, drgKey));

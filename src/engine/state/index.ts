@@ -1,5 +1,6 @@
 // The engine's state, one module per kind (Zeebe's column families): every SQL statement the
 // runtime and the command processors run lives behind these.
+import { BindingState } from './bindings.ts';
 import type { Db } from './db.ts';
 import { DefinitionState } from './definitions.ts';
 import { DeploymentState } from './deployments.ts';
@@ -31,6 +32,7 @@ export class EngineState {
   readonly records: RecordState;
   readonly pendingSteps: PendingStepState;
   readonly signals: SignalState;
+  readonly bindings: BindingState;
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
@@ -47,5 +49,6 @@ export class EngineState {
     this.records = new RecordState(db);
     this.pendingSteps = new PendingStepState(db);
     this.signals = new SignalState(db);
+    this.bindings = new BindingState(db);
   }
 }

@@ -170,9 +170,10 @@ MIGRATIONS.push(`
   ALTER TABLE process_instances ADD COLUMN tags TEXT;
 `);
 
-// Version 7 (issue 14 §2): signal subscriptions — a signal start event of a process's latest version (no element
-// instance) or a catch event, boundary event or event sub-process start held by an element instance. Appended
-// after version 6 (another change's); nothing before it is altered.
+// Version 7 (issue 14 §2, §1.3): signal subscriptions — a signal start event of a process's latest version (no
+// element instance) or a catch event, boundary event or event sub-process start held by an element instance; and
+// what each deployment contained (new versions and unchanged ones), for bindingType 'deployment'. Appended after
+// version 6 (another change's); nothing before it is altered.
 MIGRATIONS.push(`
   CREATE TABLE signal_subscriptions (
     key INTEGER PRIMARY KEY, signal_name TEXT NOT NULL, process_definition_key INTEGER NOT NULL,
@@ -182,4 +183,7 @@ MIGRATIONS.push(`
   CREATE INDEX signal_subscriptions_element ON signal_subscriptions (element_instance_key);
   CREATE INDEX signal_subscriptions_start ON signal_subscriptions (process_definition_key)
     WHERE element_instance_key IS NULL;
+  CREATE TABLE deployment_contents (
+    deployment_key INTEGER NOT NULL, kind TEXT NOT NULL, resource_id TEXT NOT NULL, definition_key INTEGER NOT NULL,
+    PRIMARY KEY (deployment_key, kind, resource_id)) WITHOUT ROWID;
 `);

@@ -1,0 +1,65 @@
+// bindingType (Zeebe 8.8): which version a call activity calls and a business rule task evaluates — the latest
+// (default), the one deployed together with the calling process ('deployment'), or the latest with a version
+// tag ('versionTag'); when there is none, an incident with Zeebe's message (CallActivityProcessor,
+// BpmnDecisionBehavior). https://docs.camunda.io/docs/components/best-practices/modeling/choosing-the-resource-binding-type/
+import type { Binding } from '../../../model/types.ts';
+import type { ElementInstanceRow } from '../../../state/rows.ts';
+import type { Definition, Runtime } from '../../runtime.ts';
+import { IncidentError } from '../../tx.ts';
+
+export function calledProcess(
+  rt: Runtime,
+  ei: ElementInstanceRow,
+  processId: string,
+  binding: Binding | undefined,
+): Definition {
+  const bindings = rt.state.bindings;
+  if (binding?.type === 'deployment') {
+    const deploymentKey = bindings.deploymentOf(ei.process_definition_key)!;
+    const key = bindings.inDeployment(deploymentKey, 'process', processId);
+    if (key === undefined) {
+      throw new IncidentError(
+        'CALLED_ELEMENT_ERROR',
+        `Expected to call process with BPMN process id '${processId}' with binding type 'deployment', but no such process found in the deployment with key ${deploymentKey} which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended process definition to call.`,
+      );
+    }
+    return rt.definition(key);
+  }
+  if (binding?.type === 'versionTag') {
+    const key = bindings.processWithVersionTag(processId, binding.versionTag);
+    if (key === undefined) {
+      throw new IncidentError(
+        'CALLED_ELEMENT_ERROR',
+        `Expected to call process with BPMN process id '${processId}' and version tag '${binding.versionTag}', but no such process found. To resolve this incident, deploy a process with the given process id and version tag.`,
+      );
+    }
+    return rt.definition(key);
+  }
+  const latest = rt.latestDefinition(processId);
+  if (!latest) {
+    throw new IncidentError(
+      'CALLED_ELEMENT_ERROR',
+      `Expected process with BPMN process id '${processId}' to be deployed, but not found.`,
+    );
+  }
+  return latest;
+}
+
+/** The decision a business rule task with bindingType 'deployment' evaluates (undefined: the latest). */
+export function boundDecisionKey(
+  rt: Runtime,
+  ei: ElementInstanceRow,
+  decisionId: string,
+  binding: Binding | undefined,
+): number | undefined {
+  if (binding?.type !== 'deployment') return undefined;
+  const deploymentKey = rt.state.bindings.deploymentOf(ei.process_definition_key)!;
+  const key = rt.state.bindings.inDeployment(deploymentKey, 'decision', decisionId);
+  if (key === undefined) {
+    throw new IncidentError(
+      'CALLED_DECISION_ERROR',
+      `Expected to evaluate decision with id '${decisionId}' with binding type 'deployment', but no such decision found in the deployment with key ${deploymentKey} which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended decision to evaluate.`,
+    );
+  }
+  return key;
+}

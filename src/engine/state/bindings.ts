@@ -1,0 +1,53 @@
+// What bindingType resolves against (Zeebe's getProcessByProcessIdAndDeploymentKey / …AndVersionTag): the
+// definitions each deployment contained — unchanged ones included, as Zeebe keeps them — and version tags.
+import type { Db } from './db.ts';
+
+export type ContentKind = 'process' | 'decision';
+
+export class BindingState {
+  constructor(private readonly db: Db) {}
+
+  /** Records that a deployment contained a definition (a new version or an unchanged one). */
+  contained(deploymentKey: number, kind: ContentKind, resourceId: string, definitionKey: number): void {
+    this.db
+      .q(
+        `INSERT OR REPLACE INTO deployment_contents (deployment_key, kind, resource_id, definition_key)
+          VALUES (?, ?, ?, ?)`,
+      )
+      .run(deploymentKey, kind, resourceId, definitionKey);
+  }
+
+  /** The deployment a process definition was deployed with. */
+  deploymentOf(processDefinitionKey: number): number | undefined {
+    const row = this.db
+      .q('SELECT deployment_key AS k FROM process_definitions WHERE key = ?')
+      .get(processDefinitionKey) as { k: number } | undefined;
+    return row?.k;
+  }
+
+  /** The definition of that id the deployment contained (a deployment before this table: the versions it created). */
+  inDeployment(deploymentKey: number, kind: ContentKind, resourceId: string): number | undefined {
+    const row = this.db
+      .q(
+        'SELECT definition_key AS k FROM deployment_contents WHERE deployment_key = ? AND kind = ? AND resource_id = ?',
+      )
+      .get(deploymentKey, kind, resourceId) as { k: number } | undefined;
+    if (row) return row.k;
+    const table = kind === 'process' ? 'process_definitions' : 'decision_definitions';
+    const id = kind === 'process' ? 'process_id' : 'decision_id';
+    const created = this.db
+      .q(`SELECT key AS k FROM ${table} WHERE deployment_key = ? AND ${id} = ?`)
+      .get(deploymentKey, resourceId) as { k: number } | undefined;
+    return created?.k;
+  }
+
+  /** The latest version of a process with the version tag. */
+  processWithVersionTag(processId: string, versionTag: string): number | undefined {
+    const row = this.db
+      .q(
+        'SELECT key AS k FROM process_definitions WHERE process_id = ? AND version_tag = ? ORDER BY version DESC LIMIT 1',
+      )
+      .get(processId, versionTag) as { k: number } | undefined;
+    return row?.k;
+  }
+}
