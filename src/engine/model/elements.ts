@@ -242,7 +242,7 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   const f = ext(fe, 'zeebe:FormDefinition');
   const p = ext(fe, 'zeebe:PriorityDefinition');
   const ut: NonNullable<ElementModel['userTask']> = {};
-  const set = (key: Exclude<keyof typeof ut, 'jobWorker'>, value: string | undefined) => {
+  const set = (key: Exclude<keyof typeof ut, 'jobWorker' | 'formBinding'>, value: string | undefined) => {
     if (value === undefined || value === null || value === '') return;
     ut[key] = String(value);
     site.expr(fe, key, String(value));
@@ -253,7 +253,8 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   set('dueDate', s?.dueDate);
   set('followUpDate', s?.followUpDate);
   set('formId', f?.formId);
-  formBindingLatestOnly(site, fe, f);
+  const formBinding = f ? bindingOf(site, fe, f) : undefined;
+  if (formBinding) ut.formBinding = formBinding;
   set('formKey', f?.formKey);
   set('externalReference', f?.externalReference);
   set('priority', p?.priority);
@@ -268,20 +269,13 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   el.userTask = ut;
 }
 
-/** Linked forms resolve to the latest version only: another binding is refused rather than silently ignored. */
-function formBindingLatestOnly(site: ElementSite, fe: ModdleElement, f: ModdleElement | undefined): void {
-  if (f && bindingOf(site, fe, f)) {
-    throw new ModelError(
-      `${site.where(fe)}: zeebe:formDefinition bindingType '${f.bindingType}' is not supported by the engine (linked forms resolve to the latest version)`,
-    );
-  }
-}
-
 /** A start event's linked form: zeebe:formDefinition formId (Camunda 8.8 links start forms by id). */
 function startFormAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
   const f = ext(fe, 'zeebe:FormDefinition');
-  formBindingLatestOnly(site, fe, f);
-  if (f?.formId) el.form = { formId: String(f.formId) };
+  if (!f?.formId) return;
+  el.form = { formId: String(f.formId) };
+  const binding = bindingOf(site, fe, f);
+  if (binding) el.form.binding = binding;
 }
 
 function callActivityAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {

@@ -70,6 +70,8 @@ export interface UserTaskDef {
   dueDate?: string;
   followUpDate?: string;
   formId?: string;
+  /** zeebe:formDefinition bindingType of a linked form (absent: latest). */
+  formBinding?: Binding;
   formKey?: string;
   externalReference?: string;
   priority?: string;
@@ -123,7 +125,7 @@ export interface ElementModel {
   };
   loop?: LoopDef;
   /** A start event's linked form (zeebe:formDefinition formId). */
-  form?: { formId: string };
+  form?: { formId: string; binding?: Binding };
   defaultFlow?: string;
   properties?: Record<string, string>;
 }
@@ -146,5 +148,5 @@ export interface ProcessModel {
   /** Signal start events of the process (absent in models stored before signals were supported). */
   signalStartEvents?: string[];
   /** The none start event's form: Camunda's start form (hasStartForm, GET /process-definitions/{key}/form). */
-  startForm?: { formId: string };
+  startForm?: { formId: string; binding?: Binding };
 }

@@ -301,6 +301,7 @@ function writeForm({ tx, it, deploymentKey, result }: Written, r: Prepared<'form
     );
     tx.record('FORM', 'CREATED', key, null, r.formId, { version });
   }
+  it.state.bindings.contained(deploymentKey, 'form', r.formId, key);
   result.deployments.push({
     form: { formId: r.formId, version, resourceName: r.name, tenantId: TENANT, formKey: String(key) },
   });

@@ -2,7 +2,13 @@
 // definitions each deployment contained — unchanged ones included, as Zeebe keeps them — and version tags.
 import type { Db } from './db.ts';
 
-export type ContentKind = 'process' | 'decision';
+export type ContentKind = 'process' | 'decision' | 'form';
+
+const TABLES = {
+  process: ['process_definitions', 'process_id'],
+  decision: ['decision_definitions', 'decision_id'],
+  form: ['forms', 'form_id'],
+} as const;
 
 export class BindingState {
   constructor(private readonly db: Db) {}
@@ -33,12 +39,26 @@ export class BindingState {
       )
       .get(deploymentKey, kind, resourceId) as { k: number } | undefined;
     if (row) return row.k;
-    const table = kind === 'process' ? 'process_definitions' : 'decision_definitions';
-    const id = kind === 'process' ? 'process_id' : 'decision_id';
+    const [table, id] = TABLES[kind];
     const created = this.db
       .q(`SELECT key AS k FROM ${table} WHERE deployment_key = ? AND ${id} = ?`)
       .get(deploymentKey, resourceId) as { k: number } | undefined;
     return created?.k;
+  }
+
+  /** The latest version of a form whose JSON carries the version tag (Camunda forms' `versionTag`). */
+  formWithVersionTag(formId: string, versionTag: string): number | undefined {
+    const rows = this.db
+      .q('SELECT key, content FROM forms WHERE form_id = ? ORDER BY version DESC')
+      .all(formId) as Array<{ key: number; content: string }>;
+    for (const r of rows) {
+      try {
+        if ((JSON.parse(r.content) as { versionTag?: unknown }).versionTag === versionTag) return r.key;
+      } catch {
+        // a deployed form is valid JSON; nothing to match otherwise
+      }
+    }
+    return undefined;
   }
 
   /** The latest version of a process with the version tag. */

@@ -1,7 +1,7 @@
 // bindingType (Zeebe 8.8): which version a call activity calls and a business rule task evaluates — the latest
 // (default), the one deployed together with the calling process ('deployment'), or the latest with a version
 // tag ('versionTag'); when there is none, an incident with Zeebe's message (CallActivityProcessor,
-// BpmnDecisionBehavior). https://docs.camunda.io/docs/components/best-practices/modeling/choosing-the-resource-binding-type/
+// BpmnDecisionBehavior, BpmnUserTaskBehavior); linked forms likewise. https://docs.camunda.io/docs/components/best-practices/modeling/choosing-the-resource-binding-type/
 import type { Binding } from '../../../model/types.ts';
 import type { ElementInstanceRow } from '../../../state/rows.ts';
 import type { Definition, Runtime } from '../../runtime.ts';
@@ -59,6 +59,39 @@ export function boundDecisionKey(
     throw new IncidentError(
       'CALLED_DECISION_ERROR',
       `Expected to evaluate decision with id '${decisionId}' with binding type 'deployment', but no such decision found in the deployment with key ${deploymentKey} which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended decision to evaluate.`,
+    );
+  }
+  return key;
+}
+
+/**
+ * The form a linked form's binding resolves to, for a process definition: null when the binding is 'latest' (the
+ * caller keeps its latest-version lookup). None of that id in the deployment or with the tag is FORM_NOT_FOUND.
+ */
+export function boundFormKey(
+  rt: Runtime,
+  processDefinitionKey: number,
+  formId: string,
+  binding: Binding | undefined,
+): number | null {
+  if (!binding) return null;
+  const bindings = rt.state.bindings;
+  if (binding.type === 'deployment') {
+    const deploymentKey = bindings.deploymentOf(processDefinitionKey)!;
+    const key = bindings.inDeployment(deploymentKey, 'form', formId);
+    if (key === undefined) {
+      throw new IncidentError(
+        'FORM_NOT_FOUND',
+        `Expected to use a form with id '${formId}' with binding type 'deployment', but no such form found in the deployment with key ${deploymentKey} which contained the current process. To resolve this incident, migrate the process instance to a process definition that is deployed together with the intended form to use.`,
+      );
+    }
+    return key;
+  }
+  const key = bindings.formWithVersionTag(formId, binding.versionTag);
+  if (key === undefined) {
+    throw new IncidentError(
+      'FORM_NOT_FOUND',
+      `Expected to use a form with id '${formId}' and version tag '${binding.versionTag}', but no such form found. To resolve this incident, deploy a form with the given id and version tag.`,
     );
   }
   return key;
