@@ -4,7 +4,8 @@
 // 'latest' (default) resolves the latest version, 'deployment' the version deployed together with the calling
 // process, 'versionTag' the latest version carrying the tag; when there is none, an incident with Zeebe's message
 // (CallActivityProcessor). Business rule tasks resolve their decision the same way
-// (https://docs.camunda.io/docs/components/modeler/bpmn/business-rule-tasks/).
+// (https://docs.camunda.io/docs/components/modeler/bpmn/business-rule-tasks/); a decision's version tag is the
+// zeebe:versionTag of its DMN decision element.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bpmnFile, consistent, resourceFile } from '../conformance/fidelity.ts';
 import {
@@ -53,9 +54,9 @@ const rule = (id: string, binding: string) =>
 </bpmn:process>`,
   );
 
-const fee = (value: string) => `<?xml version="1.0" encoding="UTF-8"?>
-<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" id="bt-fee-drg" name="fees" namespace="http://camunda.org/schema/1.0/dmn">
-  <decision id="bt-fee" name="Fee"><literalExpression id="bt-fee-expr"><text>"${value}"</text></literalExpression></decision>
+const fee = (value: string, tag: string) => `<?xml version="1.0" encoding="UTF-8"?>
+<definitions xmlns="https://www.omg.org/spec/DMN/20191111/MODEL/" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="bt-fee-drg" name="fees" namespace="http://camunda.org/schema/1.0/dmn">
+  <decision id="bt-fee" name="Fee"><extensionElements><zeebe:versionTag value="${tag}" /></extensionElements><literalExpression id="bt-fee-expr"><text>"${value}"</text></literalExpression></decision>
 </definitions>`;
 
 /** The version of the child instance a parent instance called. */
@@ -82,13 +83,15 @@ beforeAll(async () => {
       ),
       bpmnFile('bt-rule-deployment.bpmn', rule('bt-rule-deployment', 'bindingType="deployment"')),
       bpmnFile('bt-rule-latest.bpmn', rule('bt-rule-latest', 'bindingType="latest"')),
-      resourceFile('bt-fee.dmn', fee('first'), 'application/xml'),
+      bpmnFile('bt-rule-tag.bpmn', rule('bt-rule-tag', 'bindingType="versionTag" versionTag="fee-1"')),
+      bpmnFile('bt-rule-no-tag.bpmn', rule('bt-rule-no-tag', 'bindingType="versionTag" versionTag="fee-9"')),
+      resourceFile('bt-fee.dmn', fee('first', 'fee-1'), 'application/xml'),
     ],
   });
   // later deployments: child v2 (tag v2.0) and decision v2, each alone
   await deployXml(t, 'bt-child.bpmn', child('v2.0', 'two'));
   await t.client.createDeployment({
-    resources: [resourceFile('bt-fee.dmn', fee('second'), 'application/xml')],
+    resources: [resourceFile('bt-fee.dmn', fee('second', 'fee-2'), 'application/xml')],
   });
 }, 60_000);
 
@@ -139,14 +142,15 @@ describe('call activity bindingType', () => {
 });
 
 describe('business rule task bindingType', () => {
-  it("'versionTag' on a decision is refused (decisions carry no version tag here), not silently ignored", async () => {
-    const byTag = await refusal(
-      t,
-      'bt-rule-tag.bpmn',
-      rule('bt-rule-tag', 'bindingType="versionTag" versionTag="v1"'),
+  it("'versionTag' evaluates the decision with the tag; a tag no version carries is an incident", async () => {
+    expect((await variables(t, await start(t, 'bt-rule-tag'))).fee).toBe('first');
+    const pi = await start(t, 'bt-rule-no-tag');
+    const r = await t.client.searchIncidents(
+      { filter: { processInstanceKey: k(pi) } },
+      consistent((x) => x.items.length === 1),
     );
-    expect(byTag.status).toBe(400);
-    expect(byTag.detail).toContain("bindingType 'versionTag' is not supported");
+    expect(r.items?.[0]?.errorType).toBe('CALLED_DECISION_ERROR');
+    expect(r.items?.[0]?.errorMessage).toContain("decision with id 'bt-fee' and version tag 'fee-9'");
   });
 
   it("redeploying a decision does not change a process bound by 'deployment'; 'latest' takes the new one", async () => {

@@ -227,11 +227,6 @@ function decisionAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   }
   el.decision = { decisionId: cd.decisionId, resultVariable: cd.resultVariable };
   const binding = bindingOf(site, fe, cd);
-  if (binding?.type === 'versionTag') {
-    throw new ModelError(
-      `${site.where(fe)}: zeebe:calledDecision bindingType 'versionTag' is not supported by the engine (decisions carry no version tag here)`,
-    );
-  }
   if (binding) el.decision.binding = binding;
   site.expr(fe, 'decision id', cd.decisionId);
 }

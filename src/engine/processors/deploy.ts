@@ -29,6 +29,8 @@ export type PreparedResource =
       drgId: string;
       drgName: string | null;
       decisions: DecisionModel[];
+      /** Decision id → its zeebe:versionTag. */
+      versionTags: Record<string, string>;
     }
   | { kind: 'form'; name: string; content: string; checksum: string; formId: string };
 
@@ -135,6 +137,7 @@ export async function prepareResources(resources: DeployResource[]): Promise<Pre
           drgId: parsed.rootElement.id,
           drgName: parsed.rootElement.name ?? null,
           decisions,
+          versionTags: decisionVersionTags(parsed.rootElement),
         });
       } catch (e) {
         throw reject(r.name, (e as Error).message);
@@ -273,6 +276,8 @@ function writeDecisions({ tx, it, deploymentKey, resourceKey, result }: Written,
     });
     tx.record('DECISION', 'CREATED', key, null, d.id, { version });
     it.state.bindings.contained(deploymentKey, 'decision', d.id, key);
+    const tag = r.versionTags[d.id];
+    if (tag) it.state.bindings.tagDecision(key, d.id, tag);
     result.deployments.push(decisionEntry(d.id, version, d.name ?? null, r.drgId, key, drgKey));
   }
   result.deployments.push(drgEntry(r.drgId, r.drgName, drgVersion, r.name, drgKey));
@@ -384,6 +389,20 @@ function scheduleStart(
 ): void {
   const due = firstDueDate(def, tx.now);
   it.insertTimer(tx, null, null, key, elementId, due.dueAt, due.repetitions, def, true);
+}
+
+/** The zeebe:versionTag of each decision (a generic extension element to dmn-moddle). */
+function decisionVersionTags(root: { drgElement?: unknown[] }): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const el of (root.drgElement ?? []) as Array<{
+    id: string;
+    extensionElements?: { values?: unknown[] };
+  }>) {
+    const values = (el.extensionElements?.values ?? []) as Array<{ $type?: string; value?: unknown }>;
+    const tag = values.find((v) => v.$type === 'zeebe:versionTag')?.value;
+    if (typeof tag === 'string' && tag.trim() !== '') tags[el.id] = tag.trim();
+  }
+  return tags;
 }
 
 /** A parse warning about the diagram interchange part (bpmndi:BPMNShape, BPMNEdge, BPMNPlane …). */

@@ -61,6 +61,23 @@ export class BindingState {
     return undefined;
   }
 
+  tagDecision(decisionKey: number, decisionId: string, versionTag: string): void {
+    this.db
+      .q('INSERT INTO decision_version_tags (decision_key, decision_id, version_tag) VALUES (?, ?, ?)')
+      .run(decisionKey, decisionId, versionTag);
+  }
+
+  /** The latest version of a decision with the version tag. */
+  decisionWithVersionTag(decisionId: string, versionTag: string): number | undefined {
+    const row = this.db
+      .q(
+        `SELECT t.decision_key AS k FROM decision_version_tags t JOIN decision_definitions d ON d.key = t.decision_key
+          WHERE t.decision_id = ? AND t.version_tag = ? ORDER BY d.version DESC LIMIT 1`,
+      )
+      .get(decisionId, versionTag) as { k: number } | undefined;
+    return row?.k;
+  }
+
   /** The latest version of a process with the version tag. */
   processWithVersionTag(processId: string, versionTag: string): number | undefined {
     const row = this.db

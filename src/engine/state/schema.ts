@@ -172,7 +172,8 @@ MIGRATIONS.push(`
 
 // Version 7 (issue 14 §2, §1.3): signal subscriptions — a signal start event of a process's latest version (no
 // element instance) or a catch event, boundary event or event sub-process start held by an element instance; and
-// what each deployment contained (new versions and unchanged ones), for bindingType 'deployment'. Appended after
+// what each deployment contained (new versions and unchanged ones), for bindingType 'deployment', and decisions'
+// version tags (zeebe:versionTag in the DMN), for bindingType 'versionTag'. Appended after
 // version 6 (another change's); nothing before it is altered.
 MIGRATIONS.push(`
   CREATE TABLE signal_subscriptions (
@@ -186,4 +187,7 @@ MIGRATIONS.push(`
   CREATE TABLE deployment_contents (
     deployment_key INTEGER NOT NULL, kind TEXT NOT NULL, resource_id TEXT NOT NULL, definition_key INTEGER NOT NULL,
     PRIMARY KEY (deployment_key, kind, resource_id)) WITHOUT ROWID;
+  CREATE TABLE decision_version_tags (
+    decision_key INTEGER PRIMARY KEY, decision_id TEXT NOT NULL, version_tag TEXT NOT NULL);
+  CREATE INDEX decision_version_tags_id ON decision_version_tags (decision_id, version_tag);
 `);

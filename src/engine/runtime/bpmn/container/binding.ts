@@ -45,14 +45,24 @@ export function calledProcess(
   return latest;
 }
 
-/** The decision a business rule task with bindingType 'deployment' evaluates (undefined: the latest). */
+/** The decision a business rule task's binding resolves to (undefined: the latest). */
 export function boundDecisionKey(
   rt: Runtime,
   ei: ElementInstanceRow,
   decisionId: string,
   binding: Binding | undefined,
 ): number | undefined {
-  if (binding?.type !== 'deployment') return undefined;
+  if (!binding) return undefined;
+  if (binding.type === 'versionTag') {
+    const key = rt.state.bindings.decisionWithVersionTag(decisionId, binding.versionTag);
+    if (key === undefined) {
+      throw new IncidentError(
+        'CALLED_DECISION_ERROR',
+        `Expected to evaluate decision with id '${decisionId}' and version tag '${binding.versionTag}', but no such decision found. To resolve this incident, deploy a decision with the given id and version tag.`,
+      );
+    }
+    return key;
+  }
   const deploymentKey = rt.state.bindings.deploymentOf(ei.process_definition_key)!;
   const key = rt.state.bindings.inDeployment(deploymentKey, 'decision', decisionId);
   if (key === undefined) {
