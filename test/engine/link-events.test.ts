@@ -47,9 +47,26 @@ const linked = definitions(
 </bpmn:process>`.replace(`${chain('check', 'end')}`, ''),
 );
 
+const join = definitions(
+  'defs-link-join',
+  `<bpmn:process id="link-join" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:parallelGateway id="fork" />
+  ${serviceTask('a', 'link-join-a')}
+  ${throwLink('toJoin', 'join')}
+  ${catchLink('fromA', 'join')}
+  <bpmn:inclusiveGateway id="joinGw" />
+  <bpmn:endEvent id="end" />
+  ${chain('start', 'fork', 'a', 'toJoin')}
+  ${chain('fromA', 'joinGw', 'end')}
+  ${chain('fork', 'joinGw')}
+</bpmn:process>`,
+);
+
 beforeAll(async () => {
   t = await startTarget();
   await deployXml(t, 'link.bpmn', linked);
+  await deployXml(t, 'link-join.bpmn', join);
 }, 60_000);
 
 afterAll(async () => {
@@ -68,6 +85,15 @@ describe('link events', () => {
     const done = await elementIds(t, pi, 'COMPLETED');
     expect(done).toEqual(expect.arrayContaining(['sub', 'subStart', 'subThrow', 'subCatch', 'subEnd']));
     expect(done.filter((id) => id === 'review')).toHaveLength(1);
+  });
+
+  it('an inclusive join waits for a token that can still reach it through a link', async () => {
+    const pi = await start(t, 'link-join');
+    expect(await elementIds(t, pi, 'ACTIVE')).toEqual(['link-join', 'a']);
+    expect(await elementIds(t, pi, 'COMPLETED')).not.toContain('joinGw');
+    await completeJob(t, 'link-join-a');
+    expect(await instanceState(t, pi)).toBe('COMPLETED');
+    expect((await elementIds(t, pi, 'COMPLETED')).filter((id) => id === 'joinGw')).toHaveLength(1);
   });
 
   it('a throw event without a catch event of its name is refused at deployment, naming the rule', async () => {
