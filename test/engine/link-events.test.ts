@@ -135,6 +135,25 @@ describe('link events', () => {
     expect(r.detail).toContain('must appear in pairs');
   });
 
+  it('a link catch event after an event-based gateway is refused, as Zeebe refuses it', async () => {
+    const xml = definitions(
+      'defs-link-gw',
+      `<bpmn:process id="link-gw" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:eventBasedGateway id="gw" />
+  ${catchLink('viaLink', 'gw-link')}
+  <bpmn:intermediateCatchEvent id="byTimer"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+  ${throwLink('goGw', 'gw-link')}
+  <bpmn:endEvent id="end" />
+  ${chain('start', 'gw', 'viaLink', 'end')}
+  ${chain('gw', 'byTimer', 'goGw')}
+</bpmn:process>`,
+    );
+    const r = await refusal(t, 'link-gw.bpmn', xml);
+    expect(r.status).toBe(400);
+    expect(r.detail).toContain("Event-based gateway 'gw'");
+  });
+
   it('two catch events of one link name are refused', async () => {
     const xml = definitions(
       'defs-link-twice',

@@ -85,6 +85,19 @@ ${startProcess('sig-start-b')}`,
   </bpmn:subProcess>
 </bpmn:process>`,
   ),
+  gateway: definitions(
+    'defs-sig-gw',
+    `${signal('s-first', 'fid-first')}
+<bpmn:process id="sig-gateway" isExecutable="true">
+  <bpmn:startEvent id="start" />
+  <bpmn:eventBasedGateway id="gw" />
+  <bpmn:intermediateCatchEvent id="bySignal">${def('s-first')}</bpmn:intermediateCatchEvent>
+  <bpmn:intermediateCatchEvent id="byTimer"><bpmn:timerEventDefinition><bpmn:timeDuration>P1D</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:intermediateCatchEvent>
+  <bpmn:endEvent id="end" /><bpmn:endEvent id="late" />
+  ${chain('start', 'gw', 'bySignal', 'end')}
+  ${chain('gw', 'byTimer', 'late')}
+</bpmn:process>`,
+  ),
   thrower: definitions(
     'defs-sig-throw',
     `${signal('s-go', 'fid-go')}${signal('s-done', 'fid-thrown-end')}
@@ -209,6 +222,16 @@ describe('signal catch events', () => {
     expect(await elementIds(t, pi, 'TERMINATED')).toEqual(['work']);
     expect(await instanceState(t, pi)).toBe('COMPLETED');
     expect(await elementIds(t, pi, 'COMPLETED')).toEqual(expect.arrayContaining(['cancel', 'cancelled']));
+  });
+});
+
+describe('signal catch events after an event-based gateway', () => {
+  it('the signal wins the race: its flow is taken and the timer is cancelled', async () => {
+    const pi = await start(t, 'sig-gateway');
+    expect(await elementIds(t, pi, 'ACTIVE')).toEqual(['sig-gateway', 'gw']);
+    await t.client.broadcastSignal({ signalName: 'fid-first' });
+    expect(await instanceState(t, pi)).toBe('COMPLETED');
+    expect(await elementIds(t, pi, 'COMPLETED')).toEqual(['sig-gateway', 'start', 'gw', 'bySignal', 'end']);
   });
 });
 

@@ -243,9 +243,9 @@ class ProcessTransformer implements ElementSite {
       );
     for (const f of flows) {
       const t = this.model.elements[f.target];
-      if (t?.type !== 'INTERMEDIATE_CATCH_EVENT' || t.incoming.length !== 1) {
+      if (t?.type !== 'INTERMEDIATE_CATCH_EVENT' || t.incoming.length !== 1 || t.event?.kind === 'link') {
         errors.push(
-          `Event-based gateway '${el.id}' in process '${pid}': flow '${f.id}' must lead to an intermediate timer or message catch event with one incoming flow`,
+          `Event-based gateway '${el.id}' in process '${pid}': flow '${f.id}' must lead to an intermediate timer, message or signal catch event with one incoming flow`,
         );
       }
     }
