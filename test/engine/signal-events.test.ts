@@ -15,6 +15,7 @@ import {
   instanceState,
   instancesOf,
   k,
+  refusal,
   serviceTask,
   start,
   startTarget,
@@ -164,6 +165,25 @@ describe('POST /v2/signals/broadcast', () => {
   it('a signal nobody subscribes to is accepted and changes nothing', async () => {
     const r = await t.client.broadcastSignal({ signalName: 'fid-nobody-listens' });
     expect(String(r.signalKey)).toMatch(/^\d+$/);
+  });
+
+  it('a start event signal name may be an expression, evaluated at deployment; one that gives no string is refused', async () => {
+    const named = (id: string, name: string) =>
+      definitions(
+        `defs-${id}`,
+        `<bpmn:signal id="s-${id}" name="${name}" />
+<bpmn:process id="${id}" isExecutable="true">
+  <bpmn:startEvent id="start">${def(`s-${id}`)}</bpmn:startEvent>
+  <bpmn:endEvent id="end" />
+  ${chain('start', 'end')}
+</bpmn:process>`,
+      );
+    await deployXml(t, 'sig-expr.bpmn', named('sig-expr', '=&quot;fid-&quot; + &quot;computed&quot;'));
+    await t.client.broadcastSignal({ signalName: 'fid-computed' });
+    expect(await instancesOf(t, 'sig-expr')).toHaveLength(1);
+    const r = await refusal(t, 'sig-null.bpmn', named('sig-null', '=nothing.here'));
+    expect(r.status).toBe(400);
+    expect(r.detail).toContain("signal name of start event 'start' in process 'sig-null'");
   });
 
   it('a new version takes over the start subscription: the broadcast starts the latest version only', async () => {

@@ -3,6 +3,7 @@
 // https://docs.camunda.io/docs/components/modeler/bpmn/signal-events/#signal-start-events — "Signal
 // subscriptions only exist for the latest version of a process definition": a new version's deployment
 // deletes the previous version's start subscriptions and opens its own.
+import { EngineError } from '../errors.ts';
 import { evaluate } from '../feel/index.ts';
 import type { ProcessModel } from '../model/types.ts';
 import { triggerSignal } from '../runtime/behavior/signals.ts';
@@ -35,11 +36,27 @@ export function replaceSignalStarts(tx: Tx, it: Interpreter, previousKey: number
   signals.deleteStartsOf(previousKey);
 }
 
+/** A start event's signal name: static, or an expression evaluated without variables (Zeebe does so at deploy). */
+function startSignalName(p: ProcessModel, id: string): string {
+  const raw = p.elements[id]!.event!.signalName!;
+  if (!raw.startsWith('=')) return raw;
+  let value: unknown;
+  try {
+    value = evaluate(raw, {});
+  } catch (e) {
+    value = e;
+  }
+  if (typeof value === 'string' && value !== '') return value;
+  throw new EngineError(
+    'DEPLOYMENT_REJECTED',
+    `Expected the signal name of start event '${id}' in process '${p.id}' to be a string, but '${raw}' gave ${value instanceof Error ? `an error: ${value.message}` : JSON.stringify(value ?? null)}`,
+  );
+}
+
 /** The new latest version's signal start events listen (a name expression is evaluated without variables). */
 export function openSignalStarts(tx: Tx, it: Interpreter, key: number, p: ProcessModel): void {
   for (const id of p.signalStartEvents ?? []) {
-    const raw = p.elements[id]!.event!.signalName!;
-    const signalName = raw.startsWith('=') ? String(evaluate(raw, {})) : raw;
+    const signalName = startSignalName(p, id);
     const subKey = it.key();
     it.state.signals.insert({
       key: subKey,
