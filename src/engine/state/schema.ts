@@ -1,6 +1,6 @@
 // The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
 // plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
-export const SCHEMA_VERSION = 5;
+// The current version is the number of migrations (SCHEMA_VERSION, at the end): appending one is the whole change.
 
 export const MIGRATIONS: string[] = [
   `
@@ -191,3 +191,5 @@ MIGRATIONS.push(`
     decision_key INTEGER PRIMARY KEY, decision_id TEXT NOT NULL, version_tag TEXT NOT NULL);
   CREATE INDEX decision_version_tags_id ON decision_version_tags (decision_id, version_tag);
 `);
+
+export const SCHEMA_VERSION: number = MIGRATIONS.length;
