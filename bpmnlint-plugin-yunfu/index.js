@@ -14,6 +14,7 @@ module.exports = {
         'job-type': 'error',
         'decision-result': 'error',
         'known-clause-ids': 'error',
+        'inclusive-join-escape': 'error',
       },
     },
   },

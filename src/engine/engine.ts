@@ -46,6 +46,7 @@ import {
 } from './processors/messages.ts';
 import { type MigrationRequest, migrateProcessInstance } from './processors/migration.ts';
 import { type ModificationRequest, modifyProcessInstance } from './processors/modification.ts';
+import { type BroadcastSignalRequest, broadcastSignal } from './processors/signals.ts';
 import {
   assignUserTask,
   completeUserTask,
@@ -532,6 +533,11 @@ export class Engine {
 
   correlateMessage(req: Omit<PublishMessageRequest, 'timeToLive' | 'messageId'>) {
     return this.run((tx) => correlateMessage(tx, this.it, req));
+  }
+
+  /** POST /v2/signals/broadcast (processors/signals.ts). */
+  broadcastSignal(req: BroadcastSignalRequest): { signalKey: string; tenantId: string } {
+    return this.run((tx) => broadcastSignal(tx, this.it, req));
   }
 
   // ---------------------------------------------------------------------------------------------

@@ -16,13 +16,6 @@ import { CAMUNDA_88_OPERATIONS } from './camunda-88-operations.ts';
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const CLIENT_DIST = join(ROOT, 'node_modules', '@camunda8', 'orchestration-cluster-api', 'dist');
 
-/**
- * Operations other branches of issue 15 add (process-instance modification and migration, signal broadcast).
- * The table lists them as implemented; until those branches are merged they may be missing from the routes.
- * Delete this set once they are merged.
- */
-const ARRIVING_WITH_OTHER_BRANCHES = new Set(['POST /signals/broadcast']);
-
 interface Row {
   operation: string;
   implemented: boolean;
@@ -112,8 +105,7 @@ describe('the REST compatibility table', () => {
     const registered = new Set(routes);
     const missing = tableRows()
       .filter((r) => r.implemented && !registered.has(r.operation))
-      .map((r) => r.operation)
-      .filter((op) => !ARRIVING_WITH_OTHER_BRANCHES.has(op));
+      .map((r) => r.operation);
     expect(missing).toEqual([]);
   });
 });

@@ -22,6 +22,7 @@ const BROKEN: Record<string, string[]> = {
   'job-type': ['Task_BadType'],
   'decision-result': ['Task_NoResult'],
   'known-clause-ids': ['Task_BadClause'],
+  'inclusive-join-escape': ['Boundary_Escape', 'Flow_Away'],
 };
 
 const yunfuProblems = async (file: string) =>

@@ -2,7 +2,7 @@
 // attributes and multi-instance loop — refusing what the engine does not support.
 import type { ModdleElement } from '../../modeling/moddle.ts';
 import { ext, isExpr, ModelError, TYPES } from './common.ts';
-import type { ElementModel, EventDef, LoopDef, Mapping, TimerDef } from './types.ts';
+import type { Binding, ElementModel, EventDef, LoopDef, Mapping, TimerDef } from './types.ts';
 
 /** What element transformation reports to its process: where an element is, and expressions to check. */
 export interface ElementSite {
@@ -31,7 +31,7 @@ export function transformElement(site: ElementSite, fe: ModdleElement, scopeId: 
   if (type === 'BUSINESS_RULE_TASK' && !el.job) decisionAttributes(site, fe, el);
   if (type === 'USER_TASK') userTaskAttributes(site, fe, el);
   if (type === 'CALL_ACTIVITY') callActivityAttributes(site, fe, el);
-  if (type === 'START_EVENT') startFormAttributes(fe, el);
+  if (type === 'START_EVENT') startFormAttributes(site, fe, el);
   if (type === 'EXCLUSIVE_GATEWAY' || type === 'INCLUSIVE_GATEWAY') {
     if (fe.default?.id) el.defaultFlow = fe.default.id;
   }
@@ -101,10 +101,35 @@ function eventDef(site: ElementSite, fe: ModdleElement): EventDef {
     }
     case 'bpmn:TerminateEventDefinition':
       return { kind: 'terminate' };
+    case 'bpmn:LinkEventDefinition':
+      if (!d.name?.trim())
+        throw new ModelError(`${site.where(fe)}: Link name must be present and not empty.`);
+      return { kind: 'link', linkName: String(d.name).trim() };
+    case 'bpmn:SignalEventDefinition': {
+      const name = d.signalRef?.name;
+      if (!name)
+        throw new ModelError(`${site.where(fe)}: a signal event must reference a signal with a name`);
+      site.expr(fe, 'signal name', name);
+      return { kind: 'signal', signalName: name };
+    }
+    case 'bpmn:EscalationEventDefinition': {
+      const code = d.escalationRef?.escalationCode;
+      const result: EventDef = { kind: 'escalation', escalationCode: code ? String(code) : null };
+      return result;
+    }
     default:
       throw new ModelError(`${site.where(fe)}: event definition ${d.$type} is not supported`);
   }
 }
+
+/** The event kinds each event element type supports (Zeebe 8.8; conditional events stay refused). */
+const KINDS: Partial<Record<string, ReadonlyArray<EventDef['kind']>>> = {
+  START_EVENT: ['none', 'timer', 'message', 'error', 'signal', 'escalation'],
+  END_EVENT: ['none', 'message', 'error', 'terminate', 'signal', 'escalation'],
+  INTERMEDIATE_CATCH_EVENT: ['timer', 'message', 'link', 'signal'],
+  INTERMEDIATE_THROW_EVENT: ['none', 'message', 'link', 'signal', 'escalation'],
+  BOUNDARY_EVENT: ['timer', 'message', 'error', 'signal', 'escalation'],
+};
 
 function eventAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
   const type = el.type;
@@ -114,22 +139,18 @@ function eventAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel)
   const bad = (what: string) => {
     throw new ModelError(`${site.where(fe)}: ${what} is not supported`);
   };
+  if (!KINDS[type]?.includes(k)) bad(`${article(k)} ${k} ${type.toLowerCase().replaceAll('_', ' ')}`);
   if (type === 'START_EVENT') {
-    if (k === 'terminate') bad('a terminate start event');
     el.interrupting = fe.isInterrupting !== false;
     if (k === 'message' && !event.messageName) bad('a message start event without a message name');
   }
-  if (type === 'END_EVENT' && k === 'timer') bad('a timer end event');
   if (type === 'END_EVENT' && k === 'error' && !event.errorCode)
     bad('an error end event without an error code');
-  if (type === 'INTERMEDIATE_CATCH_EVENT' && k !== 'timer' && k !== 'message') {
-    bad(`an intermediate catch event of kind '${k}'`);
-  }
-  if (type === 'INTERMEDIATE_THROW_EVENT' && k !== 'none' && k !== 'message') {
-    bad(`an intermediate throw event of kind '${k}'`);
+  if (k === 'escalation' && (type === 'END_EVENT' || type === 'INTERMEDIATE_THROW_EVENT')) {
+    if (!event.escalationCode) bad('an escalation throw event without an escalation code');
+    site.expr(fe, 'escalation code', event.escalationCode!);
   }
   if (type === 'BOUNDARY_EVENT') {
-    if (k !== 'timer' && k !== 'message' && k !== 'error') bad(`a boundary event of kind '${k}'`);
     el.attachedTo = fe.attachedToRef?.id;
     el.interrupting = fe.cancelActivity !== false;
     if (k === 'error' && !el.interrupting) bad('a non-interrupting error boundary event');
@@ -144,6 +165,8 @@ function eventAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel)
     if (!event.correlationKey) bad('a message catch event without a correlation key');
   }
 }
+
+const article = (word: string) => (/^[aeiou]/.test(word) ? 'an' : 'a');
 
 function receiveTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
   const msg = fe.messageRef;
@@ -203,6 +226,8 @@ function decisionAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
     );
   }
   el.decision = { decisionId: cd.decisionId, resultVariable: cd.resultVariable };
+  const binding = bindingOf(site, fe, cd);
+  if (binding) el.decision.binding = binding;
   site.expr(fe, 'decision id', cd.decisionId);
 }
 
@@ -212,7 +237,7 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   const f = ext(fe, 'zeebe:FormDefinition');
   const p = ext(fe, 'zeebe:PriorityDefinition');
   const ut: NonNullable<ElementModel['userTask']> = {};
-  const set = (key: Exclude<keyof typeof ut, 'jobWorker'>, value: string | undefined) => {
+  const set = (key: Exclude<keyof typeof ut, 'jobWorker' | 'formBinding'>, value: string | undefined) => {
     if (value === undefined || value === null || value === '') return;
     ut[key] = String(value);
     site.expr(fe, key, String(value));
@@ -223,6 +248,8 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
   set('dueDate', s?.dueDate);
   set('followUpDate', s?.followUpDate);
   set('formId', f?.formId);
+  const formBinding = f ? bindingOf(site, fe, f) : undefined;
+  if (formBinding) ut.formBinding = formBinding;
   set('formKey', f?.formKey);
   set('externalReference', f?.externalReference);
   set('priority', p?.priority);
@@ -238,9 +265,12 @@ function userTaskAttributes(site: ElementSite, fe: ModdleElement, el: ElementMod
 }
 
 /** A start event's linked form: zeebe:formDefinition formId (Camunda 8.8 links start forms by id). */
-function startFormAttributes(fe: ModdleElement, el: ElementModel): void {
+function startFormAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
   const f = ext(fe, 'zeebe:FormDefinition');
-  if (f?.formId) el.form = { formId: String(f.formId) };
+  if (!f?.formId) return;
+  el.form = { formId: String(f.formId) };
+  const binding = bindingOf(site, fe, f);
+  if (binding) el.form.binding = binding;
 }
 
 function callActivityAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
@@ -252,7 +282,28 @@ function callActivityAttributes(site: ElementSite, fe: ModdleElement, el: Elemen
     propagateAllChildVariables: ce.propagateAllChildVariables !== false,
     propagateAllParentVariables: ce.propagateAllParentVariables !== false,
   };
+  const binding = bindingOf(site, fe, ce);
+  if (binding) el.callActivity.binding = binding;
   site.expr(fe, 'called process id', ce.processId);
+}
+
+/** zeebe bindingType and versionTag of a linked resource: undefined for 'latest' (the default). */
+function bindingOf(site: ElementSite, fe: ModdleElement, link: ModdleElement): Binding | undefined {
+  const type = link.bindingType ?? 'latest';
+  if (type === 'latest') return undefined;
+  if (type === 'deployment') return { type };
+  if (type === 'versionTag') {
+    const tag = typeof link.versionTag === 'string' ? link.versionTag.trim() : '';
+    if (!tag) {
+      throw new ModelError(
+        `${site.where(fe)}: Attribute 'versionTag' must be present and not empty if binding type is 'versionTag'`,
+      );
+    }
+    return { type, versionTag: tag };
+  }
+  throw new ModelError(
+    `${site.where(fe)}: bindingType '${type}' is not one of 'latest', 'deployment', 'versionTag'`,
+  );
 }
 
 function loopAttributes(site: ElementSite, fe: ModdleElement): LoopDef {

@@ -3,6 +3,7 @@
 import type { ModdleElement } from '../../modeling/moddle.ts';
 import { type Collected, describe, ext, IGNORED, isActivity, isExpr, ModelError } from './common.ts';
 import { type ElementSite, transformElement } from './elements.ts';
+import { pairLinks } from './links.ts';
 import type { ElementModel, FlowModel, ProcessModel, TimerDef } from './types.ts';
 
 export { isActivity, ModelError } from './common.ts';
@@ -69,6 +70,7 @@ class ProcessTransformer implements ElementSite {
       flows: {},
       timerStartEvents: [],
       messageStartEvents: [],
+      signalStartEvents: [],
     };
   }
 
@@ -105,6 +107,7 @@ class ProcessTransformer implements ElementSite {
     this.attachBoundaries();
     for (const el of Object.values(model.elements)) this.checkElementFlows(el);
     this.checkFlowEnds();
+    this.errors.push(...pairLinks(pid, Object.values(model.elements)));
     return model;
   }
 
@@ -152,7 +155,7 @@ class ProcessTransformer implements ElementSite {
   private eventSubProcessStart(scope: ElementModel, starts: ElementModel[]): void {
     if (starts.length !== 1 || starts[0]?.event?.kind === 'none') {
       this.errors.push(
-        `Event sub-process '${scope.id}' in process '${this.pid}': must have exactly one timer, message or error start event`,
+        `Event sub-process '${scope.id}' in process '${this.pid}': must have exactly one timer, message, signal, error or escalation start event`,
       );
     } else {
       scope.startEvent = starts[0]!.id;
@@ -174,8 +177,11 @@ class ProcessTransformer implements ElementSite {
     for (const s of starts) {
       if (s.event?.kind === 'timer') model.timerStartEvents.push(s.id);
       if (s.event?.kind === 'message') model.messageStartEvents.push(s.id);
-      if (s.event?.kind === 'error')
-        errors.push(`${this.where(s)}: an error start event is only allowed in an event sub-process`);
+      if (s.event?.kind === 'signal') model.signalStartEvents!.push(s.id);
+      if (s.event?.kind === 'error' || s.event?.kind === 'escalation')
+        errors.push(
+          `${this.where(s)}: an ${s.event.kind} start event is only allowed in an event sub-process`,
+        );
     }
     if (starts.length === 0) errors.push(`Process '${pid}': must have at least one start event`);
   }
@@ -237,9 +243,9 @@ class ProcessTransformer implements ElementSite {
       );
     for (const f of flows) {
       const t = this.model.elements[f.target];
-      if (t?.type !== 'INTERMEDIATE_CATCH_EVENT' || t.incoming.length !== 1) {
+      if (t?.type !== 'INTERMEDIATE_CATCH_EVENT' || t.incoming.length !== 1 || t.event?.kind === 'link') {
         errors.push(
-          `Event-based gateway '${el.id}' in process '${pid}': flow '${f.id}' must lead to an intermediate timer or message catch event with one incoming flow`,
+          `Event-based gateway '${el.id}' in process '${pid}': flow '${f.id}' must lead to an intermediate timer, message or signal catch event with one incoming flow`,
         );
       }
     }

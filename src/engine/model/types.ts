@@ -40,7 +40,7 @@ export interface TimerDef {
 }
 
 export interface EventDef {
-  kind: 'none' | 'timer' | 'message' | 'error' | 'terminate';
+  kind: 'none' | 'timer' | 'message' | 'error' | 'terminate' | 'link' | 'signal' | 'escalation';
   timer?: TimerDef;
   messageName?: string;
   correlationKey?: string;
@@ -48,6 +48,13 @@ export interface EventDef {
   errorCode?: string | null;
   errorCodeVariable?: string;
   errorMessageVariable?: string;
+  /** Link events: the link name; on a throw event, the id of the catch event it leads to. */
+  linkName?: string;
+  linkTarget?: string;
+  /** Signal events: the signal name (static or a FEEL expression). */
+  signalName?: string;
+  /** Escalation events: the code (an expression on throw events); null on a catch event catches all. */
+  escalationCode?: string | null;
 }
 
 export interface JobDef {
@@ -63,12 +70,20 @@ export interface UserTaskDef {
   dueDate?: string;
   followUpDate?: string;
   formId?: string;
+  /** zeebe:formDefinition bindingType of a linked form (absent: latest). */
+  formBinding?: Binding;
   formKey?: string;
   externalReference?: string;
   priority?: string;
   /** No zeebe:userTask: Zeebe's job-worker user task, a job of type io.camunda.zeebe:userTask. */
   jobWorker?: boolean;
 }
+
+/**
+ * Which version a call activity or business rule task resolves (zeebe bindingType): the one deployed together with
+ * the calling process, or the latest with a version tag. https://docs.camunda.io/docs/components/best-practices/modeling/choosing-the-resource-binding-type/
+ */
+export type Binding = { type: 'deployment' } | { type: 'versionTag'; versionTag: string };
 
 export interface LoopDef {
   sequential: boolean;
@@ -100,15 +115,17 @@ export interface ElementModel {
   job?: JobDef;
   userTask?: UserTaskDef;
   script?: { expression: string; resultVariable: string };
-  decision?: { decisionId: string; resultVariable: string };
+  decision?: { decisionId: string; resultVariable: string; binding?: Binding };
   callActivity?: {
     processId: string;
+    /** zeebe:calledElement bindingType (absent: latest). */
+    binding?: Binding;
     propagateAllChildVariables: boolean;
     propagateAllParentVariables: boolean;
   };
   loop?: LoopDef;
   /** A start event's linked form (zeebe:formDefinition formId). */
-  form?: { formId: string };
+  form?: { formId: string; binding?: Binding };
   defaultFlow?: string;
   properties?: Record<string, string>;
 }
@@ -128,6 +145,8 @@ export interface ProcessModel {
   flows: Record<string, FlowModel>;
   timerStartEvents: string[];
   messageStartEvents: string[];
+  /** Signal start events of the process (absent in models stored before signals were supported). */
+  signalStartEvents?: string[];
   /** The none start event's form: Camunda's start form (hasStartForm, GET /process-definitions/{key}/form). */
-  startForm?: { formId: string };
+  startForm?: { formId: string; binding?: Binding };
 }

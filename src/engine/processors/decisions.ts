@@ -45,8 +45,8 @@ export class DecisionRegistry {
   /** What business rule tasks use: a failure becomes the task's incident. */
   evaluator(): DecisionEvaluator {
     return {
-      evaluateLatest: (decisionId, variables): DecisionResult => {
-        const row = this.latest(decisionId);
+      evaluateLatest: (decisionId, variables, key): DecisionResult => {
+        const row = key !== undefined ? this.it.state.definitions.decision(key) : this.latest(decisionId);
         if (!row) {
           throw new IncidentError(
             'DECISION_EVALUATION_ERROR',

@@ -12,6 +12,7 @@ import type { Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
 import type { Tx } from '../runtime/tx.ts';
 import { checkTimer, firstDueDate } from '../timer/index.ts';
+import { openSignalStarts, replaceSignalStarts } from './signals.ts';
 
 export interface DeployResource {
   name: string;
@@ -28,6 +29,8 @@ export type PreparedResource =
       drgId: string;
       drgName: string | null;
       decisions: DecisionModel[];
+      /** Decision id → its zeebe:versionTag. */
+      versionTags: Record<string, string>;
     }
   | { kind: 'form'; name: string; content: string; checksum: string; formId: string };
 
@@ -134,6 +137,7 @@ export async function prepareResources(resources: DeployResource[]): Promise<Pre
           drgId: parsed.rootElement.id,
           drgName: parsed.rootElement.name ?? null,
           decisions,
+          versionTags: decisionVersionTags(parsed.rootElement),
         });
       } catch (e) {
         throw reject(r.name, (e as Error).message);
@@ -219,6 +223,7 @@ function writeProcess(
     replaceStartSubscriptions(tx, it, key, p, latest?.key);
     tx.afterCommit.push(() => it.setLatest(p.id, key));
   }
+  it.state.bindings.contained(deploymentKey, 'process', p.id, key);
   result.deployments.push({
     processDefinition: {
       processDefinitionId: p.id,
@@ -235,8 +240,10 @@ function writeDecisions({ tx, it, deploymentKey, resourceKey, result }: Written,
   const deployments = it.state.deployments;
   const latest = deployments.latestDecisionRequirements(r.drgId);
   if (latest && latest.checksum === r.checksum) {
-    for (const d of deployments.decisionsOf(latest.key))
+    for (const d of deployments.decisionsOf(latest.key)) {
+      it.state.bindings.contained(deploymentKey, 'decision', d.decision_id, d.key);
       result.deployments.push(decisionEntry(d.decision_id, d.version, d.name, r.drgId, d.key, latest.key));
+    }
     result.deployments.push(drgEntry(r.drgId, r.drgName, latest.version, r.name, latest.key));
     return;
   }
@@ -268,6 +275,9 @@ function writeDecisions({ tx, it, deploymentKey, resourceKey, result }: Written,
       model: JSON.stringify(d),
     });
     tx.record('DECISION', 'CREATED', key, null, d.id, { version });
+    it.state.bindings.contained(deploymentKey, 'decision', d.id, key);
+    const tag = r.versionTags[d.id];
+    if (tag) it.state.bindings.tagDecision(key, d.id, tag);
     result.deployments.push(decisionEntry(d.id, version, d.name ?? null, r.drgId, key, drgKey));
   }
   result.deployments.push(drgEntry(r.drgId, r.drgName, drgVersion, r.name, drgKey));
@@ -296,6 +306,7 @@ function writeForm({ tx, it, deploymentKey, result }: Written, r: Prepared<'form
     );
     tx.record('FORM', 'CREATED', key, null, r.formId, { version });
   }
+  it.state.bindings.contained(deploymentKey, 'form', r.formId, key);
   result.deployments.push({
     form: { formId: r.formId, version, resourceName: r.name, tenantId: TENANT, formKey: String(key) },
   });
@@ -335,7 +346,7 @@ function drgEntry(id: string, name: string | null, version: number, resourceName
   };
 }
 
-/** A new version takes over the timer and message start events of the previous one (as in Zeebe). */
+/** A new version takes over the timer, message and signal start events of the previous one (as in Zeebe). */
 function replaceStartSubscriptions(
   tx: Tx,
   it: Interpreter,
@@ -347,7 +358,9 @@ function replaceStartSubscriptions(
   if (previousKey !== undefined) {
     deployments.deleteStartTimers(previousKey);
     deployments.deleteMessageStartSubscriptions(previousKey);
+    replaceSignalStarts(tx, it, previousKey);
   }
+  openSignalStarts(tx, it, key, p);
   for (const id of p.timerStartEvents) {
     const el = p.elements[id]!;
     const timer = el.event!.timer!;
@@ -376,6 +389,20 @@ function scheduleStart(
 ): void {
   const due = firstDueDate(def, tx.now);
   it.insertTimer(tx, null, null, key, elementId, due.dueAt, due.repetitions, def, true);
+}
+
+/** The zeebe:versionTag of each decision (a generic extension element to dmn-moddle). */
+function decisionVersionTags(root: { drgElement?: unknown[] }): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const el of (root.drgElement ?? []) as Array<{
+    id: string;
+    extensionElements?: { values?: unknown[] };
+  }>) {
+    const values = (el.extensionElements?.values ?? []) as Array<{ $type?: string; value?: unknown }>;
+    const tag = values.find((v) => v.$type === 'zeebe:versionTag')?.value;
+    if (typeof tag === 'string' && tag.trim() !== '') tags[el.id] = tag.trim();
+  }
+  return tags;
 }
 
 /** A parse warning about the diagram interchange part (bpmndi:BPMNShape, BPMNEdge, BPMNPlane …). */

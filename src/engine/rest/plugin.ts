@@ -23,6 +23,7 @@ import { registerMessageSubscriptionRoutes } from './routes/message-subscription
 import { registerMessageRoutes } from './routes/messages.ts';
 import { registerProcessDefinitionRoutes } from './routes/process-definitions.ts';
 import { registerProcessInstanceRoutes } from './routes/process-instances.ts';
+import { registerSignalRoutes } from './routes/signals.ts';
 import { registerStatisticsRoutes } from './routes/statistics.ts';
 import { registerUserTaskRoutes } from './routes/user-tasks.ts';
 import { registerVariableRoutes } from './routes/variables.ts';
@@ -118,6 +119,7 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   registerJobRoutes(app, context);
   registerUserTaskRoutes(app, context);
   registerMessageRoutes(app, context);
+  registerSignalRoutes(app, context);
   registerIncidentRoutes(app, context);
   registerStatisticsRoutes(app, context);
   registerDecisionReadRoutes(app, context);

@@ -24,7 +24,8 @@ export interface DecisionResult {
 
 /** Evaluates a deployed decision (latest version) — provided by the engine's DMN registry. */
 export interface DecisionEvaluator {
-  evaluateLatest(decisionId: string, variables: Record<string, unknown>): DecisionResult;
+  /** The latest version, or the decision `key` when a binding resolved one. */
+  evaluateLatest(decisionId: string, variables: Record<string, unknown>, key?: number): DecisionResult;
 }
 
 export interface Definition {

@@ -1,6 +1,7 @@
 // The engine's state, one module per kind (Zeebe's column families): every SQL statement the
 // runtime and the command processors run lives behind these.
 import { BatchOperationState } from './batchOperations.ts';
+import { BindingState } from './bindings.ts';
 import type { Db } from './db.ts';
 import { DefinitionState } from './definitions.ts';
 import { DeploymentState } from './deployments.ts';
@@ -11,6 +12,7 @@ import { MessageState } from './messages.ts';
 import { PendingStepState } from './pendingSteps.ts';
 import { ProcessInstanceState } from './processInstances.ts';
 import { RecordState } from './records.ts';
+import { SignalState } from './signals.ts';
 import { TimerState } from './timers.ts';
 import { UserTaskCounts } from './userTaskCounts.ts';
 import { UserTaskState } from './userTasks.ts';
@@ -31,6 +33,8 @@ export class EngineState {
   readonly records: RecordState;
   readonly pendingSteps: PendingStepState;
   readonly batchOperations: BatchOperationState;
+  readonly signals: SignalState;
+  readonly bindings: BindingState;
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
@@ -47,5 +51,7 @@ export class EngineState {
     this.records = new RecordState(db);
     this.pendingSteps = new PendingStepState(db);
     this.batchOperations = new BatchOperationState(db);
+    this.signals = new SignalState(db);
+    this.bindings = new BindingState(db);
   }
 }

@@ -1,6 +1,6 @@
 // The engine's SQLite schema: one table per kind of state (as Zeebe has one column family per kind),
 // plus the append-only event log. Times are epoch milliseconds; keys are 64-bit integers.
-export const SCHEMA_VERSION = 7;
+// The current version is the number of migrations (SCHEMA_VERSION, at the end): appending one is the whole change.
 
 export const MIGRATIONS: string[] = [
   `
@@ -192,3 +192,27 @@ MIGRATIONS.push(`
     PRIMARY KEY (batch_key, item_key)) WITHOUT ROWID;
   CREATE INDEX batch_operation_items_active ON batch_operation_items (state, batch_key);
 `);
+
+// Version 8 (issue 14 §2, §1.3): signal subscriptions — a signal start event of a process's latest version (no
+// element instance) or a catch event, boundary event or event sub-process start held by an element instance; and
+// what each deployment contained (new versions and unchanged ones), for bindingType 'deployment', and decisions'
+// version tags (zeebe:versionTag in the DMN), for bindingType 'versionTag'. Appended after
+// versions 6 and 7 (other changes'); nothing before it is altered.
+MIGRATIONS.push(`
+  CREATE TABLE signal_subscriptions (
+    key INTEGER PRIMARY KEY, signal_name TEXT NOT NULL, process_definition_key INTEGER NOT NULL,
+    process_id TEXT NOT NULL, element_id TEXT NOT NULL, element_instance_key INTEGER, process_instance_key INTEGER,
+    interrupting INTEGER NOT NULL, tenant_id TEXT NOT NULL);
+  CREATE INDEX signal_subscriptions_name ON signal_subscriptions (signal_name, key);
+  CREATE INDEX signal_subscriptions_element ON signal_subscriptions (element_instance_key);
+  CREATE INDEX signal_subscriptions_start ON signal_subscriptions (process_definition_key)
+    WHERE element_instance_key IS NULL;
+  CREATE TABLE deployment_contents (
+    deployment_key INTEGER NOT NULL, kind TEXT NOT NULL, resource_id TEXT NOT NULL, definition_key INTEGER NOT NULL,
+    PRIMARY KEY (deployment_key, kind, resource_id)) WITHOUT ROWID;
+  CREATE TABLE decision_version_tags (
+    decision_key INTEGER PRIMARY KEY, decision_id TEXT NOT NULL, version_tag TEXT NOT NULL);
+  CREATE INDEX decision_version_tags_id ON decision_version_tags (decision_id, version_tag);
+`);
+
+export const SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -83,7 +83,7 @@ export class EventTriggerBehavior {
           return true;
         }
         // the catch event or receive task itself
-        this.subscriptions.closeEventSubscription(holder.key, targetId);
+        this.subscriptions.closeEventSubscription(tx, holder.key, targetId);
         this.variables.applyCompletionVariables(tx, holder, trigger.variables);
         tx.follow('COMPLETE', holder.key);
         return true;

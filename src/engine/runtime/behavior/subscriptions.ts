@@ -7,8 +7,12 @@ import { checkTimer, firstDueDate, type Repetitions } from '../../timer/index.ts
 import type { Runtime } from '../runtime.ts';
 import { IncidentError, type Tx } from '../tx.ts';
 import { evalString } from './expressions.ts';
+import { closeSignalSubscriptions, openSignalSubscription } from './signals.ts';
 
 type Context = Record<string, unknown>;
+
+/** The event kinds an element instance holds a subscription for (escalations are looked for when thrown). */
+const SUBSCRIBED = new Set(['timer', 'message', 'signal']);
 
 export class EventSubscriptionBehavior {
   constructor(private readonly rt: Runtime) {}
@@ -20,7 +24,7 @@ export class EventSubscriptionBehavior {
     const model = this.rt.model(ei);
     for (const id of el.boundaries) {
       const b = model.elements[id]!;
-      if (b.event?.kind === 'timer' || b.event?.kind === 'message')
+      if (SUBSCRIBED.has(b.event?.kind ?? ''))
         this.openEventSubscription(tx, ei, b, ctx, b.interrupting !== false);
     }
   }
@@ -31,7 +35,7 @@ export class EventSubscriptionBehavior {
     for (const id of el.eventSubProcesses) {
       const esp = model.elements[id]!;
       const start = model.elements[esp.startEvent!]!;
-      if (start.event?.kind === 'timer' || start.event?.kind === 'message') {
+      if (SUBSCRIBED.has(start.event?.kind ?? '')) {
         this.openEventSubscription(tx, ei, start, ctx, esp.interrupting !== false);
       }
     }
@@ -50,6 +54,8 @@ export class EventSubscriptionBehavior {
       this.scheduleTimer(tx, holder, target.id, ev.timer!, ctx, interrupting);
     } else if (ev.kind === 'message') {
       this.openMessageSubscription(tx, holder, target.id, ev, ctx, interrupting);
+    } else if (ev.kind === 'signal') {
+      openSignalSubscription(this.rt, tx, holder, target.id, evalString(ev.signalName!, ctx), interrupting);
     }
   }
 
@@ -167,6 +173,7 @@ export class EventSubscriptionBehavior {
 
   /** Closes every subscription the element instance holds. */
   closeSubscriptions(tx: Tx, holderKey: number): void {
+    closeSignalSubscriptions(this.rt, tx, holderKey);
     const { timers, messages } = this.rt.state;
     const held = timers.heldBy(holderKey);
     if (held.length) {
@@ -190,8 +197,9 @@ export class EventSubscriptionBehavior {
   }
 
   /** Closes the subscriptions of one event held by the instance (its own catch event that fired). */
-  closeEventSubscription(holderKey: number, elementId: string): void {
+  closeEventSubscription(tx: Tx, holderKey: number, elementId: string): void {
     this.rt.state.timers.deleteForEvent(holderKey, elementId);
     this.rt.state.messages.deleteSubscriptionForEvent(holderKey, elementId);
+    closeSignalSubscriptions(this.rt, tx, holderKey, elementId);
   }
 }

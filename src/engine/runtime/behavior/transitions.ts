@@ -305,6 +305,7 @@ function reachableFlows(sources: Set<string>, stopAt: string, model: ProcessMode
     const el = model.elements[id];
     if (!el) continue;
     for (const b of el.boundaries ?? []) stack.push(b);
+    if (el.event?.linkTarget) stack.push(el.event.linkTarget); // a link throw event continues at its catch event
     for (const f of el.outgoing) {
       flows.add(f);
       const target = model.flows[f]!.target;

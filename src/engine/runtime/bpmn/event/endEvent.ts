@@ -1,8 +1,10 @@
 // End events: none (the token ends), error (thrown to the nearest catcher), terminate (ends the
-// whole scope), message (a job, like a send task).
+// whole scope), message (a job, like a send task), signal (broadcast), escalation (escalate, then end
+// unless an interrupting catcher ended it).
 import { evalString } from '../../behavior/expressions.ts';
 import { passThrough, waitForJob } from '../common.ts';
 import type { Behaviors, BpmnElementProcessor } from '../types.ts';
+import { broadcastFrom, escalateFrom } from './throwing.ts';
 
 export const endEvent = (b: Behaviors): BpmnElementProcessor => ({
   onActivate(tx, ei, el, data) {
@@ -18,6 +20,8 @@ export const endEvent = (b: Behaviors): BpmnElementProcessor => ({
       tx.follow('COMPLETE', ei.key);
       return;
     }
+    if (el.event?.kind === 'signal') broadcastFrom(b, tx, ei, el);
+    if (el.event?.kind === 'escalation' && !escalateFrom(b, tx, ei, el)) return;
     if (el.job) waitForJob(b, tx, ei, el);
     else passThrough(b, tx, ei, data);
   },

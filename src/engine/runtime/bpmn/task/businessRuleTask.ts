@@ -2,6 +2,7 @@
 import { evalString } from '../../behavior/expressions.ts';
 import { IncidentError } from '../../tx.ts';
 import { waitForJob } from '../common.ts';
+import { boundDecisionKey } from '../container/binding.ts';
 import type { Behaviors, BpmnElementProcessor } from '../types.ts';
 
 export const businessRuleTask = (b: Behaviors): BpmnElementProcessor => ({
@@ -14,7 +15,8 @@ export const businessRuleTask = (b: Behaviors): BpmnElementProcessor => ({
     const decision = el.decision!;
     const decisionId = evalString(decision.decisionId, ctx);
     if (!b.rt.decisions) throw new IncidentError('DECISION_EVALUATION_ERROR', 'No decision registry');
-    const result = b.rt.decisions.evaluateLatest(decisionId, ctx);
+    const key = boundDecisionKey(b.rt, ei, decisionId, decision.binding);
+    const result = b.rt.decisions.evaluateLatest(decisionId, ctx, key);
     tx.record('DECISION_EVALUATION', 'EVALUATED', b.rt.key(), ei.process_instance_key, ei.element_id, {
       decisionId,
       decisionKey: result.decisionKey,

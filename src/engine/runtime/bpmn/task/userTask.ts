@@ -1,15 +1,22 @@
 // User tasks: a Camunda user task (zeebe:userTask) in the task list, with assignee, candidates, dates and
-// form; without zeebe:userTask, Zeebe's job-worker user task: a job of type io.camunda.zeebe:userTask whose
+// form (its bindingType resolved: latest, deployment, versionTag); without zeebe:userTask, Zeebe's job-worker user task: a job of type io.camunda.zeebe:userTask whose
 // custom headers carry the evaluated assignment, dates and form key
 // (https://docs.camunda.io/docs/components/modeler/bpmn/user-tasks/#job-worker-implementation).
 import type { ElementModel } from '../../../model/types.ts';
+import { evalString } from '../../behavior/expressions.ts';
 import type { JobSpec, UserTaskSpec } from '../../behavior/jobs.ts';
+import { boundFormKey } from '../container/binding.ts';
 import type { Behaviors, BpmnElementProcessor } from '../types.ts';
 
 export const userTask = (b: Behaviors): BpmnElementProcessor => ({
   onActivate(tx, ei, el) {
     const ctx = b.variables.context(ei.key);
     const spec = b.jobs.evaluateUserTask(el, ctx);
+    const ut = el.userTask;
+    if (ut?.formBinding && spec.formKey !== null) {
+      const formId = evalString(ut.formId!, ctx);
+      spec.formKey = boundFormKey(b.rt, ei.process_definition_key, formId, ut.formBinding);
+    }
     b.subscriptions.openBoundarySubscriptions(tx, ei, el, ctx);
     const def = b.rt.definition(ei.process_definition_key);
     if (el.userTask?.jobWorker) b.jobs.createJob(tx, ei, def, userTaskJob(el, spec));
