@@ -1,6 +1,6 @@
 // The texts of `yunfu.send-notification` (zh-CN). `{{name}}` is replaced with the process variable of that name
-// (a list is joined with "；"; a missing value reads "（未填写）"; an ISO date reads 2026年12月14日). A test keeps this list equal to the templates the
-// models use (docs/process-contract.md).
+// (a list is joined with "；"; a missing value reads "（未填写）"; an ISO date reads 2026年12月14日, never raw).
+// A test keeps this list equal to the templates the models use (docs/process-contract.md).
 
 import { zhDate } from '../src/domain/date-text.ts';
 

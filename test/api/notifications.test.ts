@@ -34,8 +34,12 @@ describe('the notification centre (issue 16)', () => {
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of ['gongan.staff', 'gongan.section', 'jiaoyu.staff', 'bureau.reviewer'])
       t[name] = await s.login(name);
-    await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', { planYear: 2027, summary: '2027 年度规划' });
-    projectId = (await s.api(t['gongan.staff']!, 'POST', '/api/projects', professionalDraft())).json().project.id;
+    await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+      planYear: 2027,
+      summary: '2027 年度规划',
+    });
+    projectId = (await s.api(t['gongan.staff']!, 'POST', '/api/projects', professionalDraft())).json().project
+      .id;
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
   }, 120_000);
@@ -94,7 +98,11 @@ describe('the notification centre (issue 16)', () => {
       url: '/api/session',
       payload: { tenantId: 'yunfu', username: 'gongan.section', password: 'Demo-Passw0rd!' },
     });
-    const cookie = sessionCookie({ headers: login.headers, status: login.statusCode, text: login.body } as never);
+    const cookie = sessionCookie({
+      headers: login.headers,
+      status: login.statusCode,
+      text: login.body,
+    } as never);
     const before = await unread('gongan.section');
     const res = await s.app.inject({
       method: 'POST',
