@@ -42,7 +42,7 @@ function fieldText(field: FormField, value: unknown): string | null {
   if (field.type === 'checkbox') return value === true ? '是' : '否';
   if (typeof value === 'number') return value.toLocaleString('zh-CN');
   if (typeof value !== 'string') return null;
-  const text = zhDatesIn(value.trim());
+  const text = zhDatesIn(value.trim()).replace(/[。.；;]+$/, '');
   return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
 }
 

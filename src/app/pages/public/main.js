@@ -23,6 +23,7 @@ const routes = [
   { path: '/dashboard', view: () => import('./views/dashboard.js'), title: '统计看板' },
   { path: '/evaluations', view: () => import('./views/evaluations.js'), title: '评价结果' },
   { path: '/needs', view: () => import('./views/needs.js'), title: '公共类需求征集' },
+  { path: '/notifications', view: () => import('./views/notifications.js'), title: '通知' },
 ];
 
 function match(path) {
@@ -89,6 +90,7 @@ function renderChrome(path) {
   );
   mount(
     who,
+    notificationLink(path),
     h(
       'span',
       { class: 'who-name' },
@@ -98,6 +100,37 @@ function renderChrome(path) {
     h('button', { type: 'button', class: 'link-button', onclick: signOut }, '退出'),
   );
 }
+
+/** The header's 通知 link with the unread count (issue 16), refreshed on every page and when a view marks some read. */
+function notificationLink(path) {
+  const count = h('span', { class: 'notify-count', hidden: true });
+  const link = h(
+    'a',
+    {
+      href: '#/notifications',
+      class: 'notify-link',
+      'aria-current': path === '/notifications' ? 'page' : false,
+    },
+    '通知',
+    count,
+  );
+  const refresh = async () => {
+    try {
+      const { unread } = await get('/notifications/unread-count');
+      count.textContent = String(unread);
+      count.hidden = unread === 0;
+      link.setAttribute('aria-label', unread > 0 ? `通知，${unread} 条未读` : '通知，没有未读');
+    } catch {
+      // The badge is a hint: the list itself says what failed.
+    }
+  };
+  refresh();
+  return link;
+}
+
+window.addEventListener('notifications-changed', () => {
+  if (current()) renderChrome(location.hash.slice(1).split('?')[0]);
+});
 
 async function signOut() {
   rendering += 1;
