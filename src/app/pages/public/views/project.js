@@ -252,26 +252,24 @@ function waitingStep(w) {
 }
 
 /** Steps under way (user tasks activated and not completed) and the tasks in the person's own list. */
+/** Stages at which the project's lifecycle is over: nothing of it is waiting any more. */
+const ENDED = new Set(['closed', 'refused', 'rejected', 'not-accepted', 'terminated']);
+
+/**
+ * Who acts next, one truth (issue 16): the engine's open tasks (`waiting`), nothing else. A step that was started and
+ * then ended without completing — interrupted by a termination filing, cancelled — is not waiting, although the
+ * timeline shows its start; when the engine cannot be asked, the page says so instead of guessing from the history.
+ */
 function progress(project, timeline, myTasks) {
   const waiting = timeline?.waiting ?? [];
-  // Who acts next, from the engine's open tasks; the timeline's open steps where the engine could not tell.
-  const open = waiting.length > 0 ? [] : timeline ? openSteps(timeline.items) : [];
   const mine = myTasks?.items ?? [];
+  const unknown = !timeline || timeline.processHistoryAvailable === false;
   const children = [];
   if (project.stage === 'draft') children.push(h('p', {}, '草稿：由本单位编制并提交立项申请。'));
   else if (waiting.length > 0) children.push(h('ul', { class: 'steps' }, waiting.map(waitingStep)));
-  else if (open.length === 0) children.push(h('p', {}, '当前没有等待人工办理的环节。'));
-  else {
-    children.push(
-      h(
-        'ul',
-        { class: 'steps' },
-        open.map((s) =>
-          h('li', {}, h('strong', {}, s.name), h('span', { class: 'muted' }, ` 自 ${fmtDateTime(s.at)} 起`)),
-        ),
-      ),
-    );
-  }
+  else if (ENDED.has(project.stage))
+    children.push(h('p', { class: 'ended' }, `项目${project.stageName}，流程已结束，没有待办理的环节。`));
+  else if (!unknown) children.push(h('p', {}, '当前没有等待人工办理的环节。'));
   if (mine.length > 0) {
     children.push(
       h('h3', {}, '需要您办理'),
@@ -290,28 +288,15 @@ function progress(project, timeline, myTasks) {
         ),
       ),
     );
-  } else if (open.length > 0 || waiting.length > 0) {
+  } else if (waiting.length > 0) {
     children.push(h('p', { class: 'muted' }, '办理结果会显示在下方的时间线中。'));
   }
-  if (timeline && timeline.processHistoryAvailable === false) {
-    children.push(h('p', { class: 'notice warn' }, '流程引擎暂时无法访问，只显示业务记录。'));
+  if (unknown && project.stage !== 'draft') {
+    children.push(
+      h('p', { class: 'notice warn' }, '流程引擎暂时无法访问，无法确定当前待办环节，只显示业务记录。'),
+    );
   }
   return section('当前进展', ...children);
-}
-
-function openSteps(items) {
-  const counts = new Map();
-  for (const e of items) {
-    if (e.source !== 'process' || e.elementType !== 'USER_TASK') continue;
-    const key = `${e.processInstanceKey}/${e.elementId}`;
-    const entry = counts.get(key) ?? { n: 0, at: e.at, name: e.title.replace(/：(开始|完成)$/, '') };
-    if (e.kind === 'element-activated') {
-      entry.n += 1;
-      entry.at = e.at;
-    } else if (e.kind === 'element-completed') entry.n -= 1;
-    counts.set(key, entry);
-  }
-  return [...counts.values()].filter((e) => e.n > 0);
 }
 
 function historyAsTimeline(history) {

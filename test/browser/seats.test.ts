@@ -1,0 +1,96 @@
+// Issue 16, one truth after a cancellation, from the seats concerned, in chromium against the app as `npm start`
+// runs it. A 市公安局 project is being implemented with a change filing waiting for the Bureau; the Bureau's
+// administrator cancels its lifecycle on the operations page, which becomes the IM-9 termination filing; the
+// Bureau and Finance register it (through /api, with their forms' values); the project ends 已终止. The Unit's
+// staff then gets, through /api, no waiting step, and on the project page 已终止 with no step listed as pending —
+// not the change filing's registration, which the termination interrupted (its start is still in the timeline).
+// Screenshots: test-results/browser/seats-*.png.
+import { existsSync } from 'node:fs';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type ApiSteps, apiSteps } from './api-steps.ts';
+import {
+  type Browser,
+  CHROMIUM,
+  launchBrowser,
+  type RunningApp,
+  settled,
+  shot,
+  signIn,
+  signOut,
+  startApp,
+  until,
+} from './support.ts';
+
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+let steps: ApiSteps;
+
+type Project = { project?: { stage: string; processInstanceKey: string } } & {
+  stage?: string;
+  processInstanceKey?: string;
+};
+const projectOf = (x: Project) => x.project ?? (x as { stage: string; processInstanceKey: string });
+
+describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('every seat, one truth (issue 16)', () => {
+  beforeAll(async () => {
+    app = await startApp();
+    await app.seed();
+    steps = apiSteps(app);
+    browser = await launchBrowser();
+    page = await browser.newPage();
+  }, 240_000);
+  afterAll(async () => {
+    await browser?.close();
+    await app?.stop();
+  });
+
+  it('after the administrator cancels a project, the Unit sees 已终止 and no pending step', async () => {
+    const projectId = await steps.implementingWithChangeFiling();
+    const read = async () =>
+      projectOf((await steps.call('gongan.staff', 'GET', `/projects/${projectId}`)) as Project);
+    const { processInstanceKey } = await read();
+    // the change filing's registration waits for the Bureau before the cancellation
+    const before = (await steps.call('gongan.staff', 'GET', `/projects/${projectId}/timeline`)) as {
+      waiting: Array<{ elementId: string }>;
+    };
+    expect(before.waiting.map((w) => w.elementId)).toContain('Task_RegisterChangeFiling');
+
+    await signIn(page, app.url, 'bureau.admin');
+    await page.goto(`${app.url}/#/ops/instances/${processInstanceKey}`);
+    await settled(page);
+    await page.getByRole('button', { name: '取消流程实例' }).click();
+    await page.locator('#toast').filter({ hasText: '已转为终止合同备案（IM-9）' }).waitFor();
+    await shot(page, 'seats-01-admin-cancelled');
+    await signOut(page);
+
+    await steps.complete('bureau.reviewer', projectId, 'Task_RegisterTerminationWithBureau', {
+      bureauTerminationFilingOpinion: '同意终止，已登记。',
+    });
+    await steps.complete('finance', projectId, 'Task_RegisterTerminationWithFinance', {
+      financeTerminationFilingOpinion: '已登记，停止拨付后续资金。',
+    });
+    await until(read, (p) => p.stage === 'terminated');
+    const after = (await steps.call('gongan.staff', 'GET', `/projects/${projectId}/timeline`)) as {
+      waiting: unknown[];
+      items: Array<{ elementId?: string; kind: string }>;
+    };
+    expect(after.waiting).toEqual([]);
+    // the interrupted registration did start: the history keeps that, the page must not call it pending
+    expect(
+      after.items.some((i) => i.elementId === 'Task_RegisterChangeFiling' && i.kind === 'element-activated'),
+    ).toBe(true);
+
+    await signIn(page, app.url, 'gongan.staff');
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await settled(page);
+    expect(await page.locator('.page-head .stage').textContent()).toBe('已终止');
+    const progress = page.locator('section', { has: page.getByRole('heading', { name: '当前进展' }) });
+    expect(await progress.textContent()).toContain('项目已终止，流程已结束，没有待办理的环节。');
+    expect(await progress.locator('ul.steps li').count()).toBe(0);
+    await shot(page, 'seats-02-unit-terminated');
+    await signOut(page);
+    expect(browser.errors).toEqual([]);
+  }, 180_000);
+});
