@@ -4,8 +4,13 @@
 // Bureau and Finance register it (through /api, with their forms' values); the project ends 已终止. The Unit's
 // staff then gets, through /api, no waiting step, and on the project page 已终止 with no step listed as pending —
 // not the change filing's registration, which the termination interrupted (its start is still in the timeline).
+// Audit's seat: on the project page the auditor finds 导出审计资料包 with what the package holds and how to check it;
+// the downloaded file passes `npm run audit:verify -- --archive FILE` pinned to the app's own audit key.
 // Screenshots: test-results/browser/seats-*.png.
+import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiSteps, apiSteps } from './api-steps.ts';
@@ -13,7 +18,9 @@ import {
   type Browser,
   CHROMIUM,
   launchBrowser,
+  ROOT,
   type RunningApp,
+  SHOTS,
   settled,
   shot,
   signIn,
@@ -93,4 +100,41 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('every seat, one truth
     await signOut(page);
     expect(browser.errors).toEqual([]);
   }, 180_000);
+
+  it('the auditor exports the project audit package from the page, and the verifier accepts it', async () => {
+    const projectId = await steps.initialCheckPassed();
+    await signIn(page, app.url, 'audit');
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await settled(page);
+    const box = page.locator('section', { has: page.getByRole('heading', { name: '审计资料包' }) });
+    const text = String(await box.textContent());
+    for (const part of ['manifest.json', 'signature.json', 'trail.json', 'SHA-256', 'Ed25519'])
+      expect(text).toContain(part);
+    expect(text).toContain(`npm run audit:verify -- --archive audit-${projectId}.tar`);
+    await shot(page, 'seats-03-audit-export');
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      box.getByRole('link', { name: '导出审计资料包' }).click(),
+    ]);
+    const file = join(SHOTS, `audit-${projectId}.tar`);
+    await download.saveAs(file);
+    // the verifier as the auditor runs it, pinned to the key the app signs with
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', 'scripts/audit-verify.ts', '--archive', file],
+      { cwd: ROOT, env: { ...app.env } },
+    );
+    expect(stdout).toContain(`: OK — project ${projectId} of yunfu`);
+    expect(stdout).toContain('all hashes match; signed by the expected key');
+    await signOut(page);
+
+    // a Unit has no such button (the API refuses it the export too)
+    await signIn(page, app.url, 'gongan.staff');
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await settled(page);
+    expect(await page.getByRole('heading', { name: '审计资料包' }).count()).toBe(0);
+    await steps.call('gongan.staff', 'GET', `/projects/${projectId}/audit-export`, undefined, 403);
+    await signOut(page);
+    expect(browser.errors).toEqual([]);
+  }, 120_000);
 });

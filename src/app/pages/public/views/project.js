@@ -1,6 +1,7 @@
 // One project: what it is, where it stands (stage, current steps, deadlines, who must act next), its timeline
 // (business records merged with the process history), its documents, and what the signed-in person may do with
 // it — submit a draft, raise a change/delay/termination filing during implementation, upload documents.
+
 import { ApiError, api, get, post, query } from '../api.js';
 import { DATE_HINT, fmtZhDate, isoDay, parseTypedDate } from '../dates.js';
 import {
@@ -17,6 +18,7 @@ import {
   toast,
 } from '../dom.js';
 import { can, current, vocabSync } from '../session.js';
+import { auditExportSection, mayExportAudit } from './audit-export.js';
 import { dueBadge, groupLabel } from './tasks.js';
 
 const CATEGORY = { public: '公共类', professional: '专业类' };
@@ -60,6 +62,7 @@ export async function render(main, params) {
   }
   if (documents) add(main, documentsSection(project, documents, ownUnit, vocab));
   if (timeline) add(main, timelineSection(timeline));
+  if (mayExportAudit()) add(main, auditExportSection(project));
 }
 
 function overview(project, vocab) {
