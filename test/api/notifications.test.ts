@@ -2,7 +2,8 @@
 // 市公安局's application for correction through 初核 with the values the initial-check form sends; the Unit's own
 // accounts are told (decision, opinion, the correction deadline as a Chinese date — the very due date of the
 // 补正申请材料 task the engine then holds — and no ISO date), see an unread count, mark one read and then all;
-// another Unit and the reviewer are not told; a cross-site mark-read carrying the session cookie is refused.
+// another Unit and the reviewer are not told; a cross-site mark-read carrying the session cookie is refused. The
+// project's timeline carries the same decision at the 初核 step, and marks the automated steps internal.
 // Camunda 8.8 user task search (dueDate of a task): https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/search-user-tasks/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhDate } from '../../src/domain/date-text.ts';
@@ -73,6 +74,25 @@ describe('the notification centre (issue 16)', () => {
     expect((await notes('jiaoyu.staff')).some((n) => n.projectId === projectId)).toBe(false);
     expect((await notes('bureau.reviewer')).some((n) => n.title === '初核：退回补正')).toBe(false);
   }, 60_000);
+
+  it('the timeline says what 初核 decided and marks the automated steps internal', async () => {
+    const res = await s.api(t['gongan.staff']!, 'GET', `/api/projects/${projectId}/timeline`);
+    expect(res.statusCode, res.body).toBe(200);
+    const items = res.json().items as Data[];
+    const check = items.find((i) => i.elementId === 'Task_InitialCheck' && i.kind === 'element-completed');
+    expect(check?.decision).toEqual({
+      choice: '退回补正',
+      lines: ['初核结论：退回补正', '初核意见：监理费用偏高，请核减并说明'],
+    });
+    expect(check?.internal).toBe(false);
+    const computed = items.filter((i) => String(i.title).startsWith('计算'));
+    expect(computed.length).toBeGreaterThan(0);
+    expect(computed.every((i) => i.internal === true)).toBe(true);
+    const services = items.filter((i) => i.elementType === 'SERVICE_TASK');
+    expect(services.length).toBeGreaterThan(0);
+    expect(services.every((i) => i.internal === true)).toBe(true);
+    expect(items.filter((i) => i.elementType === 'USER_TASK').every((i) => i.internal === false)).toBe(true);
+  });
 
   it('marks one read, then all; only the owner can mark a notification', async () => {
     const [first] = await notes('gongan.staff', '?unread=true');

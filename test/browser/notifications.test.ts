@@ -2,7 +2,8 @@
 // `npm start` runs it. The Bureau's reviewer returns the 市公安局's application for correction on the task page
 // (initial-check.form rendered by form-js); the Unit's staff then sees the unread count in the header, the notice
 // in the list — decision, opinion and the correction deadline as a Chinese date, no ISO date — beside the notice
-// of another project's 初核 passed, marks the first read, then all, and the count is gone. Another Unit's staff is not told. Screenshots:
+// of another project's 初核 passed, marks the first read, then all, and the count is gone; the project's timeline
+// shows 退回补正 and the opinion at 初核, and the automated steps (计算补正期限…) only when asked for. Another Unit's staff is not told. Screenshots:
 // test-results/browser/notifications-*.png.
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
@@ -117,11 +118,21 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the notification cent
     expect(await page.getByRole('button', { name: '全部标为已读' }).isDisabled()).toBe(true);
     await shot(page, 'notifications-03-unit-all-read');
 
+    // the project's timeline shows the decision at 初核, not the automated steps (those on request)
     await notice.getByRole('link', { name: '查看项目' }).click();
-    await page
-      .getByRole('heading', { name: /云浮|公安|平台/ })
-      .first()
-      .waitFor();
+    await settled(page);
+    const timeline = page.locator('ol.timeline');
+    const step = timeline.locator('li', { hasText: '初核：完成' });
+    await step.waitFor();
+    expect(await step.locator('.tl-choice').textContent()).toBe('退回补正');
+    expect(await step.locator('.tl-decision').textContent()).toContain(
+      '初核意见：请补充等保测评方案并核减监理费用',
+    );
+    expect(await timeline.locator('li', { hasText: '计算补正期限' }).count()).toBe(0);
+    expect(await timeline.locator('li', { hasText: '计算初核期限' }).count()).toBe(0);
+    await shot(page, 'notifications-03b-unit-timeline');
+    await page.getByLabel('显示全部流程步骤（包括自动处理的每一步）').check();
+    expect(await timeline.locator('li', { hasText: '计算补正期限' }).count()).toBeGreaterThan(0);
     await signOut(page);
   }, 60_000);
 

@@ -315,13 +315,22 @@ function historyAsTimeline(history) {
   };
 }
 
-/** What a person follows: the business records, the human steps, the sub-processes, timers, messages, incidents
- * and the results of the automatic checks — not the start of every automatic step. */
+/** What a person follows (issue 16): the business records, the human steps with what was decided, sub-processes,
+ * timers, messages and incidents — not the automated steps (`internal`: service tasks, gateways, 计算…期限). */
 function essential(e) {
-  if (e.source !== 'process') return true;
-  if (['timer-fired', 'message-correlated', 'incident'].includes(e.kind)) return true;
-  if (['USER_TASK', 'CALL_ACTIVITY', 'SUB_PROCESS', 'END_EVENT'].includes(e.elementType)) return true;
-  return e.kind === 'element-completed' && e.elementType === 'SERVICE_TASK';
+  return e.source !== 'process' || e.internal !== true;
+}
+
+/** A decision's lines under its step: the option chosen, the opinion, amounts, numbers, dates. */
+function decisionList(e) {
+  const lines = e.decision?.lines ?? [];
+  return lines.length === 0
+    ? null
+    : h(
+        'ul',
+        { class: 'tl-decision' },
+        lines.map((l) => h('li', {}, l)),
+      );
 }
 
 function timelineSection(timeline) {
@@ -337,7 +346,9 @@ function timelineSection(timeline) {
           { class: `tl-${e.source} tl-${e.kind}` },
           h('time', { datetime: e.at }, fmtDateTime(e.at)),
           h('span', { class: 'tl-title' }, e.title),
+          e.decision?.choice ? h('strong', { class: 'tl-choice' }, e.decision.choice) : null,
           e.detail ? h('span', { class: 'tl-detail' }, e.detail) : null,
+          decisionList(e),
         ),
       ),
     );
