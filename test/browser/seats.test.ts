@@ -6,9 +6,11 @@
 // not the change filing's registration, which the termination interrupted (its start is still in the timeline).
 // Audit's seat: on the project page the auditor finds 导出审计资料包 with what the package holds and how to check it;
 // the downloaded file passes `npm run audit:verify -- --archive FILE` pinned to the app's own audit key.
+// Uploads from the Unit's seat: the limit (50 MB) and the types are stated beside the input; a 51 MB file is refused
+// on the page and never sent; a 3 MB PDF goes up with the progress bar moving to 100 %.
 // Screenshots: test-results/browser/seats-*.png.
 import { execFile } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { closeSync, existsSync, ftruncateSync, openSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { Page } from 'playwright-core';
@@ -134,6 +136,69 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('every seat, one truth
     await settled(page);
     expect(await page.getByRole('heading', { name: '审计资料包' }).count()).toBe(0);
     await steps.call('gongan.staff', 'GET', `/projects/${projectId}/audit-export`, undefined, 403);
+    await signOut(page);
+    expect(browser.errors).toEqual([]);
+  }, 120_000);
+
+  it('the Unit uploads: limit stated, oversize refused unsent, progress shown', async () => {
+    const projectId = await steps.submitted();
+    const big = join(SHOTS, 'oversize.pdf');
+    const fd = openSync(big, 'w');
+    ftruncateSync(fd, 51 * 1024 * 1024);
+    closeSync(fd);
+    const pdf = join(SHOTS, 'plan.pdf');
+    writeFileSync(
+      pdf,
+      Buffer.concat([
+        Buffer.from('%PDF-1.7\n'),
+        Buffer.alloc(3 * 1024 * 1024, 0x20),
+        Buffer.from('\n%%EOF\n'),
+      ]),
+    );
+
+    await signIn(page, app.url, 'gongan.staff');
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await settled(page);
+    const input = page.getByLabel('文件', { exact: true });
+    const hint = page.locator('form.upload .hint');
+    expect(await hint.textContent()).toContain('单个文件不超过 50 MB');
+    expect(await hint.textContent()).toContain('PDF');
+
+    const posted = () =>
+      browser.requests.filter((u) => u.includes(`/api/projects/${projectId}/documents`)).length;
+    const before = posted();
+    await input.setInputFiles(big);
+    await page.locator('form.upload .field-error', { hasText: '文件超过 50 MB 上限，未上传' }).waitFor();
+    await page.getByRole('button', { name: '上传', exact: true }).click();
+    await page.waitForTimeout(300);
+    expect(
+      await page.locator('form.upload [data-field-wrapper="file"] .field-error').textContent(),
+    ).toContain('超过 50 MB 上限');
+    await shot(page, 'seats-04-upload-refused');
+    // nothing went to the server: the GET of the list is the only documents request
+    expect(browser.requests.filter((u) => u.includes(`/api/projects/${projectId}/documents`)).length).toBe(
+      before,
+    );
+
+    rmSync(big);
+    await input.setInputFiles(pdf);
+    // what the progress bar showed, as the person saw it
+    await page.evaluate(`(() => {
+      window.__progress = [];
+      const bar = document.querySelector('form.upload progress');
+      new MutationObserver(() => window.__progress.push(bar.value)).observe(bar, { attributes: true });
+    })()`);
+    await page.getByRole('button', { name: '上传', exact: true }).click();
+    await page.locator('ul.documents', { hasText: 'plan.pdf' }).waitFor();
+    const seen = (await page.evaluate('window.__progress')) as number[];
+    expect(seen.length).toBeGreaterThan(0);
+    expect(Math.max(...seen)).toBe(100);
+    const docs = (await steps.call('gongan.staff', 'GET', `/projects/${projectId}/documents`)) as Array<{
+      fileName: string;
+      size: number;
+    }>;
+    expect(docs.find((d) => d.fileName === 'plan.pdf')?.size).toBe(3 * 1024 * 1024 + 16);
+    await shot(page, 'seats-05-uploaded');
     await signOut(page);
     expect(browser.errors).toEqual([]);
   }, 120_000);

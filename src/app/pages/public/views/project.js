@@ -2,7 +2,7 @@
 // (business records merged with the process history), its documents, and what the signed-in person may do with
 // it — submit a draft, raise a change/delay/termination filing during implementation, upload documents.
 
-import { ApiError, api, get, post, query } from '../api.js';
+import { ApiError, get, post, query } from '../api.js';
 import { DATE_HINT, fmtZhDate, isoDay, parseTypedDate } from '../dates.js';
 import {
   add,
@@ -20,6 +20,7 @@ import {
 import { can, current, vocabSync } from '../session.js';
 import { auditExportSection, mayExportAudit } from './audit-export.js';
 import { dueBadge, groupLabel } from './tasks.js';
+import { uploadForm } from './upload.js';
 
 const CATEGORY = { public: '公共类', professional: '专业类' };
 
@@ -486,48 +487,5 @@ function documentsSection(project, documents, ownUnit, vocab) {
           ),
         );
   if (!mayUpload) return section('项目材料', list);
-  const kind = h(
-    'select',
-    { name: 'kind' },
-    // the 立项审批意见 is issued by the Bureau's step, never uploaded (the API refuses that kind)
-    Object.entries(vocab.documentKinds)
-      .filter(([k]) => k !== 'approval-opinion')
-      .map(([k, label]) => h('option', { value: k }, label)),
-  );
-  const file = h('input', { type: 'file', name: 'file', required: true });
-  const submit = h('button', { type: 'submit' }, '上传');
-  const form = h(
-    'form',
-    { class: 'upload', novalidate: true },
-    errorSummary(),
-    h(
-      'div',
-      { class: 'grid two' },
-      field('材料类型', kind, { name: 'kind' }),
-      field('文件', file, { name: 'file' }),
-    ),
-    h('div', { class: 'actions' }, submit),
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    if (!file.files?.length)
-      return showErrors(form, { detail: '请选择文件', errors: [{ field: 'file', reason: '请选择文件' }] });
-    const data = new FormData();
-    data.append('file', file.files[0]);
-    submit.disabled = true;
-    try {
-      await api(
-        'POST',
-        `/projects/${encodeURIComponent(project.id)}/documents${query({ kind: kind.value })}`,
-        data,
-      );
-      toast('材料已上传');
-      dispatchEvent(new HashChangeEvent('hashchange'));
-    } catch (e) {
-      showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
-      submit.disabled = false;
-    }
-  });
-  return section('项目材料', list, form);
+  return section('项目材料', list, uploadForm(project, vocab));
 }
