@@ -8,6 +8,9 @@
 // the downloaded file passes `npm run audit:verify -- --archive FILE` pinned to the app's own audit key.
 // Uploads from the Unit's seat: the limit (50 MB) and the types are stated beside the input; a 51 MB file is refused
 // on the page and never sent; a 3 MB PDF goes up with the progress bar moving to 100 %.
+// A session that ends mid-form: the Unit's staff types a new project, the session is ended on the server (as it is
+// when it expires), 创建草稿 brings the sign-in page saying 登录已过期，请重新登录; after signing in again the form is
+// back with what was typed, and saving it creates the draft with exactly that.
 // Screenshots: test-results/browser/seats-*.png.
 import { execFile } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -20,6 +23,7 @@ import {
   type Browser,
   CHROMIUM,
   launchBrowser,
+  PASSWORD,
   ROOT,
   type RunningApp,
   SHOTS,
@@ -202,4 +206,61 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('every seat, one truth
     await signOut(page);
     expect(browser.errors).toEqual([]);
   }, 120_000);
+
+  it('a session that expires mid-form keeps what was typed and says why', async () => {
+    await signIn(page, app.url, 'gongan.staff');
+    await page.goto(`${app.url}/#/projects/new`);
+    await settled(page);
+    const name = '会话过期测试：智慧交警指挥平台';
+    const description = '建设交通信号联网控制与指挥调度，提升路口通行效率。';
+    await page.getByLabel('项目名称 *').fill(name);
+    await page.getByLabel('项目说明').fill(description);
+    await page.getByLabel('否，非涉密项目').check();
+    await page.getByLabel('服务类型').selectOption('software-development');
+    await page.getByLabel('服务子类').selectOption('professional-software');
+    await page.getByLabel('金额（元）').fill('600000');
+    // the session ends on the server, as at expiry (the page is not told)
+    const ended = await page.request.delete(`${app.url}/api/session`, { headers: { origin: app.url } });
+    expect(ended.status()).toBe(204);
+    await page.getByRole('button', { name: '创建草稿' }).click();
+    await page.getByRole('heading', { name: '登录' }).waitFor();
+    expect(await page.getByRole('alert').filter({ hasText: '登录已过期，请重新登录' }).count()).toBe(1);
+    await shot(page, 'seats-06-session-expired');
+
+    await page.getByLabel('所属地区').selectOption('yunfu');
+    await page.getByLabel('用户名').fill('gongan.staff');
+    await page.getByLabel('密码').fill(PASSWORD);
+    await page.getByRole('button', { name: '登录' }).click();
+    await page.getByRole('heading', { name: '新建项目' }).waitFor();
+    await until(
+      () => page.getByLabel('项目名称 *').inputValue(),
+      (v) => v === name,
+    );
+    expect(await page.getByLabel('项目说明').inputValue()).toBe(description);
+    expect(await page.getByLabel('服务子类').inputValue()).toBe('professional-software');
+    expect(await page.getByLabel('金额（元）').inputValue()).toBe('600000');
+    expect(await page.getByLabel('否，非涉密项目').isChecked()).toBe(true);
+    await page.locator('#toast', { hasText: '已恢复登录过期前填写的内容' }).waitFor();
+    await shot(page, 'seats-07-form-restored');
+    // the restored form is saved as it stands: the draft holds exactly what was typed
+    await page.getByRole('button', { name: '创建草稿' }).click();
+    await page.locator('#toast', { hasText: '已创建项目草稿' }).waitFor();
+    const list = (await steps.call('gongan.staff', 'GET', '/projects?stage=draft')) as {
+      items: Array<{ id: string; name: string }>;
+    };
+    const created = list.items.find((p) => p.name === name);
+    expect(created).toBeDefined();
+    const saved = projectOf(
+      (await steps.call('gongan.staff', 'GET', `/projects/${created!.id}`)) as Project,
+    ) as {
+      description?: string;
+    };
+    expect(saved.description).toBe(description);
+    await signOut(page);
+    // signing out forgets kept drafts
+    expect(
+      await page.evaluate('Object.keys(sessionStorage).filter((k) => k.startsWith("yunfu-draft:")).length'),
+    ).toBe(0);
+    expect(browser.errors).toEqual([]);
+  }, 60_000);
 });

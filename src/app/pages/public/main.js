@@ -1,7 +1,8 @@
 // The shell: who is signed in, the navigation their roles allow, and a small hash router (#/tasks, #/projects/ID…)
 // that renders one view into <main>. Views are modules with `render(main, params, query)`.
 import { ApiError, api, get, setUnauthenticatedHandler } from './api.js';
-import { failure, h, mount } from './dom.js';
+import { failure, h, mount, toast } from './dom.js';
+import { forgetDrafts, keepDraft, restoreDraft } from './drafts.js';
 import { can, current, setCurrent, vocabulary } from './session.js';
 
 let rendering = 0;
@@ -135,6 +136,7 @@ window.addEventListener('notifications-changed', () => {
 async function signOut() {
   rendering += 1;
   setCurrent(null);
+  forgetDrafts();
   document.getElementById('toast')?.classList.remove('show');
   try {
     await api('DELETE', '/session');
@@ -187,6 +189,8 @@ async function render() {
     const view = h('div', { class: 'view' });
     mount(main, view);
     await mod.render(view, found.params, new URLSearchParams(rawQuery));
+    if (ticket === rendering && current() && restoreDraft(view, current(), hash))
+      toast('已恢复登录过期前填写的内容，请核对后再提交');
   } catch (e) {
     if (ticket !== rendering) return;
     if (e instanceof ApiError && e.status === 401) return;
@@ -208,11 +212,15 @@ async function render() {
 // A session that expired while signed in: back to the sign-in page, then to where the person was. (A response
 // that arrives after signing out is ignored: nobody is signed in any more.)
 setUnauthenticatedHandler(() => {
-  if (!current()) return;
+  const me = current();
+  if (!me) return;
+  // Issue 16: what was typed on this page is kept for when the same account signs in again and comes back.
+  const main = document.getElementById('main');
+  if (main) keepDraft(main, me, location.hash);
   setCurrent(null);
   rendering += 1;
   if (!location.hash.startsWith('#/login')) {
-    location.hash = `#/login?next=${encodeURIComponent(location.hash)}`;
+    location.hash = `#/login?expired=1&next=${encodeURIComponent(location.hash)}`;
   }
 });
 
