@@ -9,6 +9,12 @@ import { type ApiApp, type ApiContext, principalOf, recordAudit } from './contex
 import { idParam, notificationSchema, problemResponses } from './schemas.ts';
 
 export function registerNotificationRoutes(app: ApiApp, ctx: ApiContext): void {
+  listRoutes(app, ctx);
+  readRoutes(app, ctx);
+}
+
+/** The viewer's own notifications and their unread count (the header's badge). */
+function listRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/notifications',
     {
@@ -47,7 +53,10 @@ export function registerNotificationRoutes(app: ApiApp, ctx: ApiContext): void {
     },
     async (request) => ({ unread: await countUnread(ctx.store.db, principalOf(request).accountId) }),
   );
+}
 
+/** Marking the viewer's own notifications read, all or one (each an audited change). */
+function readRoutes(app: ApiApp, ctx: ApiContext): void {
   app.post(
     '/notifications/read-all',
     {
