@@ -11,6 +11,9 @@
 // A session that ends mid-form: the Unit's staff types a new project, the session is ended on the server (as it is
 // when it expires), 创建草稿 brings the sign-in page saying 登录已过期，请重新登录; after signing in again the form is
 // back with what was typed, and saving it creates the draft with exactly that.
+// The delay registration from the Bureau's seat: the Unit files a delay asking for 2027-09-30; on the task page the
+// new delivery date is pre-filled with that day (not the contract's 2027-06-30, which the form shows as the old
+// date), and registering it unchanged makes 2027-09-30 the project's delivery date.
 // Screenshots: test-results/browser/seats-*.png.
 import { execFile } from 'node:child_process';
 import { closeSync, existsSync, ftruncateSync, openSync, rmSync, writeFileSync } from 'node:fs';
@@ -22,6 +25,7 @@ import { type ApiSteps, apiSteps } from './api-steps.ts';
 import {
   type Browser,
   CHROMIUM,
+  fillFormField,
   launchBrowser,
   PASSWORD,
   ROOT,
@@ -263,4 +267,57 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('every seat, one truth
     ).toBe(0);
     expect(browser.errors).toEqual([]);
   }, 60_000);
+
+  it('the delay registration is pre-filled with the date the Unit asked for', async () => {
+    const projectId = await steps.implementingWithChangeFiling();
+    await steps.call('gongan.staff', 'POST', `/projects/${projectId}/filings`, {
+      kind: 'delay',
+      delayReason: '设备到货延迟。',
+      requestedDeliveryDate: '2027-09-30T18:00:00+08:00',
+    });
+    // through /api, the task gives the form the requested day as the new date and the contract's as the old one
+    const inbox = await until(
+      async () =>
+        (
+          (await steps.call('bureau.reviewer', 'GET', `/tasks?projectId=${projectId}`)) as {
+            items: Array<{ userTaskKey: string; elementId: string }>;
+          }
+        ).items,
+      (items) => items.some((i) => i.elementId === 'Task_RegisterDelayFiling'),
+    );
+    const key = inbox.find((i) => i.elementId === 'Task_RegisterDelayFiling')!.userTaskKey;
+    const detail = (await steps.call('bureau.reviewer', 'GET', `/tasks/${key}`)) as {
+      variables: Record<string, unknown>;
+    };
+    expect(Date.parse(String(detail.variables.deliveryDate))).toBe(Date.parse('2027-09-30T18:00:00+08:00'));
+    expect(Date.parse(String(detail.variables.currentDeliveryDate))).toBe(
+      Date.parse('2027-06-30T18:00:00+08:00'),
+    );
+
+    await signIn(page, app.url, 'bureau.reviewer');
+    await page.goto(`${app.url}/#/tasks/${key}`);
+    const form = page.locator('.fjs-form');
+    await form.waitFor();
+    const text = String(await form.textContent());
+    expect(text).toContain('原交付日期：2027年6月30日 18:00');
+    expect(text).toContain('申请的新交付日期：2027年9月30日 18:00');
+    const date = page.getByLabel('备案确定的新交付日期');
+    expect(await date.inputValue()).toMatch(/2027\D+0?9\D+30/);
+    await shot(page, 'seats-08-delay-prefilled');
+    await fillFormField(page.getByLabel('备案登记意见'), '同意延期。');
+    await page.getByRole('button', { name: '提交办理' }).click();
+    await page.getByRole('heading', { name: '任务列表' }).waitFor();
+    // registered unchanged: the Unit is told the new delivery date is the one it asked for (read after the task,
+    // so from the process, not the task's own copy), in Chinese
+    const told = await until(
+      async () =>
+        (await steps.call('gongan.staff', 'GET', '/notifications')) as Array<{ title: string; body: string }>,
+      (items) => items.some((n) => n.title === '延期交付已备案'),
+    );
+    const body = told.find((n) => n.title === '延期交付已备案')!.body;
+    expect(body).toContain('新的交付日期2027年9月30日 18:00');
+    expect(body).not.toMatch(/\d{4}-\d{2}-\d{2}/);
+    await signOut(page);
+    expect(browser.errors).toEqual([]);
+  }, 120_000);
 });
