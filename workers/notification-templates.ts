@@ -1,6 +1,8 @@
 // The texts of `yunfu.send-notification` (zh-CN). `{{name}}` is replaced with the process variable of that name
-// (a list is joined with "；"; a missing value reads "（未填写）"). A test keeps this list equal to the templates the
-// models use (docs/process-contract.md).
+// (a list is joined with "；"; a missing value reads "（未填写）"; an ISO date reads 2026年12月14日, never raw).
+// A test keeps this list equal to the templates the models use (docs/process-contract.md).
+
+import { zhDate } from '../src/domain/date-text.ts';
 
 export interface NotificationTemplate {
   title: string;
@@ -155,7 +157,8 @@ function show(value: unknown): string {
   if (value === undefined || value === null || value === '') return '（未填写）';
   if (Array.isArray(value)) return value.length === 0 ? '（无）' : value.map(show).join('；');
   if (typeof value === 'object') return JSON.stringify(value);
-  return String(value);
+  // A due date reads 2026年12月14日 18:00, never 2026-12-14T18:00:00+08:00 (issue 16).
+  return typeof value === 'string' ? zhDate(value) : String(value);
 }
 
 export function render(template: NotificationTemplate, vars: Record<string, unknown>): NotificationTemplate {

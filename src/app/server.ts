@@ -14,7 +14,7 @@ import { apiPlugin, sendProblem } from './api/index.ts';
 import { crossSiteIssue } from './auth/csrf.ts';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './auth/login-throttle.ts';
 import { parseJsonBody } from './json-body.ts';
-import { pagesPlugin } from './pages/index.ts';
+import { DEFAULT_MAX_DOCUMENT_BYTES, pagesPlugin } from './pages/index.ts';
 import { problem, problemSchema } from './problem.ts';
 import type { ProcessGateway } from './process-gateway.ts';
 
@@ -101,7 +101,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   registerHealth(app, options);
   await app.register(businessApi(options, now), { prefix: '/api' });
 
-  await app.register(pagesPlugin);
+  await app.register(pagesPlugin, {
+    maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
+  });
 
   app.setNotFoundHandler((request, reply) =>
     sendProblem(
@@ -161,7 +163,7 @@ function businessApi(options: ServerOptions, now: () => Date) {
       regulation: options.regulation ?? loadRegulation(),
       now,
       sessionTtlMs: options.sessionTtlMs ?? 8 * 3600_000,
-      maxDocumentBytes: options.maxDocumentBytes ?? 50 * 1024 * 1024,
+      maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
       throttle: new LoginThrottle(options.throttle ?? DEFAULT_THROTTLE, () => now().getTime()),
       secureCookies: options.secureCookies ?? https,
       processes: options.processes ?? null,

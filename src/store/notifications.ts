@@ -97,3 +97,32 @@ export async function markNotificationRead(
   }
   return true;
 }
+
+/** How many of the account's notifications are unread (the header's badge). */
+export async function countUnread(db: Kysely<Database>, accountId: string): Promise<number> {
+  const row = await db
+    .selectFrom('notifications')
+    .select((eb) => eb.fn.countAll<number | string>().as('n'))
+    .where('accountId', '=', accountId)
+    .where('readAt', 'is', null)
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}
+
+/** Marks every unread notification of the account read; the ids marked. */
+export async function markAllNotificationsRead(tx: Conn, accountId: string, at: string): Promise<string[]> {
+  const unread = await tx.db
+    .selectFrom('notifications')
+    .select('id')
+    .where('accountId', '=', accountId)
+    .where('readAt', 'is', null)
+    .execute();
+  if (unread.length === 0) return [];
+  await tx.db
+    .updateTable('notifications')
+    .set({ readAt: at })
+    .where('accountId', '=', accountId)
+    .where('readAt', 'is', null)
+    .execute();
+  return unread.map((r) => r.id);
+}

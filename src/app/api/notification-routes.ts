@@ -1,9 +1,20 @@
-import { listNotifications, markNotificationRead } from '../../store/notifications.ts';
+import {
+  countUnread,
+  listNotifications,
+  markAllNotificationsRead,
+  markNotificationRead,
+} from '../../store/notifications.ts';
 import { problem } from '../problem.ts';
 import { type ApiApp, type ApiContext, principalOf, recordAudit } from './context.ts';
 import { idParam, notificationSchema, problemResponses } from './schemas.ts';
 
 export function registerNotificationRoutes(app: ApiApp, ctx: ApiContext): void {
+  listRoutes(app, ctx);
+  readRoutes(app, ctx);
+}
+
+/** The viewer's own notifications and their unread count (the header's badge). */
+function listRoutes(app: ApiApp, ctx: ApiContext): void {
   app.get(
     '/notifications',
     {
@@ -25,6 +36,53 @@ export function registerNotificationRoutes(app: ApiApp, ctx: ApiContext): void {
       const p = principalOf(request);
       const q = request.query;
       return listNotifications(ctx.store.db, p.accountId, { unreadOnly: q.unread, limit: q.limit });
+    },
+  );
+
+  app.get(
+    '/notifications/unread-count',
+    {
+      schema: {
+        tags: ['notifications'],
+        summary: '未读通知数（页头的提示）',
+        response: {
+          200: { type: 'object', required: ['unread'], properties: { unread: { type: 'integer' } } },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => ({ unread: await countUnread(ctx.store.db, principalOf(request).accountId) }),
+  );
+}
+
+/** Marking the viewer's own notifications read, all or one (each an audited change). */
+function readRoutes(app: ApiApp, ctx: ApiContext): void {
+  app.post(
+    '/notifications/read-all',
+    {
+      config: { allowReadOnly: true },
+      schema: {
+        tags: ['notifications'],
+        summary: '全部标记为已读',
+        response: {
+          200: { type: 'object', required: ['marked'], properties: { marked: { type: 'integer' } } },
+          ...problemResponses,
+        },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const marked = await ctx.store.transaction(async (tx) => {
+        const ids = await markAllNotificationsRead(tx, p.accountId, ctx.now().toISOString());
+        await recordAudit(tx, request, ctx, {
+          action: 'notification.read-all',
+          entityType: 'notification',
+          entityId: p.accountId,
+          payload: { notificationIds: ids },
+        });
+        return ids.length;
+      });
+      return { marked };
     },
   );
 

@@ -160,6 +160,18 @@ export const timelineSchema = {
           processDefinitionId: { type: 'string' },
           processInstanceKey: { type: 'string' },
           detail: { type: 'string' },
+          internal: {
+            type: 'boolean',
+            description: '自动处理或结构性步骤（服务任务、网关、计算期限），页面默认不显示',
+          },
+          decision: {
+            type: 'object',
+            description: '该环节办理的结论、意见、金额、文号（按任务表单的字段名称）',
+            properties: {
+              choice: nullableString,
+              lines: { type: 'array', items: { type: 'string' } },
+            },
+          },
         },
       },
     },

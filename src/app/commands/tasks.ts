@@ -25,6 +25,7 @@ import {
   logUncompensated,
   tenantOfVariables,
 } from './context.ts';
+import { notifyDecision } from './decision-notices.ts';
 import { formIssues } from './task-forms.ts';
 
 export interface LoadedTask {
@@ -174,6 +175,7 @@ export async function completeTask(
   await ctx.store
     .transaction(async (tx) => {
       await audit(tx, ctx, actor, entry);
+      await notifyDecision(tx, ctx, { task: t, form, submitted: variables, seen: loaded.variables });
       await settleCompletionIntent(tx, { id: intentId, state: 'completed', at: ctx.now().toISOString() });
     })
     .catch((e: unknown) => {

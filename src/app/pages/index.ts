@@ -8,7 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { loadRegulation } from '../../domain/index.ts';
 import { ROLES } from '../../domain/roles.ts';
 import { FUNDING_SOURCES, needsRelatedTo, RELATED_TO, SERVICE_TYPES } from '../../domain/service-types.ts';
-import { DOCUMENT_KINDS } from '../../store/documents.ts';
+import { DOCUMENT_KINDS, DOCUMENT_TYPES } from '../../store/documents.ts';
 import { FILING_KINDS } from '../../store/filings.ts';
 import { PROJECT_STAGES } from '../../store/projects.ts';
 
@@ -89,7 +89,10 @@ function processNames(): Record<string, string> {
 }
 
 /** The closed vocabularies the forms offer and the labels the pages show, from the one place that defines them. */
-function vocabulary() {
+/** The upload limit when the server is given none (50 MB). */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
+
+function vocabulary(maxDocumentBytes: number) {
   // The lines whose category depends on the system they serve, so the form asks `relatedTo` exactly there.
   const relatedNeeded = Object.fromEntries(
     Object.entries(SERVICE_TYPES).map(([serviceType, t]) => [
@@ -106,6 +109,12 @@ function vocabulary() {
     fundingSources: FUNDING_SOURCES,
     stages: PROJECT_STAGES,
     documentKinds: DOCUMENT_KINDS,
+    // What an upload may be (issue 16): the page states it beside the input and refuses an oversize file unsent.
+    upload: {
+      maxBytes: maxDocumentBytes,
+      extensions: Object.values(DOCUMENT_TYPES).flatMap((t) => t.extensions),
+      typeNames: [...new Set(Object.values(DOCUMENT_TYPES).map((t) => t.name))],
+    },
     filingKinds: FILING_KINDS,
     processes: processNames(),
     roles: Object.fromEntries(Object.entries(ROLES).map(([id, r]) => [id, r.name])),
@@ -127,10 +136,13 @@ function send(reply: FastifyReply, file: string, cache: string) {
     .send(readFileSync(file));
 }
 
-export async function pagesPlugin(app: FastifyInstance): Promise<void> {
+export async function pagesPlugin(
+  app: FastifyInstance,
+  options: { maxDocumentBytes?: number } = {},
+): Promise<void> {
   const vendor = vendorFiles();
   const own = publicFiles();
-  const vocab = JSON.stringify(vocabulary());
+  const vocab = JSON.stringify(vocabulary(options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES));
 
   // Encapsulated: these headers go on this plugin's responses only, not on /api, /v2 or /docs.
   app.addHook('onSend', async (_request, reply) => {

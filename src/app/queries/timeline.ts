@@ -1,10 +1,12 @@
 // A project's timeline: its business history (drafts, edits, stage changes) merged with the process history of its
-// lifecycle and every instance it called. Finance sees the steps, not the content of each change (SV-2).
+// lifecycle and every instance it called. Each human step says what was decided, automated steps are marked
+// `internal` (timeline-decisions.ts). Finance sees the steps, not the content of each change or decision (SV-2).
 import { PROJECT_STAGES, projectHistory } from '../../store/projects.ts';
 import { type Principal, projectView } from '../authz.ts';
 import { type CommandContext, type CommandLog, gatewayOf, visibleProject } from '../commands/context.ts';
 import { ProcessEngineError } from '../process-gateway.ts';
 import { dueInfo } from './tasks.ts';
+import { isInternal, withDecisions } from './timeline-decisions.ts';
 
 const TIMELINE_TITLES: Record<string, (name: string) => string> = {
   'element-activated': (n) => `${n}：开始`,
@@ -36,6 +38,7 @@ async function processItems(ctx: CommandContext, key: string, log: CommandLog, p
         ...(e.processDefinitionId ? { processDefinitionId: e.processDefinitionId } : {}),
         processInstanceKey: e.processInstanceKey,
         ...(e.detail ? { detail: e.detail } : {}),
+        internal: isInternal({ kind: e.kind, elementType: e.elementType, elementName: e.elementName }),
       };
     });
   } catch (e) {
@@ -87,6 +90,8 @@ export async function projectTimeline(ctx: CommandContext, p: Principal, project
   let waiting: Awaited<ReturnType<typeof waitingSteps>> = [];
   if (project.processInstanceKey) {
     const process = await processItems(ctx, project.processInstanceKey, log, projectId);
+    // SV-2: Finance follows the steps, not what each decided
+    if (process && !fundsOnly) await withDecisions(ctx, p.tenantId, project.id, process, log);
     if (process) items.push(...process);
     else available = false;
     waiting = await waitingSteps(ctx, p, project.id, log);

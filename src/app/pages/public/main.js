@@ -1,7 +1,8 @@
 // The shell: who is signed in, the navigation their roles allow, and a small hash router (#/tasks, #/projects/ID…)
 // that renders one view into <main>. Views are modules with `render(main, params, query)`.
 import { ApiError, api, get, setUnauthenticatedHandler } from './api.js';
-import { failure, h, mount } from './dom.js';
+import { failure, h, mount, toast } from './dom.js';
+import { forgetDrafts, keepDraft, restoreDraft } from './drafts.js';
 import { can, current, setCurrent, vocabulary } from './session.js';
 
 let rendering = 0;
@@ -23,6 +24,7 @@ const routes = [
   { path: '/dashboard', view: () => import('./views/dashboard.js'), title: '统计看板' },
   { path: '/evaluations', view: () => import('./views/evaluations.js'), title: '评价结果' },
   { path: '/needs', view: () => import('./views/needs.js'), title: '公共类需求征集' },
+  { path: '/notifications', view: () => import('./views/notifications.js'), title: '通知' },
 ];
 
 function match(path) {
@@ -89,6 +91,7 @@ function renderChrome(path) {
   );
   mount(
     who,
+    notificationLink(path),
     h(
       'span',
       { class: 'who-name' },
@@ -99,9 +102,41 @@ function renderChrome(path) {
   );
 }
 
+/** The header's 通知 link with the unread count (issue 16), refreshed on every page and when a view marks some read. */
+function notificationLink(path) {
+  const count = h('span', { class: 'notify-count', hidden: true });
+  const link = h(
+    'a',
+    {
+      href: '#/notifications',
+      class: 'notify-link',
+      'aria-current': path === '/notifications' ? 'page' : false,
+    },
+    '通知',
+    count,
+  );
+  const refresh = async () => {
+    try {
+      const { unread } = await get('/notifications/unread-count');
+      count.textContent = String(unread);
+      count.hidden = unread === 0;
+      link.setAttribute('aria-label', unread > 0 ? `通知，${unread} 条未读` : '通知，没有未读');
+    } catch {
+      // The badge is a hint: the list itself says what failed.
+    }
+  };
+  refresh();
+  return link;
+}
+
+window.addEventListener('notifications-changed', () => {
+  if (current()) renderChrome(location.hash.slice(1).split('?')[0]);
+});
+
 async function signOut() {
   rendering += 1;
   setCurrent(null);
+  forgetDrafts();
   document.getElementById('toast')?.classList.remove('show');
   try {
     await api('DELETE', '/session');
@@ -154,6 +189,8 @@ async function render() {
     const view = h('div', { class: 'view' });
     mount(main, view);
     await mod.render(view, found.params, new URLSearchParams(rawQuery));
+    if (ticket === rendering && current() && restoreDraft(view, current(), hash))
+      toast('已恢复登录过期前填写的内容，请核对后再提交');
   } catch (e) {
     if (ticket !== rendering) return;
     if (e instanceof ApiError && e.status === 401) return;
@@ -175,11 +212,15 @@ async function render() {
 // A session that expired while signed in: back to the sign-in page, then to where the person was. (A response
 // that arrives after signing out is ignored: nobody is signed in any more.)
 setUnauthenticatedHandler(() => {
-  if (!current()) return;
+  const me = current();
+  if (!me) return;
+  // Issue 16: what was typed on this page is kept for when the same account signs in again and comes back.
+  const main = document.getElementById('main');
+  if (main) keepDraft(main, me, location.hash);
   setCurrent(null);
   rendering += 1;
   if (!location.hash.startsWith('#/login')) {
-    location.hash = `#/login?next=${encodeURIComponent(location.hash)}`;
+    location.hash = `#/login?expired=1&next=${encodeURIComponent(location.hash)}`;
   }
 });
 

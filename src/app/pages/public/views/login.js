@@ -60,6 +60,14 @@ export async function render(main, _params, query) {
       { class: 'login' },
       h('h1', {}, '登录'),
       h('p', { class: 'muted' }, '《云浮市市级政务信息化服务项目管理办法》项目申报、审核与监督'),
+      // issue 16: why the sign-in page is shown in the middle of work
+      query.get('expired') === '1'
+        ? h(
+            'p',
+            { class: 'notice warn', role: 'alert' },
+            '登录已过期，请重新登录。登录后将回到原页面，已填写的内容会恢复。',
+          )
+        : null,
       form,
     ),
   );

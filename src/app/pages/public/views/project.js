@@ -1,7 +1,8 @@
 // One project: what it is, where it stands (stage, current steps, deadlines, who must act next), its timeline
 // (business records merged with the process history), its documents, and what the signed-in person may do with
 // it — submit a draft, raise a change/delay/termination filing during implementation, upload documents.
-import { ApiError, api, get, post, query } from '../api.js';
+
+import { ApiError, get, post, query } from '../api.js';
 import { DATE_HINT, fmtZhDate, isoDay, parseTypedDate } from '../dates.js';
 import {
   add,
@@ -17,7 +18,9 @@ import {
   toast,
 } from '../dom.js';
 import { can, current, vocabSync } from '../session.js';
+import { auditExportSection, mayExportAudit } from './audit-export.js';
 import { dueBadge, groupLabel } from './tasks.js';
+import { uploadForm } from './upload.js';
 
 const CATEGORY = { public: '公共类', professional: '专业类' };
 
@@ -66,6 +69,7 @@ export async function render(main, params) {
   }
   if (documents) add(main, documentsSection(project, documents, ownUnit, vocab));
   if (timeline) add(main, timelineSection(timeline));
+  if (mayExportAudit()) add(main, auditExportSection(project));
 }
 
 function overview(project, vocab) {
@@ -258,26 +262,24 @@ function waitingStep(w) {
 }
 
 /** Steps under way (user tasks activated and not completed) and the tasks in the person's own list. */
+/** Stages at which the project's lifecycle is over: nothing of it is waiting any more. */
+const ENDED = new Set(['closed', 'refused', 'rejected', 'not-accepted', 'terminated']);
+
+/**
+ * Who acts next, one truth (issue 16): the engine's open tasks (`waiting`), nothing else. A step that was started and
+ * then ended without completing — interrupted by a termination filing, cancelled — is not waiting, although the
+ * timeline shows its start; when the engine cannot be asked, the page says so instead of guessing from the history.
+ */
 function progress(project, timeline, myTasks) {
   const waiting = timeline?.waiting ?? [];
-  // Who acts next, from the engine's open tasks; the timeline's open steps where the engine could not tell.
-  const open = waiting.length > 0 ? [] : timeline ? openSteps(timeline.items) : [];
   const mine = myTasks?.items ?? [];
+  const unknown = !timeline || timeline.processHistoryAvailable === false;
   const children = [];
   if (project.stage === 'draft') children.push(h('p', {}, '草稿：由本单位编制并提交立项申请。'));
   else if (waiting.length > 0) children.push(h('ul', { class: 'steps' }, waiting.map(waitingStep)));
-  else if (open.length === 0) children.push(h('p', {}, '当前没有等待人工办理的环节。'));
-  else {
-    children.push(
-      h(
-        'ul',
-        { class: 'steps' },
-        open.map((s) =>
-          h('li', {}, h('strong', {}, s.name), h('span', { class: 'muted' }, ` 自 ${fmtDateTime(s.at)} 起`)),
-        ),
-      ),
-    );
-  }
+  else if (ENDED.has(project.stage))
+    children.push(h('p', { class: 'ended' }, `项目${project.stageName}，流程已结束，没有待办理的环节。`));
+  else if (!unknown) children.push(h('p', {}, '当前没有等待人工办理的环节。'));
   if (mine.length > 0) {
     children.push(
       h('h3', {}, '需要您办理'),
@@ -296,28 +298,15 @@ function progress(project, timeline, myTasks) {
         ),
       ),
     );
-  } else if (open.length > 0 || waiting.length > 0) {
+  } else if (waiting.length > 0) {
     children.push(h('p', { class: 'muted' }, '办理结果会显示在下方的时间线中。'));
   }
-  if (timeline && timeline.processHistoryAvailable === false) {
-    children.push(h('p', { class: 'notice warn' }, '流程引擎暂时无法访问，只显示业务记录。'));
+  if (unknown && project.stage !== 'draft') {
+    children.push(
+      h('p', { class: 'notice warn' }, '流程引擎暂时无法访问，无法确定当前待办环节，只显示业务记录。'),
+    );
   }
   return section('当前进展', ...children);
-}
-
-function openSteps(items) {
-  const counts = new Map();
-  for (const e of items) {
-    if (e.source !== 'process' || e.elementType !== 'USER_TASK') continue;
-    const key = `${e.processInstanceKey}/${e.elementId}`;
-    const entry = counts.get(key) ?? { n: 0, at: e.at, name: e.title.replace(/：(开始|完成)$/, '') };
-    if (e.kind === 'element-activated') {
-      entry.n += 1;
-      entry.at = e.at;
-    } else if (e.kind === 'element-completed') entry.n -= 1;
-    counts.set(key, entry);
-  }
-  return [...counts.values()].filter((e) => e.n > 0);
 }
 
 function historyAsTimeline(history) {
@@ -333,13 +322,22 @@ function historyAsTimeline(history) {
   };
 }
 
-/** What a person follows: the business records, the human steps, the sub-processes, timers, messages, incidents
- * and the results of the automatic checks — not the start of every automatic step. */
+/** What a person follows (issue 16): the business records, the human steps with what was decided, sub-processes,
+ * timers, messages and incidents — not the automated steps (`internal`: service tasks, gateways, 计算…期限). */
 function essential(e) {
-  if (e.source !== 'process') return true;
-  if (['timer-fired', 'message-correlated', 'incident'].includes(e.kind)) return true;
-  if (['USER_TASK', 'CALL_ACTIVITY', 'SUB_PROCESS', 'END_EVENT'].includes(e.elementType)) return true;
-  return e.kind === 'element-completed' && e.elementType === 'SERVICE_TASK';
+  return e.source !== 'process' || e.internal !== true;
+}
+
+/** A decision's lines under its step: the option chosen, the opinion, amounts, numbers, dates. */
+function decisionList(e) {
+  const lines = e.decision?.lines ?? [];
+  return lines.length === 0
+    ? null
+    : h(
+        'ul',
+        { class: 'tl-decision' },
+        lines.map((l) => h('li', {}, l)),
+      );
 }
 
 function timelineSection(timeline) {
@@ -355,7 +353,9 @@ function timelineSection(timeline) {
           { class: `tl-${e.source} tl-${e.kind}` },
           h('time', { datetime: e.at }, fmtDateTime(e.at)),
           h('span', { class: 'tl-title' }, e.title),
+          e.decision?.choice ? h('strong', { class: 'tl-choice' }, e.decision.choice) : null,
           e.detail ? h('span', { class: 'tl-detail' }, e.detail) : null,
+          decisionList(e),
         ),
       ),
     );
@@ -493,48 +493,5 @@ function documentsSection(project, documents, ownUnit, vocab) {
           ),
         );
   if (!mayUpload) return section('项目材料', list);
-  const kind = h(
-    'select',
-    { name: 'kind' },
-    // the 立项审批意见 and the 备案回执 are issued by process steps, never uploaded (the API refuses those kinds)
-    Object.entries(vocab.documentKinds)
-      .filter(([k]) => k !== 'approval-opinion' && k !== 'filing-receipt')
-      .map(([k, label]) => h('option', { value: k }, label)),
-  );
-  const file = h('input', { type: 'file', name: 'file', required: true });
-  const submit = h('button', { type: 'submit' }, '上传');
-  const form = h(
-    'form',
-    { class: 'upload', novalidate: true },
-    errorSummary(),
-    h(
-      'div',
-      { class: 'grid two' },
-      field('材料类型', kind, { name: 'kind' }),
-      field('文件', file, { name: 'file' }),
-    ),
-    h('div', { class: 'actions' }, submit),
-  );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    if (!file.files?.length)
-      return showErrors(form, { detail: '请选择文件', errors: [{ field: 'file', reason: '请选择文件' }] });
-    const data = new FormData();
-    data.append('file', file.files[0]);
-    submit.disabled = true;
-    try {
-      await api(
-        'POST',
-        `/projects/${encodeURIComponent(project.id)}/documents${query({ kind: kind.value })}`,
-        data,
-      );
-      toast('材料已上传');
-      dispatchEvent(new HashChangeEvent('hashchange'));
-    } catch (e) {
-      showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
-      submit.disabled = false;
-    }
-  });
-  return section('项目材料', list, form);
+  return section('项目材料', list, uploadForm(project, vocab));
 }

@@ -1,0 +1,112 @@
+// A notification to the Unit for every decision about its project (issue 16): when someone other than the Unit
+// completes a task of a Unit's project — 初核, 造价审核, 资金审核, a filing's registration… — the Unit's accounts are
+// told what was decided, in the words of the task's own form (the chosen option's label, the opinion, amounts,
+// dates in Chinese), in the same transaction as the decision's audit entry. A return for correction also says by
+// when: the deadline of config/deadlines.json that the model computes next (计算补正期限), from the same rules.
+import { zhDatesIn } from '../../domain/date-text.ts';
+import type { Regulation, RulesVariable } from '../../domain/index.ts';
+import { notify } from '../../store/notifications.ts';
+import type { Conn } from '../../store/store.ts';
+import { type FormField, formFields } from '../forms/submission.ts';
+import type { TaskForm, UserTask, Variables } from '../process-gateway.ts';
+import { tenantOfVariables } from './context.ts';
+
+/**
+ * Decisions that send the application back to the Unit with a deadline: the decision's variable and value, the
+ * deadline's name in config/deadlines.json (the one the model's next service task computes) and what to do by then.
+ */
+const RETURNS: Record<string, Record<string, { deadline: string; ask: string }>> = {
+  // professional-project-initiation: 退回补正 → 计算补正期限 (deadline "correction") → 补正申请材料
+  initialCheckDecision: {
+    return: {
+      deadline: 'correction',
+      ask: '请于{due}前补正申请材料，逾期未补正的，申请视为撤回（PRO-1、PRO-2）',
+    },
+  },
+};
+
+const CHOICE_TYPES = new Set(['radio', 'select']);
+const MAX_TEXT = 300;
+
+function optionLabel(field: FormField, value: unknown): string | null {
+  const values = field.component.values;
+  if (!Array.isArray(values)) return null;
+  const found = (values as Array<{ label?: unknown; value?: unknown }>).find((v) => v.value === value);
+  return typeof found?.label === 'string' ? found.label : null;
+}
+
+/** One submitted field as a person reads it, or null when it is not worth a line (lists, empty values). */
+function fieldText(field: FormField, value: unknown): string | null {
+  if (value === undefined || value === null || value === '') return null;
+  if (CHOICE_TYPES.has(field.type)) return optionLabel(field, value) ?? String(value);
+  if (field.type === 'checkbox') return value === true ? '是' : '否';
+  if (typeof value === 'number') return value.toLocaleString('zh-CN');
+  if (typeof value !== 'string') return null;
+  const text = zhDatesIn(value.trim()).replace(/[。.；;]+$/, '');
+  return text.length > MAX_TEXT ? `${text.slice(0, MAX_TEXT)}…` : text;
+}
+
+/** The decision's lines (`label：value`) and the label of its first choice, from the form the task was done with. */
+export function decisionLines(
+  form: TaskForm | null,
+  submitted: Variables,
+): { lines: string[]; choice: string | null } {
+  const lines: string[] = [];
+  let choice: string | null = null;
+  for (const field of form ? formFields(form.schema) : []) {
+    if (field.path.includes('[]') || field.path !== field.key) continue;
+    const text = fieldText(field, submitted[field.key]);
+    if (text === null) continue;
+    if (choice === null && CHOICE_TYPES.has(field.type)) choice = text;
+    lines.push(`${field.label.replace(/[：:]$/, '')}：${text}`);
+  }
+  return { lines, choice };
+}
+
+function isRules(v: unknown): v is RulesVariable {
+  return typeof v === 'object' && v !== null && typeof (v as RulesVariable).deadlines === 'object';
+}
+
+/** The return's request with its deadline in Chinese, or null when the decision does not return the application. */
+function returnRequest(
+  regulation: Regulation,
+  now: Date,
+  submitted: Variables,
+  seen: Variables,
+): string | null {
+  for (const [variable, byValue] of Object.entries(RETURNS)) {
+    const hit = byValue[String(submitted[variable])];
+    if (!hit) continue;
+    const edition = isRules(seen.rules) ? seen.rules : regulation.rules.editionAt(now);
+    const due = regulation.calendar.addWorkingDays(now, regulation.rules.workingDays(edition, hit.deadline));
+    return hit.ask.replace('{due}', zhDatesIn(due.iso));
+  }
+  return null;
+}
+
+/**
+ * Notifies the project's Unit of a decision taken by someone else; returns how many accounts were told (0 when the
+ * task is not about a Unit's project or is the Unit's own).
+ */
+export async function notifyDecision(
+  tx: Conn,
+  ctx: { regulation: Regulation; now: () => Date },
+  d: { task: UserTask; form: TaskForm | null; submitted: Variables; seen: Variables },
+): Promise<number> {
+  const { unitId, projectId, projectName } = d.seen;
+  if (typeof unitId !== 'string' || unitId === '' || typeof projectId !== 'string') return 0;
+  const unitGroup = `unit-${unitId}`;
+  if (d.task.candidateGroups.includes(unitGroup)) return 0;
+  const { lines, choice } = decisionLines(d.form, d.submitted);
+  const ask = returnRequest(ctx.regulation, ctx.now(), d.submitted, d.seen);
+  const name = typeof projectName === 'string' ? projectName : projectId;
+  const body = [`项目“${name}”（${projectId}）的${d.task.name}已办理`, ...lines, ...(ask ? [ask] : [])];
+  return notify(tx, {
+    tenantId: tenantOfVariables(d.seen),
+    groups: [unitGroup],
+    title: choice ? `${d.task.name}：${choice}` : `${d.task.name}已办理`,
+    body: `${body.join('。\n')}。`,
+    projectId,
+    at: ctx.now().toISOString(),
+  });
+}
