@@ -11,12 +11,26 @@ import { parseKey } from './keys.ts';
 import { resolveIncident } from './processors/incidents.ts';
 import { cancelProcessInstance } from './processors/instances.ts';
 import { updateJob } from './processors/jobs.ts';
+import { type MigrationRequest, migrateProcessInstance } from './processors/migration.ts';
+import { modifyProcessInstance } from './processors/modification.ts';
 import * as queries from './queries.ts';
 import type { Interpreter, Logger } from './runtime/interpreter.ts';
 import type { Tx } from './runtime/tx.ts';
 import type { BatchItemRow, BatchRow, BatchState, BatchType } from './state/batchOperations.ts';
+import type { ElementInstanceRow } from './state/rows.ts';
 
 export type { BatchType } from './state/batchOperations.ts';
+
+/** Camunda 8.8's batch modification: every active instance of the source element moves to the target. */
+export interface MoveInstruction {
+  sourceElementId: string;
+  targetElementId: string;
+}
+
+/** What a migration or modification batch applies to each instance. */
+export type BatchPayload =
+  | { migrationPlan: Omit<MigrationRequest, 'operationReference'> }
+  | { moveInstructions: MoveInstruction[] };
 
 export interface BatchHost {
   it: Interpreter;
@@ -74,6 +88,7 @@ export class BatchOperations {
   create(
     type: BatchType,
     filter: Record<string, unknown>,
+    payload: BatchPayload | null = null,
   ): { batchOperationKey: string; batchOperationType: BatchType } {
     const { it } = this.host;
     const key = this.host.run((tx) => {
@@ -84,6 +99,7 @@ export class BatchOperations {
         type,
         state: 'ACTIVE',
         filter: JSON.stringify(filter),
+        payload: payload === null ? null : JSON.stringify(payload),
         start_date: tx.now,
         total: targets.length,
       });
@@ -91,6 +107,7 @@ export class BatchOperations {
       tx.record('BATCH_OPERATION_CREATION', 'CREATED', batchKey, null, null, {
         batchOperationType: type,
         filter,
+        ...(payload ?? {}),
         itemCount: targets.length,
       });
       if (targets.length === 0) this.finish(tx, batchKey);
@@ -104,8 +121,8 @@ export class BatchOperations {
     type: BatchType,
     filter: Record<string, unknown>,
   ): Array<{ itemKey: number; processInstanceKey: number }> {
-    // Camunda: only ACTIVE root instances can be canceled; only ACTIVE instances have unresolved incidents —
-    // the filter's state (and, for cancel, parentProcessInstanceKey) is overridden
+    // Camunda: only ACTIVE root instances can be canceled; only ACTIVE instances have unresolved incidents, are
+    // migrated or modified — the filter's state (and, for cancel, parentProcessInstanceKey) is overridden
     const narrowed: Record<string, unknown> = { ...filter, state: 'ACTIVE' };
     if (type === 'CANCEL_PROCESS_INSTANCE') narrowed.parentProcessInstanceKey = { $exists: false };
     const instances: number[] = [];
@@ -118,8 +135,8 @@ export class BatchOperations {
       for (const p of page.items) instances.push(Number(p.processInstanceKey));
       if (page.items.length < PAGE) break;
     }
-    if (type === 'CANCEL_PROCESS_INSTANCE')
-      return instances.map((k) => ({ itemKey: k, processInstanceKey: k }));
+    // one item per instance, except incident resolution: one per incident
+    if (type !== 'RESOLVE_INCIDENT') return instances.map((k) => ({ itemKey: k, processInstanceKey: k }));
     return instances.flatMap((k) =>
       queries
         .searchIncidents(this.host.it, {
@@ -232,7 +249,7 @@ export class BatchOperations {
     try {
       const row = batchOperations.get(batchKey)!;
       const items = batchOperations.nextItems(batchKey, CHUNK);
-      for (const item of items) this.apply(row.type, item);
+      for (const item of items) this.apply(row, item);
       if (items.length < CHUNK) this.host.run((tx) => this.finish(tx, batchKey));
     } catch (e) {
       // the engine was closed under the runner, or the database failed: the batch stays ACTIVE and goes on
@@ -244,26 +261,74 @@ export class BatchOperations {
     this.schedule();
   }
 
-  private apply(type: BatchType, item: BatchItemRow): void {
+  private apply(batch: BatchRow, item: BatchItemRow): void {
     const { it } = this.host;
     try {
       this.host.run((tx) => {
         if (it.state.batchOperations.get(item.batch_key)?.state !== 'ACTIVE') return;
-        if (type === 'CANCEL_PROCESS_INSTANCE') {
-          cancelProcessInstance(tx, it, item.item_key);
-          it.state.pendingSteps.dropInstanceTree(item.item_key);
-        } else {
-          const incident = it.state.incidents.get(item.item_key);
-          const job = incident?.job_key != null ? it.job(incident.job_key) : undefined;
-          if (job && job.retries <= 0) updateJob(tx, it, job.key, { retries: 1 });
-          resolveIncident(tx, it, item.item_key);
-        }
+        this.applyOne(tx, batch, item.item_key);
         it.state.batchOperations.finishItem(item, 'COMPLETED', tx.now, null);
       });
     } catch (e) {
       const message = e instanceof Error ? e.message : String(e);
       this.host.run((tx) => it.state.batchOperations.finishItem(item, 'FAILED', tx.now, message));
     }
+  }
+
+  private applyOne(tx: Tx, batch: BatchRow, key: number): void {
+    const { it } = this.host;
+    const payload = batch.payload === null ? null : (JSON.parse(batch.payload) as Record<string, unknown>);
+    switch (batch.type) {
+      case 'CANCEL_PROCESS_INSTANCE':
+        cancelProcessInstance(tx, it, key);
+        it.state.pendingSteps.dropInstanceTree(key);
+        return;
+      case 'RESOLVE_INCIDENT': {
+        const incident = it.state.incidents.get(key);
+        const job = incident?.job_key != null ? it.job(incident.job_key) : undefined;
+        if (job && job.retries <= 0) updateJob(tx, it, job.key, { retries: 1 });
+        resolveIncident(tx, it, key);
+        return;
+      }
+      case 'MIGRATE_PROCESS_INSTANCE':
+        migrateProcessInstance(tx, it, key, payload!.migrationPlan as MigrationRequest);
+        return;
+      case 'MODIFY_PROCESS_INSTANCE':
+        this.move(tx, key, payload!.moveInstructions as MoveInstruction[]);
+        return;
+    }
+  }
+
+  /** Each active instance of a source element is terminated and its target activated in the same flow scope. */
+  private move(tx: Tx, processInstanceKey: number, moves: MoveInstruction[]): void {
+    const { it } = this.host;
+    const active: ElementInstanceRow[] = [];
+    for (const scopes = [processInstanceKey]; scopes.length > 0; ) {
+      for (const child of it.state.elementInstances.activeChildren(scopes.pop()!)) {
+        active.push(child);
+        scopes.push(child.key);
+      }
+    }
+    const terminate: Array<{ elementInstanceKey: number }> = [];
+    const activate: Array<{ elementId: string; ancestorElementInstanceKey: number }> = [];
+    for (const m of moves) {
+      for (const source of active.filter((e) => e.element_id === m.sourceElementId)) {
+        terminate.push({ elementInstanceKey: source.key });
+        activate.push({
+          elementId: m.targetElementId,
+          ancestorElementInstanceKey: source.flow_scope_key ?? -1,
+        });
+      }
+    }
+    if (terminate.length === 0) {
+      throw invalidState(
+        `Expected to move an active element instance of ${moves.map((m) => `'${m.sourceElementId}'`).join(', ')} in process instance '${processInstanceKey}', but there is none`,
+      );
+    }
+    modifyProcessInstance(tx, it, processInstanceKey, {
+      activateInstructions: activate,
+      terminateInstructions: terminate,
+    });
   }
 
   private finish(tx: Tx, batchKey: number): void {

@@ -199,3 +199,113 @@ describe('batch incident resolution', () => {
     expect(await stateOf(pik)).toBe('COMPLETED');
   });
 });
+
+describe('batch migration and modification', () => {
+  const moveModel = (version: string) =>
+    definitions(
+      `defs-fid-batch-move-${version}`,
+      sequenceProcess('fid-batch-move', [
+        [
+          'taskA',
+          `<bpmn:serviceTask id="taskA" name="A ${version}"><bpmn:extensionElements><zeebe:taskDefinition type="fid-batch-a" /></bpmn:extensionElements></bpmn:serviceTask>`,
+        ],
+        [
+          'taskB',
+          `<bpmn:serviceTask id="taskB"><bpmn:extensionElements><zeebe:taskDefinition type="fid-batch-b" /></bpmn:extensionElements></bpmn:serviceTask>`,
+        ],
+      ]),
+    );
+  const startMove = async (group: string) =>
+    String(
+      (await t.client.createProcessInstance({ processDefinitionId: 'fid-batch-move', variables: { group } }))
+        .processInstanceKey,
+    );
+  const activeElements = async (pik: string) =>
+    (
+      await t.client.searchElementInstances(
+        { filter: { processInstanceKey: k(pik), state: 'ACTIVE' } },
+        consistent(),
+      )
+    ).items
+      ?.map((e) => e.elementId)
+      .filter((id) => id !== 'fid-batch-move');
+
+  beforeAll(async () => {
+    await t.client.createDeployment({ resources: [bpmnFile('fid-batch-move.bpmn', moveModel('v1'))] });
+  });
+
+  it('moves every matching instance from taskA to taskB (the move instructions of …/modify-process-instances-batch-operation/)', async () => {
+    const moved = [await startMove('move'), await startMove('move')];
+    const stays = await startMove('stay');
+    const created = await t.client.modifyProcessInstancesBatchOperation(
+      {
+        filter: {
+          processDefinitionId: 'fid-batch-move',
+          variables: [{ name: 'group', value: '"move"' }],
+        } as never,
+        moveInstructions: [{ sourceElementId: 'taskA' as never, targetElementId: 'taskB' as never }],
+      },
+      consistent(),
+    );
+    expect(created.batchOperationType).toBe('MODIFY_PROCESS_INSTANCE');
+    const batch = await finished(String(created.batchOperationKey));
+    expect(batch).toMatchObject({ state: 'COMPLETED', operationsTotalCount: 2, operationsCompletedCount: 2 });
+    for (const pik of moved) expect(await activeElements(pik)).toEqual(['taskB']);
+    expect(await activeElements(stays)).toEqual(['taskA']);
+  });
+
+  it('migrates every matching instance to the new version (…/migrate-process-instances-batch-operation/)', async () => {
+    const [a, b] = [await startMove('migrate'), await startMove('migrate')];
+    const deployed = await t.client.createDeployment({
+      resources: [bpmnFile('fid-batch-move.bpmn', moveModel('v2'))],
+    });
+    const target = String(deployed.processes?.[0]?.processDefinitionKey);
+    const created = await t.client.migrateProcessInstancesBatchOperation(
+      {
+        filter: {
+          processDefinitionId: 'fid-batch-move',
+          variables: [{ name: 'group', value: '"migrate"' }],
+        } as never,
+        migrationPlan: {
+          targetProcessDefinitionKey: k(target),
+          mappingInstructions: [{ sourceElementId: 'taskA' as never, targetElementId: 'taskA' as never }],
+        },
+      },
+      consistent(),
+    );
+    expect(created.batchOperationType).toBe('MIGRATE_PROCESS_INSTANCE');
+    const batch = await finished(String(created.batchOperationKey));
+    expect(batch).toMatchObject({ state: 'COMPLETED', operationsTotalCount: 2, operationsCompletedCount: 2 });
+    for (const pik of [a, b]) {
+      const got = await t.client.getProcessInstance({ processInstanceKey: k(pik) }, consistent());
+      expect(String(got.processDefinitionKey)).toBe(target);
+      expect(got.processDefinitionVersion).toBe(2);
+    }
+  });
+
+  it('an instance without the source element is a FAILED item; a move without instructions is 400', async () => {
+    const moved = await startMove('twice');
+    const move = () =>
+      t.client.modifyProcessInstancesBatchOperation(
+        {
+          filter: {
+            processDefinitionId: 'fid-batch-move',
+            variables: [{ name: 'group', value: '"twice"' }],
+          } as never,
+          moveInstructions: [{ sourceElementId: 'taskA' as never, targetElementId: 'taskB' as never }],
+        },
+        consistent(),
+      );
+    await finished(String((await move()).batchOperationKey));
+    const again = await finished(String((await move()).batchOperationKey));
+    expect(again).toMatchObject({ state: 'PARTIALLY_COMPLETED', operationsFailedCount: 1 });
+    expect(await activeElements(moved)).toEqual(['taskB']);
+    const res = await t.raw('/process-instances/modification', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ filter: { processDefinitionId: 'fid-batch-move' }, moveInstructions: [] }),
+    });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { detail: string }).detail).toContain('moveInstructions');
+  });
+});

@@ -2,7 +2,11 @@
 // (src/engine/batch-operations.ts) writes, one transaction per applied item.
 import type { Db } from './db.ts';
 
-export type BatchType = 'CANCEL_PROCESS_INSTANCE' | 'RESOLVE_INCIDENT';
+export type BatchType =
+  | 'CANCEL_PROCESS_INSTANCE'
+  | 'RESOLVE_INCIDENT'
+  | 'MIGRATE_PROCESS_INSTANCE'
+  | 'MODIFY_PROCESS_INSTANCE';
 export type BatchState = 'ACTIVE' | 'SUSPENDED' | 'CANCELED' | 'COMPLETED' | 'PARTIALLY_COMPLETED';
 export type ItemState = 'ACTIVE' | 'COMPLETED' | 'CANCELED' | 'FAILED';
 
@@ -11,6 +15,8 @@ export interface BatchRow {
   type: BatchType;
   state: BatchState;
   filter: string;
+  /** JSON: the migration plan or the move instructions, for the types that have one. */
+  payload: string | null;
   start_date: number;
   end_date: number | null;
   total: number;
@@ -33,10 +39,10 @@ export class BatchOperationState {
   insert(b: Omit<BatchRow, 'completed' | 'failed' | 'end_date'>): void {
     this.db
       .q(
-        `INSERT INTO batch_operations (key, type, state, filter, start_date, total)
-         VALUES (?, ?, ?, ?, ?, ?)`,
+        `INSERT INTO batch_operations (key, type, state, filter, payload, start_date, total)
+         VALUES (?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(b.key, b.type, b.state, b.filter, b.start_date, b.total);
+      .run(b.key, b.type, b.state, b.filter, b.payload, b.start_date, b.total);
   }
 
   insertItem(batchKey: number, itemKey: number, processInstanceKey: number): void {

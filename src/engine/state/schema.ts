@@ -183,7 +183,7 @@ MIGRATIONS.push(`
 // restart.
 MIGRATIONS.push(`
   CREATE TABLE batch_operations (
-    key INTEGER PRIMARY KEY, type TEXT NOT NULL, state TEXT NOT NULL, filter TEXT NOT NULL,
+    key INTEGER PRIMARY KEY, type TEXT NOT NULL, state TEXT NOT NULL, filter TEXT NOT NULL, payload TEXT,
     start_date INTEGER NOT NULL, end_date INTEGER, total INTEGER NOT NULL,
     completed INTEGER NOT NULL DEFAULT 0, failed INTEGER NOT NULL DEFAULT 0);
   CREATE TABLE batch_operation_items (

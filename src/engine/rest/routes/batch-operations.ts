@@ -1,14 +1,22 @@
 // Batch operations (Camunda 8.8): created from a process-instance filter — cancel
-// (POST /process-instances/cancellation) and resolve incidents (POST /process-instances/incident-resolution) —,
+// (POST /process-instances/cancellation), resolve incidents (POST /process-instances/incident-resolution), migrate
+// (POST /process-instances/migration, with a migration plan) and move tokens (POST /process-instances/modification,
+// with move instructions) —,
 // then read (GET /batch-operations/{key}, POST /batch-operations/search, POST /batch-operation-items/search) and
 // steered (POST /batch-operations/{key}/cancellation | suspension | resumption). The runner is
 // src/engine/batch-operations.ts.
 import type { FastifyInstance } from 'fastify';
-import type { BatchOperationItem, BatchOperationItemItem, BatchType } from '../../batch-operations.ts';
+import type {
+  BatchOperationItem,
+  BatchOperationItemItem,
+  BatchPayload,
+  BatchType,
+  MoveInstruction,
+} from '../../batch-operations.ts';
 import type { Engine } from '../../engine.ts';
 import { type Params, type RouteContext, sendProblem } from '../context.ts';
 import { compact, type EntitySpec, type FilterKind, type Item, parseSearch, runSearch } from '../search.ts';
-import { bodyOf, pathKey, Violations } from '../validate.ts';
+import { type Body, bodyOf, pathKey, show, Violations } from '../validate.ts';
 import { instanceSpec } from './process-instances.ts';
 
 function inMemory<T extends Item>(all: () => T[]): EntitySpec<T>['search'] {
@@ -62,6 +70,61 @@ function itemSpec(engine: Engine): EntitySpec<Item> {
   };
 }
 
+/** A list of `{ <from>, <to> }` pairs of element ids, as the migration plan and the move instructions give them. */
+function pairs(v: Violations, value: unknown, field: string, from: string, to: string, required: boolean) {
+  if (!Array.isArray(value) || (required && value.length === 0)) {
+    v.add(`The value for ${field} is '${show(value)}' but must be a${required ? ' non-empty' : ''} list`);
+    return [];
+  }
+  return value.map((p: Record<string, unknown>, i) => {
+    for (const k of [from, to]) {
+      if (typeof p?.[k] !== 'string' || p[k] === '') v.add(`No ${field}[${i}].${k} provided`);
+    }
+    return { [from]: String(p?.[from]), [to]: String(p?.[to]) };
+  });
+}
+
+/** The migration plan or the move instructions of a migration or modification batch. */
+function payloadOf(type: BatchType, body: Body, v: Violations): BatchPayload | null {
+  if (type === 'MIGRATE_PROCESS_INSTANCE') {
+    const plan = (body.migrationPlan ?? null) as Record<string, unknown> | null;
+    if (plan === null || typeof plan !== 'object') {
+      v.add('No migrationPlan provided');
+      return null;
+    }
+    const key = plan.targetProcessDefinitionKey;
+    if (typeof key !== 'string' || !/^\d{1,19}$/.test(key)) {
+      v.add(`The provided migrationPlan.targetProcessDefinitionKey '${show(key)}' is not a valid key`);
+    }
+    const mappings = pairs(
+      v,
+      plan.mappingInstructions,
+      'migrationPlan.mappingInstructions',
+      'sourceElementId',
+      'targetElementId',
+      false,
+    );
+    return {
+      migrationPlan: {
+        targetProcessDefinitionKey: Number(key),
+        mappingInstructions: mappings as Array<{ sourceElementId: string; targetElementId: string }>,
+      },
+    };
+  }
+  if (type === 'MODIFY_PROCESS_INSTANCE') {
+    const moves = pairs(
+      v,
+      body.moveInstructions,
+      'moveInstructions',
+      'sourceElementId',
+      'targetElementId',
+      true,
+    );
+    return { moveInstructions: moves as unknown as MoveInstruction[] };
+  }
+  return null;
+}
+
 function createBatch(app: FastifyInstance, engine: Engine, path: string, type: BatchType): void {
   const instances = instanceSpec(engine);
   app.post(path, async (request, reply) => {
@@ -69,10 +132,11 @@ function createBatch(app: FastifyInstance, engine: Engine, path: string, type: B
     const v = new Violations();
     if (body.filter === undefined || body.filter === null) v.add('No filter provided');
     v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
+    const payload = payloadOf(type, body, v);
     v.check();
     const { filter } = parseSearch(instances, { filter: body.filter });
     try {
-      return engine.batches.create(type, filter);
+      return engine.batches.create(type, filter, payload);
     } catch (e) {
       return sendProblem(reply, e);
     }
@@ -83,6 +147,8 @@ export function registerBatchOperationRoutes(app: FastifyInstance, ctx: RouteCon
   const { engine } = ctx;
   createBatch(app, engine, '/process-instances/cancellation', 'CANCEL_PROCESS_INSTANCE');
   createBatch(app, engine, '/process-instances/incident-resolution', 'RESOLVE_INCIDENT');
+  createBatch(app, engine, '/process-instances/migration', 'MIGRATE_PROCESS_INSTANCE');
+  createBatch(app, engine, '/process-instances/modification', 'MODIFY_PROCESS_INSTANCE');
   const batches = batchSpec(engine);
   const items = itemSpec(engine);
 
