@@ -328,6 +328,8 @@ function project(plan: Plan, i: number, start: number): void {
 
 /** 初核 to the city government's decision; false when the project stops there (rejected, or no funds). */
 function initiation({ i, step, totalInvestment }: ProjectPlan): boolean {
+  // G-6: the Unit's 责任科室 signs the application off before it reaches the Bureau
+  step(1, 'Task_SectionReview', { sectionDecision: 'approve', sectionOpinion: '同意报送' });
   if (i % 9 === 4) {
     step(3, 'Task_InitialCheck', {
       initialCheckDecision: 'reject',

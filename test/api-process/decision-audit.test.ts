@@ -33,6 +33,7 @@ interface Entry {
 
 const ACCOUNTS = [
   'gongan.staff',
+  'gongan.section',
   'bureau.reviewer',
   'bureau.admin',
   'cost.reviewer',

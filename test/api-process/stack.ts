@@ -177,3 +177,20 @@ export type Problem = {
   detail: string;
   errors?: Array<{ field: string; reason: string }>;
 };
+
+/**
+ * G-6: the Unit's 责任科室 (`token`, e.g. gongan.section) approves a submitted application, with what the
+ * unit-section-review form submits; the application then goes on to the Bureau.
+ */
+export async function sectionApproves(s: Stack, token: string, projectId: string): Promise<void> {
+  type Item = { elementId: string; userTaskKey: string };
+  const items = await until(
+    async () => (await s.api(token, 'GET', `/api/tasks?projectId=${projectId}`)).json().items as Item[],
+    (x) => x.some((i) => i.elementId === 'Task_SectionReview'),
+  );
+  const task = items.find((i) => i.elementId === 'Task_SectionReview')!;
+  const res = await s.api(token, 'POST', `/api/tasks/${task.userTaskKey}/complete`, {
+    variables: { sectionDecision: 'approve', sectionOpinion: '同意报送' },
+  });
+  if (res.statusCode !== 200) throw new Error(`the section's approval was refused: ${res.body}`);
+}

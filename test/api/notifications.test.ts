@@ -43,6 +43,12 @@ describe('the notification centre (issue 16)', () => {
       .id;
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
+    // G-6: the Unit's 责任科室 sends it on to the Bureau (the Unit's own step: no notice to the Unit)
+    const review = await taskOf('gongan.section', 'Task_SectionReview');
+    const approved = await s.api(t['gongan.section']!, 'POST', `/api/tasks/${review.userTaskKey}/complete`, {
+      variables: { sectionDecision: 'approve', sectionOpinion: '同意报送' },
+    });
+    expect(approved.statusCode, approved.body).toBe(200);
   }, 120_000);
   afterAll(async () => {
     await s?.close();

@@ -11,7 +11,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnyWorkerDefinition, fail } from '../../src/camunda/worker-runtime.ts';
 import { recordOpsBatch } from '../../src/store/ops-batches.ts';
 import { checkApplicationWorker } from '../../workers/check-application.ts';
-import { type Problem, professionalDraft, type Stack, startStack, until } from '../api-process/stack.ts';
+import {
+  type Problem,
+  professionalDraft,
+  type Stack,
+  sectionApproves,
+  startStack,
+  until,
+} from '../api-process/stack.ts';
 
 type Batch = {
   id: string;
@@ -60,6 +67,7 @@ describe('operations: batch cancel and retry on the current filter (issue #15 §
     admin = await s.login('bureau.admin');
     auditor = await s.login('audit');
     const unit = await s.login('gongan.staff');
+    const section = await s.login('gongan.section');
     for (let i = 1; i <= 3; i++) {
       const res = await s.api(unit, 'POST', '/api/infrastructure-requests', {
         requestedService: `政务云主机 ${i}`,
@@ -71,6 +79,8 @@ describe('operations: batch cancel and retry on the current filter (issue #15 §
       const id = (await s.api(unit, 'POST', '/api/projects', professionalDraft({ projectName: name }))).json()
         .project.id as string;
       expect((await s.api(unit, 'POST', `/api/projects/${id}/submit`)).statusCode).toBe(201);
+      // G-6: the Unit's 责任科室 sends the application on to the Bureau
+      await sectionApproves(s, section, id);
       projects.push(id);
     }
     await until(

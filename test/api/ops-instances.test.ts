@@ -6,7 +6,14 @@
 // variables [{ name, value }]) and page.totalItems:
 // https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/search-process-instances/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Problem, professionalDraft, type Stack, startStack, until } from '../api-process/stack.ts';
+import {
+  type Problem,
+  professionalDraft,
+  type Stack,
+  sectionApproves,
+  startStack,
+  until,
+} from '../api-process/stack.ts';
 
 type Row = {
   processInstanceKey: string;
@@ -31,10 +38,13 @@ describe('operations: the instance list with Operate’s filters (issue #15 §2)
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     admin = await s.login('bureau.admin');
     const unit = await s.login('gongan.staff');
+    const section = await s.login('gongan.section');
     for (const name of ['运维筛选甲', '运维筛选乙', '运维筛选丙']) {
       const id = (await s.api(unit, 'POST', '/api/projects', professionalDraft({ projectName: name }))).json()
         .project.id as string;
       expect((await s.api(unit, 'POST', `/api/projects/${id}/submit`)).statusCode).toBe(201);
+      // G-6: the Unit's 责任科室 sends the application on to the Bureau
+      await sectionApproves(s, section, id);
       projects.push(id);
     }
     // each project's initiation waits at the Bureau's initial check once the application check ran

@@ -11,7 +11,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AnyWorkerDefinition, fail } from '../../src/camunda/worker-runtime.ts';
 import { checkApplicationWorker } from '../../workers/check-application.ts';
-import { type Problem, professionalDraft, type Stack, startStack, until } from '../api-process/stack.ts';
+import {
+  type Problem,
+  professionalDraft,
+  type Stack,
+  sectionApproves,
+  startStack,
+  until,
+} from '../api-process/stack.ts';
 
 type Scope = {
   scopeKey: string;
@@ -48,10 +55,13 @@ describe('operations: variables per scope and incidents by error type (issue #15
     admin = await s.login('bureau.admin');
     auditor = await s.login('audit');
     const unit = await s.login('gongan.staff');
+    const section = await s.login('gongan.section');
     for (const name of ['故障分组甲', '故障分组乙']) {
       const id = (await s.api(unit, 'POST', '/api/projects', professionalDraft({ projectName: name }))).json()
         .project.id as string;
       expect((await s.api(unit, 'POST', `/api/projects/${id}/submit`)).statusCode).toBe(201);
+      // G-6: the Unit's 责任科室 sends the application on to the Bureau
+      await sectionApproves(s, section, id);
       projects.push(id);
     }
     const page = await until(

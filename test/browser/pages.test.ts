@@ -76,6 +76,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('pages in chromium', (
     await page.getByRole('heading', { name: '登录' }).waitFor();
     expect(await page.getAttribute('html', 'lang')).toBe('zh-CN');
     await signIn(page, app.url, 'gongan.staff');
+    // the header shows the account as soon as it is known; the projects page follows once its data has loaded
+    await page.getByRole('heading', { level: 1, name: '云浮市公安局的项目' }).waitFor();
     const nav = page.getByRole('navigation', { name: '主导航' });
     expect(await nav.getByRole('link').allTextContents()).toEqual([
       '我的项目',

@@ -47,6 +47,11 @@ async function awaitingInitialCheck(name: string): Promise<string> {
   })) as { project: { id: string } };
   const id = created.project.id;
   await steps.call('gongan.staff', 'POST', `/projects/${id}/submit`);
+  // G-6: the Unit's 责任科室 sends it on to the Bureau
+  await steps.complete('gongan.section', id, 'Task_SectionReview', {
+    sectionDecision: 'approve',
+    sectionOpinion: '同意报送。',
+  });
   await until(
     async () =>
       ((await steps.call('bureau.reviewer', 'GET', `/tasks?projectId=${id}`)) as { items: Task[] }).items,
@@ -140,6 +145,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the reviewers’ task
     const projectId = await steps.draft();
     await steps.upload('gongan.staff', projectId, '项目建设方案.pdf', 'project-plan');
     await steps.call('gongan.staff', 'POST', `/projects/${projectId}/submit`);
+    await steps.complete('gongan.section', projectId, 'Task_SectionReview', {
+      sectionDecision: 'approve',
+      sectionOpinion: '同意报送。',
+    });
     await steps.complete('bureau.reviewer', projectId, 'Task_InitialCheck', {
       initialCheckDecision: 'pass',
       initialCheckOpinion: '材料齐全，同意通过初核。',

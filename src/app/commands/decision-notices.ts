@@ -96,7 +96,8 @@ export async function notifyDecision(
   const { unitId, projectId, projectName } = d.seen;
   if (typeof unitId !== 'string' || unitId === '' || typeof projectId !== 'string') return 0;
   const unitGroup = `unit-${unitId}`;
-  if (d.task.candidateGroups.includes(unitGroup)) return 0;
+  // the Unit's own steps, its staff's and its 责任科室's sign-off (G-6), are not decisions taken by someone else
+  if (d.task.candidateGroups.some((g) => g === unitGroup || g === `unit-section-${unitId}`)) return 0;
   const { lines, choice } = decisionLines(d.form, d.submitted);
   const ask = returnRequest(ctx.regulation, ctx.now(), d.submitted, d.seen);
   const name = typeof projectName === 'string' ? projectName : projectId;
