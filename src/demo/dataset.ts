@@ -318,6 +318,8 @@ function project(plan: Plan, i: number, start: number): void {
         : {}),
     });
   });
+  // G-6: the Unit's 责任科室 signs the application off before it reaches the Bureau (and its classification)
+  p.step(1, 'Task_SectionReview', { sectionDecision: 'approve', sectionOpinion: '同意报送' });
   if (i === 17) return; // waits for an administrator
   if (!initiation(p)) return;
   procurement(p);
@@ -328,8 +330,6 @@ function project(plan: Plan, i: number, start: number): void {
 
 /** 初核 to the city government's decision; false when the project stops there (rejected, or no funds). */
 function initiation({ i, step, totalInvestment }: ProjectPlan): boolean {
-  // G-6: the Unit's 责任科室 signs the application off before it reaches the Bureau
-  step(1, 'Task_SectionReview', { sectionDecision: 'approve', sectionOpinion: '同意报送' });
   if (i % 9 === 4) {
     step(3, 'Task_InitialCheck', {
       initialCheckDecision: 'reject',
