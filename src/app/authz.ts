@@ -210,15 +210,20 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
   }
 }
 
+/** The candidate group of a Unit's people (`unit-<unitId>`). */
+export const unitGroup = (unitId: string): string => `unit-${unitId}`;
+/** The candidate group of a Unit's 责任科室 (`unit-section-<unitId>`, G-6). */
+export const unitSectionGroup = (unitId: string): string => `unit-section-${unitId}`;
+
 /**
  * The candidate groups of a principal: its roles, `unit-<unitId>` for a Unit's people and `unit-section-<unitId>` for
  * its 责任科室 (docs/process-contract.md).
  */
 export function candidateGroupsOf(p: Pick<Principal, 'roles' | 'unitId'>): string[] {
   const groups: string[] = p.roles.filter((r) => !UNIT_READERS.includes(r));
-  if (p.unitId && has(p as Principal, UNIT_READERS)) groups.push(`unit-${p.unitId}`);
+  if (p.unitId && has(p as Principal, UNIT_READERS)) groups.push(unitGroup(p.unitId));
   // G-6: the Unit's 责任科室 signs off what its staff prepared; only that Unit's section holds its group.
-  if (p.unitId && has(p as Principal, ['unit-section'])) groups.push(`unit-section-${p.unitId}`);
+  if (p.unitId && has(p as Principal, ['unit-section'])) groups.push(unitSectionGroup(p.unitId));
   return groups;
 }
 

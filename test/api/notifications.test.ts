@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhDate } from '../../src/domain/date-text.ts';
 import { render, TEMPLATES } from '../../workers/notification-templates.ts';
-import { professionalDraft, type Stack, startStack, until } from '../api-process/stack.ts';
+import { professionalDraft, type Stack, sectionApproves, startStack, until } from '../api-process/stack.ts';
 import { sessionCookie } from './http.ts';
 
 type Data = Record<string, unknown>;
@@ -44,11 +44,7 @@ describe('the notification centre (issue 16)', () => {
     const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
     // G-6: the Unit's 责任科室 sends it on to the Bureau (the Unit's own step: no notice to the Unit)
-    const review = await taskOf('gongan.section', 'Task_SectionReview');
-    const approved = await s.api(t['gongan.section']!, 'POST', `/api/tasks/${review.userTaskKey}/complete`, {
-      variables: { sectionDecision: 'approve', sectionOpinion: '同意报送' },
-    });
-    expect(approved.statusCode, approved.body).toBe(200);
+    await sectionApproves(s, t['gongan.section']!, projectId);
   }, 120_000);
   afterAll(async () => {
     await s?.close();

@@ -7,6 +7,7 @@ import { zhDatesIn } from '../../domain/date-text.ts';
 import type { Regulation, RulesVariable } from '../../domain/index.ts';
 import { notify } from '../../store/notifications.ts';
 import type { Conn } from '../../store/store.ts';
+import { unitGroup, unitSectionGroup } from '../authz.ts';
 import { type FormField, formFields } from '../forms/submission.ts';
 import type { TaskForm, UserTask, Variables } from '../process-gateway.ts';
 import { tenantOfVariables } from './context.ts';
@@ -95,16 +96,16 @@ export async function notifyDecision(
 ): Promise<number> {
   const { unitId, projectId, projectName } = d.seen;
   if (typeof unitId !== 'string' || unitId === '' || typeof projectId !== 'string') return 0;
-  const unitGroup = `unit-${unitId}`;
+  const unitGroups = [unitGroup(unitId), unitSectionGroup(unitId)];
   // the Unit's own steps, its staff's and its 责任科室's sign-off (G-6), are not decisions taken by someone else
-  if (d.task.candidateGroups.some((g) => g === unitGroup || g === `unit-section-${unitId}`)) return 0;
+  if (d.task.candidateGroups.some((g) => unitGroups.includes(g))) return 0;
   const { lines, choice } = decisionLines(d.form, d.submitted);
   const ask = returnRequest(ctx.regulation, ctx.now(), d.submitted, d.seen);
   const name = typeof projectName === 'string' ? projectName : projectId;
   const body = [`项目“${name}”（${projectId}）的${d.task.name}已办理`, ...lines, ...(ask ? [ask] : [])];
   return notify(tx, {
     tenantId: tenantOfVariables(d.seen),
-    groups: [unitGroup],
+    groups: [unitGroup(unitId)],
     title: choice ? `${d.task.name}：${choice}` : `${d.task.name}已办理`,
     body: `${body.join('。\n')}。`,
     projectId,
