@@ -36,6 +36,12 @@ describe('signing in and out', () => {
     expect(byCookie.json().username).toBe('gongan.staff');
   });
 
+  it("names the 责任科室's own candidate group for a section account, as the task list checks it (G-6)", async () => {
+    const token = await h.login('gongan.section');
+    const me = await h.app.inject({ method: 'GET', url: '/api/me', headers: h.as(token) });
+    expect(me.json().groups).toEqual(['unit-gongan', 'unit-section-gongan']);
+  });
+
   it('refuses a wrong password and an unknown user with the same answer', async () => {
     const wrong = await h.app.inject({
       method: 'POST',

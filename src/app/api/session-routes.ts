@@ -1,10 +1,10 @@
 import { ROLES } from '../../domain/roles.ts';
-import { createSession, findAccountForLogin, revokeSession, UNIT_ROLES } from '../../store/accounts.ts';
+import { createSession, findAccountForLogin, revokeSession } from '../../store/accounts.ts';
 import { findTenant, findUnit, listUnits } from '../../store/units.ts';
 import { throttledMessage } from '../auth/login-throttle.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
 import { newSessionToken, SESSION_COOKIE, tokenFrom, tokenHash } from '../auth/tokens.ts';
-import type { Principal } from '../authz.ts';
+import { candidateGroupsOf, type Principal } from '../authz.ts';
 import { problem } from '../problem.ts';
 import { type ApiApp, type ApiContext, principalOf, recordAudit } from './context.ts';
 import { accountSchema, problemResponses, unitSchema } from './schemas.ts';
@@ -25,12 +25,6 @@ const loginBody = {
     password: { type: 'string', minLength: 1, maxLength: 256 },
   },
 } as const;
-
-export function groupsOf(p: Pick<Principal, 'roles' | 'unitId'>): string[] {
-  const groups: string[] = p.roles.filter((r) => !UNIT_ROLES.includes(r));
-  if (p.unitId && p.roles.some((r) => UNIT_ROLES.includes(r))) groups.push(`unit-${p.unitId}`);
-  return groups;
-}
 
 export function registerSessionRoutes(app: ApiApp, ctx: ApiContext): void {
   postSession(app, ctx);
@@ -183,6 +177,6 @@ async function describe(ctx: ApiContext, p: Principal) {
     roleNames: p.roles.map((r) => ROLES[r].name),
     unitId: p.unitId,
     unitName: unit?.name ?? null,
-    groups: groupsOf(p),
+    groups: candidateGroupsOf(p),
   };
 }
