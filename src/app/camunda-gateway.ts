@@ -6,6 +6,8 @@
 // Camunda, and the API filters by the variable. Variable values travel as JSON text, as Camunda returns them.
 import { createLooseCamundaClient, type LooseCamundaClient } from '../camunda/client.ts';
 import type { CamundaClientConfig } from '../camunda/config.ts';
+import { call, NOW, orNull } from './camunda-calls.ts';
+import { CamundaProcessChanges, type ProcessChanges } from './camunda-changes.ts';
 import {
   type ElementInstance,
   type Incident,
@@ -36,9 +38,6 @@ export interface GatewayOptions {
   consistencyMs?: number;
 }
 
-/** Read what the search side has now. */
-const NOW = { consistency: { waitUpToMs: 0 } } as const;
-
 /** Element types that are noise on a timeline: routing, not work or events. */
 const SILENT_TYPES = new Set([
   'SEQUENCE_FLOW',
@@ -61,38 +60,6 @@ export function parseValue(text: unknown): unknown {
     return JSON.parse(text);
   } catch {
     return text;
-  }
-}
-
-function engineError(e: unknown): ProcessEngineError {
-  if (e instanceof ProcessEngineError) return e;
-  const x = e as { status?: unknown; title?: unknown; detail?: unknown; message?: unknown };
-  if (typeof x?.status === 'number') {
-    return new ProcessEngineError(
-      x.status,
-      String(x.title ?? `HTTP ${x.status}`),
-      String(x.detail ?? x.message ?? ''),
-    );
-  }
-  return new ProcessEngineError(0, 'UNAVAILABLE', String(x?.message ?? e));
-}
-
-/** Runs a client call and turns its failure into a ProcessEngineError. */
-async function call<T>(run: () => PromiseLike<T>): Promise<T> {
-  try {
-    return await run();
-  } catch (e) {
-    throw engineError(e);
-  }
-}
-
-/** A read that answers null on 404 instead of failing. */
-async function orNull<T>(run: () => PromiseLike<T>): Promise<T | null> {
-  try {
-    return await call(run);
-  } catch (e) {
-    if (e instanceof ProcessEngineError && e.status === 404) return null;
-    throw e;
   }
 }
 
@@ -577,6 +544,11 @@ export class CamundaProcessGateway implements ProcessGateway {
       }
     }
     return events.sort((a, b) => Date.parse(a.at) - Date.parse(b.at));
+  }
+
+  /** Operate's statistics and instance changes (modification, migration) on the same client. */
+  changes(): ProcessChanges {
+    return new CamundaProcessChanges(this.client);
   }
 
   async ping(): Promise<void> {

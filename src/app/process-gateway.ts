@@ -3,6 +3,8 @@
 // embedded engine's /v2 or a real Camunda 8). Shapes follow the Camunda 8 REST API (v2) so the implementation is a
 // thin mapping. The engine-backed routes are registered only when an implementation is given to the API plugin.
 
+import type { ProcessChanges } from './camunda-changes.ts';
+
 /** Process variables: JSON values, names from docs/process-contract.md. */
 export type Variables = Record<string, unknown>;
 
@@ -185,6 +187,8 @@ export interface ProcessGateway {
   processHistory(processInstanceKey: string): Promise<ProcessEvent[]>;
   /** Whether the engine answers (for `/ready`). */
   ping(): Promise<void>;
+  /** Operate's statistics and instance changes: modification and migration (camunda-changes.ts). */
+  changes(): ProcessChanges;
 
   /** Assigns the task; `override` replaces a current assignee (assigning to a colleague), `action` as recorded. */
   assignUserTask(

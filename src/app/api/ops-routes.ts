@@ -2,6 +2,7 @@ import { cancelInstance, modifyInstanceVariables, retryIncident } from '../comma
 import { campaignBoard, instanceDetail, listInstances } from '../queries/operations.ts';
 import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
 import { registerOpsAdminRoutes } from './ops-admin-routes.ts';
+import { registerOpsChangeRoutes } from './ops-change-routes.ts';
 import { opsInstanceFilterQuery } from './ops-schemas.ts';
 import {
   campaignSchema,
@@ -26,6 +27,7 @@ export function registerOpsRoutes(app: ApiApp, ctx: ApiContext, withEngine: bool
   putOpsInstancesProcessInstanceKeyVariables(app, ctx);
   postOpsInstancesProcessInstanceKeyCancel(app, ctx);
   registerOpsAdminRoutes(app, ctx);
+  registerOpsChangeRoutes(app, ctx);
 }
 
 function getOpsCampaignsPlanYear(app: ApiApp, ctx: ApiContext): void {

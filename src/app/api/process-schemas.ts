@@ -325,6 +325,33 @@ export const opsInstanceDetailSchema = {
     incidentElementIds: { type: 'array', items: { type: 'string' } },
     incidents: { type: 'array', items: incidentSchema },
     calledInstances: { type: 'array', items: instanceSchema },
+    elementStatistics: {
+      type: 'array',
+      description: '各节点的实例数（活动、故障、已完成、已取消）',
+      items: {
+        type: 'object',
+        properties: {
+          elementId: { type: 'string' },
+          active: { type: 'integer' },
+          incidents: { type: 'integer' },
+          completed: { type: 'integer' },
+          canceled: { type: 'integer' },
+        },
+      },
+    },
+    takenFlowIds: { type: 'array', items: { type: 'string' }, description: '实例走过的顺序流' },
+    callHierarchy: {
+      type: 'array',
+      description: '调用层级，根实例在前，本实例在后',
+      items: {
+        type: 'object',
+        properties: {
+          processInstanceKey: { type: 'string' },
+          processDefinitionKey: { type: 'string' },
+          processDefinitionName: { type: 'string' },
+        },
+      },
+    },
   },
 } as const;
 

@@ -98,11 +98,16 @@ export async function instanceDetail(ctx: CommandContext, p: Principal, processI
   ensureOperator(p);
   const gateway = gatewayOf(ctx);
   const { instance, projectId } = await tenantInstance(ctx, p.tenantId, processInstanceKey);
-  const [xml, elements, incidents, children] = await Promise.all([
+  const changes = gateway.changes();
+  const [xml, elements, incidents, children, statistics, takenFlowIds, callHierarchy] = await Promise.all([
     gateway.processDefinitionXml(instance.processDefinitionKey),
     gateway.elementInstances(processInstanceKey),
     gateway.searchIncidents({ processInstanceKey }),
     gateway.searchProcessInstances({ parentProcessInstanceKey: processInstanceKey }),
+    // Operate's diagram: counts per element, the path taken, and where the instance sits in its call hierarchy
+    changes.elementStatistics(processInstanceKey),
+    changes.sequenceFlows(processInstanceKey),
+    changes.callHierarchy(processInstanceKey),
   ]);
   const ids = (pred: (state: string) => boolean) => [
     ...new Set(elements.filter((e) => e.type !== 'PROCESS' && pred(e.state)).map((e) => e.elementId)),
@@ -117,5 +122,8 @@ export async function instanceDetail(ctx: CommandContext, p: Principal, processI
     ],
     incidents: incidents.items,
     calledInstances: children.items.map((c) => ({ ...c, projectId })),
+    elementStatistics: statistics,
+    takenFlowIds,
+    callHierarchy,
   };
 }
