@@ -2,7 +2,8 @@
 // `npm start` runs it: the list's filters in Chinese with the engine's true total; batch cancel of the current
 // filter with the confirmation's count, a reason and the progress; the variables panel — protected variables by name
 // only — where the administrator fixes the service lines a classification incident stopped on; and "retry all of
-// this kind" on the incidents grouped by error type: the fixed instance moves on, the unfixed one fails again.
+// this kind" on the incidents grouped by error type: the fixed instance moves on, the unfixed one fails again; the
+// instance diagram with Operate's counts per element and the path taken, and moving a token after its preview.
 // Fixtures behind the API, as an integration might start them (the API refuses a mixed-category project):
 // POST /v2/process-instances — https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/create-process-instance/
 import { existsSync } from 'node:fs';
@@ -175,5 +176,72 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('operations pages as t
     expect((await instance(mixed[0]!)).state).toBe('ACTIVE');
     expect(browser.errors, browser.errors.join('\n')).toEqual([]);
     await shot(page, 'ops-admin-retry');
+  });
+
+  it('draws counts and the path on the diagram, refuses a move that skips the decision, moves back with a reason', async () => {
+    const key = await start('infrastructure-service-request', {
+      tenantId: 'yunfu',
+      unitId: 'gongan',
+      unitName: '云浮市公安局',
+      requestedService: '政务云主机 3',
+      requestedSpecification: '4 核 16G',
+    });
+    const completedAt = async (elementId: string) =>
+      (
+        (await app.v2('GET', `/process-instances/${key}/statistics/element-instances`)).json as {
+          items: Array<{ elementId: string; completed: number }>;
+        }
+      ).items.find((i) => i.elementId === elementId)?.completed ?? 0;
+    await until(
+      () => completedAt('Task_ComputeAllocationDue'),
+      (n) => n === 1,
+    );
+    await page.goto(`${app.url}/#/ops/instances/${key}`);
+    await settled(page);
+    const badge = (id: string, kind: string) =>
+      page.locator(`.yf-counts[data-element="${id}"] .yf-count.${kind}`);
+    await badge('Task_ReviewInfrastructureRequest', 'active').waitFor();
+    expect(await badge('Task_ReviewInfrastructureRequest', 'active').textContent()).toBe('1');
+    expect(await badge('Task_ComputeAllocationDue', 'completed').textContent()).toBe('1');
+    expect(
+      await page.locator('[data-element-id="Flow_ToReviewInfrastructureRequest"].yf-taken').count(),
+    ).toBe(1);
+    expect(await page.locator('[data-element-id="Flow_ToAllocationDecision"].yf-taken').count()).toBe(0);
+    // no other version of this process is deployed
+    await page.getByText('没有其他已部署的版本。').waitFor();
+
+    // forward past the Bureau's own review: refused, naming why
+    await page.getByLabel('从（当前节点）').selectOption('Task_ReviewInfrastructureRequest');
+    await page.getByLabel('移到').selectOption('Task_RecordAllocationFiling');
+    await page.getByRole('button', { name: '预览', exact: true }).click();
+    await page
+      .locator('.move-preview[role="alert"]')
+      .getByText(/跳过需要决定的步骤/)
+      .waitFor();
+    expect(await page.getByRole('button', { name: '确认移动' }).isHidden()).toBe(true);
+
+    // back to the computation of the deadline: previewed, confirmed with a reason, and it runs again
+    await page.getByLabel('移到').selectOption('Task_ComputeAllocationDue');
+    await page.getByRole('button', { name: '预览', exact: true }).click();
+    await page
+      .locator('.move-preview[role="status"]')
+      .getByText(/退回到已办理过的步骤/)
+      .waitFor();
+    await page.getByLabel('移动原因（将记入审计日志）').fill('办理期限算错，重新计算');
+    await page.getByRole('button', { name: '确认移动' }).click();
+    await page.getByText('令牌已移动').waitFor();
+    expect(
+      await until(
+        () => completedAt('Task_ComputeAllocationDue'),
+        (n) => n === 2,
+      ),
+    ).toBe(2);
+    await page.reload();
+    await settled(page);
+    await badge('Task_ReviewInfrastructureRequest', 'active').waitFor();
+    expect(await badge('Task_ComputeAllocationDue', 'completed').textContent()).toBe('2');
+    expect(await badge('Task_ReviewInfrastructureRequest', 'canceled').textContent()).toBe('1');
+    expect(browser.errors, browser.errors.join('\n')).toEqual([]);
+    await shot(page, 'ops-instance-move');
   });
 });

@@ -3,8 +3,7 @@
 // src/domain/protected-variables.ts), cancel an instance — a project's lifecycle is not cancelled but goes through
 // the IM-9 termination filing. The protection lives in this business API, which the operate pages use; /v2 stays
 // Camunda's API. The engine acts first, outside any store transaction; the audit entry
-// (and the project's stage) follow it. Process migration is not offered: Camunda 8.8's migration plans are not
-// served by the embedded engine.
+// (and the project's stage) follow it. Moving a token and migrating to another version: ops-changes.ts.
 import { protectedVariableIssues } from '../../domain/index.ts';
 import { findProject, PROJECT_STAGES } from '../../store/projects.ts';
 import type { Principal } from '../authz.ts';

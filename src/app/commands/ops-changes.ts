@@ -2,7 +2,8 @@
 // done with a reason the audit log keeps:
 // - modification — move a token: the active instances of one element end and another element of the same flow
 //   scope starts. Back to a step the instance already reached is allowed (a step is done again); forward only when
-//   no step where a person, a decision table or another process decides lies between, since operations must not
+//   neither the step left nor any step between is one where a person, a decision table or another process decides
+//   (forward past a stuck automated step is what moving is for), since operations must not
 //   skip a decision (IM-9, SV-4: operations cannot rewrite decisions). Refusals are 422 naming the field.
 // - migration — to another version of the same process, each active element mapped to the element of the same id;
 //   a version without one of them (or with another type there) blocks the migration (409), as Camunda would refuse
@@ -86,7 +87,8 @@ export async function previewModification(ctx: CommandContext, p: Principal, inp
   const reached = elements.some((e) => e.elementId === target.id);
   const between = reached ? [] : nodesBetween(model, from.id, target.id);
   if (between === null) throw refuse('目标节点既未到达过，也不在当前节点之后的路径上');
-  const skipped = between.filter((n) => DECIDING_TYPES.has(n.type));
+  // forward, the step the token leaves is skipped too: its decision would never be taken
+  const skipped = reached ? [] : [from, ...between].filter((n) => DECIDING_TYPES.has(n.type));
   if (skipped.length > 0) {
     throw refuse(`向前移动会跳过需要决定的步骤：${skipped.map(label).join('、')}`);
   }

@@ -6,6 +6,7 @@ import { add, fmtDateTime, h, loadScript, loadStyle, section, toast } from '../d
 import { can, vocabSync } from '../session.js';
 import { STATES } from './ops.js';
 import { ERROR_TYPES } from './ops-admin.js';
+import { changesSection } from './ops-changes.js';
 import { variablesSection } from './ops-variables.js';
 
 export async function render(main, params) {
@@ -37,6 +38,7 @@ export async function render(main, params) {
   add(
     main,
     h('p', { class: 'crumbs' }, h('a', { href: '#/ops' }, '← 返回流程运维')),
+    hierarchy(detail.callHierarchy ?? [], key),
     h(
       'div',
       { class: 'page-head' },
@@ -48,6 +50,7 @@ export async function render(main, params) {
     incidentsSection(activeIncidents),
     await variablesSection(key, instance.state === 'ACTIVE'),
     calledSection(detail.calledInstances, vocab),
+    instance.state === 'ACTIVE' ? await changesSection(key, detail) : null,
     instance.state === 'ACTIVE'
       ? section(
           '操作',
@@ -58,6 +61,49 @@ export async function render(main, params) {
   );
 
   await drawDiagram(canvas, controls, detail);
+}
+
+/** The call hierarchy as breadcrumbs: the root instance first, this one last (not a link). */
+function hierarchy(entries, key) {
+  if (entries.length < 2) return null;
+  return h(
+    'nav',
+    { class: 'crumbs hierarchy', 'aria-label': '调用层级' },
+    entries.map((e, i) => [
+      i > 0 ? ' › ' : '',
+      e.processInstanceKey === key
+        ? h('span', { 'aria-current': 'page' }, e.processDefinitionName || e.processInstanceKey)
+        : h(
+            'a',
+            { href: `#/ops/instances/${e.processInstanceKey}` },
+            e.processDefinitionName || e.processInstanceKey,
+          ),
+    ]),
+  );
+}
+
+/** Operate's badges: on each element how many instances are active, failed, done or cancelled there. */
+function countBadges(viewer, statistics) {
+  const overlays = viewer.get('overlays');
+  const registry = viewer.get('elementRegistry');
+  const kinds = [
+    ['active', '活动'],
+    ['incidents', '故障'],
+    ['completed', '完成'],
+    ['canceled', '取消'],
+  ];
+  for (const s of statistics) {
+    const el = registry.get(s.elementId);
+    if (!el || el.type === 'bpmn:Process' || el.waypoints) continue;
+    const shown = kinds.filter(([k]) => s[k] > 0);
+    if (shown.length === 0) continue;
+    const html = h(
+      'div',
+      { class: 'yf-counts', 'data-element': s.elementId },
+      shown.map(([k, name]) => h('span', { class: `yf-count ${k}`, title: `${name} ${s[k]}` }, String(s[k]))),
+    );
+    overlays.add(s.elementId, 'yf-counts', { position: { bottom: 8, left: -6 }, html });
+  }
 }
 
 /** Cancels the instance after asking for the reason the audit log records. */
@@ -129,6 +175,7 @@ function diagramSection(canvas, controls) {
     h('li', {}, h('span', { class: 'swatch active' }), '当前节点'),
     h('li', {}, h('span', { class: 'swatch completed' }), '已完成'),
     h('li', {}, h('span', { class: 'swatch incident' }), '故障'),
+    h('li', {}, h('span', { class: 'swatch taken' }), '走过的路径'),
   );
   return section(
     '流程图',
@@ -223,6 +270,8 @@ async function drawDiagram(canvasEl, controls, detail) {
   mark(detail.completedElementIds, 'yf-completed');
   mark(detail.activeElementIds, 'yf-active');
   mark(detail.incidentElementIds, 'yf-incident');
+  mark(detail.takenFlowIds ?? [], 'yf-taken');
+  countBadges(viewer, detail.elementStatistics ?? []);
   // Where to look first: an incident, else a step under way.
   const focus = [...detail.incidentElementIds, ...detail.activeElementIds]
     .map((id) => registry.get(id))
