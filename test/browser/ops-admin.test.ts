@@ -6,7 +6,7 @@
 // instance diagram with Operate's counts per element and the path taken, and moving a token after its preview.
 // Fixtures behind the API, as an integration might start them (the API refuses a mixed-category project):
 // POST /v2/process-instances — https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/create-process-instance/
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PROFESSIONAL_APPLICATION, PROFESSIONAL_LINES } from '../support/projects.ts';
@@ -178,7 +178,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('operations pages as t
     await shot(page, 'ops-admin-retry');
   });
 
-  it('draws counts and the path on the diagram, refuses a move that skips the decision, moves back with a reason', async () => {
+  it('draws counts and the path on the diagram, refuses a move that skips the decision, moves back with a reason, migrates', async () => {
     const key = await start('infrastructure-service-request', {
       tenantId: 'yunfu',
       unitId: 'gongan',
@@ -241,7 +241,34 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('operations pages as t
     await badge('Task_ReviewInfrastructureRequest', 'active').waitFor();
     expect(await badge('Task_ComputeAllocationDue', 'completed').textContent()).toBe('2');
     expect(await badge('Task_ReviewInfrastructureRequest', 'canceled').textContent()).toBe('1');
-    expect(browser.errors, browser.errors.join('\n')).toEqual([]);
     await shot(page, 'ops-instance-move');
+
+    // the process owner deploys a revised version (as Modeler does); the administrator migrates the instance to it
+    const xml = readFileSync(
+      new URL('../../processes/infrastructure-service-request.bpmn', import.meta.url),
+      'utf8',
+    );
+    const form = new FormData();
+    form.append(
+      'resources',
+      new Blob([xml.replace('</bpmn:definitions>', '<!-- 修订 -->\n</bpmn:definitions>')]),
+      'infrastructure-service-request.bpmn',
+    );
+    expect((await fetch(`${app.url}/v2/deployments`, { method: 'POST', body: form })).status).toBe(200);
+    await page.reload();
+    await settled(page);
+    await page.getByLabel('目标版本').selectOption({ label: 'v2' });
+    await page.getByRole('button', { name: '预览对应关系' }).click();
+    const row = page.locator('table.mapping tbody tr', { hasText: 'Task_ReviewInfrastructureRequest' });
+    expect(await row.textContent()).toContain('同名对应');
+    await page.getByLabel('迁移原因（将记入审计日志）').fill('按修订后的流程办理');
+    await page.getByRole('button', { name: '确认迁移' }).click();
+    await page.getByText('流程实例已迁移').waitFor();
+    const migrated = (await app.v2('GET', `/process-instances/${key}`)).json as {
+      processDefinitionVersion: number;
+    };
+    expect(migrated.processDefinitionVersion).toBe(2);
+    expect(browser.errors, browser.errors.join('\n')).toEqual([]);
+    await shot(page, 'ops-instance-migrate');
   });
 });

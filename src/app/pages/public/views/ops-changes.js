@@ -122,6 +122,32 @@ function moveBlock(key, detail) {
   );
 }
 
+/** The preview's table: each current step and its counterpart in the target version, or why there is none. */
+function mappingTable(plan) {
+  return h(
+    'table',
+    { class: 'mapping' },
+    h(
+      'thead',
+      {},
+      h('tr', {}, h('th', {}, '当前节点'), h('th', {}, `v${plan.to.version} 中的节点`), h('th', {}, '说明')),
+    ),
+    h(
+      'tbody',
+      {},
+      plan.mappings.map((m) =>
+        h(
+          'tr',
+          {},
+          h('td', {}, m.sourceElementName),
+          h('td', {}, m.targetElementId ?? '—'),
+          h('td', {}, m.problem ?? '同名对应'),
+        ),
+      ),
+    ),
+  );
+}
+
 async function migrateBlock(key) {
   const { current, versions } = await get(`/ops/instances/${encodeURIComponent(key)}/migration/targets`);
   const head = [h('h3', {}, '迁移到其他版本'), h('p', { class: 'hint' }, `当前版本 v${current.version}。`)];
@@ -148,34 +174,7 @@ async function migrateBlock(key) {
       });
       box.replaceChildren(
         h('p', { class: plan.allowed ? 'notice' : 'notice error' }, plan.summary),
-        h(
-          'table',
-          { class: 'mapping' },
-          h(
-            'thead',
-            {},
-            h(
-              'tr',
-              {},
-              h('th', {}, '当前节点'),
-              h('th', {}, `v${plan.to.version} 中的节点`),
-              h('th', {}, '说明'),
-            ),
-          ),
-          h(
-            'tbody',
-            {},
-            plan.mappings.map((m) =>
-              h(
-                'tr',
-                {},
-                h('td', {}, m.sourceElementName),
-                h('td', {}, m.targetElementId ?? '—'),
-                h('td', {}, m.problem ?? '同名对应'),
-              ),
-            ),
-          ),
-        ),
+        mappingTable(plan),
       );
       box.setAttribute('role', plan.allowed ? 'status' : 'alert');
       ready(plan.allowed);
