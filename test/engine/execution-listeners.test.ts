@@ -34,7 +34,7 @@ function jobLog(engine: Engine, processInstanceKey: string) {
 function start(engine: Engine, variables: Record<string, unknown> = {}) {
   return engine.createProcessInstance({
     processDefinitionId: 'el-order',
-    variables: { input: 21, listenerRetries: 2, ...variables },
+    variables: { input: 21, listenerRetries: 2, secondNo: 2, ...variables },
   }).processInstanceKey;
 }
 
@@ -161,6 +161,35 @@ describe('execution listeners (docs: components/concepts/execution-listeners)', 
     const [job] = jobs(t.engine, 'el-start-1');
     expect(job?.retries).toBe(4);
     expect(job?.variables).toMatchObject({ local: 42 });
+  });
+
+  test("an expression failing in a later listener runs the phase's earlier listeners again after the fix", () => {
+    // given: the second start listener's type is '="el-start-" + string(secondNo)', and secondNo is missing
+    const pi = start(t.engine, { secondNo: null });
+    for (const type of ['proc-start', 'start-end']) completeOne(t.engine, type);
+    const first = completeOne(t.engine, 'el-start-1', { fromStart: 'x' });
+    const [incident] = incidents(t.engine, pi);
+    expect(incident).toMatchObject({ elementId: 'task', errorType: 'EXTRACT_VALUE_ERROR' });
+    // when
+    t.engine.setVariables(pi, { secondNo: 2 });
+    t.engine.resolveIncident(incident!.incidentKey);
+    // then: the first start listener runs again (a new job), then the second
+    const again = completeOne(t.engine, 'el-start-1');
+    expect(again.jobKey).not.toBe(first.jobKey);
+    completeOne(t.engine, 'el-start-2');
+    expect(jobs(t.engine, 'work')).toHaveLength(1);
+  });
+
+  test('a listener job cannot throw a BPMN error (rejected, as Zeebe rejects it)', () => {
+    // given
+    start(t.engine);
+    const [job] = jobs(t.engine, 'proc-start');
+    // when / then
+    expect(() => t.engine.throwJobError(job!.jobKey, { errorCode: 'E' })).toThrow(
+      /Cannot throw BPMN error from EXECUTION_LISTENER job with key/,
+    );
+    t.engine.completeJob(job!.jobKey);
+    expect(jobs(t.engine, 'start-end')).toHaveLength(1);
   });
 
   test('cancelling the instance cancels the open listener job and runs no end listener', () => {

@@ -175,6 +175,12 @@ export interface ThrowErrorRequest {
 export function throwJobError(tx: Tx, it: Interpreter, key: number, req: ThrowErrorRequest): void {
   if (!req.errorCode) throw invalidArgument('Expected an error code, but it was empty');
   const job = liveJob(it, key, 'throw an error for');
+  // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations (Zeebe's JobThrowErrorProcessor)
+  if (job.kind === LISTENER_JOB_KIND) {
+    throw invalidState(
+      `Cannot throw BPMN error from ${job.kind} job with key '${key}', type '${job.type}' and processInstanceKey '${job.process_instance_key}'`,
+    );
+  }
   it.state.jobs.errorThrown(key, req.errorCode, req.errorMessage ?? null, tx.now);
   tx.record('JOB', 'ERROR_THROWN', key, job.process_instance_key, job.element_id, {
     errorCode: req.errorCode,

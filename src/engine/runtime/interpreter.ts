@@ -133,7 +133,7 @@ export class Interpreter extends Runtime implements Behaviors {
   activate(tx: Tx, key: number): void {
     const ei = this.ei(key);
     if (ei?.state !== 'ACTIVATING') return;
-    this.attempt(tx, ei, () => {
+    this.attemptWithListeners(tx, ei, () => {
       const el = this.element(ei);
       const processor = this.processorOf(ei);
       // a body's and a process's inputs are mapped by their inner instances and callers; once start listeners
@@ -160,18 +160,23 @@ export class Interpreter extends Runtime implements Behaviors {
       // end listeners: after the output mappings, one job at a time, before the element is left
       const lsn = this.listeners.progress(ei);
       if (lsn?.phase !== 'end') {
-        this.attempt(tx, ei, () => {
+        this.attemptWithListeners(tx, ei, () => {
           this.mapOutputs(tx, ei, el, processor);
           this.listeners.createEndJob(tx, ei, el, 0);
         });
         return;
       }
       if (lsn.next < ends) {
-        this.attempt(tx, ei, () => this.listeners.createEndJob(tx, ei, el, lsn.next));
+        this.attemptWithListeners(tx, ei, () => this.listeners.createEndJob(tx, ei, el, lsn.next));
         return;
       }
     }
     this.leave(tx, ei, el, processor, ends === 0);
+  }
+
+  /** A step that may create a listener's job: an incident there makes the phase's listeners run again. */
+  private attemptWithListeners(tx: Tx, ei: ElementInstanceRow, step: () => void): void {
+    if (!this.attempt(tx, ei, step)) this.listeners.afterIncident(ei);
   }
 
   private mapOutputs(

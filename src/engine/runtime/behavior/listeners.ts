@@ -70,7 +70,32 @@ export class ListenerBehavior {
     this.createJob(tx, ei, this.of(ei, el, 'end')[index]!, 'end', index);
   }
 
+  /** The listener whose properties failed to evaluate in the current step (its incident's cause). */
+  private failed: { key: number; phase: Phase; index: number } | null = null;
+
+  /**
+   * After a step of `ei` raised an incident: if a listener's properties failed to evaluate, every listener of
+   * its event type runs again once the incident is resolved, as the docs' "Expression evaluation failure" says
+   * (a failure at the first one rolled back to before the phase began: nothing to reset).
+   */
+  afterIncident(ei: ElementInstanceRow): void {
+    const failed = this.failed;
+    this.failed = null;
+    if (!failed || failed.key !== ei.key || failed.index === 0) return;
+    const fresh = this.rt.ei(ei.key);
+    if (!fresh) return;
+    const data = parseData(fresh);
+    data.lsn = { phase: failed.phase, next: 0 };
+    this.transitions.setData(fresh, data);
+  }
+
   private createJob(tx: Tx, ei: ElementInstanceRow, l: ListenerDef, phase: Phase, index: number): void {
+    this.failed = { key: ei.key, phase, index };
+    this.createJobOf(tx, ei, l, phase, index);
+    this.failed = null;
+  }
+
+  private createJobOf(tx: Tx, ei: ElementInstanceRow, l: ListenerDef, phase: Phase, index: number): void {
     const ctx = this.variables.context(ei.key);
     const type = evalString(l.type, ctx);
     const retries = isExpression(l.retries) ? evaluateNumber(l.retries, ctx) : Number(l.retries);
