@@ -6,6 +6,7 @@ import {
   completeOne,
   deploy,
   elements,
+  HOUR,
   incidents,
   jobs,
   openEngine,
@@ -225,6 +226,31 @@ describe('execution listeners (docs: components/concepts/execution-listeners)', 
     for (const type of ['el-end', 'gw-start', 'proc-end']) completeOne(t.engine, type);
     expect(state(t.engine, pi)).toBe('COMPLETED');
     expect(elements(t.engine, pi, 'COMPLETED')).toContain('end-b');
+  });
+
+  test('a start listener sets what a timer catch event and a user task evaluate; a sub-process waits for its listeners', () => {
+    // given
+    const pi = t.engine.createProcessInstance({ processDefinitionId: 'el-scopes' }).processInstanceKey;
+    completeOne(t.engine, 'sub-start');
+    // when: the catch event's start listener computes the timer's duration (the docs' "Timer events" use case)
+    completeOne(t.engine, 'wait-start', { wait: 'PT1H' });
+    expect(elements(t.engine, pi, 'ACTIVE')).toEqual(['el-scopes', 'sub', 'wait']);
+    t.engine.advanceClock(HOUR - 1_000);
+    expect(elements(t.engine, pi, 'ACTIVE')).toEqual(['el-scopes', 'sub', 'wait']);
+    t.engine.advanceClock(1_000);
+    // then: the sub-process's end listener runs before the token leaves it
+    expect(jobs(t.engine, 'review-start')).toEqual([]);
+    completeOne(t.engine, 'sub-end');
+    // the user task is created only after its start listener, with the assignee it computed
+    expect(t.engine.searchUserTasks({ filter: { processInstanceKey: pi } }).items).toEqual([]);
+    completeOne(t.engine, 'review-start', { reviewer: 'li.wei' });
+    const [task] = t.engine.searchUserTasks({ filter: { processInstanceKey: pi } }).items;
+    expect(task?.assignee).toBe('li.wei');
+    t.engine.completeUserTask(task!.userTaskKey, { variables: { ok: true } });
+    expect(state(t.engine, pi)).toBe('ACTIVE');
+    const end = completeOne(t.engine, 'review-end');
+    expect(end.variables).toMatchObject({ ok: true });
+    expect(state(t.engine, pi)).toBe('COMPLETED');
   });
 
   test("a multi-instance task's listeners run around each inner instance, not around the body", () => {
