@@ -166,6 +166,7 @@ export class Interpreter extends Runtime implements Behaviors {
         });
         return;
       }
+      if (lsn.job !== undefined) return; // the open listener job completes the step
       if (lsn.next < ends) {
         this.attemptWithListeners(tx, ei, () => this.listeners.createEndJob(tx, ei, el, lsn.next));
         return;

@@ -53,6 +53,8 @@ export class ListenerBehavior {
     const listeners = this.of(ei, el, 'start');
     const lsn = this.progress(ei);
     const next = lsn?.phase === 'start' ? lsn.next : 0;
+    // a listener's job is open: the element goes on when it completes (a repeated step creates no second one)
+    if (lsn?.phase === 'start' && lsn.job !== undefined) return true;
     if (next < listeners.length) {
       this.createJob(tx, ei, listeners[next]!, 'start', next);
       return true;
