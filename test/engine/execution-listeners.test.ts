@@ -277,6 +277,42 @@ describe('execution listeners (docs: components/concepts/execution-listeners)', 
   });
 });
 
+describe('end listeners of an escalation end event (docs: limitations, interrupting escalation events)', () => {
+  let t: TestEngine;
+  beforeEach(async () => {
+    t = await openEngine();
+  });
+  afterEach(() => t.close());
+
+  const model = (interrupting: boolean) => `<?xml version="1.0" encoding="UTF-8"?>
+<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="x">
+  <bpmn:escalation id="esc" escalationCode="up" />
+  <bpmn:process id="esc-p" isExecutable="true">
+    <bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f1" sourceRef="s" targetRef="sub" />
+    <bpmn:subProcess id="sub">
+      <bpmn:startEvent id="in" /><bpmn:sequenceFlow id="f2" sourceRef="in" targetRef="raise" />
+      <bpmn:endEvent id="raise">
+        <bpmn:extensionElements><zeebe:executionListeners><zeebe:executionListener eventType="end" type="raise-end" /></zeebe:executionListeners></bpmn:extensionElements>
+        <bpmn:escalationEventDefinition escalationRef="esc" />
+      </bpmn:endEvent>
+    </bpmn:subProcess>
+    <bpmn:sequenceFlow id="f3" sourceRef="sub" targetRef="e" /><bpmn:endEvent id="e" />
+    <bpmn:boundaryEvent id="caught" attachedToRef="sub" cancelActivity="${interrupting}"><bpmn:escalationEventDefinition escalationRef="esc" /></bpmn:boundaryEvent>
+    <bpmn:sequenceFlow id="f4" sourceRef="caught" targetRef="e2" /><bpmn:endEvent id="e2" />
+  </bpmn:process>
+</bpmn:definitions>`;
+
+  test.each([
+    [true, 0],
+    [false, 1],
+  ])('caught by an interrupting (%s) boundary event: %i end listener job', async (interrupting, n) => {
+    await t.engine.deploy([{ name: 'esc.bpmn', content: model(interrupting) }]);
+    const pi = t.engine.createProcessInstance({ processDefinitionId: 'esc-p' }).processInstanceKey;
+    expect(jobs(t.engine, 'raise-end')).toHaveLength(n);
+    expect(elements(t.engine, pi, 'COMPLETED')).toContain('e2');
+  });
+});
+
 describe('execution listeners refused at deploy where Camunda 8.8 refuses them', () => {
   let t: TestEngine;
   beforeEach(async () => {
