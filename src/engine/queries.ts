@@ -328,6 +328,7 @@ export function searchJobs(
       elementId: { column: 'element_id' },
       retries: { column: 'retries' },
       kind: { column: 'kind' },
+      listenerEventType: { column: 'listener_event_type' },
     },
     req,
     (r: JobRow) => ({
@@ -348,7 +349,7 @@ export function searchJobs(
       type: r.type,
       worker: r.worker,
       kind: r.kind,
-      listenerEventType: 'UNSPECIFIED',
+      listenerEventType: r.listener_event_type,
       jobKey: String(r.key),
     }),
   );

@@ -27,12 +27,13 @@ describe('engine state schema version 6', () => {
     t.engine.close();
 
     // the version 5 file: without version 6's index (nor version 7's batch operations, nor version 8's signal
-    // subscriptions, deployment contents and decision version tags)
+    // subscriptions, deployment contents and decision version tags, nor version 9's listener event type of jobs)
     const old = new Database(t.file);
     expect(old.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     old.exec(
       'DROP INDEX element_instances_definition; DROP TABLE batch_operation_items; DROP TABLE batch_operations; ' +
-        'DROP TABLE signal_subscriptions; DROP TABLE deployment_contents; DROP TABLE decision_version_tags;',
+        'DROP TABLE signal_subscriptions; DROP TABLE deployment_contents; DROP TABLE decision_version_tags; ' +
+        'ALTER TABLE jobs DROP COLUMN listener_event_type;',
     );
     old.pragma('user_version = 5');
     old.close();

@@ -200,14 +200,16 @@ describe('inbox totals from the open-task counters equal a brute-force count', (
     const before = SHAPES.map((s) => bruteForce(served.engine, s.groups, s.tenant).length);
     await served.close();
     // the version 3 file: the same tables without version 4's column and counters (nor version 5's tags, version
-    // 7's batch operations, version 8's signal subscriptions, deployment contents and decision version tags;
+    // 7's batch operations, version 8's signal subscriptions, deployment contents and decision version tags, version
+    // 9's listener event type of jobs;
     // version 6's index is created if it does not exist)
     const raw = new Database(file);
     expect(raw.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     raw.exec(
       'DROP TABLE user_task_open_counts; ALTER TABLE user_tasks DROP COLUMN partition_value; ' +
         'ALTER TABLE process_instances DROP COLUMN tags; DROP TABLE batch_operation_items; DROP TABLE batch_operations; ' +
-        'DROP TABLE signal_subscriptions; DROP TABLE deployment_contents; DROP TABLE decision_version_tags;',
+        'DROP TABLE signal_subscriptions; DROP TABLE deployment_contents; DROP TABLE decision_version_tags; ' +
+        'ALTER TABLE jobs DROP COLUMN listener_event_type;',
     );
     raw.pragma('user_version = 3');
     raw.close();

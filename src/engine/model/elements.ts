@@ -2,6 +2,7 @@
 // attributes and multi-instance loop — refusing what the engine does not support.
 import type { ModdleElement } from '../../modeling/moddle.ts';
 import { ext, isExpr, ModelError, TYPES } from './common.ts';
+import { listenersOf } from './listeners.ts';
 import type { Binding, ElementModel, EventDef, LoopDef, Mapping, TimerDef } from './types.ts';
 
 /** What element transformation reports to its process: where an element is, and expressions to check. */
@@ -36,6 +37,9 @@ export function transformElement(site: ElementSite, fe: ModdleElement, scopeId: 
     if (fe.default?.id) el.defaultFlow = fe.default.id;
   }
   if (fe.loopCharacteristics) el.loop = loopAttributes(site, fe);
+  const where = site.where(fe);
+  const listeners = listenersOf({ where, expr: (what, value) => site.expr(fe, what, value) }, fe, el);
+  if (listeners) el.listeners = listeners;
   return el;
 }
 

@@ -4,6 +4,7 @@ import type { ModdleElement } from '../../modeling/moddle.ts';
 import { type Collected, describe, ext, IGNORED, isActivity, isExpr, ModelError } from './common.ts';
 import { type ElementSite, transformElement } from './elements.ts';
 import { pairLinks } from './links.ts';
+import { listenersOf } from './listeners.ts';
 import type { ElementModel, FlowModel, ProcessModel, TimerDef } from './types.ts';
 
 export { isActivity, ModelError } from './common.ts';
@@ -100,6 +101,16 @@ class ProcessTransformer implements ElementSite {
       outgoing: [],
     };
     model.elements[pid] = root;
+    try {
+      const site = {
+        where: `Process '${pid}'`,
+        expr: (what: string, value: string | undefined) => this.expr(process, what, value),
+      };
+      const listeners = listenersOf(site, process, root);
+      if (listeners) root.listeners = listeners;
+    } catch (e) {
+      this.errors.push((e as Error).message);
+    }
     this.addScope(process, root);
     const start = root.startEvent ? model.elements[root.startEvent] : undefined;
     if (start?.form) model.startForm = start.form;

@@ -63,6 +63,21 @@ export interface JobDef {
   headers: Record<string, string>;
 }
 
+/** A zeebe:executionListener: a job of kind EXECUTION_LISTENER created when the element starts or ends. */
+export interface ListenerDef {
+  /** The job type, static or a FEEL expression. */
+  type: string;
+  /** The job's retries, static or a FEEL expression (default 3). */
+  retries: string;
+  headers: Record<string, string>;
+}
+
+/** An element's (or process's) execution listeners, in model order for each event type. */
+export interface ListenersDef {
+  start?: ListenerDef[];
+  end?: ListenerDef[];
+}
+
 export interface UserTaskDef {
   assignee?: string;
   candidateGroups?: string;
@@ -128,6 +143,8 @@ export interface ElementModel {
   form?: { formId: string; binding?: Binding };
   defaultFlow?: string;
   properties?: Record<string, string>;
+  /** zeebe:executionListeners (absent when none). */
+  listeners?: ListenersDef;
 }
 
 export interface FlowModel {

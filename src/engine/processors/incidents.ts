@@ -1,6 +1,7 @@
 // Resolving an incident retries the step where the element stopped: a job with retries becomes
 // activatable again; an element stuck while activating or completing runs that step again.
 import { invalidState, notFound } from '../errors.ts';
+import { LISTENER_INCIDENT } from '../runtime/behavior/listeners.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import type { Tx } from '../runtime/tx.ts';
 
@@ -11,7 +12,8 @@ export function resolveIncident(tx: Tx, it: Interpreter, key: number): void {
   }
   if (incident.job_key !== null) {
     const job = it.job(incident.job_key);
-    if (job && incident.error_type === 'JOB_NO_RETRIES' && job.retries <= 0) {
+    const noRetries = incident.error_type === 'JOB_NO_RETRIES' || incident.error_type === LISTENER_INCIDENT;
+    if (job && noRetries && job.retries <= 0) {
       throw invalidState(
         `Expected to resolve incident with key '${key}', but job with key '${job.key}' has no retries left; update the job's retries first`,
       );

@@ -1,6 +1,7 @@
 // Job commands: activate (with a lease), complete, fail (retries, back-off, incident at zero),
 // throw a BPMN error, update retries / timeout; and lease expiry driven by the scheduler.
 import { invalidArgument, invalidState, notFound } from '../errors.ts';
+import { LISTENER_INCIDENT, LISTENER_JOB_KIND } from '../runtime/behavior/listeners.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
 import type { Tx } from '../runtime/tx.ts';
@@ -76,7 +77,7 @@ export function activateJobs(tx: Tx, it: Interpreter, req: ActivateJobsRequest):
       processDefinitionKey: String(job.process_definition_key),
       elementInstanceKey: String(job.element_instance_key),
       kind: job.kind,
-      listenerEventType: 'UNSPECIFIED',
+      listenerEventType: job.listener_event_type,
     });
   }
   if (rows.length > 0) tx.wakeAt(deadline);
@@ -106,6 +107,10 @@ export function completeJob(
   }
   it.state.jobs.complete(key, tx.now);
   tx.record('JOB', 'COMPLETED', key, job.process_instance_key, job.element_id, null);
+  if (job.kind === LISTENER_JOB_KIND) {
+    it.listeners.jobCompleted(tx, job, variables ?? {});
+    return;
+  }
   const ei = it.ei(job.element_instance_key);
   if (ei?.state !== 'ACTIVATED') return;
   it.applyCompletionVariables(tx, ei, variables);
@@ -156,7 +161,9 @@ export function failJob(tx: Tx, it: Interpreter, key: number, req: FailJobReques
     else tx.jobTypes.add(job.type);
     return;
   }
-  if (ei) it.createIncident(tx, ei, 'JOB_NO_RETRIES', req.errorMessage || 'No more retries left.', key);
+  // https://docs.camunda.io/docs/components/concepts/execution-listeners/#job-execution-failure
+  const errorType = job.kind === LISTENER_JOB_KIND ? LISTENER_INCIDENT : 'JOB_NO_RETRIES';
+  if (ei) it.createIncident(tx, ei, errorType, req.errorMessage || 'No more retries left.', key);
 }
 
 export interface ThrowErrorRequest {
@@ -168,6 +175,12 @@ export interface ThrowErrorRequest {
 export function throwJobError(tx: Tx, it: Interpreter, key: number, req: ThrowErrorRequest): void {
   if (!req.errorCode) throw invalidArgument('Expected an error code, but it was empty');
   const job = liveJob(it, key, 'throw an error for');
+  // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations (Zeebe's JobThrowErrorProcessor)
+  if (job.kind === LISTENER_JOB_KIND) {
+    throw invalidState(
+      `Cannot throw BPMN error from ${job.kind} job with key '${key}', type '${job.type}' and processInstanceKey '${job.process_instance_key}'`,
+    );
+  }
   it.state.jobs.errorThrown(key, req.errorCode, req.errorMessage ?? null, tx.now);
   tx.record('JOB', 'ERROR_THROWN', key, job.process_instance_key, job.element_id, {
     errorCode: req.errorCode,

@@ -26,6 +26,17 @@ export interface ElementData {
   start?: string;
   /** Scope interrupted by an interrupting event sub-process. */
   interrupted?: boolean;
+  /**
+   * Execution listeners under way: the phase (start: input mappings applied; end: output mappings applied), the
+   * index of the listener whose job is open (or next to create once `job` is done), and that job's key.
+   */
+  lsn?: ListenerProgress;
+}
+
+export interface ListenerProgress {
+  phase: 'start' | 'end';
+  next: number;
+  job?: number;
 }
 
 export function parseData(ei: ElementInstanceRow): ElementData {

@@ -10,6 +10,7 @@ import type { Repetitions } from '../timer/index.ts';
 import { EventTriggerBehavior } from './behavior/events.ts';
 import { IncidentBehavior } from './behavior/incidents.ts';
 import { JobBehavior } from './behavior/jobs.ts';
+import { ListenerBehavior } from './behavior/listeners.ts';
 import { EventSubscriptionBehavior } from './behavior/subscriptions.ts';
 import { type ProcessInstanceOptions, StateTransitionBehavior } from './behavior/transitions.ts';
 import { VariableBehavior } from './behavior/variables.ts';
@@ -31,6 +32,7 @@ export class Interpreter extends Runtime implements Behaviors {
   readonly jobs: JobBehavior;
   readonly transitions: StateTransitionBehavior;
   readonly events: EventTriggerBehavior;
+  readonly listeners: ListenerBehavior;
   private readonly processors: ProcessorTable;
 
   constructor(db: Db, log: Logger) {
@@ -47,6 +49,7 @@ export class Interpreter extends Runtime implements Behaviors {
       this.incidents,
     );
     this.events = new EventTriggerBehavior(this, this.variables, this.subscriptions, this.transitions);
+    this.listeners = new ListenerBehavior(this, this.variables, this.jobs, this.transitions);
     this.processors = createProcessors(this);
   }
 
@@ -130,12 +133,15 @@ export class Interpreter extends Runtime implements Behaviors {
   activate(tx: Tx, key: number): void {
     const ei = this.ei(key);
     if (ei?.state !== 'ACTIVATING') return;
-    this.attempt(tx, ei, () => {
+    this.attemptWithListeners(tx, ei, () => {
       const el = this.element(ei);
       const processor = this.processorOf(ei);
-      // a body's and a process's inputs are mapped by their inner instances and callers
-      if (ei.element_type !== 'MULTI_INSTANCE_BODY' && ei.element_type !== 'PROCESS')
+      // a body's and a process's inputs are mapped by their inner instances and callers; once start listeners
+      // are under way, the mappings were applied before the first of them
+      const mapped = this.listeners.progress(ei)?.phase === 'start';
+      if (!mapped && ei.element_type !== 'MULTI_INSTANCE_BODY' && ei.element_type !== 'PROCESS')
         this.variables.applyInputMappings(tx, ei, el);
+      if (this.listeners.awaitStart(tx, ei, el)) return;
       processor.onActivate(tx, ei, el, parseData(ei));
     });
   }
@@ -149,13 +155,55 @@ export class Interpreter extends Runtime implements Behaviors {
     }
     const el = this.element(ei);
     const processor = this.processorOf(ei);
+    const ends = this.listeners.of(ei, el, 'end').length;
+    if (ends > 0) {
+      // end listeners: after the output mappings, one job at a time, before the element is left
+      const lsn = this.listeners.progress(ei);
+      if (lsn?.phase !== 'end') {
+        this.attemptWithListeners(tx, ei, () => {
+          this.mapOutputs(tx, ei, el, processor);
+          this.listeners.createEndJob(tx, ei, el, 0);
+        });
+        return;
+      }
+      if (lsn.job !== undefined) return; // the open listener job completes the step
+      if (lsn.next < ends) {
+        this.attemptWithListeners(tx, ei, () => this.listeners.createEndJob(tx, ei, el, lsn.next));
+        return;
+      }
+    }
+    this.leave(tx, ei, el, processor, ends === 0);
+  }
+
+  /** A step that may create a listener's job: an incident there makes the phase's listeners run again. */
+  private attemptWithListeners(tx: Tx, ei: ElementInstanceRow, step: () => void): void {
+    if (!this.attempt(tx, ei, step)) this.listeners.afterIncident(ei);
+  }
+
+  private mapOutputs(
+    tx: Tx,
+    ei: ElementInstanceRow,
+    el: ElementModel,
+    processor: BpmnElementProcessor,
+  ): void {
+    if (processor.onCompleting) processor.onCompleting(tx, ei, el);
+    else this.variables.applyOutputMappings(tx, ei, el);
+  }
+
+  /** The element completes and its token moves on (its outputs mapped here unless end listeners ran after them). */
+  private leave(
+    tx: Tx,
+    ei: ElementInstanceRow,
+    el: ElementModel,
+    processor: BpmnElementProcessor,
+    mapOutputs: boolean,
+  ): void {
     let flows: FlowModel[] = [];
     let conditionMet = false;
     // an inner instance of a multi-instance body goes back to its body, not along flows
     const isInner = el.loop !== undefined && ei.element_type !== 'MULTI_INSTANCE_BODY';
     const ok = this.attempt(tx, ei, () => {
-      if (processor.onCompleting) processor.onCompleting(tx, ei, el);
-      else this.variables.applyOutputMappings(tx, ei, el);
+      if (mapOutputs) this.mapOutputs(tx, ei, el, processor);
       if (isInner) conditionMet = collectInnerOutput(this, tx, ei, el);
       else flows = this.outgoingFlows(processor, ei, el);
     });

@@ -18,6 +18,10 @@ export interface NewJob {
   processId: string;
   version: number;
   tenantId: string;
+  /** BPMN_ELEMENT (default) or EXECUTION_LISTENER. */
+  kind?: string;
+  /** START or END for a listener's job, UNSPECIFIED otherwise. */
+  listenerEventType?: string;
 }
 
 type JobRef = Pick<JobRow, 'key' | 'type' | 'process_instance_key' | 'element_id'>;
@@ -33,8 +37,9 @@ export class JobState {
     this.db
       .q(
         `INSERT INTO jobs (key, type, state, retries, activatable_at, custom_headers, process_instance_key,
-          element_instance_key, element_id, process_definition_key, process_id, version, kind, created, tenant_id)
-         VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?, ?, ?, ?, ?, 'BPMN_ELEMENT', ?, ?)`,
+          element_instance_key, element_id, process_definition_key, process_id, version, kind, created, tenant_id,
+          listener_event_type)
+         VALUES (?, ?, 'CREATED', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
       .run(
         j.key,
@@ -48,8 +53,10 @@ export class JobState {
         j.definitionKey,
         j.processId,
         j.version,
+        j.kind ?? 'BPMN_ELEMENT',
         j.now,
         j.tenantId,
+        j.listenerEventType ?? 'UNSPECIFIED',
       );
   }
 

@@ -84,6 +84,8 @@ export interface JobRow {
   created: number;
   ended: number | null;
   tenant_id: string;
+  /** START or END for an execution listener's job, UNSPECIFIED otherwise. */
+  listener_event_type: string;
 }
 
 export interface UserTaskRow {

@@ -215,4 +215,10 @@ MIGRATIONS.push(`
   CREATE INDEX decision_version_tags_id ON decision_version_tags (decision_id, version_tag);
 `);
 
+// Version 9 (issue 14 §1.4): execution listeners — a listener's job (kind EXECUTION_LISTENER) says whether it runs
+// when its element starts or ends, as Camunda's job records and `/v2/jobs` answers do; other jobs are UNSPECIFIED.
+MIGRATIONS.push(`
+  ALTER TABLE jobs ADD COLUMN listener_event_type TEXT NOT NULL DEFAULT 'UNSPECIFIED';
+`);
+
 export const SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -216,6 +216,7 @@ const JOB_PUSHABLE = [
   'elementId',
   'retries',
   'kind',
+  'listenerEventType',
 ];
 
 function registerSearch(app: FastifyInstance, ctx: RouteContext): void {

@@ -13,6 +13,10 @@ export interface JobSpec {
   type: string;
   retries: number;
   headers: string;
+  /** BPMN_ELEMENT (default) or EXECUTION_LISTENER. */
+  kind?: string;
+  /** An execution listener's event: START or END. */
+  listenerEventType?: string;
 }
 
 export interface UserTaskSpec {
@@ -43,7 +47,7 @@ export class JobBehavior {
     return { type, retries, headers: JSON.stringify(job.headers) };
   }
 
-  createJob(tx: Tx, ei: ElementInstanceRow, def: Definition, spec: JobSpec): void {
+  createJob(tx: Tx, ei: ElementInstanceRow, def: Definition, spec: JobSpec): number {
     const { type, retries, headers } = spec;
     const key = this.rt.key();
     this.rt.state.jobs.insert({
@@ -59,13 +63,17 @@ export class JobBehavior {
       processId: def.processId,
       version: def.version,
       tenantId: TENANT,
+      kind: spec.kind ?? 'BPMN_ELEMENT',
+      listenerEventType: spec.listenerEventType ?? 'UNSPECIFIED',
     });
     tx.jobTypes.add(type);
     tx.record('JOB', 'CREATED', key, ei.process_instance_key, ei.element_id, {
       type,
       retries,
       elementInstanceKey: ei.key,
+      ...(spec.kind ? { jobKind: spec.kind, listenerEventType: spec.listenerEventType } : {}),
     });
+    return key;
   }
 
   /** Evaluates the user task's attributes (before anything of the element is written). */

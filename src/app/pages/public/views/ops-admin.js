@@ -7,6 +7,7 @@ import { fmtDateTime, h, section, toast, uid } from '../dom.js';
 
 export const ERROR_TYPES = {
   JOB_NO_RETRIES: '作业重试次数用尽',
+  EXECUTION_LISTENER_NO_RETRIES: '执行监听器重试次数用尽',
   EXTRACT_VALUE_ERROR: '表达式或条件求值失败',
   CONDITION_ERROR: '网关条件求值失败',
   IO_MAPPING_ERROR: '变量映射失败',
