@@ -4,7 +4,8 @@
 // Unit's section (jiaoyu.section) neither list nor open nor complete it. The section sends each filing back with a
 // reason; the staff revises it through its own 按责任科室意见修改… task and it is back with the section, which
 // approves; only then does the registration task appear, with the revised text. Every completion is form-js's own
-// submission of the task's form, posted through /api as the task page posts it.
+// submission of the task's form, posted through /api as the task page posts it. The termination an administrator's
+// cancel becomes skips the section; a one-person Unit (weijian.solo, both Unit roles) files and signs off itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
@@ -103,32 +104,35 @@ describe('G-6: the Unit’s 责任科室 signs off change, delay and termination
   const lists = async (who: string, elementId: string) =>
     (await inbox(who)).some((i) => i.projectId === projectId && i.elementId === elementId);
 
-  /** A new project of gongan's, submitted and walked to implementation; it becomes `projectId`. */
-  const implementing = async (name: string) => {
-    const created = await s.api(
-      t['gongan.staff']!,
-      'POST',
-      '/api/projects',
-      professionalDraft({ projectName: name }),
-    );
+  /**
+   * A new project of the Unit (gongan's by default), submitted and walked to implementation; it becomes `projectId`.
+   * `unit` names the account that does the Unit's steps, staff's and section's alike.
+   */
+  const implementing = async (name: string, unit?: string) => {
+    const staff = unit ?? 'gongan.staff';
+    const created = await s.api(t[staff]!, 'POST', '/api/projects', professionalDraft({ projectName: name }));
     expect(created.statusCode, created.body).toBe(201);
     projectId = created.json().project.id as string;
-    const submitted = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/submit`);
+    const submitted = await s.api(t[staff]!, 'POST', `/api/projects/${projectId}/submit`);
     expect(submitted.statusCode, submitted.body).toBe(201);
-    for (const [who, elementId, choices] of TO_IMPLEMENTATION)
+    for (const [step, elementId, choices] of TO_IMPLEMENTATION) {
+      const who = unit && step.startsWith('gongan.') ? unit : step;
       await complete(who, await openTask(who, elementId), choices);
+    }
     return String(submitted.json().processInstanceKey);
   };
 
   beforeAll(async () => {
     formJs = await launchFormJs();
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
-    for (const name of ACCOUNTS) t[name] = await s.login(name);
-    const plan = await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
-      planYear: 2027,
-      summary: '2027 年度警务信息化规划',
-    });
-    expect(plan.statusCode, plan.body).toBe(201);
+    for (const name of [...ACCOUNTS, 'weijian.solo']) t[name] = await s.login(name);
+    for (const [who, summary] of [
+      ['gongan.staff', '2027 年度警务信息化规划'],
+      ['weijian.solo', '2027 年度卫生健康信息化规划'],
+    ] as const) {
+      const plan = await s.api(t[who]!, 'POST', '/api/annual-plans', { planYear: 2027, summary });
+      expect(plan.statusCode, plan.body).toBe(201);
+    }
     await implementing('云浮市智慧警务综合平台');
   }, 240_000);
   afterAll(async () => {
@@ -212,5 +216,27 @@ describe('G-6: the Unit’s 责任科室 signs off change, delay and termination
     await openTask('bureau.reviewer', 'Task_RegisterTerminationWithBureau');
     await openTask('finance', 'Task_RegisterTerminationWithFinance');
     expect(await lists('gongan.section', 'Task_SectionReviewTerminationFiling')).toBe(false);
+  }, 240_000);
+
+  it('a one-person Unit: weijian.solo files a change, then signs it off as the section; it reaches the Bureau', async () => {
+    await implementing('云浮市全民健康信息平台', 'weijian.solo');
+    const filed = await s.api(t['weijian.solo']!, 'POST', `/api/projects/${projectId}/filings`, {
+      kind: 'change',
+      changeDescription: '增加电子健康码互认',
+      changeReason: '省卫生健康委新要求',
+    });
+    expect(filed.statusCode, filed.body).toBe(202);
+    const review = await openTask('weijian.solo', 'Task_SectionReviewChangeFiling');
+    expect(await lists('gongan.section', 'Task_SectionReviewChangeFiling')).toBe(false);
+    await complete('weijian.solo', review, { sectionDecision: 'approve', sectionOpinion: '同意报送。' });
+    await openTask('bureau.reviewer', 'Task_RegisterChangeFiling');
+    // The audit trail shows the one person filing, then signing off in the section's step with both roles.
+    const log = (await s.api(t.audit!, 'GET', `/api/audit-log?projectId=${projectId}`)).json() as Array<{
+      action: string;
+      role: string | null;
+    }>;
+    const last = log.filter((e) => ['project.change-filing', 'task.complete'].includes(e.action)).slice(-2);
+    expect(last.map((e) => e.action)).toEqual(['project.change-filing', 'task.complete']);
+    expect(last[1]!.role).toContain('unit-section');
   }, 240_000);
 });
