@@ -59,6 +59,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     unitId: 'jiaoyu',
   },
   {
+    // G-6: a Unit of one person holds both Unit roles: prepares as staff, signs off as its 责任科室 (README)
+    tenantId: 'yunfu',
+    username: 'weijian.solo',
+    displayName: '市卫生健康局信息化专员（经办兼责任科室）',
+    roles: ['unit-staff', 'unit-section'],
+    unitId: 'weijian',
+  },
+  {
     tenantId: 'yunfu',
     username: 'bureau.reviewer',
     displayName: '市政数局审核员',

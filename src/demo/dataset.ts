@@ -391,12 +391,16 @@ function procurement({ i, start, step, totalInvestment }: ProjectPlan): void {
   });
 }
 
+/** The Unit's 责任科室 signs off a filing its staff prepared before it goes to the Bureau (G-6). */
+const SECTION_APPROVES = { sectionDecision: 'approve', sectionOpinion: '同意报送' };
+
 /** Filings during implementation (IM-8): termination, change, delay; false when the project was terminated. */
 function filings({ i, start, step, correlate }: ProjectPlan): boolean {
   if (i === 2) {
     correlate(120, 'project-termination-filed', {
       terminationReason: '上级部门统一建设同类系统，目标无法实现',
     });
+    step(122, 'Task_SectionReviewTerminationFiling', SECTION_APPROVES);
     step(124, 'Task_RegisterTerminationWithBureau', { bureauTerminationFilingOpinion: '已备案' });
     step(126, 'Task_RegisterTerminationWithFinance', {
       financeTerminationFilingOpinion: '已备案，资金收回',
@@ -408,6 +412,7 @@ function filings({ i, start, step, correlate }: ProjectPlan): boolean {
       changeDescription: '增加移动端办理功能',
       changeReason: '省政务服务一体化要求调整',
     });
+    step(101, 'Task_SectionReviewChangeFiling', SECTION_APPROVES);
     step(103, 'Task_RegisterChangeFiling', { changeFilingOpinion: '同意备案' });
   }
   if (i % 8 === 2) {
@@ -416,6 +421,7 @@ function filings({ i, start, step, correlate }: ProjectPlan): boolean {
       delayReason: '国家标准更新，需调整接口',
       requestedDeliveryDate: later,
     });
+    step(151, 'Task_SectionReviewDelayFiling', SECTION_APPROVES);
     step(153, 'Task_RegisterDelayFiling', { deliveryDate: later, delayFilingOpinion: '同意延期' });
   }
   return true;

@@ -89,6 +89,9 @@ describe('PRO-3: the numbered 备案回执 of change, delay and termination fili
   const file = async (projectId: string, body: Data) => {
     const res = await s.api(t['gongan.staff']!, 'POST', `/api/projects/${projectId}/filings`, body);
     expect(res.statusCode, res.body).toBe(202);
+    // G-6: the Unit's 责任科室 signs it off before it reaches the Bureau (and Finance).
+    const element = `Task_SectionReview${String(body.kind).replace(/^./, (c) => c.toUpperCase())}Filing`;
+    await complete('gongan.section', projectId, element, { sectionDecision: 'approve' });
   };
   const receipts = async (who: string, projectId: string) => {
     const res = await s.api(t[who]!, 'GET', `/api/projects/${projectId}/documents?kind=filing-receipt`);

@@ -35,6 +35,8 @@ describe('implementation filings, requests and operations through /api on the re
     const res = await s.api(t[who]!, 'POST', `/api/tasks/${task.userTaskKey}/complete`, { variables });
     expect(res.statusCode, `${elementId}: ${res.body}`).toBe(200);
   };
+  /** G-6: the 责任科室's approval of a filing its staff raised. */
+  const SECTION_APPROVES = { sectionDecision: 'approve', sectionOpinion: '同意报送' };
   /** G-6: the Unit's 责任科室 approves what its staff submitted; only then does it reach the Bureau. */
   const signOff = (projectId: string) =>
     complete('gongan.section', projectId, 'Task_SectionReview', {
@@ -210,6 +212,7 @@ describe('implementation filings, requests and operations through /api on the re
       changeReason: '公安部新要求',
     });
     expect(change.statusCode, change.body).toBe(202);
+    await complete('gongan.section', projectId, 'Task_SectionReviewChangeFiling', SECTION_APPROVES);
     const register = await waitTask('bureau.reviewer', 'Task_RegisterChangeFiling', projectId);
     const detail = (await s.api(t['bureau.reviewer']!, 'GET', `/api/tasks/${register.userTaskKey}`)).json();
     expect(detail.variables).toMatchObject({
@@ -223,6 +226,7 @@ describe('implementation filings, requests and operations through /api on the re
       requestedDeliveryDate: '2027-09-30T18:00:00+08:00',
     });
     expect(delay.statusCode, delay.body).toBe(202);
+    await complete('gongan.section', projectId, 'Task_SectionReviewDelayFiling', SECTION_APPROVES);
     await waitTask('bureau.reviewer', 'Task_RegisterDelayFiling', projectId);
 
     const log = (await s.api(t.audit!, 'GET', `/api/audit-log?projectId=${projectId}`)).json() as Array<{

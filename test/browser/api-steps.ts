@@ -173,6 +173,11 @@ export function apiSteps(app: RunningApp): ApiSteps {
       changeDescription: '增加视频结构化分析模块。',
       changeReason: '公安部新标准要求。',
     });
+    // G-6: the Unit's 责任科室 signs it off; only then does it reach the Bureau.
+    await complete('gongan.section', projectId, 'Task_SectionReviewChangeFiling', {
+      sectionDecision: 'approve',
+      sectionOpinion: '同意报送。',
+    });
     return projectId;
   };
 

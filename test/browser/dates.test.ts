@@ -92,6 +92,11 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('dates as people type 
     await fillFormField(page.getByLabel('申请的新交付日期'), '2027年9月30日');
     await page.getByRole('button', { name: '提交备案' }).click();
     expect(await until(requestedDates, (d) => d.length === 1)).toEqual(['2027-09-30T18:00:00+08:00']);
+    // G-6: the Unit's 责任科室 signs the filing off; only then does it reach the Bureau.
+    await steps.complete('gongan.section', projectId, 'Task_SectionReviewDelayFiling', {
+      sectionDecision: 'approve',
+      sectionOpinion: '同意报送。',
+    });
     // Who acts next: the Bureau's reviewers, since when, and the working days they have.
     const progress = page.locator('section', { has: page.getByRole('heading', { name: '当前进展' }) });
     await until(

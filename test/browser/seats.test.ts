@@ -275,6 +275,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('every seat, one truth
       delayReason: '设备到货延迟。',
       requestedDeliveryDate: '2027-09-30T18:00:00+08:00',
     });
+    await steps.complete('gongan.section', projectId, 'Task_SectionReviewDelayFiling', {
+      sectionDecision: 'approve',
+      sectionOpinion: '同意报送。',
+    });
     // through /api, the task gives the form the requested day as the new date and the contract's as the old one
     const inbox = await until(
       async () =>

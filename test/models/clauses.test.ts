@@ -267,20 +267,35 @@ describe('IM-3 / IM-4 / IM-5 implementation requirements', () => {
 });
 
 describe('IM-8 / IM-9 filings during implementation', () => {
-  it('change and delay filings start non-interrupting event sub-processes by message; termination interrupts', async () => {
+  it('change, delay and termination filings start non-interrupting event sub-processes by message; termination interrupts after sign-off', async () => {
     const g = await loadProcess('project-implementation');
     const starts: Record<string, ModdleElement> = {
       change: g.element('Event_ChangeFiled'),
       delay: g.element('Event_DelayFiled'),
-      termination: g.element('Event_TerminationFiled'),
+      termination: g.element('Event_TerminationRequested'),
     };
-    expect(starts.change.isInterrupting).toBe(false);
-    expect(starts.delay.isInterrupting).toBe(false);
-    expect(starts.termination.isInterrupting).not.toBe(false);
+    for (const s of Object.values(starts)) expect(s.isInterrupting).toBe(false);
     expect(starts.change.eventDefinitions[0].messageRef.name).toBe('project-change-filed');
     expect(starts.delay.eventDefinitions[0].messageRef.name).toBe('project-delay-filed');
     expect(starts.termination.eventDefinitions[0].messageRef.name).toBe('project-termination-filed');
     for (const s of Object.values(starts)) expect(s.$parent.triggeredByEvent).toBe(true);
+    // G-6: the termination interrupts only once the 责任科室 signed it off, by the escalation termination-filed
+    const signedOff = g.element('Event_TerminationSignedOff');
+    expect(signedOff.eventDefinitions[0].escalationRef.escalationCode).toBe('termination-filed');
+    const terminated = g.element('Event_TerminationFiled');
+    expect(terminated.isInterrupting).not.toBe(false);
+    expect(terminated.$parent.triggeredByEvent).toBe(true);
+    expect(terminated.eventDefinitions[0].escalationRef.escalationCode).toBe('termination-filed');
+  });
+
+  it('G-6 the Unit’s 责任科室 signs off change, delay and termination filings; send-back goes to the staff', async () => {
+    const g = await loadProcess('project-implementation');
+    for (const kind of ['Change', 'Delay', 'Termination']) {
+      expect(groupsOf(g, `Task_SectionReview${kind}Filing`)).toBe('=["unit-section-" + unitId]');
+      expect(groupsOf(g, `Task_Revise${kind}Filing`)).toBe('=["unit-" + unitId]');
+      const returned = flowWhere(g, `Gateway_${kind}FilingSectionDecision`, /sectionDecision\s*=\s*"return"/);
+      expect(returned.target.id).toBe(`Task_Revise${kind}Filing`);
+    }
   });
 
   it('a passed delivery date demands a delay filing, unless a delay filing already moved the date', async () => {

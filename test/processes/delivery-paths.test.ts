@@ -14,6 +14,9 @@ import {
   regulation,
 } from './paths.ts';
 
+/** The Unit's 责任科室 signs the filing off (G-6). */
+const SECTION_APPROVES = { sectionDecision: 'approve', sectionOpinion: '同意报送' };
+
 describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
   const open = driverPerTest(kind);
 
@@ -100,6 +103,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         changeDescription: '增加移动端',
         changeReason: '省政策调整',
       });
+      await d.complete('Task_SectionReviewChangeFiling', SECTION_APPROVES);
       await d.complete('Task_RegisterChangeFiling', { changeFilingOpinion: '同意备案' });
       await d.advanceTo('2027-06-30T18:00:01+08:00');
       expect(notified(d)).toContain('delay-filing-demanded');
@@ -107,6 +111,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         delayReason: '国家标准更新',
         requestedDeliveryDate: '2027-09-30T18:00+08:00',
       });
+      await d.complete('Task_SectionReviewDelayFiling', SECTION_APPROVES);
       await d.complete('Task_RegisterDelayFiling', {
         deliveryDate: '2027-09-30T18:00+08:00',
         delayFilingOpinion: '同意延期',
@@ -133,6 +138,18 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         rules,
       });
       await d.publish('project-termination-filed', 'YF-2026-0007', { terminationReason: '目标无法实现' });
+      // G-6: the Unit's 责任科室 signs it off first; until then the implementation goes on
+      expect((await d.openTasks(pik)).map((t) => t.elementId).sort()).toEqual([
+        'Task_Implement',
+        'Task_SectionReviewTerminationFiling',
+      ]);
+      await d.complete('Task_SectionReviewTerminationFiling', {
+        sectionDecision: 'return',
+        sectionOpinion: '终止理由须写明合同条款',
+      });
+      await d.complete('Task_ReviseTerminationFiling', { terminationReason: '目标无法实现（合同第九条）' });
+      await d.complete('Task_SectionReviewTerminationFiling', SECTION_APPROVES);
+      expect((await d.variables(pik)).terminationReason).toBe('目标无法实现（合同第九条）');
       expect((await d.openTasks(pik)).map((t) => t.elementId).sort()).toEqual([
         'Task_RegisterTerminationWithBureau',
         'Task_RegisterTerminationWithFinance',
@@ -147,6 +164,47 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
           .map((h) => h.headers.filedWith)
           .sort(),
       ).toEqual(['bureau', 'finance']);
+    });
+    it.each([
+      ['a public project (the Bureau files)', { initiationRoute: 'public' }, {}],
+      ['a termination started by operations cancel', {}, { terminationRequestedBy: 'operations' }],
+    ])('G-6 %s skips the 责任科室: the filing reaches the Bureau at once', async (_, start, filed) => {
+      const d = await open('2027-01-15T10:00:00+08:00');
+      const pik = await d.start('project-implementation', {
+        ...implementationStart,
+        totalInvestment: 100,
+        softwareDevCost: 0,
+        rules,
+        ...start,
+      });
+      await d.publish('project-termination-filed', 'YF-2026-0007', {
+        terminationReason: '目标无法实现',
+        ...filed,
+      });
+      expect((await d.openTasks(pik)).map((t) => t.elementId).sort()).toEqual([
+        'Task_RegisterTerminationWithBureau',
+        'Task_RegisterTerminationWithFinance',
+      ]);
+      expect(await d.passed(pik)).not.toContain('Task_SectionReviewTerminationFiling');
+    });
+
+    it('G-6 a public project’s change filing goes to the Bureau without a 责任科室 step', async () => {
+      const d = await open('2027-01-15T10:00:00+08:00');
+      const pik = await d.start('project-implementation', {
+        ...implementationStart,
+        totalInvestment: 100,
+        softwareDevCost: 0,
+        rules,
+        initiationRoute: 'public',
+      });
+      await d.publish('project-change-filed', 'YF-2026-0007', {
+        changeDescription: '增加接口',
+        changeReason: '省政策调整',
+      });
+      expect((await d.openTasks(pik)).map((t) => t.elementId).sort()).toEqual([
+        'Task_Implement',
+        'Task_RegisterChangeFiling',
+      ]);
     });
   });
 
