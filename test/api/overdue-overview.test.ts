@@ -8,6 +8,7 @@
 // the API's.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CamundaProcessGateway } from '../../src/app/camunda-gateway.ts';
+import { everyTask } from '../../src/app/queries/overdue.ts';
 import { type RestServer, startRest, userTaskProcess } from '../engine/rest-server.ts';
 import { type Harness, problemOf, startHarness } from './harness.ts';
 
@@ -223,5 +224,31 @@ describe('GET /api/dashboard/overdue: the tenant’s overdue tasks by step and b
       expect(res.statusCode, `${since}: ${res.body}`).toBe(400);
       expect(problemOf(res).errors?.map((e: { field: string }) => e.field)).toEqual(['since']);
     }
+  });
+
+  it('pages through the whole search, past the search window, whatever the page size', async () => {
+    // now T0 + 13 days; five more overdue tasks, three of them due at the same instant
+    for (const [i, due] of [1, 4, 4, 4, 6].entries()) await task(`more-${i}`, 'ov-review', 'jiaoyu', due);
+    const gateway = CamundaProcessGateway.fromConfig({
+      restAddress: server.address,
+      auth: { strategy: 'NONE' },
+      tenantId: null,
+    });
+    const filter = {
+      state: 'CREATED' as const,
+      tenantId: 'yunfu',
+      dueDate: { before: h.clock.now.toISOString() },
+    };
+    const whole = (await gateway.searchUserTasks({ ...filter, page: { from: 0, limit: 1000 } })).items;
+    expect(whole).toHaveLength(7);
+    // pages of 2, a window of 4: two offset pages, then the range again from the last due date read
+    const paged = await everyTask(gateway, filter, 'dueDate', { page: 2, depth: 4 });
+    expect(paged.map((t) => t.userTaskKey).sort()).toEqual(whole.map((t) => t.userTaskKey).sort());
+    const o = await overview();
+    expect(o.overdue.total).toBe(7);
+    expect(o.overdue.byUnit.map((u) => [u.unitId, u.count])).toEqual([
+      ['jiaoyu', 6],
+      ['gongan', 1],
+    ]);
   });
 });

@@ -79,14 +79,14 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       await page.goto(`${app.url}/#/dashboard`);
       const kpi = page.locator('[data-kpi="overdue"]');
       await kpi.waitFor();
-      expect(await kpi.innerText()).toContain('2');
-      expect(await kpi.innerText()).toContain('全辖区');
+      expect(await kpi.textContent()).toContain('2');
+      expect(await kpi.textContent()).toContain('全辖区');
       const overview = page.locator('section', { has: page.getByRole('heading', { name: '全辖区总览' }) });
       const step = overview.locator('tr[data-step="Task_InitialCheck"]').first();
-      expect(await step.innerText()).toContain('初核');
-      expect(await step.getByRole('link').innerText()).toBe('2');
-      expect(await overview.locator('tr[data-unit="gongan"]').innerText()).toContain('1');
-      expect(await overview.locator('tr[data-unit="jiaoyu"]').innerText()).toContain('1');
+      expect(await step.textContent()).toContain('初核');
+      expect(await step.getByRole('link').textContent()).toBe('2');
+      expect(await overview.locator('tr[data-unit="gongan"]').textContent()).toContain('1');
+      expect(await overview.locator('tr[data-unit="jiaoyu"]').textContent()).toContain('1');
       await shot(page, 'overdue-01-dashboard');
 
       await step.getByRole('link').click();

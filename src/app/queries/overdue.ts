@@ -33,23 +33,24 @@ export async function everyTask(
   gateway: ProcessGateway,
   base: UserTaskFilter,
   field: RangeField,
+  { page = PAGE, depth = DEPTH }: { page?: number; depth?: number } = {},
 ): Promise<UserTask[]> {
   const seen = new Map<string, UserTask>();
   let range: { from?: string; before?: string } = { ...base[field] };
   for (;;) {
     let last: string | null = null;
-    for (let from = 0; from < DEPTH; from += PAGE) {
+    for (let from = 0; from < depth; from += page) {
       const r = await gateway.searchUserTasks({
         ...base,
         [field]: range,
         sort: [{ field, order: 'ASC' }],
-        page: { from, limit: PAGE },
+        page: { from, limit: page },
       });
       for (const t of r.items) seen.set(t.userTaskKey, t);
       last = r.items.at(-1)?.[field] ?? last;
-      if (r.items.length < PAGE) return [...seen.values()];
+      if (r.items.length < page) return [...seen.values()];
     }
-    // DEPTH tasks share one value: nothing further can be read by this order
+    // `depth` tasks share one value: nothing further can be read by this order
     if (!last || last === range.from) return [...seen.values()];
     range = { ...range, from: last };
   }
