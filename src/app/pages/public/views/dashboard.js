@@ -4,7 +4,7 @@
 // every open task past its due date, by step and by Unit, and the compliance per step (views/overview.js).
 import { get, query } from '../api.js';
 import { barChart, ring } from '../charts.js';
-import { add, field, fmtYuan, h } from '../dom.js';
+import { add, failure, field, fmtYuan, h, section } from '../dom.js';
 import { can, current, vocabSync } from '../session.js';
 import { overviewSection, pageLink } from './overview.js';
 
@@ -25,7 +25,8 @@ export async function render(main, _params, q) {
     get(`/statistics${query({ planYear, category })}`),
     get(`/annual-plans${query({ planYear })}`).catch(() => []),
     can.tasks() ? get('/tasks').catch(() => null) : null,
-    can.overview() ? get(`/dashboard/overdue${query({ since })}`) : null,
+    // a failure of the overview (a bad `since` in the URL, the engine away) is said in its section, not on the page
+    can.overview() ? get(`/dashboard/overdue${query({ since })}`).catch((error) => ({ error })) : null,
   ]);
   // The width one chart gets: half of the page side by side, all of it on a narrow screen (less the card's padding).
   const inner = main.clientWidth;
@@ -38,7 +39,7 @@ export async function render(main, _params, q) {
     main,
     h('h1', {}, can.isUnit() ? `${current().unitName ?? ''}项目统计` : '统计看板'),
     filterForm(planYear, category),
-    kpis(stats, plans, tasks, overview ? overview.overdue : { total: overdue, href: null }),
+    kpis(stats, plans, tasks, overview?.overdue ?? { total: overdue, href: null }),
     h(
       'div',
       { class: 'charts' },
@@ -46,7 +47,8 @@ export async function render(main, _params, q) {
       deadlineCard(plans, tasks, withDue.length, overdue),
     ),
     h('p', { class: 'muted' }, `金额为项目申报的总投资（${fmtYuan(stats.total.totalInvestment)}）。`),
-    overview ? overviewSection(overview, since) : null,
+    overview?.error ? section('全辖区总览', failure(overview.error)) : null,
+    overview?.overdue ? overviewSection(overview, since) : null,
   );
 }
 
