@@ -87,6 +87,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       expect(await step.getByRole('link').textContent()).toBe('2');
       expect(await overview.locator('tr[data-unit="gongan"]').textContent()).toContain('1');
       expect(await overview.locator('tr[data-unit="jiaoyu"]').textContent()).toContain('1');
+      // the tenant's compliance beside the person's own deadlines: what the API counts, as the page draws it
+      const { compliance } = (await steps.call('bureau.admin', 'GET', '/dashboard/overdue')) as {
+        compliance: { onTime: number; completed: number };
+      };
+      expect(await page.getByText('全辖区期内办结任务按期').textContent()).toContain(
+        `${compliance.onTime}/${compliance.completed}`,
+      );
       await shot(page, 'overdue-01-dashboard');
 
       await step.getByRole('link').click();

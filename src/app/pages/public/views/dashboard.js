@@ -44,7 +44,7 @@ export async function render(main, _params, q) {
       'div',
       { class: 'charts' },
       ...statisticsCards(stats, width),
-      deadlineCard(plans, tasks, withDue.length, overdue),
+      deadlineCard(plans, tasks, withDue.length, overdue, overview?.compliance),
     ),
     h('p', { class: 'muted' }, `金额为项目申报的总投资（${fmtYuan(stats.total.totalInvestment)}）。`),
     overview?.error ? section('全辖区总览', failure(overview.error)) : null,
@@ -160,8 +160,11 @@ function statisticsCards(stats, width) {
   ];
 }
 
-/** Deadline compliance: annual plans filed on time (P-1), the person's tasks within their deadlines. */
-function deadlineCard(plans, tasks, withDue, overdue) {
+/**
+ * Deadline compliance: annual plans filed on time (P-1), the person's tasks within their deadlines, and for the
+ * overview roles the tenant's tasks completed on time in the window (SV-1).
+ */
+function deadlineCard(plans, tasks, withDue, overdue, compliance) {
   const onTime = plans.filter((p) => p.onTime).length;
   return chartCard(
     '期限执行情况',
@@ -182,6 +185,16 @@ function deadlineCard(plans, tasks, withDue, overdue) {
               color: overdue > 0 ? '#c62828' : '#2e7d32',
             }),
             h('figcaption', {}, `我的有期限待办中未逾期 ${withDue - overdue}/${withDue}`),
+          )
+        : null,
+      compliance
+        ? h(
+            'figure',
+            {},
+            ring('全辖区按期办结率', compliance.onTime, compliance.completed, {
+              color: compliance.late > 0 ? '#ef6c00' : '#2e7d32',
+            }),
+            h('figcaption', {}, `全辖区期内办结任务按期 ${compliance.onTime}/${compliance.completed}`),
           )
         : null,
     ),
