@@ -106,6 +106,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       // read-only: the administrator is not of the reviewers' group, so nothing to claim
       expect(await page.getByRole('button', { name: /认领/ }).count()).toBe(0);
       await shot(page, 'overdue-02-list');
+
+      // the task opens read-only: its form shown, nothing to claim or submit
+      await page.locator('tr', { hasText: police.projectId }).getByRole('link', { name: '初核' }).click();
+      await page.getByText('只读：此任务不属于您所在的候选组').waitFor();
+      await page.locator('.fjs-form').waitFor();
+      expect(await page.getByRole('button', { name: /认领|提交办理/ }).count()).toBe(0);
+      await shot(page, 'overdue-03-task');
       expect(browser.errors).toEqual([]);
     });
   },

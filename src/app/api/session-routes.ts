@@ -1,10 +1,10 @@
 import { ROLES } from '../../domain/roles.ts';
-import { createSession, findAccountForLogin, revokeSession, UNIT_ROLES } from '../../store/accounts.ts';
+import { createSession, findAccountForLogin, revokeSession } from '../../store/accounts.ts';
 import { findTenant, findUnit, listUnits } from '../../store/units.ts';
 import { throttledMessage } from '../auth/login-throttle.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
 import { newSessionToken, SESSION_COOKIE, tokenFrom, tokenHash } from '../auth/tokens.ts';
-import type { Principal } from '../authz.ts';
+import { candidateGroupsOf, type Principal } from '../authz.ts';
 import { problem } from '../problem.ts';
 import { type ApiApp, type ApiContext, principalOf, recordAudit } from './context.ts';
 import { accountSchema, problemResponses, unitSchema } from './schemas.ts';
@@ -27,9 +27,9 @@ const loginBody = {
 } as const;
 
 export function groupsOf(p: Pick<Principal, 'roles' | 'unitId'>): string[] {
-  const groups: string[] = p.roles.filter((r) => !UNIT_ROLES.includes(r));
-  if (p.unitId && p.roles.some((r) => UNIT_ROLES.includes(r))) groups.push(`unit-${p.unitId}`);
-  return groups;
+  // the same groups the engine searches by (a 责任科室's `unit-section-<unitId>` included): the pages decide from
+  // them which tasks are one's own to work
+  return candidateGroupsOf(p);
 }
 
 export function registerSessionRoutes(app: ApiApp, ctx: ApiContext): void {
