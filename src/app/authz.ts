@@ -73,7 +73,9 @@ export type Action =
   | 'audit-request.create'
   | 'needs.open'
   | 'needs.read'
-  | 'process.operate';
+  | 'process.operate'
+  // SV-1, SV-2: the tenant-wide view of every open task and its deadlines (the overdue overview, scope=overview)
+  | 'tasks.overview';
 
 export interface Target {
   tenantId: string;
@@ -204,10 +206,24 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
     case 'needs.read':
       return decideNeeds(p, action);
     case 'process.operate':
-      return has(p, ['bureau-admin'])
-        ? allow
-        : forbid('只有市政务服务数据管理局管理员可以查看和处理流程实例（运维）');
+    case 'tasks.overview':
+      return decideOversight(p, action);
   }
+}
+
+/**
+ * Operations are the Bureau's administrator's; the tenant-wide view of every task and its deadlines is also
+ * Audit's (SV-1, G-8) — a reviewer or a Unit sees its own tasks only.
+ */
+function decideOversight(p: Principal, action: 'process.operate' | 'tasks.overview'): Decision {
+  if (action === 'process.operate') {
+    return has(p, ['bureau-admin'])
+      ? allow
+      : forbid('只有市政务服务数据管理局管理员可以查看和处理流程实例（运维）');
+  }
+  return has(p, ['bureau-admin', 'audit'])
+    ? allow
+    : forbid('全辖区任务总览与期限执行情况仅供市政务服务数据管理局管理员和审计人员查看（SV-1）');
 }
 
 /** The candidate group of a Unit's people (`unit-<unitId>`). */

@@ -232,10 +232,11 @@ export class CamundaProcessGateway implements ProcessGateway {
     if (filter.processInstanceKey) f.processInstanceKey = filter.processInstanceKey;
     if (filter.processDefinitionId) f.processDefinitionId = filter.processDefinitionId;
     if (filter.state) f.state = filter.state;
-    if (filter.dueDate) {
-      const { from, before } = filter.dueDate;
-      f.dueDate = { ...(from ? { $gte: from } : {}), ...(before ? { $lt: before } : {}) };
-    }
+    if (filter.elementId) f.elementId = filter.elementId;
+    if (filter.dueDate) f.dueDate = dateRange({ from: filter.dueDate.from, to: filter.dueDate.before });
+    else if (filter.hasDueDate) f.dueDate = { $exists: true };
+    if (filter.completionDate)
+      f.completionDate = dateRange({ from: filter.completionDate.from, to: filter.completionDate.before });
     const vars: Variables = {};
     if (filter.projectId) vars.projectId = filter.projectId;
     if (filter.tenantId) vars.tenantId = filter.tenantId;

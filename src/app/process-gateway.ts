@@ -25,6 +25,8 @@ export interface UserTaskFilter {
   assigned?: boolean;
   processInstanceKey?: string;
   processDefinitionId?: string;
+  /** The task's BPMN element (its step), e.g. `Task_InitialReview`. */
+  elementId?: string;
   /** The business key: tasks of one project. */
   projectId?: string;
   /** Tasks of any of these projects (a search by project name or number). */
@@ -33,6 +35,10 @@ export interface UserTaskFilter {
   unitId?: string;
   /** Due date range, ISO date-times: from (inclusive) and before (exclusive). */
   dueDate?: { from?: string; before?: string };
+  /** true: only tasks that have a due date (`dueDate: { $exists: true }`). */
+  hasDueDate?: boolean;
+  /** Completion date range, ISO date-times: from (inclusive) and before (exclusive). */
+  completionDate?: { from?: string; before?: string };
   state?: 'CREATED' | 'COMPLETED' | 'CANCELED';
   tenantId?: string;
   page?: { from: number; limit: number };

@@ -13,6 +13,7 @@ import { ProblemError, problem, problemBody } from '../problem.ts';
 import { issuesOf, validatorCompiler } from '../validation.ts';
 import { registerAuditRoutes } from './audit-routes.ts';
 import type { ApiContext, ApiTypeProvider } from './context.ts';
+import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { registerDocumentRoutes } from './document-routes.ts';
 import { registerEvaluationRoutes } from './evaluation-routes.ts';
 import { registerNeedsRoutes } from './needs-routes.ts';
@@ -151,6 +152,7 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
     if (withEngine) {
       registerProcessRoutes(engineRoutes, ctx);
       registerTaskRoutes(engineRoutes, ctx);
+      registerDashboardRoutes(engineRoutes, ctx);
       registerNeedsRoutes(engineRoutes, ctx);
     }
   });

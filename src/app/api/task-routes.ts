@@ -23,10 +23,10 @@ const inboxQuery = {
     ...taskListQuery.properties,
     scope: {
       type: 'string',
-      enum: ['mine', 'groups', 'all', 'unassigned'],
+      enum: ['mine', 'groups', 'all', 'unassigned', 'overview'],
       default: 'all',
       description:
-        'mine: 我认领的；groups: 我所在候选组的；unassigned: 我所在组未认领的；all: 我认领的和我所在组的',
+        'mine: 我认领的；groups: 我所在候选组的；unassigned: 我所在组未认领的；all: 我认领的和我所在组的；overview: 全辖区所有任务（只读，仅管理局管理员和审计人员）',
     },
     state: {
       type: 'string',
@@ -36,6 +36,7 @@ const inboxQuery = {
     },
     due: { type: 'string', enum: ['overdue', 'week'], description: 'overdue: 已逾期；week: 本周到期' },
     processDefinitionId: { ...name, description: '流程（BPMN process id）' },
+    elementId: { ...name, description: '环节（任务的 BPMN 元素 id）' },
     unitId: { ...name, description: '项目所属单位' },
     q: { type: 'string', minLength: 1, maxLength: 100, description: '项目名称或编号（包含即可）' },
     sort: {

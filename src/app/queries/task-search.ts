@@ -6,21 +6,26 @@
 import { DateTime } from 'luxon';
 import { ZONE } from '../../domain/index.ts';
 import { searchProjects } from '../../store/projects.ts';
-import { candidateGroupsOf, type Principal } from '../authz.ts';
-import type { CommandContext } from '../commands/context.ts';
+import { candidateGroupsOf, decide, type Principal } from '../authz.ts';
+import { type CommandContext, ensure } from '../commands/context.ts';
 import { problem } from '../problem.ts';
 import type { ProcessGateway, UserTask, UserTaskFilter } from '../process-gateway.ts';
 
 export type InboxSort = 'due' | 'created' | 'created-desc' | 'priority' | 'follow-up' | 'completed';
 
 export interface InboxQuery {
-  /** mine: assigned to me; groups: my groups'; unassigned: my groups' that nobody claimed; all: mine or groups'. */
-  scope: 'mine' | 'groups' | 'all' | 'unassigned';
+  /**
+   * mine: assigned to me; groups: my groups'; unassigned: my groups' that nobody claimed; all: mine or groups';
+   * overview: every task of the tenant, read-only, for the Bureau's administrator and Audit (SV-1).
+   */
+  scope: 'mine' | 'groups' | 'all' | 'unassigned' | 'overview';
   /** open (default) or completed tasks. */
   state?: 'open' | 'completed';
   /** overdue: past its due date; week: due this calendar week (Monday to Sunday, Asia/Shanghai). */
   due?: 'overdue' | 'week';
   processDefinitionId?: string;
+  /** The step: the task's BPMN element id. */
+  elementId?: string;
   projectId?: string;
   unitId?: string;
   /** Part of a project's name or number (its id). */
@@ -114,6 +119,7 @@ export async function baseFilter(
   if (q.projectId) f.projectId = q.projectId;
   if (q.unitId) f.unitId = q.unitId;
   if (q.processDefinitionId) f.processDefinitionId = q.processDefinitionId;
+  if (q.elementId) f.elementId = q.elementId;
   if (q.due === 'overdue') f.dueDate = { before: now.toUTC().toISO()! };
   if (q.due === 'week') {
     const monday = now.startOf('week');
@@ -187,9 +193,15 @@ export async function searchInbox(
   from: number,
   limit: number,
 ): Promise<{ tasks: UserTask[]; total: number }> {
+  // the overview is refused before anything is read (403 for a reviewer or a Unit)
+  if (q.scope === 'overview') ensure(decide(p, 'tasks.overview', { tenantId: p.tenantId }));
   const base = await baseFilter(ctx, p, q);
   const groups = candidateGroupsOf(p);
   if (!base) return { tasks: [], total: 0 };
+  if (q.scope === 'overview') {
+    const r = await gateway.searchUserTasks({ ...base, page: { from, limit } });
+    return { tasks: r.items, total: r.total };
+  }
   const groupSearch = { ...base, candidateGroups: groups };
   if (q.scope === 'all' && groups.length > 0)
     return unionPage(gateway, groupSearch, { ...base, assignee: p.accountId }, from, limit);

@@ -47,6 +47,8 @@ export const can = {
   tasks: () => (me?.groups ?? []).length > 0,
   /** The operations view is the Bureau administrators' (Operate's equivalent). */
   operate: () => has(['bureau-admin']),
+  /** The tenant-wide view of every task and its deadlines: the Bureau's administrator and Audit (SV-1). */
+  overview: () => has(['bureau-admin', 'audit']),
   readOnly: () => Boolean(me) && me.roles.every((r) => r === 'audit'),
   isUnit: () => Boolean(me?.unitId),
 };

@@ -1,10 +1,12 @@
 // Dashboard: the 项目库 by stage, category, Unit and year (GET /api/statistics, scoped by the API to what the
 // person may see), and deadline compliance — annual plans filed on time (P-1) and the person's tasks within their
-// working-day deadlines.
+// working-day deadlines. For the Bureau's administrator and Audit the overdue figure is the tenant's (issue #16):
+// every open task past its due date, by step and by Unit, and the compliance per step (views/overview.js).
 import { get, query } from '../api.js';
 import { barChart, ring } from '../charts.js';
-import { add, field, fmtYuan, h } from '../dom.js';
+import { add, failure, field, fmtYuan, h, section } from '../dom.js';
 import { can, current, vocabSync } from '../session.js';
+import { overviewSection, pageLink } from './overview.js';
 
 const CATEGORY_COLORS = { public: '#1f5fa8', professional: '#8e44ad' };
 
@@ -18,10 +20,13 @@ export async function render(main, _params, q) {
   }
   const planYear = q.get('planYear') ?? '';
   const category = q.get('category') ?? '';
-  const [stats, plans, tasks] = await Promise.all([
+  const since = q.get('since') ?? '';
+  const [stats, plans, tasks, overview] = await Promise.all([
     get(`/statistics${query({ planYear, category })}`),
     get(`/annual-plans${query({ planYear })}`).catch(() => []),
     can.tasks() ? get('/tasks').catch(() => null) : null,
+    // a failure of the overview (a bad `since` in the URL, the engine away) is said in its section, not on the page
+    can.overview() ? get(`/dashboard/overdue${query({ since })}`).catch((error) => ({ error })) : null,
   ]);
   // The width one chart gets: half of the page side by side, all of it on a narrow screen (less the card's padding).
   const inner = main.clientWidth;
@@ -34,14 +39,16 @@ export async function render(main, _params, q) {
     main,
     h('h1', {}, can.isUnit() ? `${current().unitName ?? ''}项目统计` : '统计看板'),
     filterForm(planYear, category),
-    kpis(stats, plans, tasks, overdue),
+    kpis(stats, plans, tasks, overview?.overdue ?? { total: overdue, href: null }),
     h(
       'div',
       { class: 'charts' },
       ...statisticsCards(stats, width),
-      deadlineCard(plans, tasks, withDue.length, overdue),
+      deadlineCard(plans, tasks, withDue.length, overdue, overview?.compliance),
     ),
     h('p', { class: 'muted' }, `金额为项目申报的总投资（${fmtYuan(stats.total.totalInvestment)}）。`),
+    overview?.error ? section('全辖区总览', failure(overview.error)) : null,
+    overview?.overdue ? overviewSection(overview, since) : null,
   );
 }
 
@@ -76,7 +83,11 @@ function filterForm(planYear, category) {
   return form;
 }
 
+/** `overdue`: the tenant's figure with its list for the overview roles, the person's own otherwise. */
 function kpis(stats, plans, tasks, overdue) {
+  const figure = overdue.href
+    ? h('a', { href: pageLink(overdue.href), class: 'kpi' }, overdue.total)
+    : h('span', { class: 'kpi' }, overdue.total);
   return h(
     'ul',
     { class: 'kpis' },
@@ -86,9 +97,9 @@ function kpis(stats, plans, tasks, overdue) {
     tasks
       ? h(
           'li',
-          { class: overdue > 0 ? 'danger' : 'ok' },
-          h('span', { class: 'kpi' }, overdue),
-          '项待办已逾期',
+          { class: overdue.total > 0 ? 'danger' : 'ok', 'data-kpi': 'overdue' },
+          figure,
+          overdue.href ? '项待办已逾期（全辖区）' : '项待办已逾期',
         )
       : null,
   );
@@ -149,8 +160,11 @@ function statisticsCards(stats, width) {
   ];
 }
 
-/** Deadline compliance: annual plans filed on time (P-1), the person's tasks within their deadlines. */
-function deadlineCard(plans, tasks, withDue, overdue) {
+/**
+ * Deadline compliance: annual plans filed on time (P-1), the person's tasks within their deadlines, and for the
+ * overview roles the tenant's tasks completed on time in the window (SV-1).
+ */
+function deadlineCard(plans, tasks, withDue, overdue, compliance) {
   const onTime = plans.filter((p) => p.onTime).length;
   return chartCard(
     '期限执行情况',
@@ -171,6 +185,16 @@ function deadlineCard(plans, tasks, withDue, overdue) {
               color: overdue > 0 ? '#c62828' : '#2e7d32',
             }),
             h('figcaption', {}, `我的有期限待办中未逾期 ${withDue - overdue}/${withDue}`),
+          )
+        : null,
+      compliance
+        ? h(
+            'figure',
+            {},
+            ring('全辖区按期办结率', compliance.onTime, compliance.completed, {
+              color: compliance.late > 0 ? '#ef6c00' : '#2e7d32',
+            }),
+            h('figcaption', {}, `全辖区期内办结任务按期 ${compliance.onTime}/${compliance.completed}`),
           )
         : null,
     ),

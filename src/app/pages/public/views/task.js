@@ -14,7 +14,9 @@ export async function render(main, params) {
   const detail = await get(`/tasks/${encodeURIComponent(key)}`);
   const { task, form: taskForm, variables } = detail;
   const me = current();
-  const readOnly = me.roles.every((r) => r === 'audit') && !task.candidateGroups.includes('audit');
+  // Audit, and the Bureau's administrator come from the 全辖区 overview, read a task outside their groups; only
+  // the tasks of one's own groups, or assigned to one, are one's to work (the API refuses the rest)
+  const readOnly = !task.assignedToMe && !task.candidateGroups.some((g) => (me.groups ?? []).includes(g));
   const takenByOther = Boolean(task.assignee) && !task.assignedToMe;
   const open = task.state === 'CREATED';
 
@@ -28,6 +30,7 @@ export async function render(main, params) {
       open ? dueBadge(task) : h('span', { class: 'stage' }, '已办结'),
     ),
     taskFacts(task),
+    readOnly ? h('p', { class: 'notice' }, '只读：此任务不属于您所在的候选组，只能查看。') : null,
     open && !readOnly && !takenByOther ? planning(task) : null,
   );
   const panels = await sidePanels(key);

@@ -2,7 +2,9 @@
 // they claimed, with the working days left (Asia/Shanghai holidays counted by the API) and overdue tasks marked.
 // Filters (claimed by me, my groups, unclaimed, done; overdue, due this week; process, Unit), the search by project
 // name or number, the sort and the paging are the API's; the state lives in the URL so that the back button and a
-// shared link show the same list. Claim and unclaim here; work a task on its own page.
+// shared link show the same list. Claim and unclaim here; work a task on its own page. The Bureau's administrator
+// and Audit also have 全辖区 (scope=overview): every open task of the tenant, read-only, where the dashboard's
+// overview figures lead (filtered by step — elementId — or Unit, and overdue).
 import { ApiError, get, post, query } from '../api.js';
 import { add, field, fmtDateTime, h, pager, toast } from '../dom.js';
 import { can, current, vocabSync } from '../session.js';
@@ -14,6 +16,8 @@ const SCOPES = [
   ['unassigned', '未认领'],
   ['done', '已办'],
 ];
+const OVERVIEW = ['overview', '全辖区'];
+const scopesFor = () => (can.overview() ? [...SCOPES, OVERVIEW] : SCOPES);
 
 const DUE = { overdue: '已逾期', week: '本周到期' };
 const SORTS = {
@@ -85,9 +89,10 @@ export async function claim(task, claimed) {
 function filtersOf(q) {
   const pick = (name, allowed) => (allowed.includes(q.get(name)) ? q.get(name) : '');
   return {
-    scope: SCOPES.some(([s]) => s === q.get('scope')) ? q.get('scope') : 'all',
+    scope: scopesFor().some(([s]) => s === q.get('scope')) ? q.get('scope') : 'all',
     due: pick('due', Object.keys(DUE)),
     processDefinitionId: q.get('processDefinitionId') ?? '',
+    elementId: q.get('elementId') ?? '',
     unitId: q.get('unitId') ?? '',
     q: q.get('q') ?? '',
     sort: pick('sort', Object.keys(SORTS)),
@@ -112,6 +117,7 @@ export async function render(main, _params, q) {
     main,
     h('div', { class: 'page-head' }, h('h1', {}, '任务列表')),
     scopeTabs(filters.scope),
+    filters.scope === 'overview' ? overviewNotice(filters, result) : null,
     filterForm(filters, units),
     summaryLine(result, pages, done),
     result.items.length === 0
@@ -188,6 +194,7 @@ function filterForm(filters, units) {
       q: text.value.trim(),
       due: due.value,
       processDefinitionId: processes.value,
+      elementId: filters.scope === 'overview' ? filters.elementId : '',
       unitId: unit?.value ?? '',
       sort: sort.value,
       order: order.value,
@@ -222,6 +229,8 @@ function taskActions(t, me) {
       label,
     );
   if (t.state !== 'CREATED') return [];
+  // the overview reads every task of the tenant; only those of one's own groups are one's to claim
+  if (!t.assignedToMe && !t.candidateGroups.some((g) => (me.groups ?? []).includes(g))) return [];
   if (me.roles.every((r) => r === 'audit') && !t.candidateGroups.includes('audit')) return [];
   if (t.assignedToMe) return [button('取消认领', false)];
   if (!t.assignee) return [button('认领', true)];
@@ -278,13 +287,27 @@ function scopeTabs(scope) {
   return h(
     'nav',
     { class: 'tabs', 'aria-label': '任务范围' },
-    SCOPES.map(([s, label]) =>
+    scopesFor().map(([s, label]) =>
       h(
         'a',
         { href: `#/tasks${query({ scope: s })}`, class: 'tab', 'aria-current': s === scope ? 'page' : false },
         label,
       ),
     ),
+  );
+}
+
+/** What the 全辖区 list shows: read-only, and the step it is narrowed to. */
+function overviewNotice(filters, result) {
+  const step = filters.elementId ? (result.items[0]?.name ?? filters.elementId) : null;
+  return h(
+    'p',
+    { class: 'notice' },
+    '全辖区所有待办任务（只读）。',
+    step ? `环节：${step}。` : '',
+    filters.elementId
+      ? h('a', { href: `#/tasks${query({ scope: 'overview', due: filters.due })}` }, '查看全部环节')
+      : '',
   );
 }
 
