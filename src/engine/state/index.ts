@@ -3,6 +3,7 @@
 import { BatchOperationState } from './batchOperations.ts';
 import { BindingState } from './bindings.ts';
 import type { Db } from './db.ts';
+import { DecisionInstanceState } from './decisionInstances.ts';
 import { DefinitionState } from './definitions.ts';
 import { DeploymentState } from './deployments.ts';
 import { ElementInstanceState } from './elementInstances.ts';
@@ -35,6 +36,7 @@ export class EngineState {
   readonly batchOperations: BatchOperationState;
   readonly signals: SignalState;
   readonly bindings: BindingState;
+  readonly decisionInstances: DecisionInstanceState;
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
@@ -53,5 +55,6 @@ export class EngineState {
     this.batchOperations = new BatchOperationState(db);
     this.signals = new SignalState(db);
     this.bindings = new BindingState(db);
+    this.decisionInstances = new DecisionInstanceState(db);
   }
 }
