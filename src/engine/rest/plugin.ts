@@ -13,6 +13,7 @@ import { clientAddress, type RequestGuardOptions, requestGuard } from './guard.t
 import { ProblemError } from './problem.ts';
 import { registerBatchOperationRoutes } from './routes/batch-operations.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
+import { registerCorrelatedMessageRoutes } from './routes/correlated-messages.ts';
 import { registerDecisionInstanceRoutes } from './routes/decision-instances.ts';
 import { registerDecisionReadRoutes } from './routes/decision-reads.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
@@ -126,6 +127,7 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   registerDecisionReadRoutes(app, context);
   registerDecisionInstanceRoutes(app, context);
   registerMessageSubscriptionRoutes(app, context);
+  registerCorrelatedMessageRoutes(app, context);
   registerBatchOperationRoutes(app, context);
 };
 

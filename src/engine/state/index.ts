@@ -2,6 +2,7 @@
 // runtime and the command processors run lives behind these.
 import { BatchOperationState } from './batchOperations.ts';
 import { BindingState } from './bindings.ts';
+import { CorrelatedMessageState } from './correlatedMessages.ts';
 import type { Db } from './db.ts';
 import { DecisionInstanceState } from './decisionInstances.ts';
 import { DefinitionState } from './definitions.ts';
@@ -37,6 +38,7 @@ export class EngineState {
   readonly signals: SignalState;
   readonly bindings: BindingState;
   readonly decisionInstances: DecisionInstanceState;
+  readonly correlatedMessages: CorrelatedMessageState;
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
@@ -56,5 +58,6 @@ export class EngineState {
     this.signals = new SignalState(db);
     this.bindings = new BindingState(db);
     this.decisionInstances = new DecisionInstanceState(db);
+    this.correlatedMessages = new CorrelatedMessageState(db);
   }
 }
