@@ -27,13 +27,14 @@ describe('engine state schema version 6', () => {
     t.engine.close();
 
     // the version 5 file: without version 6's index (nor version 7's batch operations, nor version 8's signal
-    // subscriptions, deployment contents and decision version tags, nor version 9's listener event type of jobs)
+    // subscriptions, deployment contents and decision version tags, nor version 9's listener event type of jobs, nor version 10's decision instances and correlations)
     const old = new Database(t.file);
     expect(old.pragma('user_version', { simple: true })).toBe(SCHEMA_VERSION);
     old.exec(
       'DROP INDEX element_instances_definition; DROP TABLE batch_operation_items; DROP TABLE batch_operations; ' +
         'DROP TABLE signal_subscriptions; DROP TABLE deployment_contents; DROP TABLE decision_version_tags; ' +
-        'ALTER TABLE jobs DROP COLUMN listener_event_type;',
+        'ALTER TABLE jobs DROP COLUMN listener_event_type; DROP TABLE decision_instances; ' +
+        'DROP TABLE correlated_message_subscriptions;',
     );
     old.pragma('user_version = 5');
     old.close();

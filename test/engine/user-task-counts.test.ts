@@ -209,7 +209,8 @@ describe('inbox totals from the open-task counters equal a brute-force count', (
       'DROP TABLE user_task_open_counts; ALTER TABLE user_tasks DROP COLUMN partition_value; ' +
         'ALTER TABLE process_instances DROP COLUMN tags; DROP TABLE batch_operation_items; DROP TABLE batch_operations; ' +
         'DROP TABLE signal_subscriptions; DROP TABLE deployment_contents; DROP TABLE decision_version_tags; ' +
-        'ALTER TABLE jobs DROP COLUMN listener_event_type;',
+        'ALTER TABLE jobs DROP COLUMN listener_event_type; DROP TABLE decision_instances; ' +
+        'DROP TABLE correlated_message_subscriptions;',
     );
     raw.pragma('user_version = 3');
     raw.close();

@@ -17,6 +17,8 @@ import {
 
 export class DmnError extends Error {
   readonly decisionId: string | undefined;
+  /** On an evaluation failure: the decisions evaluated before the failing one, in order (for the audit record). */
+  evaluatedDecisions: EvaluatedDecision[] = [];
   constructor(message: string, decisionId?: string) {
     super(message);
     this.name = 'DmnError';
@@ -545,7 +547,12 @@ export function evaluateDecision(
     return evaluated.output;
   };
 
-  run(decision, []);
+  try {
+    run(decision, []);
+  } catch (error) {
+    if (error instanceof DmnError) error.evaluatedDecisions = evaluatedDecisions;
+    throw error;
+  }
   const last = evaluatedDecisions[evaluatedDecisions.length - 1]!;
   return {
     output: last.output,

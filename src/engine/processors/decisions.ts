@@ -1,11 +1,18 @@
 // Decisions: the registry business rule tasks evaluate against (latest version by id) and the
 // stand-alone evaluation command (POST /v2/decision-definitions/evaluation).
-import { type DecisionModel, DmnError, evaluateDecision as evaluateDmn } from '../dmn/index.ts';
+import {
+  type DecisionModel,
+  DmnError,
+  type EvaluatedDecision,
+  evaluateDecision as evaluateDmn,
+} from '../dmn/index.ts';
 import { notFound } from '../errors.ts';
 import type { DecisionEvaluator, DecisionResult, Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
+import type { DecisionEvaluationContext } from '../runtime/runtime.ts';
 import { IncidentError, type Tx } from '../runtime/tx.ts';
 import type { DecisionRef } from '../state/definitions.ts';
+import { keepEvaluation } from './decision-instances.ts';
 
 export interface EvaluateDecisionRequest {
   decisionDefinitionId?: string;
@@ -45,28 +52,42 @@ export class DecisionRegistry {
   /** What business rule tasks use: a failure becomes the task's incident. */
   evaluator(): DecisionEvaluator {
     return {
-      evaluateLatest: (decisionId, variables, key): DecisionResult => {
-        const row = key !== undefined ? this.it.state.definitions.decision(key) : this.latest(decisionId);
-        if (!row) {
+      evaluateLatest: (decisionId, variables, key, evaluation): DecisionResult => {
+        const ref = key !== undefined ? this.it.state.definitions.decision(key) : this.latest(decisionId);
+        if (!ref) {
           throw new IncidentError(
             'DECISION_EVALUATION_ERROR',
             `Expected to evaluate decision '${decisionId}', but no decision found for id '${decisionId}'`,
           );
         }
+        const row = { ...ref, decisionId };
         try {
           const result = this.evaluate(row.key, variables);
+          this.keep(evaluation, row, result.evaluatedDecisions, null);
           return { output: result.output, decisionKey: row.key, decisionId, version: row.version };
         } catch (e) {
           if (e instanceof DmnError || (e as Error).name === 'FeelError') {
-            throw new IncidentError(
-              'DECISION_EVALUATION_ERROR',
-              `Expected to evaluate decision '${decisionId}', but ${(e as Error).message}`,
+            const message = `Expected to evaluate decision '${decisionId}', but ${(e as Error).message}`;
+            const failed = e instanceof DmnError && e.decisionId ? e.decisionId : decisionId;
+            const evaluated = e instanceof DmnError ? e.evaluatedDecisions : [];
+            throw new IncidentError('DECISION_EVALUATION_ERROR', message, () =>
+              this.keep(evaluation, row, evaluated, { decisionId: failed, message }),
             );
           }
           throw e;
         }
       },
     };
+  }
+
+  private keep(
+    evaluation: DecisionEvaluationContext,
+    root: DecisionRef & { decisionId: string },
+    evaluated: EvaluatedDecision[],
+    failure: { decisionId: string; message: string } | null,
+  ): void {
+    const { key, now, ...origin } = evaluation;
+    keepEvaluation(this, this.it.state, { evaluationKey: key, now, root, evaluated, failure, origin });
   }
 
   /** The deployed decision a stand-alone evaluation asks for (by key, else latest by id). */
@@ -95,10 +116,13 @@ export function evaluateDecision(
     throw notFound('Expected to evaluate a deployed decision, but none was found for the given id or key');
   let result: ReturnType<DecisionRegistry['evaluate']> | null = null;
   let failure: { decisionId: string; message: string } | null = null;
+  let evaluated: EvaluatedDecision[] = [];
   try {
     result = registry.evaluate(row.key, req.variables ?? {});
+    evaluated = result.evaluatedDecisions;
   } catch (e) {
     if (!(e instanceof DmnError) && (e as Error).name !== 'FeelError') throw e;
+    if (e instanceof DmnError) evaluated = e.evaluatedDecisions;
     const failed = e instanceof DmnError && e.decisionId ? e.decisionId : row.decisionId;
     failure = {
       decisionId: failed,
@@ -111,6 +135,7 @@ export function evaluateDecision(
       decisionKey: row.key,
       ...(failure ? { failedDecisionId: failure.decisionId, evaluationFailureMessage: failure.message } : {}),
     });
+    keepEvaluation(registry, it.state, { evaluationKey: key, now: tx.now, root: row, evaluated, failure });
     return key;
   });
   return {

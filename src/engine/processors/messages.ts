@@ -67,6 +67,19 @@ function startByMessage(
   it.state.messages.markCorrelatedTo(messageKey, start.process_id);
   it.state.messages.markCorrelated(messageKey, pi);
   if (correlationKey !== '') it.state.messages.lockStartKey(start.process_id, correlationKey, pi);
+  it.state.correlatedMessages.insert({
+    messageKey,
+    subscriptionKey: start.process_definition_key,
+    correlationKey,
+    correlationTime: tx.now,
+    elementId: start.element_id,
+    elementInstanceKey: null,
+    messageName: start.message_name,
+    processId: start.process_id,
+    processDefinitionKey: start.process_definition_key,
+    processInstanceKey: pi,
+    tenantId: TENANT,
+  });
   tx.record('MESSAGE', 'CORRELATED', messageKey, pi, start.element_id, {
     messageName: start.message_name,
     correlationKey,

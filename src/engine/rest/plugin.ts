@@ -13,6 +13,8 @@ import { clientAddress, type RequestGuardOptions, requestGuard } from './guard.t
 import { ProblemError } from './problem.ts';
 import { registerBatchOperationRoutes } from './routes/batch-operations.ts';
 import { registerClusterRoutes } from './routes/cluster.ts';
+import { registerCorrelatedMessageRoutes } from './routes/correlated-messages.ts';
+import { registerDecisionInstanceRoutes } from './routes/decision-instances.ts';
 import { registerDecisionReadRoutes } from './routes/decision-reads.ts';
 import { registerDecisionRoutes } from './routes/decisions.ts';
 import { registerDeploymentRoutes } from './routes/deployments.ts';
@@ -123,7 +125,9 @@ export const camundaRestApi: FastifyPluginAsync<CamundaRestOptions> = async (
   registerIncidentRoutes(app, context);
   registerStatisticsRoutes(app, context);
   registerDecisionReadRoutes(app, context);
+  registerDecisionInstanceRoutes(app, context);
   registerMessageSubscriptionRoutes(app, context);
+  registerCorrelatedMessageRoutes(app, context);
   registerBatchOperationRoutes(app, context);
 };
 

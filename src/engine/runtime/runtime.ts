@@ -22,10 +22,27 @@ export interface DecisionResult {
   version: number;
 }
 
+/** Where a business rule task's evaluation happens: kept with its decision instances. */
+export interface DecisionEvaluationContext {
+  key: number;
+  now: number;
+  processDefinitionKey: number;
+  processInstanceKey: number;
+  elementInstanceKey: number;
+}
+
 /** Evaluates a deployed decision (latest version) — provided by the engine's DMN registry. */
 export interface DecisionEvaluator {
-  /** The latest version, or the decision `key` when a binding resolved one. */
-  evaluateLatest(decisionId: string, variables: Record<string, unknown>, key?: number): DecisionResult;
+  /**
+   * The latest version, or the decision `key` when a binding resolved one. The evaluation is kept as decision
+   * instances under `evaluation.key`, linked to the element instance (a failure's after the step's rollback).
+   */
+  evaluateLatest(
+    decisionId: string,
+    variables: Record<string, unknown>,
+    key: number | undefined,
+    evaluation: DecisionEvaluationContext,
+  ): DecisionResult;
 }
 
 export interface Definition {

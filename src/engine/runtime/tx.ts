@@ -57,9 +57,12 @@ export class Tx {
 /** Raised inside an element's step when the step cannot go on; becomes an incident. */
 export class IncidentError extends Error {
   readonly errorType: string;
-  constructor(errorType: string, message: string) {
+  /** What to keep of the failed step once it is rolled back (e.g. a failed decision evaluation's record). */
+  readonly afterRollback: ((tx: Tx) => void) | undefined;
+  constructor(errorType: string, message: string, afterRollback?: (tx: Tx) => void) {
     super(message);
     this.name = 'IncidentError';
     this.errorType = errorType;
+    this.afterRollback = afterRollback;
   }
 }

@@ -2,7 +2,9 @@
 // runtime and the command processors run lives behind these.
 import { BatchOperationState } from './batchOperations.ts';
 import { BindingState } from './bindings.ts';
+import { CorrelatedMessageState } from './correlatedMessages.ts';
 import type { Db } from './db.ts';
+import { DecisionInstanceState } from './decisionInstances.ts';
 import { DefinitionState } from './definitions.ts';
 import { DeploymentState } from './deployments.ts';
 import { ElementInstanceState } from './elementInstances.ts';
@@ -35,6 +37,8 @@ export class EngineState {
   readonly batchOperations: BatchOperationState;
   readonly signals: SignalState;
   readonly bindings: BindingState;
+  readonly decisionInstances: DecisionInstanceState;
+  readonly correlatedMessages: CorrelatedMessageState;
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
@@ -53,5 +57,7 @@ export class EngineState {
     this.batchOperations = new BatchOperationState(db);
     this.signals = new SignalState(db);
     this.bindings = new BindingState(db);
+    this.decisionInstances = new DecisionInstanceState(db);
+    this.correlatedMessages = new CorrelatedMessageState(db);
   }
 }

@@ -221,4 +221,29 @@ MIGRATIONS.push(`
   ALTER TABLE jobs ADD COLUMN listener_event_type TEXT NOT NULL DEFAULT 'UNSPECIFIED';
 `);
 
+// Version 10 (issues 15 §1, 14 §3): the history Operate shows that the event log does not keep whole —
+// each decision of a decision evaluation (`<evaluationKey>-<n>`, as Camunda numbers them) with its evaluated
+// inputs and matched rules (JSON), and each message correlation that reached a subscription (numbered in
+// correlation order). Written in the transaction of the evaluation or correlation itself.
+MIGRATIONS.push(`
+  CREATE TABLE decision_instances (
+    key TEXT PRIMARY KEY, evaluation_key INTEGER NOT NULL, n INTEGER NOT NULL, state TEXT NOT NULL,
+    evaluation_date INTEGER NOT NULL, evaluation_failure TEXT, process_definition_key INTEGER,
+    process_instance_key INTEGER, element_instance_key INTEGER, decision_key INTEGER NOT NULL,
+    decision_id TEXT NOT NULL, decision_name TEXT, decision_version INTEGER NOT NULL, decision_type TEXT NOT NULL,
+    result TEXT, tenant_id TEXT NOT NULL, evaluated_inputs TEXT NOT NULL, matched_rules TEXT NOT NULL);
+  CREATE INDEX decision_instances_evaluation ON decision_instances (evaluation_key, n);
+  CREATE INDEX decision_instances_process ON decision_instances (process_instance_key)
+    WHERE process_instance_key IS NOT NULL;
+  CREATE INDEX decision_instances_decision ON decision_instances (decision_id, evaluation_date);
+  CREATE TABLE correlated_message_subscriptions (
+    key INTEGER PRIMARY KEY, message_key INTEGER NOT NULL, subscription_key INTEGER NOT NULL,
+    correlation_key TEXT NOT NULL, correlation_time INTEGER NOT NULL, element_id TEXT NOT NULL, element_instance_key INTEGER,
+    message_name TEXT NOT NULL, process_id TEXT NOT NULL, process_definition_key INTEGER NOT NULL,
+    process_instance_key INTEGER NOT NULL, tenant_id TEXT NOT NULL);
+  CREATE INDEX correlated_message_subscriptions_message ON correlated_message_subscriptions (message_key);
+  CREATE INDEX correlated_message_subscriptions_process ON correlated_message_subscriptions (process_instance_key);
+  CREATE INDEX correlated_message_subscriptions_name ON correlated_message_subscriptions (message_name);
+`);
+
 export const SCHEMA_VERSION: number = MIGRATIONS.length;

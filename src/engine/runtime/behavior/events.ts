@@ -5,7 +5,7 @@ import type { ElementModel } from '../../model/types.ts';
 import type { ElementInstanceRow, MessageSubscriptionRow } from '../../state/rows.ts';
 import { nextDueDate, type Repetitions } from '../../timer/index.ts';
 import { parseData, type Trigger } from '../elementData.ts';
-import type { Runtime } from '../runtime.ts';
+import { type Runtime, TENANT } from '../runtime.ts';
 import { IncidentError, type Tx } from '../tx.ts';
 import type { EventSubscriptionBehavior } from './subscriptions.ts';
 import type { StateTransitionBehavior } from './transitions.ts';
@@ -47,7 +47,23 @@ export class EventTriggerBehavior {
       correlationKey: sub.correlation_key,
       elementInstanceKey: sub.element_instance_key,
     });
-    return this.triggerEvent(tx, holder, sub.element_id, { variables });
+    const triggered = this.triggerEvent(tx, holder, sub.element_id, { variables });
+    if (triggered) {
+      this.rt.state.correlatedMessages.insert({
+        messageKey,
+        subscriptionKey: sub.key,
+        correlationKey: sub.correlation_key,
+        correlationTime: tx.now,
+        elementId: sub.element_id,
+        elementInstanceKey: sub.element_instance_key,
+        messageName: sub.message_name,
+        processId: sub.process_id,
+        processDefinitionKey: sub.process_definition_key,
+        processInstanceKey: sub.process_instance_key,
+        tenantId: TENANT,
+      });
+    }
+    return triggered;
   }
 
   /** Fires the event `targetId` (boundary, event sub-process start, catch event) held by `holder`. */

@@ -30,6 +30,7 @@ export class IncidentBehavior {
       tx.records.length = records;
       tx.afterCommit.length = after;
       const errorType = e instanceof IncidentError ? e.errorType : 'EXTRACT_VALUE_ERROR';
+      if (e instanceof IncidentError) e.afterRollback?.(tx);
       this.createIncident(tx, ei, errorType, (e as Error).message, jobKey);
       return false;
     }

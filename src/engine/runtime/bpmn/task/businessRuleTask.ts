@@ -16,8 +16,15 @@ export const businessRuleTask = (b: Behaviors): BpmnElementProcessor => ({
     const decisionId = evalString(decision.decisionId, ctx);
     if (!b.rt.decisions) throw new IncidentError('DECISION_EVALUATION_ERROR', 'No decision registry');
     const key = boundDecisionKey(b.rt, ei, decisionId, decision.binding);
-    const result = b.rt.decisions.evaluateLatest(decisionId, ctx, key);
-    tx.record('DECISION_EVALUATION', 'EVALUATED', b.rt.key(), ei.process_instance_key, ei.element_id, {
+    const evaluationKey = b.rt.key();
+    const result = b.rt.decisions.evaluateLatest(decisionId, ctx, key, {
+      key: evaluationKey,
+      now: tx.now,
+      processDefinitionKey: ei.process_definition_key,
+      processInstanceKey: ei.process_instance_key,
+      elementInstanceKey: ei.key,
+    });
+    tx.record('DECISION_EVALUATION', 'EVALUATED', evaluationKey, ei.process_instance_key, ei.element_id, {
       decisionId,
       decisionKey: result.decisionKey,
       decisionVersion: result.version,
