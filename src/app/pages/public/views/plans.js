@@ -127,36 +127,42 @@ function planForm() {
     ),
     h('div', { class: 'actions' }, submit),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const body = {
-      planYear: Number(year.value),
-      summary: summary.value.trim(),
-      ...(contactName.value.trim() ? { contactName: contactName.value.trim() } : {}),
-      ...(contactPhone.value.trim() ? { contactPhone: contactPhone.value.trim() } : {}),
-      projects: [...projects.children].map((r) => r.value()).filter(Boolean),
-    };
-    const issues = [];
-    if (!body.summary) issues.push({ field: 'summary', reason: '请填写规划概述' });
-    body.projects.forEach((p, i) => {
-      if (!Number.isInteger(p.estimatedAmount) || p.estimatedAmount < 0)
-        issues.push({ field: `projects[${i}].estimatedAmount`, reason: '请填写金额（元，非负整数）' });
-    });
-    if (issues.length > 0) return showErrors(form, { detail: '请更正标出的内容', errors: issues });
-    submit.disabled = true;
-    try {
-      const plan = await post('/annual-plans', body);
-      toast(
-        plan.status === 'awaiting-section'
-          ? `${plan.planYear} 年度规划已交本单位责任科室审核，同意后报出备案`
-          : `已备案，备案号 ${plan.filingNumber}${plan.onTime ? '' : `（逾期 ${plan.daysLate} 天）`}`,
-      );
-      dispatchEvent(new HashChangeEvent('hashchange'));
-    } catch (e) {
-      showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
-      submit.disabled = false;
-    }
+  const read = () => ({
+    planYear: Number(year.value),
+    summary: summary.value.trim(),
+    ...(contactName.value.trim() ? { contactName: contactName.value.trim() } : {}),
+    ...(contactPhone.value.trim() ? { contactPhone: contactPhone.value.trim() } : {}),
+    projects: [...projects.children].map((r) => r.value()).filter(Boolean),
   });
+  form.addEventListener('submit', (event) => sendPlan(event, form, submit, read()));
   return section('报送年度规划', form);
+}
+
+/**
+ * Posts the plan. In a campaign it completes the Unit's 报送 or 修改 task and waits for the 责任科室 (G-6, 202);
+ * otherwise the section's own filing is numbered at once (201).
+ */
+async function sendPlan(event, form, submit, body) {
+  event.preventDefault();
+  clearErrors(form);
+  const issues = [];
+  if (!body.summary) issues.push({ field: 'summary', reason: '请填写规划概述' });
+  body.projects.forEach((p, i) => {
+    if (!Number.isInteger(p.estimatedAmount) || p.estimatedAmount < 0)
+      issues.push({ field: `projects[${i}].estimatedAmount`, reason: '请填写金额（元，非负整数）' });
+  });
+  if (issues.length > 0) return showErrors(form, { detail: '请更正标出的内容', errors: issues });
+  submit.disabled = true;
+  try {
+    const plan = await post('/annual-plans', body);
+    toast(
+      plan.status === 'awaiting-section'
+        ? `${plan.planYear} 年度规划已交本单位责任科室审核，同意后报出备案`
+        : `已备案，备案号 ${plan.filingNumber}${plan.onTime ? '' : `（逾期 ${plan.daysLate} 天）`}`,
+    );
+    dispatchEvent(new HashChangeEvent('hashchange'));
+  } catch (e) {
+    showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
+    submit.disabled = false;
+  }
 }
