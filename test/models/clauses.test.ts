@@ -234,6 +234,18 @@ describe('P-1 the yearly annual plan campaign', () => {
     expect(g.element('Flow_ToRecordFiling').sourceRef.id).toBe('SubProcess_PlanSignOff');
   });
 
+  it('G-6: a filing’s sign-off still open at its due date reminds the Unit, without taking it from the section', async () => {
+    const g = await loadProcess('project-implementation');
+    for (const kind of ['Change', 'Delay', 'Termination']) {
+      const due = g.element(`Event_SectionReview${kind}FilingDue`);
+      expect(due.attachedToRef.id).toBe(`Task_SectionReview${kind}Filing`);
+      expect(due.cancelActivity).toBe(false);
+      expect(due.eventDefinitions[0].timeDate.body).toBe('=sectionFilingReviewDue');
+      expect(g.header(`Task_RemindSection${kind}Filing`, 'template')).toBe('section-filing-review-due');
+      expect(g.header(`Task_RemindSection${kind}Filing`, 'recipients')).toBe('unit');
+    }
+  });
+
   it('the 初核 form shows whether the Unit filed its plan', async () => {
     const g = await loadProcess('professional-project-initiation');
     expect(g.extension('Task_InitialCheck', 'zeebe:FormDefinition').formId).toBe('initial-check');
