@@ -24,6 +24,10 @@ export const TEMPLATES: Record<string, NotificationTemplate> = {
     title: '年度规划备案已逾期',
     body: '{{unitName}}未在{{filingDeadline}}前报送{{planYear}}年度政务信息化规划，请督办（P-1）。',
   },
+  'section-filing-review-due': {
+    title: '备案待责任科室审核',
+    body: `${P}的备案已到责任科室审核期限{{sectionFilingReviewDue}}，请本单位责任科室尽快审核（G-6）。`,
+  },
   'annual-plan-summary': {
     title: '{{planYear}}年度规划备案汇总',
     body: '{{planYear}}年度政务信息化规划备案已结束，各单位报送情况见备案登记。',

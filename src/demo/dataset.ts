@@ -235,6 +235,7 @@ function campaign(plan: Plan, planYear: number, opens: string, lateUnits: number
         `${u.name} annual plan ${planYear}`,
       ),
     );
+    signOff(plan, planYear, u, i, when);
     if (late) {
       act(at(`${planYear - 1}-12-01T10:00:00`) + i * 60_000, `督办 ${u.name} 逾期备案`, () =>
         completeTask(
@@ -247,6 +248,59 @@ function campaign(plan: Plan, planYear: number, opens: string, lateUnits: number
       );
     }
   });
+}
+
+/**
+ * G-6: the Unit's 责任科室 signs off what its staff prepared, the next day (two hours later for a late one, already
+ * past the deadline); every tenth Unit's plan goes back once with a reason and is revised before the approval.
+ */
+function signOff(
+  plan: Plan,
+  planYear: number,
+  u: (typeof DEMO_CITY_UNITS)[number],
+  i: number,
+  prepared: number,
+) {
+  const { act, completeTask } = plan;
+  const mine = (v: Record<string, unknown>, t: { candidateGroups: string[] }) =>
+    v.planYear === planYear &&
+    (t.candidateGroups.includes(`unit-section-${u.id}`) || t.candidateGroups.includes(`unit-${u.id}`));
+  const review = (decision: 'approve' | 'return', opinion: string) => () =>
+    completeTask(
+      'Task_SectionReviewAnnualPlan',
+      mine,
+      { sectionDecision: decision, sectionOpinion: opinion },
+      `${u.id} section ${planYear}`,
+    );
+  const step = prepared > plan.at(`${planYear - 1}-11-30T18:00:00`) ? 2 * 3_600_000 : DAY / 3;
+  if (i % 10 === 3) {
+    act(
+      prepared + step,
+      `${u.section}退回 ${u.name} ${planYear} 年度规划`,
+      review('return', '请补充拟申报项目的估算依据'),
+    );
+    act(prepared + 2 * step, `${u.name} 修改 ${planYear} 年度规划`, () =>
+      completeTask(
+        'Task_ReviseAnnualPlan',
+        mine,
+        {
+          planSummary: `${u.name}${planYear}年度政务信息化规划（补充估算依据）`,
+          plannedProjects: PROJECT_NAMES[i % PROJECT_NAMES.length]!,
+          estimatedTotalAmount: AMOUNTS[i % AMOUNTS.length]!,
+          contactName: `${u.section}联系人`,
+          contactPhone: `0766-88${String(1000 + i)}`,
+        },
+        `${u.id} revise ${planYear}`,
+      ),
+    );
+    act(
+      prepared + 3 * step,
+      `${u.section}同意 ${u.name} ${planYear} 年度规划`,
+      review('approve', '同意报送'),
+    );
+    return;
+  }
+  act(prepared + step, `${u.section}同意 ${u.name} ${planYear} 年度规划`, review('approve', '同意报送'));
 }
 
 /** The steps of one project's life, scheduled from its submission at `start`. */

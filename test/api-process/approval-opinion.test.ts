@@ -89,7 +89,7 @@ describe('PRO-3: the Bureau decides the 立项审批意见 and the numbered DOCX
     formJs = await launchFormJs();
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of ACCOUNTS) t[name] = await s.login(name);
-    const plan = await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+    const plan = await s.api(t['gongan.section']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
       summary: '2027 年度警务信息化规划',
     });

@@ -54,7 +54,7 @@ describe('a return for correction and a failed cost review answered by the Unit 
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of ['gongan.staff', 'gongan.section', 'bureau.reviewer', 'cost.reviewer', 'expert'])
       t[name] = await s.login(name);
-    await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+    await s.api(t['gongan.section']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
       summary: '2027 年度警务信息化规划',
     });

@@ -127,7 +127,7 @@ describe('G-6: the Unit’s 责任科室 signs off change, delay and termination
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of [...ACCOUNTS, 'weijian.solo']) t[name] = await s.login(name);
     for (const [who, summary] of [
-      ['gongan.staff', '2027 年度警务信息化规划'],
+      ['gongan.section', '2027 年度警务信息化规划'],
       ['weijian.solo', '2027 年度卫生健康信息化规划'],
     ] as const) {
       const plan = await s.api(t[who]!, 'POST', '/api/annual-plans', { planYear: 2027, summary });

@@ -129,6 +129,7 @@ describe('implementation filings, requests and operations through /api on the re
       'gongan.staff',
       'gongan.section',
       'jiaoyu.staff',
+      'jiaoyu.section',
       'bureau.reviewer',
       'bureau.admin',
       'cost.reviewer',
@@ -433,7 +434,7 @@ describe('implementation filings, requests and operations through /api on the re
   });
 
   it('P-1: the campaign board shows who filed on time, late or not yet', async () => {
-    const plan = await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+    const plan = await s.api(t['gongan.section']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
       summary: '规划',
     });
@@ -445,7 +446,7 @@ describe('implementation filings, requests and operations through /api on the re
     expect(before.deadlinePassed).toBe(false);
 
     await moveClock('2026-12-02T02:00:00Z');
-    const late = await s.api(t['jiaoyu.staff']!, 'POST', '/api/annual-plans', {
+    const late = await s.api(t['jiaoyu.section']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
       summary: '规划',
     });

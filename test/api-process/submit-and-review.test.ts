@@ -82,7 +82,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
     t['xinxing/gongan.staff'] = await s.login('gongan.staff', 'xinxing');
     t['xinxing/bureau.admin'] = await s.login('bureau.admin', 'xinxing');
     // P-1: the Unit filed its 2027 plan on time; the 初核 form shows the filing number.
-    const plan = await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+    const plan = await s.api(t['gongan.section']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
       summary: '2027 年度警务信息化规划',
     });

@@ -78,7 +78,7 @@ describe('G-6: the Unit’s 责任科室 signs off its staff’s application bef
       });
     });
     for (const name of [...ACCOUNTS, 'jiaoyu.solo']) t[name] = await s.login(name);
-    const plan = await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+    const plan = await s.api(t['gongan.section']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
       summary: '2027 年度警务信息化规划',
     });

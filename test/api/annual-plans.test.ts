@@ -12,7 +12,15 @@ describe('annual plans (P-1)', () => {
   beforeAll(async () => {
     // the tests move the clock by months: sessions that outlive them
     h = await startHarness({ sessionTtlMs: 365 * 24 * 3600_000 });
-    for (const name of ['gongan.staff', 'jiaoyu.staff', 'bureau.reviewer', 'finance', 'gongan.leader'])
+    for (const name of [
+      'gongan.staff',
+      'gongan.section',
+      'jiaoyu.staff',
+      'jiaoyu.section',
+      'bureau.reviewer',
+      'finance',
+      'gongan.leader',
+    ])
       t[name] = await h.login(name);
   });
   afterAll(async () => {
@@ -21,7 +29,8 @@ describe('annual plans (P-1)', () => {
 
   it('files at 23:59:59 on 30 November (Shanghai) on time, for next year, with a 备案 number', async () => {
     h.clock.now = new Date('2026-11-30T15:59:59.000Z');
-    const res = await file(t['gongan.staff']!, {
+    // G-6: outside a campaign the Unit's 责任科室 files the plan itself (the campaign's path: annual-plan-section.test.ts)
+    const res = await file(t['gongan.section']!, {
       summary: '2027年度信息化建设规划',
       projects: [{ name: '警务云扩容', estimatedAmount: 1_200_000, category: 'professional' }],
     });
@@ -39,7 +48,7 @@ describe('annual plans (P-1)', () => {
 
   it('files one second later as late, counting the days', async () => {
     h.clock.now = new Date('2026-12-02T16:00:00.000Z'); // 3 December, 00:00 in Shanghai
-    const res = await file(t['jiaoyu.staff']!, { summary: '教育局2027年度规划' });
+    const res = await file(t['jiaoyu.section']!, { summary: '教育局2027年度规划' });
     expect(res.json()).toMatchObject({
       planYear: 2027,
       onTime: false,
@@ -64,6 +73,13 @@ describe('annual plans (P-1)', () => {
         .errors?.map((e) => e.field)
         .sort(),
     ).toEqual(['projects[0].estimatedAmount', 'summary']);
+  });
+
+  it('G-6: outside a campaign the staff cannot file past its 责任科室 (409 naming planYear)', async () => {
+    const res = await file(t['jiaoyu.staff']!, { summary: '教育局2026年度规划', planYear: 2026 });
+    expect(res.statusCode).toBe(409);
+    expect(problemOf(res).detail).toContain('责任科室');
+    expect(problemOf(res).errors?.[0]?.field).toBe('planYear');
   });
 
   it('lets only a Unit’s staff or section file (403 for its leadership and for the Bureau)', async () => {

@@ -30,6 +30,7 @@ async function auditVerify(dataDir: string, ...args: string[]): Promise<{ code: 
 describe('the audit trail', () => {
   let h: Harness;
   let staff: string;
+  let section: string;
   let audit: string;
   let projectId: string;
   const requestIds: string[] = [];
@@ -38,6 +39,7 @@ describe('the audit trail', () => {
     h = await startHarness();
     staff = await h.login('gongan.staff');
     audit = await h.login('audit');
+    section = await h.login('gongan.section');
     const created = await h.app.inject({
       method: 'POST',
       url: '/api/projects',
@@ -64,7 +66,7 @@ describe('the audit trail', () => {
     await h.app.inject({
       method: 'POST',
       url: '/api/annual-plans',
-      headers: h.as(staff),
+      headers: h.as(section), // G-6: outside a campaign the Unit's 责任科室 files its plan itself
       payload: { summary: '规划' },
     });
     await h.store.transaction((tx) =>
@@ -100,6 +102,7 @@ describe('the audit trail', () => {
     ).toBe(204);
     const trail = await listAudit(h.store.db, { tenantId: 'yunfu' });
     expect(trail.map((e) => e.action)).toEqual([
+      'session.login',
       'session.login',
       'session.login',
       'project.create',

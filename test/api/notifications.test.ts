@@ -35,7 +35,7 @@ describe('the notification centre (issue 16)', () => {
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of ['gongan.staff', 'gongan.section', 'jiaoyu.staff', 'bureau.reviewer'])
       t[name] = await s.login(name);
-    await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+    await s.api(t['gongan.section']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
       summary: '2027 年度规划',
     });

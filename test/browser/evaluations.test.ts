@@ -83,7 +83,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       await app.seed();
       steps = apiSteps(app);
       formJs = await launchFormJs();
-      await steps.call('gongan.staff', 'POST', '/annual-plans', {
+      await steps.call('gongan.section', 'POST', '/annual-plans', {
         planYear: 2027,
         summary: '2027 年度警务信息化规划',
       });

@@ -121,16 +121,33 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('pages in chromium', (
     await shot(page, '09-incident-retried');
   });
 
-  it('a Unit files its annual plan (P-1) and uploads a document to its project', async () => {
+  it('a Unit prepares its annual plan (P-1), its 责任科室 signs it off (G-6), and it uploads a document to its project', async () => {
     const projectId = await steps.draft();
     await signIn(page, app.url, 'gongan.staff');
     await page.getByRole('link', { name: '年度规划' }).click();
     await page.getByLabel('规划概述').fill('2027 年度建设视频图像智能分析平台，升级政务外网接入。');
+    await page.getByLabel('联系电话').fill('0766-8888001');
     await page.getByLabel('项目 1 名称').fill(PROJECT);
     await page.getByLabel('项目 1 估算金额（元）').fill('800000');
     await page.getByRole('button', { name: '报送备案' }).click();
+    // The campaign has gongan's 2027 plan open: the post completes its task and the plan waits for the section.
+    await page.locator('#toast', { hasText: '责任科室审核' }).waitFor();
+    const review = await until(
+      async () =>
+        ((await steps.call('gongan.section', 'GET', '/tasks')) as { items: Array<Record<string, unknown>> })
+          .items,
+      (items) => items.some((i) => i.elementId === 'Task_SectionReviewAnnualPlan'),
+    );
+    const key = review.find((i) => i.elementId === 'Task_SectionReviewAnnualPlan')!.userTaskKey;
+    await steps.call('gongan.section', 'POST', `/tasks/${key}/complete`, {
+      variables: { sectionDecision: 'approve', sectionOpinion: '同意报送。' },
+    });
+    await until(
+      async () => (await steps.call('gongan.staff', 'GET', '/annual-plans?planYear=2027')) as unknown[],
+      (plans) => plans.length === 1,
+    );
+    await page.reload();
     await page.locator('td[data-label="备案号"]').first().waitFor();
-    expect(await page.locator('#toast').textContent()).toMatch(/^已备案，备案号 /);
 
     await page.goto(`${app.url}/#/projects/${projectId}`);
     await settled(page);
@@ -146,11 +163,9 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('pages in chromium', (
   });
 
   it('the campaign board and the dashboard draw what the API counts', async () => {
-    // 市公安局 files its 2027 plan, the campaign runs past its incident, and a project past 初核 is the only one in its stage.
+    // 市公安局 filed its 2027 plan (above, signed off by its section), the campaign runs past its incident, and a
+    // project past 初核 is the only one in its stage.
     await steps.campaignUnderway(campaignKey);
-    const filed = (await steps.call('gongan.staff', 'GET', '/annual-plans?planYear=2027')) as unknown[];
-    if (filed.length === 0)
-      await steps.call('gongan.staff', 'POST', '/annual-plans', { planYear: 2027, summary: '2027 年度规划' });
     await steps.initialCheckPassed();
     await signIn(page, app.url, 'bureau.admin');
     await page.goto(`${app.url}/#/ops/campaign?planYear=2027`);

@@ -57,6 +57,11 @@ const CHOICES: Record<string, Data[]> = {
     { sectionDecision: 'return', sectionOpinion: '请补充与现有平台的关系' },
     { sectionDecision: 'approve', sectionOpinion: '同意报送' },
   ],
+  // G-6: the Unit's section sends the first annual plan back to its staff, then approves.
+  'unit-section-annual-plan-review': [
+    { sectionDecision: 'return', sectionOpinion: '请补充估算依据' },
+    { sectionDecision: 'approve', sectionOpinion: '同意报送' },
+  ],
   'initial-check': [
     { initialCheckDecision: 'return', initialCheckOpinion: '请补充服务内容说明' },
     { initialCheckDecision: 'pass', initialCheckOpinion: '符合立项条件' },
@@ -117,7 +122,7 @@ describe('every task form can be submitted exactly as form-js submits it (PRO-2,
     formJs = await launchFormJs();
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of ACCOUNTS) t[name] = await s.login(name);
-    const plan = await s.api(t['gongan.staff']!, 'POST', '/api/annual-plans', {
+    const plan = await s.api(t['gongan.section']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
       summary: '2027 年度警务信息化规划',
     });
@@ -382,4 +387,6 @@ const REACHED = [
   'acceptance-failure-decision',
   'acceptance-rectification',
   'file-annual-plan',
+  'unit-section-annual-plan-review',
+  'revise-annual-plan',
 ];

@@ -87,7 +87,16 @@ async function submitProject(): Promise<void> {
   const token = session.json.token as string;
   const plans = await api(token, 'GET', '/annual-plans?planYear=2027');
   if ((plans.json as unknown as unknown[]).length === 0) {
-    await api(token, 'POST', '/annual-plans', { planYear: 2027, summary: '2027 年度警务信息化规划' });
+    // G-6: outside a campaign the Unit's 责任科室 files the plan itself
+    const section = await api(null, 'POST', '/session', {
+      tenantId: 'yunfu',
+      username: 'gongan.section',
+      password: PASSWORD,
+    });
+    await api(section.json.token as string, 'POST', '/annual-plans', {
+      planYear: 2027,
+      summary: '2027 年度警务信息化规划',
+    });
   }
   const created = await api(token, 'POST', '/projects', professionalDraft());
   expect(created.status, JSON.stringify(created.json)).toBe(201);

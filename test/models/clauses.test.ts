@@ -207,7 +207,7 @@ describe('P-1 the yearly annual plan campaign', () => {
     const reminder = g.element('Event_FilingReminderDue');
     const overdue = g.element('Event_FilingOverdue');
     for (const b of [reminder, overdue]) {
-      expect(b.attachedToRef.id).toBe('Task_FileAnnualPlan');
+      expect(b.attachedToRef.id).toBe('SubProcess_PlanSignOff');
       expect(b.cancelActivity).toBe(false);
     }
     expect(reminder.eventDefinitions[0].timeDate.body).toBe('=annualPlanReminderDue');
@@ -215,6 +215,35 @@ describe('P-1 the yearly annual plan campaign', () => {
     expect(ids(g.reachable('Event_FilingOverdue'))).toContain('Task_FollowUpOverdueFiling');
     expect(groupsOf(g, 'Task_FollowUpOverdueFiling')).toBe('bureau-admin');
     expect(g.header('Task_RecordAnnualPlanFiling', 'filingKind')).toBe('annual-plan');
+  });
+
+  it('G-6: the plan goes out only after the Unit’s 责任科室 approved it; a returned plan goes back to the staff', async () => {
+    const g = await loadProcess('annual-plan-filing');
+    expect(groupsOf(g, 'Task_FileAnnualPlan')).toBe('=["unit-" + unit.unitId]');
+    expect(groupsOf(g, 'Task_SectionReviewAnnualPlan')).toBe('=["unit-section-" + unit.unitId]');
+    expect(groupsOf(g, 'Task_ReviseAnnualPlan')).toBe('=["unit-" + unit.unitId]');
+    expect(g.extension('Task_SectionReviewAnnualPlan', 'zeebe:FormDefinition').formId).toBe(
+      'unit-section-annual-plan-review',
+    );
+    const approved = flowWhere(g, 'Gateway_PlanSectionDecision', /"approve"/);
+    expect(approved.target.id).toBe('Event_PlanSignedOff');
+    const returned = flowWhere(g, 'Gateway_PlanSectionDecision', /"return"/);
+    expect(returned.target.id).toBe('Task_ReviseAnnualPlan');
+    expect(ids(g.reachable('Task_ReviseAnnualPlan'))).toContain('Task_SectionReviewAnnualPlan');
+    // The filing is recorded only once the sign-off sub-process ends (its only end is the approval).
+    expect(g.element('Flow_ToRecordFiling').sourceRef.id).toBe('SubProcess_PlanSignOff');
+  });
+
+  it('G-6: a filing’s sign-off still open at its due date reminds the Unit, without taking it from the section', async () => {
+    const g = await loadProcess('project-implementation');
+    for (const kind of ['Change', 'Delay', 'Termination']) {
+      const due = g.element(`Event_SectionReview${kind}FilingDue`);
+      expect(due.attachedToRef.id).toBe(`Task_SectionReview${kind}Filing`);
+      expect(due.cancelActivity).toBe(false);
+      expect(due.eventDefinitions[0].timeDate.body).toBe('=sectionFilingReviewDue');
+      expect(g.header(`Task_RemindSection${kind}Filing`, 'template')).toBe('section-filing-review-due');
+      expect(g.header(`Task_RemindSection${kind}Filing`, 'recipients')).toBe('unit');
+    }
   });
 
   it('the 初核 form shows whether the Unit filed its plan', async () => {

@@ -129,6 +129,30 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
       expect(await d.state(pik)).toBe('COMPLETED');
     });
 
+    it('G-6 a filing still with the 责任科室 at its due date reminds the Unit once; the sign-off stays open', async () => {
+      const d = await open('2027-01-15T10:00:00+08:00');
+      await d.start('project-implementation', {
+        ...implementationStart,
+        totalInvestment: 100,
+        softwareDevCost: 0,
+        rules,
+      });
+      await d.publish('project-change-filed', 'YF-2026-0007', {
+        changeDescription: '增加移动端',
+        changeReason: '省政策调整',
+      });
+      const reminders = () => notified(d).filter((t) => t === 'section-filing-review-due');
+      await d.advanceTo('2027-01-18T10:00:00+08:00'); // one working day later: not due yet
+      expect(reminders()).toHaveLength(0);
+      await d.advanceTo('2027-01-25T10:00:00+08:00'); // past 3 working days
+      expect(reminders()).toHaveLength(1);
+      await d.complete('Task_SectionReviewChangeFiling', SECTION_APPROVES);
+      await d.complete('Task_RegisterChangeFiling', { changeFilingOpinion: '同意备案' });
+      expect(
+        d.handled.filter((h) => h.type === 'yunfu.record-filing').map((h) => h.headers.filingKind),
+      ).toEqual(['change']);
+    });
+
     it('IM-9 termination is filed with the Bureau and Finance and ends the project', async () => {
       const d = await open('2027-01-15T10:00:00+08:00');
       const pik = await d.start('project-implementation', {

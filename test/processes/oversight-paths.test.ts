@@ -9,32 +9,48 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
   const open = driverPerTest(kind);
 
   describe('annual-plan-filing (P-1)', () => {
-    it('one filing on time, one late after a reminder and the escalation to the Bureau', async () => {
+    it('one filing on time after the section sent it back once, one late: prepared in time but signed off after 30 November, so reminded and escalated', async () => {
       const d = await open('2026-10-12T09:00:00+08:00');
       const pik = await d.start('annual-plan-filing', { planYear: 2027 });
       const tasks = await d.openTasks(pik);
       expect(tasks.map((t) => t.candidateGroups).sort()).toEqual([['unit-gongan'], ['unit-ziranziyuan']]);
-      const gongan = tasks.find((t) => t.candidateGroups?.includes('unit-gongan'))!;
-      await d.completeTask(gongan.userTaskKey, {
-        planSummary: '2027 年度规划',
+      const open1 = async (elementId: string, group: string) =>
+        (await d.openTasks(pik)).find(
+          (t) => t.elementId === elementId && t.candidateGroups?.includes(group),
+        )!;
+      const plan = (summary: string) => ({
+        planSummary: summary,
         plannedProjects: '智慧警务',
         estimatedTotalAmount: 3_000_000,
         contactName: '张三',
         contactPhone: '0766-1',
       });
+      // G-6: gongan's staff prepares, its section returns it with a reason, the staff revises, the section approves.
+      await d.completeTask(
+        (await open1('Task_FileAnnualPlan', 'unit-gongan')).userTaskKey,
+        plan('2027 年度规划'),
+      );
+      const review = await open1('Task_SectionReviewAnnualPlan', 'unit-section-gongan');
+      await d.completeTask(review.userTaskKey, { sectionDecision: 'return', sectionOpinion: '缺少估算依据' });
+      expect(d.handled.filter((h) => h.type === 'yunfu.record-filing')).toHaveLength(0);
+      const revise = await open1('Task_ReviseAnnualPlan', 'unit-gongan');
+      expect((await d.variables(pik)).sectionOpinion).toBeUndefined(); // local to gongan's branch
+      await d.completeTask(revise.userTaskKey, plan('2027 年度规划（附估算依据）'));
+      const again = await open1('Task_SectionReviewAnnualPlan', 'unit-section-gongan');
+      await d.completeTask(again.userTaskKey, { sectionDecision: 'approve', sectionOpinion: '同意报送' });
+      expect(d.handled.filter((h) => h.type === 'yunfu.record-filing')).toHaveLength(1);
+      // ziranziyuan's staff prepares in time, but its section has not signed off by the deadline.
+      await d.completeTask(
+        (await open1('Task_FileAnnualPlan', 'unit-ziranziyuan')).userTaskKey,
+        plan('2027'),
+      );
       await d.advanceTo('2026-11-23T09:00:01+08:00'); // 5 working days before 30 November
-      expect(notified(d)).toContain('annual-plan-reminder');
+      expect(notified(d).filter((t) => t === 'annual-plan-reminder')).toHaveLength(1); // gongan's plan went out
       await d.advanceTo('2026-12-01T00:00:01+08:00');
-      expect(notified(d)).toContain('annual-plan-overdue');
+      expect(notified(d).filter((t) => t === 'annual-plan-overdue')).toHaveLength(1);
       await d.complete('Task_FollowUpOverdueFiling', { followUpNote: '已电话督办' });
-      const late = (await d.openTasks(pik)).find((t) => t.elementId === 'Task_FileAnnualPlan')!;
-      await d.completeTask(late.userTaskKey, {
-        planSummary: '2027',
-        plannedProjects: '不动产',
-        estimatedTotalAmount: 1,
-        contactName: '李四',
-        contactPhone: '0766-2',
-      });
+      const late = await open1('Task_SectionReviewAnnualPlan', 'unit-section-ziranziyuan');
+      await d.completeTask(late.userTaskKey, { sectionDecision: 'approve', sectionOpinion: '同意' });
       expect(await d.state(pik)).toBe('COMPLETED');
       expect(
         d.handled.filter((h) => h.type === 'yunfu.record-filing').map((h) => h.headers.filingKind),

@@ -4,7 +4,15 @@ import { decide, readScope } from '../authz.ts';
 import { fileAnnualPlanCommand } from '../commands/annual-plan.ts';
 import { problem } from '../problem.ts';
 import { type ApiApp, type ApiContext, actorOf, ensure, principalOf } from './context.ts';
-import { filingSchema, idParam, keysOf, planBody, planSchema, problemResponses } from './schemas.ts';
+import {
+  filingSchema,
+  idParam,
+  keysOf,
+  planBody,
+  planHandedOnSchema,
+  planSchema,
+  problemResponses,
+} from './schemas.ts';
 
 export function registerPlanRoutes(app: ApiApp, ctx: ApiContext): void {
   postAnnualPlans(app, ctx);
@@ -19,14 +27,16 @@ function postAnnualPlans(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         tags: ['annual plans'],
-        summary: '年度信息化规划备案（P-1）',
+        summary: '年度信息化规划备案（P-1、G-6）',
+        description:
+          '年度规划备案进行中时完成本单位该年度的报送/修改任务，交责任科室审核（202）；否则仅责任科室可直接备案（201），经办人 409。',
         body: planBody,
-        response: { 201: planSchema, ...problemResponses },
+        response: { 201: planSchema, 202: planHandedOnSchema, ...problemResponses },
       },
     },
     async (request, reply) => {
       const plan = await fileAnnualPlanCommand(ctx, actorOf(request), request.body);
-      reply.code(201);
+      reply.code('status' in plan ? 202 : 201);
       return plan;
     },
   );

@@ -229,6 +229,18 @@ export const planBody = {
   properties: {
     planYear: { type: 'integer', minimum: 2000, maximum: 9999, description: '默认为提交时的下一年（P-1）' },
     summary: { type: 'string', minLength: 1, maxLength: 5000 },
+    contactName: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 100,
+      description: '联系人（经年度规划备案任务报送时必填）',
+    },
+    contactPhone: {
+      type: 'string',
+      minLength: 1,
+      maxLength: 50,
+      description: '联系电话（经年度规划备案任务报送时必填）',
+    },
     projects: {
       type: 'array',
       maxItems: 200,
@@ -261,6 +273,19 @@ export const planSchema = {
     daysLate: { type: 'integer' },
     deadline: { type: 'string' },
     filingNumber: { type: 'string' },
+  },
+} as const;
+
+/** A plan handed to the Unit's 责任科室 through the campaign's task (G-6): not filed yet. */
+export const planHandedOnSchema = {
+  type: 'object',
+  properties: {
+    status: { type: 'string', enum: ['awaiting-section'] },
+    planYear: { type: 'integer' },
+    unitId: { type: 'string' },
+    userTaskKey: { type: 'string' },
+    processInstanceKey: { type: 'string' },
+    deadline: { type: 'string' },
   },
 } as const;
 

@@ -1,16 +1,30 @@
 // P-1: a Unit files its next-year informatization plan; the filing is numbered (备案) and marked on time or late
-// against the deadline of the rule edition in force (30 November, Asia/Shanghai, inclusive).
+// against the deadline of the rule edition in force (30 November, Asia/Shanghai, inclusive). G-6: it goes out only
+// once the Unit's 责任科室 approved it. While the campaign has the Unit's plan of that year open, the post completes
+// the campaign's task and the plan waits for the section (annual-plan-campaign.ts). Outside a campaign only the
+// section itself files it — its filing is its sign-off; the staff is refused with 409 naming planYear.
 import { filingDeadline, filingStatus, planYearOfFiling } from '../../domain/annual-plan.ts';
-import { type AnnualPlan, DuplicatePlanError, fileAnnualPlan } from '../../store/annual-plans.ts';
+import {
+  type AnnualPlan,
+  DuplicatePlanError,
+  fileAnnualPlan,
+  listAnnualPlans,
+} from '../../store/annual-plans.ts';
 import { decide } from '../authz.ts';
 import { problem } from '../problem.ts';
+import {
+  type HandedOn,
+  handOnThroughCampaign,
+  openCampaignTask,
+  type PlanInput,
+} from './annual-plan-campaign.ts';
 import { type Actor, audit, type CommandContext, ensure } from './context.ts';
 
 export async function fileAnnualPlanCommand(
   ctx: CommandContext,
   actor: Actor,
-  input: { planYear?: number; summary: string; projects?: unknown[] },
-): Promise<AnnualPlan & { deadline: string }> {
+  input: PlanInput,
+): Promise<(AnnualPlan & { deadline: string }) | (HandedOn & { deadline: string })> {
   const p = actor.principal;
   const unitId = p.unitId;
   ensure(decide(p, 'plan.file', { tenantId: p.tenantId, unitId }));
@@ -23,6 +37,10 @@ export async function fileAnnualPlanCommand(
     ]);
   }
   const deadlineDay = ctx.regulation.rules.editionAt(now).annualPlanDeadline;
+  const { deadline } = filingDeadline(planYear, deadlineDay);
+  const task = await openCampaignTask(ctx, p.tenantId, unitId as string, planYear);
+  if (task) return { ...(await handOnThroughCampaign(ctx, actor, task, planYear, input)), deadline };
+  if (!p.roles.includes('unit-section')) await refuseStaff(ctx, p.tenantId, unitId as string, planYear);
   const status = filingStatus(planYear, now, deadlineDay);
   try {
     const plan = await ctx.store.transaction(async (tx) => {
@@ -51,7 +69,7 @@ export async function fileAnnualPlanCommand(
       });
       return filed;
     });
-    return { ...plan, deadline: filingDeadline(planYear, deadlineDay).deadline };
+    return { ...plan, deadline };
   } catch (e) {
     if (e instanceof DuplicatePlanError) {
       throw problem.conflict(`本单位 ${planYear} 年度规划已备案（${e.existing.filingNumber}）`, [
@@ -60,4 +78,23 @@ export async function fileAnnualPlanCommand(
     }
     throw e;
   }
+}
+
+/** Outside a campaign the staff cannot file: already filed, or the plan has to go through the Unit's section (G-6). */
+async function refuseStaff(
+  ctx: CommandContext,
+  tenantId: string,
+  unitId: string,
+  planYear: number,
+): Promise<never> {
+  const [filed] = await listAnnualPlans(ctx.store.db, { tenantId, unitId, planYear });
+  if (filed) {
+    throw problem.conflict(`本单位 ${planYear} 年度规划已备案（${filed.filingNumber}）`, [
+      { field: 'planYear', reason: '该年度已备案' },
+    ]);
+  }
+  throw problem.conflict(
+    `本单位 ${planYear} 年度规划须经本单位责任科室审核同意后报送（G-6）：当前没有该年度的规划备案任务，请由责任科室备案，或待市政务服务数据管理局启动年度规划备案后在此报送`,
+    [{ field: 'planYear', reason: `${planYear} 年度没有进行中的规划备案任务，经办人不能直接备案` }],
+  );
 }

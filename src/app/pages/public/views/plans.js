@@ -23,7 +23,7 @@ export async function render(main, _params, q) {
     h(
       'p',
       { class: 'muted' },
-      '各市直单位应于每年 11 月 30 日前报送下一年度政务信息化规划（P-1）。逾期报送的按逾期备案记录。',
+      '各市直单位应于每年 11 月 30 日前报送下一年度政务信息化规划（P-1）。规划由经办人准备，经本单位责任科室审核同意后才报出（G-6）；年度规划备案进行中时，在此报送即交责任科室审核。逾期报送的按逾期备案记录。',
     ),
   );
   if (can.writeProjects()) add(main, planForm());
@@ -81,6 +81,8 @@ function planForm() {
     value: new Date().getFullYear() + 1,
   });
   const summary = h('textarea', { rows: 4, maxlength: 5000 });
+  const contactName = h('input', { maxlength: 100, value: current().displayName ?? '' });
+  const contactPhone = h('input', { maxlength: 50, type: 'tel' });
   const projects = h('div', { class: 'lines' });
   const addProject = () => {
     const i = projects.children.length;
@@ -111,6 +113,12 @@ function planForm() {
     field('规划年度', year, { name: 'planYear', hint: '默认为下一年度。' }),
     field('规划概述', summary, { name: 'summary', hint: '本单位下一年度政务信息化建设的总体安排。' }),
     h(
+      'div',
+      { class: 'grid two' },
+      field('联系人', contactName, { name: 'contactName' }),
+      field('联系电话', contactPhone, { name: 'contactPhone', hint: '经年度规划备案任务报送时必填。' }),
+    ),
+    h(
       'fieldset',
       { class: 'field' },
       h('legend', {}, '拟申报项目（可选）'),
@@ -119,30 +127,42 @@ function planForm() {
     ),
     h('div', { class: 'actions' }, submit),
   );
-  form.addEventListener('submit', async (event) => {
-    event.preventDefault();
-    clearErrors(form);
-    const body = {
-      planYear: Number(year.value),
-      summary: summary.value.trim(),
-      projects: [...projects.children].map((r) => r.value()).filter(Boolean),
-    };
-    const issues = [];
-    if (!body.summary) issues.push({ field: 'summary', reason: '请填写规划概述' });
-    body.projects.forEach((p, i) => {
-      if (!Number.isInteger(p.estimatedAmount) || p.estimatedAmount < 0)
-        issues.push({ field: `projects[${i}].estimatedAmount`, reason: '请填写金额（元，非负整数）' });
-    });
-    if (issues.length > 0) return showErrors(form, { detail: '请更正标出的内容', errors: issues });
-    submit.disabled = true;
-    try {
-      const plan = await post('/annual-plans', body);
-      toast(`已备案，备案号 ${plan.filingNumber}${plan.onTime ? '' : `（逾期 ${plan.daysLate} 天）`}`);
-      dispatchEvent(new HashChangeEvent('hashchange'));
-    } catch (e) {
-      showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
-      submit.disabled = false;
-    }
+  const read = () => ({
+    planYear: Number(year.value),
+    summary: summary.value.trim(),
+    ...(contactName.value.trim() ? { contactName: contactName.value.trim() } : {}),
+    ...(contactPhone.value.trim() ? { contactPhone: contactPhone.value.trim() } : {}),
+    projects: [...projects.children].map((r) => r.value()).filter(Boolean),
   });
+  form.addEventListener('submit', (event) => sendPlan(event, form, submit, read()));
   return section('报送年度规划', form);
+}
+
+/**
+ * Posts the plan. In a campaign it completes the Unit's 报送 or 修改 task and waits for the 责任科室 (G-6, 202);
+ * otherwise the section's own filing is numbered at once (201).
+ */
+async function sendPlan(event, form, submit, body) {
+  event.preventDefault();
+  clearErrors(form);
+  const issues = [];
+  if (!body.summary) issues.push({ field: 'summary', reason: '请填写规划概述' });
+  body.projects.forEach((p, i) => {
+    if (!Number.isInteger(p.estimatedAmount) || p.estimatedAmount < 0)
+      issues.push({ field: `projects[${i}].estimatedAmount`, reason: '请填写金额（元，非负整数）' });
+  });
+  if (issues.length > 0) return showErrors(form, { detail: '请更正标出的内容', errors: issues });
+  submit.disabled = true;
+  try {
+    const plan = await post('/annual-plans', body);
+    toast(
+      plan.status === 'awaiting-section'
+        ? `${plan.planYear} 年度规划已交本单位责任科室审核，同意后报出备案`
+        : `已备案，备案号 ${plan.filingNumber}${plan.onTime ? '' : `（逾期 ${plan.daysLate} 天）`}`,
+    );
+    dispatchEvent(new HashChangeEvent('hashchange'));
+  } catch (e) {
+    showErrors(form, e instanceof ApiError ? e : { detail: String(e) });
+    submit.disabled = false;
+  }
 }
