@@ -23,6 +23,7 @@ type Detail = {
   activeElementIds: string[];
   elementStatistics: Array<{ elementId: string; active: number; completed: number }>;
   takenFlowIds: string[];
+  movableElementIds: string[];
   callHierarchy: Array<{ processInstanceKey: string; processDefinitionName: string }>;
 };
 
@@ -83,6 +84,11 @@ describe('operations: move a token and migrate an instance, each previewed (issu
     ).toBeGreaterThan(0);
     expect(d.takenFlowIds).toContain('Flow_ToInitialCheck');
     expect(d.takenFlowIds).not.toContain('Flow_ToCostReview');
+    // where the page offers to move a token: steps and events inside the flow, no gateway or start event
+    expect(d.movableElementIds).toEqual(
+      expect.arrayContaining(['Task_InitialCheck', 'Task_CheckApplication']),
+    );
+    expect(d.movableElementIds.some((id) => id.startsWith('Gateway_'))).toBe(false);
     // the lifecycle called the initiation: root first, this instance last
     expect(d.callHierarchy).toHaveLength(2);
     expect(d.callHierarchy[1]?.processInstanceKey).toBe(key);

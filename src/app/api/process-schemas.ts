@@ -340,6 +340,7 @@ export const opsInstanceDetailSchema = {
       },
     },
     takenFlowIds: { type: 'array', items: { type: 'string' }, description: '实例走过的顺序流' },
+    movableElementIds: { type: 'array', items: { type: 'string' }, description: '可将令牌移到的节点' },
     callHierarchy: {
       type: 'array',
       description: '调用层级，根实例在前，本实例在后',

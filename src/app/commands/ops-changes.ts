@@ -26,7 +26,7 @@ import { type Actor, type CommandContext, engineCall, gatewayOf } from './contex
 import { auditAfter, ensureOperator, tenantInstance } from './operate.ts';
 
 /** Where a token may be moved to: a step or an event inside the flow, not a start, boundary event or gateway. */
-const MOVABLE_TO = new Set([
+export const MOVABLE_TO = new Set([
   'userTask',
   'serviceTask',
   'sendTask',

@@ -6,7 +6,9 @@ import { listUnits } from '../../store/units.ts';
 import type { Principal } from '../authz.ts';
 import { type CommandContext, gatewayOf, tenantOfVariables } from '../commands/context.ts';
 import { ensureOperator, tenantInstance } from '../commands/operate.ts';
+import { MOVABLE_TO } from '../commands/ops-changes.ts';
 import type { ProcessInstance } from '../process-gateway.ts';
+import { readProcessModel } from './bpmn-model.ts';
 import { type InstanceFilterInput, instanceFilter } from './ops-filter.ts';
 
 const STATUS_NAMES = {
@@ -109,6 +111,7 @@ export async function instanceDetail(ctx: CommandContext, p: Principal, processI
     changes.sequenceFlows(processInstanceKey),
     changes.callHierarchy(processInstanceKey),
   ]);
+  const model = await readProcessModel(xml, instance.processDefinitionId);
   const ids = (pred: (state: string) => boolean) => [
     ...new Set(elements.filter((e) => e.type !== 'PROCESS' && pred(e.state)).map((e) => e.elementId)),
   ];
@@ -125,5 +128,7 @@ export async function instanceDetail(ctx: CommandContext, p: Principal, processI
     elementStatistics: statistics,
     takenFlowIds,
     callHierarchy,
+    // where the page offers to move a token (commands/ops-changes.ts checks the move itself)
+    movableElementIds: [...model.nodes.values()].filter((n) => MOVABLE_TO.has(n.type)).map((n) => n.id),
   };
 }

@@ -5,33 +5,15 @@
 import { ApiError, get, post } from '../api.js';
 import { field, h, section, toast } from '../dom.js';
 
-/** BPMN types a token may be moved to (the server checks again). */
-const MOVABLE = new Set([
-  'userTask',
-  'serviceTask',
-  'sendTask',
-  'receiveTask',
-  'scriptTask',
-  'businessRuleTask',
-  'manualTask',
-  'task',
-  'callActivity',
-  'subProcess',
-  'intermediateCatchEvent',
-  'intermediateThrowEvent',
-  'endEvent',
-]);
-
-/** The flow nodes of the diagram: id → name, from the definition's XML. */
-function flowNodes(xml) {
+/** The elements a token may be moved to (the server's list), each with its name from the definition's XML. */
+function flowNodes(xml, ids) {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
-  const nodes = [];
+  const names = new Map();
   for (const el of doc.getElementsByTagName('*')) {
-    if (MOVABLE.has(el.localName) && el.getAttribute('id')) {
-      nodes.push({ id: el.getAttribute('id'), name: el.getAttribute('name') || el.getAttribute('id') });
-    }
+    const id = el.getAttribute('id');
+    if (id && ids.includes(id)) names.set(id, el.getAttribute('name') || id);
   }
-  return nodes;
+  return ids.map((id) => ({ id, name: names.get(id) ?? id }));
 }
 
 const label = (n) => (n.name === n.id ? n.id : `${n.name}（${n.id}）`);
@@ -64,7 +46,7 @@ function outcome(box, text, kind) {
 }
 
 function moveBlock(key, detail) {
-  const nodes = flowNodes(detail.bpmnXml);
+  const nodes = flowNodes(detail.bpmnXml, detail.movableElementIds ?? []);
   const byId = new Map(nodes.map((n) => [n.id, n]));
   const active = detail.activeElementIds.filter((id) => byId.has(id));
   if (active.length === 0) return h('p', { class: 'muted' }, '没有可移动的令牌。');
