@@ -6,15 +6,11 @@
 // jiaoyu's staff prepares in time through the campaign task, but its section approves only after 30 November: the
 // overdue escalation fired meanwhile and the filing is late. Every task completion is form-js's own submission.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
+import { formTasks } from './form-tasks.ts';
 import { type Stack, startStack, until } from './stack.ts';
 
 type Data = Record<string, unknown>;
-interface TaskDetail {
-  form: { formId: string; schema: Data };
-  variables: Data;
-}
 
 const ACCOUNTS = ['gongan.staff', 'gongan.section', 'jiaoyu.staff', 'jiaoyu.section', 'bureau.admin'];
 /** What the Plans page posts (src/app/pages/public/views/plans.js). */
@@ -33,38 +29,11 @@ describe('G-6 / P-1: the annual plan goes out only after the Unit’s 责任科�
   let s: Stack;
   let formJs: FormJs;
   const t: Record<string, string> = {};
-  const done = new Set<string>();
 
   const relogin = async () => {
     for (const name of ACCOUNTS) t[name] = await s.login(name);
   };
-  const inbox = async (who: string) => {
-    const res = await s.api(t[who]!, 'GET', '/api/tasks?scope=groups');
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json().items as Data[];
-  };
-  const mine = (elementId: string) => (i: Data) =>
-    i.elementId === elementId && !done.has(String(i.userTaskKey));
-  const openTask = async (who: string, elementId: string) => {
-    const items = await until(
-      () => inbox(who),
-      (x) => x.some(mine(elementId)),
-    );
-    const key = String(items.find(mine(elementId))!.userTaskKey);
-    const detail = await s.api(t[who]!, 'GET', `/api/tasks/${key}`);
-    expect(detail.statusCode, detail.body).toBe(200);
-    return { key, ...(detail.json() as TaskDetail) };
-  };
-  const complete = async (who: string, task: { key: string } & TaskDetail, choices: Data = {}) => {
-    const submitted = await formJs.submit(task.form.schema, fill(task.form.schema, task.variables, choices));
-    expect(submitted.errors, `${task.form.formId}: form-js refused the fill`).toEqual({});
-    const res = await s.api(t[who]!, 'POST', `/api/tasks/${task.key}/complete`, {
-      variables: submitted.data,
-    });
-    expect(res.statusCode, `${task.form.formId} as ${who}: ${res.body}`).toBe(200);
-    done.add(task.key);
-    return submitted.data;
-  };
+  const { inbox, openTask, complete, done } = formTasks(() => ({ s, formJs }), t);
   const plans = async (who: string) =>
     (await s.api(t[who]!, 'GET', '/api/annual-plans?planYear=2027')).json() as Data[];
   const board = async () => {

@@ -7,16 +7,10 @@
 // submission of the task's form, posted through /api as the task page posts it. The termination an administrator's
 // cancel becomes skips the section; a one-person Unit (weijian.solo, both Unit roles) files and signs off itself.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
+import { formTasks } from './form-tasks.ts';
 import { TO_PRE_ACCEPTANCE } from './lifecycle-steps.ts';
-import { professionalDraft, type Stack, startStack, until } from './stack.ts';
-
-type Data = Record<string, unknown>;
-interface TaskDetail {
-  form: { formId: string; schema: Data };
-  variables: Data;
-}
+import { professionalDraft, type Stack, startStack } from './stack.ts';
 
 const ACCOUNTS = [
   'gongan.staff',
@@ -69,37 +63,13 @@ describe('G-6: the Unit’s 责任科室 signs off change, delay and termination
   let s: Stack;
   let formJs: FormJs;
   const t: Record<string, string> = {};
-  const seen = new Set<string>();
   let projectId = '';
-
-  const inbox = async (who: string) => {
-    const res = await s.api(t[who]!, 'GET', '/api/tasks?scope=groups');
-    expect(res.statusCode, res.body).toBe(200);
-    return res.json().items as Data[];
-  };
-  const fresh = (elementId: string) => (i: Data) =>
-    i.elementId === elementId && i.projectId === projectId && !seen.has(String(i.userTaskKey));
-  const openTask = async (who: string, elementId: string) => {
-    const items = await until(
-      () => inbox(who),
-      (x) => x.some(fresh(elementId)),
-    );
-    const key = String(items.find(fresh(elementId))!.userTaskKey);
-    const detail = await s.api(t[who]!, 'GET', `/api/tasks/${key}`);
-    expect(detail.statusCode, detail.body).toBe(200);
-    return { key, ...(detail.json() as TaskDetail) };
-  };
-  /** `who` completes the task with form-js's submission of the form filled with `choices`; returns what was sent. */
-  const complete = async (who: string, task: { key: string } & TaskDetail, choices: Data = {}) => {
-    const submitted = await formJs.submit(task.form.schema, fill(task.form.schema, task.variables, choices));
-    expect(submitted.errors, `${task.form.formId}: form-js refused the fill`).toEqual({});
-    const res = await s.api(t[who]!, 'POST', `/api/tasks/${task.key}/complete`, {
-      variables: submitted.data,
-    });
-    expect(res.statusCode, `${task.form.formId} as ${who}: ${res.body}`).toBe(200);
-    seen.add(task.key);
-    return submitted.data;
-  };
+  // the project of the test under way: its tasks only
+  const { inbox, openTask, complete } = formTasks(
+    () => ({ s, formJs }),
+    t,
+    (i) => i.projectId === projectId,
+  );
   /** Whether anyone's inbox of `who` lists an open task of this project at `elementId`. */
   const lists = async (who: string, elementId: string) =>
     (await inbox(who)).some((i) => i.projectId === projectId && i.elementId === elementId);
