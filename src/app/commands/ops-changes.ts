@@ -140,19 +140,23 @@ export async function modifyInstance(
 }
 
 /** The other deployed versions of the instance's process, newest first. */
-export async function migrationTargets(ctx: CommandContext, p: Principal, processInstanceKey: string) {
-  ensureOperator(p);
-  const { instance } = await tenantInstance(ctx, p.tenantId, processInstanceKey);
+async function otherVersions(ctx: CommandContext, instance: ProcessInstance) {
   const versions = await engineCall('读取流程版本', () =>
     gatewayOf(ctx).changes().processVersions(instance.processDefinitionId),
   );
+  return versions.filter((v) => v.processDefinitionKey !== instance.processDefinitionKey);
+}
+
+export async function migrationTargets(ctx: CommandContext, p: Principal, processInstanceKey: string) {
+  ensureOperator(p);
+  const { instance } = await tenantInstance(ctx, p.tenantId, processInstanceKey);
   return {
     processInstanceKey,
     current: {
       processDefinitionKey: instance.processDefinitionKey,
       version: instance.processDefinitionVersion,
     },
-    versions: versions.filter((v) => v.processDefinitionKey !== instance.processDefinitionKey),
+    versions: await otherVersions(ctx, instance),
   };
 }
 
@@ -165,7 +169,7 @@ export async function previewMigration(
   input: { processInstanceKey: string; targetProcessDefinitionKey: string },
 ) {
   const { instance, projectId } = await activeInstance(ctx, p, input.processInstanceKey);
-  const { versions } = await migrationTargets(ctx, p, input.processInstanceKey);
+  const versions = await otherVersions(ctx, instance);
   const target = versions.find((v) => v.processDefinitionKey === input.targetProcessDefinitionKey);
   if (!target) {
     throw problem.refused('只能迁移到同一流程的另一个已部署版本', [
