@@ -252,9 +252,9 @@ export async function waitForText(p: Page, text: string, timeoutMs = 20_000): Pr
 // Without Debian's chromium (a developer machine that has not run .ci/run) the suite is skipped; in CI, where .ci/run
 
 /**
- * Types into a form-js field as a person does. form-js debounces a text field's change (about 300 ms): a value
- * typed into the next field within that time is overwritten when the first change re-renders the form, and the
- * submission then misses a required field.
+ * Types into a form-js field and pauses as a person does between fields. (form-js debounces a text field's change
+ * by 300 ms and lost what was typed when the form rendered in between; the task page now turns that debounce off —
+ * form-zh.js, proven by send-backs.test.ts, which types without pausing.)
  */
 export async function fillFormField(field: Locator, value: string): Promise<void> {
   await field.fill(value);

@@ -184,7 +184,14 @@ export function guardDates(container, report) {
 export async function renderTaskForm(FormViewer, container, schema, variables, vocab, options = {}) {
   const view = displayView(schema, variables, vocab);
   keepChinese(container);
-  const form = new FormViewer.Form({ container, properties: { readOnly: Boolean(options.readOnly) } });
+  // debounce off: form-js reads a text field's DOM value 300 ms after the last keystroke, and any render of the
+  // form in between (another field chosen at once, the form settling just after it shows) puts the old value back
+  // into the field first, so what was typed is lost without a word. Our forms are small: every keystroke is cheap.
+  const form = new FormViewer.Form({
+    container,
+    debounce: false,
+    properties: { readOnly: Boolean(options.readOnly) },
+  });
   localiseValidator(form);
   const dates = guardDates(container, options.onDateProblems ?? (() => {}));
   await form.importSchema(view.schema, view.data);
