@@ -254,7 +254,7 @@ export interface TaskTarget {
 /**
  * Tasks: a reviewer sees and works only the tasks of their groups (and those assigned to them); Audit and the
  * Bureau's administrators see every task of their tenant but work only their own groups' (G-8: Audit changes
- * nothing). Another tenant's task, or one the principal may not see, does not exist (404).
+ * no project data; it works only its own group's tasks, SV-3's review). Another tenant's task, or one the principal may not see, does not exist (404).
  */
 export function decideTask(p: Principal, action: 'task.read' | 'task.work', task: TaskTarget): Decision {
   if (task.tenantId !== p.tenantId) return hidden('任务不存在或无权查看');
@@ -263,6 +263,11 @@ export function decideTask(p: Principal, action: 'task.read' | 'task.work', task
   const overseer = has(p, ['audit', 'bureau-admin']);
   if (!own && !overseer) return hidden('任务不存在或无权查看');
   if (action === 'task.read') return allow;
-  if (isReadOnly(p)) return forbid(`${ROLES.audit.name}只能查阅，不能办理任务（G-8）`);
+  // G-8: Audit changes no project data. The tasks of its own group (SV-3: reviewing the materials it asked for)
+  // are its own work, by group only — a task handed to an Audit account by someone else is not.
+  if (isReadOnly(p))
+    return task.candidateGroups.some((g) => groups.includes(g))
+      ? allow
+      : forbid(`${ROLES.audit.name}只能查阅，不能办理其他部门的任务（G-8）`);
   return own ? allow : forbid('该任务不属于您所在的候选组，不能办理');
 }

@@ -277,8 +277,11 @@ describe('implementation filings, requests and operations through /api on the re
     ).toBe(0);
   });
 
+  /** The project Audit asked materials of (SV-3), reviewed in the next test. */
+  let audited = '';
   it('IM-6, IM-7, SV-3: requests of a Unit and of Audit start their processes', async () => {
     const { projectId } = await implementing();
+    audited = projectId;
     const infra = await s.api(t['gongan.staff']!, 'POST', '/api/infrastructure-requests', {
       requestedService: '政务云主机',
       requestedSpecification: '8 核 32G × 4 台',
@@ -318,6 +321,40 @@ describe('implementation filings, requests and operations through /api on the re
     expect(audit.statusCode, audit.body).toBe(201);
     const provide = await waitTask('gongan.staff', 'Task_ProvideAuditMaterials', projectId);
     expect(provide.processDefinitionId).toBe('audit-request');
+  });
+
+  it('SV-3, G-8: Audit cannot provide the Unit’s materials, and closes the review it asked for itself', async () => {
+    const provide = await waitTask('gongan.staff', 'Task_ProvideAuditMaterials', audited);
+    const materials = {
+      auditMaterialsList: '采购合同、验收报告、资金支付凭证',
+      electronicDataDescription: '合同与凭证扫描件，系统日志导出',
+      auditMaterialsConfirmed: true,
+    };
+    for (const action of ['claim', 'complete']) {
+      const refused = await s.api(t.audit!, 'POST', `/api/tasks/${provide.userTaskKey}/${action}`, {
+        variables: materials,
+      });
+      expect(refused.statusCode, refused.body).toBe(403);
+      expect((refused.json() as Problem).detail).toContain('G-8');
+    }
+    const provided = await s.api(t['gongan.staff']!, 'POST', `/api/tasks/${provide.userTaskKey}/complete`, {
+      variables: materials,
+    });
+    expect(provided.statusCode, provided.body).toBe(200);
+
+    const review = await waitTask('audit', 'Task_ReviewAuditMaterials', audited);
+    expect(review.candidateGroups).toEqual(['audit']);
+    const claimed = await s.api(t.audit!, 'POST', `/api/tasks/${review.userTaskKey}/claim`);
+    expect(claimed.statusCode, claimed.body).toBe(200);
+    // Still nothing else: the task's planning is not Audit's to change.
+    const planned = await s.api(t.audit!, 'PATCH', `/api/tasks/${review.userTaskKey}`, { priority: 90 });
+    expect(planned.statusCode, planned.body).toBe(403);
+    const closed = await s.api(t.audit!, 'POST', `/api/tasks/${review.userTaskKey}/complete`, {
+      variables: { auditReviewDecision: 'close', auditConclusion: '资料齐全，审计办结。' },
+    });
+    expect(closed.statusCode, closed.body).toBe(200);
+    const history = (await s.api(t.audit!, 'GET', `/api/tasks/${review.userTaskKey}`)).json();
+    expect(history.task.state).toBe('COMPLETED');
   });
 
   it('an incident (a mixed-category project crafted behind the API) is seen with its message and retried once fixed', async () => {

@@ -117,6 +117,8 @@ function postTasksUserTaskKeyClaim(app: ApiApp, ctx: ApiContext): void {
   app.post(
     '/tasks/:userTaskKey/claim',
     {
+      // Audit (G-8) works the tasks of its own group only — SV-3's review of what it asked for; decideTask says.
+      config: { allowReadOnly: true },
       schema: {
         tags: ['tasks'],
         summary: '认领任务',
@@ -137,6 +139,8 @@ function postTasksUserTaskKeyUnclaim(app: ApiApp, ctx: ApiContext): void {
   app.post(
     '/tasks/:userTaskKey/unclaim',
     {
+      // Audit (G-8) works the tasks of its own group only — SV-3's review of what it asked for; decideTask says.
+      config: { allowReadOnly: true },
       schema: {
         tags: ['tasks'],
         summary: '取消认领（退回候选组）',
@@ -156,6 +160,8 @@ function postTasksUserTaskKeyComplete(app: ApiApp, ctx: ApiContext): void {
   app.post(
     '/tasks/:userTaskKey/complete',
     {
+      // Audit (G-8) works the tasks of its own group only — SV-3's review of what it asked for; decideTask says.
+      config: { allowReadOnly: true },
       schema: {
         tags: ['tasks'],
         summary: '办理（完成）任务：提交表单',
