@@ -3,7 +3,8 @@
 // corrects a line and submits — the data is form-js's own submit() in headless chromium, posted through /api as
 // the task page posts it — and the application is checked again and back at 初核. Then 造价审核 fails; the Unit
 // revises the plan through 根据造价审核意见修改方案 the same way, and the plan is back at 造价审核 with the
-// revised amounts and lines in the process.
+// revised amounts and lines in the process. Last 专家论证 fails; the Unit revises through 根据专家论证意见修改方案 and the
+// plan is back at 专家论证 — every send-back loop of PRO-2.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
 import { PROFESSIONAL_LINES } from '../support/projects.ts';
@@ -184,5 +185,31 @@ describe('a return for correction and a failed cost review answered by the Unit 
     ]);
     const still = (await s.api(t['gongan.staff']!, 'GET', `/api/tasks/${revision}`)).json();
     expect(still.task.state).toBe('CREATED');
+  });
+
+  it('专家论证 fails; the Unit revises the plan in 根据专家论证意见修改方案 and the plan is back at 专家论证', async () => {
+    // The review in parallel with 造价审核 has waited since 初核 passed; it fails on the technical design.
+    const review = await waitTask('expert', 'Task_ExpertReview');
+    await submitPage('expert', review, (d) => ({
+      ...d,
+      expertReviewPassed: false,
+      expertReviewReport: '视频解析须说明国产化适配方案',
+    }));
+    const revision = await waitTask('gongan.staff', 'Task_ReviseForExpertReview');
+    const { variables, submitted } = await submitPage('gongan.staff', revision, (d) => ({
+      ...d,
+      planSummary: '增加国产化适配方案：视频解析支持国产芯片',
+      revisionNote: '补充国产化适配方案',
+    }));
+    expect(variables.expertReviewReport).toBe('视频解析须说明国产化适配方案');
+    expect(submitted.revisionNote).toBe('补充国产化适配方案');
+
+    const again = await waitTask('expert', 'Task_ExpertReview', new Set([review]));
+    expect(again).not.toBe(review);
+    const v = await processVariables('expert', again);
+    expect(v).toMatchObject({
+      planSummary: '增加国产化适配方案：视频解析支持国产芯片',
+      revisionNote: '补充国产化适配方案',
+    });
   });
 });

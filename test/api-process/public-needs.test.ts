@@ -2,8 +2,9 @@
 // opens a needs collection for three Units with a deadline in working days; two Units answer in their own tasks with
 // exactly what form-js submits for state-public-needs.form; the third misses the deadline, its task ends and the
 // consolidation shows it as not answered; the Bureau consolidates the answers (consolidate-public-plan.form, as
-// form-js submits it) into two public projects, which appear in the 项目库 and go on through PUB-2..PUB-4. A Unit's
-// own 公共类 application is refused with where its need belongs.
+// form-js submits it) into two public projects, which appear in the 项目库 and go on through PUB-2..PUB-4; the second
+// fails 造价审核 and 专家论证 and the Bureau revises it each time (PUB-2's send-back loops). A Unit's own 公共类
+// application is refused with where its need belongs.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
@@ -113,6 +114,8 @@ describe('the Bureau leads public-category needs (PUB-1, G-5)', () => {
     expect(await bad({ planYear: 2027, workingDays: '10天' })).toEqual(['workingDays']);
   });
 
+  /** The second public project the Bureau consolidates (教育公共支撑平台), revised in the next test. */
+  let platformId = '';
   it('two Units answer, one misses the deadline, the Bureau consolidates two public projects that go on through PUB-2..4', async () => {
     const opened = await s.api(t['bureau.admin']!, 'POST', '/api/needs-collections', {
       planYear: 2027,
@@ -220,6 +223,7 @@ describe('the Bureau leads public-category needs (PUB-1, G-5)', () => {
     );
     expect(done.publicProjects.map((p) => p.projectName)).toEqual(['全市政务云扩容', '教育公共支撑平台']);
     const ids = done.publicProjects.map((p) => String(p.projectId));
+    platformId = ids[1]!;
     const library = await until(
       async () => {
         const res = await s.api(t['bureau.admin']!, 'GET', '/api/projects?category=public&pageSize=100');
@@ -262,4 +266,53 @@ describe('the Bureau leads public-category needs (PUB-1, G-5)', () => {
       supportsIpv6: true,
     });
   }, 180_000);
+
+  it('PUB-2: a failed 造价审核 and a failed 专家论证 each come back to the Bureau, which revises the plan; the 项目库 follows', async () => {
+    const ofProject = (i: Item) => i.projectId === platformId;
+    const review = await waitTask('cost.reviewer', 'Task_CostReview', ofProject);
+    await completeAsPage('cost.reviewer', review, {
+      costReviewPassed: false,
+      reviewedAmount: 560_000,
+      costReviewReport: '平台开发工作量偏高，建议核减 9 万元',
+    });
+    // The Bureau leads a public project: the revision is its task, not the lead Unit's.
+    const revision = await waitTask('bureau.admin', 'Task_ReviseForCostReview', ofProject);
+    expect((await inbox('jiaoyu.staff', 'Task_ReviseForCostReview')).filter(ofProject)).toEqual([]);
+    const lines = [{ ...PLATFORM[0]!, amount: 510_000 }, PLATFORM[1]!];
+    const revised = await completeAsPage('bureau.admin', revision, {
+      planSummary: '按造价审核意见核减平台开发工作量',
+      revisionNote: '平台开发费用核减为 51 万元',
+      serviceLines: lines,
+    });
+    expect(revised.variables.costReviewReport).toBe('平台开发工作量偏高，建议核减 9 万元');
+    const again = await waitTask(
+      'cost.reviewer',
+      'Task_CostReview',
+      (i) => ofProject(i) && i.userTaskKey !== review.userTaskKey,
+    );
+    await until(
+      async () => (await s.api(t['bureau.admin']!, 'GET', `/api/projects/${platformId}`)).json() as Data,
+      (p) => p.totalInvestment === 560_000 && p.softwareDevCost === 510_000,
+    );
+    await completeAsPage('cost.reviewer', again, { costReviewPassed: true, reviewedAmount: 560_000 });
+
+    const expert = await waitTask('expert', 'Task_ExpertReview', ofProject);
+    await completeAsPage('expert', expert, {
+      expertReviewPassed: false,
+      expertReviewReport: '须说明与省统一身份认证平台的对接方式',
+    });
+    const second = await waitTask('bureau.admin', 'Task_ReviseForExpertReview', ofProject);
+    const answered = await completeAsPage('bureau.admin', second, {
+      planSummary: '对接省统一身份认证平台，按省标准交换数据',
+      revisionNote: '补充与省平台的对接方式',
+    });
+    expect(answered.variables.expertReviewReport).toBe('须说明与省统一身份认证平台的对接方式');
+    const back = await waitTask(
+      'expert',
+      'Task_ExpertReview',
+      (i) => ofProject(i) && i.userTaskKey !== expert.userTaskKey,
+    );
+    const detail = (await s.api(t.expert!, 'GET', `/api/tasks/${back.userTaskKey}`)).json();
+    expect(detail.variables.planSummary).toBe('对接省统一身份认证平台，按省标准交换数据');
+  }, 120_000);
 });
