@@ -151,6 +151,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
         '软件开发工作量偏高，建议核减至 499,999 元。',
       );
       expect(await shown('服务子类', 1)).toBe('第三方服务／监理');
+      // The task's 办理记录 says what was decided before, in the forms' words: no variable names, no JSON.
+      const record = (await page.locator('#task-history').textContent()) ?? '';
+      expect(record).toContain(
+        '服务内容（G-4 服务类型）：软件开发服务／专业软件开发服务，金额（元） 800,000；第三方服务／监理，所服务的系统 专业软件，金额（元） 60,000',
+      );
+      expect(record).toContain('造价审核结论：不通过');
+      expect(record).not.toMatch(/costReviewPassed|serviceLines|"amount"/);
       // Typed the moment the form shows, then the amount at once: nothing typed is lost when form-js renders again.
       await page.getByLabel('修改说明').fill('按造价审核意见核减软件开发费用。');
       await line(0).getByLabel('金额（元）').fill('499999');

@@ -161,8 +161,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the reviewers’ task
     const history = page.getByRole('tabpanel', { name: '办理记录' });
     await history.locator('tr', { hasText: '初核' }).waitFor();
     expect(await history.locator('tr', { hasText: '初核' }).textContent()).toContain('市政数局审核员');
-    expect(await history.textContent()).toContain('initialCheckDecision：pass');
-    expect(await history.textContent()).toContain('材料齐全，同意通过初核。');
+    // In the words of 初核's form, not its variable names and codes (issue 16).
+    expect(await history.textContent()).toContain('初核结论：通过');
+    expect(await history.textContent()).not.toContain('initialCheckDecision');
+    expect(await history.textContent()).toContain('材料齐全，同意通过初核');
     await page.getByRole('tab', { name: '任务变量' }).click();
     const variables = page.getByRole('tabpanel', { name: '任务变量' });
     await variables.getByText('projectName').waitFor();

@@ -306,6 +306,14 @@ function getTasksUserTaskKeyHistory(app: ApiApp, ctx: ApiContext): void {
                       },
                     },
                     decision: { type: ['object', 'null'], additionalProperties: true },
+                    decisionShown: {
+                      type: ['object', 'null'],
+                      description: '提交的决定，按任务表单的字段名称与选项名称（页面显示此项）',
+                      properties: {
+                        choice: nullableText,
+                        lines: { type: 'array', items: { type: 'string' } },
+                      },
+                    },
                   },
                 },
               },

@@ -54,14 +54,62 @@ export function decisionLines(
 ): { lines: string[]; choice: string | null } {
   const lines: string[] = [];
   let choice: string | null = null;
-  for (const field of form ? formFields(form.schema) : []) {
+  const fields = form ? formFields(form.schema) : [];
+  for (const field of fields) {
     if (field.path.includes('[]') || field.path !== field.key) continue;
     const text = fieldText(field, submitted[field.key]);
     if (text === null) continue;
     if (choice === null && CHOICE_TYPES.has(field.type)) choice = text;
     lines.push(`${field.label.replace(/[：:]$/, '')}：${text}`);
   }
+  if (form) lines.push(...listLines(form.schema, fields, submitted));
   return { lines, choice };
+}
+
+const bare = (label: string) => label.replace(/[：:]$/, '');
+
+/**
+ * A top-level repeating list (the service lines of a correction or a revision) as one line: each entry named by its
+ * first option, its other values after their labels, e.g. `服务内容（G-4 服务类型）：软件开发服务／专业软件开发服务，
+ * 金额（元） 800,000；第三方服务／监理，所服务的系统 专业软件，金额（元） 60,000`.
+ */
+function listLines(schema: Record<string, unknown>, fields: FormField[], submitted: Variables): string[] {
+  const lists = new Map<string, FormField[]>();
+  for (const f of fields) {
+    const m = /^(\w+)\[\]\.(\w+)$/.exec(f.path);
+    if (m) lists.set(m[1]!, [...(lists.get(m[1]!) ?? []), f]);
+  }
+  const out: string[] = [];
+  for (const [name, itemFields] of lists) {
+    const entries = submitted[name];
+    if (!Array.isArray(entries) || entries.length === 0) continue;
+    const texts = entries.map((entry) => {
+      const row = (entry ?? {}) as Variables;
+      const parts = itemFields
+        .map((f) => ({ f, text: fieldText(f, row[f.key]) }))
+        .filter((x): x is { f: FormField; text: string } => x.text !== null);
+      // A subtype's name (软件开发服务／专业软件开发服务) already says its type: the type alone is left out.
+      const kept = parts.filter((x) => !parts.some((y) => y.text.startsWith(`${x.text}／`)));
+      // The entry's first option names it; every other value goes after its label.
+      const first = kept.find((x) => CHOICE_TYPES.has(x.f.type));
+      return kept.map((x) => (x === first ? x.text : `${bare(x.f.label)} ${x.text}`)).join('，');
+    });
+    out.push(`${bare(listLabel(schema, name) ?? name)}：${texts.join('；')}`);
+  }
+  return out;
+}
+
+/** The label of the dynamic list whose path is `name`. */
+function listLabel(schema: Record<string, unknown>, name: string): string | null {
+  const walk = (components: unknown): string | null => {
+    for (const c of Array.isArray(components) ? (components as Record<string, unknown>[]) : []) {
+      if (c.path === name && typeof c.label === 'string') return c.label;
+      const inner = walk(c.components);
+      if (inner) return inner;
+    }
+    return null;
+  };
+  return walk(schema.components);
 }
 
 function isRules(v: unknown): v is RulesVariable {

@@ -7,8 +7,14 @@ import { PROTECTED_VARIABLES } from '../../domain/protected-variables.ts';
 import { type AuditEntry, listAudit } from '../../store/audit.ts';
 import type { Principal } from '../authz.ts';
 import { type CommandContext, gatewayOf } from '../commands/context.ts';
+import { decisionLines } from '../commands/decision-notices.ts';
 import { displayName, loadTask } from '../commands/tasks.ts';
-import type { UserTaskFilter, Variables } from '../process-gateway.ts';
+import {
+  ProcessEngineError,
+  type TaskForm,
+  type UserTaskFilter,
+  type Variables,
+} from '../process-gateway.ts';
 
 /** Names that hold credentials, never shown. */
 const SECRET = /password|passwd|secret|token|credential|api[-_]?key|private[-_]?key/i;
@@ -77,6 +83,12 @@ export async function taskHistory(ctx: CommandContext, p: Principal, userTaskKey
     if (!names.has(k)) names.set(k, displayName(ctx, id));
     return names.get(k)!;
   };
+  const forms = new Map<string, Promise<TaskForm | null>>();
+  const formOf = (t: { userTaskKey: string; processDefinitionKey?: string; elementId: string }) => {
+    const k = `${t.processDefinitionKey ?? t.userTaskKey}/${t.elementId}`;
+    if (!forms.has(k)) forms.set(k, formOfTask(ctx, t.userTaskKey));
+    return forms.get(k)!;
+  };
   const items = [];
   for (const t of done.items) {
     const entry = byKey.get(t.userTaskKey);
@@ -90,9 +102,21 @@ export async function taskHistory(ctx: CommandContext, p: Principal, userTaskKey
         ? { accountId: entry.accountId, displayName: await nameOf(entry.accountId), role: entry.role }
         : null,
       decision: entry ? shownVariables(decisionOf(entry), false) : null,
+      // The same decision in the words of the task's form (the chosen option, labelled values), for the page.
+      decisionShown: entry ? decisionLines(await formOf(t), shownVariables(decisionOf(entry), false)) : null,
     });
   }
   return { items, total: done.total };
+}
+
+/** The form a completed task was done with; null when it had none or the engine no longer has it. */
+async function formOfTask(ctx: CommandContext, userTaskKey: string): Promise<TaskForm | null> {
+  try {
+    return await gatewayOf(ctx).getUserTaskForm(userTaskKey);
+  } catch (e) {
+    if (e instanceof ProcessEngineError) return null;
+    throw e;
+  }
 }
 
 function decisionOf(entry: AuditEntry): Variables {

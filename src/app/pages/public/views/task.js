@@ -407,19 +407,27 @@ function historyTable(history) {
             i.completedBy ? (i.completedBy.displayName ?? i.completedBy.accountId) : '—',
           ),
           h('td', { 'data-label': '办结时间' }, i.completionDate ? fmtDateTime(i.completionDate) : '—'),
-          h('td', { 'data-label': '提交的决定' }, decisionText(i.decision)),
+          h('td', { 'data-label': '提交的决定' }, decisionText(i.decisionShown, i.decision)),
         ),
       ),
     ),
   );
 }
 
-function decisionText(decision) {
-  if (!decision || Object.keys(decision).length === 0) return '—';
+/** The decision in its form's words: the option chosen, then `label：value` lines (issue 16: no codes, no keys). */
+function decisionText(shown, raw) {
+  if (shown && (shown.choice || shown.lines.length > 0))
+    return h(
+      'ul',
+      { class: 'plain' },
+      shown.lines.map((line) => h('li', {}, line)),
+    );
+  // A task without a form (or one the engine no longer has): what was submitted, said as plainly as it can be.
+  if (!raw || Object.keys(raw).length === 0) return '—';
   return h(
     'ul',
     { class: 'plain' },
-    Object.entries(decision).map(([k, v]) =>
+    Object.entries(raw).map(([k, v]) =>
       h('li', {}, `${k}：${typeof v === 'string' ? v : JSON.stringify(v)}`),
     ),
   );
