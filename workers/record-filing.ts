@@ -6,14 +6,17 @@ import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { complete } from '../src/camunda/worker-runtime.ts';
 import { filingStatus } from '../src/domain/index.ts';
 import { DuplicatePlanError, fileAnnualPlan } from '../src/store/annual-plans.ts';
-import { FILING_KINDS, type FilingKind, recordFiling } from '../src/store/filings.ts';
+import { type FilingKind, recordFiling } from '../src/store/filings.ts';
 import type { StoreWorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
 import { hasReceipt, issueFilingReceipt } from './filing-receipt.ts';
 import { optionalString, requireHeader, requireInteger, requireString } from './variables.ts';
 
+/** A kind the processes record; a plan's 补充备案 is filed through /api only (POST /api/annual-plans/{id}/supplements). */
+type ProcessFilingKind = Exclude<FilingKind, 'annual-plan-supplement'>;
+
 /** The variables each kind of filing keeps as its content. */
-const CONTENT: Record<FilingKind, string[]> = {
+const CONTENT: Record<ProcessFilingKind, string[]> = {
   'annual-plan': ['planSummary', 'plannedProjects', 'estimatedTotalAmount', 'contactName', 'contactPhone'],
   change: ['changeDescription', 'changeReason', 'changeFilingOpinion'],
   delay: ['delayReason', 'requestedDeliveryDate', 'deliveryDate', 'delayFilingOpinion'],
@@ -46,7 +49,7 @@ export function recordFilingWorker(deps: StoreWorkerDeps): WorkerDefinition {
       ]),
     ],
     handler: async (vars, job) => {
-      const kind = requireHeader(job.customHeaders, 'filingKind', Object.keys(FILING_KINDS)) as FilingKind;
+      const kind = requireHeader(job.customHeaders, 'filingKind', Object.keys(CONTENT)) as ProcessFilingKind;
       const filedWith = job.customHeaders.filedWith ?? null;
       if (filedWith !== null && !['bureau', 'finance'].includes(filedWith)) {
         throw new Error(`task header 'filedWith'='${filedWith}' is not one of bureau, finance`);

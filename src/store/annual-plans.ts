@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { canonicalJson } from './canonical-json.ts';
-import { recordFiling } from './filings.ts';
+import { listFilings, recordFiling } from './filings.ts';
 import type { AnnualPlanRow, Database } from './schema.ts';
 import type { Conn } from './store.ts';
 
@@ -111,4 +111,76 @@ export async function findAnnualPlan(
     .where('id', '=', id)
     .executeTakeFirst();
   return r ? toPlan(r) : undefined;
+}
+
+/**
+ * A supplement (补充备案) to a filed plan: what the Unit adds after its filing, numbered as a filing of its own and
+ * kept beside the plan, never in place of it. P-1 sets only the filing deadline; a supplement after it is recorded
+ * as such (`afterDeadline`).
+ */
+export interface PlanSupplement {
+  id: string;
+  planId: string;
+  planYear: number;
+  unitId: string;
+  summary: string;
+  content: unknown;
+  filedAt: string;
+  filedBy: string | null;
+  filingNumber: string;
+  afterDeadline: boolean;
+}
+
+interface SupplementPayload {
+  planId: string;
+  planYear: number;
+  summary: string;
+  content: unknown;
+  afterDeadline: boolean;
+}
+
+export async function fileSupplement(
+  tx: Conn,
+  plan: AnnualPlan,
+  s: { summary: string; content: unknown; filedAt: string; filedBy: string; afterDeadline: boolean },
+): Promise<PlanSupplement> {
+  const payload: SupplementPayload = {
+    planId: plan.id,
+    planYear: plan.planYear,
+    summary: s.summary,
+    content: s.content ?? null,
+    afterDeadline: s.afterDeadline,
+  };
+  const filing = await recordFiling(tx, {
+    tenantId: plan.tenantId,
+    kind: 'annual-plan-supplement',
+    unitId: plan.unitId,
+    filedBy: s.filedBy,
+    filedAt: s.filedAt,
+    payload,
+  });
+  return {
+    id: filing.id,
+    ...payload,
+    unitId: plan.unitId,
+    filedAt: filing.filedAt,
+    filedBy: filing.filedBy,
+    filingNumber: filing.number,
+  };
+}
+
+/** The supplements of a plan, in the order they were filed. */
+export async function listSupplements(db: Kysely<Database>, plan: AnnualPlan): Promise<PlanSupplement[]> {
+  const filings = await listFilings(db, {
+    tenantId: plan.tenantId,
+    unitId: plan.unitId,
+    kind: 'annual-plan-supplement',
+  });
+  return filings.flatMap((f) => {
+    const p = f.payload as SupplementPayload | null;
+    if (p?.planId !== plan.id) return [];
+    return [
+      { id: f.id, ...p, unitId: plan.unitId, filedAt: f.filedAt, filedBy: f.filedBy, filingNumber: f.number },
+    ];
+  });
 }

@@ -12,6 +12,7 @@ import type { Conn } from './store.ts';
 /** The filing kinds of the process contract (`yunfu.record-filing`'s `filingKind`). */
 export const FILING_KINDS = {
   'annual-plan': '年度信息化规划备案（P-1）',
+  'annual-plan-supplement': '年度信息化规划补充备案（P-1）',
   change: '重大变更备案（IM-8）',
   delay: '延期交付备案（IM-8）',
   termination: '终止合同备案（IM-9）',

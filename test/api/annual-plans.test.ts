@@ -119,4 +119,67 @@ describe('annual plans (P-1)', () => {
     ).json();
     expect(filings.map((f: { number: string }) => f.number)).toEqual(['云政数备〔2026〕1号']);
   });
+
+  it('补充备案: the section adds to its filed plan, numbered apart; the plan stays; staff 403, others 404', async () => {
+    h.clock.now = new Date('2026-12-10T02:00:00.000Z');
+    const [plan] = (
+      await h.app.inject({
+        method: 'GET',
+        url: '/api/annual-plans?planYear=2027',
+        headers: h.as(t['gongan.section']!),
+      })
+    ).json() as Array<{ id: string }>;
+    const supplement = (token: string, id: string, payload: object) =>
+      h.app.inject({
+        method: 'POST',
+        url: `/api/annual-plans/${id}/supplements`,
+        headers: h.as(token),
+        payload,
+      });
+    const body = {
+      summary: '补充：视频图像解析平台纳入 2027 年度规划',
+      projects: [{ name: '视频图像解析平台', estimatedAmount: 600_000 }],
+    };
+    const byStaff = await supplement(t['gongan.staff']!, plan!.id, body);
+    expect(byStaff.statusCode).toBe(403);
+    expect(problemOf(byStaff).detail).toContain('责任科室');
+    expect((await supplement(t['jiaoyu.section']!, plan!.id, body)).statusCode).toBe(404);
+    expect((await supplement(t['bureau.reviewer']!, plan!.id, body)).statusCode).toBe(403);
+    const empty = await supplement(t['gongan.section']!, plan!.id, { summary: '' });
+    expect(empty.statusCode).toBe(400);
+    expect(problemOf(empty).errors?.map((e) => e.field)).toEqual(['summary']);
+
+    const filed = await supplement(t['gongan.section']!, plan!.id, body);
+    expect(filed.statusCode, filed.body).toBe(201);
+    // After 30 November: accepted, and said to be after the deadline (P-1 sets only the deadline).
+    expect(filed.json()).toMatchObject({
+      planId: plan!.id,
+      planYear: 2027,
+      unitId: 'gongan',
+      summary: body.summary,
+      content: { projects: body.projects },
+      filingNumber: '云政数备〔2026〕3号',
+      afterDeadline: true,
+    });
+    const detail = (
+      await h.app.inject({ method: 'GET', url: `/api/annual-plans/${plan!.id}`, headers: h.as(t.finance!) })
+    ).json();
+    expect(detail).toMatchObject({ filingNumber: '云政数备〔2026〕1号', summary: '2027年度信息化建设规划' });
+    expect(detail.supplements.map((x: { filingNumber: string }) => x.filingNumber)).toEqual([
+      '云政数备〔2026〕3号',
+    ]);
+    const kinds = (
+      await h.app.inject({ method: 'GET', url: '/api/filings', headers: h.as(t['gongan.staff']!) })
+    ).json();
+    expect(kinds.map((f: { kindName: string }) => f.kindName)).toEqual([
+      '年度信息化规划备案（P-1）',
+      '年度信息化规划补充备案（P-1）',
+    ]);
+    // A plan whose year is over takes no supplement.
+    h.clock.now = new Date('2028-01-05T02:00:00.000Z');
+    t['gongan.section'] = await h.login('gongan.section'); // a year on: a new session
+    const late = await supplement(t['gongan.section']!, plan!.id, body);
+    expect(late.statusCode).toBe(409);
+    expect(problemOf(late).errors?.map((e) => e.field)).toEqual(['planId']);
+  });
 });

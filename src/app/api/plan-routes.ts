@@ -1,7 +1,7 @@
-import { findAnnualPlan, listAnnualPlans } from '../../store/annual-plans.ts';
+import { findAnnualPlan, listAnnualPlans, listSupplements } from '../../store/annual-plans.ts';
 import { FILING_KINDS, listFilings } from '../../store/filings.ts';
 import { decide, readScope } from '../authz.ts';
-import { fileAnnualPlanCommand } from '../commands/annual-plan.ts';
+import { fileAnnualPlanCommand, supplementAnnualPlan } from '../commands/annual-plan.ts';
 import { problem } from '../problem.ts';
 import { type ApiApp, type ApiContext, actorOf, ensure, principalOf } from './context.ts';
 import {
@@ -9,8 +9,11 @@ import {
   idParam,
   keysOf,
   planBody,
+  planDetailSchema,
   planHandedOnSchema,
   planSchema,
+  planSupplementBody,
+  planSupplementSchema,
   problemResponses,
 } from './schemas.ts';
 
@@ -18,6 +21,7 @@ export function registerPlanRoutes(app: ApiApp, ctx: ApiContext): void {
   postAnnualPlans(app, ctx);
   getAnnualPlans(app, ctx);
   getAnnualPlansPlanId(app, ctx);
+  postAnnualPlansPlanIdSupplements(app, ctx);
   getFilings(app, ctx);
 }
 
@@ -81,9 +85,9 @@ function getAnnualPlansPlanId(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         tags: ['annual plans'],
-        summary: '年度规划备案详情',
+        summary: '年度规划备案详情（含补充备案）',
         params: idParam('planId'),
-        response: { 200: planSchema, ...problemResponses },
+        response: { 200: planDetailSchema, ...problemResponses },
       },
     },
     async (request) => {
@@ -92,7 +96,28 @@ function getAnnualPlansPlanId(app: ApiApp, ctx: ApiContext): void {
       const plan = await findAnnualPlan(ctx.store.db, p.tenantId, planId);
       if (!plan) throw problem.notFound(`年度规划 ${planId} 不存在或无权查看`);
       ensure(decide(p, 'plan.read', plan));
-      return plan;
+      return { ...plan, supplements: await listSupplements(ctx.store.db, plan) };
+    },
+  );
+}
+
+function postAnnualPlansPlanIdSupplements(app: ApiApp, ctx: ApiContext): void {
+  app.post(
+    '/annual-plans/:planId/supplements',
+    {
+      schema: {
+        tags: ['annual plans'],
+        summary: '年度规划补充备案（P-1、G-6）',
+        description: '本单位责任科室对已备案的年度规划报送补充内容，另行编号备案，原备案不变；经办人 403。',
+        params: idParam('planId'),
+        body: planSupplementBody,
+        response: { 201: planSupplementSchema, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const filed = await supplementAnnualPlan(ctx, actorOf(request), request.params.planId, request.body);
+      reply.code(201);
+      return filed;
     },
   );
 }

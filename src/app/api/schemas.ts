@@ -276,6 +276,41 @@ export const planSchema = {
   },
 } as const;
 
+/** 补充备案: what a Unit adds to its filed plan (P-1), a filing of its own. */
+export const planSupplementSchema = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    planId: { type: 'string' },
+    planYear: { type: 'integer' },
+    unitId: { type: 'string' },
+    summary: { type: 'string' },
+    content: {},
+    filedAt: isoDate,
+    filedBy: { type: ['string', 'null'] },
+    filingNumber: { type: 'string' },
+    afterDeadline: { type: 'boolean', description: '在当年备案截止日（11 月 30 日）之后报送' },
+  },
+} as const;
+
+export const planDetailSchema = {
+  type: 'object',
+  properties: {
+    ...planSchema.properties,
+    supplements: { type: 'array', items: planSupplementSchema },
+  },
+} as const;
+
+export const planSupplementBody = {
+  type: 'object',
+  required: ['summary'],
+  additionalProperties: false,
+  properties: {
+    summary: planBody.properties.summary,
+    projects: planBody.properties.projects,
+  },
+} as const;
+
 /** A plan handed to the Unit's 责任科室 through the campaign's task (G-6): not filed yet. */
 export const planHandedOnSchema = {
   type: 'object',

@@ -8,7 +8,10 @@ import {
   type AnnualPlan,
   DuplicatePlanError,
   fileAnnualPlan,
+  fileSupplement,
+  findAnnualPlan,
   listAnnualPlans,
+  type PlanSupplement,
 } from '../../store/annual-plans.ts';
 import { decide } from '../authz.ts';
 import { problem } from '../problem.ts';
@@ -97,4 +100,53 @@ async function refuseStaff(
     `本单位 ${planYear} 年度规划须经本单位责任科室审核同意后报送（G-6）：当前没有该年度的规划备案任务，请由责任科室备案，或待市政务服务数据管理局启动年度规划备案后在此报送`,
     [{ field: 'planYear', reason: `${planYear} 年度没有进行中的规划备案任务，经办人不能直接备案` }],
   );
+}
+
+/**
+ * 补充备案 (issue 16): the Unit adds to the plan it filed — numbered as a filing of its own, kept beside the plan,
+ * never replacing it. G-6: it goes out on the 责任科室's word, so only the section files it (the staff 403). P-1
+ * sets only the filing deadline; a supplement after it is accepted and recorded as after the deadline; a plan
+ * whose year is over takes none (409). Another Unit's plan does not exist (404).
+ */
+export async function supplementAnnualPlan(
+  ctx: CommandContext,
+  actor: Actor,
+  planId: string,
+  input: Pick<PlanInput, 'summary' | 'projects'>,
+): Promise<PlanSupplement> {
+  const p = actor.principal;
+  const plan = await findAnnualPlan(ctx.store.db, p.tenantId, planId);
+  if (!plan) throw problem.notFound(`年度规划 ${planId} 不存在或无权查看`);
+  ensure(decide(p, 'plan.read', plan));
+  ensure(decide(p, 'plan.file', { tenantId: p.tenantId, unitId: plan.unitId }));
+  if (!p.roles.includes('unit-section'))
+    throw problem.forbidden('年度规划的补充备案须由本单位责任科室审核报送（G-6）');
+  const now = ctx.now();
+  if (plan.planYear < planYearOfFiling(now) - 1)
+    throw problem.conflict(`${plan.planYear} 年度已结束，不能再补充该年度的规划`, [
+      { field: 'planId', reason: `${plan.planYear} 年度已结束` },
+    ]);
+  const deadlineDay = ctx.regulation.rules.editionAt(now).annualPlanDeadline;
+  const afterDeadline = !filingStatus(plan.planYear, now, deadlineDay).onTime;
+  return ctx.store.transaction(async (tx) => {
+    const filed = await fileSupplement(tx, plan, {
+      summary: input.summary,
+      content: { projects: input.projects ?? [] },
+      filedAt: now.toISOString(),
+      filedBy: p.accountId,
+      afterDeadline,
+    });
+    await audit(tx, ctx, actor, {
+      action: 'annual-plan.supplement',
+      entityType: 'annual-plan',
+      entityId: plan.id,
+      payload: {
+        planYear: plan.planYear,
+        unitId: plan.unitId,
+        filingNumber: filed.filingNumber,
+        afterDeadline,
+      },
+    });
+    return filed;
+  });
 }
