@@ -1,5 +1,5 @@
 // Camunda user tasks: search, get, form, assign, unassign, update, complete, variables.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Engine } from '../../engine.ts';
 import type { FormItem, UserTaskItem, VariableItem } from '../../queries.ts';
 import { type Params, type RouteContext, sendProblem } from '../context.ts';
@@ -69,6 +69,23 @@ function taskSpec(engine: Engine): EntitySpec<Task> {
   };
 }
 
+/**
+ * Camunda answers an assignment, update or completion once the task listeners of its event are done, and rejects
+ * it (409) when one of them denied it: https://docs.camunda.io/docs/components/concepts/user-task-listeners/
+ */
+async function settled(ctx: RouteContext, key: string, reply: FastifyReply): Promise<void> {
+  const abort = new AbortController();
+  const onClose = () => {
+    if (!reply.raw.writableEnded) abort.abort();
+  };
+  reply.raw.once('close', onClose);
+  try {
+    await ctx.engine.read((it) => it.taskListeners.wait(Number(key), abort.signal));
+  } finally {
+    reply.raw.off('close', onClose);
+  }
+}
+
 export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
   registerReads(app, ctx);
   registerAssignment(app, ctx);
@@ -123,6 +140,7 @@ function registerAssignment(app: FastifyInstance, ctx: RouteContext): void {
         ...(allowOverride !== undefined ? { allowOverride } : {}),
         ...(action !== undefined ? { action } : {}),
       });
+      await settled(ctx, key, reply);
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'ASSIGN');
@@ -133,6 +151,7 @@ function registerAssignment(app: FastifyInstance, ctx: RouteContext): void {
     const key = pathKey(request.params.userTaskKey, 'userTaskKey');
     try {
       engine.unassignUserTask(key);
+      await settled(ctx, key, reply);
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'ASSIGN');
@@ -182,6 +201,7 @@ function registerUpdate(app: FastifyInstance, ctx: RouteContext): void {
     v.check();
     try {
       engine.updateUserTask(key, changeset);
+      await settled(ctx, key, reply);
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'UPDATE');
@@ -203,6 +223,7 @@ function registerCompletion(app: FastifyInstance, ctx: RouteContext): void {
         ...(variables ? { variables } : {}),
         ...(action !== undefined ? { action } : {}),
       });
+      await settled(ctx, key, reply);
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'COMPLETE');
