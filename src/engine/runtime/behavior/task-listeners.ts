@@ -410,6 +410,7 @@ export function userTaskProperties(headers: Record<string, string>): Record<stri
     return v ? (JSON.parse(v) as string[]) : [];
   };
   const priority = h('priority');
+  const formKey = h('formKey');
   return {
     action: h('action') ?? '',
     assignee: h('assignee') ?? null,
@@ -418,7 +419,7 @@ export function userTaskProperties(headers: Record<string, string>): Record<stri
     changedAttributes: list('changedAttributes'),
     dueDate: h('dueDate') ?? null,
     followUpDate: h('followUpDate') ?? null,
-    formKey: h('formKey') ?? null,
+    ...(formKey ? { formKey } : {}),
     priority: priority === undefined ? 0 : Number(priority),
     userTaskKey: h('userTaskKey') ?? null,
   };
