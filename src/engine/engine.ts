@@ -512,9 +512,9 @@ export class Engine {
     this.run((tx) => unassignUserTask(tx, this.it, key));
   }
 
-  updateUserTask(userTaskKey: Key, changeset: UserTaskChangeset): void {
+  updateUserTask(userTaskKey: Key, changeset: UserTaskChangeset, action?: string): void {
     const key = parseKey(userTaskKey, 'userTaskKey');
-    this.run((tx) => updateUserTask(tx, this.it, key, changeset));
+    this.run((tx) => updateUserTask(tx, this.it, key, changeset, action));
   }
 
   completeUserTask(

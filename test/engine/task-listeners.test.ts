@@ -179,6 +179,13 @@ describe('user task listeners (docs: components/concepts/user-task-listeners)', 
     t.engine.completeJob(unassign.jobKey);
     t.engine.completeJob(take(t.engine, 'tl-assign-2').jobKey);
     expect(task(t.engine, pi)).toMatchObject({ state: 'CREATED', assignee: null });
+    // an update with an action only runs the updating listeners too
+    t.engine.updateUserTask(key, {}, 'escalate');
+    const escalate = take(t.engine, 'tl-update');
+    expect(escalate.customHeaders['io.camunda.zeebe:action']).toBe('escalate');
+    expect(escalate.customHeaders['io.camunda.zeebe:changedAttributes']).toBeUndefined();
+    t.engine.completeJob(escalate.jobKey);
+    expect(task(t.engine, pi).state).toBe('CREATED');
   });
 
   test("a listener job's completion is checked as Zeebe's JobCompleteProcessor checks it", () => {

@@ -87,7 +87,14 @@ function parseDate(value: string | null | undefined, field: string): number | nu
   return ms;
 }
 
-export function updateUserTask(tx: Tx, it: Interpreter, key: number, changes: UserTaskChangeset): void {
+/** Updates a task (an update with an action only, too: Zeebe runs the updating listeners for it as well). */
+export function updateUserTask(
+  tx: Tx,
+  it: Interpreter,
+  key: number,
+  changes: UserTaskChangeset,
+  action?: string,
+): void {
   const task = openTask(it, key, 'update');
   const fields = it.taskListeners.fields(task);
   const changed: string[] = [];
@@ -109,12 +116,7 @@ export function updateUserTask(tx: Tx, it: Interpreter, key: number, changes: Us
   }
   for (const name of Object.keys(changes))
     if (changes[name as keyof UserTaskChangeset] !== undefined) changed.push(name);
-  if (changed.length === 0) return;
-  it.taskListeners.run(tx, task, {
-    event: 'updating',
-    action: 'update',
-    fields,
-    changed,
-    record: { ...changes },
-  });
+  if (changed.length === 0 && action === undefined) return;
+  const record = { ...changes, ...(action !== undefined ? { action } : {}) };
+  it.taskListeners.run(tx, task, { event: 'updating', action: action ?? 'update', fields, changed, record });
 }

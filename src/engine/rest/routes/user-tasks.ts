@@ -208,7 +208,7 @@ function registerUpdate(app: FastifyInstance, ctx: RouteContext, closing: AbortS
         }
       }
     }
-    v.optionalString(body, 'action');
+    const action = v.optionalString(body, 'action');
     if (Object.keys(changeset).length === 0 && (body.action === undefined || body.action === null)) {
       v.add(
         'No update data provided. Provide at least an "action" or a non-null value for a supported attribute in the "changeset"',
@@ -216,7 +216,7 @@ function registerUpdate(app: FastifyInstance, ctx: RouteContext, closing: AbortS
     }
     v.check();
     try {
-      engine.updateUserTask(key, changeset);
+      engine.updateUserTask(key, changeset, action);
       await settled(ctx, key, reply, closing);
       return reply.code(204).send();
     } catch (e) {
