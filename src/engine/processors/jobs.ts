@@ -199,7 +199,8 @@ export interface ThrowErrorRequest {
 export function throwJobError(tx: Tx, it: Interpreter, key: number, req: ThrowErrorRequest): void {
   if (!req.errorCode) throw invalidArgument('Expected an error code, but it was empty');
   const job = liveJob(it, key, 'throw an error for');
-  // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations (Zeebe's JobThrowErrorProcessor)
+  // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations (Zeebe's JobThrowErrorProcessor);
+  // task listener jobs too since camunda/camunda#36051 (8.8: only jobs of kind BPMN_ELEMENT may throw)
   if (job.kind === LISTENER_JOB_KIND || job.kind === TASK_LISTENER_JOB_KIND) {
     throw invalidState(
       `Cannot throw BPMN error from ${job.kind} job with key '${key}', type '${job.type}' and processInstanceKey '${job.process_instance_key}'`,
