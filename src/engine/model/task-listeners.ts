@@ -41,12 +41,14 @@ export function taskListenersOf(
     const raw: string = typeof l.eventType === 'string' ? l.eventType.trim() : '';
     const type: string = typeof l.type === 'string' ? l.type.trim() : '';
     const eventType = EVENTS[raw];
-    if (!eventType) {
+    // Zeebe's ZeebeTaskListenersValidationTest and TaskListenerValidator messages
+    if (!raw) errors.push("Attribute 'eventType' must be present and not empty");
+    else if (!eventType) {
       errors.push(
-        `Attribute 'eventType' of a task listener must be one of creating, assigning, updating, completing, canceling, but was '${raw}'`,
+        `Task listener event type '${raw}' is not supported. Currently, only 'creating', 'assigning', 'updating', 'completing', 'canceling' event types and 'create', 'assignment', 'update', 'complete', 'cancel' deprecated event types are supported.`,
       );
-      continue;
     }
+    if (!eventType) continue;
     if (eventType === 'canceling') {
       errors.push(
         `task listeners of eventType '${raw}' (type '${type}') are not supported by this engine yet: it cannot hold up the termination of a user task`,
@@ -54,7 +56,7 @@ export function taskListenersOf(
       continue;
     }
     if (!type) {
-      errors.push("Attribute 'type' of a task listener must be present and not empty");
+      errors.push("Attribute 'type' must be present and not empty");
       continue;
     }
     const retries = typeof l.retries === 'string' && l.retries.trim() !== '' ? l.retries.trim() : '3';
