@@ -193,6 +193,11 @@ describe('user task listeners over /v2', () => {
       errorType: 'TASK_LISTENER_NO_RETRIES',
       errorMessage: 'audit down',
     });
+    const searched = await t.client.searchJobs(
+      { filter: { processInstanceKey: k(pik), kind: 'TASK_LISTENER', listenerEventType: 'COMPLETING' } },
+      consistent((x) => x.items.length === 1),
+    );
+    expect(searched.items.map((j) => String(j.jobKey))).toEqual([String(job.jobKey)]);
     await t.client.cancelProcessInstance({ processInstanceKey: k(pik) });
     expect(await completion).toBe(409);
   });
