@@ -6,6 +6,7 @@
 // (Zeebe's UserTaskProcessor: "Completion of the User Task with key '…' was denied by Task Listener. …");
 // https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/complete-job/ — the job
 // result { type: 'userTask', denied, deniedReason, corrections }.
+import { Camunda8 } from '@camunda8/sdk';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { bpmnFile, consistent, definitions, k, sequenceProcess } from './fidelity.ts';
 import { startTarget, statusOf, type Target } from './target.ts';
@@ -200,5 +201,46 @@ describe('user task listeners over /v2', () => {
     expect(searched.items.map((j) => String(j.jobKey))).toEqual([String(job.jobKey)]);
     await t.client.cancelProcessInstance({ processInstanceKey: k(pik) });
     expect(await completion).toBe(409);
+  });
+
+  // last: a poll the stopped worker may still have open cannot take another test's job
+  it("@camunda8/sdk's CamundaRestClient job worker serves an assigning listener; the assignment answers after it", async () => {
+    const { pik, userTaskKey } = await createdTask();
+    const c8 = new Camunda8({
+      ZEEBE_REST_ADDRESS: t.config.restAddress,
+      CAMUNDA_AUTH_STRATEGY: 'NONE',
+      CAMUNDA_OAUTH_DISABLED: true,
+    });
+    const seen: Array<Record<string, unknown>> = [];
+    const worker = c8.getCamundaRestClient().createJobWorker({
+      type: `${P}-assigning`,
+      maxJobsToActivate: 1,
+      timeout: 30_000,
+      worker: 'legacy-rest-worker',
+      pollIntervalMs: 100,
+      jobHandler: (job) => {
+        seen.push({ ...(job as unknown as Record<string, unknown>) });
+        return job.complete();
+      },
+    });
+    try {
+      await t.client.assignUserTask({ userTaskKey: k(userTaskKey), assignee: 'dora' });
+      const task = await t.client.getUserTask({ userTaskKey: k(userTaskKey) }, consistent());
+      expect(task.assignee).toBe('dora');
+      const mine = seen.find((j) => String(j.processInstanceKey) === pik);
+      expect(mine).toMatchObject({
+        type: `${P}-assigning`,
+        kind: 'TASK_LISTENER',
+        listenerEventType: 'ASSIGNING',
+      });
+      expect(mine?.customHeaders).toMatchObject({
+        'io.camunda.zeebe:assignee': 'dora',
+        'io.camunda.zeebe:userTaskKey': userTaskKey,
+      });
+    } finally {
+      await worker.stop(2_000);
+      c8.closeAllClients?.();
+    }
+    await t.client.cancelProcessInstance({ processInstanceKey: k(pik) });
   });
 });
