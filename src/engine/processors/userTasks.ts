@@ -1,4 +1,5 @@
-// Camunda user task commands: assign, unassign, update, complete (with variables).
+// Camunda user task commands: assign, unassign, update, complete (with variables) — each a transition that the
+// task listeners of its event may hold up, correct or deny (runtime/behavior/task-listeners.ts).
 import { invalidArgument, invalidState, notFound } from '../errors.ts';
 import { LIFECYCLE } from '../runtime/behavior/task-listeners.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
