@@ -32,6 +32,7 @@ import {
   expireLeases,
   type FailJobRequest,
   failJob,
+  type TaskListenerResult,
   type ThrowErrorRequest,
   throwJobError,
   type UpdateJobRequest,
@@ -440,9 +441,9 @@ export class Engine {
     }
   }
 
-  completeJob(jobKey: Key, variables: Record<string, unknown> = {}): void {
+  completeJob(jobKey: Key, variables: Record<string, unknown> = {}, result?: TaskListenerResult): void {
     const key = parseKey(jobKey, 'jobKey');
-    this.run((tx) => completeJob(tx, this.it, key, variables));
+    this.run((tx) => completeJob(tx, this.it, key, variables, result));
   }
 
   failJob(jobKey: Key, req: FailJobRequest): void {
@@ -511,9 +512,9 @@ export class Engine {
     this.run((tx) => unassignUserTask(tx, this.it, key));
   }
 
-  updateUserTask(userTaskKey: Key, changeset: UserTaskChangeset): void {
+  updateUserTask(userTaskKey: Key, changeset: UserTaskChangeset, action?: string): void {
     const key = parseKey(userTaskKey, 'userTaskKey');
-    this.run((tx) => updateUserTask(tx, this.it, key, changeset));
+    this.run((tx) => updateUserTask(tx, this.it, key, changeset, action));
   }
 
   completeUserTask(

@@ -1,5 +1,7 @@
 // Read side: rows rendered in the shapes of Camunda's /v2 search API (camelCase, keys as strings,
 // dates as ISO 8601), with Camunda's filter operators, sorts and from/limit paging all in SQL (search-sql.ts).
+
+import { LIFECYCLE } from './runtime/behavior/task-listeners.ts';
 import type { Interpreter } from './runtime/interpreter.ts';
 import { TENANT } from './runtime/interpreter.ts';
 import {
@@ -384,9 +386,11 @@ export interface UserTaskItem {
 
 export function userTaskItem(it: Interpreter, r: UserTaskRow): UserTaskItem {
   const def = it.definition(r.process_definition_key);
+  // while task listeners run, Camunda 8.8 reports the lifecycle state of their event (CREATING, COMPLETING, ...)
+  const pending = r.state === 'CREATED' ? it.taskListeners.pending(r) : undefined;
   return {
     name: r.name,
-    state: r.state,
+    state: pending ? LIFECYCLE[pending.event]! : r.state,
     assignee: r.assignee,
     elementId: r.element_id,
     candidateGroups: JSON.parse(r.candidate_groups) as string[],

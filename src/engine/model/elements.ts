@@ -3,6 +3,7 @@
 import type { ModdleElement } from '../../modeling/moddle.ts';
 import { ext, isExpr, ModelError, TYPES } from './common.ts';
 import { listenersOf } from './listeners.ts';
+import { taskListenersOf } from './task-listeners.ts';
 import type { Binding, ElementModel, EventDef, LoopDef, Mapping, TimerDef } from './types.ts';
 
 /** What element transformation reports to its process: where an element is, and expressions to check. */
@@ -40,6 +41,8 @@ export function transformElement(site: ElementSite, fe: ModdleElement, scopeId: 
   const where = site.where(fe);
   const listeners = listenersOf({ where, expr: (what, value) => site.expr(fe, what, value) }, fe, el);
   if (listeners) el.listeners = listeners;
+  const taskListeners = taskListenersOf({ where, expr: (what, value) => site.expr(fe, what, value) }, fe, el);
+  if (taskListeners) el.taskListeners = taskListeners;
   return el;
 }
 

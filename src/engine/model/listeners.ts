@@ -1,7 +1,7 @@
 // Execution listeners (zeebe:executionListeners) of a process or flow element, refused where Zeebe 8.8 refuses
 // them at deploy (its ExecutionListenersValidator and the event and gateway validators, with their messages):
 // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations
-// Task listeners (zeebe:taskListeners) are not run by this engine yet: refused, never silently ignored.
+// Task listeners (zeebe:taskListeners) are read by task-listeners.ts.
 import type { ModdleElement } from '../../modeling/moddle.ts';
 import { ext, ModelError } from './common.ts';
 import type { ElementModel, ListenerDef, ListenersDef } from './types.ts';
@@ -25,11 +25,6 @@ export function listenersOf(
   fe: ModdleElement,
   el: ElementModel,
 ): ListenersDef | undefined {
-  if (ext(fe, 'zeebe:TaskListeners')?.listeners?.length) {
-    throw new ModelError(
-      `${site.where}: task listeners (zeebe:taskListeners) are not supported by this engine yet`,
-    );
-  }
   const declared: ModdleElement[] = ext(fe, 'zeebe:ExecutionListeners')?.listeners ?? [];
   if (declared.length === 0) return undefined;
   const errors: string[] = [];

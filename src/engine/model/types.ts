@@ -78,6 +78,12 @@ export interface ListenersDef {
   end?: ListenerDef[];
 }
 
+/** The user task events whose listeners this engine runs (Zeebe 8.8's ZeebeTaskListenerEventType but canceling). */
+export type TaskListenerEvent = 'creating' | 'assigning' | 'updating' | 'completing';
+
+/** A user task's zeebe:taskListeners, in model order for each event type (jobs of kind TASK_LISTENER). */
+export type TaskListenersDef = Partial<Record<TaskListenerEvent, ListenerDef[]>>;
+
 export interface UserTaskDef {
   assignee?: string;
   candidateGroups?: string;
@@ -145,6 +151,8 @@ export interface ElementModel {
   properties?: Record<string, string>;
   /** zeebe:executionListeners (absent when none). */
   listeners?: ListenersDef;
+  /** zeebe:taskListeners of a Camunda user task (absent when none). */
+  taskListeners?: TaskListenersDef;
 }
 
 export interface FlowModel {

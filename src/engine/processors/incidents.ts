@@ -2,6 +2,7 @@
 // activatable again; an element stuck while activating or completing runs that step again.
 import { invalidState, notFound } from '../errors.ts';
 import { LISTENER_INCIDENT } from '../runtime/behavior/listeners.ts';
+import { TASK_LISTENER_INCIDENT } from '../runtime/behavior/task-listeners.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import type { Tx } from '../runtime/tx.ts';
 
@@ -12,7 +13,9 @@ export function resolveIncident(tx: Tx, it: Interpreter, key: number): void {
   }
   if (incident.job_key !== null) {
     const job = it.job(incident.job_key);
-    const noRetries = incident.error_type === 'JOB_NO_RETRIES' || incident.error_type === LISTENER_INCIDENT;
+    const noRetries = ['JOB_NO_RETRIES', LISTENER_INCIDENT, TASK_LISTENER_INCIDENT].includes(
+      incident.error_type,
+    );
     if (job && noRetries && job.retries <= 0) {
       throw invalidState(
         `Expected to resolve incident with key '${key}', but job with key '${job.key}' has no retries left; update the job's retries first`,

@@ -2,10 +2,18 @@
 // throw a BPMN error, update retries / timeout; and lease expiry driven by the scheduler.
 import { invalidArgument, invalidState, notFound } from '../errors.ts';
 import { LISTENER_INCIDENT, LISTENER_JOB_KIND } from '../runtime/behavior/listeners.ts';
+import {
+  TASK_LISTENER_INCIDENT,
+  TASK_LISTENER_JOB_KIND,
+  type TaskListenerResult,
+  userTaskProperties,
+} from '../runtime/behavior/task-listeners.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
 import type { Tx } from '../runtime/tx.ts';
 import type { JobRow } from '../state/rows.ts';
+
+export type { TaskListenerResult };
 
 export interface ActivateJobsRequest {
   type: string;
@@ -33,6 +41,8 @@ export interface ActivatedJob {
   elementInstanceKey: string;
   kind: string;
   listenerEventType: string;
+  /** A task listener's job: the user task as its listeners see it (Camunda 8.8's UserTaskProperties). */
+  userTask?: Record<string, unknown>;
 }
 
 function liveJob(it: Interpreter, key: number, action: string): JobRow {
@@ -61,12 +71,13 @@ export function activateJobs(tx: Tx, it: Interpreter, req: ActivateJobsRequest):
       for (const name of req.fetchVariable) if (name in variables) picked[name] = variables[name];
       variables = picked;
     }
+    const customHeaders = JSON.parse(job.custom_headers) as Record<string, string>;
     jobs.push({
       type: job.type,
       processDefinitionId: job.process_id,
       processDefinitionVersion: job.version,
       elementId: job.element_id,
-      customHeaders: JSON.parse(job.custom_headers) as Record<string, string>,
+      customHeaders,
       worker,
       retries: job.retries,
       deadline,
@@ -78,6 +89,7 @@ export function activateJobs(tx: Tx, it: Interpreter, req: ActivateJobsRequest):
       elementInstanceKey: String(job.element_instance_key),
       kind: job.kind,
       listenerEventType: job.listener_event_type,
+      ...(job.kind === TASK_LISTENER_JOB_KIND ? { userTask: userTaskProperties(customHeaders) } : {}),
     });
   }
   if (rows.length > 0) tx.wakeAt(deadline);
@@ -98,6 +110,7 @@ export function completeJob(
   it: Interpreter,
   key: number,
   variables: Record<string, unknown> = {},
+  result?: TaskListenerResult,
 ): void {
   const job = liveJob(it, key, 'complete');
   if (job.state === 'FAILED' && job.retries <= 0) {
@@ -105,8 +118,13 @@ export function completeJob(
       `Expected to complete job with key '${key}', but it has failed with no retries left (incident)`,
     );
   }
+  if (job.kind === TASK_LISTENER_JOB_KIND) it.taskListeners.checkCompletion(job, variables ?? {}, result);
   it.state.jobs.complete(key, tx.now);
   tx.record('JOB', 'COMPLETED', key, job.process_instance_key, job.element_id, null);
+  if (job.kind === TASK_LISTENER_JOB_KIND) {
+    it.taskListeners.jobCompleted(tx, job, result);
+    return;
+  }
   if (job.kind === LISTENER_JOB_KIND) {
     it.listeners.jobCompleted(tx, job, variables ?? {});
     return;
@@ -162,7 +180,13 @@ export function failJob(tx: Tx, it: Interpreter, key: number, req: FailJobReques
     return;
   }
   // https://docs.camunda.io/docs/components/concepts/execution-listeners/#job-execution-failure
-  const errorType = job.kind === LISTENER_JOB_KIND ? LISTENER_INCIDENT : 'JOB_NO_RETRIES';
+  // https://docs.camunda.io/docs/components/concepts/user-task-listeners/ (a failed task listener job)
+  const errorType =
+    job.kind === LISTENER_JOB_KIND
+      ? LISTENER_INCIDENT
+      : job.kind === TASK_LISTENER_JOB_KIND
+        ? TASK_LISTENER_INCIDENT
+        : 'JOB_NO_RETRIES';
   if (ei) it.createIncident(tx, ei, errorType, req.errorMessage || 'No more retries left.', key);
 }
 
@@ -175,8 +199,9 @@ export interface ThrowErrorRequest {
 export function throwJobError(tx: Tx, it: Interpreter, key: number, req: ThrowErrorRequest): void {
   if (!req.errorCode) throw invalidArgument('Expected an error code, but it was empty');
   const job = liveJob(it, key, 'throw an error for');
-  // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations (Zeebe's JobThrowErrorProcessor)
-  if (job.kind === LISTENER_JOB_KIND) {
+  // https://docs.camunda.io/docs/components/concepts/execution-listeners/#limitations (Zeebe's JobThrowErrorProcessor);
+  // task listener jobs too since camunda/camunda#36051 (8.8: only jobs of kind BPMN_ELEMENT may throw)
+  if (job.kind === LISTENER_JOB_KIND || job.kind === TASK_LISTENER_JOB_KIND) {
     throw invalidState(
       `Cannot throw BPMN error from ${job.kind} job with key '${key}', type '${job.type}' and processInstanceKey '${job.process_instance_key}'`,
     );

@@ -1,5 +1,7 @@
-// Camunda user task commands: assign, unassign, update, complete (with variables).
+// Camunda user task commands: assign, unassign, update, complete (with variables) — each a transition that the
+// task listeners of its event may hold up, correct or deny (runtime/behavior/task-listeners.ts).
 import { invalidArgument, invalidState, notFound } from '../errors.ts';
+import { LIFECYCLE } from '../runtime/behavior/task-listeners.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import type { Tx } from '../runtime/tx.ts';
 import type { UserTaskRow } from '../state/rows.ts';
@@ -8,14 +10,16 @@ function openTask(it: Interpreter, key: number, action: string): UserTaskRow {
   const task = it.state.userTasks.get(key);
   if (!task)
     throw notFound(`Expected to ${action} user task with key '${key}', but no such user task was found`);
-  if (task.state !== 'CREATED') {
-    throw invalidState(
-      `Expected to ${action} user task with key '${key}', but it is in state '${task.state}'`,
-    );
+  // while its listeners run, the task is in the lifecycle state of their event (CREATING, ASSIGNING, ...)
+  const pending = task.state === 'CREATED' ? it.taskListeners.pending(task) : undefined;
+  const state = pending ? LIFECYCLE[pending.event] : task.state;
+  if (state !== 'CREATED') {
+    throw invalidState(`Expected to ${action} user task with key '${key}', but it is in state '${state}'`);
   }
   return task;
 }
 
+/** Completes a task, once its completing listeners are done (https://docs.camunda.io/docs/components/concepts/user-task-listeners/). */
 export function completeUserTask(
   tx: Tx,
   it: Interpreter,
@@ -24,15 +28,14 @@ export function completeUserTask(
   action = 'complete',
 ): void {
   const task = openTask(it, key, 'complete');
-  it.state.userTasks.complete(key, tx.now);
-  tx.record('USER_TASK', 'COMPLETED', key, task.process_instance_key, task.element_id, {
+  it.taskListeners.run(tx, task, {
+    event: 'completing',
     action,
-    variables: Object.keys(variables),
+    fields: it.taskListeners.fields(task),
+    changed: [],
+    variables,
+    record: { action, variables: Object.keys(variables) },
   });
-  const ei = it.ei(task.element_instance_key);
-  if (ei?.state !== 'ACTIVATED') return;
-  it.applyCompletionVariables(tx, ei, variables);
-  tx.follow('COMPLETE', ei.key);
 }
 
 export function assignUserTask(
@@ -50,16 +53,22 @@ export function assignUserTask(
       `Expected to assign user task with key '${key}', but it is already assigned to '${task.assignee}'`,
     );
   }
-  it.state.userTasks.setAssignee(key, assignee);
-  tx.record('USER_TASK', 'ASSIGNED', key, task.process_instance_key, task.element_id, { assignee, action });
+  const fields = { ...it.taskListeners.fields(task), assignee };
+  const record = { assignee, action };
+  it.taskListeners.run(tx, task, { event: 'assigning', action, fields, changed: ['assignee'], record });
 }
 
+/** Zeebe unassigns as an assignment to no one: the assigning listeners run. */
 export function unassignUserTask(tx: Tx, it: Interpreter, key: number): void {
   const task = openTask(it, key, 'unassign');
-  it.state.userTasks.setAssignee(key, null);
-  tx.record('USER_TASK', 'ASSIGNED', key, task.process_instance_key, task.element_id, {
-    assignee: null,
+  const fields = { ...it.taskListeners.fields(task), assignee: null };
+  const record = { assignee: null, action: 'unassign' };
+  it.taskListeners.run(tx, task, {
+    event: 'assigning',
     action: 'unassign',
+    fields,
+    changed: ['assignee'],
+    record,
   });
 }
 
@@ -79,36 +88,36 @@ function parseDate(value: string | null | undefined, field: string): number | nu
   return ms;
 }
 
-export function updateUserTask(tx: Tx, it: Interpreter, key: number, changes: UserTaskChangeset): void {
+/** Updates a task (an update with an action only, too: Zeebe runs the updating listeners for it as well). */
+export function updateUserTask(
+  tx: Tx,
+  it: Interpreter,
+  key: number,
+  changes: UserTaskChangeset,
+  action?: string,
+): void {
   const task = openTask(it, key, 'update');
-  const sets: string[] = [];
-  const values: unknown[] = [];
-  if (changes.dueDate !== undefined) {
-    sets.push('due_date');
-    values.push(parseDate(changes.dueDate, 'dueDate'));
-  }
-  if (changes.followUpDate !== undefined) {
-    sets.push('follow_up_date');
-    values.push(parseDate(changes.followUpDate, 'followUpDate'));
-  }
-  if (changes.candidateGroups !== undefined) {
-    sets.push('candidate_groups');
-    values.push(JSON.stringify(changes.candidateGroups));
-  }
-  if (changes.candidateUsers !== undefined) {
-    sets.push('candidate_users');
-    values.push(JSON.stringify(changes.candidateUsers));
-  }
+  const fields = it.taskListeners.fields(task);
+  const changed: string[] = [];
+  const iso = (value: string | null | undefined, field: string) => {
+    const ms = parseDate(value, field);
+    return ms === null ? null : new Date(ms).toISOString();
+  };
+  if (changes.dueDate !== undefined) fields.dueDate = iso(changes.dueDate, 'dueDate');
+  if (changes.followUpDate !== undefined) fields.followUpDate = iso(changes.followUpDate, 'followUpDate');
+  if (changes.candidateGroups !== undefined) fields.candidateGroups = changes.candidateGroups;
+  if (changes.candidateUsers !== undefined) fields.candidateUsers = changes.candidateUsers;
   if (changes.priority !== undefined) {
     if (!Number.isInteger(changes.priority) || changes.priority < 0 || changes.priority > 100) {
       throw invalidArgument(
         `Expected priority to be an integer between 0 and 100, but was ${changes.priority}`,
       );
     }
-    sets.push('priority');
-    values.push(changes.priority);
+    fields.priority = changes.priority;
   }
-  if (sets.length === 0) return;
-  it.state.userTasks.update(key, sets, values);
-  tx.record('USER_TASK', 'UPDATED', key, task.process_instance_key, task.element_id, { ...changes });
+  for (const name of Object.keys(changes))
+    if (changes[name as keyof UserTaskChangeset] !== undefined) changed.push(name);
+  if (changed.length === 0 && action === undefined) return;
+  const record = { ...changes, ...(action !== undefined ? { action } : {}) };
+  it.taskListeners.run(tx, task, { event: 'updating', action: action ?? 'update', fields, changed, record });
 }

@@ -31,6 +31,37 @@ export interface ElementData {
    * index of the listener whose job is open (or next to create once `job` is done), and that job's key.
    */
   lsn?: ListenerProgress;
+  /** A user task's lifecycle transition held up by its task listeners (runtime/behavior/task-listeners.ts). */
+  tl?: TaskTransition;
+}
+
+/** The correctable properties of a user task (Zeebe's UserTaskRecord CORRECTABLE_PROPERTIES), dates as ISO text. */
+export interface TaskFields {
+  assignee: string | null;
+  candidateGroups: string[];
+  candidateUsers: string[];
+  dueDate: string | null;
+  followUpDate: string | null;
+  priority: number;
+}
+
+/**
+ * Zeebe's intermediate user task state: the event whose listeners run, the user task, the listener whose job is
+ * open (or next), the task as it will be once the transition ends (the command's changes and the listeners'
+ * corrections), the attributes the command changed, and what the command carries besides.
+ */
+export interface TaskTransition {
+  event: 'creating' | 'assigning' | 'updating' | 'completing';
+  task: number;
+  next: number;
+  job?: number;
+  action: string;
+  fields: TaskFields;
+  changed: string[];
+  /** completing: the variables the task is completed with. */
+  variables?: Record<string, unknown>;
+  /** creating: the model's assignee, assigned once the creating listeners are done. */
+  assignAfter?: string | null;
 }
 
 export interface ListenerProgress {

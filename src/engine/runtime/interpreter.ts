@@ -12,6 +12,7 @@ import { IncidentBehavior } from './behavior/incidents.ts';
 import { JobBehavior } from './behavior/jobs.ts';
 import { ListenerBehavior } from './behavior/listeners.ts';
 import { EventSubscriptionBehavior } from './behavior/subscriptions.ts';
+import { TaskListenerBehavior } from './behavior/task-listeners.ts';
 import { type ProcessInstanceOptions, StateTransitionBehavior } from './behavior/transitions.ts';
 import { VariableBehavior } from './behavior/variables.ts';
 import { createProcessors, type ProcessorTable } from './bpmn/index.ts';
@@ -33,6 +34,7 @@ export class Interpreter extends Runtime implements Behaviors {
   readonly transitions: StateTransitionBehavior;
   readonly events: EventTriggerBehavior;
   readonly listeners: ListenerBehavior;
+  readonly taskListeners: TaskListenerBehavior;
   private readonly processors: ProcessorTable;
 
   constructor(db: Db, log: Logger) {
@@ -50,6 +52,9 @@ export class Interpreter extends Runtime implements Behaviors {
     );
     this.events = new EventTriggerBehavior(this, this.variables, this.subscriptions, this.transitions);
     this.listeners = new ListenerBehavior(this, this.variables, this.jobs, this.transitions);
+    const { variables, jobs, transitions, incidents } = this;
+    this.taskListeners = new TaskListenerBehavior(this, variables, jobs, transitions, incidents);
+    this.jobs.onTaskCanceled = (tx, key) => this.taskListeners.canceled(tx, key);
     this.processors = createProcessors(this);
   }
 
@@ -231,6 +236,7 @@ export class Interpreter extends Runtime implements Behaviors {
 
   /** Retries the step where an element stopped (after its incident was resolved). */
   retryElement(tx: Tx, ei: ElementInstanceRow): void {
+    if (this.taskListeners.retry(tx, ei)) return;
     if (ei.state === 'ACTIVATING') tx.follow('ACTIVATE', ei.key);
     else if (ei.state === 'COMPLETING' || ei.state === 'ACTIVATED') tx.follow('COMPLETE', ei.key);
   }

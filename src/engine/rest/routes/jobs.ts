@@ -2,6 +2,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { JobItem } from '../../queries.ts';
 import { type Params, type RouteContext, sendProblem } from '../context.ts';
+import { jobResult } from '../job-result.ts';
 import { compact, type EntitySpec, type Item, parseSearch, runSearch } from '../search.ts';
 import { bodyOf, pathKey, Violations } from '../validate.ts';
 
@@ -85,10 +86,10 @@ function registerCompletion(app: FastifyInstance, ctx: RouteContext): void {
     const body = bodyOf(request.body);
     const v = new Violations();
     const variables = v.variables(body);
-    v.unsupported(body, ['result']);
+    const result = jobResult(v, body);
     v.check();
     try {
-      engine.completeJob(key, variables ?? {});
+      engine.completeJob(key, variables ?? {}, result);
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'COMPLETE');

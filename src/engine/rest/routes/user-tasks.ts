@@ -1,9 +1,9 @@
 // Camunda user tasks: search, get, form, assign, unassign, update, complete, variables.
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Engine } from '../../engine.ts';
 import type { FormItem, UserTaskItem, VariableItem } from '../../queries.ts';
 import { type Params, type RouteContext, sendProblem } from '../context.ts';
-import { invalidArgument } from '../problem.ts';
+import { invalidArgument, ProblemError } from '../problem.ts';
 import { compact, type EntitySpec, type FilterKind, type Item, parseSearch, runSearch } from '../search.ts';
 import { bodyOf, pathKey, Violations } from '../validate.ts';
 import { variableResult } from './variables.ts';
@@ -69,11 +69,44 @@ function taskSpec(engine: Engine): EntitySpec<Task> {
   };
 }
 
+/**
+ * Camunda answers an assignment, update or completion once the task listeners of its event are done, and rejects
+ * it (409) when one of them denied it: https://docs.camunda.io/docs/components/concepts/user-task-listeners/
+ * A server that is closing answers 503 at once: the transition stays under way and goes on after a restart.
+ */
+async function settled(
+  ctx: RouteContext,
+  key: string,
+  reply: FastifyReply,
+  closing: AbortSignal,
+): Promise<void> {
+  const gone = new AbortController();
+  const onClose = () => {
+    if (!reply.raw.writableEnded) gone.abort();
+  };
+  reply.raw.once('close', onClose);
+  try {
+    const signal = AbortSignal.any([gone.signal, closing]);
+    await ctx.engine.read((it) => it.taskListeners.wait(Number(key), signal));
+  } finally {
+    reply.raw.off('close', onClose);
+  }
+  if (closing.aborted) {
+    throw new ProblemError(
+      503,
+      'UNAVAILABLE',
+      `The server is shutting down before the task listeners of user task '${key}' completed`,
+    );
+  }
+}
+
 export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
+  const closing = new AbortController();
+  app.addHook('preClose', async () => closing.abort());
   registerReads(app, ctx);
-  registerAssignment(app, ctx);
-  registerUpdate(app, ctx);
-  registerCompletion(app, ctx);
+  registerAssignment(app, ctx, closing.signal);
+  registerUpdate(app, ctx, closing.signal);
+  registerCompletion(app, ctx, closing.signal);
   registerVariableSearch(app, ctx);
 }
 
@@ -107,7 +140,7 @@ function registerReads(app: FastifyInstance, ctx: RouteContext): void {
   });
 }
 
-function registerAssignment(app: FastifyInstance, ctx: RouteContext): void {
+function registerAssignment(app: FastifyInstance, ctx: RouteContext, closing: AbortSignal): void {
   const { engine } = ctx;
   app.post<Params<'userTaskKey'>>('/user-tasks/:userTaskKey/assignment', async (request, reply) => {
     const key = pathKey(request.params.userTaskKey, 'userTaskKey');
@@ -123,6 +156,7 @@ function registerAssignment(app: FastifyInstance, ctx: RouteContext): void {
         ...(allowOverride !== undefined ? { allowOverride } : {}),
         ...(action !== undefined ? { action } : {}),
       });
+      await settled(ctx, key, reply, closing);
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'ASSIGN');
@@ -133,6 +167,7 @@ function registerAssignment(app: FastifyInstance, ctx: RouteContext): void {
     const key = pathKey(request.params.userTaskKey, 'userTaskKey');
     try {
       engine.unassignUserTask(key);
+      await settled(ctx, key, reply, closing);
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'ASSIGN');
@@ -140,7 +175,7 @@ function registerAssignment(app: FastifyInstance, ctx: RouteContext): void {
   });
 }
 
-function registerUpdate(app: FastifyInstance, ctx: RouteContext): void {
+function registerUpdate(app: FastifyInstance, ctx: RouteContext, closing: AbortSignal): void {
   const { engine } = ctx;
   app.patch<Params<'userTaskKey'>>('/user-tasks/:userTaskKey', async (request, reply) => {
     const key = pathKey(request.params.userTaskKey, 'userTaskKey');
@@ -173,7 +208,7 @@ function registerUpdate(app: FastifyInstance, ctx: RouteContext): void {
         }
       }
     }
-    v.optionalString(body, 'action');
+    const action = v.optionalString(body, 'action');
     if (Object.keys(changeset).length === 0 && (body.action === undefined || body.action === null)) {
       v.add(
         'No update data provided. Provide at least an "action" or a non-null value for a supported attribute in the "changeset"',
@@ -181,7 +216,8 @@ function registerUpdate(app: FastifyInstance, ctx: RouteContext): void {
     }
     v.check();
     try {
-      engine.updateUserTask(key, changeset);
+      engine.updateUserTask(key, changeset, action);
+      await settled(ctx, key, reply, closing);
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'UPDATE');
@@ -189,7 +225,7 @@ function registerUpdate(app: FastifyInstance, ctx: RouteContext): void {
   });
 }
 
-function registerCompletion(app: FastifyInstance, ctx: RouteContext): void {
+function registerCompletion(app: FastifyInstance, ctx: RouteContext, closing: AbortSignal): void {
   const { engine } = ctx;
   app.post<Params<'userTaskKey'>>('/user-tasks/:userTaskKey/completion', async (request, reply) => {
     const key = pathKey(request.params.userTaskKey, 'userTaskKey');
@@ -203,6 +239,7 @@ function registerCompletion(app: FastifyInstance, ctx: RouteContext): void {
         ...(variables ? { variables } : {}),
         ...(action !== undefined ? { action } : {}),
       });
+      await settled(ctx, key, reply, closing);
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'COMPLETE');

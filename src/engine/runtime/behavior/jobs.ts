@@ -13,9 +13,9 @@ export interface JobSpec {
   type: string;
   retries: number;
   headers: string;
-  /** BPMN_ELEMENT (default) or EXECUTION_LISTENER. */
+  /** BPMN_ELEMENT (default), EXECUTION_LISTENER or TASK_LISTENER. */
   kind?: string;
-  /** An execution listener's event: START or END. */
+  /** A listener's event: START or END, or a task listener's (CREATING, ASSIGNING, UPDATING, COMPLETING). */
   listenerEventType?: string;
 }
 
@@ -31,6 +31,9 @@ export interface UserTaskSpec {
 }
 
 export class JobBehavior {
+  /** Called for each user task that is canceled with its element (the task listeners' waiting requests). */
+  onTaskCanceled: (tx: Tx, userTaskKey: number) => void = () => {};
+
   constructor(private readonly rt: Runtime) {}
 
   /** Evaluates the job's type and retries (before anything of the element is written). */
@@ -104,7 +107,7 @@ export class JobBehavior {
     return formKey;
   }
 
-  createUserTask(tx: Tx, ei: ElementInstanceRow, el: ElementModel, def: Definition, t: UserTaskSpec): void {
+  createUserTask(tx: Tx, ei: ElementInstanceRow, el: ElementModel, def: Definition, t: UserTaskSpec): number {
     const key = this.rt.key();
     this.rt.state.userTasks.insert({
       key,
@@ -135,6 +138,7 @@ export class JobBehavior {
     });
     if (t.assignee)
       tx.record('USER_TASK', 'ASSIGNED', key, ei.process_instance_key, el.id, { assignee: t.assignee });
+    return key;
   }
 
   /** Cancels the open jobs and user tasks of an element instance that is terminated. */
@@ -147,6 +151,7 @@ export class JobBehavior {
     for (const t of userTasks.openForElement(ei.key)) {
       userTasks.cancel(t.key, tx.now);
       tx.record('USER_TASK', 'CANCELED', t.key, ei.process_instance_key, ei.element_id, null);
+      this.onTaskCanceled(tx, t.key);
     }
   }
 }

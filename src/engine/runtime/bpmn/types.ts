@@ -6,6 +6,7 @@ import type { EventTriggerBehavior } from '../behavior/events.ts';
 import type { IncidentBehavior } from '../behavior/incidents.ts';
 import type { JobBehavior } from '../behavior/jobs.ts';
 import type { EventSubscriptionBehavior } from '../behavior/subscriptions.ts';
+import type { TaskListenerBehavior } from '../behavior/task-listeners.ts';
 import type { StateTransitionBehavior } from '../behavior/transitions.ts';
 import type { VariableBehavior } from '../behavior/variables.ts';
 import type { ElementData } from '../elementData.ts';
@@ -20,6 +21,7 @@ export interface Behaviors {
   readonly jobs: JobBehavior;
   readonly transitions: StateTransitionBehavior;
   readonly events: EventTriggerBehavior;
+  readonly taskListeners: TaskListenerBehavior;
 }
 
 /**

@@ -19,9 +19,18 @@ export const userTask = (b: Behaviors): BpmnElementProcessor => ({
     }
     b.subscriptions.openBoundarySubscriptions(tx, ei, el, ctx);
     const def = b.rt.definition(ei.process_definition_key);
-    if (el.userTask?.jobWorker) b.jobs.createJob(tx, ei, def, userTaskJob(el, spec));
-    else b.jobs.createUserTask(tx, ei, el, def, spec);
+    if (el.userTask?.jobWorker) {
+      b.jobs.createJob(tx, ei, def, userTaskJob(el, spec));
+      b.transitions.activated(tx, ei);
+      return;
+    }
+    // with task listeners, the model's assignee is assigned once the task is created, through the assigning
+    // listeners (https://docs.camunda.io/docs/components/concepts/user-task-listeners/)
+    const assignee = el.taskListeners ? spec.assignee : null;
+    if (el.taskListeners) spec.assignee = null;
+    const taskKey = b.jobs.createUserTask(tx, ei, el, def, spec);
     b.transitions.activated(tx, ei);
+    if (el.taskListeners) b.taskListeners.afterCreate(tx, taskKey, assignee);
   },
 });
 

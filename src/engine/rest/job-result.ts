@@ -1,0 +1,63 @@
+// The `result` of POST /v2/jobs/{jobKey}/completion (Camunda 8.8's JobResult): a user task listener's verdict,
+// { type: 'userTask', denied, deniedReason, corrections }. The corrections JobResultCorrections names: assignee,
+// dueDate, followUpDate (an empty string clears them), candidateUsers, candidateGroups (an empty list clears
+// them), priority (0 to 100); a null or absent one keeps its value, any other attribute is ignored.
+// https://docs.camunda.io/docs/components/concepts/user-task-listeners/
+import type { TaskListenerResult } from '../processors/jobs.ts';
+import type { Body, Violations } from './validate.ts';
+
+export function jobResult(v: Violations, body: Body): TaskListenerResult | undefined {
+  const raw = body.result;
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    v.add('The value for result must be a JSON object');
+    return undefined;
+  }
+  const r = raw as Body;
+  const type = r.type ?? 'userTask';
+  if (type === 'adHocSubProcess') {
+    v.add('The embedded engine does not support result of type adHocSubProcess; remove it or use Camunda 8');
+    return undefined;
+  }
+  if (type !== 'userTask') {
+    v.add(`The value for result.type is '${String(type)}' but must be one of [userTask, adHocSubProcess]`);
+    return undefined;
+  }
+  const result: TaskListenerResult = {};
+  const denied = v.boolean(r, 'denied');
+  if (denied !== undefined) result.denied = denied;
+  const deniedReason = v.optionalString(r, 'deniedReason');
+  if (deniedReason !== undefined) result.deniedReason = deniedReason;
+  const corrections = correctionsOf(v, r.corrections);
+  if (corrections) result.corrections = corrections;
+  return result;
+}
+
+function correctionsOf(v: Violations, raw: unknown): TaskListenerResult['corrections'] {
+  if (raw === undefined || raw === null) return undefined;
+  if (typeof raw !== 'object' || Array.isArray(raw)) {
+    v.add('The value for result.corrections must be a JSON object');
+    return undefined;
+  }
+  const c = raw as Body;
+  const out: NonNullable<TaskListenerResult['corrections']> = {};
+  const assignee = v.optionalString(c, 'assignee');
+  if (assignee !== undefined) out.assignee = assignee === '' ? null : assignee;
+  for (const f of ['dueDate', 'followUpDate'] as const) {
+    const d = v.optionalString(c, f);
+    if (d === undefined) continue;
+    if (d === '') out[f] = null;
+    else if (Number.isNaN(Date.parse(d)))
+      v.add(`The provided ${f} '${d}' cannot be parsed as a date according to RFC 3339, section 5.6`);
+    else out[f] = new Date(Date.parse(d)).toISOString();
+  }
+  const users = v.stringArray(c, 'candidateUsers');
+  if (users) out.candidateUsers = users;
+  const groups = v.stringArray(c, 'candidateGroups');
+  if (groups) out.candidateGroups = groups;
+  const priority = v.integer(c, 'priority', { min: 0, minText: 'between 0 and 100' });
+  if (priority !== undefined && priority > 100)
+    v.add(`The value for priority is '${priority}' but must be between 0 and 100`);
+  else if (priority !== undefined) out.priority = priority;
+  return out;
+}
