@@ -16,6 +16,7 @@ const routes = [
   { path: '/projects/:id/edit', view: () => import('./views/project-form.js'), title: '修改项目草稿' },
   { path: '/projects/:id', view: () => import('./views/project.js'), title: '项目详情' },
   { path: '/plans', view: () => import('./views/plans.js'), title: '年度规划备案' },
+  { path: '/plans/:id', view: () => import('./views/plan.js'), title: '年度规划备案详情' },
   { path: '/tasks', view: () => import('./views/tasks.js'), title: '任务列表' },
   { path: '/tasks/:key', view: () => import('./views/task.js'), title: '办理任务' },
   { path: '/ops', view: () => import('./views/ops.js'), title: '流程运维' },
