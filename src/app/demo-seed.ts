@@ -86,6 +86,14 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     roles: ['unit-staff'],
     unitId: 'gongan',
   },
+  // G-6: the county's Unit has its 责任科室 too — without it nothing its staff prepares could go out.
+  {
+    tenantId: 'xinxing',
+    username: 'gongan.section',
+    displayName: '新兴县公安局科技信息化股',
+    roles: ['unit-section'],
+    unitId: 'gongan',
+  },
   { tenantId: 'xinxing', username: 'audit', displayName: '新兴县审计局', roles: ['audit'] },
   {
     tenantId: 'xinxing',

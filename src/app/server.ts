@@ -103,6 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
 
   await app.register(pagesPlugin, {
     maxDocumentBytes: options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
+    regulation: options.regulation,
   });
 
   app.setNotFoundHandler((request, reply) =>

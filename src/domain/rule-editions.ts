@@ -38,6 +38,10 @@ export interface RuleEdition {
   annualPlanDeadline: string;
   /** Working-day overrides of config/deadlines.json by deadline name. */
   deadlines: Record<string, number>;
+  /** SU-3: a county's own edition names the city edition it builds on; what it does not set is that edition's. */
+  basedOn?: string;
+  /** SU-3: the county tenant whose edition this is (absent for the city's). */
+  tenantId?: string;
 }
 
 /** The part of an edition that a process carries in its `rules` variable. */
@@ -64,6 +68,7 @@ const FIELDS = new Set([
   'annualPlanDeadline',
   'deadlines',
   'carriedOver',
+  'basedOn',
   '$comment',
 ]);
 const CARRIED = new Set([
@@ -107,7 +112,8 @@ export function parseRuleEditions(
     throw new Error(`${source}: ${where}: ${reason}`);
   };
   for (const key of Object.keys((content ?? {}) as object)) {
-    if (key !== 'editions' && key !== '$comment') fail(key, 'unknown field; known: editions');
+    if (!['editions', 'counties', '$comment'].includes(key))
+      fail(key, 'unknown field; known: editions, counties');
   }
   const list = (content as { editions?: unknown })?.editions;
   if (!Array.isArray(list) || list.length === 0) fail('editions', 'must be a non-empty list');
@@ -118,46 +124,114 @@ export function parseRuleEditions(
     if (typeof e?.id !== 'string' || e.id === '') fail(`${at}.id`, 'must be a non-empty string');
     if (seen.has(e.id as string)) fail(`${at}.id`, `duplicate edition id '${e.id}'`);
     seen.add(e.id as string);
-    if (typeof e.name !== 'string') fail(`${at}.name`, 'must be a string');
-    checkFields(raw as Record<string, unknown>, at, fail);
-    if (e.document !== undefined && typeof e.document !== 'string')
-      fail(`${at}.document`, 'must be a string');
-    for (const key of ['effectiveFrom', 'validUntil'] as const) {
-      const v = e[key];
-      if (key === 'validUntil' && v === null) continue;
-      if (typeof v !== 'string' || !ISO_DATE.test(v) || !DateTime.fromISO(v).isValid) {
-        fail(`${at}.${key}`, 'must be a yyyy-MM-dd date');
-      }
-    }
-    if (!isAmount(e.supervisionThreshold))
-      fail(`${at}.supervisionThreshold`, 'must be a non-negative integer of 元');
-    if (!isAmount(e.testingThreshold)) fail(`${at}.testingThreshold`, 'must be a non-negative integer of 元');
-    if (
-      typeof e.annualPlanDeadline !== 'string' ||
-      !DateTime.fromFormat(`2024-${e.annualPlanDeadline}`, 'yyyy-MM-dd').isValid
-    ) {
-      fail(`${at}.annualPlanDeadline`, 'must be MM-dd');
-    }
-    const overrides = e.deadlines ?? {};
-    for (const [name, days] of Object.entries(overrides)) {
-      if (!(name in deadlines))
-        fail(`${at}.deadlines.${name}`, `unknown deadline; known: ${Object.keys(deadlines).join(', ')}`);
-      if (!Number.isInteger(days) || days < 0)
-        fail(`${at}.deadlines.${name}`, 'must be a non-negative integer of working days');
-    }
-    return { ...(e as RuleEdition), deadlines: overrides };
+    if (e.basedOn !== undefined)
+      fail(`${at}.basedOn`, 'only a county edition (counties.<tenant>[]) builds on another');
+    return parseEdition(raw as Record<string, unknown>, at, deadlines, fail);
   });
+  checkOverlaps(editions, 'editions', fail);
+  const counties = parseCounties(
+    (content as { counties?: unknown }).counties,
+    editions,
+    seen,
+    (raw, at) => parseEdition(raw, at, deadlines, fail),
+    fail,
+  );
+  return new RuleBook(editions, deadlines, counties);
+}
+
+/** Editions of one list may not be in force on the same day. */
+function checkOverlaps(
+  editions: RuleEdition[],
+  list: string,
+  fail: (where: string, reason: string) => never,
+) {
   const ordered = [...editions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
   ordered.forEach((e, i) => {
     const next = ordered[i + 1];
     if (next && e.validUntil !== null && e.validUntil >= next.effectiveFrom) {
       fail(
-        `editions[${editions.indexOf(e)}].validUntil`,
+        `${list}[${editions.indexOf(e)}].validUntil`,
         `overlaps edition '${next.id}', in force from ${next.effectiveFrom}`,
       );
     }
   });
-  return new RuleBook(editions, deadlines);
+}
+
+/**
+ * SU-3: `counties.<tenantId>` lists a county's own editions. Each names the city edition it builds on (`basedOn`)
+ * and sets only what differs — its title and number, its Bureau's name, thresholds, the plan deadline, deadlines;
+ * the rest is that city edition's. While none of a county's editions is in force, the city's edition applies.
+ */
+function parseCounties(
+  raw: unknown,
+  city: RuleEdition[],
+  seen: Set<string>,
+  parse: (raw: Record<string, unknown>, at: string) => RuleEdition,
+  fail: (where: string, reason: string) => never,
+): Map<string, RuleEdition[]> {
+  const out = new Map<string, RuleEdition[]>();
+  if (raw === undefined) return out;
+  if (typeof raw !== 'object' || raw === null || Array.isArray(raw))
+    fail('counties', 'must map a county tenant id to its list of editions');
+  for (const [tenantId, list] of Object.entries(raw as Record<string, unknown>)) {
+    if (tenantId === '$comment') continue;
+    if (!Array.isArray(list)) fail(`counties.${tenantId}`, 'must be a list of editions');
+    const editions = (list as Record<string, unknown>[]).map((e, i) => {
+      const at = `counties.${tenantId}[${i}]`;
+      const base = city.find((c) => c.id === e?.basedOn);
+      if (!base) fail(`${at}.basedOn`, `must name a city edition: ${city.map((c) => c.id).join(', ')}`);
+      if (typeof e.id !== 'string' || e.id === '') fail(`${at}.id`, 'must be a non-empty string');
+      if (seen.has(e.id as string)) fail(`${at}.id`, `duplicate edition id '${e.id}'`);
+      seen.add(e.id as string);
+      const merged = {
+        ...base,
+        carriedOver: undefined,
+        ...e,
+        deadlines: { ...base!.deadlines, ...((e.deadlines as Record<string, number> | undefined) ?? {}) },
+      };
+      return { ...parse({ ...merged, basedOn: undefined }, at), basedOn: base!.id, tenantId };
+    });
+    checkOverlaps(editions, `counties.${tenantId}`, fail);
+    out.set(tenantId, editions);
+  }
+  return out;
+}
+
+/** One edition, checked field by field; an unknown or mistyped field is refused with its place. */
+function parseEdition(
+  raw: Record<string, unknown>,
+  at: string,
+  deadlines: Record<string, DeadlineDefinition>,
+  fail: (where: string, reason: string) => never,
+): RuleEdition {
+  const e = raw as Partial<RuleEdition>;
+  if (typeof e.name !== 'string') fail(`${at}.name`, 'must be a string');
+  checkFields(raw as Record<string, unknown>, at, fail);
+  if (e.document !== undefined && typeof e.document !== 'string') fail(`${at}.document`, 'must be a string');
+  for (const key of ['effectiveFrom', 'validUntil'] as const) {
+    const v = e[key];
+    if (key === 'validUntil' && v === null) continue;
+    if (typeof v !== 'string' || !ISO_DATE.test(v) || !DateTime.fromISO(v).isValid) {
+      fail(`${at}.${key}`, 'must be a yyyy-MM-dd date');
+    }
+  }
+  if (!isAmount(e.supervisionThreshold))
+    fail(`${at}.supervisionThreshold`, 'must be a non-negative integer of 元');
+  if (!isAmount(e.testingThreshold)) fail(`${at}.testingThreshold`, 'must be a non-negative integer of 元');
+  if (
+    typeof e.annualPlanDeadline !== 'string' ||
+    !DateTime.fromFormat(`2024-${e.annualPlanDeadline}`, 'yyyy-MM-dd').isValid
+  ) {
+    fail(`${at}.annualPlanDeadline`, 'must be MM-dd');
+  }
+  const overrides = e.deadlines ?? {};
+  for (const [name, days] of Object.entries(overrides)) {
+    if (!(name in deadlines))
+      fail(`${at}.deadlines.${name}`, `unknown deadline; known: ${Object.keys(deadlines).join(', ')}`);
+    if (!Number.isInteger(days) || days < 0)
+      fail(`${at}.deadlines.${name}`, 'must be a non-negative integer of working days');
+  }
+  return { ...(e as RuleEdition), deadlines: overrides };
 }
 
 export function parseDeadlines(content: unknown, source: string): Record<string, DeadlineDefinition> {
@@ -179,11 +253,16 @@ export function parseDeadlines(content: unknown, source: string): Record<string,
 export class RuleBook {
   private readonly editions: RuleEdition[];
 
+  private readonly counties: Map<string, RuleEdition[]>;
+
   constructor(
     editions: RuleEdition[],
     readonly deadlines: Record<string, DeadlineDefinition>,
+    counties: Map<string, RuleEdition[]> = new Map(),
   ) {
-    this.editions = [...editions].sort((a, b) => a.effectiveFrom.localeCompare(b.effectiveFrom));
+    const byDate = (a: RuleEdition, b: RuleEdition) => a.effectiveFrom.localeCompare(b.effectiveFrom);
+    this.editions = [...editions].sort(byDate);
+    this.counties = new Map([...counties].map(([t, list]) => [t, [...list].sort(byDate)]));
   }
 
   static load(editionsPath: string, deadlinesPath: string): RuleBook {
@@ -195,9 +274,28 @@ export class RuleBook {
     return this.editions;
   }
 
-  /** The edition in force on `at` (Asia/Shanghai date). Throws when none is (before the first, or expired). */
-  editionAt(at: Date | number): RuleEdition {
+  /** Every edition, the city's and each county's (SU-3): what a project may name. */
+  all(): readonly RuleEdition[] {
+    return [...this.editions, ...[...this.counties.values()].flat()];
+  }
+
+  /** A county's own editions (SU-3), oldest first; none for the city or a county that follows the city's. */
+  countyEditions(tenantId: string): readonly RuleEdition[] {
+    return this.counties.get(tenantId) ?? [];
+  }
+
+  /**
+   * The edition in force on `at` (Asia/Shanghai date) for `tenantId`: the county's own while one is in force
+   * (SU-3), else the city's. Throws when none is (before the first, or expired).
+   */
+  editionAt(at: Date | number, tenantId?: string): RuleEdition {
     const date = DateTime.fromMillis(typeof at === 'number' ? at : at.getTime(), { zone: ZONE }).toISODate()!;
+    const county = tenantId
+      ? this.counties
+          .get(tenantId)
+          ?.find((e) => e.effectiveFrom <= date && (e.validUntil === null || date <= e.validUntil))
+      : undefined;
+    if (county) return county;
     let found: RuleEdition | undefined;
     for (const e of this.editions) if (e.effectiveFrom <= date) found = e;
     if (!found) throw new Error(`no rule edition is in force on ${date}`);
@@ -210,7 +308,7 @@ export class RuleBook {
   }
 
   byId(id: string): RuleEdition {
-    const e = this.editions.find((x) => x.id === id);
+    const e = this.all().find((x) => x.id === id);
     if (!e) throw new Error(`unknown rule edition '${id}'`);
     return e;
   }

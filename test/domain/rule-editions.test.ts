@@ -144,3 +144,73 @@ describe('SU-2 / SU-4 the two texts: 云府办〔2020〕2号 and 云府办〔202
     ]);
   });
 });
+
+describe('SU-3: a county edition on top of the city’s', () => {
+  const city = [
+    { ...base, id: 'city-2020', effectiveFrom: '2020-01-10', validUntil: '2024-07-10' },
+    { ...base, id: 'city-2024', effectiveFrom: '2024-07-11', bureauName: '政务服务和数据管理局' },
+  ];
+  const county = {
+    id: 'xinxing-2025',
+    name: '新兴县县级政务信息化项目管理办法',
+    document: '新府办〔2025〕3号',
+    basedOn: 'city-2024',
+    effectiveFrom: '2025-03-01',
+    validUntil: null,
+    annualPlanDeadline: '11-15',
+    deadlines: { initialCheck: 3 },
+  };
+  const rules = parseRuleEditions({ editions: city, counties: { xinxing: [county] } }, deadlines, 'test');
+
+  it('in force for its county from its date: what it sets, the rest from the city edition it builds on', () => {
+    const e = rules.editionAt(new Date('2026-11-01T10:00:00+08:00'), 'xinxing');
+    expect(e).toMatchObject({
+      id: 'xinxing-2025',
+      tenantId: 'xinxing',
+      basedOn: 'city-2024',
+      document: '新府办〔2025〕3号',
+      annualPlanDeadline: '11-15',
+      bureauName: '政务服务和数据管理局',
+      supervisionThreshold: 1_000_000,
+    });
+    expect(rules.workingDays(e, 'initialCheck')).toBe(3);
+    expect(rules.workingDays(e, 'costReview')).toBe(deadlines.costReview!.workingDays);
+    expect(rules.rulesVariable(rules.byId('xinxing-2025'))).toMatchObject({
+      edition: 'xinxing-2025',
+      annualPlanDeadline: '11-15',
+    });
+  });
+
+  it('the city and other counties keep the city’s edition; before its date the county does too', () => {
+    const at = new Date('2026-11-01T10:00:00+08:00');
+    expect(rules.editionAt(at).id).toBe('city-2024');
+    expect(rules.editionAt(at, 'yunfu').id).toBe('city-2024');
+    expect(rules.editionAt(at, 'luoding').id).toBe('city-2024');
+    expect(rules.editionAt(new Date('2025-02-28T10:00:00+08:00'), 'xinxing').id).toBe('city-2024');
+    expect(rules.all().map((e) => e.id)).toEqual(['city-2020', 'city-2024', 'xinxing-2025']);
+  });
+
+  it('refuses a county edition with an unknown field, no city edition under it, or overlapping its own', () => {
+    const parse = (list: unknown[]) =>
+      parseRuleEditions({ editions: city, counties: { xinxing: list } }, deadlines, 'test');
+    expect(() => parse([{ ...county, anualPlanDeadline: '11-15' }])).toThrow(
+      /counties\.xinxing\[0\]\.anualPlanDeadline: unknown field/,
+    );
+    expect(() => parse([{ ...county, basedOn: 'city-2030' }])).toThrow(
+      /counties\.xinxing\[0\]\.basedOn: must name a city edition: city-2020, city-2024/,
+    );
+    expect(() => parse([{ ...county, id: 'city-2024' }])).toThrow(/duplicate edition id 'city-2024'/);
+    expect(() =>
+      parse([
+        { ...county, validUntil: '2026-12-31' },
+        { ...county, id: 'xinxing-2026', effectiveFrom: '2026-06-01' },
+      ]),
+    ).toThrow(/counties\.xinxing\[0\]\.validUntil: overlaps edition 'xinxing-2026'/);
+    expect(() => parse([{ ...county, annualPlanDeadline: '02-30' }])).toThrow(
+      /counties\.xinxing\[0\]\.annualPlanDeadline: must be MM-dd/,
+    );
+    expect(() => parseRuleEditions({ editions: [{ ...city[0], basedOn: 'x' }] }, deadlines, 'test')).toThrow(
+      /editions\[0\]\.basedOn: only a county edition/,
+    );
+  });
+});

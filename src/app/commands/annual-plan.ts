@@ -39,7 +39,7 @@ export async function fileAnnualPlanCommand(
       { field: 'planYear', reason: `只能备案 ${currentPlanYear - 1}–${currentPlanYear + 1} 年度的规划` },
     ]);
   }
-  const deadlineDay = ctx.regulation.rules.editionAt(now).annualPlanDeadline;
+  const deadlineDay = ctx.regulation.rules.editionAt(now, p.tenantId).annualPlanDeadline;
   const { deadline } = filingDeadline(planYear, deadlineDay);
   const task = await openCampaignTask(ctx, p.tenantId, unitId as string, planYear);
   if (task) return { ...(await handOnThroughCampaign(ctx, actor, task, planYear, input)), deadline };
@@ -126,7 +126,7 @@ export async function supplementAnnualPlan(
     throw problem.conflict(`${plan.planYear} 年度已结束，不能再补充该年度的规划`, [
       { field: 'planId', reason: `${plan.planYear} 年度已结束` },
     ]);
-  const deadlineDay = ctx.regulation.rules.editionAt(now).annualPlanDeadline;
+  const deadlineDay = ctx.regulation.rules.editionAt(now, p.tenantId).annualPlanDeadline;
   const afterDeadline = !filingStatus(plan.planYear, now, deadlineDay).onTime;
   return ctx.store.transaction(async (tx) => {
     const filed = await fileSupplement(tx, plan, {

@@ -126,7 +126,9 @@ function returnRequest(
   for (const [variable, byValue] of Object.entries(RETURNS)) {
     const hit = byValue[String(submitted[variable])];
     if (!hit) continue;
-    const edition = isRules(seen.rules) ? seen.rules : regulation.rules.editionAt(now);
+    const edition = isRules(seen.rules)
+      ? seen.rules
+      : regulation.rules.editionAt(now, tenantOfVariables(seen));
     const due = regulation.calendar.addWorkingDays(now, regulation.rules.workingDays(edition, hit.deadline));
     return hit.ask.replace('{due}', zhDatesIn(due.iso));
   }

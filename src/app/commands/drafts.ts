@@ -61,6 +61,7 @@ function buildContent(
   ctx: CommandContext,
   input: DraftInput,
   unitId: string,
+  tenantId: string,
 ): { content: ProjectContent; check: ApplicationCheck } {
   const total = projectAmounts(input.serviceLines).totalInvestment;
   const fundingLines = fundingLinesOf(input, total) as FundingLine[];
@@ -100,7 +101,7 @@ function buildContent(
     serviceLines: input.serviceLines,
     ...amounts,
     category,
-    ruleEdition: ctx.regulation.rules.editionAt(ctx.now()).id,
+    ruleEdition: ctx.regulation.rules.editionAt(ctx.now(), tenantId).id,
   };
   return {
     content,
@@ -120,7 +121,7 @@ export async function createDraft(
   if (!(await findUnit(ctx.store.db, p.tenantId, unitId))) {
     throw problem.validation('单位不存在', [{ field: 'unitId', reason: `单位 ${unitId} 不存在` }]);
   }
-  const { content, check } = buildContent(ctx, input, unitId);
+  const { content, check } = buildContent(ctx, input, unitId, p.tenantId);
   const now = ctx.now();
   const project = await ctx.store.transaction(async (tx) => {
     const id = await nextProjectId(tx, p.tenantId, DateTime.fromJSDate(now, { zone: ZONE }).year);
@@ -186,7 +187,7 @@ export async function editDraft(
     supportsIpv6: changes.supportsIpv6 ?? project.supportsIpv6,
     serviceLines: changes.serviceLines ?? project.serviceLines,
   };
-  const { content, check } = buildContent(ctx, merged, project.unitId);
+  const { content, check } = buildContent(ctx, merged, project.unitId, project.tenantId);
   const at = ctx.now().toISOString();
   const updated = await ctx.store
     .transaction(async (tx) => {

@@ -5,7 +5,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, extname, join } from 'node:path';
 import type { FastifyInstance, FastifyReply } from 'fastify';
-import { loadRegulation } from '../../domain/index.ts';
+import { loadRegulation, type Regulation } from '../../domain/index.ts';
 import { ROLES } from '../../domain/roles.ts';
 import { FUNDING_SOURCES, needsRelatedTo, RELATED_TO, SERVICE_TYPES } from '../../domain/service-types.ts';
 import { DOCUMENT_KINDS, DOCUMENT_TYPES } from '../../store/documents.ts';
@@ -92,7 +92,7 @@ function processNames(): Record<string, string> {
 /** The upload limit when the server is given none (50 MB). */
 export const DEFAULT_MAX_DOCUMENT_BYTES = 50 * 1024 * 1024;
 
-function vocabulary(maxDocumentBytes: number) {
+function vocabulary(maxDocumentBytes: number, regulation: Regulation) {
   // The lines whose category depends on the system they serve, so the form asks `relatedTo` exactly there.
   const relatedNeeded = Object.fromEntries(
     Object.entries(SERVICE_TYPES).map(([serviceType, t]) => [
@@ -120,9 +120,7 @@ function vocabulary(maxDocumentBytes: number) {
     roles: Object.fromEntries(Object.entries(ROLES).map(([id, r]) => [id, r.name])),
     // A project's rule edition as people cite the measures: 云府办〔2020〕2号《云浮市市级政务信息化服务项目管理办法》.
     ruleEditions: Object.fromEntries(
-      loadRegulation()
-        .rules.list()
-        .map((e) => [e.id, `${e.document ?? ''}《${e.name}》`]),
+      regulation.rules.all().map((e) => [e.id, `${e.document ?? ''}《${e.name}》`]),
     ),
   };
 }
@@ -138,11 +136,17 @@ function send(reply: FastifyReply, file: string, cache: string) {
 
 export async function pagesPlugin(
   app: FastifyInstance,
-  options: { maxDocumentBytes?: number } = {},
+  options: { maxDocumentBytes?: number; regulation?: Regulation } = {},
 ): Promise<void> {
   const vendor = vendorFiles();
   const own = publicFiles();
-  const vocab = JSON.stringify(vocabulary(options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES));
+  // The editions the server runs with (a county's own included, SU-3), as the pages name them.
+  const vocab = JSON.stringify(
+    vocabulary(
+      options.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES,
+      options.regulation ?? loadRegulation(),
+    ),
+  );
 
   // Encapsulated: these headers go on this plugin's responses only, not on /api, /v2 or /docs.
   app.addHook('onSend', async (_request, reply) => {

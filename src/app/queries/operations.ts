@@ -22,7 +22,7 @@ type CampaignStatus = keyof typeof STATUS_NAMES;
 export async function campaignBoard(ctx: CommandContext, p: Principal, planYear: number) {
   ensureOperator(p);
   const now = ctx.now();
-  const window = filingDeadline(planYear, ctx.regulation.rules.editionAt(now).annualPlanDeadline);
+  const window = filingDeadline(planYear, ctx.regulation.rules.editionAt(now, p.tenantId).annualPlanDeadline);
   const passed = now.getTime() > window.deadlineMs;
   const [units, plans] = await Promise.all([
     listUnits(ctx.store.db, p.tenantId),
