@@ -77,6 +77,7 @@ function postSession(app: ApiApp, ctx: ApiContext): void {
         displayName: account.displayName,
         roles: account.roles,
         unitId: account.unitId,
+        organisationId: account.organisationId,
       };
       await ctx.store.transaction(async (tx) => {
         await createSession(tx, {
