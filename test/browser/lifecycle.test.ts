@@ -360,15 +360,32 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
       await fillFormField(page.getByLabel('完成进度（%）'), '100');
       await fillFormField(page.getByLabel('进度情况'), '全部建设内容已完成。');
       await fillFormField(page.getByLabel('实施完成情况说明'), '平台已部署并试运行一个月。');
+      // IM-4: the Unit engages the testing organisation from the registry, by its Chinese name
+      await page.locator('.fjs-form-field-select .fjs-input-group').click();
+      await page.locator('.fjs-dropdownlist-item', { hasText: '广东省软件测评中心' }).click();
     });
     // AC-2's evidence: the Unit's IPv6 test report among the project's documents, for the Bureau to verify.
     await steps.upload('gongan.staff', projectId, 'IPv6支持测试报告.pdf', 'assessment-report');
-    await complete('gongan.staff', '应用软件第三方测试', async () => {
-      await fillFormField(page.getByLabel('测试机构名称'), '广东某软件测评中心');
+    // IM-4: a third-party result entered by the testing organisation's account — not the Unit's, whose inbox
+    // does not have it: the organisation uploads its report to the project (once the task is its) and names it.
+    const testReport = await until(
+      () =>
+        steps
+          .upload('ceping.gdsoft', projectId, '应用软件第三方测试报告.pdf', 'assessment-report')
+          .catch(() => ''),
+      (id) => id !== '',
+    );
+    const unitInbox = (await steps.call('gongan.staff', 'GET', '/tasks?scope=groups')) as {
+      items: Array<{ elementId: string }>;
+    };
+    expect(unitInbox.items.map((i) => i.elementId)).not.toContain('Task_ThirdPartyTest');
+    await complete('ceping.gdsoft', '应用软件第三方测试', async () => {
       await fillFormField(page.getByLabel('测试机构资质'), 'CNAS L1234');
       await fillFormField(page.getByLabel('测试报告编号'), 'RJCS-2027-045');
+      await fillFormField(page.getByLabel('测试报告文档编号'), testReport);
       await pass();
     });
+
     await complete('bureau.reviewer', '验收前置审核', async () => {
       await page.getByRole('radio', { name: '通过，可组织验收' }).check();
       await fillFormField(page.getByLabel('审核意见'), '符合“数字政府”建设标准，可组织验收。');

@@ -70,20 +70,30 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         });
         if (supervision)
           await d.complete('Task_EngageSupervisor', {
-            supervisorOrg: '广东某监理公司',
+            supervisorOrgId: 'jianli-nanfang',
             supervisorQualificationNo: 'JL-1',
           });
         await d.complete('Task_Implement', {
           implementationAction: 'completed',
           completionSummary: '已完成',
+          ...(testing ? { softwareTestOrgId: 'ceping-saiyun' } : {}),
         });
-        if (testing)
+        if (testing) {
+          // IM-4: the result is the engaged organisation's task, not the Unit's
+          expect((await d.task('Task_ThirdPartyTest')).candidateGroups).toEqual(['org-ceping-saiyun']);
           await d.complete('Task_ThirdPartyTest', {
             softwareTestResult: 'pass',
-            softwareTestOrg: '测评中心',
+            softwareTestReportNumber: 'SY-2027-01',
+            softwareTestReportDocumentId: 'doc-test',
           });
-        if (supervision)
+        }
+        if (supervision) {
+          // IM-3: the confirmation is the engaged 监理 firm's task, not any supervisor's
+          expect((await d.task('Task_SupervisorConfirmCompletion')).candidateGroups).toEqual([
+            'org-jianli-nanfang',
+          ]);
           await d.complete('Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' });
+        }
         expect(await d.state(pik)).toBe('COMPLETED');
         expect((await d.passed(pik)).includes('Task_EngageSupervisor')).toBe(supervision);
         expect((await d.passed(pik)).includes('Task_ThirdPartyTest')).toBe(testing);
@@ -363,8 +373,12 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         deliveryDate: '2027-06-30T18:00+08:00',
       });
       expect((await d.variables(pik)).contractSigner).toBe('unit-gongan');
-      await d.complete('Task_EngageSupervisor', { supervisorOrg: '监理公司' });
-      await d.complete('Task_Implement', { implementationAction: 'completed', completionSummary: '完成' });
+      await d.complete('Task_EngageSupervisor', { supervisorOrgId: 'jianli-yuehua' });
+      await d.complete('Task_Implement', {
+        implementationAction: 'completed',
+        completionSummary: '完成',
+        softwareTestOrgId: 'ceping-gdsoft',
+      });
       await d.complete('Task_ThirdPartyTest', { softwareTestResult: 'pass' });
       await d.complete('Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' });
       await d.complete('Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' });
