@@ -14,6 +14,8 @@ const SAMPLE = {
   // IM-3, IM-4: the third party a project engaged (src/domain/third-parties.ts)
   supervisorOrgId: 'jianli-yuehua',
   softwareTestOrgId: 'ceping-gdsoft',
+  acceptanceTestOrgId: 'ceping-gdsoft',
+  securityAssessmentOrgId: 'ceping-saiyun',
 };
 
 module.exports = () => {

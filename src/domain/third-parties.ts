@@ -5,7 +5,7 @@
 // get the task whose result it certifies.
 
 /** What a third party is engaged for. */
-export type ThirdPartyService = 'supervision' | 'software-test';
+export type ThirdPartyService = 'supervision' | 'software-test' | 'acceptance-test' | 'security-assessment';
 
 export interface ThirdPartyOrganisation {
   /** Its Chinese name, as the engagement form offers it. */
@@ -16,8 +16,14 @@ export interface ThirdPartyOrganisation {
 export const THIRD_PARTY_ORGANISATIONS = {
   'jianli-yuehua': { name: '广东粤华信息工程监理有限公司', services: ['supervision'] },
   'jianli-nanfang': { name: '南方信息系统工程监理有限公司', services: ['supervision'] },
-  'ceping-gdsoft': { name: '广东省软件测评中心', services: ['software-test'] },
-  'ceping-saiyun': { name: '云浮赛云软件检测有限公司', services: ['software-test'] },
+  'ceping-gdsoft': {
+    name: '广东省软件测评中心',
+    services: ['software-test', 'acceptance-test', 'security-assessment'],
+  },
+  'ceping-saiyun': {
+    name: '云浮赛云软件检测有限公司',
+    services: ['software-test', 'acceptance-test', 'security-assessment'],
+  },
 } as const satisfies Record<string, ThirdPartyOrganisation>;
 export type ThirdPartyOrganisationId = keyof typeof THIRD_PARTY_ORGANISATIONS;
 

@@ -218,7 +218,8 @@ describe('acceptance that can fail, and AC-2 verified on evidence, through /api 
     );
     expect(registered.map((r) => r.catalogueRef)).toEqual(['YF-ML-2027-0101', 'YF-ML-2027-0102']);
 
-    for (const [who, elementId, choices] of ASSESSMENTS) await complete(who, id, elementId, choices);
+    for (const [who, elementId, choices] of ASSESSMENTS)
+      await complete(who, id, elementId, { ...choices, ...(await reportFor(s, t[who]!, id, elementId)) });
 
     // AC-1: 不通过 needs its reasons (400 naming the field without them); then the Bureau orders rectification
     const organise = await openTask('gongan.staff', id, 'Task_OrganiseAcceptance');
@@ -259,7 +260,8 @@ describe('acceptance that can fail, and AC-2 verified on evidence, through /api 
       ipv6TestReportDocumentId: documentId,
       ipv6Verified: 'pass',
     });
-    for (const [who, elementId, choices] of ASSESSMENTS) await complete(who, id, elementId, choices);
+    for (const [who, elementId, choices] of ASSESSMENTS)
+      await complete(who, id, elementId, { ...choices, ...(await reportFor(s, t[who]!, id, elementId)) });
     await complete('gongan.staff', id, 'Task_OrganiseAcceptance', {
       acceptanceDecision: 'fail',
       acceptanceFailureReasons: '核心业务模块未交付，无法整改',

@@ -24,22 +24,28 @@ export const TO_PRE_ACCEPTANCE: readonly Step[] = [
   ['gongan.staff', 'Task_SubmitFundingApplication', {}],
   ['citygov', 'Task_CityGovernmentDecision', { cityGovernmentApproved: true }],
   ['gongan.staff', 'Task_ConductProcurement', { procurementResult: 'success' }],
-  // IM-3: the Unit engages 粤华监理 (its account `supervisor`); IM-4: the Unit engages 省软件测评中心 for the test
+  // IM-3: the Unit engages 粤华监理 (its account `supervisor`); IM-4, AC-3: it engages 省软件测评中心 (its account
+  // `ceping.gdsoft`) for the software test, the acceptance test and the security assessment
   ['gongan.staff', 'Task_EngageSupervisor', { supervisorOrgId: 'jianli-yuehua' }],
   [
     'gongan.staff',
     'Task_Implement',
-    { implementationAction: 'completed', softwareTestOrgId: 'ceping-gdsoft' },
+    {
+      implementationAction: 'completed',
+      softwareTestOrgId: 'ceping-gdsoft',
+      acceptanceTestOrgId: 'ceping-gdsoft',
+      securityAssessmentOrgId: 'ceping-gdsoft',
+    },
   ],
   ['ceping.gdsoft', 'Task_ThirdPartyTest', { softwareTestResult: 'pass' }],
   ['supervisor', 'Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' }],
   ['bureau.reviewer', 'Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' }],
 ];
 
-/** The three AC-3 assessments, passed. */
+/** The three AC-3 assessments, passed; the two tests by the organisation the Unit engaged. */
 export const ASSESSMENTS: readonly Step[] = [
-  ['gongan.staff', 'Task_AcceptanceTest', { acceptanceTestResult: 'pass' }],
-  ['gongan.staff', 'Task_SecurityAssessment', { securityAssessmentResult: 'pass' }],
+  ['ceping.gdsoft', 'Task_AcceptanceTest', { acceptanceTestResult: 'pass' }],
+  ['ceping.gdsoft', 'Task_SecurityAssessment', { securityAssessmentResult: 'pass' }],
   ['expert', 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }],
 ];
 
@@ -55,9 +61,11 @@ export const TO_EVALUATION: readonly Step[] = [
   ['bureau.reviewer', 'Task_RegisterAcceptanceReport', {}],
 ];
 
-/** IM-4: the steps whose result a third party certifies with its own report (the field naming the document). */
+/** IM-4, AC-3: the steps whose result a third party certifies with its own report (the field naming it). */
 export const REPORTED: Record<string, { field: string; fileName: string }> = {
   Task_ThirdPartyTest: { field: 'softwareTestReportDocumentId', fileName: '应用软件第三方测试报告.pdf' },
+  Task_AcceptanceTest: { field: 'acceptanceTestReportDocumentId', fileName: '第三方验收测评报告.pdf' },
+  Task_SecurityAssessment: { field: 'securityAssessmentReportDocumentId', fileName: '信息安全测评报告.pdf' },
 };
 
 /**

@@ -1,8 +1,9 @@
-// Issue #11 §3 (IM-3, IM-4) from the users' seats: the Unit engages a 监理 firm and a testing organisation from the
+// Issue #11 §3 (IM-3, IM-4, AC-3) from the users' seats: the Unit engages a 监理 firm and a testing organisation from the
 // registry (src/domain/third-parties.ts) — a select with the Chinese names, anything else refused by the server,
 // naming the field; the software test's result is then entered by the engaged organisation's own account, with its
 // report number and the report it uploaded to the project (required), and the completion is confirmed by the
-// engaged 监理 firm's account. The other firm of each kind, and the Unit, get neither task nor project. A real
+// engaged 监理 firm's account; at acceptance the 第三方验收测评 and the 信息安全测评 likewise by the organisation engaged for
+// each. The other firm of each kind, and the Unit, get neither task nor project. A real
 // 专业类 project (1,060,000 元, software 1,000,000 元) on the real engine and workers; every task completed with
 // exactly what form-js submits for its form.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -108,10 +109,21 @@ describe('IM-3, IM-4: the engaged third parties certify for themselves', () => {
     await tasks.complete('gongan.staff', engage, { supervisorOrgId: 'jianli-nanfang' });
   });
 
-  it('IM-4: the Unit engages the testing organisation from the registry when it reports completion', async () => {
+  it('IM-4, AC-3: the Unit engages the testing organisations from the registry when it reports completion', async () => {
     const implement = await tasks.openTask('gongan.staff', 'Task_Implement');
     expect(selectOf(implement.form.schema, 'softwareTestOrgId')).toEqual(organisationsFor('software-test'));
-    const choices = { implementationAction: 'completed', softwareTestOrgId: 'ceping-saiyun' };
+    expect(selectOf(implement.form.schema, 'acceptanceTestOrgId')).toEqual(
+      organisationsFor('acceptance-test'),
+    );
+    expect(selectOf(implement.form.schema, 'securityAssessmentOrgId')).toEqual(
+      organisationsFor('security-assessment'),
+    );
+    const choices = {
+      implementationAction: 'completed',
+      softwareTestOrgId: 'ceping-saiyun',
+      acceptanceTestOrgId: 'ceping-gdsoft',
+      securityAssessmentOrgId: 'ceping-saiyun',
+    };
     const sent = await formJs.submit(
       implement.form.schema,
       fill(implement.form.schema, implement.variables, choices),
@@ -126,6 +138,10 @@ describe('IM-3, IM-4: the engaged third parties certify for themselves', () => {
     expect(refusedFields(await post('gongan.staff', implement.key, unnamed))).toContain(
       'variables.softwareTestOrgId',
     );
+    for (const field of ['acceptanceTestOrgId', 'securityAssessmentOrgId'])
+      expect(
+        refusedFields(await post('gongan.staff', implement.key, { ...sent.data, [field]: 'jianli-yuehua' })),
+      ).toContain(`variables.${field}`);
     await tasks.complete('gongan.staff', implement, choices);
   });
 
@@ -206,5 +222,64 @@ describe('IM-3, IM-4: the engaged third parties certify for themselves', () => {
     await tasks.complete('jianli.nanfang', confirm, { supervisorConfirmation: 'confirmed' });
     // the implementation is complete: the Bureau's pre-acceptance review is next
     await tasks.openTask('bureau.reviewer', 'Task_PreAcceptanceReview');
+  });
+
+  it('AC-3: the acceptance test and the security assessment are each entered by the organisation engaged for it, with its own report', async () => {
+    // AC-2's evidence, the Unit's own document, among the project's documents before the Bureau verifies
+    const ipv6 = await upload('gongan.staff', 'assessment-report', 'IPv6支持测试报告.pdf');
+    expect(ipv6.statusCode, ipv6.body).toBe(201);
+    await step('bureau.reviewer', 'Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' });
+    await step('bureau.reviewer', 'Task_VerifyAc2', {
+      dataResources: [{ resourceName: '警情数据', catalogueNumber: 'YF-ML-2027-0701' }],
+      dataResourcesVerified: 'pass',
+      ipv6TestReportDocumentId: ipv6.json().id,
+      ipv6Verified: 'pass',
+    });
+    const acceptance = await tasks.openTask('ceping.gdsoft', 'Task_AcceptanceTest');
+    const security = await tasks.openTask('ceping.saiyun', 'Task_SecurityAssessment');
+    expect(await inboxHas('ceping.saiyun', 'Task_AcceptanceTest')).toBe(false);
+    expect(await inboxHas('ceping.gdsoft', 'Task_SecurityAssessment')).toBe(false);
+    for (const element of ['Task_AcceptanceTest', 'Task_SecurityAssessment'])
+      expect(await inboxHas('gongan.staff', element)).toBe(false);
+    const acceptanceChoices = (documentId: string) => ({
+      acceptanceTestResult: 'pass',
+      acceptanceTestReportNo: '粤软测验字〔2027〕第088号',
+      acceptanceTestReportDocumentId: documentId,
+    });
+    const sent = await formJs.submit(
+      acceptance.form.schema,
+      fill(acceptance.form.schema, acceptance.variables, acceptanceChoices('')),
+    );
+    expect(Object.keys(sent.errors)).toEqual(['Field_AcceptanceTestReportDocumentId']);
+    expect(refusedFields(await post('ceping.gdsoft', acceptance.key, sent.data))).toContain(
+      'variables.acceptanceTestReportDocumentId',
+    );
+    // the other organisation's report (uploaded for its own task on the project) is not this one's
+    const saiyunReport = await upload('ceping.saiyun', 'assessment-report', '信息安全测评报告.pdf');
+    expect(saiyunReport.statusCode, saiyunReport.body).toBe(201);
+    const borrowed = await formJs.submit(
+      acceptance.form.schema,
+      fill(acceptance.form.schema, acceptance.variables, acceptanceChoices(saiyunReport.json().id)),
+    );
+    expect(refusedFields(await post('ceping.gdsoft', acceptance.key, borrowed.data))).toContain(
+      'variables.acceptanceTestReportDocumentId',
+    );
+    expect((await post('gongan.staff', acceptance.key, borrowed.data)).statusCode).toBe(404);
+    const gdsoftReport = await upload('ceping.gdsoft', 'assessment-report', '第三方验收测评报告.pdf');
+    expect(gdsoftReport.statusCode, gdsoftReport.body).toBe(201);
+    const recorded = await tasks.complete(
+      'ceping.gdsoft',
+      acceptance,
+      acceptanceChoices(gdsoftReport.json().id),
+    );
+    expect(recorded).not.toHaveProperty('acceptanceTestOrg');
+    await tasks.complete('ceping.saiyun', security, {
+      securityAssessmentResult: 'pass',
+      securityAssessmentReportNo: '赛云安测字〔2027〕第031号',
+      securityAssessmentReportDocumentId: saiyunReport.json().id,
+    });
+    await step('expert', 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' });
+    // all three passed: the Unit organises the acceptance (AC-1)
+    await tasks.openTask('gongan.staff', 'Task_OrganiseAcceptance');
   });
 });

@@ -74,6 +74,8 @@ export const FORM_VARIABLES: Record<string, unknown> = {
   requiresThirdPartyTesting: true,
   supervisorOrgId: 'jianli-yuehua',
   softwareTestOrgId: 'ceping-gdsoft',
+  acceptanceTestOrgId: 'ceping-gdsoft',
+  securityAssessmentOrgId: 'ceping-saiyun',
   softwareTestReportNumber: 'CS-2027-033',
   softwareTestIssues: '三处界面缺陷',
   procurementFailureReason: '有效投标不足三家',

@@ -360,9 +360,16 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
       await fillFormField(page.getByLabel('完成进度（%）'), '100');
       await fillFormField(page.getByLabel('进度情况'), '全部建设内容已完成。');
       await fillFormField(page.getByLabel('实施完成情况说明'), '平台已部署并试运行一个月。');
-      // IM-4: the Unit engages the testing organisation from the registry, by its Chinese name
-      await page.locator('.fjs-form-field-select .fjs-input-group').click();
-      await page.locator('.fjs-dropdownlist-item', { hasText: '广东省软件测评中心' }).click();
+      // IM-4, AC-3: the Unit engages the organisations of the software test, the acceptance test and the security
+      // assessment from the registry, by their Chinese names
+      for (const [n, organisation] of [
+        '广东省软件测评中心',
+        '广东省软件测评中心',
+        '云浮赛云软件检测有限公司',
+      ].entries()) {
+        await page.locator('.fjs-form-field-select').nth(n).locator('.fjs-input-group').click();
+        await page.locator('.fjs-dropdownlist-item', { hasText: organisation }).click();
+      }
     });
     // AC-2's evidence: the Unit's IPv6 test report among the project's documents, for the Bureau to verify.
     await steps.upload('gongan.staff', projectId, 'IPv6支持测试报告.pdf', 'assessment-report');
@@ -401,15 +408,23 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
       await page.getByRole('radio', { name: '测试报告证明已支持IPv6' }).check();
       await shot(page, '07d-ac2-verification');
     });
-    // The three assessments run in parallel (AC-2): two are the Unit's records, the expert review is the expert's.
-    await complete('gongan.staff', '第三方验收测评', async () => {
-      await fillFormField(page.getByLabel('测评机构名称'), '广东某软件测评中心');
+    // The three assessments run in parallel (AC-3): the two tests are the engaged organisations' own records, each
+    // with the report its account uploaded to the project; the expert review is the expert's.
+    const reportBy = (who: string, fileName: string) =>
+      until(
+        () => steps.upload(who, projectId, fileName, 'assessment-report').catch(() => ''),
+        (id) => id !== '',
+      );
+    const acceptanceReport = await reportBy('ceping.gdsoft', '第三方验收测评报告.pdf');
+    await complete('ceping.gdsoft', '第三方验收测评', async () => {
       await fillFormField(page.getByLabel('验收测评报告编号'), 'YSCP-2027-012');
+      await fillFormField(page.getByLabel('验收测评报告文档编号'), acceptanceReport);
       await pass();
     });
-    await complete('gongan.staff', '信息安全测评', async () => {
-      await fillFormField(page.getByLabel('测评机构名称'), '广东某信息安全测评中心');
+    const securityReport = await reportBy('ceping.saiyun', '信息安全测评报告.pdf');
+    await complete('ceping.saiyun', '信息安全测评', async () => {
       await fillFormField(page.getByLabel('信息安全测评报告编号'), 'AQCP-2027-007');
+      await fillFormField(page.getByLabel('信息安全测评报告文档编号'), securityReport);
       await pass();
     });
     await complete('expert', '专家评审', async () => {

@@ -1,4 +1,4 @@
-// IM-4: a third party's result carries its report. The document a result names must be one of the project's 测评报告
+// IM-4, AC-3: a third party's result carries its report. The document a result names must be one of the project's 测评报告
 // (kind assessment-report), uploaded by an account of the organisation that completes the task — a report the Unit
 // uploaded, one of another project or another firm, or a made-up id is refused, naming the field. The form makes the
 // field required; this checks what it points at.
@@ -10,7 +10,11 @@ import type { Variables } from '../process-gateway.ts';
 import type { CommandContext } from './context.ts';
 
 /** The form fields that name the report document of a third party's result. */
-export const REPORT_DOCUMENT_FIELDS: readonly string[] = ['softwareTestReportDocumentId'];
+export const REPORT_DOCUMENT_FIELDS: readonly string[] = [
+  'softwareTestReportDocumentId',
+  'acceptanceTestReportDocumentId',
+  'securityAssessmentReportDocumentId',
+];
 
 /** The issues of the report documents `submitted` names for `projectId`, as `p` completes the task. */
 export async function reportDocumentIssues(
