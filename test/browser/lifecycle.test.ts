@@ -23,6 +23,8 @@ import {
   waitForText,
 } from './support.ts';
 
+type Data = Record<string, unknown>;
+
 let app: RunningApp;
 let browser: Browser;
 let page: Page;
@@ -374,14 +376,35 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
     // AC-2's evidence: the Unit's IPv6 test report among the project's documents, for the Bureau to verify.
     await steps.upload('gongan.staff', projectId, 'IPv6支持测试报告.pdf', 'assessment-report');
     // IM-4: a third-party result entered by the testing organisation's account — not the Unit's, whose inbox
-    // does not have it: the organisation uploads its report to the project (once the task is its) and names it.
-    const testReport = await until(
-      () =>
-        steps
-          .upload('ceping.gdsoft', projectId, '应用软件第三方测试报告.pdf', 'assessment-report')
-          .catch(() => ''),
-      (id) => id !== '',
+    // does not have it. Once the task is its, the organisation opens the project, uploads its report (a 测评报告, the
+    // only kind it is offered), reads the document's number from the list and names it in its result.
+    await until(
+      async () =>
+        ((await steps.call('ceping.gdsoft', 'GET', '/tasks?scope=groups')) as { items: Data[] }).items,
+      (items) => items.some((i) => i.projectId === projectId && i.elementId === 'Task_ThirdPartyTest'),
     );
+    await signOut(page);
+    await signIn(page, app.url, 'ceping.gdsoft');
+    current = 'ceping.gdsoft';
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await settled(page);
+    // who acts next is named as the registry names the organisation, not by its group id
+    expect(await page.locator('main').textContent()).toContain('由广东省软件测评中心办理');
+    expect(await page.getByLabel('材料类型').locator('option').allTextContents()).toEqual(['测评报告']);
+    await page.getByLabel('文件').setInputFiles({
+      name: '应用软件第三方测试报告.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'),
+    });
+    await page.getByRole('button', { name: '上传', exact: true }).click();
+    const uploaded = page.locator('ul.documents li', { hasText: '应用软件第三方测试报告.pdf' });
+    await uploaded.waitFor();
+    const testReport = ((await uploaded.locator('.document-id').textContent()) ?? '').replace(
+      /^.*文档编号\s*/,
+      '',
+    );
+    expect(testReport).toMatch(/^[0-9a-f-]{36}$/);
+    await shot(page, '07c-testing-organisation-report');
     const unitInbox = (await steps.call('gongan.staff', 'GET', '/tasks?scope=groups')) as {
       items: Array<{ elementId: string }>;
     };

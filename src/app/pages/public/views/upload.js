@@ -5,7 +5,8 @@ import { clearErrors, errorSummary, field, h, showErrors, toast } from '../dom.j
 
 const mb = (bytes) => `${Math.floor(bytes / 1024 / 1024)} MB`;
 
-export function uploadForm(project, vocab) {
+/** `kinds`: the only kinds this person may upload (a third party: its 测评报告), or null for every uploadable kind. */
+export function uploadForm(project, vocab, kinds = null) {
   const limits = vocab.upload;
   const kind = h(
     'select',
@@ -13,6 +14,7 @@ export function uploadForm(project, vocab) {
     // the 立项审批意见 and the 备案回执 are issued by process steps, never uploaded (the API refuses those kinds)
     Object.entries(vocab.documentKinds)
       .filter(([k]) => k !== 'approval-opinion' && k !== 'filing-receipt')
+      .filter(([k]) => kinds === null || kinds.includes(k))
       .map(([k, label]) => h('option', { value: k }, label)),
   );
   const file = h('input', {
