@@ -11,6 +11,11 @@ const SAMPLE = {
   unit: { unitId: 'gongan' },
   ownerGroup: 'bureau-admin',
   category: 'public',
+  // IM-3, IM-4: the third party a project engaged (src/domain/third-parties.ts)
+  supervisorOrgId: 'jianli-yuehua',
+  softwareTestOrgId: 'ceping-gdsoft',
+  acceptanceTestOrgId: 'ceping-gdsoft',
+  securityAssessmentOrgId: 'ceping-saiyun',
 };
 
 module.exports = () => {

@@ -6,6 +6,7 @@
 //   - a resource you may see but an action your role may not take is 403, with the reason.
 import type { Role } from '../domain/roles.ts';
 import { isReadOnlyRole, ROLES } from '../domain/roles.ts';
+import { organisationGroup } from '../domain/third-parties.ts';
 import { ISSUED_DOCUMENT_KINDS } from '../store/documents.ts';
 
 export interface Principal {
@@ -15,6 +16,8 @@ export interface Principal {
   displayName: string;
   roles: Role[];
   unitId: string | null;
+  /** A third party's account: its organisation (IM-3, IM-4, src/domain/third-parties.ts). */
+  organisationId?: string | null;
 }
 
 /** The role recorded in the audit trail for this principal's actions. */
@@ -118,6 +121,15 @@ function unseen(p: Principal, target: Target): Decision {
   return seesByTask(p, target) ? forbid('审核任务只能查阅项目及其材料，不能修改（PUB-2）') : hidden();
 }
 
+/** Who uploads a project's documents: the Bureau, the owning Unit's writers, and an engaged third party its report. */
+function decideUpload(p: Principal, target: Target): Decision {
+  // IM-4: the engaged organisation attaches its own report (测评报告) while it holds the task on the project
+  if (p.organisationId && seesByTask(p, target) && target.documentKind === 'assessment-report') return allow;
+  if (!sees(p, target) || seesByTask(p, target)) return unseen(p, target);
+  if (has(p, BUREAU) || (has(p, UNIT_WRITERS) && p.unitId === target.unitId)) return allow;
+  return forbid('当前角色不能为该项目上传材料');
+}
+
 /** PUB-1, G-5: the Bureau's administrators open needs collections; the Bureau and Audit read them. */
 function decideNeeds(p: Principal, action: 'needs.open' | 'needs.read'): Decision {
   if (action === 'needs.read') {
@@ -164,10 +176,7 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
       }
       return allow;
     case 'document.upload':
-      if (readOnly) return forbid(readOnlyReason);
-      if (!sees(p, target) || seesByTask(p, target)) return unseen(p, target);
-      if (has(p, BUREAU) || (has(p, UNIT_WRITERS) && p.unitId === target.unitId)) return allow;
-      return forbid('当前角色不能为该项目上传材料');
+      return readOnly ? forbid(readOnlyReason) : decideUpload(p, target);
     case 'audit.read':
       return has(p, ['audit', 'bureau-admin'])
         ? allow
@@ -232,14 +241,16 @@ export const unitGroup = (unitId: string): string => `unit-${unitId}`;
 export const unitSectionGroup = (unitId: string): string => `unit-section-${unitId}`;
 
 /**
- * The candidate groups of a principal: its roles, `unit-<unitId>` for a Unit's people and `unit-section-<unitId>` for
- * its 责任科室 (docs/process-contract.md).
+ * The candidate groups of a principal: its roles, `unit-<unitId>` for a Unit's people, `unit-section-<unitId>` for
+ * its 责任科室 and `org-<organisationId>` for a third party's people (docs/process-contract.md).
  */
-export function candidateGroupsOf(p: Pick<Principal, 'roles' | 'unitId'>): string[] {
+export function candidateGroupsOf(p: Pick<Principal, 'roles' | 'unitId' | 'organisationId'>): string[] {
   const groups: string[] = p.roles.filter((r) => !UNIT_READERS.includes(r));
   if (p.unitId && has(p as Principal, UNIT_READERS)) groups.push(unitGroup(p.unitId));
   // G-6: the Unit's 责任科室 signs off what its staff prepared; only that Unit's section holds its group.
   if (p.unitId && has(p as Principal, ['unit-section'])) groups.push(unitSectionGroup(p.unitId));
+  // IM-3, IM-4: a third party's people work the tasks of the projects that engaged their organisation only.
+  if (p.organisationId) groups.push(organisationGroup(p.organisationId));
   return groups;
 }
 

@@ -20,6 +20,7 @@ export interface DemoAccount {
   displayName: string;
   roles: Role[];
   unitId?: string;
+  organisationId?: string;
 }
 
 export const DEMO_ACCOUNTS: DemoAccount[] = [
@@ -78,7 +79,36 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
   { tenantId: 'yunfu', username: 'audit', displayName: '市审计局', roles: ['audit'] },
   { tenantId: 'yunfu', username: 'expert', displayName: '评审专家', roles: ['expert'] },
   { tenantId: 'yunfu', username: 'cost.reviewer', displayName: '造价审核机构', roles: ['cost-reviewer'] },
-  { tenantId: 'yunfu', username: 'supervisor', displayName: '监理单位', roles: ['supervisor'] },
+  // IM-3, IM-4: third parties' accounts, one organisation each (src/domain/third-parties.ts); two of each kind, so
+  // that the one a project did not engage can be seen not to get its tasks
+  {
+    tenantId: 'yunfu',
+    username: 'supervisor',
+    displayName: '粤华监理项目总监',
+    roles: ['supervisor'],
+    organisationId: 'jianli-yuehua',
+  },
+  {
+    tenantId: 'yunfu',
+    username: 'jianli.nanfang',
+    displayName: '南方监理项目总监',
+    roles: ['supervisor'],
+    organisationId: 'jianli-nanfang',
+  },
+  {
+    tenantId: 'yunfu',
+    username: 'ceping.gdsoft',
+    displayName: '省软件测评中心测试工程师',
+    roles: ['testing-org'],
+    organisationId: 'ceping-gdsoft',
+  },
+  {
+    tenantId: 'yunfu',
+    username: 'ceping.saiyun',
+    displayName: '赛云软件检测测试工程师',
+    roles: ['testing-org'],
+    organisationId: 'ceping-saiyun',
+  },
   {
     tenantId: 'xinxing',
     username: 'gongan.staff',

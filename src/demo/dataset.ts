@@ -439,8 +439,9 @@ function procurement({ i, start, step, totalInvestment }: ProjectPlan): void {
     contractAmount: totalInvestment,
     deliveryDate: eveningOf(start + 200 * DAY),
   });
+  // IM-3: a firm from the registry (src/domain/third-parties.ts); its accounts confirm the completion
   step(62, 'Task_EngageSupervisor', {
-    supervisorOrg: '广东省信息工程监理有限公司',
+    supervisorOrgId: i % 2 === 0 ? 'jianli-yuehua' : 'jianli-nanfang',
     supervisorQualificationNo: `JL-${100 + i}`,
   });
 }
@@ -487,9 +488,14 @@ function acceptance({ i, step }: ProjectPlan, done: number): void {
     implementationAction: 'completed',
     progressPercent: 100,
     completionSummary: '按合同完成全部建设内容',
+    // IM-4: the testing organisation the Unit engages from the registry; its task, its result
+    softwareTestOrgId: i % 2 === 0 ? 'ceping-gdsoft' : 'ceping-saiyun',
+    // AC-3: and the organisations of the acceptance test and the security assessment
+    acceptanceTestOrgId: i % 2 === 0 ? 'ceping-saiyun' : 'ceping-gdsoft',
+    securityAssessmentOrgId: i % 2 === 0 ? 'ceping-gdsoft' : 'ceping-saiyun',
   });
+  // (the demo holds no documents: through /api the organisation's uploaded report is required)
   step(done + 5, 'Task_ThirdPartyTest', {
-    softwareTestOrg: '广东省软件测评中心',
     softwareTestResult: 'pass',
     softwareTestReportNumber: `CP-${i}`,
   });
@@ -511,11 +517,9 @@ function acceptance({ i, step }: ProjectPlan, done: number): void {
   });
   step(done + 30, 'Task_AcceptanceTest', {
     acceptanceTestResult: 'pass',
-    acceptanceTestOrg: '广东省软件测评中心',
   });
   step(done + 30, 'Task_SecurityAssessment', {
     securityAssessmentResult: 'pass',
-    securityAssessmentOrg: '广东省网络安全测评中心',
   });
   step(done + 30, 'Task_ExpertReview', { acceptanceExpertReviewResult: 'pass' }, 'project-acceptance');
   step(done + 38, 'Task_OrganiseAcceptance', {

@@ -16,6 +16,7 @@ export * from './protected-variables.ts';
 export * from './roles.ts';
 export * from './rule-editions.ts';
 export * from './service-types.ts';
+export * from './third-parties.ts';
 
 export const CONFIG_DIR = resolve(import.meta.dirname, '../../config');
 

@@ -13,6 +13,7 @@ export const ROLES = {
   expert: { name: '评审专家', clause: 'PUB-2' },
   'cost-reviewer': { name: '第三方造价审核机构', clause: 'PUB-2' },
   supervisor: { name: '监理单位', clause: 'IM-3' },
+  'testing-org': { name: '第三方测评机构', clause: 'IM-4' },
 } as const;
 export type Role = keyof typeof ROLES;
 

@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { ROLES, type Role } from '../domain/roles.ts';
+import { isThirdPartyOrganisation } from '../domain/third-parties.ts';
 import type { AccountRow, Database } from './schema.ts';
 import type { Conn } from './store.ts';
 
@@ -13,6 +14,8 @@ export interface Account {
   displayName: string;
   roles: Role[];
   unitId: string | null;
+  /** A third party's account: its organisation (IM-3, IM-4); its candidate group is `org-<id>`. */
+  organisationId: string | null;
   disabled: boolean;
 }
 
@@ -24,11 +27,14 @@ export function toAccount(row: AccountRow): Account {
     displayName: row.displayName,
     roles: (JSON.parse(row.roles) as string[]).filter((r): r is Role => Object.hasOwn(ROLES, r)),
     unitId: row.unitId,
+    organisationId: row.organisationId ?? null,
     disabled: row.disabled === 1,
   };
 }
 
 export const UNIT_ROLES: readonly Role[] = ['unit-staff', 'unit-section', 'unit-leadership'];
+/** The roles of a third party's people, who always belong to one registered organisation. */
+export const THIRD_PARTY_ROLES: readonly Role[] = ['supervisor', 'testing-org'];
 
 export interface NewAccount {
   tenantId: string;
@@ -38,6 +44,7 @@ export interface NewAccount {
   roles: Role[];
   unitId?: string | null;
   email?: string | null;
+  organisationId?: string | null;
 }
 
 export async function createAccount(tx: Conn, input: NewAccount): Promise<Account> {
@@ -45,6 +52,11 @@ export async function createAccount(tx: Conn, input: NewAccount): Promise<Accoun
   if (needsUnit && !input.unitId) throw new Error(`account ${input.username}: a Unit role needs a unitId`);
   if (!needsUnit && input.unitId)
     throw new Error(`account ${input.username}: only Unit roles belong to a Unit`);
+  const thirdParty = input.roles.some((r) => THIRD_PARTY_ROLES.includes(r));
+  if (thirdParty && !isThirdPartyOrganisation(input.organisationId))
+    throw new Error(`account ${input.username}: a third party's role needs a registered organisationId`);
+  if (!thirdParty && input.organisationId)
+    throw new Error(`account ${input.username}: only third parties' roles belong to an organisation`);
   const row: AccountRow = {
     id: randomUUID(),
     tenantId: input.tenantId,
@@ -56,6 +68,7 @@ export async function createAccount(tx: Conn, input: NewAccount): Promise<Accoun
     disabled: 0,
     createdAt: new Date().toISOString(),
     email: input.email ?? null,
+    organisationId: input.organisationId ?? null,
   };
   await tx.db.insertInto('accounts').values(row).execute();
   return toAccount(row);
@@ -80,7 +93,10 @@ export async function findAccount(db: Kysely<Database>, id: string): Promise<Acc
   return row ? toAccount(row) : undefined;
 }
 
-/** The accounts of a candidate group: a role id (`finance`) or a Unit group (`unit-gongan`). */
+/**
+ * The accounts of a candidate group: a role id (`finance`), a Unit group (`unit-gongan`) or a third party's
+ * organisation group (`org-jianli-yuehua`).
+ */
 export async function accountsOfGroup(
   db: Kysely<Database>,
   tenantId: string,
@@ -97,6 +113,10 @@ export async function accountsOfGroup(
   if (group.startsWith('unit-')) {
     const unitId = group.slice('unit-'.length);
     return accounts.filter((a) => a.unitId === unitId && a.roles.some((r) => UNIT_ROLES.includes(r)));
+  }
+  if (group.startsWith('org-')) {
+    const organisationId = group.slice('org-'.length);
+    return accounts.filter((a) => a.organisationId === organisationId);
   }
   return [];
 }

@@ -38,6 +38,8 @@ export interface AccountTable {
   createdAt: string;
   /** Where notifications are also e-mailed, if SMTP is configured. */
   email: string | null;
+  /** A third party's account: its organisation (src/domain/third-parties.ts, IM-3, IM-4). */
+  organisationId: string | null;
 }
 
 export interface SessionTable {

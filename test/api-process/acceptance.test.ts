@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipart, PDF } from '../api/harness.ts';
 import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
-import { ASSESSMENTS, TO_PRE_ACCEPTANCE } from './lifecycle-steps.ts';
+import { ASSESSMENTS, reportFor, TO_PRE_ACCEPTANCE } from './lifecycle-steps.ts';
 import { type Problem, professionalDraft, type Stack, startStack, until } from './stack.ts';
 
 type Data = Record<string, unknown>;
@@ -27,6 +27,7 @@ const ACCOUNTS = [
   'finance',
   'citygov',
   'supervisor',
+  'ceping.gdsoft',
 ];
 
 const CATALOGUE = [
@@ -108,7 +109,7 @@ describe('acceptance that can fail, and AC-2 verified on evidence, through /api 
     expect(submitted.statusCode, submitted.body).toBe(201);
     lifecycles.set(id, submitted.json().processInstanceKey as string);
     for (const [who, elementId, choices] of TO_PRE_ACCEPTANCE) {
-      await complete(who, id, elementId, choices);
+      await complete(who, id, elementId, { ...choices, ...(await reportFor(s, t[who]!, id, elementId)) });
       if (report && elementId === 'Task_Implement') reports.set(id, await upload(id, report));
     }
     return id;
@@ -147,10 +148,18 @@ describe('acceptance that can fail, and AC-2 verified on evidence, through /api 
   it('AC-2 fails without an IPv6 test report, the Unit rectifies and uploads one, the Bureau verifies the catalogue entries; then AC-1 fails, is rectified and passes', async () => {
     const id = await atAcceptance('云浮市智慧警务综合平台');
 
-    // AC-2: the Bureau's own task; no document to choose yet, so it cannot pass — and the server says so, by field
+    // AC-2: the Bureau's own task; no IPv6 report among the documents yet (only the testing organisation's software
+    // test report, IM-4), so none is chosen and it cannot pass — and the server says so, by field
     const verify = await openTask('bureau.reviewer', id, 'Task_VerifyAc2');
-    expect(verify.variables.projectDocuments).toEqual([]);
-    const unproven = { dataResources: CATALOGUE, dataResourcesVerified: 'pass', ipv6Verified: 'pass' };
+    expect(verify.variables.projectDocuments).toEqual([
+      expect.objectContaining({ label: expect.stringContaining('应用软件第三方测试报告.pdf') }),
+    ]);
+    const unproven = {
+      dataResources: CATALOGUE,
+      dataResourcesVerified: 'pass',
+      ipv6Verified: 'pass',
+      ipv6TestReportDocumentId: '',
+    };
     const refusedByFormJs = await formJs.submit(
       verify.form.schema,
       fill(verify.form.schema, verify.variables, unproven),
@@ -179,9 +188,17 @@ describe('acceptance that can fail, and AC-2 verified on evidence, through /api 
     const documentId = await upload(id, 'IPv6支持测试报告.pdf');
     await complete('gongan.staff', id, 'Task_RectifyPrerequisites');
     const again = await openTask('bureau.reviewer', id, 'Task_VerifyAc2');
-    expect(again.variables.projectDocuments).toEqual([
-      expect.objectContaining({ value: documentId, label: expect.stringContaining('IPv6支持测试报告.pdf') }),
-    ]);
+    // (both uploaded at the same frozen instant: their order is the ids')
+    expect(again.variables.projectDocuments).toHaveLength(2);
+    expect(again.variables.projectDocuments).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ label: expect.stringContaining('应用软件第三方测试报告.pdf') }),
+        expect.objectContaining({
+          value: documentId,
+          label: expect.stringContaining('IPv6支持测试报告.pdf'),
+        }),
+      ]),
+    );
     const verified = await complete('bureau.reviewer', id, 'Task_VerifyAc2', {
       dataResources: CATALOGUE,
       dataResourcesVerified: 'pass',
@@ -201,7 +218,8 @@ describe('acceptance that can fail, and AC-2 verified on evidence, through /api 
     );
     expect(registered.map((r) => r.catalogueRef)).toEqual(['YF-ML-2027-0101', 'YF-ML-2027-0102']);
 
-    for (const [who, elementId, choices] of ASSESSMENTS) await complete(who, id, elementId, choices);
+    for (const [who, elementId, choices] of ASSESSMENTS)
+      await complete(who, id, elementId, { ...choices, ...(await reportFor(s, t[who]!, id, elementId)) });
 
     // AC-1: 不通过 needs its reasons (400 naming the field without them); then the Bureau orders rectification
     const organise = await openTask('gongan.staff', id, 'Task_OrganiseAcceptance');
@@ -242,7 +260,8 @@ describe('acceptance that can fail, and AC-2 verified on evidence, through /api 
       ipv6TestReportDocumentId: documentId,
       ipv6Verified: 'pass',
     });
-    for (const [who, elementId, choices] of ASSESSMENTS) await complete(who, id, elementId, choices);
+    for (const [who, elementId, choices] of ASSESSMENTS)
+      await complete(who, id, elementId, { ...choices, ...(await reportFor(s, t[who]!, id, elementId)) });
     await complete('gongan.staff', id, 'Task_OrganiseAcceptance', {
       acceptanceDecision: 'fail',
       acceptanceFailureReasons: '核心业务模块未交付，无法整改',

@@ -18,7 +18,7 @@ import { readTar } from '../../src/store/tar.ts';
 import { multipart, PDF } from '../api/harness.ts';
 import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
-import { TO_EVALUATION } from './lifecycle-steps.ts';
+import { reportFor, TO_EVALUATION } from './lifecycle-steps.ts';
 import { professionalDraft, type Stack, startStack, until } from './stack.ts';
 
 type Data = Record<string, unknown>;
@@ -41,6 +41,7 @@ const ACCOUNTS = [
   'finance',
   'citygov',
   'supervisor',
+  'ceping.gdsoft',
   'audit',
 ];
 /** The edition in force (config/rule-editions.json) and its thresholds: what the decisions must name. */
@@ -132,7 +133,11 @@ describe('automated decisions in the tamper-evident audit chain (issue #11 §4; 
               ipv6Verified: 'pass',
             }
           : {};
-      await complete(who, elementId, { ...choices, ...evidence });
+      await complete(who, elementId, {
+        ...choices,
+        ...evidence,
+        ...(await reportFor(s, t[who]!, id, elementId)),
+      });
       if (elementId === 'Task_Implement') report = await upload('IPv6支持测试报告.pdf');
     }
     await until(

@@ -16,7 +16,7 @@ import { readTar } from '../../src/store/tar.ts';
 import { multipart, PDF } from '../api/harness.ts';
 import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
-import { TO_EVALUATION } from './lifecycle-steps.ts';
+import { reportFor, TO_EVALUATION } from './lifecycle-steps.ts';
 import { professionalDraft, type Stack, startStack, until } from './stack.ts';
 
 type Data = Record<string, unknown>;
@@ -36,6 +36,7 @@ const ACCOUNTS = [
   'finance',
   'citygov',
   'supervisor',
+  'ceping.gdsoft',
   'audit',
 ];
 
@@ -137,7 +138,11 @@ describe('evaluation results people can read, and the complete audit package (SV
               ipv6Verified: 'pass',
             }
           : {};
-      await complete(who, id, elementId, { ...choices, ...extra });
+      await complete(who, id, elementId, {
+        ...choices,
+        ...extra,
+        ...(await reportFor(s, t[who]!, id, elementId)),
+      });
       if (elementId === 'Task_Implement') report = await upload(id, 'IPv6支持测试报告.pdf');
     }
     await until(

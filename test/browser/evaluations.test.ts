@@ -5,7 +5,7 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type Step, TO_EVALUATION } from '../api-process/lifecycle-steps.ts';
+import { REPORTED, type Step, TO_EVALUATION } from '../api-process/lifecycle-steps.ts';
 import { fill } from '../forms/fill.ts';
 import { type FormJs, launchFormJs } from '../forms/form-js.ts';
 import { PROFESSIONAL_APPLICATION } from '../support/projects.ts';
@@ -97,7 +97,7 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       await steps.call('gongan.staff', 'POST', `/projects/${projectId}/submit`);
       let report = '';
       for (const [who, elementId, choices] of TO_EVALUATED) {
-        const extra =
+        const extra: Data =
           elementId === 'Task_VerifyAc2'
             ? {
                 dataResources: [{ resourceName: '视频图像数据', catalogueNumber: 'YF-ML-2027-0301' }],
@@ -106,6 +106,13 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
                 ipv6Verified: 'pass',
               }
             : {};
+        // IM-4: the testing organisation's account uploads its report once the task is its, and names it
+        const reported = REPORTED[elementId];
+        if (reported) {
+          const upload = () =>
+            steps.upload(who, projectId, reported.fileName, 'assessment-report').catch(() => '');
+          extra[reported.field] = await until(upload, (id) => id !== '', 30_000);
+        }
         const data = await complete(who, elementId, { ...choices, ...extra });
         if (elementId === 'Task_CityGovernmentDecision') amounts.approved = data.approvedFundingAmount;
         if (elementId === 'Task_ConductProcurement') amounts.contract = data.contractAmount;

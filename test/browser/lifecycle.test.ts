@@ -23,6 +23,8 @@ import {
   waitForText,
 } from './support.ts';
 
+type Data = Record<string, unknown>;
+
 let app: RunningApp;
 let browser: Browser;
 let page: Page;
@@ -360,15 +362,60 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
       await fillFormField(page.getByLabel('完成进度（%）'), '100');
       await fillFormField(page.getByLabel('进度情况'), '全部建设内容已完成。');
       await fillFormField(page.getByLabel('实施完成情况说明'), '平台已部署并试运行一个月。');
+      // IM-4, AC-3: the Unit engages the organisations of the software test, the acceptance test and the security
+      // assessment from the registry, by their Chinese names
+      for (const [n, organisation] of [
+        '广东省软件测评中心',
+        '广东省软件测评中心',
+        '云浮赛云软件检测有限公司',
+      ].entries()) {
+        await page.locator('.fjs-form-field-select').nth(n).locator('.fjs-input-group').click();
+        await page.locator('.fjs-dropdownlist-item', { hasText: organisation }).click();
+      }
     });
     // AC-2's evidence: the Unit's IPv6 test report among the project's documents, for the Bureau to verify.
     await steps.upload('gongan.staff', projectId, 'IPv6支持测试报告.pdf', 'assessment-report');
-    await complete('gongan.staff', '应用软件第三方测试', async () => {
-      await fillFormField(page.getByLabel('测试机构名称'), '广东某软件测评中心');
+    // IM-4: a third-party result entered by the testing organisation's account — not the Unit's, whose inbox
+    // does not have it. Once the task is its, the organisation opens the project, uploads its report (a 测评报告, the
+    // only kind it is offered), reads the document's number from the list and names it in its result.
+    await until(
+      async () =>
+        ((await steps.call('ceping.gdsoft', 'GET', '/tasks?scope=groups')) as { items: Data[] }).items,
+      (items) => items.some((i) => i.projectId === projectId && i.elementId === 'Task_ThirdPartyTest'),
+    );
+    await signOut(page);
+    await signIn(page, app.url, 'ceping.gdsoft');
+    current = 'ceping.gdsoft';
+    await page.goto(`${app.url}/#/projects/${projectId}`);
+    await settled(page);
+    // who acts next is named as the registry names the organisation, not by its group id
+    expect(await page.locator('main').textContent()).toContain('由广东省软件测评中心办理');
+    expect(await page.getByLabel('材料类型').locator('option').allTextContents()).toEqual(['测评报告']);
+    await page.getByLabel('文件').setInputFiles({
+      name: '应用软件第三方测试报告.pdf',
+      mimeType: 'application/pdf',
+      buffer: Buffer.from('%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n'),
+    });
+    await page.getByRole('button', { name: '上传', exact: true }).click();
+    const uploaded = page.locator('ul.documents li', { hasText: '应用软件第三方测试报告.pdf' });
+    await uploaded.waitFor();
+    const testReport = ((await uploaded.locator('.document-id').textContent()) ?? '').replace(
+      /^.*文档编号\s*/,
+      '',
+    );
+    expect(testReport).toMatch(/^[0-9a-f-]{36}$/);
+    await shot(page, '07c-testing-organisation-report');
+    const unitInbox = (await steps.call('gongan.staff', 'GET', '/tasks?scope=groups')) as {
+      items: Array<{ elementId: string }>;
+    };
+    expect(unitInbox.items.map((i) => i.elementId)).not.toContain('Task_ThirdPartyTest');
+    await complete('ceping.gdsoft', '应用软件第三方测试', async () => {
       await fillFormField(page.getByLabel('测试机构资质'), 'CNAS L1234');
       await fillFormField(page.getByLabel('测试报告编号'), 'RJCS-2027-045');
+      await fillFormField(page.getByLabel('测试报告文档编号'), testReport);
       await pass();
     });
+
     await complete('bureau.reviewer', '验收前置审核', async () => {
       await page.getByRole('radio', { name: '通过，可组织验收' }).check();
       await fillFormField(page.getByLabel('审核意见'), '符合“数字政府”建设标准，可组织验收。');
@@ -384,15 +431,23 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('a project’s lifecyc
       await page.getByRole('radio', { name: '测试报告证明已支持IPv6' }).check();
       await shot(page, '07d-ac2-verification');
     });
-    // The three assessments run in parallel (AC-2): two are the Unit's records, the expert review is the expert's.
-    await complete('gongan.staff', '第三方验收测评', async () => {
-      await fillFormField(page.getByLabel('测评机构名称'), '广东某软件测评中心');
+    // The three assessments run in parallel (AC-3): the two tests are the engaged organisations' own records, each
+    // with the report its account uploaded to the project; the expert review is the expert's.
+    const reportBy = (who: string, fileName: string) =>
+      until(
+        () => steps.upload(who, projectId, fileName, 'assessment-report').catch(() => ''),
+        (id) => id !== '',
+      );
+    const acceptanceReport = await reportBy('ceping.gdsoft', '第三方验收测评报告.pdf');
+    await complete('ceping.gdsoft', '第三方验收测评', async () => {
       await fillFormField(page.getByLabel('验收测评报告编号'), 'YSCP-2027-012');
+      await fillFormField(page.getByLabel('验收测评报告文档编号'), acceptanceReport);
       await pass();
     });
-    await complete('gongan.staff', '信息安全测评', async () => {
-      await fillFormField(page.getByLabel('测评机构名称'), '广东某信息安全测评中心');
+    const securityReport = await reportBy('ceping.saiyun', '信息安全测评报告.pdf');
+    await complete('ceping.saiyun', '信息安全测评', async () => {
       await fillFormField(page.getByLabel('信息安全测评报告编号'), 'AQCP-2027-007');
+      await fillFormField(page.getByLabel('信息安全测评报告文档编号'), securityReport);
       await pass();
     });
     await complete('expert', '专家评审', async () => {

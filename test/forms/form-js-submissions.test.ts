@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formIssues } from '../../src/app/forms/submission.ts';
 import { PROCESSES_DIR } from '../../src/modeling/catalogue.ts';
 import { multipart, PDF } from '../api/harness.ts';
+import { reportFor } from '../api-process/lifecycle-steps.ts';
 import { type Problem, professionalDraft, type Stack, startStack, until } from '../api-process/stack.ts';
 import { PROFESSIONAL_LINES } from '../support/projects.ts';
 import { fill } from './fill.ts';
@@ -38,6 +39,8 @@ const CONTEXT: Data = {
   planYear: 2027,
   totalInvestment: 1_060_000,
   softwareDevCost: 1_000_000,
+  requiresSupervision: true,
+  requiresThirdPartyTesting: true,
   serviceLines: PROFESSIONAL_LINES,
   hasDataCatalogue: true,
   supportsIpv6: true,
@@ -214,7 +217,12 @@ describe('every task form can be submitted exactly as form-js submits it (PRO-2,
           }
         }
         const choices = CHOICES[form.formId];
-        const data = fill(form.schema, variables, choices?.[Math.min(n, choices.length - 1)]);
+        // IM-4: a third party's result names the report its own account uploaded to the project first
+        const report = await reportFor(s, t[who]!, String(item.projectId), String(item.elementId));
+        const data = fill(form.schema, variables, {
+          ...choices?.[Math.min(n, choices.length - 1)],
+          ...report,
+        });
         const submitted = await formJs.submit(form.schema, data);
         expect(submitted.errors, `${form.formId}: form-js refused the fill`).toEqual({});
         const done = await s.api(t[who]!, 'POST', `/api/tasks/${key}/complete`, {
@@ -340,6 +348,7 @@ const ACCOUNTS = [
   'finance',
   'citygov',
   'supervisor',
+  'ceping.gdsoft',
   'audit',
 ];
 

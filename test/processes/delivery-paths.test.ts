@@ -6,6 +6,7 @@ import { findProject } from '../../src/store/projects.ts';
 import type { Store } from '../../src/store/store.ts';
 import { type DriverKind, seedProject } from '../support/process-driver.ts';
 import {
+  acceptanceStart,
   approveProfessional,
   driverPerTest,
   implementationStart,
@@ -70,20 +71,30 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         });
         if (supervision)
           await d.complete('Task_EngageSupervisor', {
-            supervisorOrg: '广东某监理公司',
+            supervisorOrgId: 'jianli-nanfang',
             supervisorQualificationNo: 'JL-1',
           });
         await d.complete('Task_Implement', {
           implementationAction: 'completed',
           completionSummary: '已完成',
+          ...(testing ? { softwareTestOrgId: 'ceping-saiyun' } : {}),
         });
-        if (testing)
+        if (testing) {
+          // IM-4: the result is the engaged organisation's task, not the Unit's
+          expect((await d.task('Task_ThirdPartyTest')).candidateGroups).toEqual(['org-ceping-saiyun']);
           await d.complete('Task_ThirdPartyTest', {
             softwareTestResult: 'pass',
-            softwareTestOrg: '测评中心',
+            softwareTestReportNumber: 'SY-2027-01',
+            softwareTestReportDocumentId: 'doc-test',
           });
-        if (supervision)
+        }
+        if (supervision) {
+          // IM-3: the confirmation is the engaged 监理 firm's task, not any supervisor's
+          expect((await d.task('Task_SupervisorConfirmCompletion')).candidateGroups).toEqual([
+            'org-jianli-nanfang',
+          ]);
           await d.complete('Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' });
+        }
         expect(await d.state(pik)).toBe('COMPLETED');
         expect((await d.passed(pik)).includes('Task_EngageSupervisor')).toBe(supervision);
         expect((await d.passed(pik)).includes('Task_ThirdPartyTest')).toBe(testing);
@@ -250,7 +261,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
     it('AC-2 verified by the Bureau (failing once), each assessment failing once, AC-1 failing once and rectified, then the report filed', async () => {
       const d = await open('2027-07-01T10:00:00+08:00');
       await seedProject(d.store, 'YF-2026-0007', { hasDataCatalogue: true, supportsIpv6: true });
-      const pik = await d.start('project-acceptance', implementationStart);
+      const pik = await d.start('project-acceptance', acceptanceStart);
       await d.complete('Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' });
       // AC-2 is the Bureau's verification, not the application's tick boxes: IPv6 not proven → rectification
       const verify = await d.task('Task_VerifyAc2');
@@ -280,6 +291,11 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         ['Task_SecurityAssessment', 'securityAssessmentResult', 'Task_RectifySecurityAssessment'],
         ['Task_ExpertReview', 'acceptanceExpertReviewResult', 'Task_RectifyExpertReview'],
       ] as const) {
+        // AC-3: each test is the engaged organisation's task, not the Unit's
+        if (task !== 'Task_ExpertReview')
+          expect((await d.task(task)).candidateGroups).toEqual([
+            task === 'Task_AcceptanceTest' ? 'org-ceping-gdsoft' : 'org-ceping-saiyun',
+          ]);
         await d.complete(task, { [key]: 'fail' });
         await d.complete(rectify, {});
         await d.complete(task, { [key]: 'pass' });
@@ -313,7 +329,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
     it('AC-1 a public project has no pre-review and no report filing; a failed acceptance the Bureau closes ends not accepted', async () => {
       const d = await open('2027-07-01T10:00:00+08:00');
       const pik = await d.start('project-acceptance', {
-        ...implementationStart,
+        ...acceptanceStart,
         category: 'public',
         ownerGroup: 'bureau-admin',
       });
@@ -363,8 +379,14 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         deliveryDate: '2027-06-30T18:00+08:00',
       });
       expect((await d.variables(pik)).contractSigner).toBe('unit-gongan');
-      await d.complete('Task_EngageSupervisor', { supervisorOrg: '监理公司' });
-      await d.complete('Task_Implement', { implementationAction: 'completed', completionSummary: '完成' });
+      await d.complete('Task_EngageSupervisor', { supervisorOrgId: 'jianli-yuehua' });
+      await d.complete('Task_Implement', {
+        implementationAction: 'completed',
+        completionSummary: '完成',
+        softwareTestOrgId: 'ceping-gdsoft',
+        acceptanceTestOrgId: 'ceping-gdsoft',
+        securityAssessmentOrgId: 'ceping-gdsoft',
+      });
       await d.complete('Task_ThirdPartyTest', { softwareTestResult: 'pass' });
       await d.complete('Task_SupervisorConfirmCompletion', { supervisorConfirmation: 'confirmed' });
       await d.complete('Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' });

@@ -71,3 +71,10 @@ export const implementationStart = {
   deliveryDate: '2027-06-30T18:00+08:00',
   supplierName: '某科技公司',
 };
+
+/** Acceptance starts with the organisations the Unit engaged for its two tests when it completed (AC-3). */
+export const acceptanceStart = {
+  ...implementationStart,
+  acceptanceTestOrgId: 'ceping-gdsoft',
+  securityAssessmentOrgId: 'ceping-saiyun',
+};

@@ -8,6 +8,7 @@ import type { ProjectContent } from '../../src/store/projects.ts';
 import type { Store } from '../../src/store/store.ts';
 import { upsertUnit } from '../../src/store/units.ts';
 import type { TestDatabase } from './databases.ts';
+import { accountTests } from './suite-accounts.ts';
 import { auditTests } from './suite-audit.ts';
 import { filingTests } from './suite-filings.ts';
 import { recordTests } from './suite-records.ts';
@@ -115,6 +116,7 @@ export function storeSuite(database: TestDatabase): void {
     });
 
     recordTests(fixture);
+    accountTests(fixture);
     filingTests(fixture);
     auditTests(fixture);
   });

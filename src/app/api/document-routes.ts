@@ -70,7 +70,7 @@ function postProjectsProjectIdDocuments(app: ApiApp, ctx: ApiContext): void {
       const { projectId } = request.params;
       const { kind } = request.query;
       const { p, project } = await visibleProject(ctx, request, projectId);
-      ensure(decide(p, 'document.upload', await projectTarget(ctx, p, project)));
+      ensure(decide(p, 'document.upload', { ...(await projectTarget(ctx, p, project)), documentKind: kind }));
       // PRO-3: the 立项审批意见 and the 备案回执 are issued by process steps, never uploaded under their kinds
       if (ISSUED_DOCUMENT_KINDS.includes(kind)) {
         const reason = `${DOCUMENT_KINDS[kind]}由${kind === 'approval-opinion' ? '出具立项审批意见' : '登记备案'}的流程步骤生成，不能上传`;

@@ -104,6 +104,7 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
           displayName: a.displayName,
           roles: a.roles,
           unitId: a.unitId,
+          organisationId: a.organisationId,
         };
         request.log = request.log.child({ accountId: a.id, tenantId: a.tenantId });
       }

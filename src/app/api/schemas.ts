@@ -213,6 +213,8 @@ export const accountSchema = {
     roleNames: { type: 'array', items: { type: 'string' } },
     unitId: { type: ['string', 'null'] },
     unitName: { type: ['string', 'null'] },
+    organisationId: { type: ['string', 'null'], description: '第三方机构（监理单位、测评机构）的名录编号' },
+    organisationName: { type: ['string', 'null'] },
     groups: { type: 'array', items: { type: 'string' }, description: '候选组（任务列表按此筛选）' },
   },
 } as const;

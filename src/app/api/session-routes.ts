@@ -1,4 +1,5 @@
 import { ROLES } from '../../domain/roles.ts';
+import { isThirdPartyOrganisation, THIRD_PARTY_ORGANISATIONS } from '../../domain/third-parties.ts';
 import { createSession, findAccountForLogin, revokeSession } from '../../store/accounts.ts';
 import { findTenant, findUnit, listUnits } from '../../store/units.ts';
 import { throttledMessage } from '../auth/login-throttle.ts';
@@ -77,6 +78,7 @@ function postSession(app: ApiApp, ctx: ApiContext): void {
         displayName: account.displayName,
         roles: account.roles,
         unitId: account.unitId,
+        organisationId: account.organisationId,
       };
       await ctx.store.transaction(async (tx) => {
         await createSession(tx, {
@@ -177,6 +179,11 @@ async function describe(ctx: ApiContext, p: Principal) {
     roleNames: p.roles.map((r) => ROLES[r].name),
     unitId: p.unitId,
     unitName: unit?.name ?? null,
+    // IM-3, IM-4, AC-3: a third party's organisation, as the registry names it
+    organisationId: p.organisationId ?? null,
+    organisationName: isThirdPartyOrganisation(p.organisationId)
+      ? THIRD_PARTY_ORGANISATIONS[p.organisationId].name
+      : null,
     groups: candidateGroupsOf(p),
   };
 }

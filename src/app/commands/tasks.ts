@@ -26,6 +26,7 @@ import {
   tenantOfVariables,
 } from './context.ts';
 import { notifyDecision } from './decision-notices.ts';
+import { reportDocumentIssues } from './report-documents.ts';
 import { formIssues } from './task-forms.ts';
 
 export interface LoadedTask {
@@ -143,6 +144,7 @@ export async function completeTask(
   const gateway = gatewayOf(ctx);
   const form = await gateway.getUserTaskForm(userTaskKey);
   const { issues } = formIssues(form, variables, loaded.variables);
+  if (issues.length === 0) issues.push(...(await reportDocumentIssues(ctx, p, projectOf(loaded), variables)));
   if (issues.length > 0) {
     throw problem.validation(
       `表单填写有误：${issues.map((i) => `${i.field} ${i.reason}`).join('；')}`,

@@ -8,6 +8,7 @@ import type { FastifyInstance, FastifyReply } from 'fastify';
 import { loadRegulation, type Regulation } from '../../domain/index.ts';
 import { ROLES } from '../../domain/roles.ts';
 import { FUNDING_SOURCES, needsRelatedTo, RELATED_TO, SERVICE_TYPES } from '../../domain/service-types.ts';
+import { organisationGroup, THIRD_PARTY_ORGANISATIONS } from '../../domain/third-parties.ts';
 import { DOCUMENT_KINDS, DOCUMENT_TYPES } from '../../store/documents.ts';
 import { FILING_KINDS } from '../../store/filings.ts';
 import { PROJECT_STAGES } from '../../store/projects.ts';
@@ -117,7 +118,11 @@ function vocabulary(maxDocumentBytes: number, regulation: Regulation) {
     },
     filingKinds: FILING_KINDS,
     processes: processNames(),
-    roles: Object.fromEntries(Object.entries(ROLES).map(([id, r]) => [id, r.name])),
+    // the roles' groups, and each third party's own group by its name (`org-<id>`, IM-3, IM-4, AC-3)
+    roles: Object.fromEntries([
+      ...Object.entries(ROLES).map(([id, r]) => [id, r.name]),
+      ...Object.entries(THIRD_PARTY_ORGANISATIONS).map(([id, o]) => [organisationGroup(id), o.name]),
+    ]),
     // A project's rule edition as people cite the measures: 云府办〔2020〕2号《云浮市市级政务信息化服务项目管理办法》.
     ruleEditions: Object.fromEntries(
       regulation.rules.all().map((e) => [e.id, `${e.document ?? ''}《${e.name}》`]),

@@ -466,9 +466,11 @@ function filingForm(project) {
 }
 
 function documentsSection(project, documents, ownUnit, vocab) {
+  // IM-4, AC-3: an engaged third party (it sees the project only while it holds its task) uploads its 测评报告
+  const thirdParty = Boolean(current().organisationId);
   const mayUpload =
     !can.readOnly() &&
-    ((can.writeProjects() && ownUnit) || current().roles.some((r) => r.startsWith('bureau-')));
+    ((can.writeProjects() && ownUnit) || current().roles.some((r) => r.startsWith('bureau-')) || thirdParty);
   const list =
     documents.length === 0
       ? h('p', { class: 'muted' }, '暂无材料。')
@@ -489,9 +491,11 @@ function documentsSection(project, documents, ownUnit, vocab) {
                 { class: 'muted' },
                 ` ${vocab.documentKinds[d.kind] ?? d.kind} · ${Math.ceil(d.size / 1024)} KB · ${fmtDate(d.uploadedAt)}`,
               ),
+              // the number a third party's result form asks for (its report, IM-4, AC-3)
+              h('span', { class: 'muted document-id' }, ` · 文档编号 ${d.id}`),
             ),
           ),
         );
   if (!mayUpload) return section('项目材料', list);
-  return section('项目材料', list, uploadForm(project, vocab));
+  return section('项目材料', list, uploadForm(project, vocab, thirdParty ? ['assessment-report'] : null));
 }

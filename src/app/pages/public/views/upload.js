@@ -5,16 +5,23 @@ import { clearErrors, errorSummary, field, h, showErrors, toast } from '../dom.j
 
 const mb = (bytes) => `${Math.floor(bytes / 1024 / 1024)} MB`;
 
-export function uploadForm(project, vocab) {
-  const limits = vocab.upload;
-  const kind = h(
+/** The kinds of material offered: never an issued one, and only `kinds` where the person is limited to those. */
+function kindSelect(vocab, kinds) {
+  return h(
     'select',
     { name: 'kind' },
     // the 立项审批意见 and the 备案回执 are issued by process steps, never uploaded (the API refuses those kinds)
     Object.entries(vocab.documentKinds)
       .filter(([k]) => k !== 'approval-opinion' && k !== 'filing-receipt')
+      .filter(([k]) => kinds === null || kinds.includes(k))
       .map(([k, label]) => h('option', { value: k }, label)),
   );
+}
+
+/** `kinds`: the only kinds this person may upload (a third party: its 测评报告), or null for every uploadable kind. */
+export function uploadForm(project, vocab, kinds = null) {
+  const limits = vocab.upload;
+  const kind = kindSelect(vocab, kinds);
   const file = h('input', {
     type: 'file',
     name: 'file',
