@@ -71,7 +71,7 @@ export async function keepRendered(
 function ruleEditionOf(deps: StoreWorkerDeps, vars: Record<string, unknown>): RuleEdition {
   const id = (vars.rules as { edition?: unknown } | undefined)?.edition;
   const { rules } = deps.regulation;
-  return typeof id === 'string' ? rules.byId(id) : rules.editionAt(deps.now());
+  return typeof id === 'string' ? rules.byId(id) : rules.editionAt(deps.now(), tenantOf(vars));
 }
 
 export function issueApprovalOpinionWorker(deps: StoreWorkerDeps): WorkerDefinition {

@@ -131,7 +131,7 @@ export function classifyProjectWorker(deps: Deps): WorkerDefinition {
       const edition =
         typeof kept?.edition === 'string'
           ? rules.byId(kept.edition)
-          : rules.editionAt(Date.parse(initiatedAt));
+          : rules.editionAt(Date.parse(initiatedAt), tenantOf(vars));
       const lines = vars.serviceLines as ServiceLine[];
       const amounts = projectAmounts(lines);
       const required = implementationRequirements(amounts, edition);

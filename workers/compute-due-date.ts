@@ -25,7 +25,7 @@ export function computeDueDateWorker(deps: WorkerDeps & { store?: Store }): Work
         throw new Error(`task header 'resultVariable'='${resultVariable}' is not a camelCase variable name`);
       }
       const now = deps.now();
-      const edition = isRules(vars.rules) ? vars.rules : rules.editionAt(now);
+      const edition = isRules(vars.rules) ? vars.rules : rules.editionAt(now, tenantOf(vars));
       const workingDays = rules.workingDays(edition, deadline);
       const due = calendar.addWorkingDays(now, workingDays);
       const result = { [resultVariable]: due.iso, [`${resultVariable}Provisional`]: due.provisional };

@@ -30,7 +30,7 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
           ? vars.planYear
           : DateTime.fromMillis(now, { zone: ZONE }).year + 1;
       const { rules, calendar } = deps.regulation;
-      const edition = rules.editionAt(now);
+      const edition = rules.editionAt(now, tenantId);
       const window = filingDeadline(planYear, edition.annualPlanDeadline);
       const units = await listUnits(deps.store.db, tenantId);
       if (units.length === 0)

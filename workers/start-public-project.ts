@@ -85,7 +85,7 @@ function consolidated(deps: StoreWorkerDeps, vars: JobVariables, unitName: strin
     serviceLines: lines,
     ...amounts,
     category: 'public',
-    ruleEdition: deps.regulation.rules.editionAt(Date.parse(at)).id,
+    ruleEdition: deps.regulation.rules.editionAt(Date.parse(at), tenantId).id,
   };
   const needs = Array.isArray(vars.unitNeeds) ? (vars.unitNeeds as Array<{ unitId?: unknown }>) : [];
   return {
