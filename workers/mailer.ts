@@ -3,14 +3,21 @@
 import nodemailer from 'nodemailer';
 
 export interface Mailer {
-  send(to: string[], subject: string, text: string): Promise<void>;
+  /** `messageId`: a stable Message-ID (the outbox's, so that a resent mail is recognisably the same message). */
+  send(to: string[], subject: string, text: string, options?: { messageId?: string }): Promise<void>;
 }
 
 export function createMailer(smtpUrl: string, from: string): Mailer {
   const transport = nodemailer.createTransport(smtpUrl);
   return {
-    async send(to, subject, text) {
-      await transport.sendMail({ from, to, subject, text });
+    async send(to, subject, text, options = {}) {
+      await transport.sendMail({
+        from,
+        to,
+        subject,
+        text,
+        ...(options.messageId ? { messageId: options.messageId } : {}),
+      });
     },
   };
 }

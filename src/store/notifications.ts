@@ -3,6 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { accountsOfGroup } from './accounts.ts';
+import { enqueueMails } from './mail-outbox.ts';
 import type { Database, NotificationRow } from './schema.ts';
 import type { Conn } from './store.ts';
 
@@ -26,7 +27,21 @@ function toNotification(r: NotificationRow): Notification {
   };
 }
 
-/** Notifies accounts and/or every account of candidate groups (`finance`, `unit-gongan`). Returns the count. */
+/** E-mail beside the notification (issue 16): `link` is where the notification's page is, if the app knows it. */
+export interface NotificationMail {
+  link: string | null;
+}
+
+/** The e-mail's text: the notification's own, and the link to its page where there is one. */
+export function mailText(n: { title: string; body: string }, mail: NotificationMail): string {
+  return mail.link ? `${n.body}\n\n查看详情：${mail.link}\n` : `${n.body}\n`;
+}
+
+/**
+ * Notifies accounts and/or every account of candidate groups (`finance`, `unit-gongan`). Returns the count. With
+ * `mail`, each recipient that has an e-mail address also gets the notification by e-mail, queued in the outbox in
+ * this same transaction (src/store/mail-outbox.ts): it is sent exactly when the notification is committed.
+ */
 export async function notify(
   tx: Conn,
   n: {
@@ -37,6 +52,8 @@ export async function notify(
     body: string;
     projectId?: string | null;
     at?: string;
+    /** Also by e-mail (only where SMTP is configured: nothing is queued that nobody would send). */
+    mail?: NotificationMail | null;
   },
 ): Promise<number> {
   const recipients = new Set(n.accountIds ?? []);
@@ -45,22 +62,53 @@ export async function notify(
   }
   const createdAt = n.at ?? new Date().toISOString();
   if (recipients.size === 0) return 0;
-  await tx.db
-    .insertInto('notifications')
-    .values(
-      [...recipients].map((accountId) => ({
-        id: randomUUID(),
-        tenantId: n.tenantId,
-        accountId,
-        title: n.title,
-        body: n.body,
-        projectId: n.projectId ?? null,
-        createdAt,
-        readAt: null,
-      })),
-    )
-    .execute();
+  const rows = [...recipients].map((accountId) => ({
+    id: randomUUID(),
+    tenantId: n.tenantId,
+    accountId,
+    title: n.title,
+    body: n.body,
+    projectId: n.projectId ?? null,
+    createdAt,
+    readAt: null,
+  }));
+  await tx.db.insertInto('notifications').values(rows).execute();
+  if (n.mail) await mailNotification(tx, n.tenantId, rows, n.mail);
   return recipients.size;
+}
+
+/** Queues the e-mail of each notification whose account has an address (one mail per address). */
+async function mailNotification(
+  tx: Conn,
+  tenantId: string,
+  rows: Array<{ id: string; accountId: string; title: string; body: string; createdAt: string }>,
+  mail: NotificationMail,
+): Promise<void> {
+  const accounts = await tx.db
+    .selectFrom('accounts')
+    .select(['id', 'email'])
+    .where(
+      'id',
+      'in',
+      rows.map((r) => r.accountId),
+    )
+    .where('disabled', '=', 0)
+    .execute();
+  const emailOf = new Map(accounts.map((a) => [a.id, a.email]));
+  const queued = new Set<string>();
+  for (const row of rows) {
+    const address = emailOf.get(row.accountId);
+    if (!address || queued.has(address)) continue;
+    queued.add(address);
+    await enqueueMails(tx, {
+      tenantId,
+      notificationId: row.id,
+      to: [address],
+      subject: row.title,
+      body: mailText(row, mail),
+      createdAt: row.createdAt,
+    });
+  }
 }
 
 export async function listNotifications(

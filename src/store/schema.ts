@@ -156,6 +156,22 @@ export interface NotificationTable {
   readAt: string | null;
 }
 
+/** Issue 16: an e-mail of a notification waiting to be sent, or sent (src/store/mail-outbox.ts). */
+export interface MailOutboxTable {
+  id: string;
+  tenantId: string;
+  notificationId: string | null;
+  recipient: string;
+  subject: string;
+  body: string;
+  state: 'pending' | 'sent' | 'failed';
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
 /** SV-3 / SV-4: the tamper-evident trail, one hash chain per tenant. */
 export interface AuditLogTable {
   tenantId: string;
@@ -212,6 +228,7 @@ export interface Database {
   filings: FilingTable;
   documents: DocumentTable;
   notifications: NotificationTable;
+  mailOutbox: MailOutboxTable;
   auditLog: AuditLogTable;
   auditHeads: AuditHeadTable;
   auditKeying: AuditKeyingTable;
@@ -300,6 +317,7 @@ export type DocumentRow = Selectable<DocumentTable>;
 export type FilingRow = Selectable<FilingTable>;
 export type AuditRow = Selectable<AuditLogTable>;
 export type NotificationRow = Selectable<NotificationTable>;
+export type MailOutboxRow = Selectable<MailOutboxTable>;
 export type AnnualPlanRow = Selectable<AnnualPlanTable>;
 
 /**

@@ -14,6 +14,7 @@ import * as m0010 from './0010-funding-lines.ts';
 import * as m0011 from './0011-ops-batches.ts';
 import * as m0012 from './0012-filing-receipts.ts';
 import * as m0013 from './0013-account-organisation.ts';
+import * as m0014 from './0014-mail-outbox.ts';
 
 export const MIGRATIONS: Record<string, Migration> = {
   '0001-initial': m0001,
@@ -29,6 +30,7 @@ export const MIGRATIONS: Record<string, Migration> = {
   '0011-ops-batches': m0011,
   '0012-filing-receipts': m0012,
   '0013-account-organisation': m0013,
+  '0014-mail-outbox': m0014,
 };
 
 export class MigrationError extends Error {

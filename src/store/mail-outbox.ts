@@ -1,0 +1,163 @@
+// Issue 16: the transactional outbox of e-mailed notifications. `enqueueMails` writes one row per address in the
+// caller's transaction (the notification's own), so a mail exists exactly when its notification was committed. The
+// sender (src/app/mail-sender.ts) claims a due row by pushing its next attempt past a lease — only one claimant's
+// conditional update succeeds, so two senders never send the same row at once — then marks it sent, or records the
+// error and the next attempt. Times here are wall-clock (delivery, not business time: a pinned business clock must
+// not stop retries).
+import { randomUUID } from 'node:crypto';
+import type { Kysely } from 'kysely';
+import type { Database, MailOutboxRow } from './schema.ts';
+import type { Conn } from './store.ts';
+
+export interface OutboxMail {
+  id: string;
+  tenantId: string;
+  recipient: string;
+  subject: string;
+  body: string;
+  state: MailOutboxRow['state'];
+  attempts: number;
+  nextAttemptAt: string;
+  lastError: string | null;
+  createdAt: string;
+  sentAt: string | null;
+}
+
+function toMail(r: MailOutboxRow): OutboxMail {
+  return {
+    id: r.id,
+    tenantId: r.tenantId,
+    recipient: r.recipient,
+    subject: r.subject,
+    body: r.body,
+    state: r.state,
+    attempts: Number(r.attempts),
+    nextAttemptAt: r.nextAttemptAt,
+    lastError: r.lastError,
+    createdAt: r.createdAt,
+    sentAt: r.sentAt,
+  };
+}
+
+/** Queues one mail per address in `tx`; the count queued. */
+export async function enqueueMails(
+  tx: Conn,
+  m: {
+    tenantId: string;
+    notificationId?: string | null;
+    to: string[];
+    subject: string;
+    body: string;
+    createdAt: string;
+    /** Wall-clock time of the first attempt; default now. */
+    dueAt?: string;
+  },
+): Promise<number> {
+  const to = [...new Set(m.to.filter((a) => a !== ''))];
+  if (to.length === 0) return 0;
+  const dueAt = m.dueAt ?? new Date().toISOString();
+  await tx.db
+    .insertInto('mailOutbox')
+    .values(
+      to.map((recipient) => ({
+        id: randomUUID(),
+        tenantId: m.tenantId,
+        notificationId: m.notificationId ?? null,
+        recipient,
+        subject: m.subject,
+        body: m.body,
+        state: 'pending' as const,
+        attempts: 0,
+        nextAttemptAt: dueAt,
+        lastError: null,
+        createdAt: m.createdAt,
+        sentAt: null,
+      })),
+    )
+    .execute();
+  return to.length;
+}
+
+/**
+ * Claims the oldest due pending mail: its attempt is counted and its next attempt moved to `now + leaseMs`, so
+ * that nobody else takes it meanwhile and a sender that dies holding it gives it back when the lease runs out.
+ */
+export async function claimDueMail(
+  db: Kysely<Database>,
+  now: Date,
+  leaseMs: number,
+): Promise<OutboxMail | null> {
+  for (let tries = 0; tries < 5; tries++) {
+    const due = await db
+      .selectFrom('mailOutbox')
+      .selectAll()
+      .where('state', '=', 'pending')
+      .where('nextAttemptAt', '<=', now.toISOString())
+      .orderBy('nextAttemptAt')
+      .orderBy('id')
+      .limit(1)
+      .executeTakeFirst();
+    if (!due) return null;
+    const leased = new Date(now.getTime() + leaseMs).toISOString();
+    const r = await db
+      .updateTable('mailOutbox')
+      .set({ attempts: Number(due.attempts) + 1, nextAttemptAt: leased })
+      .where('id', '=', due.id)
+      .where('state', '=', 'pending')
+      .where('nextAttemptAt', '=', due.nextAttemptAt)
+      .where('attempts', '=', due.attempts)
+      .executeTakeFirst();
+    if (Number(r.numUpdatedRows) === 1) {
+      return toMail({ ...due, attempts: Number(due.attempts) + 1, nextAttemptAt: leased });
+    }
+    // another sender claimed it first: look again
+  }
+  return null;
+}
+
+export async function markMailSent(db: Kysely<Database>, id: string, at: Date): Promise<void> {
+  await db
+    .updateTable('mailOutbox')
+    .set({ state: 'sent', sentAt: at.toISOString() })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** Records a refused or failed attempt: the error is kept; the mail is tried again at `retryAt`, or never (null). */
+export async function markMailFailed(
+  db: Kysely<Database>,
+  id: string,
+  error: string,
+  retryAt: Date | null,
+): Promise<void> {
+  await db
+    .updateTable('mailOutbox')
+    .set({
+      lastError: error.slice(0, 1000),
+      ...(retryAt ? { nextAttemptAt: retryAt.toISOString() } : { state: 'failed' as const }),
+    })
+    .where('id', '=', id)
+    .execute();
+}
+
+/** When the next pending mail falls due (the sender's next wake-up), or null when none is pending. */
+export async function nextMailDue(db: Kysely<Database>): Promise<Date | null> {
+  const row = await db
+    .selectFrom('mailOutbox')
+    .select((eb) => eb.fn.min('nextAttemptAt').as('due'))
+    .where('state', '=', 'pending')
+    .executeTakeFirst();
+  return row?.due ? new Date(String(row.due)) : null;
+}
+
+/** The outbox's mails, oldest first (operations and tests). */
+export async function listOutbox(db: Kysely<Database>, tenantId: string): Promise<OutboxMail[]> {
+  const rows = await db
+    .selectFrom('mailOutbox')
+    .selectAll()
+    .where('tenantId', '=', tenantId)
+    .orderBy('createdAt')
+    .orderBy('id')
+    .execute();
+  return rows.map(toMail);
+}
