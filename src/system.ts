@@ -15,6 +15,7 @@ import { createWorkers } from '../workers/all.ts';
 import { createMailer } from '../workers/mailer.ts';
 import { CamundaProcessGateway } from './app/camunda-gateway.ts';
 import { reconcile } from './app/commands/reconcile.ts';
+import { MailSender, type MailSenderOptions } from './app/mail-sender.ts';
 import { buildServer } from './app/server.ts';
 import { createCamundaClient } from './camunda/client.ts';
 import type { CamundaClientConfig } from './camunda/config.ts';
@@ -61,6 +62,8 @@ export interface SystemOptions {
   consistencyMs?: number;
   /** The business API's gateway reaches this address instead (tests: an engine that cannot be reached). */
   gatewayAddress?: string;
+  /** The outbox sender's retry timing (tests shorten the backoff); default src/app/mail-sender.ts's. */
+  mailRetry?: Omit<MailSenderOptions, 'log'>;
   /** The embedded engine's SQLite durability (the demo plays a year with NORMAL); default FULL. */
   engineSynchronous?: EngineOptions['synchronous'];
 }
@@ -78,6 +81,8 @@ export interface SystemParts {
   documents: DocumentStorage;
   clock: () => number;
   logger: Logger;
+  /** Issue 16: delivers the outbox's e-mails; null without SMTP_URL. */
+  mail: MailSender | null;
 }
 
 export interface System extends SystemParts {
@@ -94,6 +99,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
   const store = await openStore(config, logger);
   let engine: Engine | null = null;
   let app: FastifyInstance | null = null;
+  let mail: MailSender | null = null;
   try {
     engine = options.camunda ? null : await openEngine(config, options, logger);
     if (options.camunda && options.deploy !== false) await deployToCamunda(options.camunda, logger);
@@ -107,28 +113,59 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
       options.gatewayAddress ? { ...camunda, restAddress: options.gatewayAddress } : camunda,
       { consistencyMs: options.consistencyMs ?? (engine ? 0 : CAMUNDA_CONSISTENCY_MS) },
     );
+    mail = mailSender(config, options, store, logger);
     app = await buildServer({
       config,
       store,
       regulation,
       documentsDir: documents.dir,
       processes: gateway,
+      mail,
       now: () => new Date(clock()),
       ...(options.logStream ? { logStream: options.logStream } : {}),
     });
     if (engine) await mountV2(app, engine, config, options.v2Users ?? []);
     const url = await app.listen({ host: config.host, port });
     engine?.startScheduler();
-    const parts: SystemParts = { app, store, engine, gateway, camunda, regulation, documents, clock, logger };
+    const parts: SystemParts = {
+      app,
+      store,
+      engine,
+      gateway,
+      camunda,
+      regulation,
+      documents,
+      clock,
+      logger,
+      mail,
+    };
+    // what a crash left in the outbox goes out now (it needs no engine); then every commit that queues mail wakes it
+    mail?.start();
     await reconcileAtStart(parts);
     const workers = options.workers === 'none' ? null : startClientWorkers(config, options, parts);
     return { ...parts, url, workers, close: (graceMs) => closeSystem(parts, workers, graceMs) };
   } catch (e) {
     await app?.close().catch(() => {});
+    await mail?.stop().catch(() => {});
     await store.close().catch(() => {});
     engine?.close();
     throw e;
   }
+}
+
+// Without SMTP_URL there is no sender and nothing is queued: mail queued while no server is configured would all go
+// out, stale, on the day one is; the in-app notification is the record either way.
+function mailSender(
+  config: AppConfig,
+  options: SystemOptions,
+  store: Store,
+  logger: Logger,
+): MailSender | null {
+  if (!config.smtpUrl) return null;
+  return new MailSender(store.db, createMailer(config.smtpUrl, config.mailFrom), config.publicUrl ?? null, {
+    ...options.mailRetry,
+    log: logger.child({ component: 'mail' }),
+  });
 }
 
 async function openStore(config: AppConfig, logger: Logger): Promise<Store> {
@@ -249,6 +286,7 @@ async function closeSystem(parts: SystemParts, workers: RunningWorkers | null, g
     parts.logger.info(released, 'workers stopped');
   }
   await parts.app.close();
+  await parts.mail?.stop();
   await parts.store.close();
   parts.engine?.close();
 }

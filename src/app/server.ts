@@ -14,6 +14,7 @@ import { apiPlugin, sendProblem } from './api/index.ts';
 import { crossSiteIssue } from './auth/csrf.ts';
 import { DEFAULT_THROTTLE, LoginThrottle, type ThrottleOptions } from './auth/login-throttle.ts';
 import { parseJsonBody } from './json-body.ts';
+import type { MailNotices } from './mail-sender.ts';
 import { DEFAULT_MAX_DOCUMENT_BYTES, pagesPlugin } from './pages/index.ts';
 import { problem, problemSchema } from './problem.ts';
 import type { ProcessGateway } from './process-gateway.ts';
@@ -34,6 +35,8 @@ export interface ServerOptions {
   /** Set the Secure flag on the session cookie; default: when PUBLIC_URL is https. */
   secureCookies?: boolean;
   processes?: ProcessGateway | null;
+  /** Issue 16: the outbox's sender where SMTP is configured; null: notifications are in-app only. */
+  mail?: MailNotices | null;
   /** A pino destination for the logs (tests capture them); default stdout. */
   logStream?: { write(line: string): void };
 }
@@ -168,6 +171,7 @@ function businessApi(options: ServerOptions, now: () => Date) {
       throttle: new LoginThrottle(options.throttle ?? DEFAULT_THROTTLE, () => now().getTime()),
       secureCookies: options.secureCookies ?? https,
       processes: options.processes ?? null,
+      mail: options.mail ?? null,
     });
   };
 }

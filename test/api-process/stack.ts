@@ -23,7 +23,7 @@ import type { CamundaClientConfig } from '../../src/camunda/config.ts';
 import type { AnyWorkerDefinition } from '../../src/camunda/worker-runtime.ts';
 import { loadConfig } from '../../src/config.ts';
 import type { Store } from '../../src/store/store.ts';
-import { type System, startSystem } from '../../src/system.ts';
+import { type System, type SystemOptions, startSystem } from '../../src/system.ts';
 import { startTarget } from '../conformance/target.ts';
 import { PROFESSIONAL_APPLICATION } from '../support/projects.ts';
 
@@ -70,10 +70,16 @@ export interface StackOptions {
   deploy?: boolean;
   /** Point the business server's gateway elsewhere (e.g. a closed port: the engine unreachable). */
   gatewayAddress?: string;
+  /** More configuration, as the environment gives it to `npm start` (SMTP_URL, PUBLIC_URL…). */
+  env?: Record<string, string>;
+  /** Start on this data directory (a restart of a stack closed before); it is then left in place by close(). */
+  dataDir?: string;
+  /** The mail outbox sender's retry timing (src/app/mail-sender.ts). */
+  mailRetry?: SystemOptions['mailRetry'];
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'yunfu-api-process-'));
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'yunfu-api-process-'));
   // remote: the engine ("Camunda") lives apart from the app's DATA_DIR and starts with nothing deployed
   const engineDir = REMOTE ? mkdtempSync(join(tmpdir(), 'yunfu-remote-camunda-')) : dataDir;
   let clockMs = Date.parse(options.at);
@@ -91,12 +97,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   if (camundaConfig) await createLooseCamundaClient(camundaConfig).pinClock({ timestamp: clockMs });
 
   const logs: string[] = [];
-  const system = await startSystem(configFor(dataDir), {
+  const system = await startSystem(configFor(dataDir, options.env), {
     ...common,
     camunda: camundaConfig,
     deploy: options.deploy !== false,
     workerOverrides: options.workerOverrides,
     workerPollTimeoutMs: 1_000,
+    ...(options.mailRetry ? { mailRetry: options.mailRetry } : {}),
     logStream: { write: (line: string) => logs.push(line) },
     ...(options.gatewayAddress ? { gatewayAddress: options.gatewayAddress } : {}),
   });
@@ -139,8 +146,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       await system.close(500);
       await remote?.close(500);
       await container?.close();
-      rmSync(dataDir, { recursive: true, force: true });
-      rmSync(engineDir, { recursive: true, force: true });
+      // a given data directory (and the embedded engine's state in it) outlives the stack: a restart starts on it
+      if (!options.dataDir) rmSync(dataDir, { recursive: true, force: true });
+      if (engineDir !== dataDir) rmSync(engineDir, { recursive: true, force: true });
     },
   };
   return stack;
@@ -168,8 +176,8 @@ export function professionalDraft(over: Record<string, unknown> = {}) {
 }
 
 /** The configuration `npm start` would load for this data directory, on a free loopback port. */
-function configFor(dataDir: string) {
-  return { ...loadConfig({ DATA_DIR: dataDir, HOST: '127.0.0.1' }), port: 0 };
+function configFor(dataDir: string, env: Record<string, string> = {}) {
+  return { ...loadConfig({ ...env, DATA_DIR: dataDir, HOST: '127.0.0.1' }), port: 0 };
 }
 
 export type Problem = {

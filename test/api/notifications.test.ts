@@ -7,6 +7,7 @@
 // Camunda 8.8 user task search (dueDate of a task): https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/search-user-tasks/
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { zhDate } from '../../src/domain/date-text.ts';
+import { listOutbox } from '../../src/store/mail-outbox.ts';
 import { render, TEMPLATES } from '../../workers/notification-templates.ts';
 import { professionalDraft, type Stack, sectionApproves, startStack, until } from '../api-process/stack.ts';
 import { sessionCookie } from './http.ts';
@@ -35,6 +36,13 @@ describe('the notification centre (issue 16)', () => {
     s = await startStack({ at: '2026-11-27T02:00:00Z' });
     for (const name of ['gongan.staff', 'gongan.section', 'jiaoyu.staff', 'bureau.reviewer'])
       t[name] = await s.login(name);
+    // an address, but no SMTP_URL: the notices stay in-app and nothing is queued for e-mail
+    await s.store.db
+      .updateTable('accounts')
+      .set({ email: 'staff@gongan.test' })
+      .where('tenantId', '=', 'yunfu')
+      .where('username', '=', 'gongan.staff')
+      .execute();
     await s.api(t['gongan.section']!, 'POST', '/api/annual-plans', {
       planYear: 2027,
       summary: '2027 年度规划',
@@ -75,6 +83,8 @@ describe('the notification centre (issue 16)', () => {
     expect((await notes('gongan.section')).some((n) => n.title === '初核：退回补正')).toBe(true);
     expect((await notes('jiaoyu.staff')).some((n) => n.projectId === projectId)).toBe(false);
     expect((await notes('bureau.reviewer')).some((n) => n.title === '初核：退回补正')).toBe(false);
+    // without SMTP_URL nothing is queued (test/api/notification-mail.test.ts has the e-mail)
+    expect(await listOutbox(s.store.db, 'yunfu')).toEqual([]);
   }, 60_000);
 
   it('the timeline says what 初核 decided and marks the automated steps internal', async () => {

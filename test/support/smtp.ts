@@ -16,7 +16,9 @@ export interface SmtpReceiver {
   received: ReceivedMail[];
   /** How many RCPT TO commands are still to be refused. */
   refuseNext: number;
-  /** How many were refused so far. */
+  /** Refuses (451 after DATA) the messages it holds for, and counts them in `refused`; null: none. */
+  refuseData: ((m: ReceivedMail) => boolean) | null;
+  /** How many RCPT TO commands and messages were refused so far. */
   refused: number;
   close(): Promise<void>;
 }
@@ -57,6 +59,7 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     received: [],
     refuseNext: 0,
     refused: 0,
+    refuseData: null,
     close: async () => {},
   };
   const server = new SMTPServer({
@@ -78,13 +81,22 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
       stream.on('data', (d: Buffer) => chunks.push(d));
       stream.on('end', () => {
         const raw = Buffer.concat(chunks).toString('utf8');
-        receiver.received.push({
+        const mail = {
           to: session.envelope.rcptTo.map((r) => r.address),
           raw,
           text: bodyText(raw),
           subject: decodeWords(header(raw, 'Subject')),
           messageId: header(raw, 'Message-ID'),
-        });
+        };
+        if (receiver.refuseData?.(mail)) {
+          receiver.refused++;
+          const refusal = new Error('local error in processing, try again later') as Error & {
+            responseCode: number;
+          };
+          refusal.responseCode = 451;
+          return callback(refusal);
+        }
+        receiver.received.push(mail);
         callback();
       });
     },

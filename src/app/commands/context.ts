@@ -7,6 +7,7 @@ import { type AuditEntry, appendAudit } from '../../store/audit.ts';
 import { findProject, type Project } from '../../store/projects.ts';
 import type { Conn, Store } from '../../store/store.ts';
 import { auditRole, type Decision, decide, type Principal } from '../authz.ts';
+import type { MailNotices } from '../mail-sender.ts';
 import { ProblemError, problem } from '../problem.ts';
 import { ProcessEngineError, type ProcessGateway, type Variables } from '../process-gateway.ts';
 import { projectTarget } from './task-access.ts';
@@ -23,6 +24,11 @@ export interface CommandContext {
   now: () => Date;
   /** Null when no engine is configured: the engine-backed commands answer 503. */
   processes: ProcessGateway | null;
+  /**
+   * Issue 16: where SMTP is configured, the notifications commands write are also e-mailed through the outbox;
+   * absent or null: in-app only, and nothing is queued.
+   */
+  mail?: MailNotices | null;
 }
 
 export interface Actor {

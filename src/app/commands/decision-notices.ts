@@ -9,6 +9,7 @@ import { notify } from '../../store/notifications.ts';
 import type { Conn } from '../../store/store.ts';
 import { unitGroup, unitSectionGroup } from '../authz.ts';
 import { type FormField, formFields } from '../forms/submission.ts';
+import type { MailNotices } from '../mail-sender.ts';
 import type { TaskForm, UserTask, Variables } from '../process-gateway.ts';
 import { tenantOfVariables } from './context.ts';
 
@@ -141,7 +142,7 @@ function returnRequest(
  */
 export async function notifyDecision(
   tx: Conn,
-  ctx: { regulation: Regulation; now: () => Date },
+  ctx: { regulation: Regulation; now: () => Date; mail?: MailNotices | null },
   d: { task: UserTask; form: TaskForm | null; submitted: Variables; seen: Variables },
 ): Promise<number> {
   const { unitId, projectId, projectName } = d.seen;
@@ -160,5 +161,12 @@ export async function notifyDecision(
     body: `${body.join('。\n')}。`,
     projectId,
     at: ctx.now().toISOString(),
+    // issue 16: e-mailed too where SMTP is configured, with a link to the project's page where the app knows its URL
+    mail: ctx.mail ? { link: ctx.mail.publicUrl ? projectPage(ctx.mail.publicUrl, projectId) : null } : null,
   });
+}
+
+/** The project's page in the app (the pages' hash router, src/app/pages/public/main.js). */
+export function projectPage(publicUrl: string, projectId: string): string {
+  return `${publicUrl}/#/projects/${encodeURIComponent(projectId)}`;
 }

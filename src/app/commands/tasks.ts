@@ -185,6 +185,8 @@ export async function completeTask(
       logUncompensated(actor, entry.action, { entityId: entry.entityId, payload: entry.payload }, e);
       throw e;
     });
+  // committed: the decision notice's e-mails (if any were queued) go out now
+  ctx.mail?.wake();
   actor.log.info(
     {
       projectId: projectOf(loaded),
