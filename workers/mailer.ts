@@ -8,7 +8,14 @@ export interface Mailer {
 }
 
 export function createMailer(smtpUrl: string, from: string): Mailer {
-  const transport = nodemailer.createTransport(smtpUrl);
+  // A mail server that stops answering must not hold a send for nodemailer's default hour of socket inactivity:
+  // the outbox's lease on a mail being sent (src/app/mail-sender.ts) must outlast any one attempt.
+  const transport = nodemailer.createTransport({
+    url: smtpUrl,
+    connectionTimeout: 30_000,
+    greetingTimeout: 30_000,
+    socketTimeout: 60_000,
+  });
   return {
     async send(to, subject, text, options = {}) {
       await transport.sendMail({

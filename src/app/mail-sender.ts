@@ -27,7 +27,10 @@ export interface MailSenderOptions {
   maxBackoffMs?: number;
   /** After this many attempts the mail is marked failed (its last error kept). Default 12. */
   maxAttempts?: number;
-  /** How long a claimed mail is held before another sender may take it. Default 2 minutes. */
+  /**
+   * How long a claimed mail is held before another sender may take it; longer than one attempt may take
+   * (workers/mailer.ts bounds it by its SMTP timeouts). Default 10 minutes.
+   */
   leaseMs?: number;
   /** Looks for mail at least this often (mails another process queued). Default 60 s. */
   pollMs?: number;
@@ -51,7 +54,7 @@ export class MailSender implements MailNotices {
       backoffMs: options.backoffMs ?? 30_000,
       maxBackoffMs: options.maxBackoffMs ?? 3_600_000,
       maxAttempts: options.maxAttempts ?? 12,
-      leaseMs: options.leaseMs ?? 120_000,
+      leaseMs: options.leaseMs ?? 600_000,
       pollMs: options.pollMs ?? 60_000,
     };
   }

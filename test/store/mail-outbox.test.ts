@@ -133,6 +133,29 @@ for (const database of DATABASES) {
       }
     });
 
+    it('gives a mail up as failed after its last attempt, keeping the error', async () => {
+      const { store, cleanup } = await database.open();
+      const sender = new MailSender(store.db, createMailer(smtp.url, FROM), null, {
+        backoffMs: 100,
+        maxAttempts: 3,
+      });
+      try {
+        const ids = await accounts(store);
+        smtp.refuseNext = 10;
+        await store.transaction((tx) => notify(tx, notice([ids.withMail], { link: null })));
+        sender.start();
+        await until(async () => (await listOutbox(store.db, 'yunfu'))[0]?.state === 'failed');
+        await new Promise((r) => setTimeout(r, 400)); // no fourth attempt
+        const [mail] = await listOutbox(store.db, 'yunfu');
+        expect([mail!.attempts, smtp.refused]).toEqual([3, 3]);
+        expect(mail!.lastError).toMatch(/mailbox temporarily unavailable/);
+        expect(smtp.received).toEqual([]);
+      } finally {
+        await sender.stop();
+        await cleanup();
+      }
+    });
+
     it('sends a mail left pending by a stopped process once, from the reopened store', async () => {
       const { store, url, dataDir, cleanup } = await database.open();
       let reopened: Store | null = null;
