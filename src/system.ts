@@ -163,6 +163,8 @@ function mailSender(
 ): MailSender | null {
   if (!config.smtpUrl) return null;
   return new MailSender(store.db, createMailer(config.smtpUrl, config.mailFrom), config.publicUrl ?? null, {
+    // SQLite: this server alone holds the data directory, so a lease found at start is a dead process's
+    soleSender: store.dialect === 'sqlite',
     ...options.mailRetry,
     log: logger.child({ component: 'mail' }),
   });

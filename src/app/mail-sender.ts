@@ -4,7 +4,13 @@
 // Each mail carries a Message-ID derived from its outbox row, so the one duplicate SMTP itself allows (the server
 // accepted it and the process died before marking it sent) is recognisable as the same message.
 import type { Kysely } from 'kysely';
-import { claimDueMail, markMailFailed, markMailSent, nextMailDue } from '../store/mail-outbox.ts';
+import {
+  claimDueMail,
+  markMailFailed,
+  markMailSent,
+  nextMailDue,
+  releaseMailLeases,
+} from '../store/mail-outbox.ts';
 import type { Database } from '../store/schema.ts';
 
 /** What sends one e-mail (workers/mailer.ts's nodemailer transport in production). */
@@ -34,6 +40,12 @@ export interface MailSenderOptions {
   leaseMs?: number;
   /** Looks for mail at least this often (mails another process queued). Default 60 s. */
   pollMs?: number;
+  /**
+   * This is the only sender of the store (SQLite: one server holds the data directory): at start, a mail still
+   * leased was being sent when the last process died, and is tried again at once instead of when its lease ends.
+   * Never with PostgreSQL, where another server's sender may hold the lease. Default false.
+   */
+  soleSender?: boolean;
   log?: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
 }
 
@@ -42,7 +54,7 @@ export class MailSender implements MailNotices {
   private running: Promise<void> | null = null;
   private again = false;
   private stopped = true;
-  private readonly o: Required<Omit<MailSenderOptions, 'log'>>;
+  private readonly o: Required<Omit<MailSenderOptions, 'log' | 'soleSender'>>;
 
   constructor(
     private readonly db: Kysely<Database>,
@@ -62,7 +74,19 @@ export class MailSender implements MailNotices {
   /** Starts delivering, beginning with whatever is pending. */
   start(): void {
     this.stopped = false;
-    this.wake();
+    if (!this.options.soleSender) {
+      this.wake();
+      return;
+    }
+    this.running = releaseMailLeases(this.db, new Date())
+      .then((n) => {
+        if (n > 0) this.options.log?.info({ mails: n }, 'mail outbox: leases of the last process released');
+      })
+      .catch((err: unknown) => this.options.log?.warn({ err }, 'mail outbox: leases not released'))
+      .finally(() => {
+        this.running = null;
+        this.wake();
+      });
   }
 
   /** Delivers what is due now (and schedules the next retry); a wake during a run runs again after it. */

@@ -140,6 +140,20 @@ export async function markMailFailed(
     .execute();
 }
 
+/**
+ * Makes every pending mail due now, leases included: only for a sender that knows it is the only one (SQLite, whose
+ * data directory one server holds) — a lease it finds at start was held by a process that died mid-send.
+ */
+export async function releaseMailLeases(db: Kysely<Database>, now: Date): Promise<number> {
+  const r = await db
+    .updateTable('mailOutbox')
+    .set({ nextAttemptAt: now.toISOString() })
+    .where('state', '=', 'pending')
+    .where('nextAttemptAt', '>', now.toISOString())
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows);
+}
+
 /** When the next pending mail falls due (the sender's next wake-up), or null when none is pending. */
 export async function nextMailDue(db: Kysely<Database>): Promise<Date | null> {
   const row = await db

@@ -2,7 +2,8 @@
 // both databases and a real SMTP server: a notification with `mail` queues one e-mail per address in its own
 // transaction (a rolled-back one queues nothing, one without `mail` neither); only one of two concurrent claims
 // gets a mail; a refused send keeps its error and is delivered on retry exactly once; a mail left pending when the
-// process stopped (a crash between commit and send) is sent once by the sender of the reopened store.
+// process stopped (a crash between commit and send) is sent once by the sender of the reopened store; one a dead
+// process held mid-send is taken at once by a sole sender (SQLite) and left to its lease by a shared one.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { MailSender } from '../../src/app/mail-sender.ts';
 import { createAccount } from '../../src/store/accounts.ts';
@@ -152,6 +153,31 @@ for (const database of DATABASES) {
         expect(smtp.received).toEqual([]);
       } finally {
         await sender.stop();
+        await cleanup();
+      }
+    });
+
+    it('a mail a dead process held mid-send: the sole sender takes it at once, a shared one leaves it to its lease', async () => {
+      const { store, cleanup } = await database.open();
+      const sole = new MailSender(store.db, createMailer(smtp.url, FROM), null, { soleSender: true });
+      const shared = new MailSender(store.db, createMailer(smtp.url, FROM), null);
+      try {
+        const ids = await accounts(store);
+        await store.transaction((tx) => notify(tx, notice([ids.withMail], { link: null })));
+        // the process that claimed it died before the SMTP server answered
+        expect(await claimDueMail(store.db, new Date(), 600_000)).not.toBeNull();
+        shared.start();
+        await new Promise((r) => setTimeout(r, 400));
+        await shared.stop();
+        expect(smtp.received).toEqual([]); // another server's sender may still hold it: not stolen
+        sole.start();
+        await until(async () => (await listOutbox(store.db, 'yunfu'))[0]?.state === 'sent');
+        await new Promise((r) => setTimeout(r, 300));
+        expect(smtp.received).toHaveLength(1);
+        expect((await listOutbox(store.db, 'yunfu'))[0]!.attempts).toBe(2);
+      } finally {
+        await shared.stop();
+        await sole.stop();
         await cleanup();
       }
     });
