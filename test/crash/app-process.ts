@@ -47,7 +47,12 @@ export interface RunningApp {
   startMs: number;
 }
 
-export async function startApp(dataDir: string, port: number, timeoutMs = 60_000): Promise<RunningApp> {
+export async function startApp(
+  dataDir: string,
+  port: number,
+  timeoutMs = 60_000,
+  env: Record<string, string> = {},
+): Promise<RunningApp> {
   const began = Date.now();
   let output = '';
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
@@ -58,6 +63,7 @@ export async function startApp(dataDir: string, port: number, timeoutMs = 60_000
       PORT: String(port),
       HOST: '127.0.0.1',
       LOG_LEVEL: 'warn',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

@@ -18,6 +18,9 @@ export interface SmtpReceiver {
   refuseNext: number;
   /** Refuses (451 after DATA) the messages it holds for, and counts them in `refused`; null: none. */
   refuseData: ((m: ReceivedMail) => boolean) | null;
+  /** Holds the messages it holds for without answering (a server that never acknowledges); counts them in `held`. */
+  holdData: ((m: ReceivedMail) => boolean) | null;
+  held: ReceivedMail[];
   /** How many RCPT TO commands and messages were refused so far. */
   refused: number;
   close(): Promise<void>;
@@ -60,6 +63,8 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
     refuseNext: 0,
     refused: 0,
     refuseData: null,
+    holdData: null,
+    held: [],
     close: async () => {},
   };
   const server = new SMTPServer({
@@ -88,6 +93,10 @@ export async function startSmtpReceiver(): Promise<SmtpReceiver> {
           subject: decodeWords(header(raw, 'Subject')),
           messageId: header(raw, 'Message-ID'),
         };
+        if (receiver.holdData?.(mail)) {
+          receiver.held.push(mail);
+          return; // never answered: the sender dies waiting
+        }
         if (receiver.refuseData?.(mail)) {
           receiver.refused++;
           const refusal = new Error('local error in processing, try again later') as Error & {
