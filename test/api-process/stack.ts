@@ -46,6 +46,8 @@ export interface Stack {
   client: LooseCamundaClient;
   /** The business service's own process gateway (the one its commands use). */
   gateway: ProcessGateway;
+  /** The server's mail outbox sender (null without SMTP_URL in `env`). */
+  mail: System['mail'];
   camunda: CamundaClientConfig;
   logs: string[];
   /** Moves the one clock: PUT /v2/clock, and the business server and the workers read it. */
@@ -118,6 +120,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     engine: container ? null : (remote ?? system),
     client,
     gateway: system.gateway,
+    mail: system.mail,
     camunda,
     logs,
     async setClock(iso) {

@@ -29,8 +29,14 @@ import {
   unsettledCompletionIntents,
   unsettledSubmissionIntents,
 } from '../../store/submission-intents.ts';
-import { ProcessEngineError, type ProcessInstance } from '../process-gateway.ts';
+import {
+  ProcessEngineError,
+  type ProcessInstance,
+  type TaskForm,
+  type Variables,
+} from '../process-gateway.ts';
 import { type CommandContext, type CommandLog, gatewayOf, lockedProject } from './context.ts';
+import { notifyDecision } from './decision-notices.ts';
 
 export interface ReconcileOptions {
   log: CommandLog;
@@ -247,7 +253,8 @@ async function reconcileCompletion(
   const completed = task?.state === 'COMPLETED';
   const others = await completionIntentsOf(ctx.store.db, intent.userTaskKey);
   const audited = others.some((o) => o.id !== intent.id && o.state === 'completed');
-  return ctx.store.transaction(async (tx) => {
+  const notice = completed && task && !audited ? await decisionOf(ctx, intent.userTaskKey) : null;
+  const settled = await ctx.store.transaction(async (tx) => {
     const current = await tx.db
       .selectFrom('completionIntents')
       .select('state')
@@ -274,7 +281,28 @@ async function reconcileCompletion(
       payload: { ...intent.task, variables: intent.variables, reconciled: true },
       at,
     });
+    // issue 16: the Unit is told of the decision the crash kept from it (and e-mailed through the outbox)
+    if (task && notice) await notifyDecision(tx, ctx, { task, ...notice, submitted: intent.variables });
     await settleCompletionIntent(tx, { id: intent.id, state: 'completed', at });
     return 'completed';
   });
+  if (settled === 'completed') ctx.mail?.wake();
+  return settled;
+}
+
+/** What the decision notice of a completed task needs from the engine; null when the engine no longer says. */
+async function decisionOf(
+  ctx: CommandContext,
+  userTaskKey: string,
+): Promise<{ form: TaskForm | null; seen: Variables } | null> {
+  const gateway = gatewayOf(ctx);
+  try {
+    const [form, seen] = await Promise.all([
+      gateway.getUserTaskForm(userTaskKey).catch(() => null),
+      gateway.userTaskVariables(userTaskKey),
+    ]);
+    return { form, seen };
+  } catch {
+    return null;
+  }
 }
