@@ -270,15 +270,14 @@ export interface TaskTarget {
 export function decideTask(p: Principal, action: 'task.read' | 'task.work', task: TaskTarget): Decision {
   if (task.tenantId !== p.tenantId) return hidden('任务不存在或无权查看');
   const groups = candidateGroupsOf(p);
-  const own = task.assignee === p.accountId || task.candidateGroups.some((g) => groups.includes(g));
+  const inGroup = task.candidateGroups.some((g) => groups.includes(g));
+  const own = task.assignee === p.accountId || inGroup;
   const overseer = has(p, ['audit', 'bureau-admin']);
   if (!own && !overseer) return hidden('任务不存在或无权查看');
   if (action === 'task.read') return allow;
   // G-8: Audit changes no project data. The tasks of its own group (SV-3: reviewing the materials it asked for)
   // are its own work, by group only — a task handed to an Audit account by someone else is not.
   if (isReadOnly(p))
-    return task.candidateGroups.some((g) => groups.includes(g))
-      ? allow
-      : forbid(`${ROLES.audit.name}只能查阅，不能办理其他部门的任务（G-8）`);
+    return inGroup ? allow : forbid(`${ROLES.audit.name}只能查阅，不能办理其他部门的任务（G-8）`);
   return own ? allow : forbid('该任务不属于您所在的候选组，不能办理');
 }

@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Kysely } from 'kysely';
 import { canonicalJson } from './canonical-json.ts';
-import { listFilings, recordFiling } from './filings.ts';
+import { type Filing, listFilings, recordFiling } from './filings.ts';
 import type { AnnualPlanRow, Database } from './schema.ts';
 import type { Conn } from './store.ts';
 
@@ -159,14 +159,12 @@ export async function fileSupplement(
     filedAt: s.filedAt,
     payload,
   });
-  return {
-    id: filing.id,
-    ...payload,
-    unitId: plan.unitId,
-    filedAt: filing.filedAt,
-    filedBy: filing.filedBy,
-    filingNumber: filing.number,
-  };
+  return toSupplement(filing, payload, plan.unitId);
+}
+
+/** A supplement as its filing records it. */
+function toSupplement(f: Filing, payload: SupplementPayload, unitId: string): PlanSupplement {
+  return { id: f.id, ...payload, unitId, filedAt: f.filedAt, filedBy: f.filedBy, filingNumber: f.number };
 }
 
 /** The supplements of a plan, in the order they were filed. */
@@ -178,9 +176,6 @@ export async function listSupplements(db: Kysely<Database>, plan: AnnualPlan): P
   });
   return filings.flatMap((f) => {
     const p = f.payload as SupplementPayload | null;
-    if (p?.planId !== plan.id) return [];
-    return [
-      { id: f.id, ...p, unitId: plan.unitId, filedAt: f.filedAt, filedBy: f.filedBy, filingNumber: f.number },
-    ];
+    return p?.planId === plan.id ? [toSupplement(f, p, plan.unitId)] : [];
   });
 }

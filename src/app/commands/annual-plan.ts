@@ -117,7 +117,7 @@ export async function supplementAnnualPlan(
   const p = actor.principal;
   const plan = await findAnnualPlan(ctx.store.db, p.tenantId, planId);
   if (!plan) throw problem.notFound(`年度规划 ${planId} 不存在或无权查看`);
-  ensure(decide(p, 'plan.read', plan));
+  // another Unit's plan does not exist for it (404); a role that files no plans is refused (403)
   ensure(decide(p, 'plan.file', { tenantId: p.tenantId, unitId: plan.unitId }));
   if (!p.roles.includes('unit-section'))
     throw problem.forbidden('年度规划的补充备案须由本单位责任科室审核报送（G-6）');

@@ -9,12 +9,8 @@ import type { Principal } from '../authz.ts';
 import { type CommandContext, gatewayOf } from '../commands/context.ts';
 import { decisionLines } from '../commands/decision-notices.ts';
 import { displayName, loadTask } from '../commands/tasks.ts';
-import {
-  ProcessEngineError,
-  type TaskForm,
-  type UserTaskFilter,
-  type Variables,
-} from '../process-gateway.ts';
+import type { TaskForm, UserTaskFilter, Variables } from '../process-gateway.ts';
+import { completedTaskForm } from './timeline-decisions.ts';
 
 /** Names that hold credentials, never shown. */
 const SECRET = /password|passwd|secret|token|credential|api[-_]?key|private[-_]?key/i;
@@ -86,7 +82,7 @@ export async function taskHistory(ctx: CommandContext, p: Principal, userTaskKey
   const forms = new Map<string, Promise<TaskForm | null>>();
   const formOf = (t: { userTaskKey: string; processDefinitionKey?: string; elementId: string }) => {
     const k = `${t.processDefinitionKey ?? t.userTaskKey}/${t.elementId}`;
-    if (!forms.has(k)) forms.set(k, formOfTask(ctx, t.userTaskKey));
+    if (!forms.has(k)) forms.set(k, completedTaskForm(ctx, t.userTaskKey));
     return forms.get(k)!;
   };
   const items = [];
@@ -107,16 +103,6 @@ export async function taskHistory(ctx: CommandContext, p: Principal, userTaskKey
     });
   }
   return { items, total: done.total };
-}
-
-/** The form a completed task was done with; null when it had none or the engine no longer has it. */
-async function formOfTask(ctx: CommandContext, userTaskKey: string): Promise<TaskForm | null> {
-  try {
-    return await gatewayOf(ctx).getUserTaskForm(userTaskKey);
-  } catch (e) {
-    if (e instanceof ProcessEngineError) return null;
-    throw e;
-  }
 }
 
 function decisionOf(entry: AuditEntry): Variables {

@@ -60,7 +60,7 @@ export async function withDecisions(
     const done = queues.get(key)?.shift();
     if (!done) continue;
     const formKey = `${item.processDefinitionId}/${item.elementId}`;
-    if (!forms.has(formKey)) forms.set(formKey, await formOf(ctx, done.userTaskKey, log));
+    if (!forms.has(formKey)) forms.set(formKey, await completedTaskForm(ctx, done.userTaskKey, log));
     const form = forms.get(formKey) ?? null;
     if (!form) continue;
     const decision: StepDecision = decisionLines(form, done.variables);
@@ -68,12 +68,17 @@ export async function withDecisions(
   }
 }
 
-async function formOf(ctx: CommandContext, userTaskKey: string, log: CommandLog): Promise<TaskForm | null> {
+/** The form a completed task was done with; null (said in the log) when the engine no longer has it. */
+export async function completedTaskForm(
+  ctx: CommandContext,
+  userTaskKey: string,
+  log?: CommandLog,
+): Promise<TaskForm | null> {
   try {
     return await gatewayOf(ctx).getUserTaskForm(userTaskKey);
   } catch (e) {
     if (!(e instanceof ProcessEngineError)) throw e;
-    log.warn({ userTaskKey, err: e.message }, 'form of a completed task not available');
+    log?.warn({ userTaskKey, err: e.message }, 'form of a completed task not available');
     return null;
   }
 }
