@@ -4,7 +4,7 @@
 import { EventEmitter } from 'node:events';
 import { BatchOperations } from './batch-operations.ts';
 import { EngineClock } from './clock.ts';
-import { EngineError, notFound } from './errors.ts';
+import { EngineError, invalidState, notFound } from './errors.ts';
 import { setFeelClock } from './feel/index.ts';
 import { parseKey } from './keys.ts';
 import type { EngineOptions } from './options.ts';
@@ -47,6 +47,7 @@ import {
 } from './processors/messages.ts';
 import { type MigrationRequest, migrateProcessInstance } from './processors/migration.ts';
 import { type ModificationRequest, modifyProcessInstance } from './processors/modification.ts';
+import { deleteResource } from './processors/resources.ts';
 import { type BroadcastSignalRequest, broadcastSignal } from './processors/signals.ts';
 import {
   assignUserTask,
@@ -217,12 +218,7 @@ export class Engine {
             processInstanceKey: String(pi.key),
           });
         } else {
-          w.reject(
-            new EngineError(
-              'INVALID_STATE',
-              `Process instance '${pi.key}' was terminated before it completed`,
-            ),
-          );
+          w.reject(invalidState(`Process instance '${pi.key}' was terminated before it completed`));
         }
       }
     });
@@ -235,6 +231,11 @@ export class Engine {
   async deploy(resources: DeployResource[]): Promise<DeploymentResult> {
     const prepared = await prepareResources(resources);
     return this.run((tx) => writeDeployment(tx, this.it, prepared));
+  }
+
+  /** POST /v2/resources/{key}/deletion: a process definition, decision requirements or form leaves the runtime. */
+  deleteResource(resourceKey: Key): void {
+    this.run((tx) => deleteResource(tx, this.it, parseKey(resourceKey, 'resourceKey')));
   }
 
   /** Evaluates a deployed decision (latest version by id, or a given key) — POST /v2/decision-definitions/evaluation. */

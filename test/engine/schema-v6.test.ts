@@ -34,7 +34,9 @@ describe('engine state schema version 6', () => {
       'DROP INDEX element_instances_definition; DROP TABLE batch_operation_items; DROP TABLE batch_operations; ' +
         'DROP TABLE signal_subscriptions; DROP TABLE deployment_contents; DROP TABLE decision_version_tags; ' +
         'ALTER TABLE jobs DROP COLUMN listener_event_type; DROP TABLE decision_instances; ' +
-        'DROP TABLE correlated_message_subscriptions;',
+        'DROP TABLE correlated_message_subscriptions; DROP INDEX process_instances_definition; ' +
+        'ALTER TABLE process_definitions DROP COLUMN deleted; ALTER TABLE decision_requirements DROP COLUMN deleted; ' +
+        'ALTER TABLE decision_definitions DROP COLUMN deleted; ALTER TABLE forms DROP COLUMN deleted;',
     );
     old.pragma('user_version = 5');
     old.close();

@@ -93,7 +93,7 @@ export class DecisionRegistry {
   /** The deployed decision a stand-alone evaluation asks for (by key, else latest by id). */
   find(req: EvaluateDecisionRequest): (DecisionRef & { decisionId: string }) | undefined {
     if (req.decisionDefinitionKey !== undefined)
-      return this.it.state.definitions.decision(req.decisionDefinitionKey);
+      return this.it.state.definitions.liveDecision(req.decisionDefinitionKey);
     if (!req.decisionDefinitionId) return undefined;
     const r = this.latest(req.decisionDefinitionId);
     return r ? { ...r, decisionId: req.decisionDefinitionId } : undefined;

@@ -205,7 +205,7 @@ function writeProcess(
     version = latest.version;
   } else {
     key = it.key();
-    version = (latest?.version ?? 0) + 1;
+    version = it.state.deployments.nextVersion('process', p.id);
     it.state.deployments.insertProcess({
       key,
       processId: p.id,
@@ -248,7 +248,7 @@ function writeDecisions({ tx, it, deploymentKey, resourceKey, result }: Written,
     return;
   }
   const drgKey = it.key();
-  const drgVersion = (latest?.version ?? 0) + 1;
+  const drgVersion = deployments.nextVersion('drg', r.drgId);
   deployments.insertDecisionRequirements(
     drgKey,
     r.drgId,
@@ -293,7 +293,7 @@ function writeForm({ tx, it, deploymentKey, result }: Written, r: Prepared<'form
     version = latest.version;
   } else {
     key = it.key();
-    version = (latest?.version ?? 0) + 1;
+    version = it.state.deployments.nextVersion('form', r.formId);
     it.state.deployments.insertForm(
       key,
       r.formId,
@@ -347,7 +347,15 @@ function drgEntry(id: string, name: string | null, version: number, resourceName
 }
 
 /** A new version takes over the timer, message and signal start events of the previous one (as in Zeebe). */
-function replaceStartSubscriptions(
+/** A version's start events (timer, message, signal) stop listening. */
+export function closeStartSubscriptions(tx: Tx, it: Interpreter, key: number): void {
+  it.state.deployments.deleteStartTimers(key);
+  it.state.deployments.deleteMessageStartSubscriptions(key);
+  replaceSignalStarts(tx, it, key);
+}
+
+/** The start events of `key` listen instead of the previous latest version's. */
+export function replaceStartSubscriptions(
   tx: Tx,
   it: Interpreter,
   key: number,
@@ -355,11 +363,7 @@ function replaceStartSubscriptions(
   previousKey: number | undefined,
 ): void {
   const deployments = it.state.deployments;
-  if (previousKey !== undefined) {
-    deployments.deleteStartTimers(previousKey);
-    deployments.deleteMessageStartSubscriptions(previousKey);
-    replaceSignalStarts(tx, it, previousKey);
-  }
+  if (previousKey !== undefined) closeStartSubscriptions(tx, it, previousKey);
   openSignalStarts(tx, it, key, p);
   for (const id of p.timerStartEvents) {
     const el = p.elements[id]!;

@@ -104,8 +104,10 @@ export class Runtime {
     return this.definition(key);
   }
 
-  setLatest(processId: string, key: number): void {
-    this.latest.set(processId, key);
+  /** After a deployment (its new key) or a deletion (the previous version's, or none left). */
+  setLatest(processId: string, key: number | undefined): void {
+    if (key === undefined) this.latest.delete(processId);
+    else this.latest.set(processId, key);
   }
 
   model(ei: ElementInstanceRow): ProcessModel {

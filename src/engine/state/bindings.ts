@@ -38,10 +38,14 @@ export class BindingState {
         'SELECT definition_key AS k FROM deployment_contents WHERE deployment_key = ? AND kind = ? AND resource_id = ?',
       )
       .get(deploymentKey, kind, resourceId) as { k: number } | undefined;
-    if (row) return row.k;
     const [table, id] = TABLES[kind];
+    if (row) {
+      // a deleted resource is no longer bound (Zeebe: the call or evaluation finds nothing and raises an incident)
+      const live = this.db.q(`SELECT key FROM ${table} WHERE key = ? AND deleted = 0`).get(row.k);
+      return live ? row.k : undefined;
+    }
     const created = this.db
-      .q(`SELECT key AS k FROM ${table} WHERE deployment_key = ? AND ${id} = ?`)
+      .q(`SELECT key AS k FROM ${table} WHERE deployment_key = ? AND ${id} = ? AND deleted = 0`)
       .get(deploymentKey, resourceId) as { k: number } | undefined;
     return created?.k;
   }
@@ -49,7 +53,7 @@ export class BindingState {
   /** The latest version of a form whose JSON carries the version tag (Camunda forms' `versionTag`). */
   formWithVersionTag(formId: string, versionTag: string): number | undefined {
     const rows = this.db
-      .q('SELECT key, content FROM forms WHERE form_id = ? ORDER BY version DESC')
+      .q('SELECT key, content FROM forms WHERE form_id = ? AND deleted = 0 ORDER BY version DESC')
       .all(formId) as Array<{ key: number; content: string }>;
     for (const r of rows) {
       try {
@@ -72,7 +76,7 @@ export class BindingState {
     const row = this.db
       .q(
         `SELECT t.decision_key AS k FROM decision_version_tags t JOIN decision_definitions d ON d.key = t.decision_key
-          WHERE t.decision_id = ? AND t.version_tag = ? ORDER BY d.version DESC LIMIT 1`,
+          WHERE t.decision_id = ? AND t.version_tag = ? AND d.deleted = 0 ORDER BY d.version DESC LIMIT 1`,
       )
       .get(decisionId, versionTag) as { k: number } | undefined;
     return row?.k;
@@ -82,7 +86,7 @@ export class BindingState {
   processWithVersionTag(processId: string, versionTag: string): number | undefined {
     const row = this.db
       .q(
-        'SELECT key AS k FROM process_definitions WHERE process_id = ? AND version_tag = ? ORDER BY version DESC LIMIT 1',
+        'SELECT key AS k FROM process_definitions WHERE process_id = ? AND version_tag = ? AND deleted = 0 ORDER BY version DESC LIMIT 1',
       )
       .get(processId, versionTag) as { k: number } | undefined;
     return row?.k;

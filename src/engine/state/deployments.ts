@@ -34,6 +34,12 @@ export interface NewDecision {
   model: string;
 }
 
+const VERSIONED = {
+  process: ['process_definitions', 'process_id'],
+  drg: ['decision_requirements', 'drg_id'],
+  form: ['forms', 'form_id'],
+} as const;
+
 export class DeploymentState {
   constructor(private readonly db: Db) {}
 
@@ -61,7 +67,7 @@ export class DeploymentState {
   latestProcess(processId: string): Versioned | undefined {
     return this.db
       .q(
-        'SELECT key, version, checksum FROM process_definitions WHERE process_id = ? ORDER BY version DESC LIMIT 1',
+        'SELECT key, version, checksum FROM process_definitions WHERE process_id = ? AND deleted = 0 ORDER BY version DESC LIMIT 1',
       )
       .get(processId) as Versioned | undefined;
   }
@@ -111,10 +117,22 @@ export class DeploymentState {
       .run(definitionKey, processId, elementId, name);
   }
 
+  /**
+   * The number a new version of a resource gets: one past every version ever deployed, deleted ones included
+   * (Zeebe does not reuse a deleted version's number).
+   */
+  nextVersion(kind: 'process' | 'drg' | 'form', id: string): number {
+    const [table, column] = VERSIONED[kind];
+    const row = this.db.q(`SELECT MAX(version) AS v FROM ${table} WHERE ${column} = ?`).get(id) as {
+      v: number | null;
+    };
+    return (row.v ?? 0) + 1;
+  }
+
   latestDecisionRequirements(drgId: string): Versioned | undefined {
     return this.db
       .q(
-        'SELECT key, version, checksum FROM decision_requirements WHERE drg_id = ? ORDER BY version DESC LIMIT 1',
+        'SELECT key, version, checksum FROM decision_requirements WHERE drg_id = ? AND deleted = 0 ORDER BY version DESC LIMIT 1',
       )
       .get(drgId) as Versioned | undefined;
   }
@@ -164,7 +182,9 @@ export class DeploymentState {
 
   latestForm(formId: string): Versioned | undefined {
     return this.db
-      .q('SELECT key, version, checksum FROM forms WHERE form_id = ? ORDER BY version DESC LIMIT 1')
+      .q(
+        'SELECT key, version, checksum FROM forms WHERE form_id = ? AND deleted = 0 ORDER BY version DESC LIMIT 1',
+      )
       .get(formId) as Versioned | undefined;
   }
 

@@ -155,7 +155,7 @@ export class MessageState {
     return this.db
       .q(
         `SELECT s.* FROM message_start_subscriptions s WHERE s.message_name = ?
-       AND s.process_definition_key = (SELECT key FROM process_definitions d WHERE d.process_id = s.process_id ORDER BY version DESC LIMIT 1)`,
+       AND s.process_definition_key = (SELECT key FROM process_definitions d WHERE d.process_id = s.process_id AND d.deleted = 0 ORDER BY version DESC LIMIT 1)`,
       )
       .all(name) as StartSubscription[];
   }

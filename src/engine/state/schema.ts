@@ -246,4 +246,15 @@ MIGRATIONS.push(`
   CREATE INDEX correlated_message_subscriptions_name ON correlated_message_subscriptions (message_name);
 `);
 
+// Version 11 (issue 15 §1): a deleted resource (POST /v2/resources/{key}/deletion) leaves the runtime — no new
+// instance, call, decision or form link finds it, and its start events stop listening — while the history of its
+// finished instances stays readable, as Camunda 8.8 keeps it in secondary storage; version numbers are not reused.
+MIGRATIONS.push(`
+  ALTER TABLE process_definitions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE decision_requirements ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE decision_definitions ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE forms ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0;
+  CREATE INDEX process_instances_definition ON process_instances (process_definition_key, state);
+`);
+
 export const SCHEMA_VERSION: number = MIGRATIONS.length;

@@ -1,10 +1,11 @@
-// Deployments: multipart resources, each at most maxResourceBytes and together at most maxDeploymentBytes.
+// Deployments: multipart resources, each at most maxResourceBytes and together at most maxDeploymentBytes; and the
+// deletion of a deployed resource (https://docs.camunda.io/docs/8.8/apis-tools/orchestration-cluster-api-rest/specifications/delete-resource/).
 import type { MultipartFile } from '@fastify/multipart';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { type RouteContext, sendProblem } from '../context.ts';
+import { type Params, type RouteContext, sendProblem } from '../context.ts';
 import { invalidArgument, ProblemError } from '../problem.ts';
 import { compact, type Item } from '../search.ts';
-import { Violations } from '../validate.ts';
+import { bodyOf, pathKey, Violations } from '../validate.ts';
 
 interface Resource {
   name: string;
@@ -75,6 +76,19 @@ export function registerDeploymentRoutes(app: FastifyInstance, ctx: RouteContext
       };
     } catch (e) {
       return sendProblem(reply, e, 'CREATE');
+    }
+  });
+
+  app.post<Params<'resourceKey'>>('/resources/:resourceKey/deletion', async (request, reply) => {
+    const key = pathKey(request.params.resourceKey, 'resourceKey');
+    const v = new Violations();
+    v.integer(bodyOf(request.body), 'operationReference', { min: 1, minText: '> 0' });
+    v.check();
+    try {
+      ctx.engine.deleteResource(key);
+      return reply.code(200).send();
+    } catch (e) {
+      return sendProblem(reply, e, 'DELETE');
     }
   });
 }
