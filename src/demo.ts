@@ -93,12 +93,14 @@ async function playYear(): Promise<void> {
       store: system.store,
       regulation: system.regulation,
       processes: system.gateway,
-      workers: createWorkers({
-        regulation: system.regulation,
-        now: () => engine.clock.now(),
-        store: system.store,
-        documents: system.documents,
-      }),
+      workers: (provided) =>
+        createWorkers({
+          ...provided,
+          regulation: system.regulation,
+          now: () => engine.clock.now(),
+          store: system.store,
+          documents: system.documents,
+        }),
       until,
       onProgress: bar,
     });

@@ -1,34 +1,32 @@
 // The demo data set (`npm run demo`): a year of the city's work, played on the real models with the real workers
 // while the engine's clock moves from October of last year to now — so everything in it happened the way it
 // would have: two annual plan campaigns (last year's with a few late filings and the Bureau's follow-ups, this
-// year's still open), about thirty projects submitted over the year and now in every stage (waiting for 初核,
+// year's still open), thirty professional projects submitted over the year and now in every stage (waiting for 初核,
 // in review, procurement, implementation with change and delay filings, acceptance, evaluation, closed, rejected,
-// refused funds, one terminated), and one incident an administrator must look at.
+// refused funds, one terminated), the Bureau's collections of public needs with the 公共类 projects formed from them
+// (public-needs.ts), and one incident an administrator must look at.
 import { DateTime } from 'luxon';
-import type { CamundaProcessGateway } from '../app/camunda-gateway.ts';
-import type { AnyWorkerDefinition } from '../camunda/worker-runtime.ts';
-import { projectAmounts, type Regulation, type ServiceLine, ZONE } from '../domain/index.ts';
+import { projectAmounts, ZONE } from '../domain/index.ts';
 import type { Engine } from '../engine/engine.ts';
-import type { Store } from '../store/store.ts';
 import { upsertUnit } from '../store/units.ts';
+import { campaign, campaignsOf, filingOf } from './campaigns.ts';
 import { InProcessWorkers } from './in-process-workers.ts';
+import {
+  DAY,
+  type DemoDatasetOptions,
+  eveningOf,
+  lines,
+  type Plan,
+  PROJECT_NAMES,
+  PROJECTS,
+  type TaskMatch,
+  TENANT,
+} from './plan.ts';
+import { publicNeeds } from './public-needs.ts';
 import { type DemoSubmitter, openDemoSubmitter } from './submitter.ts';
 import { DEMO_CITY_UNITS } from './units.ts';
 
-export interface DemoDatasetOptions {
-  engine: Engine;
-  store: Store;
-  regulation: Regulation;
-  workers: AnyWorkerDefinition[];
-  /** The end of the simulated year (the real now). */
-  until: number;
-  /**
-   * How the projects are submitted through the commands: the gateway of the running system (src/system.ts).
-   * Without it the data set serves the engine's /v2 on a loopback port of its own while it plays.
-   */
-  processes?: CamundaProcessGateway;
-  onProgress?: (done: number, total: number, label: string) => void;
-}
+export type { DemoDatasetOptions } from './plan.ts';
 
 export interface DemoSummary {
   units: number;
@@ -44,100 +42,7 @@ interface Action {
   run: () => Promise<void>;
 }
 
-const TENANT = 'yunfu';
-const DAY = 86_400_000;
-
-const PROJECT_NAMES = [
-  '智慧警务综合指挥平台',
-  '不动产登记信息平台升级',
-  '教育资源公共服务平台',
-  '医疗保障智能监管系统',
-  '社会救助信息管理系统',
-  '生态环境监测数据平台',
-  '城市内涝预警系统',
-  '农产品质量安全追溯系统',
-  '市场主体信用监管平台',
-  '应急指挥调度系统',
-  '交通运输综合执法系统',
-  '人社业务经办系统改造',
-  '林业资源一张图',
-  '智慧城管综合平台二期',
-  '公共资源交易电子化平台',
-  '档案数字化管理系统',
-  '住房公积金综合服务平台',
-  '水资源管理信息系统',
-  '文旅公共服务平台',
-  '退役军人服务管理系统',
-  '统计数据采集处理系统',
-  '消防物联网远程监控系统',
-  '信访事项办理系统升级',
-  '卫生健康大数据平台',
-  '国有资产监管信息系统',
-  '气象灾害预警发布系统',
-  '审计数据分析平台',
-  '金融风险监测预警系统',
-  '残疾人服务信息系统',
-  '科技项目管理系统',
-];
-
-const AMOUNTS = [
-  1_280_000, 460_000, 980_000, 2_350_000, 620_000, 1_000_000, 499_000, 760_000, 1_650_000, 520_000,
-];
-
-function lines(i: number): ServiceLine[] {
-  const software = AMOUNTS[i % AMOUNTS.length]!;
-  const result: ServiceLine[] = [
-    {
-      serviceType: 'software-development',
-      subType: 'professional-software',
-      amount: software,
-      description: '应用系统开发',
-    },
-    {
-      serviceType: 'operation-maintenance',
-      subType: 'software-om',
-      amount: Math.round(software * 0.08),
-      relatedTo: 'professional-software',
-      description: '一年运维',
-    },
-  ];
-  if (software + Math.round(software * 0.08) >= 950_000) {
-    result.push({
-      serviceType: 'third-party',
-      subType: 'supervision',
-      amount: Math.round(software * 0.04),
-      relatedTo: 'professional-software',
-      description: '工程监理',
-    });
-  }
-  return result;
-}
-
-/** How the data set schedules its steps: what every part of the year shares. */
-interface Plan {
-  o: DemoDatasetOptions;
-  year: number;
-  at: (iso: string) => number;
-  /** Schedules a step at `when` (steps after `until` are not played). */
-  act: (when: number, label: string, run: () => Promise<void>) => void;
-  /** Completes the open task `elementId` that `match` picks; a task the path did not reach is a skipped step. */
-  completeTask: (
-    elementId: string,
-    match: TaskMatch,
-    variables: Record<string, unknown>,
-    what: string,
-  ) => Promise<void>;
-  skipped: string[];
-  submitter: DemoSubmitter;
-}
-
-type TaskMatch = (
-  vars: Record<string, unknown>,
-  task: { candidateGroups: string[]; processDefinitionId: string },
-) => boolean;
-
 export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSummary> {
-  const runner = new InProcessWorkers(o.engine, o.workers);
   const submitter: DemoSubmitter = await openDemoSubmitter({
     engine: o.engine,
     store: o.store,
@@ -145,6 +50,7 @@ export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSumma
     tenantId: TENANT,
     ...(o.processes ? { processes: o.processes } : {}),
   });
+  const runner = new InProcessWorkers(o.engine, o.workers({ startProcess: submitter.startProcess }));
   const skipped: string[] = [];
   const actions: Action[] = [];
   const plan: Plan = {
@@ -165,16 +71,22 @@ export async function buildDemoDataset(o: DemoDatasetOptions): Promise<DemoSumma
     for (const u of DEMO_CITY_UNITS)
       await upsertUnit(tx, { tenantId: TENANT, id: u.id, name: u.name, responsibleSection: u.section });
   });
-  // P-1: last year's campaign, with four late filings chased by the Bureau; this year's, still open.
-  // (The clock must start before 10 October of last year: `npm run demo` starts it 420 days before now.)
   const { year } = plan;
-  campaign(plan, year, `${year - 1}-10-10T09:00:00`, 4, DEMO_CITY_UNITS.length);
-  campaign(plan, year + 1, `${year}-10-10T09:00:00`, 0, Math.round(DEMO_CITY_UNITS.length * 0.8));
-  // About thirty professional projects submitted over the year; the older, the further along.
-  const first = plan.at(`${year - 1}-11-15T10:00:00`);
+  const campaigns = campaignsOf(year);
+  for (const c of campaigns) campaign(plan, c);
+  // About thirty professional projects submitted over this year, after their Units filed the year's plan (so the
+  // 初核 sees the filing the campaign board lists); the older, the further along. A project submitted once its Unit
+  // has filed next year's plan is for next year.
+  const first = plan.at(`${year}-01-05T10:00:00`);
   const span = o.until - 5 * DAY - first;
-  for (let i = 0; i < PROJECT_NAMES.length; i++)
-    project(plan, i, first + Math.floor((span * i) / (PROJECT_NAMES.length - 1)));
+  for (let i = 0; i < PROJECTS.length; i++) {
+    const start = first + Math.floor((span * i) / (PROJECTS.length - 1));
+    const ui = DEMO_CITY_UNITS.findIndex((u) => u.id === PROJECTS[i]![1]);
+    const next = filingOf(plan, campaigns[1]!, ui);
+    project(plan, i, start, next && next.signed < start ? year + 1 : year);
+  }
+  // PUB-1..PUB-4: the Bureau's collection of public-category needs and the public projects it formed.
+  publicNeeds(plan);
 
   actions.sort((a, b) => a.at - b.at);
   try {
@@ -209,100 +121,6 @@ async function completeOpenTask(
   engine.completeUserTask(task.userTaskKey, { variables });
 }
 
-/** One annual plan campaign (P-1): the Units file, the late ones after the deadline with the Bureau's follow-up. */
-function campaign(plan: Plan, planYear: number, opens: string, lateUnits: number, filedUntil: number): void {
-  const { at, act, completeTask } = plan;
-  // The campaign opens by itself: the model's yearly timer start event fires as the clock passes 10 October.
-  const opening = at(opens);
-  DEMO_CITY_UNITS.forEach((u, i) => {
-    const late = i >= DEMO_CITY_UNITS.length - lateUnits;
-    const deadline = at(`${planYear - 1}-11-30T18:00:00`);
-    const when = late
-      ? deadline + (3 + i - (DEMO_CITY_UNITS.length - lateUnits)) * DAY
-      : opening + (7 + (i % 40)) * DAY;
-    if (!late && i >= filedUntil) return; // this year's campaign: these Units have not filed yet
-    act(when, `${u.name} 报送 ${planYear} 年度规划`, () =>
-      completeTask(
-        'Task_FileAnnualPlan',
-        (v, t) => v.planYear === planYear && t.candidateGroups.includes(`unit-${u.id}`),
-        {
-          planSummary: `${u.name}${planYear}年度政务信息化规划`,
-          plannedProjects: PROJECT_NAMES[i % PROJECT_NAMES.length]!,
-          estimatedTotalAmount: AMOUNTS[i % AMOUNTS.length]!,
-          contactName: `${u.section}联系人`,
-          contactPhone: `0766-88${String(1000 + i)}`,
-        },
-        `${u.name} annual plan ${planYear}`,
-      ),
-    );
-    signOff(plan, planYear, u, i, when);
-    if (late) {
-      act(at(`${planYear - 1}-12-01T10:00:00`) + i * 60_000, `督办 ${u.name} 逾期备案`, () =>
-        completeTask(
-          'Task_FollowUpOverdueFiling',
-          // the follow-up's Unit is local to its branch of the campaign: take the campaign's next open one
-          (v) => v.planYear === planYear,
-          { followUpNote: '已电话督办，单位承诺三日内报送' },
-          `follow-up ${u.id}`,
-        ),
-      );
-    }
-  });
-}
-
-/**
- * G-6: the Unit's 责任科室 signs off what its staff prepared, the next day (two hours later for a late one, already
- * past the deadline); every tenth Unit's plan goes back once with a reason and is revised before the approval.
- */
-function signOff(
-  plan: Plan,
-  planYear: number,
-  u: (typeof DEMO_CITY_UNITS)[number],
-  i: number,
-  prepared: number,
-) {
-  const { act, completeTask } = plan;
-  const mine = (v: Record<string, unknown>, t: { candidateGroups: string[] }) =>
-    v.planYear === planYear &&
-    (t.candidateGroups.includes(`unit-section-${u.id}`) || t.candidateGroups.includes(`unit-${u.id}`));
-  const review = (decision: 'approve' | 'return', opinion: string) => () =>
-    completeTask(
-      'Task_SectionReviewAnnualPlan',
-      mine,
-      { sectionDecision: decision, sectionOpinion: opinion },
-      `${u.id} section ${planYear}`,
-    );
-  const step = prepared > plan.at(`${planYear - 1}-11-30T18:00:00`) ? 2 * 3_600_000 : DAY / 3;
-  if (i % 10 === 3) {
-    act(
-      prepared + step,
-      `${u.section}退回 ${u.name} ${planYear} 年度规划`,
-      review('return', '请补充拟申报项目的估算依据'),
-    );
-    act(prepared + 2 * step, `${u.name} 修改 ${planYear} 年度规划`, () =>
-      completeTask(
-        'Task_ReviseAnnualPlan',
-        mine,
-        {
-          planSummary: `${u.name}${planYear}年度政务信息化规划（补充估算依据）`,
-          plannedProjects: PROJECT_NAMES[i % PROJECT_NAMES.length]!,
-          estimatedTotalAmount: AMOUNTS[i % AMOUNTS.length]!,
-          contactName: `${u.section}联系人`,
-          contactPhone: `0766-88${String(1000 + i)}`,
-        },
-        `${u.id} revise ${planYear}`,
-      ),
-    );
-    act(
-      prepared + 3 * step,
-      `${u.section}同意 ${u.name} ${planYear} 年度规划`,
-      review('approve', '同意报送'),
-    );
-    return;
-  }
-  act(prepared + step, `${u.section}同意 ${u.name} ${planYear} 年度规划`, review('approve', '同意报送'));
-}
-
 /** The steps of one project's life, scheduled from its submission at `start`. */
 interface ProjectPlan {
   i: number;
@@ -320,9 +138,9 @@ interface ProjectPlan {
 }
 
 /** Project `i`: submitted at `start`, then as far along its life as its place in the year allows. */
-function project(plan: Plan, i: number, start: number): void {
+function project(plan: Plan, i: number, start: number, planYear: number): void {
   const { act, completeTask, o, skipped } = plan;
-  const unit = DEMO_CITY_UNITS[(i * 7) % DEMO_CITY_UNITS.length]!;
+  const unit = DEMO_CITY_UNITS.find((u) => u.id === PROJECTS[i]![1])!;
   const serviceLines = lines(i);
   const { totalInvestment } = projectAmounts(serviceLines);
   let projectId = '';
@@ -355,7 +173,7 @@ function project(plan: Plan, i: number, start: number): void {
       unitId: unit.id,
       projectName: PROJECT_NAMES[i]!,
       description: `${unit.name}${PROJECT_NAMES[i]}建设`,
-      planYear: DateTime.fromMillis(start, { zone: ZONE }).year + 1,
+      planYear,
       fundingSource: 'city-fiscal',
       classified: false,
       hasDataCatalogue: true,
@@ -537,13 +355,6 @@ function acceptance({ i, step }: ProjectPlan, done: number): void {
     performanceRating: 'good',
     financeEvaluationComment: '资金使用合规',
   });
-}
-
-/** 18:00 of that day in Yunfu, as the forms' date-time fields hold it. */
-function eveningOf(ms: number): string {
-  return DateTime.fromMillis(ms, { zone: ZONE })
-    .set({ hour: 18, minute: 0 })
-    .toISO({ suppressMilliseconds: true, suppressSeconds: true })!;
 }
 
 async function play(

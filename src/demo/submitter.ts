@@ -7,15 +7,25 @@ import type { Principal } from '../app/authz.ts';
 import { CamundaProcessGateway } from '../app/camunda-gateway.ts';
 import type { Actor, CommandContext } from '../app/commands/context.ts';
 import { createDraft, type DraftInput } from '../app/commands/drafts.ts';
+import {
+  type OpenedNeedsCollection,
+  type OpenNeedsCollectionInput,
+  openNeedsCollection,
+} from '../app/commands/needs-collections.ts';
 import { submitProject } from '../app/commands/submit.ts';
 import type { Regulation, ServiceLine } from '../domain/index.ts';
 import type { Engine } from '../engine/engine.ts';
 import { camundaRestApi } from '../engine/rest/plugin.ts';
 import type { Store } from '../store/store.ts';
+import type { StartProcess } from './plan.ts';
 
 export interface DemoSubmitter {
   /** Creates the draft as the Unit's staff and submits it; returns the project id. */
   submit(draft: DraftInput & { unitId: string; importedServiceLines?: ServiceLine[] }): Promise<string>;
+  /** Starts a process instance on the same gateway (a consolidated public project's lifecycle, PUB-1). */
+  startProcess: StartProcess;
+  /** Opens a public-category needs collection as the Bureau's administrator (PUB-1). */
+  openNeeds(input: OpenNeedsCollectionInput): Promise<OpenedNeedsCollection>;
   close(): Promise<void>;
 }
 
@@ -37,26 +47,29 @@ export async function openDemoSubmitter(o: {
     now: () => new Date(o.engine.clock.now()),
     processes: gateway,
   };
-  const staffOf = (unitId: string): Actor => {
+  const actorOf = (roles: Principal['roles'], unitId: string | null): Actor => {
     const principal: Principal = {
       accountId: 'demo',
       tenantId: o.tenantId,
       username: 'demo',
       displayName: '演示数据',
-      roles: ['unit-staff'],
+      roles,
       unitId,
     };
     return { principal, requestId: null, log: quiet };
   };
   return {
     async submit({ importedServiceLines, ...draft }) {
-      const actor = staffOf(draft.unitId);
+      const actor = actorOf(['unit-staff'], draft.unitId);
       const { project } = await createDraft(ctx, actor, draft);
       const submitted = await submitProject(ctx, actor, { projectId: project.id });
       if (importedServiceLines)
         await replaceServiceLines(gateway, submitted.processInstanceKey, importedServiceLines);
       return project.id;
     },
+    startProcess: (processId, variables, tenantId) =>
+      gateway.startProcess(processId, String(variables.projectId ?? ''), variables, tenantId),
+    openNeeds: (input) => openNeedsCollection(ctx, actorOf(['bureau-admin'], null), input),
     close: async () => {
       await own?.close();
     },

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildDemoDataset, type DemoSummary } from '../../src/demo/dataset.ts';
+import type { StartProcess } from '../../src/demo/plan.ts';
 import { loadRegulation } from '../../src/domain/index.ts';
 import { EngineClock } from '../../src/engine/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
@@ -28,12 +29,14 @@ beforeAll(async () => {
   engine = await Engine.open({ file: join(dir, 'engine.sqlite'), clock, synchronous: 'NORMAL' });
   await engine.deploy(readDeployableResources());
   const regulation = loadRegulation();
-  const workers = createWorkers({
-    regulation,
-    now: () => engine.clock.now(),
-    store,
-    documents: new DocumentStorage(join(dir, 'documents')),
-  });
+  const workers = (provided: { startProcess: StartProcess }) =>
+    createWorkers({
+      ...provided,
+      regulation,
+      now: () => engine.clock.now(),
+      store,
+      documents: new DocumentStorage(join(dir, 'documents')),
+    });
   summary = await buildDemoDataset({
     engine,
     store,
@@ -51,9 +54,9 @@ afterAll(async () => {
 });
 
 describe('the demo data set', () => {
-  it('has the city’s 50 Units and 30 projects, with a progress report for every step', () => {
+  it('has the city’s 50 Units and 32 projects, with a progress report for every step', () => {
     expect(summary.units).toBe(50);
-    expect(summary.projects).toBe(30);
+    expect(summary.projects).toBe(32);
     expect(progress).toHaveLength(summary.actions);
     expect(progress.at(-1)).toBe(summary.actions);
   });
@@ -101,5 +104,55 @@ describe('the demo data set', () => {
     const waiting = engine.searchUserTasks({ filter: { state: 'CREATED' }, page: { limit: 1000 } }).items;
     const groups = new Set(waiting.flatMap((t) => t.candidateGroups ?? []));
     expect(groups).toContain('bureau-reviewer');
+  });
+
+  it('has 公共类 projects the Bureau formed from the Units’ needs, and this autumn’s collection still open', async () => {
+    const rows = await store.db
+      .selectFrom('projects')
+      .select(['name', 'unitId', 'category', 'stage'])
+      .where('category', '=', 'public')
+      .execute();
+    expect(rows.map((r) => [r.name, r.unitId, r.stage])).toEqual(
+      expect.arrayContaining([
+        ['全市政务云扩容（2026）', 'gongan', 'implementation'],
+        ['教育公共支撑平台', 'jiaoyu', 'implementation'],
+      ]),
+    );
+    const open = engine.searchUserTasks({
+      filter: { state: 'CREATED', elementId: 'Task_StateUnitNeeds' },
+      page: { limit: 10 },
+    }).items;
+    expect(open.map((t) => t.candidateGroups)).toEqual([['unit-ziranziyuan']]);
+  });
+
+  it('gives each project to the Unit whose business it is, and its 初核 sees the plan the campaign board lists', async () => {
+    const projects = await store.db
+      .selectFrom('projects')
+      .select(['id', 'name', 'unitId', 'planYear'])
+      .where('category', '=', 'professional')
+      .execute();
+    const byName = new Map(projects.map((p) => [p.name, p.unitId]));
+    expect(byName.get('智慧警务综合指挥平台')).toBe('gongan');
+    expect(byName.get('医疗保障智能监管系统')).toBe('yibao');
+    expect(byName.get('气象灾害预警发布系统')).toBe('qixiang');
+    const plans = await store.db
+      .selectFrom('annualPlans')
+      .select(['unitId', 'planYear', 'filingNumber'])
+      .execute();
+    const lifecycles = engine.searchProcessInstances({
+      filter: { processDefinitionId: 'project-lifecycle' },
+      page: { limit: 100 },
+    }).items;
+    const seen = new Map(
+      lifecycles.map((pi) => {
+        const v = engine.getVariables(pi.processInstanceKey);
+        return [v.projectId as string, v.annualPlanFilingNumber as string | null];
+      }),
+    );
+    for (const p of projects) {
+      const plan = plans.find((x) => x.unitId === p.unitId && x.planYear === p.planYear);
+      expect(plan, `${p.name}: ${p.unitId}'s ${p.planYear} plan`).toBeDefined();
+      expect(seen.get(p.id), p.name).toBe(plan!.filingNumber);
+    }
   });
 });
