@@ -1,4 +1,5 @@
 // Jobs: activation with long polling, completion, failure, BPMN error, update (retries, timeout), search.
+import { setMaxListeners } from 'node:events';
 import type { FastifyInstance } from 'fastify';
 import type { JobItem } from '../../queries.ts';
 import { type Params, type RouteContext, sendProblem } from '../context.ts';
@@ -23,6 +24,8 @@ function registerActivation(app: FastifyInstance, ctx: RouteContext): void {
   // A server that is closing answers its waiting long polls at once (with the jobs they have, none), so that
   // `close()` does not wait out every worker's poll and a restart is not held up by it.
   const closing = new AbortController();
+  // one listener per long poll in flight, removed when it answers: many workers legitimately hold more than ten
+  setMaxListeners(0, closing.signal);
   app.addHook('preClose', async () => closing.abort());
   // Workers long-poll here all the time (every job type, every few seconds): only this route's warnings and errors
   // are logged, so its request lines do not drown the ones an administrator needs.

@@ -1,4 +1,5 @@
 // Camunda user tasks: search, get, form, assign, unassign, update, complete, variables.
+import { setMaxListeners } from 'node:events';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Engine } from '../../engine.ts';
 import type { FormItem, UserTaskItem, VariableItem } from '../../queries.ts';
@@ -80,16 +81,20 @@ async function settled(
   reply: FastifyReply,
   closing: AbortSignal,
 ): Promise<void> {
+  // Not AbortSignal.any: it leaves a listener on the long-lived `closing` signal for every request until the
+  // composite signal is collected; this one is removed as soon as the request is answered.
   const gone = new AbortController();
   const onClose = () => {
     if (!reply.raw.writableEnded) gone.abort();
   };
+  const onClosing = () => gone.abort();
   reply.raw.once('close', onClose);
+  closing.addEventListener('abort', onClosing, { once: true });
   try {
-    const signal = AbortSignal.any([gone.signal, closing]);
-    await ctx.engine.read((it) => it.taskListeners.wait(Number(key), signal));
+    await ctx.engine.read((it) => it.taskListeners.wait(Number(key), gone.signal));
   } finally {
     reply.raw.off('close', onClose);
+    closing.removeEventListener('abort', onClosing);
   }
   if (closing.aborted) {
     throw new ProblemError(
@@ -102,6 +107,7 @@ async function settled(
 
 export function registerUserTaskRoutes(app: FastifyInstance, ctx: RouteContext): void {
   const closing = new AbortController();
+  setMaxListeners(0, closing.signal); // one per request waiting for its task listeners, removed when it is answered
   app.addHook('preClose', async () => closing.abort());
   registerReads(app, ctx);
   registerAssignment(app, ctx, closing.signal);
