@@ -97,6 +97,17 @@ export async function findAccount(db: Kysely<Database>, id: string): Promise<Acc
  * The accounts of a candidate group: a role id (`finance`), a Unit group (`unit-gongan`) or a third party's
  * organisation group (`org-jianli-yuehua`).
  */
+/** The address the account's notifications are e-mailed to (issue 16), or null: told in-app only. */
+export async function emailOf(db: Kysely<Database>, id: string): Promise<string | null> {
+  const row = await db.selectFrom('accounts').select('email').where('id', '=', id).executeTakeFirst();
+  return row?.email ?? null;
+}
+
+/** Sets (or, with null, clears) the account's notification e-mail address. */
+export async function setAccountEmail(tx: Conn, id: string, email: string | null): Promise<void> {
+  await tx.db.updateTable('accounts').set({ email }).where('id', '=', id).execute();
+}
+
 export async function accountsOfGroup(
   db: Kysely<Database>,
   tenantId: string,

@@ -164,14 +164,45 @@ export async function nextMailDue(db: Kysely<Database>): Promise<Date | null> {
   return row?.due ? new Date(String(row.due)) : null;
 }
 
-/** The outbox's mails, oldest first (operations and tests). */
-export async function listOutbox(db: Kysely<Database>, tenantId: string): Promise<OutboxMail[]> {
-  const rows = await db
+/** The outbox's mails, oldest first (operations and tests): all, or those in one state, at most `limit`. */
+export async function listOutbox(
+  db: Kysely<Database>,
+  tenantId: string,
+  o: { state?: MailOutboxRow['state']; limit?: number } = {},
+): Promise<OutboxMail[]> {
+  let q = db.selectFrom('mailOutbox').selectAll().where('tenantId', '=', tenantId);
+  if (o.state) q = q.where('state', '=', o.state);
+  if (o.limit) q = q.limit(o.limit);
+  const rows = await q.orderBy('createdAt').orderBy('id').execute();
+  return rows.map(toMail);
+}
+
+export async function findMail(
+  db: Kysely<Database>,
+  tenantId: string,
+  id: string,
+): Promise<OutboxMail | null> {
+  const row = await db
     .selectFrom('mailOutbox')
     .selectAll()
     .where('tenantId', '=', tenantId)
-    .orderBy('createdAt')
-    .orderBy('id')
-    .execute();
-  return rows.map(toMail);
+    .where('id', '=', id)
+    .executeTakeFirst();
+  return row ? toMail(row) : null;
+}
+
+/**
+ * An administrator sends a failed mail again (once the mail server or the address is mended): it is pending and due
+ * now, with its attempts counted afresh; the last error stays until an attempt succeeds or fails anew. False when
+ * the mail is not failed (a pending or sent one is left alone).
+ */
+export async function retryFailedMail(tx: Conn, tenantId: string, id: string, now: Date): Promise<boolean> {
+  const r = await tx.db
+    .updateTable('mailOutbox')
+    .set({ state: 'pending', attempts: 0, nextAttemptAt: now.toISOString() })
+    .where('tenantId', '=', tenantId)
+    .where('id', '=', id)
+    .where('state', '=', 'failed')
+    .executeTakeFirst();
+  return Number(r.numUpdatedRows) === 1;
 }

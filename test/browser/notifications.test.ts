@@ -8,6 +8,8 @@
 import { existsSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { enqueueMails, listOutbox, markMailFailed } from '../../src/store/mail-outbox.ts';
+import { Store } from '../../src/store/store.ts';
 import { type ApiSteps, apiSteps } from './api-steps.ts';
 import {
   type Browser,
@@ -143,6 +145,66 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)('the notification cent
     expect(await page.locator('li.notification', { hasText: projectId }).count()).toBe(0);
     expect(await page.locator('li.notification', { hasText: '初核：退回补正' }).count()).toBe(0);
     await shot(page, 'notifications-04-other-unit');
+    await signOut(page);
+    expect(browser.errors).toEqual([]);
+  });
+
+  it('the staff sets the address its notices are e-mailed to; a malformed one is named beside the field', async () => {
+    await signIn(page, app.url, 'gongan.staff');
+    await page.goto(`${app.url}/#/notifications`);
+    await settled(page);
+    const email = page.getByLabel('接收通知的电子邮箱');
+    await email.fill('staff at gongan');
+    await page.getByRole('button', { name: '保存邮箱' }).click();
+    await page.locator('.field-error', { hasText: '请填写有效的电子邮箱' }).waitFor();
+    expect(await email.getAttribute('aria-invalid')).toBe('true');
+    await email.fill('staff@gongan.test');
+    await page.getByRole('button', { name: '保存邮箱' }).click();
+    await page.locator('#toast', { hasText: '通知将同时发送到 staff@gongan.test' }).waitFor();
+    await shot(page, 'notifications-05-email');
+    expect(((await steps.call('gongan.staff', 'GET', '/me')) as { email: string }).email).toBe(
+      'staff@gongan.test',
+    );
+    // the refusal of the malformed address is the one failed request the console saw
+    expect(browser.errors).toEqual([
+      'console: Failed to load resource: the server responded with a status of 400 (Bad Request)',
+    ]);
+    browser.errors.length = 0;
+    await signOut(page);
+  });
+
+  it('the Bureau’s administrator sees a mail that could not be delivered and sends it again with a reason', async () => {
+    // The situation, as the outbox leaves it after the mail server refused every attempt (test/api/mail-admin.test.ts
+    // produces it over real SMTP): one failed mail with the server's last answer.
+    const store = await Store.open({ databaseUrl: null, dataDir: app.dataDir });
+    let mailId = '';
+    try {
+      await store.transaction(async (tx) => {
+        await enqueueMails(tx, {
+          tenantId: 'yunfu',
+          to: ['staff@gongan.test'],
+          subject: '初核：退回补正',
+          body: '项目的初核已办理。',
+          createdAt: new Date().toISOString(),
+        });
+      });
+      mailId = (await listOutbox(store.db, 'yunfu'))[0]!.id;
+      await markMailFailed(store.db, mailId, '550 mailbox unavailable', null);
+    } finally {
+      await store.close();
+    }
+    await signIn(page, app.url, 'bureau.admin');
+    await page.goto(`${app.url}/#/ops`);
+    await settled(page);
+    const row = page.locator(`tr[data-mail-id="${mailId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('550 mailbox unavailable');
+    await shot(page, 'notifications-06-failed-mail');
+    await row.getByRole('button', { name: '重新发送：初核：退回补正' }).click();
+    await row.getByLabel('重新发送给 staff@gongan.test 的原因').fill('收件人邮箱已更正');
+    await row.getByRole('button', { name: '确认重新发送' }).click();
+    await page.locator('#toast', { hasText: '已重新发送给 staff@gongan.test' }).waitFor();
+    await page.locator(`tr[data-mail-id="${mailId}"]`).waitFor({ state: 'detached' });
     await signOut(page);
     expect(browser.errors).toEqual([]);
   });

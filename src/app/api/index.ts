@@ -16,6 +16,7 @@ import type { ApiContext, ApiTypeProvider } from './context.ts';
 import { registerDashboardRoutes } from './dashboard-routes.ts';
 import { registerDocumentRoutes } from './document-routes.ts';
 import { registerEvaluationRoutes } from './evaluation-routes.ts';
+import { registerMailRoutes } from './mail-routes.ts';
 import { registerNeedsRoutes } from './needs-routes.ts';
 import { registerNotificationRoutes } from './notification-routes.ts';
 import { registerOpsRoutes } from './ops-routes.ts';
@@ -139,6 +140,7 @@ export async function apiPlugin(app: FastifyInstance, ctx: ApiContext): Promise<
   registerPlanRoutes(api, ctx);
   registerDocumentRoutes(api, ctx);
   registerNotificationRoutes(api, ctx);
+  registerMailRoutes(api, ctx);
   registerAuditRoutes(api, ctx);
   registerEvaluationRoutes(api, ctx);
   // The engine-backed routes (submit, filings, requests, timeline, tasks, operations) are there when a gateway is;

@@ -216,6 +216,7 @@ export const accountSchema = {
     organisationId: { type: ['string', 'null'], description: '第三方机构（监理单位、测评机构）的名录编号' },
     organisationName: { type: ['string', 'null'] },
     groups: { type: 'array', items: { type: 'string' }, description: '候选组（任务列表按此筛选）' },
+    email: { type: ['string', 'null'], description: '接收通知的电子邮箱（空：只在系统内通知）' },
   },
 } as const;
 

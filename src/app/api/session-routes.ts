@@ -1,6 +1,6 @@
 import { ROLES } from '../../domain/roles.ts';
 import { isThirdPartyOrganisation, THIRD_PARTY_ORGANISATIONS } from '../../domain/third-parties.ts';
-import { createSession, findAccountForLogin, revokeSession } from '../../store/accounts.ts';
+import { createSession, emailOf, findAccountForLogin, revokeSession } from '../../store/accounts.ts';
 import { findTenant, findUnit, listUnits } from '../../store/units.ts';
 import { throttledMessage } from '../auth/login-throttle.ts';
 import { dummyPasswordHash, verifyPassword } from '../auth/passwords.ts';
@@ -185,5 +185,7 @@ async function describe(ctx: ApiContext, p: Principal) {
       ? THIRD_PARTY_ORGANISATIONS[p.organisationId].name
       : null,
     groups: candidateGroupsOf(p),
+    // issue 16: where the viewer's notices are e-mailed (null: in-app only)
+    email: await emailOf(ctx.store.db, p.accountId),
   };
 }

@@ -1,9 +1,20 @@
 // The notification centre (issue 16): what the person signed in has been told — every decision about their Unit's
 // projects, deadlines, reminders — newest first, unread ones marked; open one to mark it read, or mark all read.
 // The header's 通知 link shows the unread count (main.js); both come from /api/notifications, which shows each
-// account its own notifications only.
-import { get, post, query } from '../api.js';
-import { add, fmtDateTime, h, mount, toast } from '../dom.js';
+// account its own notifications only. Below the list, the address the notices are also e-mailed to (PUT /api/me/email).
+import { ApiError, api, get, post, query } from '../api.js';
+import {
+  add,
+  clearErrors,
+  errorSummary,
+  field,
+  fmtDateTime,
+  h,
+  mount,
+  section,
+  showErrors,
+  toast,
+} from '../dom.js';
 
 /** Tells the shell the unread count changed (it redraws the header's badge). */
 const changed = () => window.dispatchEvent(new CustomEvent('notifications-changed'));
@@ -23,6 +34,7 @@ export async function render(main, _params, q) {
       h('a', { href: '#/notifications?unread=true', 'aria-current': unreadOnly ? 'page' : false }, '仅未读'),
     ),
     list,
+    await emailSettings(),
   );
   const draw = async () => {
     const items = await get(`/notifications${query({ unread: unreadOnly ? 'true' : '', limit: 200 })}`);
@@ -82,4 +94,38 @@ function item(n, redraw) {
       unread ? h('button', { type: 'button', class: 'link-button', onclick: markRead }, '标为已读') : null,
     ),
   );
+}
+
+/** 通知邮箱: where this person's notices are e-mailed too; empty: in-app only. */
+async function emailSettings() {
+  const me = await get('/me');
+  const input = h('input', {
+    type: 'email',
+    name: 'email',
+    maxlength: '254',
+    autocomplete: 'email',
+    value: me.email ?? '',
+  });
+  const form = h(
+    'form',
+    { class: 'email-settings', novalidate: true },
+    errorSummary(),
+    field('接收通知的电子邮箱', input, {
+      name: 'email',
+      hint: '每条通知同时发送到此邮箱；留空则只在系统内通知。',
+    }),
+    h('button', { type: 'submit' }, '保存邮箱'),
+  );
+  form.addEventListener('submit', async (event) => {
+    event.preventDefault();
+    clearErrors(form);
+    try {
+      const saved = await api('PUT', '/me/email', { email: input.value.trim() || null });
+      toast(saved.email ? `通知将同时发送到 ${saved.email}` : '已清除邮箱，通知只在系统内显示');
+    } catch (e) {
+      if (e instanceof ApiError) showErrors(form, e);
+      else throw e;
+    }
+  });
+  return section('通知邮箱', form);
 }

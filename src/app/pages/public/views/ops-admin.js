@@ -26,7 +26,7 @@ const refresh = () => dispatchEvent(new HashChangeEvent('hashchange'));
 const message = (e) => (e instanceof ApiError ? e.detail : String(e));
 
 /** A reason field and a confirm button: `onConfirm(reason)` runs once the reason is filled in. */
-function reasonForm(label, confirmText, onConfirm, onCancel) {
+export function reasonForm(label, confirmText, onConfirm, onCancel) {
   const id = uid('reason');
   const reason = h('textarea', { id, name: 'reason', rows: 2, required: true, maxlength: 2000 });
   const confirm = h('button', { type: 'submit', class: 'danger' }, confirmText);

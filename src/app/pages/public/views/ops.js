@@ -6,6 +6,7 @@ import { ApiError, get, query } from '../api.js';
 import { add, field, fmtDateTime, h, pager } from '../dom.js';
 import { can, vocabSync } from '../session.js';
 import { batchHistory, batchSection, incidentGroupsSection } from './ops-admin.js';
+import { failedMailsSection } from './ops-mail.js';
 
 export const STATES = { ACTIVE: '运行中', COMPLETED: '已完成', TERMINATED: '已取消' };
 
@@ -79,6 +80,7 @@ export async function render(main, _params, q) {
     ),
     incidentNotice(incidents.total),
     incidentGroupsSection(groups),
+    await failedMailsSection(),
     filterForm(vocab, filters),
     result.error
       ? h('p', { class: 'notice error', role: 'alert' }, `筛选条件有误：${result.error.detail}`)
