@@ -101,6 +101,28 @@ const MODELS = [
       <bpmn:sequenceFlow id="e0" sourceRef="errStart" targetRef="undoAll" />
     </bpmn:subProcess>`,
   ),
+  // a sub-process terminated by an error boundary event: B inside it completed, but is not compensated
+  line('fid-comp-term', [
+    [
+      'S',
+      `<bpmn:subProcess id="S"><bpmn:startEvent id="ss" />${compensable('B', 'fcterm-b')}${svc('W', 'fcterm-w')}<bpmn:endEvent id="se" />${chain('sf', ['ss', 'B', 'W', 'se'])}</bpmn:subProcess>
+      <bpmn:boundaryEvent id="failed" attachedToRef="S"><bpmn:errorEventDefinition errorRef="fail" /></bpmn:boundaryEvent>
+      ${compensationThrow('undoAfterFailure')}
+      <bpmn:sequenceFlow id="t0" sourceRef="failed" targetRef="undoAfterFailure" />
+      <bpmn:endEvent id="failedEnd" /><bpmn:sequenceFlow id="t1" sourceRef="undoAfterFailure" targetRef="failedEnd" />`,
+    ],
+  ]),
+  // an embedded sub-process as compensation handler
+  line('fid-comp-subhandler', [
+    [
+      'A',
+      `${svc('A', 'fcsh-a')}
+      <bpmn:boundaryEvent id="A_comp" attachedToRef="A"><bpmn:compensateEventDefinition /></bpmn:boundaryEvent>
+      <bpmn:subProcess id="undo_A" isForCompensation="true"><bpmn:startEvent id="us" />${svc('U1', 'fcsh-u1')}${svc('U2', 'fcsh-u2')}<bpmn:endEvent id="ue" />${chain('uf', ['us', 'U1', 'U2', 'ue'])}</bpmn:subProcess>
+      <bpmn:association id="A_assoc" sourceRef="A_comp" targetRef="undo_A" />`,
+    ],
+    ['throw', compensationThrow('throw')],
+  ]),
 ];
 
 beforeAll(async () => {
@@ -259,5 +281,35 @@ describe('compensation over /v2', () => {
     await complete('fcesp-a-undo');
     await completed(pik);
     expect(await stateOf(pik, 'undoAll')).toEqual(['COMPLETED']);
+  });
+
+  it('the handlers of a terminated sub-process are not invoked', async () => {
+    const pik = await start('fid-comp-term');
+    await complete('fcterm-b');
+    const [w] = await take('fcterm-w');
+    await t.client.throwJobError({ jobKey: w!.jobKey, errorCode: 'FAIL', errorMessage: 'gave up' });
+    await completed(pik);
+    await none('fcterm-b-undo');
+    expect(await stateOf(pik, 'undoAfterFailure')).toEqual(['COMPLETED']);
+  });
+
+  it('an embedded sub-process is a compensation handler; cancelling the instance while a throw event waits cancels the handler', async () => {
+    const first = await start('fid-comp-subhandler');
+    await complete('fcsh-a');
+    await complete('fcsh-u1');
+    await complete('fcsh-u2');
+    await completed(first);
+    const second = await start('fid-comp-subhandler');
+    await complete('fcsh-a');
+    const [u1] = await take('fcsh-u1');
+    expect(await stateOf(second, 'undo_A')).toEqual(['ACTIVE']);
+    await t.client.cancelProcessInstance({ processInstanceKey: k(second) });
+    const jobs = await t.client.searchJobs(
+      { filter: { processInstanceKey: k(second), type: 'fcsh-u1' } },
+      consistent((x) => x.items.some((j: { state: string }) => j.state === 'CANCELED')),
+    );
+    expect(jobs.items.map((j) => j.state)).toEqual(['CANCELED']);
+    expect(String(jobs.items[0]!.jobKey)).toBe(String(u1!.jobKey));
+    expect(await stateOf(second, 'throw')).toEqual(['TERMINATED']);
   });
 });
