@@ -173,3 +173,116 @@ describe('compensation across a restart of the embedded engine', () => {
     },
   );
 });
+
+// https://docs.camunda.io/docs/components/concepts/process-instance-migration/ — Zeebe migrates a completed
+// activity's compensation subscription along the mapping of its compensation boundary event
+// (ProcessInstanceMigrationCatchEventBehaviour) and drops the unmapped ones.
+describe('compensation subscriptions in a process instance migration', () => {
+  const P = 'fid-comp-mig';
+  const v1 = `<bpmn:process id="${P}" isExecutable="true">${compensable('A', 'fcmig-a')}${svc('W', 'fcmig-w')}${compensationThrow('throw')}
+    <bpmn:startEvent id="start" /><bpmn:endEvent id="end" />${chain('f', ['start', 'A', 'W', 'throw', 'end'])}</bpmn:process>`;
+  const v2 = `<bpmn:process id="${P}" isExecutable="true">${svc('A2', 'fcmig-a')}${compensation('A2', 'fcmig-undo2')}${svc('W', 'fcmig-w')}${compensationThrow('throw')}
+    <bpmn:boundaryEvent id="W_timer" attachedToRef="W"><bpmn:timerEventDefinition><bpmn:timeDuration>PT1H</bpmn:timeDuration></bpmn:timerEventDefinition></bpmn:boundaryEvent>
+    <bpmn:endEvent id="late" /><bpmn:sequenceFlow id="t0" sourceRef="W_timer" targetRef="late" />
+    <bpmn:startEvent id="start" /><bpmn:endEvent id="end" />${chain('f', ['start', 'A2', 'W', 'throw', 'end'])}</bpmn:process>`;
+  let source = '';
+  let target = '';
+
+  beforeAll(async () => {
+    const deploy = async (n: number, xml: string) => {
+      const d = await t.client.createDeployment({
+        resources: [bpmnFile(`${P}-${n}.bpmn`, definitions(`defs-${P}-${n}`, xml))],
+      });
+      return String(d.processes?.[0]?.processDefinitionKey);
+    };
+    source = await deploy(1, v1);
+    target = await deploy(2, v2);
+  });
+
+  /** An instance of version 1 whose A completed; W waits. */
+  async function atW(): Promise<{ pik: string; w: string }> {
+    const created = await t.client.createProcessInstance({ processDefinitionKey: k(source) });
+    const pik = String(created.processInstanceKey);
+    const a = await t.client.activateJobs({
+      type: 'fcmig-a',
+      timeout: 60_000,
+      maxJobsToActivate: 1,
+      requestTimeout: 1_000,
+    });
+    await t.client.completeJob({ jobKey: a.jobs[0]!.jobKey });
+    const w = await t.client.activateJobs({
+      type: 'fcmig-w',
+      timeout: 60_000,
+      maxJobsToActivate: 1,
+      requestTimeout: 1_000,
+    });
+    return { pik, w: String(w.jobs[0]!.jobKey) };
+  }
+
+  const migrate = (
+    pik: string,
+    mappingInstructions: Array<{ sourceElementId: string; targetElementId: string }>,
+  ) =>
+    t.client.migrateProcessInstance({
+      processInstanceKey: k(pik),
+      targetProcessDefinitionKey: k(target),
+      mappingInstructions,
+    });
+
+  const undoJobs = async (type: string) =>
+    (await t.client.activateJobs({ type, timeout: 60_000, maxJobsToActivate: 5, requestTimeout: 500 })).jobs;
+
+  it('a mapped compensation boundary event takes the subscription to the target activity and its handler', async () => {
+    const { pik, w } = await atW();
+    await migrate(pik, [
+      { sourceElementId: 'W', targetElementId: 'W' },
+      { sourceElementId: 'A_comp', targetElementId: 'A2_comp' },
+    ]);
+    await t.client.completeJob({ jobKey: w as never });
+    const [undo] = await undoJobs('fcmig-undo2');
+    expect(undo?.elementId).toBe('undo_A2');
+    await t.client.completeJob({ jobKey: undo!.jobKey });
+    const done = await t.client.getProcessInstance(
+      { processInstanceKey: k(pik) },
+      consistent((x) => x.state === 'COMPLETED'),
+    );
+    expect(done.state).toBe('COMPLETED');
+  });
+
+  it('an unmapped one is dropped: the throw event finds nothing to compensate', async () => {
+    const { pik, w } = await atW();
+    await migrate(pik, [{ sourceElementId: 'W', targetElementId: 'W' }]);
+    await t.client.completeJob({ jobKey: w as never });
+    const done = await t.client.getProcessInstance(
+      { processInstanceKey: k(pik) },
+      consistent((x) => x.state === 'COMPLETED'),
+    );
+    expect(done.state).toBe('COMPLETED');
+    expect(await undoJobs('fcmig-a-undo')).toHaveLength(0);
+    expect(await undoJobs('fcmig-undo2')).toHaveLength(0);
+  });
+
+  it("mapping it to a boundary event of another type is refused (400, Zeebe's message)", async () => {
+    const { pik, w } = await atW();
+    let refused = { status: 0, detail: '' };
+    try {
+      await migrate(pik, [
+        { sourceElementId: 'W', targetElementId: 'W' },
+        { sourceElementId: 'A_comp', targetElementId: 'W_timer' },
+      ]);
+    } catch (e) {
+      refused = e as typeof refused;
+    }
+    expect(refused.status).toBe(400);
+    expect(refused.detail).toContain(
+      "Expected to migrate process instance with id 'fid-comp-mig' but compensation boundary event 'A_comp' is mapped to a target boundary event 'W_timer' that has event type 'TIMER' different than compensation boundary event type.",
+    );
+    // nothing moved: the instance is still on version 1, W's job still open
+    const still = await t.client.getProcessInstance({ processInstanceKey: k(pik) }, consistent());
+    expect(String(still.processDefinitionKey)).toBe(source);
+    await t.client.completeJob({ jobKey: w as never });
+    const [undo] = await undoJobs('fcmig-a-undo');
+    expect(undo?.elementId).toBe('undo_A');
+    await t.client.completeJob({ jobKey: undo!.jobKey });
+  });
+});

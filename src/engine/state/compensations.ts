@@ -62,6 +62,16 @@ export class CompensationState {
       .run(throwEventId, throwEventKey, handlerKey, key);
   }
 
+  /** A migrated subscription: its activity in the target version, and that activity's handler. */
+  migrate(key: number, definitionKey: number, activityId: string, handlerId: string | null): void {
+    this.db
+      .q(
+        `UPDATE compensation_subscriptions SET process_definition_key = ?, activity_id = ?, handler_id = ?
+          WHERE key = ?`,
+      )
+      .run(definitionKey, activityId, handlerId, key);
+  }
+
   delete(key: number): void {
     this.db.q('DELETE FROM compensation_subscriptions WHERE key = ?').run(key);
   }
