@@ -112,6 +112,15 @@ const MODELS = [
       <bpmn:endEvent id="failedEnd" /><bpmn:sequenceFlow id="t1" sourceRef="undoAfterFailure" targetRef="failedEnd" />`,
     ],
   ]),
+  // activityRef naming a completed sub-process: the handlers inside it, not X's
+  line('fid-comp-refsub', [
+    [
+      'S',
+      `<bpmn:subProcess id="S"><bpmn:startEvent id="ss" />${compensable('B', 'fcrs-b')}<bpmn:endEvent id="se" />${chain('sf', ['ss', 'B', 'se'])}</bpmn:subProcess>`,
+    ],
+    ['X', compensable('X', 'fcrs-x')],
+    ['throw', compensationThrow('throw', 'S')],
+  ]),
   // an embedded sub-process as compensation handler
   line('fid-comp-subhandler', [
     [
@@ -281,6 +290,17 @@ describe('compensation over /v2', () => {
     await complete('fcesp-a-undo');
     await completed(pik);
     expect(await stateOf(pik, 'undoAll')).toEqual(['COMPLETED']);
+  });
+
+  it('activityRef may name a sub-process: the handlers inside it are invoked', async () => {
+    const pik = await start('fid-comp-refsub');
+    await complete('fcrs-b');
+    await complete('fcrs-x');
+    const [undoB] = await take('fcrs-b-undo');
+    await none('fcrs-x-undo');
+    await t.client.completeJob({ jobKey: undoB!.jobKey });
+    await completed(pik);
+    await none('fcrs-x-undo');
   });
 
   it('the handlers of a terminated sub-process are not invoked', async () => {
