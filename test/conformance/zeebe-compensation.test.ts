@@ -121,6 +121,13 @@ const MODELS = [
     ['X', compensable('X', 'fcrs-x')],
     ['throw', compensationThrow('throw', 'S')],
   ]),
+  // a handler the association leads to without the isForCompensation marker (Zeebe's BoundaryEventValidator asks
+  // only for the association)
+  line('fid-comp-nomark', [
+    ['A', compensable('A', 'fcnm-a').replace(' isForCompensation="true"', '')],
+    ['throw', compensationThrow('throw')],
+    ['after', svc('after', 'fcnm-after')],
+  ]),
   // an embedded sub-process as compensation handler
   line('fid-comp-subhandler', [
     [
@@ -301,6 +308,14 @@ describe('compensation over /v2', () => {
     await t.client.completeJob({ jobKey: undoB!.jobKey });
     await completed(pik);
     await none('fcrs-x-undo');
+  });
+
+  it('the handler an association leads to is the handler, with or without the compensation marker', async () => {
+    const pik = await start('fid-comp-nomark');
+    await complete('fcnm-a');
+    await complete('fcnm-a-undo');
+    await complete('fcnm-after');
+    await completed(pik);
   });
 
   it('the handlers of a terminated sub-process are not invoked', async () => {

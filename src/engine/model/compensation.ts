@@ -85,6 +85,7 @@ export function linkCompensation(
         );
       } else {
         el.event.compensationHandler = handler.id;
+        handler.handlesCompensation = true;
       }
     }
     if (el.forCompensation && TASKS.has(el.type))

@@ -166,6 +166,8 @@ export interface ElementModel {
   listeners?: ListenersDef;
   /** A compensation handler (isForCompensation): started only by compensation, never along a sequence flow. */
   forCompensation?: boolean;
+  /** The handler a compensation boundary event's association leads to (with or without isForCompensation). */
+  handlesCompensation?: boolean;
   /** zeebe:taskListeners of a Camunda user task (absent when none). */
   taskListeners?: TaskListenersDef;
 }

@@ -30,8 +30,7 @@ export class CompensationBehavior {
     const isScope = ei.element_type === 'SUB_PROCESS' || ei.element_type === 'MULTI_INSTANCE_BODY';
     const isInner = el.loop !== undefined && ei.element_type !== 'MULTI_INSTANCE_BODY';
     const boundary = isInner ? undefined : compensationBoundary(el, this.rt.model(ei).elements);
-    const mayHandle =
-      el.forCompensation || ei.element_type === 'SUB_PROCESS' || ei.element_type === 'CALL_ACTIVITY';
+    const mayHandle = el.handlesCompensation || el.forCompensation;
     if (!boundary && !isScope && !mayHandle) return;
     const subs = this.rt.state.compensations.ofProcess(ei.process_instance_key);
     if (boundary || (isScope && subs.some((s) => s.scope_key === ei.key))) this.subscribe(tx, ei, boundary);
