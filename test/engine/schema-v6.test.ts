@@ -36,7 +36,8 @@ describe('engine state schema version 6', () => {
         'ALTER TABLE jobs DROP COLUMN listener_event_type; DROP TABLE decision_instances; ' +
         'DROP TABLE correlated_message_subscriptions; DROP INDEX process_instances_definition; ' +
         'ALTER TABLE process_definitions DROP COLUMN deleted; ALTER TABLE decision_requirements DROP COLUMN deleted; ' +
-        'ALTER TABLE decision_definitions DROP COLUMN deleted; ALTER TABLE forms DROP COLUMN deleted;',
+        'ALTER TABLE decision_definitions DROP COLUMN deleted; ALTER TABLE forms DROP COLUMN deleted; ' +
+        'DROP TABLE compensation_subscriptions;',
     );
     old.pragma('user_version = 5');
     old.close();

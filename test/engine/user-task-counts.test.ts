@@ -212,7 +212,8 @@ describe('inbox totals from the open-task counters equal a brute-force count', (
         'ALTER TABLE jobs DROP COLUMN listener_event_type; DROP TABLE decision_instances; ' +
         'DROP TABLE correlated_message_subscriptions; DROP INDEX process_instances_definition; ' +
         'ALTER TABLE process_definitions DROP COLUMN deleted; ALTER TABLE decision_requirements DROP COLUMN deleted; ' +
-        'ALTER TABLE decision_definitions DROP COLUMN deleted; ALTER TABLE forms DROP COLUMN deleted;',
+        'ALTER TABLE decision_definitions DROP COLUMN deleted; ALTER TABLE forms DROP COLUMN deleted; ' +
+        'DROP TABLE compensation_subscriptions;',
     );
     raw.pragma('user_version = 3');
     raw.close();

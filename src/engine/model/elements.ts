@@ -2,6 +2,7 @@
 // attributes and multi-instance loop — refusing what the engine does not support.
 import type { ModdleElement } from '../../modeling/moddle.ts';
 import { ext, isExpr, ModelError, TYPES } from './common.ts';
+import { compensateEventDef, compensationStartRefusal } from './compensation.ts';
 import { listenersOf } from './listeners.ts';
 import { taskListenersOf } from './task-listeners.ts';
 import type { Binding, ElementModel, EventDef, LoopDef, Mapping, TimerDef } from './types.ts';
@@ -21,6 +22,7 @@ export function transformElement(site: ElementSite, fe: ModdleElement, scopeId: 
   if (type === 'SUB_PROCESS' && fe.triggeredByEvent) type = 'EVENT_SUB_PROCESS';
   const el: ElementModel = { id: fe.id, type, scope: scopeId, incoming: [], outgoing: [] };
   if (fe.name) el.name = fe.name;
+  if (fe.isForCompensation === true) el.forCompensation = true;
   Object.assign(el, mappings(site, fe));
   const props = ext(fe, 'zeebe:Properties');
   if (props?.properties?.length) {
@@ -124,6 +126,8 @@ function eventDef(site: ElementSite, fe: ModdleElement): EventDef {
       const result: EventDef = { kind: 'escalation', escalationCode: code ? String(code) : null };
       return result;
     }
+    case 'bpmn:CompensateEventDefinition':
+      return compensateEventDef(site.where(fe), fe, d);
     default:
       throw new ModelError(`${site.where(fe)}: event definition ${d.$type} is not supported`);
   }
@@ -132,10 +136,10 @@ function eventDef(site: ElementSite, fe: ModdleElement): EventDef {
 /** The event kinds each event element type supports (Zeebe 8.8; conditional events stay refused). */
 const KINDS: Partial<Record<string, ReadonlyArray<EventDef['kind']>>> = {
   START_EVENT: ['none', 'timer', 'message', 'error', 'signal', 'escalation'],
-  END_EVENT: ['none', 'message', 'error', 'terminate', 'signal', 'escalation'],
+  END_EVENT: ['none', 'message', 'error', 'terminate', 'signal', 'escalation', 'compensation'],
   INTERMEDIATE_CATCH_EVENT: ['timer', 'message', 'link', 'signal'],
-  INTERMEDIATE_THROW_EVENT: ['none', 'message', 'link', 'signal', 'escalation'],
-  BOUNDARY_EVENT: ['timer', 'message', 'error', 'signal', 'escalation'],
+  INTERMEDIATE_THROW_EVENT: ['none', 'message', 'link', 'signal', 'escalation', 'compensation'],
+  BOUNDARY_EVENT: ['timer', 'message', 'error', 'signal', 'escalation', 'compensation'],
 };
 
 function eventAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
@@ -146,6 +150,8 @@ function eventAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel)
   const bad = (what: string) => {
     throw new ModelError(`${site.where(fe)}: ${what} is not supported`);
   };
+  if (type === 'START_EVENT' && k === 'compensation')
+    throw new ModelError(`${site.where(fe)}: ${compensationStartRefusal(fe)}`);
   if (!KINDS[type]?.includes(k)) bad(`${article(k)} ${k} ${type.toLowerCase().replaceAll('_', ' ')}`);
   if (type === 'START_EVENT') {
     el.interrupting = fe.isInterrupting !== false;
@@ -161,6 +167,8 @@ function eventAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel)
     el.attachedTo = fe.attachedToRef?.id;
     el.interrupting = fe.cancelActivity !== false;
     if (k === 'error' && !el.interrupting) bad('a non-interrupting error boundary event');
+    if (k === 'compensation' && !el.interrupting)
+      throw new ModelError(`${site.where(fe)}: Non-Interrupting event of this type is not allowed`);
   }
   if (
     k === 'message' &&

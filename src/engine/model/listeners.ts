@@ -71,7 +71,11 @@ function unsupported(el: ElementModel, l: ListenersDef): string[] {
   const kind = el.event?.kind;
   if (l.start && el.type === 'START_EVENT')
     errors.push("Execution listeners of type 'start' are not supported by start events");
-  if (l.start && el.type === 'BOUNDARY_EVENT')
+  if ((l.start || l.end) && el.type === 'BOUNDARY_EVENT' && kind === 'compensation')
+    errors.push(
+      "Execution listeners of type 'start' and 'end' are not supported by [compensation] boundary events",
+    );
+  else if (l.start && el.type === 'BOUNDARY_EVENT')
     errors.push("Execution listeners of type 'start' are not supported by boundary events");
   if (l.end && GATEWAYS.has(el.type))
     errors.push("Execution listeners of type 'end' are not supported by gateway element");

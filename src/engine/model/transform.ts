@@ -2,6 +2,7 @@
 // process models, refusing what the engine does not support with a message that names the element.
 import type { ModdleElement } from '../../modeling/moddle.ts';
 import { type Collected, describe, ext, IGNORED, isActivity, isExpr, ModelError } from './common.ts';
+import { type Association, associationsOf, linkCompensation } from './compensation.ts';
 import { type ElementSite, transformElement } from './elements.ts';
 import { pairLinks } from './links.ts';
 import { listenersOf } from './listeners.ts';
@@ -57,6 +58,8 @@ function transformProcess(process: ModdleElement, collected: Collected, errors: 
 class ProcessTransformer implements ElementSite {
   private readonly pid: string;
   private readonly model: ProcessModel;
+  private readonly associations: Association[] = [];
+  private readonly moddle = new Map<string, ModdleElement>();
 
   constructor(
     private readonly process: ModdleElement,
@@ -119,11 +122,14 @@ class ProcessTransformer implements ElementSite {
     for (const el of Object.values(model.elements)) this.checkElementFlows(el);
     this.checkFlowEnds();
     this.errors.push(...pairLinks(pid, Object.values(model.elements)));
+    const whereId = (id: string) => this.where(this.moddle.get(id)!);
+    this.errors.push(...linkCompensation(model.elements, this.associations, whereId));
     return model;
   }
 
   private addScope(container: ModdleElement, scope: ElementModel): void {
     const flowElements: ModdleElement[] = container.flowElements ?? [];
+    this.associations.push(...associationsOf(container));
     const starts: ElementModel[] = [];
     for (const fe of flowElements) {
       if (fe.$type === 'bpmn:SequenceFlow' || IGNORED.has(fe.$type)) continue;
@@ -133,6 +139,7 @@ class ProcessTransformer implements ElementSite {
         continue;
       }
       this.model.elements[el.id] = el;
+      this.moddle.set(el.id, fe);
       if (el.type === 'START_EVENT') starts.push(el);
       if (el.type === 'EVENT_SUB_PROCESS') {
         scope.eventSubProcesses ??= [];

@@ -40,7 +40,16 @@ export interface TimerDef {
 }
 
 export interface EventDef {
-  kind: 'none' | 'timer' | 'message' | 'error' | 'terminate' | 'link' | 'signal' | 'escalation';
+  kind:
+    | 'none'
+    | 'timer'
+    | 'message'
+    | 'error'
+    | 'terminate'
+    | 'link'
+    | 'signal'
+    | 'escalation'
+    | 'compensation';
   timer?: TimerDef;
   messageName?: string;
   correlationKey?: string;
@@ -55,6 +64,10 @@ export interface EventDef {
   signalName?: string;
   /** Escalation events: the code (an expression on throw events); null on a catch event catches all. */
   escalationCode?: string | null;
+  /** Compensation throw and end events: the one activity to compensate (activityRef), absent for all of the scope. */
+  activityRef?: string;
+  /** Compensation boundary events: the compensation handler (the activity their association leads to). */
+  compensationHandler?: string;
 }
 
 export interface JobDef {
@@ -151,6 +164,10 @@ export interface ElementModel {
   properties?: Record<string, string>;
   /** zeebe:executionListeners (absent when none). */
   listeners?: ListenersDef;
+  /** A compensation handler (isForCompensation): started only by compensation, never along a sequence flow. */
+  forCompensation?: boolean;
+  /** The handler a compensation boundary event's association leads to (with or without isForCompensation). */
+  handlesCompensation?: boolean;
   /** zeebe:taskListeners of a Camunda user task (absent when none). */
   taskListeners?: TaskListenersDef;
 }

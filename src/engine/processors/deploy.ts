@@ -99,7 +99,7 @@ export async function prepareResources(resources: DeployResource[]): Promise<Pre
         const parsed = await parseBpmn(content);
         // Zeebe ignores the diagram (DI): a shape or edge that references a missing element is no error
         const serious = parsed.warnings.filter(
-          (w) => !/unknown attribute/i.test(w.message) && !isDiagramWarning(w),
+          (w) => !/unknown attribute/i.test(w.message) && !isDiagramWarning(w) && !keepActivityRef(w),
         );
         if (serious.length > 0) throw new Error(serious.map((w) => w.message).join('; '));
         root = parsed.rootElement;
@@ -410,6 +410,21 @@ function decisionVersionTags(root: { drgElement?: unknown[] }): Record<string, s
 }
 
 /** A parse warning about the diagram interchange part (bpmndi:BPMNShape, BPMNEdge, BPMNPlane …). */
+/**
+ * A compensate event definition's activityRef naming no element: kept as its id, so that the model transformation
+ * refuses it in Zeebe's words ("The referenced compensation activity '…' doesn't exist").
+ */
+function keepActivityRef(w: { message: string }): boolean {
+  const { property, value, element } = w as {
+    property?: string;
+    value?: string;
+    element?: Record<string, unknown>;
+  };
+  if (property !== 'bpmn:activityRef' || !element || typeof value !== 'string') return false;
+  element.activityRef = { id: value };
+  return true;
+}
+
 function isDiagramWarning(w: { message: string }): boolean {
   const type = (w as { element?: { $type?: string } }).element?.$type ?? '';
   return type.startsWith('bpmndi:');

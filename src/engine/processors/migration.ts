@@ -1,7 +1,8 @@
 // Process instance migration (Camunda 8.8 POST /v2/process-instances/{key}/migration; Zeebe's
 // ProcessInstanceMigrationMigrateProcessor): the instance and every active element instance move to the target
 // process definition along the mapping instructions, keeping their jobs, user tasks (with assignee and
-// candidates), incidents and variables; their catch events follow migration-catch-events.ts. Every precondition (migration-checks.ts) is checked before anything changes, in the
+// candidates), incidents and variables; their catch events follow migration-catch-events.ts, the compensation
+// subscriptions of what completed migration-compensation.ts. Every precondition (migration-checks.ts) is checked before anything changes, in the
 // command's one transaction: all element instances migrate or none.
 import { notFound } from '../errors.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
@@ -14,6 +15,7 @@ import {
   concurrentCommand,
   type MappingInstruction,
 } from './migration-checks.ts';
+import { compensationMappings, migrateCompensation } from './migration-compensation.ts';
 
 export type { MappingInstruction } from './migration-checks.ts';
 
@@ -47,6 +49,7 @@ export function migrateProcessInstance(tx: Tx, it: Interpreter, key: number, req
   }
   // steps an earlier command left for a later transaction would run on the old definition's elements
   if (state.pendingSteps(key) > 0) throw concurrentCommand(key);
+  const compensations = compensationMappings(it, key, source, target, mapping);
 
   const to: MigrationTarget = {
     definitionKey: target.key,
@@ -74,6 +77,7 @@ export function migrateProcessInstance(tx: Tx, it: Interpreter, key: number, req
     });
     migrateCatchEvents(tx, it, catchEvents, it.ei(ei.key)!, target.model.elements[elementId]!);
   }
+  migrateCompensation(tx, it, key, target, compensations);
   state.migrateInstance(key, to);
   tx.record('PROCESS_INSTANCE_MIGRATION', 'MIGRATED', key, key, target.processId, {
     processInstanceKey: String(key),

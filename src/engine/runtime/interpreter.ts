@@ -7,6 +7,7 @@ import type { Db } from '../state/db.ts';
 import type { PendingStep } from '../state/pendingSteps.ts';
 import type { ElementInstanceRow, IncidentRow, JobRow, MessageSubscriptionRow } from '../state/rows.ts';
 import type { Repetitions } from '../timer/index.ts';
+import { CompensationBehavior } from './behavior/compensation.ts';
 import { EventTriggerBehavior } from './behavior/events.ts';
 import { IncidentBehavior } from './behavior/incidents.ts';
 import { JobBehavior } from './behavior/jobs.ts';
@@ -35,6 +36,7 @@ export class Interpreter extends Runtime implements Behaviors {
   readonly events: EventTriggerBehavior;
   readonly listeners: ListenerBehavior;
   readonly taskListeners: TaskListenerBehavior;
+  readonly compensation: CompensationBehavior;
   private readonly processors: ProcessorTable;
 
   constructor(db: Db, log: Logger) {
@@ -55,6 +57,9 @@ export class Interpreter extends Runtime implements Behaviors {
     const { variables, jobs, transitions, incidents } = this;
     this.taskListeners = new TaskListenerBehavior(this, variables, jobs, transitions, incidents);
     this.jobs.onTaskCanceled = (tx, key) => this.taskListeners.canceled(tx, key);
+    this.compensation = new CompensationBehavior(this, transitions);
+    transitions.onScopeTerminated = (tx, ei) => this.compensation.deleteWithin(tx, ei);
+    transitions.onProcessFinished = (tx, key) => this.compensation.deleteOfProcess(tx, key);
     this.processors = createProcessors(this);
   }
 
@@ -215,6 +220,7 @@ export class Interpreter extends Runtime implements Behaviors {
     if (!ok) return;
     this.subscriptions.closeSubscriptions(tx, ei.key);
     this.transitions.setState(tx, ei, 'COMPLETED');
+    this.compensation.onCompleted(tx, ei, el);
     if (isInner) {
       onInnerCompleted(this, tx, this.ei(ei.flow_scope_key!)!, el, conditionMet);
     } else if (processor.onCompleted) {

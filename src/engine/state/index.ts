@@ -2,6 +2,7 @@
 // runtime and the command processors run lives behind these.
 import { BatchOperationState } from './batchOperations.ts';
 import { BindingState } from './bindings.ts';
+import { CompensationState } from './compensations.ts';
 import { CorrelatedMessageState } from './correlatedMessages.ts';
 import type { Db } from './db.ts';
 import { DecisionInstanceState } from './decisionInstances.ts';
@@ -39,6 +40,7 @@ export class EngineState {
   readonly bindings: BindingState;
   readonly decisionInstances: DecisionInstanceState;
   readonly correlatedMessages: CorrelatedMessageState;
+  readonly compensations: CompensationState;
 
   constructor(db: Db) {
     this.definitions = new DefinitionState(db);
@@ -59,5 +61,6 @@ export class EngineState {
     this.bindings = new BindingState(db);
     this.decisionInstances = new DecisionInstanceState(db);
     this.correlatedMessages = new CorrelatedMessageState(db);
+    this.compensations = new CompensationState(db);
   }
 }

@@ -257,4 +257,19 @@ MIGRATIONS.push(`
   CREATE INDEX process_instances_definition ON process_instances (process_definition_key, state);
 `);
 
+// Version 12 (issue 14 §2): compensation subscriptions (Zeebe's CompensationSubscriptionState) — one per completed
+// activity that has a compensation boundary event, or per completed sub-process / multi-instance body holding such
+// subscriptions (no handler), in the scope it completed in; a compensation throw event marks the ones it triggers
+// with itself and the handler instance it started. Self-contained (IF NOT EXISTS): it only adds its own table, so it
+// does not depend on which other version lands before or after it.
+MIGRATIONS.push(`
+  CREATE TABLE IF NOT EXISTS compensation_subscriptions (
+    key INTEGER PRIMARY KEY, process_instance_key INTEGER NOT NULL, process_definition_key INTEGER NOT NULL,
+    activity_id TEXT NOT NULL, activity_instance_key INTEGER NOT NULL, scope_key INTEGER NOT NULL,
+    handler_id TEXT, throw_event_id TEXT, throw_event_instance_key INTEGER, handler_instance_key INTEGER,
+    tenant_id TEXT NOT NULL);
+  CREATE INDEX IF NOT EXISTS compensation_subscriptions_process
+    ON compensation_subscriptions (process_instance_key, key);
+`);
+
 export const SCHEMA_VERSION: number = MIGRATIONS.length;

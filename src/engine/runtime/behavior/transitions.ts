@@ -21,6 +21,11 @@ export interface ProcessInstanceOptions {
 }
 
 export class StateTransitionBehavior {
+  /** Set by the interpreter: what ends with a terminated scope (the compensation subscriptions inside it). */
+  onScopeTerminated: (tx: Tx, ei: ElementInstanceRow) => void = () => {};
+  /** Set by the interpreter: what ends with a process instance (its compensation subscriptions). */
+  onProcessFinished: (tx: Tx, processInstanceKey: number) => void = () => {};
+
   constructor(
     private readonly rt: Runtime,
     private readonly variables: VariableBehavior,
@@ -244,6 +249,7 @@ export class StateTransitionBehavior {
   // ending
 
   finishProcess(tx: Tx, root: ElementInstanceRow, state: 'COMPLETED' | 'TERMINATED'): void {
+    this.onProcessFinished(tx, root.key);
     this.rt.state.processInstances.finish(root.key, state, tx.now);
     const pi = this.rt.pi(root.key)!;
     if (state === 'COMPLETED' && pi.parent_element_instance_key !== null) {
@@ -271,6 +277,7 @@ export class StateTransitionBehavior {
     )
       return;
     for (const child of this.activeChildren(fresh.key)) this.terminate(tx, child);
+    if (SCOPES.has(fresh.element_type)) this.onScopeTerminated(tx, fresh);
     this.subscriptions.closeSubscriptions(tx, fresh.key);
     this.jobs.cancelWorkOf(tx, fresh);
     if (fresh.element_type === 'CALL_ACTIVITY') {
@@ -293,6 +300,9 @@ export class StateTransitionBehavior {
     this.setData(holder, data);
   }
 }
+
+/** Element instances that may hold compensation subscriptions of what completed inside them. */
+const SCOPES = new Set(['SUB_PROCESS', 'EVENT_SUB_PROCESS', 'MULTI_INSTANCE_BODY']);
 
 function reachableFlows(sources: Set<string>, stopAt: string, model: ProcessModel): Set<string> {
   const flows = new Set<string>();

@@ -2,6 +2,7 @@
 // (Zeebe's BpmnElementProcessor).
 import type { ElementModel, FlowModel, ProcessModel } from '../../model/types.ts';
 import type { ElementInstanceRow } from '../../state/rows.ts';
+import type { CompensationBehavior } from '../behavior/compensation.ts';
 import type { EventTriggerBehavior } from '../behavior/events.ts';
 import type { IncidentBehavior } from '../behavior/incidents.ts';
 import type { JobBehavior } from '../behavior/jobs.ts';
@@ -22,6 +23,7 @@ export interface Behaviors {
   readonly transitions: StateTransitionBehavior;
   readonly events: EventTriggerBehavior;
   readonly taskListeners: TaskListenerBehavior;
+  readonly compensation: CompensationBehavior;
 }
 
 /**

@@ -1,10 +1,10 @@
 // End events: none (the token ends), error (thrown to the nearest catcher), terminate (ends the
 // whole scope), message (a job, like a send task), signal (broadcast), escalation (escalate, then end
-// unless an interrupting catcher ended it).
+// unless an interrupting catcher ended it), compensation (end once the handlers it started have completed).
 import { evalString } from '../../behavior/expressions.ts';
 import { passThrough, waitForJob } from '../common.ts';
 import type { Behaviors, BpmnElementProcessor } from '../types.ts';
-import { broadcastFrom, escalateFrom } from './throwing.ts';
+import { broadcastFrom, compensateFrom, escalateFrom } from './throwing.ts';
 
 export const endEvent = (b: Behaviors): BpmnElementProcessor => ({
   onActivate(tx, ei, el, data) {
@@ -20,6 +20,7 @@ export const endEvent = (b: Behaviors): BpmnElementProcessor => ({
       tx.follow('COMPLETE', ei.key);
       return;
     }
+    if (el.event?.kind === 'compensation') return compensateFrom(b, tx, ei, el);
     if (el.event?.kind === 'signal') broadcastFrom(b, tx, ei, el);
     if (el.event?.kind === 'escalation' && !escalateFrom(b, tx, ei, el)) return;
     if (el.job) waitForJob(b, tx, ei, el);

@@ -27,6 +27,16 @@ export function escalateFrom(b: Behaviors, tx: Tx, ei: ElementInstanceRow, el: E
 }
 
 /**
+ * A compensation throw or end event triggers the compensation of its scope and waits until every handler it started
+ * has completed; with nothing to compensate it completes at once.
+ * https://docs.camunda.io/docs/components/modeler/bpmn/compensation-events/
+ */
+export function compensateFrom(b: Behaviors, tx: Tx, ei: ElementInstanceRow, el: ElementModel): void {
+  b.transitions.activated(tx, ei);
+  if (!b.compensation.throwFrom(tx, ei, el)) tx.follow('COMPLETE', ei.key);
+}
+
+/**
  * A link throw event continues at the link catch event of the same name in its scope.
  * https://docs.camunda.io/docs/components/modeler/bpmn/link-events/
  */
