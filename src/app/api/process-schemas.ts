@@ -86,6 +86,31 @@ export const projectFilingResponse = {
   },
 } as const;
 
+export const resultContestBody = {
+  type: 'object',
+  required: ['result', 'reasons'],
+  additionalProperties: false,
+  description: 'AC-3：项目负责方对未通过的第三方验收测评或信息安全测评结论提出异议（仅在相应整改环节）',
+  properties: {
+    result: {
+      type: 'string',
+      enum: ['acceptance-test', 'security-assessment'],
+      description: 'acceptance-test 第三方验收测评；security-assessment 信息安全测评',
+    },
+    reasons: { type: 'string', minLength: 1, maxLength: 5000, description: '异议理由' },
+  },
+} as const;
+
+export const resultContestResponse = {
+  type: 'object',
+  properties: {
+    result: { type: 'string' },
+    message: { type: 'string' },
+    projectId: { type: 'string' },
+    processInstanceKey: keyString,
+  },
+} as const;
+
 export const infrastructureRequestBody = {
   type: 'object',
   required: ['requestedService', 'requestedSpecification'],
