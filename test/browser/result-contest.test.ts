@@ -142,8 +142,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       expect(await select.locator('option').allTextContents()).toEqual(['第三方验收测评结论（未通过）']);
       await form.getByRole('button', { name: '提出异议' }).click();
       expect(await form.locator('.form-errors').textContent()).toContain('异议理由必填');
-    // the field itself says what is missing
-    expect(await form.textContent()).toContain('请写明异议理由');
+      // the field itself says what is missing
+      expect(await form.textContent()).toContain('请写明异议理由');
       await shot(page, 'result-contest-empty');
       await form.getByLabel('异议理由').fill('超时系测评环境网络限速所致，生产环境压测报告已上传，请复核。');
       await form.getByRole('button', { name: '提出异议' }).click();
