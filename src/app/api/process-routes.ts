@@ -88,7 +88,8 @@ function postProjectsProjectIdResultContests(app: ApiApp, ctx: ApiContext): void
     {
       schema: {
         tags: ['processes'],
-        summary: '对第三方验收测评、信息安全测评结论提出异议（AC-3，仅在相应整改环节）',
+        summary:
+          '对应用软件第三方测试、第三方验收测评、信息安全测评结论提出异议（IM-4、AC-3，仅在相应整改环节）',
         params: idParam('projectId'),
         body: resultContestBody,
         response: { 202: resultContestResponse, ...problemResponses },

@@ -90,12 +90,14 @@ export const resultContestBody = {
   type: 'object',
   required: ['result', 'reasons'],
   additionalProperties: false,
-  description: 'AC-3：项目负责方对未通过的第三方验收测评或信息安全测评结论提出异议（仅在相应整改环节）',
+  description:
+    'IM-4、AC-3：项目负责方对未通过的应用软件第三方测试、第三方验收测评或信息安全测评结论提出异议（仅在相应整改环节）',
   properties: {
     result: {
       type: 'string',
-      enum: ['acceptance-test', 'security-assessment'],
-      description: 'acceptance-test 第三方验收测评；security-assessment 信息安全测评',
+      enum: ['software-test', 'acceptance-test', 'security-assessment'],
+      description:
+        'software-test 应用软件第三方测试；acceptance-test 第三方验收测评；security-assessment 信息安全测评',
     },
     reasons: { type: 'string', minLength: 1, maxLength: 5000, description: '异议理由' },
   },

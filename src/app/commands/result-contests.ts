@@ -1,6 +1,7 @@
-// AC-3 (issue 11 §3): the project's owner sees but does not write a third party's result — it may contest (异议) a
-// failed 第三方验收测评 or 信息安全测评 while it is rectifying what that result asks. The contest is a message to the
-// running acceptance (an interrupting boundary event on the rectification, processes/project-acceptance.bpmn), so the
+// IM-4, AC-3 (issue 11 §3): the project's owner sees but does not write a third party's result — it may contest (异议)
+// a failed 应用软件第三方测试, 第三方验收测评 or 信息安全测评 while it is rectifying what that result asks. The contest is a message to the
+// running implementation or acceptance (an interrupting boundary event on the rectification,
+// processes/project-implementation.bpmn, processes/project-acceptance.bpmn), so the
 // engine's correlation tells whether the project is in that step; the Bureau (G-5, 全流程监督管理) then upholds the
 // result or orders the same organisation to test again, as a task of its own. Contest and decision are in the audit
 // trail (SV-4) and the project's timeline.
@@ -21,6 +22,14 @@ import {
 
 /** The results a project's owner may contest: the message, the variables' prefix and the step it feeds. */
 export const CONTESTABLE_RESULTS = {
+  // IM-4, in project-implementation.bpmn
+  'software-test': {
+    message: 'software-test-contested',
+    prefix: 'softwareTest',
+    name: '应用软件第三方测试',
+    rectification: 'Task_FixTestDefects',
+    rectificationName: '整改测试问题',
+  },
   'acceptance-test': {
     message: 'acceptance-test-contested',
     prefix: 'acceptanceTest',
@@ -63,7 +72,7 @@ export async function contestResult(
     const issue: FieldIssue = { field: 'reasons', reason: `须写明对${spec.name}结论的异议理由` };
     throw problem.validation('异议理由必填', [issue]);
   }
-  const notInStep = `项目当前不在“${spec.rectificationName}”环节：只能在${spec.name}结论未通过、正在整改时对该结论提出异议（AC-3）`;
+  const notInStep = `项目当前不在“${spec.rectificationName}”环节：只能在${spec.name}结论未通过、正在整改时对该结论提出异议（IM-4、AC-3）`;
   if (!project.processInstanceKey) throw problem.conflict(notInStep);
   const at = ctx.now().toISOString();
   const variables: Variables = {

@@ -1,5 +1,5 @@
-// AC-3 (issue 11): the project's owner reads a third party's result but does not write it — while it rectifies a
-// failed 第三方验收测评 or 信息安全测评 it may contest that result with its reasons. The Bureau decides (its task); the
+// IM-4, AC-3 (issue 11): the project's owner reads a third party's result but does not write it — while it rectifies
+// a failed 应用软件第三方测试, 第三方验收测评 or 信息安全测评 it may contest that result with its reasons. The Bureau decides (its task); the
 // page offers the contest only for a result whose rectification is waiting, and the server checks it again.
 
 import { ApiError, post } from '../api.js';
@@ -7,6 +7,7 @@ import { clearErrors, errorSummary, field, h, section, showErrors, toast } from 
 
 /** The rectification step of each contestable result, as the timeline's waiting steps name it. */
 const CONTESTABLE = [
+  { result: 'software-test', step: 'Task_FixTestDefects', name: '应用软件第三方测试' },
   { result: 'acceptance-test', step: 'Task_RectifyAcceptanceTest', name: '第三方验收测评' },
   { result: 'security-assessment', step: 'Task_RectifySecurityAssessment', name: '信息安全测评' },
 ];
@@ -32,7 +33,7 @@ export function resultContestForm(project, results) {
     h(
       'p',
       { class: 'hint' },
-      '测评结论由受委托的测评机构出具，项目负责方不能修改（AC-3）。对未通过的结论有异议的，写明理由提交市政务服务数据管理局审查：审查期间整改暂停；维持原结论的继续整改，异议成立的由原测评机构重新测评。',
+      '测试、测评结论由受委托的测评机构出具，项目负责方不能修改（IM-4、AC-3）。对未通过的结论有异议的，写明理由提交市政务服务数据管理局审查：审查期间整改暂停；维持原结论的继续整改，异议成立的由原测评机构重新测评。',
     ),
     field('提出异议的结论', result, { name: 'result' }),
     field('异议理由', reasons, { name: 'reasons', hint: '写明对结论不认同之处及依据。' }),
