@@ -7,10 +7,10 @@
 // and the timeline. A real 专业类 project on the real engine and workers, every task completed with exactly what
 // form-js submits for its form.
 // The contest is a message correlated to an interrupting message boundary event on the rectification task; Camunda
-// 8.8 correlates it only while that task is active and answers 404 otherwise ("Correlate a message",
-// https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/correlate-message/ and
-// "Message events", https://docs.camunda.io/docs/components/modeler/bpmn/message-events/), which is what refuses a
-// contest outside that step.
+// 8.8 correlates it only while that task is active and answers 404 otherwise ("Correlate message",
+// https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/correlate-message: not
+// buffered; "Messages", https://docs.camunda.io/docs/components/concepts/messages/: a subscription is opened when the
+// process awaits the message and closed when the element is left), which is what refuses a contest outside that step.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { multipart, PDF } from '../api/harness.ts';
 import { fill } from '../forms/fill.ts';

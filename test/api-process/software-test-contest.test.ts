@@ -2,8 +2,9 @@
 // organisation's result, not the Unit's. When 省软件测评中心's account enters a failed test, the Unit's staff sees
 // the result and, while it fixes the defects, contests it with reasons (POST /api/projects/{id}/result-contests,
 // result `software-test`); the contest is a message to an interrupting boundary event on 整改测试问题
-// (processes/project-implementation.bpmn), which Camunda 8.8 correlates only while that task waits ("Correlate a
-// message", https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/correlate-message/).
+// (processes/project-implementation.bpmn), which Camunda 8.8 correlates only while that task waits ("Correlate
+// message", https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/correlate-message;
+// "Messages", https://docs.camunda.io/docs/components/concepts/messages/).
 // The Bureau's reviewer orders a new test: the same organisation's account gets the result task again, and the
 // failed result stays in the record. Real 专业类 project, real engine and workers, form-js submissions.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
