@@ -17,6 +17,7 @@ export * from './roles.ts';
 export * from './rule-editions.ts';
 export * from './service-types.ts';
 export * from './third-parties.ts';
+export * from './third-party-costs.ts';
 
 export const CONFIG_DIR = resolve(import.meta.dirname, '../../config');
 

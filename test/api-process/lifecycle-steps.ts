@@ -26,7 +26,8 @@ export const TO_PRE_ACCEPTANCE: readonly Step[] = [
   ['gongan.staff', 'Task_ConductProcurement', { procurementResult: 'success' }],
   // IM-3: the Unit engages 粤华监理 (its account `supervisor`); IM-4, AC-3: it engages 省软件测评中心 (its account
   // `ceping.gdsoft`) for the software test, the acceptance test and the security assessment
-  ['gongan.staff', 'Task_EngageSupervisor', { supervisorOrgId: 'jianli-yuehua' }],
+  // (its fee within the project's 监理 line of 60,000 元, IM-3)
+  ['gongan.staff', 'Task_EngageSupervisor', { supervisorOrgId: 'jianli-yuehua', supervisionFee: 60_000 }],
   [
     'gongan.staff',
     'Task_Implement',

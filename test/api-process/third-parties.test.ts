@@ -95,7 +95,10 @@ describe('IM-3, IM-4: the engaged third parties certify for themselves', () => {
     expect(selectOf(engage.form.schema, 'supervisorOrgId')).toEqual(organisationsFor('supervision'));
     const sent = await formJs.submit(
       engage.form.schema,
-      fill(engage.form.schema, engage.variables, { supervisorOrgId: 'jianli-nanfang' }),
+      fill(engage.form.schema, engage.variables, {
+        supervisorOrgId: 'jianli-nanfang',
+        supervisionFee: 60_000,
+      }),
     );
     expect(sent.errors).toEqual({});
     // the free text of old (a name the Unit typed) and an unknown id are not what the form submits
@@ -106,7 +109,10 @@ describe('IM-3, IM-4: the engaged third parties certify for themselves', () => {
       expect(refusedFields(await post('gongan.staff', engage.key, forged))).toContain(
         'variables.supervisorOrgId',
       );
-    await tasks.complete('gongan.staff', engage, { supervisorOrgId: 'jianli-nanfang' });
+    await tasks.complete('gongan.staff', engage, {
+      supervisorOrgId: 'jianli-nanfang',
+      supervisionFee: 60_000,
+    });
   });
 
   it('IM-4, AC-3: the Unit engages the testing organisations from the registry when it reports completion', async () => {

@@ -81,6 +81,8 @@ const CHOICES: Record<string, Data[]> = {
     },
     { consolidationAction: 'finish' },
   ],
+  // IM-3: the 监理 fee within the project's 监理 line (60,000 元 of PROFESSIONAL_LINES)
+  'supervisor-engagement': [{ supervisionFee: 60_000 }],
   'implementation-progress': [{ implementationAction: 'completed' }],
   'coordination-assessment': [{ coordinationAction: 'consult' }, { coordinationAction: 'answer' }],
   // Acceptance: each check fails once, so its rectification form is met.

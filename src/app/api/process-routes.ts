@@ -1,6 +1,7 @@
 import { PROJECT_STAGES } from '../../store/projects.ts';
 import { fileProjectFiling } from '../commands/filings.ts';
 import { requestAuditMaterials, requestCoordination, requestInfrastructure } from '../commands/requests.ts';
+import { contestResult } from '../commands/result-contests.ts';
 import { submitProject } from '../commands/submit.ts';
 import { projectTimeline } from '../queries/timeline.ts';
 import { type ApiApp, type ApiContext, actorOf, principalOf } from './context.ts';
@@ -10,6 +11,8 @@ import {
   infrastructureRequestBody,
   projectFilingBody,
   projectFilingResponse,
+  resultContestBody,
+  resultContestResponse,
   startedSchema,
   submitBody,
   submitResponse,
@@ -20,6 +23,7 @@ import { idParam, problemResponses } from './schemas.ts';
 export function registerProcessRoutes(app: ApiApp, ctx: ApiContext): void {
   postProjectsProjectIdSubmit(app, ctx);
   postProjectsProjectIdFilings(app, ctx);
+  postProjectsProjectIdResultContests(app, ctx);
   postInfrastructureRequests(app, ctx);
   postCoordinationRequests(app, ctx);
   postAuditRequests(app, ctx);
@@ -71,6 +75,34 @@ function postProjectsProjectIdFilings(app: ApiApp, ctx: ApiContext): void {
       return {
         kind,
         message: `${r.name}已提交，等待市政务服务数据管理局登记`,
+        projectId,
+        processInstanceKey: r.processInstanceKey,
+      };
+    },
+  );
+}
+
+function postProjectsProjectIdResultContests(app: ApiApp, ctx: ApiContext): void {
+  app.post(
+    '/projects/:projectId/result-contests',
+    {
+      schema: {
+        tags: ['processes'],
+        summary:
+          '对应用软件第三方测试、第三方验收测评、信息安全测评结论提出异议（IM-4、AC-3，仅在相应整改环节）',
+        params: idParam('projectId'),
+        body: resultContestBody,
+        response: { 202: resultContestResponse, ...problemResponses },
+      },
+    },
+    async (request, reply) => {
+      const { projectId } = request.params;
+      const { result, reasons } = request.body;
+      const r = await contestResult(ctx, actorOf(request), { projectId, result, reasons });
+      reply.code(202);
+      return {
+        result,
+        message: `对${r.name}结论的异议已提交，等待市政务服务数据管理局审查`,
         projectId,
         processInstanceKey: r.processInstanceKey,
       };

@@ -86,6 +86,33 @@ export const projectFilingResponse = {
   },
 } as const;
 
+export const resultContestBody = {
+  type: 'object',
+  required: ['result', 'reasons'],
+  additionalProperties: false,
+  description:
+    'IM-4、AC-3：项目负责方对未通过的应用软件第三方测试、第三方验收测评或信息安全测评结论提出异议（仅在相应整改环节）',
+  properties: {
+    result: {
+      type: 'string',
+      enum: ['software-test', 'acceptance-test', 'security-assessment'],
+      description:
+        'software-test 应用软件第三方测试；acceptance-test 第三方验收测评；security-assessment 信息安全测评',
+    },
+    reasons: { type: 'string', minLength: 1, maxLength: 5000, description: '异议理由' },
+  },
+} as const;
+
+export const resultContestResponse = {
+  type: 'object',
+  properties: {
+    result: { type: 'string' },
+    message: { type: 'string' },
+    projectId: { type: 'string' },
+    processInstanceKey: keyString,
+  },
+} as const;
+
 export const infrastructureRequestBody = {
   type: 'object',
   required: ['requestedService', 'requestedSpecification'],

@@ -17,6 +17,7 @@ import {
   involvesNationalFunds,
   type OUT_OF_PLAN_REASONS,
   PUBLIC_NEED_ROUTE,
+  supervisionLineIssue,
 } from '../../domain/index.ts';
 import { listAnnualPlans } from '../../store/annual-plans.ts';
 import { findProject, PROJECT_STAGES, type Project, recordSubmission } from '../../store/projects.ts';
@@ -83,8 +84,15 @@ export function projectVariables(project: Project, unitName: string, tenantId: s
   };
 }
 
-/** The rules a submission must pass before the engine sees it (G-3, G-9, PRO-1, G-4..G-6, EMG-1). */
-export function checkSubmission(project: Project, input: Pick<SubmitInput, 'outOfPlan'>): void {
+/**
+ * The rules a submission must pass before the engine sees it (G-3, G-9, PRO-1, G-4..G-6, EMG-1, and IM-3's 监理 cost
+ * inside the total investment at the edition's `supervisionThreshold`).
+ */
+export function checkSubmission(
+  project: Project,
+  input: Pick<SubmitInput, 'outOfPlan'>,
+  supervisionThreshold: number,
+): void {
   const check = checkApplication({ ...project, projectName: project.name });
   if (check.refusalReason) {
     const field = project.classified ? 'classified' : 'fundingLines';
@@ -104,6 +112,9 @@ export function checkSubmission(project: Project, input: Pick<SubmitInput, 'outO
   if (category === 'public') {
     throw problem.refused(PUBLIC_NEED_ROUTE, [{ field: 'serviceLines', reason: PUBLIC_NEED_ROUTE }]);
   }
+  // IM-3: 监理 is required from the threshold on, and its cost is part of the total investment: a line of its own
+  const supervision = supervisionLineIssue(project.serviceLines, supervisionThreshold);
+  if (supervision) throw problem.refused(supervision.reason, [supervision]);
   if (input.outOfPlan) {
     const oop = checkOutOfPlan({ outOfPlanReason: input.outOfPlan.reason });
     if (!oop.eligible) throw problem.refused('计划外立项理由不符合 EMG-1', oop.issues);
@@ -154,7 +165,11 @@ export async function submitProject(
   if (project.stage !== 'draft') {
     throw problem.conflict(`项目处于“${PROJECT_STAGES[project.stage]}”阶段，只有草稿可以提交`);
   }
-  checkSubmission(project, input);
+  checkSubmission(
+    project,
+    input,
+    ctx.regulation.rules.editionAt(ctx.now(), project.tenantId).supervisionThreshold,
+  );
   const route = routeOf(project, input);
   const submissionId = randomUUID();
   const variables = await submissionVariables(ctx, project, input, route, submissionId);

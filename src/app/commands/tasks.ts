@@ -28,6 +28,7 @@ import {
 import { notifyDecision } from './decision-notices.ts';
 import { reportDocumentIssues } from './report-documents.ts';
 import { formIssues } from './task-forms.ts';
+import { thirdPartyCostIssues } from './third-party-costs.ts';
 
 export interface LoadedTask {
   task: UserTask;
@@ -144,6 +145,7 @@ export async function completeTask(
   const gateway = gatewayOf(ctx);
   const form = await gateway.getUserTaskForm(userTaskKey);
   const { issues } = formIssues(form, variables, loaded.variables);
+  if (issues.length === 0) issues.push(...thirdPartyCostIssues(variables, loaded.variables));
   if (issues.length === 0) issues.push(...(await reportDocumentIssues(ctx, p, projectOf(loaded), variables)));
   if (issues.length > 0) {
     throw problem.validation(

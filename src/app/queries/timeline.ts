@@ -1,9 +1,11 @@
 // A project's timeline: its business history (drafts, edits, stage changes) merged with the process history of its
 // lifecycle and every instance it called. Each human step says what was decided, automated steps are marked
 // `internal` (timeline-decisions.ts). Finance sees the steps, not the content of each change or decision (SV-2).
+import { listAudit } from '../../store/audit.ts';
 import { PROJECT_STAGES, projectHistory } from '../../store/projects.ts';
 import { type Principal, projectView } from '../authz.ts';
 import { type CommandContext, type CommandLog, gatewayOf, visibleProject } from '../commands/context.ts';
+import { RESULT_CONTEST_ACTION } from '../commands/result-contests.ts';
 import { ProcessEngineError } from '../process-gateway.ts';
 import { dueInfo } from './tasks.ts';
 import { isInternal, withDecisions } from './timeline-decisions.ts';
@@ -48,6 +50,22 @@ async function processItems(ctx: CommandContext, key: string, log: CommandLog, p
   }
 }
 
+/** AC-3: the owner's contests of a third party's result, with their reasons (the Bureau's decision is its task's). */
+async function contestItems(ctx: CommandContext, tenantId: string, projectId: string, withReasons: boolean) {
+  const entries = await listAudit(ctx.store.db, { tenantId, projectId, action: RESULT_CONTEST_ACTION });
+  return entries.map((e) => {
+    const p = (e.payload ?? {}) as { resultName?: string; reasons?: string };
+    return {
+      at: e.at,
+      source: 'business',
+      kind: e.action,
+      title: `对${p.resultName ?? '测评'}结论提出异议`,
+      accountId: e.accountId,
+      ...(withReasons && p.reasons ? { detail: `异议理由：${p.reasons}` } : {}),
+    };
+  });
+}
+
 /** The steps waiting for a person (issue 16): who acts next, since when, and the due date in working days. */
 async function waitingSteps(ctx: CommandContext, p: Principal, projectId: string, log: CommandLog) {
   try {
@@ -86,6 +104,7 @@ export async function projectTimeline(ctx: CommandContext, p: Principal, project
     accountId: h.accountId,
     ...(fundsOnly ? {} : { changes: h.changes }),
   }));
+  items.push(...(await contestItems(ctx, p.tenantId, project.id, !fundsOnly)));
   let available = true;
   let waiting: Awaited<ReturnType<typeof waitingSteps>> = [];
   if (project.processInstanceKey) {

@@ -19,6 +19,7 @@ import {
 } from '../dom.js';
 import { can, current, vocabSync } from '../session.js';
 import { auditExportSection, mayExportAudit } from './audit-export.js';
+import { contestableResults, resultContestForm } from './result-contest.js';
 import { dueBadge, groupLabel } from './tasks.js';
 import { uploadForm } from './upload.js';
 
@@ -67,8 +68,13 @@ export async function render(main, params) {
   if (can.writeProjects() && ownUnit && project.stage === 'implementation') {
     add(main, filingForm(project));
   }
+  // AC-3: the owner of the acceptance contests a failed third-party result while it rectifies it
+  const owner =
+    (can.writeProjects() && ownUnit) || (project.category === 'public' && me.roles.includes('bureau-admin'));
+  const contestable = owner ? contestableResults(timeline) : [];
+  if (contestable.length > 0) add(main, resultContestForm(project, contestable));
   if (documents) add(main, documentsSection(project, documents, ownUnit, vocab));
-  if (timeline) add(main, timelineSection(timeline));
+  if (timeline) add(main, timelineSection(timeline, documents ?? []));
   if (mayExportAudit()) add(main, auditExportSection(project));
 }
 
@@ -328,19 +334,28 @@ function essential(e) {
   return e.source !== 'process' || e.internal !== true;
 }
 
-/** A decision's lines under its step: the option chosen, the opinion, amounts, numbers, dates. */
-function decisionList(e) {
+/**
+ * A decision's lines under its step: the option chosen, the opinion, amounts, numbers, dates. A line naming one of the
+ * project's documents (a third party's report, IM-4, AC-3) links to it.
+ */
+function decisionList(e, documents) {
   const lines = e.decision?.lines ?? [];
-  return lines.length === 0
-    ? null
-    : h(
-        'ul',
-        { class: 'tl-decision' },
-        lines.map((l) => h('li', {}, l)),
-      );
+  const line = (l) => {
+    const at = l.lastIndexOf('：');
+    const doc = at > 0 ? documents.find((d) => d.id === l.slice(at + 1)) : null;
+    if (!doc) return h('li', {}, l);
+    const href = `/api/documents/${encodeURIComponent(doc.id)}`;
+    return h(
+      'li',
+      {},
+      l.slice(0, at + 1),
+      h('a', { href, download: doc.fileName }, `${doc.fileName}（${doc.id}）`),
+    );
+  };
+  return lines.length === 0 ? null : h('ul', { class: 'tl-decision' }, lines.map(line));
 }
 
-function timelineSection(timeline) {
+function timelineSection(timeline, documents) {
   const all = [...timeline.items].reverse();
   const list = h('ol', { class: 'timeline' });
   const toggle = h('input', { type: 'checkbox', id: 'timeline-all' });
@@ -355,7 +370,7 @@ function timelineSection(timeline) {
           h('span', { class: 'tl-title' }, e.title),
           e.decision?.choice ? h('strong', { class: 'tl-choice' }, e.decision.choice) : null,
           e.detail ? h('span', { class: 'tl-detail' }, e.detail) : null,
-          decisionList(e),
+          decisionList(e, documents),
         ),
       ),
     );
