@@ -187,6 +187,28 @@ describe('a return for correction and a failed cost review answered by the Unit 
     expect(still.task.state).toBe('CREATED');
   });
 
+  it('IM-3: a revision of a project of 1,000,000 or more that drops its 监理 line is a 400 naming the lines', async () => {
+    const revision = await waitTask('gongan.staff', 'Task_ReviseForCostReview');
+    const detail = (await s.api(t['gongan.staff']!, 'GET', `/api/tasks/${revision}`)).json();
+    const { data } = await formJs.submit(detail.form.schema, {
+      ...detail.variables,
+      planSummary: '软件开发按原方案',
+      revisionNote: '不再单独聘请监理',
+      serviceLines: [
+        { serviceType: 'software-development', subType: 'professional-software', amount: 1_000_000 },
+      ],
+    });
+    const res = await s.api(t['gongan.staff']!, 'POST', `/api/tasks/${revision}/complete`, {
+      variables: data,
+    });
+    expect(res.statusCode, res.body).toBe(400);
+    const issues = res.json().errors as Array<{ field: string; reason: string }>;
+    expect(issues.map((e) => e.field)).toEqual(['variables.serviceLines']);
+    expect(issues[0]!.reason).toContain('必须实行监理');
+    const still = (await s.api(t['gongan.staff']!, 'GET', `/api/tasks/${revision}`)).json();
+    expect(still.task.state).toBe('CREATED');
+  });
+
   it('专家论证 fails; the Unit revises the plan in 根据专家论证意见修改方案 and the plan is back at 专家论证', async () => {
     // The review in parallel with 造价审核 has waited since 初核 passed; it fails on the technical design.
     const review = await waitTask('expert', 'Task_ExpertReview');

@@ -113,4 +113,7 @@ export const FORM_VARIABLES: Record<string, unknown> = {
   needsCollectionDue: DUE,
   procurementDue: DUE,
   rectificationDue: DUE,
+  acceptanceTestRectificationDue: DUE,
+  securityAssessmentRectificationDue: DUE,
+  expertReviewRectificationDue: DUE,
 };

@@ -326,6 +326,24 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
       expect(await d.incidents()).toEqual([]);
     });
 
+    it('AC-3 two assessments failing on different days: each rectification keeps its own deadline', async () => {
+      const d = await open('2027-07-01T10:00:00+08:00');
+      await seedProject(d.store, 'YF-2026-0008', { hasDataCatalogue: true, supportsIpv6: true });
+      const pik = await d.start('project-acceptance', { ...acceptanceStart, projectId: 'YF-2026-0008' });
+      await d.complete('Task_PreAcceptanceReview', { preAcceptanceReviewDecision: 'pass' });
+      await d.complete('Task_VerifyAc2', ac2Verified);
+      await d.complete('Task_AcceptanceTest', { acceptanceTestResult: 'fail' });
+      await d.advanceTo('2027-07-12T10:00:00+08:00');
+      await d.complete('Task_SecurityAssessment', { securityAssessmentResult: 'fail' });
+      const first = await d.task('Task_RectifyAcceptanceTest');
+      const second = await d.task('Task_RectifySecurityAssessment');
+      expect(first.dueDate).not.toBe(second.dueDate);
+      // each rectification form shows its own branch's deadline (the forms read these variables)
+      const v = await d.variables(pik);
+      expect(Date.parse(String(v.acceptanceTestRectificationDue))).toBe(Date.parse(first.dueDate!));
+      expect(Date.parse(String(v.securityAssessmentRectificationDue))).toBe(Date.parse(second.dueDate!));
+    });
+
     it('AC-1 a public project has no pre-review and no report filing; a failed acceptance the Bureau closes ends not accepted', async () => {
       const d = await open('2027-07-01T10:00:00+08:00');
       const pik = await d.start('project-acceptance', {

@@ -8,6 +8,7 @@
 // node_modules/@bpmn-io/form-js-viewer/dist/index.es.js.
 import { evaluate, unaryTest } from 'feelin';
 import { type FieldIssue, isIsoDate, isIsoDateTime, serviceLineIssues } from '../../domain/index.ts';
+import { supervisionLineIssue } from '../../domain/third-party-costs.ts';
 import type { TaskForm, Variables } from '../process-gateway.ts';
 import {
   type Component,
@@ -295,6 +296,14 @@ export function formIssues(
   ) {
     for (const i of serviceLineIssues(submitted.serviceLines))
       issues.push({ field: `variables.${i.field}`, reason: i.reason });
+    // IM-3: a correction or revision may not drop the 监理 line a project of its size must carry — checked against
+    // the threshold of the edition the project was initiated under (its `rules`), as at submission
+    const threshold = (context.rules as { supervisionThreshold?: unknown } | undefined)?.supervisionThreshold;
+    const supervision =
+      typeof threshold === 'number'
+        ? supervisionLineIssue(submitted.serviceLines, threshold, 'variables.serviceLines')
+        : null;
+    if (supervision) issues.push(supervision);
   }
   return { issues, required: w.required };
 }
