@@ -14,4 +14,9 @@ export interface EngineOptions {
   scheduler?: boolean;
   /** Follow-up steps one transaction runs before the rest continues in a later one (default 1,000). */
   stepsPerTransaction?: number;
+  /**
+   * Due timers one transaction fires at most (default 500; each timer in its own savepoint, a batch
+   * also stops after ~10 ms). 1 gives each timer a transaction of its own (the benchmark's baseline).
+   */
+  timersPerTransaction?: number;
 }
