@@ -19,4 +19,9 @@ export interface EngineOptions {
    * also stops after ~10 ms). 1 gives each timer a transaction of its own (the benchmark's baseline).
    */
   timersPerTransaction?: number;
+  /**
+   * History retention: the history of an instance that ended (with the instances it called) is removed this
+   * many ms after its root ended, in bounded background batches (retention.ts). Undefined or 0: kept for ever.
+   */
+  historyTimeToLive?: number;
 }

@@ -5,6 +5,7 @@ import type { EngineClock } from './clock.ts';
 import type { EngineOptions } from './options.ts';
 import { expireLeases } from './processors/jobs.ts';
 import { expireMessages } from './processors/messages.ts';
+import { HistoryRetention } from './retention.ts';
 import type { StepBudget } from './runtime/budget.ts';
 import type { Interpreter, Logger } from './runtime/interpreter.ts';
 import type { Tx } from './runtime/tx.ts';
@@ -18,7 +19,8 @@ export interface SchedulerHost {
   clock: EngineClock;
   log: Logger;
   /** timersPerTransaction: the batch size of fired timers (default 500; 1 = a transaction each). */
-  options: Pick<EngineOptions, 'timersPerTransaction'>;
+  /** historyTimeToLive: how long an ended instance's history stays in the file (retention.ts). */
+  options: Pick<EngineOptions, 'timersPerTransaction' | 'historyTimeToLive'>;
   run<T>(fn: (tx: Tx) => T): T;
   /** The engine's step budget: a fired timer's path runs within one command's steps, the rest continues later. */
   budget: Pick<StepBudget, 'drain' | 'schedule'>;
@@ -35,11 +37,13 @@ export class Scheduler {
   private stopped = false;
   private lastPass: number;
   private readonly timers: TimerBatch;
+  private readonly retention: HistoryRetention;
 
   constructor(host: SchedulerHost) {
     this.host = host;
     this.lastPass = host.clock.now();
     const { it, log, budget } = host;
+    this.retention = new HistoryRetention(it, host.options.historyTimeToLive);
     this.timers = new TimerBatch(
       { it, log, drain: (tx) => budget.drain(tx) },
       host.options.timersPerTransaction,
@@ -90,6 +94,7 @@ export class Scheduler {
           return;
         }
       }
+      if (this.pruneHistory(bounded)) return;
       this.host.run((tx) => {
         expireLeases(tx, it);
         expireMessages(tx, it);
@@ -107,6 +112,19 @@ export class Scheduler {
     this.planNext();
   }
 
+  /** Removes expired histories, a batch at a time; true if a later pass continues (bounded). */
+  private pruneHistory(bounded: boolean): boolean {
+    if (!this.retention.enabled) return false;
+    for (;;) {
+      const batch = this.host.run((tx) => this.retention.prune(tx, bounded));
+      if (!batch.more) return false;
+      if (bounded) {
+        setImmediate(() => this.runDue(true));
+        return true;
+      }
+    }
+  }
+
   private planNext(): void {
     if (this.stopped) return;
     const { state } = this.host.it;
@@ -116,6 +134,7 @@ export class Scheduler {
       state.jobs.earliestDeadline(),
       state.jobs.earliestActivatableAfter(now),
       state.messages.earliestDeadline(),
+      this.retention.nextExpiry(),
     ].filter((t): t is number => t !== null);
     this.plannedAt = Number.POSITIVE_INFINITY;
     if (this.handle) clearTimeout(this.handle);
