@@ -68,9 +68,16 @@ function rawCommitRate(sync: 'FULL' | 'NORMAL', ms = 2000): number {
   return n / (ms / 1000);
 }
 
-async function throughput(sync: 'FULL' | 'NORMAL', instances: number) {
-  const engine = await Engine.open({ file: join(dir, `throughput-${sync}.db`), synchronous: sync });
+async function throughput(
+  sync: 'FULL' | 'NORMAL',
+  instances: number,
+  file = join(dir, `throughput-${sync}.db`),
+) {
+  const engine = await Engine.open({ file, synchronous: sync });
   await engine.deploy([{ name: 'ten.bpmn', content: tenTasks() }]);
+  const completedBefore = (): number =>
+    engine.searchProcessInstances({ filter: { state: 'COMPLETED' }, page: { limit: 1 } }).page.totalItems;
+  const already = completedBefore();
   const commandsBefore = process.hrtime.bigint();
   let commands = 0;
   const start = performance.now();
@@ -89,8 +96,8 @@ async function throughput(sync: 'FULL' | 'NORMAL', instances: number) {
   }
   const seconds = (performance.now() - start) / 1000;
   void commandsBefore;
-  const completed = engine.searchProcessInstances({ filter: { state: 'COMPLETED' }, page: { limit: 1 } }).page
-    .totalItems;
+  // the instances of this run only (a file may hold the history of earlier ones)
+  const completed = completedBefore() - already;
   engine.close();
   return { instancesPerSecond: completed / seconds, commandsPerSecond: commands / seconds, completed };
 }
@@ -227,6 +234,7 @@ async function main() {
   );
   if (runs('throughput')) await throughputSection();
   if (runs('timers')) await timerSection();
+  if (runs('history')) await historySection();
   rmSync(dir, { recursive: true, force: true });
 }
 
@@ -257,6 +265,48 @@ async function timerSection() {
     `p99 ${fmt(r.p99, 0)} ms, ${fmt(r.perSecond, 0)} timers/s, ${fmt(r.cpuMsPerTimer * 1000, 0)} µs CPU per timer, ${r.commits} commits`;
   console.log(
     `burst of ${tm.batched.count} timers due at once (NORMAL): batched ${b(tm.batched)}; one transaction each (baseline, same run) ${b(tm.one)}; p99 ratio ${fmt(tm.batched.p99 / tm.one.p99, 2)}`,
+  );
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(', ')}`,
+  );
+}
+
+/**
+ * Issue 17's row "throughput with 100,000 completed instances of history in the file" (the quick run: 10,000):
+ * the FULL throughput row on a file holding that history, between two runs on fresh files (same run); then the
+ * history removed by the retention (time to live 1 ms, removed as an explicit pass) and the row once more.
+ */
+async function historySection() {
+  const H = quick ? 10_000 : 100_000;
+  const n = quick ? 200 : 1000;
+  const file = join(dir, 'history.db');
+  const filled = await throughput('NORMAL', H, file);
+  const fresh1 = await throughput('FULL', n, join(dir, 'fresh-1.db'));
+  const withHistory = await throughput('FULL', n, file);
+  const fresh2 = await throughput('FULL', n, join(dir, 'fresh-2.db'));
+  const fresh = (fresh1.instancesPerSecond + fresh2.instancesPerSecond) / 2;
+  const rowsOf = () => {
+    const db = new Database(file, { readonly: true });
+    const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    const r = { instances: count('process_instances'), records: count('records') };
+    db.close();
+    return r;
+  };
+  const before = rowsOf();
+  const pruning = await Engine.open({ file, synchronous: 'FULL', scheduler: false, historyTimeToLive: 1 });
+  const t0 = performance.now();
+  pruning.processDue();
+  const pruneSeconds = (performance.now() - t0) / 1000;
+  pruning.close();
+  const after = rowsOf();
+  const pruned = await throughput('FULL', n, file);
+  console.log(
+    `history: ${filled.completed} completed instances filled; FULL throughput with them in the file ${fmt(withHistory.instancesPerSecond)} instances/s against ${fmt(fresh1.instancesPerSecond)} and ${fmt(fresh2.instancesPerSecond)} on fresh files before and after (ratio ${fmt(withHistory.instancesPerSecond / fresh, 2)})`,
+  );
+  console.log(
+    `retention: ${before.instances - after.instances} instances and ${before.records - after.records} event-log rows removed in ${fmt(pruneSeconds, 2)} s (${fmt((before.instances - after.instances) / pruneSeconds, 0)} instances/s, FULL); throughput on the pruned file ${fmt(pruned.instancesPerSecond)} instances/s (ratio to fresh ${fmt(pruned.instancesPerSecond / fresh, 2)})`,
   );
   console.log(
     `load average at the end: ${loadavg()
