@@ -2,13 +2,16 @@
 // rate, latency, heap per waiting instance, timer delay, start-up time. Prints medians and ratios
 // measured in the same run.
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { EngineClock } from '../src/engine/clock.ts';
 import { Engine } from '../src/engine/engine.ts';
 
 const quick = process.argv.includes('--quick');
+/** `--only=timers` (or another section's name) runs that section alone. */
+const only = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const runs = (section: string) => !only || only === section;
 const WAITING = quick ? 10_000 : 100_000;
 const TIMERS = quick ? 10_000 : 100_000;
 const dir = mkdtempSync(join(tmpdir(), 'engine-bench-'));
@@ -65,9 +68,16 @@ function rawCommitRate(sync: 'FULL' | 'NORMAL', ms = 2000): number {
   return n / (ms / 1000);
 }
 
-async function throughput(sync: 'FULL' | 'NORMAL', instances: number) {
-  const engine = await Engine.open({ file: join(dir, `throughput-${sync}.db`), synchronous: sync });
+async function throughput(
+  sync: 'FULL' | 'NORMAL',
+  instances: number,
+  file = join(dir, `throughput-${sync}.db`),
+) {
+  const engine = await Engine.open({ file, synchronous: sync });
   await engine.deploy([{ name: 'ten.bpmn', content: tenTasks() }]);
+  const completedBefore = (): number =>
+    engine.searchProcessInstances({ filter: { state: 'COMPLETED' }, page: { limit: 1 } }).page.totalItems;
+  const already = completedBefore();
   const commandsBefore = process.hrtime.bigint();
   let commands = 0;
   const start = performance.now();
@@ -86,8 +96,8 @@ async function throughput(sync: 'FULL' | 'NORMAL', instances: number) {
   }
   const seconds = (performance.now() - start) / 1000;
   void commandsBefore;
-  const completed = engine.searchProcessInstances({ filter: { state: 'COMPLETED' }, page: { limit: 1 } }).page
-    .totalItems;
+  // the instances of this run only (a file may hold the history of earlier ones)
+  const completed = completedBefore() - already;
   engine.close();
   return { instancesPerSecond: completed / seconds, commandsPerSecond: commands / seconds, completed };
 }
@@ -172,36 +182,49 @@ async function timers() {
   off();
   const fired = delays.length;
   engine.close();
-  // burst: all timers due at once
-  const clock2 = new EngineClock();
-  clock2.pin(T);
-  const burst = await Engine.open({
-    file: join(dir, 'timers-burst.db'),
+  // burst: all timers due at once, fired one transaction each (the baseline) and in batches
+  const one = await burst(1);
+  const batched = await burst();
+  return { fired, p50: median(delays), p99: pct(delays, 99), one, batched };
+}
+
+/** 20,000 timers (the quick run: 10,000) due at one instant; the clock jumps past them. */
+async function burst(timersPerTransaction?: number) {
+  const T = Date.parse('2026-01-01T00:00:00Z');
+  const clock = new EngineClock();
+  clock.pin(T);
+  const engine = await Engine.open({
+    file: join(dir, `timers-burst-${timersPerTransaction ?? 'batched'}.db`),
     synchronous: 'NORMAL',
-    clock: clock2,
+    clock,
+    timersPerTransaction,
   });
-  await burst.deploy([{ name: 'timer.bpmn', content: timerCatch }]);
-  const burstCount = Math.min(TIMERS, 20_000);
-  for (let i = 0; i < burstCount; i++)
-    burst.createProcessInstance({
+  await engine.deploy([{ name: 'timer.bpmn', content: timerCatch }]);
+  const count = Math.min(TIMERS, 20_000);
+  for (let i = 0; i < count; i++)
+    engine.createProcessInstance({
       processDefinitionId: 'wait-timer',
       variables: { due: new Date(T + 1000).toISOString() },
     });
-  const burstDelays: number[] = [];
+  const delays: number[] = [];
+  let commits = 0;
+  const cpu0 = process.cpuUsage();
   const b0 = performance.now();
-  burst.onTimersFired((n) => {
+  engine.onTimersFired((n) => {
     const d = performance.now() - b0;
-    for (let i = 0; i < n; i++) burstDelays.push(d);
+    commits++;
+    for (let i = 0; i < n; i++) delays.push(d);
   });
-  burst.advanceClock(1000);
-  burst.close();
+  engine.advanceClock(1000);
+  const seconds = (performance.now() - b0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  engine.close();
   return {
-    fired,
-    p50: median(delays),
+    count,
+    commits,
     p99: pct(delays, 99),
-    burstCount,
-    burstP99: pct(burstDelays, 99),
-    burstPerSecond: burstCount / ((performance.now() - b0) / 1000),
+    perSecond: count / seconds,
+    cpuMsPerTimer: (cpu.user + cpu.system) / 1000 / count,
   };
 }
 
@@ -209,6 +232,13 @@ async function main() {
   console.log(
     `engine benchmark (${quick ? 'quick' : 'full'}), node ${process.version}, gc ${gc ? 'exposed' : 'not exposed (run with --expose-gc)'}`,
   );
+  if (runs('throughput')) await throughputSection();
+  if (runs('timers')) await timerSection();
+  if (runs('history')) await historySection();
+  rmSync(dir, { recursive: true, force: true });
+}
+
+async function throughputSection() {
   const rawFull = rawCommitRate('FULL');
   const rawNormal = rawCommitRate('NORMAL');
   console.log(`raw SQLite commits/s: FULL ${fmt(rawFull, 0)}, NORMAL ${fmt(rawNormal, 0)}`);
@@ -224,11 +254,65 @@ async function main() {
   console.log(
     `waiting at a user task: ${mem.waiting} instances (created ${fmt(mem.createPerSecond, 0)}/s, NORMAL); heap ${fmt(mem.heapPerInstance)} B/instance, RSS ${fmt(mem.rssPerInstance)} B/instance; start-up with them ${fmt(mem.startupMs)} ms`,
   );
+}
+
+async function timerSection() {
   const tm = await timers();
   console.log(
-    `timers: ${tm.fired} fired while the clock moved 100 s in 100 ms steps: delay p50 ${fmt(tm.p50)} ms, p99 ${fmt(tm.p99)} ms; burst of ${tm.burstCount} due at once: p99 ${fmt(tm.burstP99, 0)} ms (${fmt(tm.burstPerSecond, 0)} timers/s)`,
+    `timers: ${tm.fired} fired while the clock moved 100 s in 100 ms steps: delay p50 ${fmt(tm.p50)} ms, p99 ${fmt(tm.p99)} ms`,
   );
-  rmSync(dir, { recursive: true, force: true });
+  const b = (r: typeof tm.one) =>
+    `p99 ${fmt(r.p99, 0)} ms, ${fmt(r.perSecond, 0)} timers/s, ${fmt(r.cpuMsPerTimer * 1000, 0)} µs CPU per timer, ${r.commits} commits`;
+  console.log(
+    `burst of ${tm.batched.count} timers due at once (NORMAL): batched ${b(tm.batched)}; one transaction each (baseline, same run) ${b(tm.one)}; p99 ratio ${fmt(tm.batched.p99 / tm.one.p99, 2)}`,
+  );
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(', ')}`,
+  );
+}
+
+/**
+ * Issue 17's row "throughput with 100,000 completed instances of history in the file" (the quick run: 10,000):
+ * the FULL throughput row on a file holding that history, between two runs on fresh files (same run); then the
+ * history removed by the retention (time to live 1 ms, removed as an explicit pass) and the row once more.
+ */
+async function historySection() {
+  const H = quick ? 10_000 : 100_000;
+  const n = quick ? 200 : 1000;
+  const file = join(dir, 'history.db');
+  const filled = await throughput('NORMAL', H, file);
+  const fresh1 = await throughput('FULL', n, join(dir, 'fresh-1.db'));
+  const withHistory = await throughput('FULL', n, file);
+  const fresh2 = await throughput('FULL', n, join(dir, 'fresh-2.db'));
+  const fresh = (fresh1.instancesPerSecond + fresh2.instancesPerSecond) / 2;
+  const rowsOf = () => {
+    const db = new Database(file, { readonly: true });
+    const count = (t: string) => (db.prepare(`SELECT count(*) AS n FROM ${t}`).get() as { n: number }).n;
+    const r = { instances: count('process_instances'), records: count('records') };
+    db.close();
+    return r;
+  };
+  const before = rowsOf();
+  const pruning = await Engine.open({ file, synchronous: 'FULL', scheduler: false, historyTimeToLive: 1 });
+  const t0 = performance.now();
+  pruning.processDue();
+  const pruneSeconds = (performance.now() - t0) / 1000;
+  pruning.close();
+  const after = rowsOf();
+  const pruned = await throughput('FULL', n, file);
+  console.log(
+    `history: ${filled.completed} completed instances filled; FULL throughput with them in the file ${fmt(withHistory.instancesPerSecond)} instances/s against ${fmt(fresh1.instancesPerSecond)} and ${fmt(fresh2.instancesPerSecond)} on fresh files before and after (ratio ${fmt(withHistory.instancesPerSecond / fresh, 2)})`,
+  );
+  console.log(
+    `retention: ${before.instances - after.instances} instances and ${before.records - after.records} event-log rows removed in ${fmt(pruneSeconds, 2)} s (${fmt((before.instances - after.instances) / pruneSeconds, 0)} instances/s, FULL); throughput on the pruned file ${fmt(pruned.instancesPerSecond)} instances/s (ratio to fresh ${fmt(pruned.instancesPerSecond / fresh, 2)})`,
+  );
+  console.log(
+    `load average at the end: ${loadavg()
+      .map((l) => fmt(l, 2))
+      .join(', ')}`,
+  );
 }
 
 await main();

@@ -31,6 +31,11 @@ export interface AppConfig {
   publicUrl?: string | null;
   /** Which proxies' X-Forwarded-For to believe, as fastify's trustProxy takes it; false: none. */
   trustProxy?: TrustProxy;
+  /**
+   * History retention of the embedded engine (ENGINE_HISTORY_TTL_DAYS): days after which an ended process instance's
+   * history is removed from engine.sqlite; null or absent: kept for ever (the default, as in Camunda 8.8).
+   */
+  engineHistoryTtlDays?: number | null;
 }
 
 /** false (no proxy), a hop count, or the proxies' addresses and CIDR ranges. */
@@ -66,6 +71,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const audit = parseAudit(value, dataDir, problems);
   const publicUrl = parsePublicUrl(value('PUBLIC_URL'), problems);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
+  const engineHistoryTtlDays = parseHistoryTtl(value('ENGINE_HISTORY_TTL_DAYS'), problems);
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -79,7 +85,19 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     mailFrom,
     publicUrl,
     trustProxy,
+    engineHistoryTtlDays,
   };
+}
+
+function parseHistoryTtl(raw: string | undefined, problems: string[]): number | null {
+  if (raw === undefined) return null;
+  if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 36_500) {
+    problems.push(
+      `ENGINE_HISTORY_TTL_DAYS='${raw}' is not a time to live: expected whole days from 1 to 36500 (unset: keep the history)`,
+    );
+    return null;
+  }
+  return Number(raw);
 }
 
 function parseServer(value: Env, problems: string[]): { port: number; host: string } {

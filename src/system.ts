@@ -191,6 +191,7 @@ async function openEngine(config: AppConfig, options: SystemOptions, logger: Log
     clock,
     logger: logger.child({ component: 'engine' }),
     scheduler: false, // started once the server answers: start-up never waits on due timers
+    ...(config.engineHistoryTtlDays ? { historyTimeToLive: config.engineHistoryTtlDays * 86_400_000 } : {}),
     ...(options.engineSynchronous ? { synchronous: options.engineSynchronous } : {}),
   });
   if (options.deploy === false) return engine;

@@ -29,7 +29,6 @@ import {
   type ActivateJobsRequest,
   activateJobs,
   completeJob,
-  expireLeases,
   type FailJobRequest,
   failJob,
   type TaskListenerResult,
@@ -40,7 +39,6 @@ import {
 } from './processors/jobs.ts';
 import {
   correlateMessage,
-  expireMessages,
   onProcessEnded,
   type PublishMessageRequest,
   publishMessage,
@@ -114,10 +112,9 @@ export class Engine {
       it: this.it,
       clock: this.clock,
       log: this.log,
+      options,
       run: (fn) => this.run(fn),
-      triggerTimer: (tx, key) => this.it.triggerTimer(tx, key),
-      expireLeases: (tx) => expireLeases(tx, this.it),
-      expireMessages: (tx) => expireMessages(tx, this.it),
+      budget: this.budget,
       notifyJobTypes: (types) => this.notifyJobs(types),
       timersFired: (count) => this.events.emit('timersFired', count),
     });

@@ -14,4 +14,14 @@ export interface EngineOptions {
   scheduler?: boolean;
   /** Follow-up steps one transaction runs before the rest continues in a later one (default 1,000). */
   stepsPerTransaction?: number;
+  /**
+   * Due timers one transaction fires at most (default 500; each timer in its own savepoint, a batch
+   * also stops after ~10 ms). 1 gives each timer a transaction of its own (the benchmark's baseline).
+   */
+  timersPerTransaction?: number;
+  /**
+   * History retention: the history of an instance that ended (with the instances it called) is removed this
+   * many ms after its root ended, in bounded background batches (retention.ts). Undefined or 0: kept for ever.
+   */
+  historyTimeToLive?: number;
 }

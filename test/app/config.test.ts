@@ -18,6 +18,7 @@ describe('configuration from the environment', () => {
       auditCheckpointSeconds: 60,
       publicUrl: null,
       trustProxy: false,
+      engineHistoryTtlDays: null,
     });
   });
 
@@ -72,5 +73,13 @@ describe('configuration from the environment', () => {
   it('refuses a port out of range', () => {
     expect(() => loadConfig({ PORT: '70000' })).toThrow(/PORT='70000'/);
     expect(() => loadConfig({ PORT: '0' })).toThrow(/PORT='0'/);
+  });
+
+  it('reads the engine history time to live in whole days, and refuses anything else', () => {
+    expect(loadConfig({ ENGINE_HISTORY_TTL_DAYS: '30' }).engineHistoryTtlDays).toBe(30);
+    for (const bad of ['0', '30d', 'P30D', '-1', '36501'])
+      expect(() => loadConfig({ ENGINE_HISTORY_TTL_DAYS: bad })).toThrow(
+        new RegExp(`ENGINE_HISTORY_TTL_DAYS='${bad}' is not a time to live`),
+      );
   });
 });

@@ -37,7 +37,8 @@ describe('engine state schema version 6', () => {
         'DROP TABLE correlated_message_subscriptions; DROP INDEX process_instances_definition; ' +
         'ALTER TABLE process_definitions DROP COLUMN deleted; ALTER TABLE decision_requirements DROP COLUMN deleted; ' +
         'ALTER TABLE decision_definitions DROP COLUMN deleted; ALTER TABLE forms DROP COLUMN deleted; ' +
-        'DROP TABLE compensation_subscriptions;',
+        'DROP TABLE compensation_subscriptions; DROP INDEX process_instances_root_ended; ' +
+        'DROP INDEX message_correlations_process;',
     );
     old.pragma('user_version = 5');
     old.close();

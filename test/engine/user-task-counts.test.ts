@@ -213,7 +213,8 @@ describe('inbox totals from the open-task counters equal a brute-force count', (
         'DROP TABLE correlated_message_subscriptions; DROP INDEX process_instances_definition; ' +
         'ALTER TABLE process_definitions DROP COLUMN deleted; ALTER TABLE decision_requirements DROP COLUMN deleted; ' +
         'ALTER TABLE decision_definitions DROP COLUMN deleted; ALTER TABLE forms DROP COLUMN deleted; ' +
-        'DROP TABLE compensation_subscriptions;',
+        'DROP TABLE compensation_subscriptions; DROP INDEX process_instances_root_ended; ' +
+        'DROP INDEX message_correlations_process;',
     );
     raw.pragma('user_version = 3');
     raw.close();

@@ -272,4 +272,13 @@ MIGRATIONS.push(`
     ON compensation_subscriptions (process_instance_key, key);
 `);
 
+// Version 13 (issue 17, history retention): the ended root instances by end date, which the retention reads oldest
+// first (engine/retention.ts), and message correlations by instance, which it removes with the instance's history.
+// Self-contained: two indexes (IF NOT EXISTS, as version 6), nothing altered.
+MIGRATIONS.push(`
+  CREATE INDEX IF NOT EXISTS process_instances_root_ended ON process_instances (end_date)
+    WHERE parent_process_instance_key IS NULL AND end_date IS NOT NULL;
+  CREATE INDEX IF NOT EXISTS message_correlations_process ON message_correlations (process_instance_key);
+`);
+
 export const SCHEMA_VERSION: number = MIGRATIONS.length;
