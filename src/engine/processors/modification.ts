@@ -193,7 +193,8 @@ function terminateEmptyScopes(tx: Tx, it: Interpreter, key: number | null, requi
     scope &&
     isActive(scope) &&
     !required.has(scope.key) &&
-    it.state.elementInstances.countActiveChildren(scope.key) === 0 &&
+    // children whose termination waits (canceling task listeners) end with their scope
+    it.activeChildren(scope.key).every((c) => c.state === 'TERMINATING') &&
     !parseData(scope).joins
   ) {
     const pi = it.pi(scope.process_instance_key)!;
