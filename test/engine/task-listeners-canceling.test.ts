@@ -246,6 +246,29 @@ describe('canceling task listeners (docs: components/concepts/user-task-listener
     expect(take(t.engine, 'cx-cancel-1').userTask).toMatchObject({ assignee: null, changedAttributes: [] });
   });
 
+  test('an instance whose task is CANCELING is not migrated: the termination is a command still under way (also with an incident on its listener)', async () => {
+    const pi = start(t.engine, 'g1');
+    t.engine.publishMessage({ name: 'cx-stop', correlationKey: 'g1' });
+    const v2 = await t.engine.deploy([
+      { name: 'cx.bpmn', content: MODEL.replace('priority="70"', 'priority="71"') },
+    ]);
+    const deployed = v2.deployments[0] as { processDefinition: { processDefinitionKey: string } };
+    const target = Number(deployed.processDefinition.processDefinitionKey);
+    const same = (id: string) => ({ sourceElementId: id, targetElementId: id });
+    const migrate = () =>
+      rejected(() =>
+        t.engine.migrateProcessInstance(pi, {
+          targetProcessDefinitionKey: target,
+          mappingInstructions: [same('review'), same('side'), same('stop')],
+        }),
+      );
+    const refusal = `INVALID_STATE: Expected to migrate process instance '${pi}' but a concurrent command was executed on the process instance. Please retry the migration.`;
+    expect(migrate()).toBe(refusal);
+    t.engine.failJob(take(t.engine, 'cx-cancel-1').jobKey, { retries: 0, errorMessage: 'down' });
+    expect(incidents(t.engine, pi)).toHaveLength(1);
+    expect(migrate()).toBe(refusal);
+  });
+
   test('the termination under way survives a restart and goes on where it stopped', async () => {
     const pi = start(t.engine, 'r1');
     t.engine.publishMessage({ name: 'cx-stop', correlationKey: 'r1' });
