@@ -152,6 +152,15 @@ describe('canceling task listeners (docs: components/concepts/user-task-listener
     expect(states(t.engine, pi, 'side')).toEqual(['TERMINATED']);
     expect(state(t.engine, pi)).toBe('ACTIVE');
     expect(task(t.engine, pi).state).toBe('CANCELING');
+    // Zeebe cancels only an instance that can still be terminated
+    expect(rejected(() => t.engine.cancelProcessInstance(pi))).toBe(
+      `NOT_FOUND: Expected to cancel a process instance with key '${pi}', but no such process was found`,
+    );
+    expect(
+      rejected(() =>
+        t.engine.modifyProcessInstance(pi, { activateInstructions: [{ elementId: 'reviewed' }] }),
+      ),
+    ).toBe(`NOT_FOUND: Expected to modify process instance but no process instance found with key '${pi}'`);
     t.engine.completeJob(take(t.engine, 'cx-cancel-1').jobKey);
     expect(state(t.engine, pi)).toBe('ACTIVE');
     t.engine.completeJob(take(t.engine, 'cx-cancel-2').jobKey);

@@ -216,7 +216,8 @@ export function modifyProcessInstance(
   request: ModificationRequest,
 ): void {
   const pi = it.pi(key);
-  if (pi?.state !== 'ACTIVE') {
+  // an instance whose termination is under way (canceling task listeners) is no longer modified
+  if (pi?.state !== 'ACTIVE' || it.ei(key)?.state === 'TERMINATING') {
     throw notFound(`Expected to modify process instance but no process instance found with key '${key}'`);
   }
   const def: Definition = it.definition(pi.process_definition_key);
