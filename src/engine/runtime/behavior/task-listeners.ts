@@ -167,7 +167,7 @@ export class TaskListenerBehavior {
 
   /**
    * Zeebe's UserTaskProcessor.onTerminateInternal: the element of a Camunda user task with canceling listeners is
-   * terminated — the job of a transition under way is canceled and the requests waiting for it are rejected, the
+   * terminated (its jobs canceled, its incidents resolved) — the requests waiting for a transition are rejected, the
    * task is CANCELING (as it is, its corrections-to-be dropped) while its canceling listeners run, and the
    * termination waits for them (true). False when the element has none.
    */
@@ -177,11 +177,8 @@ export class TaskListenerBehavior {
     const task = open ? this.rt.state.userTasks.get(open.key) : undefined;
     if (!task) return false;
     const data = parseData(ei);
+    // the job of a transition under way was canceled with the element's other jobs (transitions.terminate)
     if (data.tl) this.settle(tx, task.key, invalidState('user task was canceled during ongoing transition'));
-    for (const j of this.rt.state.jobs.openForElement(ei.key)) {
-      this.rt.state.jobs.cancel(j.key, tx.now);
-      tx.record('JOB', 'CANCELED', j.key, ei.process_instance_key, ei.element_id, null);
-    }
     const fields = fieldsOf(task);
     tx.record('USER_TASK', 'CANCELING', task.key, task.process_instance_key, task.element_id, { ...fields });
     data.tl = { event: 'canceling', task: task.key, next: 0, action: '', fields, changed: [] };

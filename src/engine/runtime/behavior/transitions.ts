@@ -288,6 +288,7 @@ export class StateTransitionBehavior {
     for (const child of this.activeChildren(fresh.key)) if (!this.terminate(tx, child)) waits = true;
     if (SCOPES.has(fresh.element_type)) this.onScopeTerminated(tx, fresh);
     this.subscriptions.closeSubscriptions(tx, fresh.key);
+    this.jobs.cancelJobsOf(tx, fresh);
     if (fresh.element_type === 'CALL_ACTIVITY') {
       for (const c of this.rt.state.processInstances.activeCalledBy(fresh.key)) {
         const root = this.rt.ei(c.key);
