@@ -134,6 +134,16 @@ describe('canceling task listeners and the scopes around the task', () => {
     expect(state(t.engine, parent)).toBe('TERMINATED');
   });
 
+  test('a cancelled parent waiting on its called instance survives a restart and ends after the listener', async () => {
+    const parent = t.engine.createProcessInstance({ processDefinitionId: 'cy-parent' }).processInstanceKey;
+    t.engine.cancelProcessInstance(parent);
+    const engine = await t.reopen();
+    expect(state(engine, parent)).toBe('ACTIVE');
+    expect(tasks(engine, parent)).toEqual([]);
+    engine.completeJob(take(engine, 'cy-cancel').jobKey);
+    expect(state(engine, parent)).toBe('TERMINATED');
+  });
+
   test("a multi-instance completion condition: the body completes once the other instance's listener is done", () => {
     const pi = t.engine.createProcessInstance({ processDefinitionId: 'cy-mi' }).processInstanceKey;
     const [first] = t.engine.searchUserTasks({ filter: { processInstanceKey: pi } }).items;
