@@ -220,10 +220,10 @@ export function searchElementInstances(
 ): SearchResult<ElementInstanceItem> {
   const filter = { ...(req?.filter ?? {}) };
   const extra: string[] = [];
-  // Camunda's element instance state ACTIVE covers our transient ACTIVATING / COMPLETING states
+  // Camunda's element instance state ACTIVE covers our transient ACTIVATING / COMPLETING / TERMINATING states
   if (filter.state === 'ACTIVE') {
     delete filter.state;
-    extra.push("state IN ('ACTIVATING','ACTIVATED','COMPLETING')");
+    extra.push("state IN ('ACTIVATING','ACTIVATED','COMPLETING','TERMINATING')");
   }
   return runSearch(
     it,

@@ -358,11 +358,6 @@ describe('execution listeners refused at deploy where Camunda 8.8 refuses them',
       "Found '2' duplicates based on eventType[start] and type[a], these combinations should be unique.",
     ],
     [
-      'a canceling task listener (not run by this engine yet; test/engine/task-listeners.test.ts runs the others)',
-      `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="u" /><bpmn:userTask id="u"><bpmn:extensionElements><zeebe:userTask /><zeebe:taskListeners><zeebe:taskListener eventType="completing" type="audit" /><zeebe:taskListener eventType="canceling" type="undo" /></zeebe:taskListeners></bpmn:extensionElements></bpmn:userTask>`,
-      "Element 'u' (bpmn:UserTask) in process 'p': task listeners of eventType 'canceling' (type 'undo') are not supported by this engine yet",
-    ],
-    [
       'a task listener of an unknown event type, or without a type',
       `<bpmn:startEvent id="s" /><bpmn:sequenceFlow id="f" sourceRef="s" targetRef="u" /><bpmn:userTask id="u"><bpmn:extensionElements><zeebe:userTask /><zeebe:taskListeners><zeebe:taskListener eventType="claiming" type="audit" /><zeebe:taskListener eventType="completing" type="" /></zeebe:taskListeners></bpmn:extensionElements></bpmn:userTask>`,
       "Element 'u' (bpmn:UserTask) in process 'p': Task listener event type 'claiming' is not supported. Currently, only 'creating', 'assigning', 'updating', 'completing', 'canceling' event types and 'create', 'assignment', 'update', 'complete', 'cancel' deprecated event types are supported.\nElement 'u' (bpmn:UserTask) in process 'p': Attribute 'type' must be present and not empty",

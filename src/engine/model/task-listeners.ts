@@ -2,14 +2,14 @@
 // https://docs.camunda.io/docs/components/concepts/user-task-listeners/ — eventType creating, assigning, updating,
 // completing or canceling (the names before 8.8, create / assignment / update / complete / cancel, are read as
 // those), a job type and retries (default 3); several listeners of one event run in model order.
-// The engine runs creating, assigning, updating and completing listeners; canceling listeners (which hold up the
-// termination of the element) are refused at deploy, never silently ignored.
+// The engine runs all five; canceling listeners hold up the termination of the element
+// (src/engine/runtime/behavior/task-listeners.ts, transitions.ts).
 import type { ModdleElement } from '../../modeling/moddle.ts';
 import { ext, ModelError } from './common.ts';
 import type { ListenerSite } from './listeners.ts';
 import type { ElementModel, TaskListenerEvent, TaskListenersDef } from './types.ts';
 
-const EVENTS: Record<string, TaskListenerEvent | 'canceling'> = {
+const EVENTS: Record<string, TaskListenerEvent> = {
   creating: 'creating',
   create: 'creating',
   assigning: 'assigning',
@@ -49,12 +49,6 @@ export function taskListenersOf(
       );
     }
     if (!eventType) continue;
-    if (eventType === 'canceling') {
-      errors.push(
-        `task listeners of eventType '${raw}' (type '${type}') are not supported by this engine yet: it cannot hold up the termination of a user task`,
-      );
-      continue;
-    }
     if (!type) {
       errors.push("Attribute 'type' must be present and not empty");
       continue;

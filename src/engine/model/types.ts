@@ -92,7 +92,7 @@ export interface ListenersDef {
 }
 
 /** The user task events whose listeners this engine runs (Zeebe 8.8's ZeebeTaskListenerEventType but canceling). */
-export type TaskListenerEvent = 'creating' | 'assigning' | 'updating' | 'completing';
+export type TaskListenerEvent = 'creating' | 'assigning' | 'updating' | 'completing' | 'canceling';
 
 /** A user task's zeebe:taskListeners, in model order for each event type (jobs of kind TASK_LISTENER). */
 export type TaskListenersDef = Partial<Record<TaskListenerEvent, ListenerDef[]>>;

@@ -80,7 +80,9 @@ export function createProcessInstance(
 
 export function cancelProcessInstance(tx: Tx, it: Interpreter, key: number): void {
   const pi = it.pi(key);
-  if (pi?.state !== 'ACTIVE') {
+  // Zeebe's ProcessInstanceCommandProcessor: only an instance that canTerminate (ACTIVATING, ACTIVATED, COMPLETING) is
+  // cancelled; one whose termination is under way (canceling task listeners) is not found again
+  if (pi?.state !== 'ACTIVE' || it.ei(key)?.state === 'TERMINATING') {
     throw notFound(`Expected to cancel a process instance with key '${key}', but no such process was found`);
   }
   if (pi.parent_process_instance_key !== null) {

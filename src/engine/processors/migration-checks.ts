@@ -186,8 +186,9 @@ function checkBody(c: MigrationContext, ei: ElementInstanceRow, el: ElementModel
 
 /** Checks one active element instance; returns the id of the element it migrates to. */
 export function checkElement(it: Interpreter, c: MigrationContext, ei: ElementInstanceRow): string {
-  // a step still queued for the element (not one stopped by an incident), or tokens waiting at a join
-  const queued = ei.state !== 'ACTIVATED' && ei.incident_key === null;
+  // a step still queued for the element (not one stopped by an incident), tokens waiting at a join, or a
+  // termination under way (a user task's canceling listeners, an incident on them too)
+  const queued = (ei.state !== 'ACTIVATED' && ei.incident_key === null) || ei.state === 'TERMINATING';
   if (queued || parseData(ei).joins) throw concurrentCommand(c.key);
   if (ei.element_type === 'PROCESS') return c.target.processId;
   const el = c.source.model.elements[ei.element_id]!;

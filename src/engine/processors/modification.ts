@@ -193,7 +193,8 @@ function terminateEmptyScopes(tx: Tx, it: Interpreter, key: number | null, requi
     scope &&
     isActive(scope) &&
     !required.has(scope.key) &&
-    it.state.elementInstances.countActiveChildren(scope.key) === 0 &&
+    // children whose termination waits (canceling task listeners) end with their scope
+    it.activeChildren(scope.key).every((c) => c.state === 'TERMINATING') &&
     !parseData(scope).joins
   ) {
     const pi = it.pi(scope.process_instance_key)!;
@@ -215,7 +216,8 @@ export function modifyProcessInstance(
   request: ModificationRequest,
 ): void {
   const pi = it.pi(key);
-  if (pi?.state !== 'ACTIVE') {
+  // an instance whose termination is under way (canceling task listeners) is no longer modified
+  if (pi?.state !== 'ACTIVE' || it.ei(key)?.state === 'TERMINATING') {
     throw notFound(`Expected to modify process instance but no process instance found with key '${key}'`);
   }
   const def: Definition = it.definition(pi.process_definition_key);

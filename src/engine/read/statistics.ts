@@ -29,7 +29,7 @@ export interface CallHierarchyEntry {
   processDefinitionName: string;
 }
 
-const ACTIVE = "state IN ('ACTIVATING','ACTIVATED','COMPLETING')";
+const ACTIVE = "state IN ('ACTIVATING','ACTIVATED','COMPLETING','TERMINATING')";
 // The process itself and a multi-instance body are no element of the diagram's counts: the inner instances are.
 const COUNTED = "element_type NOT IN ('PROCESS','MULTI_INSTANCE_BODY')";
 const COUNTS = `element_id AS elementId,

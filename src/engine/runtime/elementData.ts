@@ -33,6 +33,16 @@ export interface ElementData {
   lsn?: ListenerProgress;
   /** A user task's lifecycle transition held up by its task listeners (runtime/behavior/task-listeners.ts). */
   tl?: TaskTransition;
+  /** TERMINATING, ended by an interrupting boundary event: the event, activated once the termination is done. */
+  after?: PendingEvent;
+  /** Interrupted by an event sub-process whose start waits for the scope's children to end their termination. */
+  esp?: PendingEvent;
+}
+
+/** An event activated once the terminations it waits for are done. */
+export interface PendingEvent {
+  elementId: string;
+  trigger: Trigger;
 }
 
 /** The correctable properties of a user task (Zeebe's UserTaskRecord CORRECTABLE_PROPERTIES), dates as ISO text. */
@@ -51,7 +61,7 @@ export interface TaskFields {
  * corrections), the attributes the command changed, and what the command carries besides.
  */
 export interface TaskTransition {
-  event: 'creating' | 'assigning' | 'updating' | 'completing';
+  event: 'creating' | 'assigning' | 'updating' | 'completing' | 'canceling';
   task: number;
   next: number;
   job?: number;

@@ -59,6 +59,7 @@ export class Interpreter extends Runtime implements Behaviors {
     this.jobs.onTaskCanceled = (tx, key) => this.taskListeners.canceled(tx, key);
     this.compensation = new CompensationBehavior(this, transitions);
     transitions.onScopeTerminated = (tx, ei) => this.compensation.deleteWithin(tx, ei);
+    transitions.holdTermination = (tx, ei) => this.taskListeners.canceling(tx, ei);
     transitions.onProcessFinished = (tx, key) => this.compensation.deleteOfProcess(tx, key);
     this.processors = createProcessors(this);
   }
@@ -310,8 +311,8 @@ export class Interpreter extends Runtime implements Behaviors {
     return this.transitions.createElement(tx, scope, elementId, data);
   }
 
-  terminate(tx: Tx, ei: ElementInstanceRow): void {
-    this.transitions.terminate(tx, ei);
+  terminate(tx: Tx, ei: ElementInstanceRow): boolean {
+    return this.transitions.terminate(tx, ei);
   }
 
   activeChildren(scopeKey: number): ElementInstanceRow[] {

@@ -18,7 +18,7 @@ export class MigrationState {
     return this.db
       .q(
         `SELECT * FROM element_instances WHERE process_instance_key = ?
-          AND state IN ('ACTIVATING','ACTIVATED','COMPLETING') ORDER BY key`,
+          AND state IN ('ACTIVATING','ACTIVATED','COMPLETING','TERMINATING') ORDER BY key`,
       )
       .all(processInstanceKey) as ElementInstanceRow[];
   }

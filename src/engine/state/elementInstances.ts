@@ -3,7 +3,8 @@
 import type { Db } from './db.ts';
 import type { ElementInstanceRow } from './rows.ts';
 
-const ACTIVE_STATES = "('ACTIVATING','ACTIVATED','COMPLETING')";
+// TERMINATING: a termination that waits (a user task's canceling listeners, or a scope waiting for such a child)
+const ACTIVE_STATES = "('ACTIVATING','ACTIVATED','COMPLETING','TERMINATING')";
 
 export interface NewElementInstance {
   key: number;

@@ -28,7 +28,13 @@ export interface ProcessInstanceRow {
   tags: string | null;
 }
 
-export type ElementState = 'ACTIVATING' | 'ACTIVATED' | 'COMPLETING' | 'COMPLETED' | 'TERMINATED';
+export type ElementState =
+  | 'ACTIVATING'
+  | 'ACTIVATED'
+  | 'COMPLETING'
+  | 'TERMINATING'
+  | 'COMPLETED'
+  | 'TERMINATED';
 
 export interface ElementInstanceRow {
   key: number;

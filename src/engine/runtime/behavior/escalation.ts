@@ -37,16 +37,15 @@ export function escalate(
     throwElementId: from.element_id,
     catchElementId: event.id,
   });
-  const trigger = { trigger: { variables: null } };
+  const trigger = { variables: null };
   if (event.type === 'BOUNDARY_EVENT') {
-    const scope = rt.ei(holder.flow_scope_key!)!;
-    if (event.interrupting !== false) transitions.terminate(tx, holder);
-    transitions.createElement(tx, scope, event.id, trigger);
+    if (event.interrupting !== false) transitions.interruptActivity(tx, holder, event.id, trigger);
+    else transitions.createElement(tx, rt.ei(holder.flow_scope_key!)!, event.id, { trigger });
     return event.interrupting === false;
   }
   const esp = rt.model(holder).elements[event.scope!]!;
-  if (esp.interrupting !== false) transitions.interruptScope(tx, holder);
-  transitions.createElement(tx, holder, esp.id, trigger);
+  if (esp.interrupting !== false) transitions.interruptScope(tx, holder, esp.id, trigger);
+  else transitions.createElement(tx, holder, esp.id, { trigger });
   return esp.interrupting === false;
 }
 

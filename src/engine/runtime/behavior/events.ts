@@ -74,15 +74,15 @@ export class EventTriggerBehavior {
     switch (target.type) {
       case 'BOUNDARY_EVENT': {
         const scope = this.rt.ei(holder.flow_scope_key!)!;
-        if (target.interrupting !== false) this.transitions.terminate(tx, holder);
-        this.transitions.createElement(tx, scope, target.id, { trigger });
+        if (target.interrupting !== false) this.transitions.interruptActivity(tx, holder, target.id, trigger);
+        else this.transitions.createElement(tx, scope, target.id, { trigger });
         return true;
       }
       case 'START_EVENT': {
         const esp = model.elements[target.scope!]!;
         if (parseData(holder).interrupted) return false;
-        if (esp.interrupting !== false) this.transitions.interruptScope(tx, holder);
-        this.transitions.createElement(tx, holder, esp.id, { trigger });
+        if (esp.interrupting !== false) this.transitions.interruptScope(tx, holder, esp.id, trigger);
+        else this.transitions.createElement(tx, holder, esp.id, { trigger });
         return true;
       }
       default: {
@@ -170,13 +170,10 @@ export class EventTriggerBehavior {
     });
     const holder = catcher.holder;
     if (catcher.event.type === 'BOUNDARY_EVENT') {
-      const scope = this.rt.ei(holder.flow_scope_key!)!;
-      this.transitions.terminate(tx, holder);
-      this.transitions.createElement(tx, scope, catcher.event.id, { trigger: { variables: vars } });
+      this.transitions.interruptActivity(tx, holder, catcher.event.id, { variables: vars });
     } else {
       const esp = this.rt.model(holder).elements[catcher.event.scope!]!;
-      this.transitions.interruptScope(tx, holder);
-      this.transitions.createElement(tx, holder, esp.id, { trigger: { variables: vars } });
+      this.transitions.interruptScope(tx, holder, esp.id, { variables: vars });
     }
   }
 

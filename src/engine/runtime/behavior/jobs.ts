@@ -141,13 +141,19 @@ export class JobBehavior {
     return key;
   }
 
-  /** Cancels the open jobs and user tasks of an element instance that is terminated. */
-  cancelWorkOf(tx: Tx, ei: ElementInstanceRow): void {
-    const { jobs, userTasks } = this.rt.state;
+  /** Cancels the open jobs of an element instance (its user task, if any, stays open). */
+  cancelJobsOf(tx: Tx, ei: ElementInstanceRow): void {
+    const { jobs } = this.rt.state;
     for (const j of jobs.openForElement(ei.key)) {
       jobs.cancel(j.key, tx.now);
       tx.record('JOB', 'CANCELED', j.key, ei.process_instance_key, ei.element_id, null);
     }
+  }
+
+  /** Cancels the open jobs and user tasks of an element instance that is terminated. */
+  cancelWorkOf(tx: Tx, ei: ElementInstanceRow): void {
+    this.cancelJobsOf(tx, ei);
+    const { userTasks } = this.rt.state;
     for (const t of userTasks.openForElement(ei.key)) {
       userTasks.cancel(t.key, tx.now);
       tx.record('USER_TASK', 'CANCELED', t.key, ei.process_instance_key, ei.element_id, null);

@@ -1,8 +1,9 @@
 // User task listeners, as Zeebe 8.8 runs them (its UserTaskProcessor, JobCompleteProcessor and BpmnJobBehavior
 // with JobKind TASK_LISTENER): https://docs.camunda.io/docs/components/concepts/user-task-listeners/
-// - a transition of a user task (its creation, an assignment or unassignment, an update, its completion) waits
-//   while the listeners of its event run, one job at a time in model order; the task stays CREATED meanwhile
-//   and other commands on it are rejected;
+// - a transition of a user task (its creation, an assignment or unassignment, an update, its completion, its
+//   cancelation when its element is terminated) waits while the listeners of its event run, one job at a time in
+//   model order; the task stays CREATED meanwhile and other commands on it are rejected; a canceling transition
+//   holds up the termination of the element (TERMINATING, see canceling() and transitions.resumeTermination);
 // - each job sees the element's variables and the task as it will be (the command's changes and the earlier
 //   listeners' corrections) in its io.camunda.zeebe:* headers, the REST job's `userTask`;
 // - a job completed with corrections changes the task once the transition ends; a job completed as denied
@@ -48,6 +49,7 @@ export const LIFECYCLE: Record<TaskListenerEvent, string> = {
   assigning: 'ASSIGNING',
   updating: 'UPDATING',
   completing: 'COMPLETING',
+  canceling: 'CANCELING',
 };
 
 const DENIAL: Partial<Record<TaskListenerEvent, [intent: string, what: string]>> = {
@@ -61,6 +63,7 @@ const FINAL_INTENT: Record<TaskListenerEvent, string> = {
   assigning: 'ASSIGNED',
   updating: 'UPDATED',
   completing: 'COMPLETED',
+  canceling: 'CANCELED',
 };
 
 type Settle = (error: Error | null) => void;
@@ -162,10 +165,33 @@ export class TaskListenerBehavior {
     this.transitions.setData(ei, data);
   }
 
+  /**
+   * Zeebe's UserTaskProcessor.onTerminateInternal: the element of a Camunda user task with canceling listeners is
+   * terminated (its jobs canceled, its incidents resolved) — the requests waiting for a transition are rejected, the
+   * task is CANCELING (as it is, its corrections-to-be dropped) while its canceling listeners run, and the
+   * termination waits for them (true). False when the element has none.
+   */
+  canceling(tx: Tx, ei: ElementInstanceRow): boolean {
+    if (ei.element_type !== 'USER_TASK' || this.listenersOf(ei, 'canceling').length === 0) return false;
+    const open = this.rt.state.userTasks.openForElement(ei.key)[0];
+    const task = open ? this.rt.state.userTasks.get(open.key) : undefined;
+    if (!task) return false;
+    const data = parseData(ei);
+    // the job of a transition under way was canceled with the element's other jobs (transitions.terminate)
+    if (data.tl) this.settle(tx, task.key, invalidState('user task was canceled during ongoing transition'));
+    const fields = fieldsOf(task);
+    tx.record('USER_TASK', 'CANCELING', task.key, task.process_instance_key, task.element_id, { ...fields });
+    data.tl = { event: 'canceling', task: task.key, next: 0, action: '', fields, changed: [] };
+    this.transitions.setData(ei, data);
+    this.createNext(tx, ei);
+    return true;
+  }
+
   /** After an incident on the element was resolved: the listener job that could not be created is created now. */
   retry(tx: Tx, ei: ElementInstanceRow): boolean {
     const tl = parseData(ei).tl;
-    if (!tl || tl.job !== undefined || ei.state !== 'ACTIVATED') return false;
+    const live = tl?.event === 'canceling' ? 'TERMINATING' : 'ACTIVATED';
+    if (!tl || tl.job !== undefined || ei.state !== live) return false;
     this.createNext(tx, ei);
     return true;
   }
@@ -268,6 +294,11 @@ export class TaskListenerBehavior {
   ): void {
     const fields = tl.event === 'creating' ? { ...tl.fields, assignee: task.assignee } : tl.fields;
     this.write(task, fields);
+    if (tl.event === 'canceling') {
+      // the task is canceled (USER_TASK CANCELED) as the element's termination goes on
+      this.transitions.resumeTermination(tx, ei);
+      return;
+    }
     const record = tl.record ?? { action: tl.action };
     if (tl.event === 'completing') {
       this.rt.state.userTasks.complete(task.key, tx.now);

@@ -25,6 +25,8 @@ export class StateTransitionBehavior {
   onScopeTerminated: (tx: Tx, ei: ElementInstanceRow) => void = () => {};
   /** Set by the interpreter: what ends with a process instance (its compensation subscriptions). */
   onProcessFinished: (tx: Tx, processInstanceKey: number) => void = () => {};
+  /** Set by the interpreter: starts what the termination of `ei` waits for (a user task's canceling listeners). */
+  holdTermination: (tx: Tx, ei: ElementInstanceRow) => boolean = () => false;
 
   constructor(
     private readonly rt: Runtime,
@@ -269,35 +271,110 @@ export class StateTransitionBehavior {
     this.rt.onProcessEnded(tx, pi, state);
   }
 
-  terminate(tx: Tx, ei: ElementInstanceRow): void {
+  /**
+   * Terminates `ei` with everything it holds. False when the termination waits (Zeebe's TransitionOutcome.AWAIT):
+   * the element stays TERMINATING until what holds it up is done — a user task's canceling listeners
+   * (holdTermination), or a child or called process that waits for them — and resumeTermination goes on then.
+   */
+  terminate(tx: Tx, ei: ElementInstanceRow): boolean {
     const fresh = this.rt.ei(ei.key);
+    if (fresh?.state === 'TERMINATING') return false;
     if (
       !fresh ||
       (fresh.state !== 'ACTIVATING' && fresh.state !== 'ACTIVATED' && fresh.state !== 'COMPLETING')
     )
-      return;
-    for (const child of this.activeChildren(fresh.key)) this.terminate(tx, child);
+      return true;
+    let waits = false;
+    for (const child of this.activeChildren(fresh.key)) if (!this.terminate(tx, child)) waits = true;
     if (SCOPES.has(fresh.element_type)) this.onScopeTerminated(tx, fresh);
     this.subscriptions.closeSubscriptions(tx, fresh.key);
-    this.jobs.cancelWorkOf(tx, fresh);
+    this.jobs.cancelJobsOf(tx, fresh);
     if (fresh.element_type === 'CALL_ACTIVITY') {
       for (const c of this.rt.state.processInstances.activeCalledBy(fresh.key)) {
         const root = this.rt.ei(c.key);
-        if (root) this.terminate(tx, root);
+        if (root && !this.terminate(tx, root)) waits = true;
       }
     }
     this.incidents.resolveAllOf(tx, fresh.key);
-    this.setState(tx, fresh, 'TERMINATED');
-    if (fresh.element_type === 'PROCESS') this.finishProcess(tx, fresh, 'TERMINATED');
+    if (waits || this.holdTermination(tx, fresh)) {
+      this.rt.state.elementInstances.setState(fresh.key, 'TERMINATING', null);
+      ei.state = 'TERMINATING';
+      return false;
+    }
+    this.endTermination(tx, fresh);
+    return true;
   }
 
-  /** An interrupting event sub-process starts: everything else in its scope ends. */
-  interruptScope(tx: Tx, holder: ElementInstanceRow): void {
-    for (const c of this.activeChildren(holder.key)) this.terminate(tx, c);
+  private endTermination(tx: Tx, ei: ElementInstanceRow): void {
+    this.jobs.cancelWorkOf(tx, ei);
+    this.setState(tx, ei, 'TERMINATED');
+    if (ei.element_type === 'PROCESS') this.finishProcess(tx, ei, 'TERMINATED');
+  }
+
+  /**
+   * What held up the termination of `ei` is done: it is TERMINATED, the boundary event that interrupted it is
+   * activated, and its scope (or calling activity) goes on — Zeebe's onFinalizeTermination and onChildTerminated.
+   */
+  resumeTermination(tx: Tx, ei: ElementInstanceRow): void {
+    const fresh = this.rt.ei(ei.key);
+    if (fresh?.state !== 'TERMINATING') return;
+    this.endTermination(tx, fresh);
+    const after = parseData(fresh).after;
+    const scope = fresh.flow_scope_key === null ? undefined : this.rt.ei(fresh.flow_scope_key);
+    if (after && scope?.state === 'ACTIVATED') {
+      this.createElement(tx, scope, after.elementId, { trigger: after.trigger });
+    }
+    const parentKey = fresh.flow_scope_key ?? this.rt.pi(fresh.key)?.parent_element_instance_key ?? null;
+    if (parentKey !== null) this.childTerminated(tx, parentKey);
+  }
+
+  /** A child of `scopeKey` (or the process it called) ended a termination that waited. */
+  private childTerminated(tx: Tx, scopeKey: number): void {
+    const scope = this.rt.ei(scopeKey);
+    if (!scope || this.rt.state.elementInstances.countActiveChildren(scope.key) > 0) return;
+    if (scope.state === 'TERMINATING') {
+      if (this.rt.state.processInstances.activeCalledBy(scope.key).length > 0) return;
+      this.resumeTermination(tx, scope);
+      return;
+    }
+    if (scope.state !== 'ACTIVATED') return;
+    const data = parseData(scope);
+    if (data.esp) {
+      const { elementId, trigger } = data.esp;
+      delete data.esp;
+      this.setData(scope, data);
+      this.createElement(tx, scope, elementId, { trigger });
+    } else if (scope.element_type === 'MULTI_INSTANCE_BODY') {
+      tx.follow('COMPLETE', scope.key); // its completion condition ended the inner instances
+    } else {
+      this.onChildEnded(tx, scope);
+    }
+  }
+
+  /** An interrupting boundary event fires: its activity ends, then the event is activated in the activity's scope. */
+  interruptActivity(tx: Tx, holder: ElementInstanceRow, elementId: string, trigger: Trigger): void {
+    const scope = this.rt.ei(holder.flow_scope_key!)!;
+    if (this.terminate(tx, holder)) {
+      this.createElement(tx, scope, elementId, { trigger });
+      return;
+    }
+    const fresh = this.rt.ei(holder.key)!;
+    const data = parseData(fresh);
+    data.after = { elementId, trigger };
+    this.setData(fresh, data);
+  }
+
+  /** An interrupting event sub-process starts: everything else in its scope ends, then it is activated. */
+  interruptScope(tx: Tx, holder: ElementInstanceRow, elementId: string, trigger: Trigger): void {
+    let waits = false;
+    for (const c of this.activeChildren(holder.key)) if (!this.terminate(tx, c)) waits = true;
     this.subscriptions.closeSubscriptions(tx, holder.key);
-    const data = parseData(holder);
+    const fresh = this.rt.ei(holder.key)!;
+    const data = parseData(fresh);
     data.interrupted = true;
-    this.setData(holder, data);
+    if (waits) data.esp = { elementId, trigger };
+    this.setData(fresh, data);
+    if (!waits) this.createElement(tx, fresh, elementId, { trigger });
   }
 }
 

@@ -114,12 +114,13 @@ export function onInnerCompleted(
   const mi = data.mi!;
   mi.completed++;
   if (conditionMet) {
+    let waits = false; // an inner instance's canceling task listeners: the body completes once it is terminated
     for (const c of b.transitions.activeChildren(body.key)) {
-      b.transitions.terminate(tx, c);
+      if (!b.transitions.terminate(tx, c)) waits = true;
       mi.terminated++;
     }
     b.transitions.setData(body, data);
-    tx.follow('COMPLETE', body.key);
+    if (!waits) tx.follow('COMPLETE', body.key);
     return;
   }
   if (el.loop!.sequential && mi.next < mi.n) {
