@@ -177,6 +177,30 @@ export async function listOutbox(
   return rows.map(toMail);
 }
 
+/**
+ * One page of the outbox's mails for the operations page, newest first, with the true total: all, or those in one
+ * state. (`listOutbox` keeps the outbox's own order for tests and tooling.)
+ */
+export async function pageOutbox(
+  db: Kysely<Database>,
+  tenantId: string,
+  o: { state?: MailOutboxRow['state']; page: number; pageSize: number },
+): Promise<{ items: OutboxMail[]; total: number }> {
+  let q = db.selectFrom('mailOutbox').where('tenantId', '=', tenantId);
+  if (o.state) q = q.where('state', '=', o.state);
+  const [rows, count] = await Promise.all([
+    q
+      .selectAll()
+      .orderBy('createdAt', 'desc')
+      .orderBy('id', 'desc')
+      .limit(o.pageSize)
+      .offset((o.page - 1) * o.pageSize)
+      .execute(),
+    q.select((eb) => eb.fn.countAll<number | string | bigint>().as('n')).executeTakeFirstOrThrow(),
+  ]);
+  return { items: rows.map(toMail), total: Number(count.n) };
+}
+
 export async function findMail(
   db: Kysely<Database>,
   tenantId: string,

@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listOutbox } from '../../src/store/mail-outbox.ts';
+import { enqueueMails, listOutbox, markMailFailed } from '../../src/store/mail-outbox.ts';
 import { professionalDraft, type Stack, sectionApproves, startStack, until } from '../api-process/stack.ts';
 import { type SmtpReceiver, startSmtpReceiver } from '../support/smtp.ts';
 
@@ -80,7 +80,8 @@ describe('notification e-mail: one’s own address, and failed mails sent again 
     expect(done.statusCode, done.body).toBe(200);
 
     const failed = await until(
-      async () => (await s.api(t['bureau.admin']!, 'GET', '/api/ops/mails')).json() as Data[],
+      async () =>
+        ((await s.api(t['bureau.admin']!, 'GET', '/api/ops/mails')).json() as { items: Data[] }).items,
       (x) => x.some((m) => m.subject === SUBJECT),
     );
     const mail = failed.find((m) => m.subject === SUBJECT)!;
@@ -125,7 +126,10 @@ describe('notification e-mail: one’s own address, and failed mails sent again 
       reason: '再发一次',
     });
     expect(twice.statusCode).toBe(409);
-    expect((await s.api(t['bureau.admin']!, 'GET', '/api/ops/mails')).json()).toEqual([]);
+    expect((await s.api(t['bureau.admin']!, 'GET', '/api/ops/mails')).json()).toEqual({
+      items: [],
+      total: 0,
+    });
 
     const audit = await s.store.db
       .selectFrom('auditLog')
@@ -136,4 +140,37 @@ describe('notification e-mail: one’s own address, and failed mails sent again 
     const retried = audit.find((a) => a.action === 'mail.retry')!;
     expect(JSON.stringify(retried)).toContain('邮件服务器已恢复，重新发送');
   }, 90_000);
+
+  it('the failed mails are listed newest first, a page at a time, with the true total and without their text', async () => {
+    // Seeded in the store: how a mail fails is the test above; this one is about the list an operator reads.
+    const later = new Date(Date.now() + 86_400_000).toISOString(); // not due: the sender leaves them alone
+    const ids: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      await s.store.transaction((tx) =>
+        enqueueMails(tx, {
+          tenantId: 'yunfu',
+          to: [`unit${i}@gongan.test`],
+          subject: `失败的通知 ${i}`,
+          body: '正文不在列表中',
+          createdAt: new Date(Date.UTC(2026, 10, 27, 3, i)).toISOString(),
+          dueAt: later,
+        }),
+      );
+      const id = (await listOutbox(s.store.db, 'yunfu')).find((m) => m.subject === `失败的通知 ${i}`)!.id;
+      await markMailFailed(s.store.db, id, '550 mailbox unavailable', null);
+      ids.push(id);
+    }
+    const page = async (n: number) =>
+      (await s.api(t['bureau.admin']!, 'GET', `/api/ops/mails?pageSize=2&page=${n}`)).json() as {
+        items: Data[];
+        total: number;
+      };
+    const [one, two, three] = [await page(1), await page(2), await page(3)];
+    expect([one.total, two.total, three.total]).toEqual([5, 5, 5]);
+    expect([...one.items, ...two.items, ...three.items].map((m) => m.id)).toEqual([...ids].reverse());
+    expect(one.items[0]).not.toHaveProperty('body');
+    const bad = await s.api(t['bureau.admin']!, 'GET', '/api/ops/mails?pageSize=0');
+    expect(bad.statusCode).toBe(400);
+    expect(bad.body).toContain('pageSize');
+  });
 });

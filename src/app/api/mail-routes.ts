@@ -4,7 +4,7 @@
 // keeps. Delivery itself is src/app/mail-sender.ts's, through the outbox.
 
 import { setAccountEmail } from '../../store/accounts.ts';
-import { findMail, listOutbox, type OutboxMail, retryFailedMail } from '../../store/mail-outbox.ts';
+import { findMail, pageOutbox, retryFailedMail } from '../../store/mail-outbox.ts';
 import { decide } from '../authz.ts';
 import { problem } from '../problem.ts';
 import { type ApiApp, type ApiContext, ensure, principalOf, recordAudit } from './context.ts';
@@ -28,17 +28,6 @@ const mailSchema = {
     sentAt: { type: ['string', 'null'] },
   },
 } as const;
-
-const view = (m: OutboxMail) => ({
-  id: m.id,
-  recipient: m.recipient,
-  subject: m.subject,
-  state: m.state,
-  attempts: m.attempts,
-  lastError: m.lastError,
-  createdAt: m.createdAt,
-  sentAt: m.sentAt,
-});
 
 export function registerMailRoutes(app: ApiApp, ctx: ApiContext): void {
   ownAddress(app, ctx);
@@ -95,23 +84,32 @@ function failedMails(app: ApiApp, ctx: ApiContext): void {
     {
       schema: {
         tags,
-        summary: '通知邮件的发送情况（默认列出发送失败的）',
+        summary: '通知邮件的发送情况（默认列出发送失败的），最新的在前，分页',
         querystring: {
           type: 'object',
           additionalProperties: false,
           properties: {
             state: { type: 'string', enum: ['pending', 'sent', 'failed'], default: 'failed' },
-            limit: { type: 'integer', minimum: 1, maximum: 500, default: 200 },
+            page: { type: 'integer', minimum: 1, maximum: 100000, default: 1 },
+            pageSize: { type: 'integer', minimum: 1, maximum: 200, default: 50 },
           },
         },
-        response: { 200: { type: 'array', items: mailSchema }, ...problemResponses },
+        response: {
+          200: {
+            type: 'object',
+            required: ['items', 'total'],
+            properties: { items: { type: 'array', items: mailSchema }, total: { type: 'integer' } },
+          },
+          ...problemResponses,
+        },
       },
     },
     async (request) => {
       const p = principalOf(request);
       ensure(decide(p, 'process.operate', { tenantId: p.tenantId }));
-      const { state, limit } = request.query;
-      return (await listOutbox(ctx.store.db, p.tenantId, { state, limit })).map(view);
+      const { state, page, pageSize } = request.query;
+      // the response schema lets through only the mail's public fields (not its body or lease)
+      return pageOutbox(ctx.store.db, p.tenantId, { state, page, pageSize });
     },
   );
 
@@ -154,7 +152,7 @@ function failedMails(app: ApiApp, ctx: ApiContext): void {
         return mail;
       });
       ctx.mail?.wake();
-      return view({ ...retried, state: 'pending', attempts: 0 });
+      return { ...retried, state: 'pending' as const, attempts: 0 };
     },
   );
 }

@@ -142,3 +142,17 @@ export async function lockedProject(tx: Conn, tenantId: string, id: string): Pro
 export function logUncompensated(actor: Actor, what: string, detail: object, err: unknown): void {
   actor.log.error({ ...detail, err }, `${what}: the engine acted but the store did not record it`);
 }
+
+/**
+ * Writes the audit entry of an engine call that has already happened (a completed task, a correlated message, an
+ * operator's repair). What the engine did cannot be taken back — its history holds it — so an entry that cannot
+ * be written is logged loudly for an administrator and the error goes on to the caller.
+ */
+export async function auditAfter(ctx: CommandContext, actor: Actor, entry: Parameters<typeof audit>[3]) {
+  await ctx.store
+    .transaction((tx) => audit(tx, ctx, actor, entry))
+    .catch((e: unknown) => {
+      logUncompensated(actor, entry.action, { entityId: entry.entityId, payload: entry.payload }, e);
+      throw e;
+    });
+}

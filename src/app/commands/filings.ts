@@ -8,12 +8,11 @@ import { problem } from '../problem.ts';
 import type { Variables } from '../process-gateway.ts';
 import {
   type Actor,
-  audit,
+  auditAfter,
   type CommandContext,
   engineCall,
   ensure,
   gatewayOf,
-  logUncompensated,
   visibleProject,
 } from './context.ts';
 
@@ -97,21 +96,13 @@ export async function fileProjectFiling(
     );
   }
   const payload = { kind: input.kind, message: spec.message, variables };
-  await ctx.store
-    .transaction((tx) =>
-      audit(tx, ctx, actor, {
-        action: `project.${input.kind}-filing`,
-        entityType: 'project',
-        entityId: projectId,
-        projectId,
-        payload,
-      }),
-    )
-    .catch((e: unknown) => {
-      // A correlated message cannot be taken back; the engine's history holds it.
-      logUncompensated(actor, 'filing', { projectId, ...payload }, e);
-      throw e;
-    });
+  await auditAfter(ctx, actor, {
+    action: `project.${input.kind}-filing`,
+    entityType: 'project',
+    entityId: projectId,
+    projectId,
+    payload,
+  });
   actor.log.info(
     { projectId, processInstanceKey: correlated.processInstanceKey, message: spec.message },
     'filing raised',

@@ -12,12 +12,11 @@ import { problem } from '../problem.ts';
 import type { Incident, ProcessInstance, Variables } from '../process-gateway.ts';
 import {
   type Actor,
-  audit,
+  auditAfter,
   type CommandContext,
   engineCall,
   ensure,
   gatewayOf,
-  logUncompensated,
   tenantOfVariables,
 } from './context.ts';
 
@@ -38,15 +37,6 @@ export async function tenantInstance(
   const vars = (await gateway.instanceVariables([key], ['tenantId', 'projectId'])).get(key) ?? {};
   if (tenantOfVariables(vars) !== tenantId) throw problem.notFound(`流程实例 ${key} 不存在或无权查看`);
   return { instance, projectId: typeof vars.projectId === 'string' ? vars.projectId : null };
-}
-
-export async function auditAfter(ctx: CommandContext, actor: Actor, entry: Parameters<typeof audit>[3]) {
-  await ctx.store
-    .transaction((tx) => audit(tx, ctx, actor, entry))
-    .catch((e: unknown) => {
-      logUncompensated(actor, entry.action, { entityId: entry.entityId, payload: entry.payload }, e);
-      throw e;
-    });
 }
 
 export async function retryIncident(

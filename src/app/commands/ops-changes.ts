@@ -22,8 +22,8 @@ import {
   type ProcessModel,
   readProcessModel,
 } from '../queries/bpmn-model.ts';
-import { type Actor, type CommandContext, engineCall, gatewayOf } from './context.ts';
-import { auditAfter, ensureOperator, tenantInstance } from './operate.ts';
+import { type Actor, auditAfter, type CommandContext, engineCall, gatewayOf } from './context.ts';
+import { ensureOperator, tenantInstance } from './operate.ts';
 
 /** Where a token may be moved to: a step or an event inside the flow, not a start, boundary event or gateway. */
 export const MOVABLE_TO = new Set([

@@ -5,8 +5,15 @@
 import type { Principal } from '../authz.ts';
 import { problem } from '../problem.ts';
 import type { Incident } from '../process-gateway.ts';
-import { type Actor, type CommandContext, engineCall, gatewayOf, tenantOfVariables } from './context.ts';
-import { auditAfter, ensureOperator } from './operate.ts';
+import {
+  type Actor,
+  auditAfter,
+  type CommandContext,
+  engineCall,
+  gatewayOf,
+  tenantOfVariables,
+} from './context.ts';
+import { ensureOperator } from './operate.ts';
 
 const PAGE = 1000;
 /** At most this many incidents are read for the groups (the engine's own search cap). */

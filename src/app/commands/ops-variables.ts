@@ -6,8 +6,8 @@ import { PROTECTED_VARIABLES, protectedVariableIssues } from '../../domain/index
 import type { Principal } from '../authz.ts';
 import { problem } from '../problem.ts';
 import type { Variables } from '../process-gateway.ts';
-import { type Actor, type CommandContext, engineCall, gatewayOf } from './context.ts';
-import { auditAfter, ensureOperator, tenantInstance } from './operate.ts';
+import { type Actor, auditAfter, type CommandContext, engineCall, gatewayOf } from './context.ts';
+import { ensureOperator, tenantInstance } from './operate.ts';
 
 const isProtected = (name: string) => Object.hasOwn(PROTECTED_VARIABLES, name);
 

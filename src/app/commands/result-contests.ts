@@ -11,12 +11,11 @@ import { problem } from '../problem.ts';
 import type { Variables } from '../process-gateway.ts';
 import {
   type Actor,
-  audit,
+  auditAfter,
   type CommandContext,
   engineCall,
   ensure,
   gatewayOf,
-  logUncompensated,
   visibleProject,
 } from './context.ts';
 
@@ -86,21 +85,13 @@ export async function contestResult(
   );
   if (!correlated) throw problem.conflict(notInStep);
   const payload = { result: input.result, resultName: spec.name, message: spec.message, reasons };
-  await ctx.store
-    .transaction((tx) =>
-      audit(tx, ctx, actor, {
-        action: RESULT_CONTEST_ACTION,
-        entityType: 'project',
-        entityId: projectId,
-        projectId,
-        payload,
-      }),
-    )
-    .catch((e: unknown) => {
-      // A correlated message cannot be taken back; the engine's history holds it.
-      logUncompensated(actor, 'result contest', { projectId, ...payload }, e);
-      throw e;
-    });
+  await auditAfter(ctx, actor, {
+    action: RESULT_CONTEST_ACTION,
+    entityType: 'project',
+    entityId: projectId,
+    projectId,
+    payload,
+  });
   actor.log.info(
     { projectId, processInstanceKey: correlated.processInstanceKey, message: spec.message },
     'third-party result contested',

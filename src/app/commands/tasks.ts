@@ -16,6 +16,7 @@ import { ProcessEngineError, type UserTask, type Variables } from '../process-ga
 import {
   type Actor,
   audit,
+  auditAfter,
   type CommandContext,
   engineCall,
   engineProblem,
@@ -78,12 +79,7 @@ export async function thenAudit(
   entry: Parameters<typeof audit>[3],
 ): Promise<void> {
   await engineCall(what, call);
-  await ctx.store
-    .transaction((tx) => audit(tx, ctx, actor, entry))
-    .catch((e: unknown) => {
-      logUncompensated(actor, entry.action, { entityId: entry.entityId, payload: entry.payload }, e);
-      throw e;
-    });
+  await auditAfter(ctx, actor, entry);
 }
 
 export async function claimTask(ctx: CommandContext, actor: Actor, userTaskKey: string): Promise<void> {

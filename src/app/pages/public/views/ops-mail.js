@@ -8,11 +8,15 @@ import { reasonForm } from './ops-admin.js';
 
 const refresh = () => dispatchEvent(new HashChangeEvent('hashchange'));
 
+/** At most this many failed mails are listed, newest first; the heading gives the true number. */
+const PAGE_SIZE = 50;
+
 export async function failedMailsSection() {
-  const mails = await get('/ops/mails?state=failed');
-  if (mails.length === 0) return null;
+  const { items: mails, total } = await get(`/ops/mails?state=failed&pageSize=${PAGE_SIZE}`);
+  if (total === 0) return null;
+  const shown = total > mails.length ? `，最新的 ${mails.length} 封` : '';
   return section(
-    `发送失败的通知邮件（${mails.length} 封）`,
+    `发送失败的通知邮件（${total} 封${shown}）`,
     h(
       'table',
       { class: 'failed-mails' },
