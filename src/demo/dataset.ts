@@ -12,6 +12,7 @@ import { upsertUnit } from '../store/units.ts';
 import { campaign, campaignsOf, filingOf } from './campaigns.ts';
 import { InProcessWorkers } from './in-process-workers.ts';
 import {
+  assessmentFee,
   DAY,
   type DemoDatasetOptions,
   eveningOf,
@@ -19,6 +20,7 @@ import {
   type Plan,
   PROJECT_NAMES,
   PROJECTS,
+  supervisionFee,
   type TaskMatch,
   TENANT,
 } from './plan.ts';
@@ -261,6 +263,7 @@ function procurement({ i, start, step, totalInvestment }: ProjectPlan): void {
   step(62, 'Task_EngageSupervisor', {
     supervisorOrgId: i % 2 === 0 ? 'jianli-yuehua' : 'jianli-nanfang',
     supervisorQualificationNo: `JL-${100 + i}`,
+    supervisionFee: supervisionFee(i),
   });
 }
 
@@ -311,6 +314,8 @@ function acceptance({ i, step }: ProjectPlan, done: number): void {
     // AC-3: and the organisations of the acceptance test and the security assessment
     acceptanceTestOrgId: i % 2 === 0 ? 'ceping-saiyun' : 'ceping-gdsoft',
     securityAssessmentOrgId: i % 2 === 0 ? 'ceping-gdsoft' : 'ceping-saiyun',
+    // AC-3, IM-4: what the organisations charge, the project's 测评 line
+    assessmentFee: assessmentFee(i),
   });
   // (the demo holds no documents: through /api the organisation's uploaded report is required)
   step(done + 5, 'Task_ThirdPartyTest', {

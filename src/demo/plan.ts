@@ -77,6 +77,12 @@ const AMOUNTS = [
   1_280_000, 460_000, 980_000, 2_350_000, 620_000, 1_000_000, 499_000, 760_000, 1_650_000, 520_000,
 ];
 
+/** What the Unit pays its testing and assessment organisations (AC-3, IM-4): its 测评 line. */
+export const assessmentFee = (i: number): number => Math.round(AMOUNTS[i % AMOUNTS.length]! * 0.03);
+
+/** What the 监理 contract costs (IM-3): its 监理 line, where the project has one. */
+export const supervisionFee = (i: number): number => Math.round(AMOUNTS[i % AMOUNTS.length]! * 0.04);
+
 export function lines(i: number): ServiceLine[] {
   const software = AMOUNTS[i % AMOUNTS.length]!;
   const result: ServiceLine[] = [
@@ -94,11 +100,19 @@ export function lines(i: number): ServiceLine[] {
       description: '一年运维',
     },
   ];
-  if (software + Math.round(software * 0.08) >= 950_000) {
+  // AC-3, IM-4: the acceptance test, the security assessment (and from 500,000 元 the software test) cost 3 %
+  result.push({
+    serviceType: 'third-party',
+    subType: 'assessment',
+    amount: assessmentFee(i),
+    relatedTo: 'professional-software',
+    description: '第三方测试、测评',
+  });
+  if (result.reduce((sum, l) => sum + l.amount, 0) >= 950_000) {
     result.push({
       serviceType: 'third-party',
       subType: 'supervision',
-      amount: Math.round(software * 0.04),
+      amount: supervisionFee(i),
       relatedTo: 'professional-software',
       description: '工程监理',
     });

@@ -5,7 +5,7 @@
 import { amountIssue } from './amounts.ts';
 import { serviceLineIssues } from './category.ts';
 import type { FieldIssue } from './errors.ts';
-import { type ServiceLine, serviceLineLabel } from './service-types.ts';
+import { SERVICE_TYPES, type ServiceLine, serviceLineLabel } from './service-types.ts';
 
 type ThirdPartyCost = 'supervision' | 'assessment';
 
@@ -40,29 +40,44 @@ export function supervisionLineIssue(
   };
 }
 
+/** What a fee check says of each third-party service: its name, its clause and the form's field. */
+const FEES: Record<ThirdPartyCost, { name: string; clause: string }> = {
+  supervision: { name: '监理费用', clause: 'IM-3' },
+  // the software test (IM-4), the acceptance test and the security assessment (AC-3), all from the 测评 lines
+  assessment: { name: '测试、测评费用', clause: 'AC-3、IM-4' },
+};
+
 /**
- * IM-3: the fee of the 监理 contract a Unit engages must lie within the project's 监理 line(s) — the cost the total
- * investment holds for it. A project without a 监理 line has no room for the fee at all.
+ * IM-3, AC-3: what the Unit's contracts with a third party cost — the 监理 contract, or the testing and assessment
+ * organisations it engages — must lie within the project's lines of that service (监理 or 测评), the cost the total
+ * investment holds for it. A project without such a line has no room for the fee at all: its lines change first
+ * by a 重大变更备案.
  */
-export function supervisionFeeIssue(
+export function thirdPartyFeeIssue(
+  subType: ThirdPartyCost,
   fee: unknown,
   lines: unknown,
-  field = 'supervisionFee',
+  field: string,
 ): FieldIssue | null {
   const bad = amountIssue(fee, field);
   if (bad) return bad;
-  const room = thirdPartyLinesTotal(lines, 'supervision');
-  if (room === null) return { field, reason: '项目的服务内容无法读取，不能核对监理费用（IM-3）' };
+  const { name, clause } = FEES[subType];
+  const label = serviceLineLabel({ serviceType: 'third-party', subType });
+  const room = thirdPartyLinesTotal(lines, subType);
+  if (room === null) return { field, reason: `项目的服务内容无法读取，不能核对${name}（${clause}）` };
   if (room === 0)
     return {
       field,
-      reason:
-        '项目服务内容中没有“第三方服务／监理”费用，监理费用须纳入项目总投资（IM-3）：请先办理重大变更备案调整服务内容',
+      reason: `项目服务内容中没有“${label}”费用，${name}须纳入项目总投资（${clause}）：请先办理重大变更备案调整服务内容`,
     };
   if ((fee as number) > room)
     return {
       field,
-      reason: `监理费用 ${yuan(fee as number)} 超出项目服务内容中的监理费用 ${yuan(room)}：监理费用须在项目总投资之内（IM-3）`,
+      reason: `${name} ${yuan(fee as number)} 超出项目服务内容中的${SERVICE_TYPES['third-party'].subTypes[subType]}费用 ${yuan(room)}：${name}须在项目总投资之内（${clause}）`,
     };
   return null;
 }
+
+/** IM-3: the fee of the 监理 contract a Unit engages lies within the project's 监理 line(s). */
+export const supervisionFeeIssue = (fee: unknown, lines: unknown, field = 'supervisionFee') =>
+  thirdPartyFeeIssue('supervision', fee, lines, field);

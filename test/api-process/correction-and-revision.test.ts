@@ -86,12 +86,12 @@ describe('a return for correction and a failed cost review answered by the Unit 
     const correction = await waitTask('gongan.staff', 'Task_CorrectApplication');
     const { variables, submitted } = await submitPage('gongan.staff', correction, (d) => {
       const lines = d.serviceLines as Data[];
-      lines[1] = { ...lines[1], amount: 50_000 };
+      lines[1] = { ...lines[1], amount: 20_000 };
       return {
         ...d,
         totalInvestment: 1_050_000,
         planSummary: '警务数据汇聚、分析与指挥调度；核减监理费用',
-        correctionNote: '监理费用按市场价核减为 5 万元',
+        correctionNote: '监理费用按市场价核减为 2 万元',
       };
     });
     // The form opened with the current lines, and form-js sent them back with the corrected amount.
@@ -100,7 +100,8 @@ describe('a return for correction and a failed cost review answered by the Unit 
     expect(submitted.serviceLines).toEqual([
       // form-js sends every field of a repetition: the untouched 说明 as its empty value.
       { ...PROFESSIONAL_LINES[0], description: '' },
-      { ...PROFESSIONAL_LINES[1], amount: 50_000, description: '' },
+      { ...PROFESSIONAL_LINES[1], amount: 20_000, description: '' },
+      { ...PROFESSIONAL_LINES[2], description: '' },
     ]);
 
     // Checked again (check-application, classification) and back at 初核 — not withdrawn.
@@ -112,7 +113,7 @@ describe('a return for correction and a failed cost review answered by the Unit 
       applicationComplete: true,
       category: 'professional',
     });
-    expect((v.serviceLines as Data[])[1]).toMatchObject({ subType: 'supervision', amount: 50_000 });
+    expect((v.serviceLines as Data[])[1]).toMatchObject({ subType: 'supervision', amount: 20_000 });
     const detail = (await s.api(t['bureau.reviewer']!, 'GET', `/api/tasks/${again}`)).json();
     expect(detail.variables.correctionNote).toBeUndefined();
     expect(detail.variables.totalInvestment).toBe(1_050_000);
@@ -146,8 +147,8 @@ describe('a return for correction and a failed cost review answered by the Unit 
       };
     });
     expect(variables.costReviewReport).toBe('软件开发工作量偏高，建议核减 10 万元');
-    expect((variables.serviceLines as Data[]).map((l) => l.amount)).toEqual([1_000_000, 50_000]);
-    expect((submitted.serviceLines as Data[]).map((l) => l.amount)).toEqual([900_000, 50_000]);
+    expect((variables.serviceLines as Data[]).map((l) => l.amount)).toEqual([1_000_000, 20_000, 30_000]);
+    expect((submitted.serviceLines as Data[]).map((l) => l.amount)).toEqual([900_000, 20_000, 30_000]);
 
     const again = await waitTask('cost.reviewer', 'Task_CostReview', new Set([review]));
     expect(again).not.toBe(review);
@@ -157,7 +158,7 @@ describe('a return for correction and a failed cost review answered by the Unit 
       softwareDevCost: 900_000,
       revisionNote: '软件开发费用核减为 90 万元',
     });
-    expect((v.serviceLines as Data[]).map((l) => l.amount)).toEqual([900_000, 50_000]);
+    expect((v.serviceLines as Data[]).map((l) => l.amount)).toEqual([900_000, 20_000, 30_000]);
   });
 
   it('a revision whose subtype does not belong to its type is a 400 naming the line, and the task stays open', async () => {

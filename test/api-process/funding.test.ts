@@ -124,7 +124,7 @@ describe('funding lines (G-3) and national-funds coordination (IM-1) through /ap
   it('edits a draft’s funding with its version: changed lines must still add up; one source follows the total', async () => {
     const created = await create(pageDraft(CO_FUNDED));
     const { id, version } = created.json().project as { id: string; version: number };
-    const cheaper = [{ ...PROFESSIONAL_LINES[0]!, amount: 900_000 }, PROFESSIONAL_LINES[1]!]; // 960,000 元
+    const cheaper = [{ ...PROFESSIONAL_LINES[0]!, amount: 900_000 }, ...PROFESSIONAL_LINES.slice(1)]; // 960,000 元
     const patch = (body: Item) => s.api(t['gongan.staff']!, 'PATCH', `/api/projects/${id}`, body);
     const stale = await patch({ version, serviceLines: cheaper });
     expect(stale.statusCode, stale.body).toBe(400);

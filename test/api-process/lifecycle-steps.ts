@@ -26,8 +26,8 @@ export const TO_PRE_ACCEPTANCE: readonly Step[] = [
   ['gongan.staff', 'Task_ConductProcurement', { procurementResult: 'success' }],
   // IM-3: the Unit engages 粤华监理 (its account `supervisor`); IM-4, AC-3: it engages 省软件测评中心 (its account
   // `ceping.gdsoft`) for the software test, the acceptance test and the security assessment
-  // (its fee within the project's 监理 line of 60,000 元, IM-3)
-  ['gongan.staff', 'Task_EngageSupervisor', { supervisorOrgId: 'jianli-yuehua', supervisionFee: 60_000 }],
+  // (its fee within the project's 监理 line of 30,000 元, IM-3; the testing fees within its 测评 line, AC-3)
+  ['gongan.staff', 'Task_EngageSupervisor', { supervisorOrgId: 'jianli-yuehua', supervisionFee: 30_000 }],
   [
     'gongan.staff',
     'Task_Implement',
@@ -36,6 +36,7 @@ export const TO_PRE_ACCEPTANCE: readonly Step[] = [
       softwareTestOrgId: 'ceping-gdsoft',
       acceptanceTestOrgId: 'ceping-gdsoft',
       securityAssessmentOrgId: 'ceping-gdsoft',
+      assessmentFee: 28_000,
     },
   ],
   ['ceping.gdsoft', 'Task_ThirdPartyTest', { softwareTestResult: 'pass' }],

@@ -138,23 +138,23 @@ describe('AC-3: the Unit contests a third party result, the Bureau decides', () 
           fill(engage.form.schema, engage.variables, { supervisorOrgId: 'jianli-yuehua', supervisionFee }),
         )
       ).data;
-    // PROFESSIONAL_LINES hold 60,000 元 of 监理: one 元 more is outside the total investment
+    // PROFESSIONAL_LINES hold 30,000 元 of 监理: one 元 more is outside the total investment
     const over = await s.api(t['gongan.staff']!, 'POST', `/api/tasks/${engage.key}/complete`, {
-      variables: await feeOf(60_001),
+      variables: await feeOf(30_001),
     });
     expect(over.statusCode, over.body).toBe(400);
     expect((over.json() as Problem).errors).toEqual([
       {
         field: 'variables.supervisionFee',
         reason:
-          '监理费用 60,001 元 超出项目服务内容中的监理费用 60,000 元：监理费用须在项目总投资之内（IM-3）',
+          '监理费用 30,001 元 超出项目服务内容中的监理费用 30,000 元：监理费用须在项目总投资之内（IM-3）',
       },
     ]);
     const recorded = await tasks.complete('gongan.staff', engage, {
       supervisorOrgId: 'jianli-yuehua',
-      supervisionFee: 60_000,
+      supervisionFee: 30_000,
     });
-    expect(recorded.supervisionFee).toBe(60_000);
+    expect(recorded.supervisionFee).toBe(30_000);
   });
 
   it('IM-3: an application that must have 监理 is refused without a 监理 line, naming serviceLines; with one it goes', async () => {

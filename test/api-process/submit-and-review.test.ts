@@ -5,6 +5,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { ServiceLine } from '../../src/domain/index.ts';
 import { insertProject } from '../../src/store/projects.ts';
+import { PROFESSIONAL_LINES } from '../support/projects.ts';
 import { type Problem, professionalDraft, type Stack, startStack, until } from './stack.ts';
 
 describe('submitting a project and reviewing it through /api on the real engine', () => {
@@ -193,7 +194,7 @@ describe('submitting a project and reviewing it through /api on the real engine'
       softwareDevCost: 1_000_000,
     });
     expect(v.annualPlanFilingNumber).toMatch(/^.+〔2026〕\d+号$/);
-    expect(v.serviceLines).toHaveLength(2);
+    expect(v.serviceLines).toEqual(PROFESSIONAL_LINES);
   });
 
   it('check-application and classification run; 初核 is in the Bureau reviewer’s inbox with its due date', async () => {

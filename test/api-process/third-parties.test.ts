@@ -97,7 +97,7 @@ describe('IM-3, IM-4: the engaged third parties certify for themselves', () => {
       engage.form.schema,
       fill(engage.form.schema, engage.variables, {
         supervisorOrgId: 'jianli-nanfang',
-        supervisionFee: 60_000,
+        supervisionFee: 30_000,
       }),
     );
     expect(sent.errors).toEqual({});
@@ -111,7 +111,7 @@ describe('IM-3, IM-4: the engaged third parties certify for themselves', () => {
       );
     await tasks.complete('gongan.staff', engage, {
       supervisorOrgId: 'jianli-nanfang',
-      supervisionFee: 60_000,
+      supervisionFee: 30_000,
     });
   });
 
@@ -148,7 +148,19 @@ describe('IM-3, IM-4: the engaged third parties certify for themselves', () => {
       expect(
         refusedFields(await post('gongan.staff', implement.key, { ...sent.data, [field]: 'jianli-yuehua' })),
       ).toContain(`variables.${field}`);
-    await tasks.complete('gongan.staff', implement, choices);
+    // AC-3, IM-4: what the organisations charge is inside the total investment — within the project's 测评 line
+    // (30,000 元 of PROFESSIONAL_LINES); one 元 more is refused, naming the field and the line
+    const over = await post('gongan.staff', implement.key, { ...sent.data, assessmentFee: 30_001 });
+    expect(over.statusCode, over.body).toBe(400);
+    expect((over.json() as Problem).errors).toEqual([
+      {
+        field: 'variables.assessmentFee',
+        reason:
+          '测试、测评费用 30,001 元 超出项目服务内容中的测评费用 30,000 元：测试、测评费用须在项目总投资之内（AC-3、IM-4）',
+      },
+    ]);
+    const recorded = await tasks.complete('gongan.staff', implement, { ...choices, assessmentFee: 30_000 });
+    expect(recorded.assessmentFee).toBe(30_000);
   });
 
   it('IM-4: only the engaged organisation enters the test result, with its report number and its own uploaded report', async () => {

@@ -7,6 +7,7 @@ import {
   type ServiceLine,
   supervisionFeeIssue,
   supervisionLineIssue,
+  thirdPartyFeeIssue,
   thirdPartyLinesTotal,
 } from '../../src/domain/index.ts';
 
@@ -64,5 +65,22 @@ describe('IM-3: the 监理 cost inside the total investment', () => {
     );
     expect(supervisionFeeIssue(1.5, lines)).toMatchObject({ field: 'supervisionFee' });
     expect(supervisionFeeIssue(-1, lines)).toMatchObject({ field: 'supervisionFee' });
+  });
+
+  it('AC-3, IM-4: the testing and assessment fees stay within the 测评 lines; a 监理 line is no room for them', () => {
+    const lines = [software(1_000_000), supervision(50_000), assessment(20_000), assessment(10_000)];
+    expect(thirdPartyLinesTotal(lines, 'assessment')).toBe(30_000);
+    expect(thirdPartyFeeIssue('assessment', 30_000, lines, 'assessmentFee')).toBeNull();
+    expect(thirdPartyFeeIssue('assessment', 30_001, lines, 'assessmentFee')).toEqual({
+      field: 'assessmentFee',
+      reason:
+        '测试、测评费用 30,001 元 超出项目服务内容中的测评费用 30,000 元：测试、测评费用须在项目总投资之内（AC-3、IM-4）',
+    });
+    expect(
+      thirdPartyFeeIssue('assessment', 1, [software(1_000_000), supervision(50_000)], 'assessmentFee')
+        ?.reason,
+    ).toBe(
+      '项目服务内容中没有“第三方服务／测评”费用，测试、测评费用须纳入项目总投资（AC-3、IM-4）：请先办理重大变更备案调整服务内容',
+    );
   });
 });

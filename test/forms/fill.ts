@@ -48,7 +48,8 @@ function valueFor(c: Component, variables: Data): unknown {
     case 'textarea':
       return textFor(c, label);
     case 'number': {
-      let n = 1_060_000;
+      // a fee a third party charges (IM-3, AC-3) lies within the fixture's 监理 and 测评 lines; other amounts are large
+      let n = typeof c.key === 'string' && /Fee$/.test(c.key) ? 10_000 : 1_060_000;
       if (typeof v.max === 'number') n = Math.min(n, v.max);
       if (typeof v.min === 'number') n = Math.max(n, v.min);
       return n;

@@ -81,9 +81,10 @@ const CHOICES: Record<string, Data[]> = {
     },
     { consolidationAction: 'finish' },
   ],
-  // IM-3: the 监理 fee within the project's 监理 line (60,000 元 of PROFESSIONAL_LINES)
-  'supervisor-engagement': [{ supervisionFee: 60_000 }],
-  'implementation-progress': [{ implementationAction: 'completed' }],
+  // IM-3: the 监理 fee within the project's 监理 line (30,000 元 of PROFESSIONAL_LINES); AC-3, IM-4: the
+  // testing and assessment fees within its 测评 line (30,000 元)
+  'supervisor-engagement': [{ supervisionFee: 30_000 }],
+  'implementation-progress': [{ implementationAction: 'completed', assessmentFee: 30_000 }],
   'coordination-assessment': [{ coordinationAction: 'consult' }, { coordinationAction: 'answer' }],
   // Acceptance: each check fails once, so its rectification form is met.
   'software-test-record': [{ softwareTestResult: 'fail' }, { softwareTestResult: 'pass' }],
@@ -153,9 +154,10 @@ describe('every task form can be submitted exactly as form-js submits it (PRO-2,
     const { data } = await formJs.submit(schema, fill(schema, CONTEXT));
     const lines = data.serviceLines as Data[];
     // form-js sends the repetitions it rendered, relatedTo only on the line whose type needs it (G-5, G-6).
-    expect(lines).toHaveLength(2);
+    expect(lines).toHaveLength(3);
     expect(lines[0]).not.toHaveProperty('relatedTo');
     expect(lines[1]).toMatchObject({ subType: 'supervision', relatedTo: 'professional-software' });
+    expect(lines[2]).toMatchObject({ subType: 'assessment', relatedTo: 'professional-software' });
     const refused = (variables: Data) =>
       formIssues(taskForm(schema), variables, CONTEXT).issues.map((i) => i.field);
     expect(refused({ ...data, ownerGroup: 'unit-jiaoyu' })).toEqual(['variables.ownerGroup']);

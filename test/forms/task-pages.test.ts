@@ -139,16 +139,17 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       const form = page.locator('.fjs-form');
       expect(await form.textContent()).toContain('监理费用偏高，请核减并说明。');
       // The lines the project holds, subtypes and the served system in Chinese.
-      expect(await page.getByLabel('金额（元）').count()).toBe(2);
+      expect(await page.getByLabel('金额（元）').count()).toBe(3);
       expect(await page.getByLabel('金额（元）').nth(0).inputValue()).toBe('1000000');
       const text = await form.textContent();
       expect(text).toContain('软件开发服务／专业软件开发服务');
       expect(text).toContain('第三方服务／监理');
+      expect(text).toContain('第三方服务／测评');
       expect(text).toContain('专业软件');
-      await type('金额（元）', '50000', 1);
+      await type('金额（元）', '20000', 1);
       // No total to type: the totals are the lines' sums (IM-3, IM-4), shown to 初核 as 1,050,000 元.
       await type('项目方案概述', '警务数据汇聚、分析与指挥调度；核减监理费用。');
-      await type('补正说明', '监理费用按市场价核减为 5 万元。');
+      await type('补正说明', '监理费用按市场价核减为 2 万元。');
       await shot(page, 'forms-01-correction');
       await submitTask('补正申请材料');
       expect(browser.errors).toEqual([]);
@@ -178,8 +179,8 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
 
       await openTask('gongan.staff', '根据造价审核意见修改方案');
       expect(await page.locator('.fjs-form').textContent()).toContain('软件开发工作量偏高');
-      // the project's own lines, pre-filled: 1,000,000 of software development and 60,000 of 监理
-      expect(await page.getByLabel('金额（元）').nth(1).inputValue()).toBe('60000');
+      // the project's own lines, pre-filled: 1,000,000 of software development, 30,000 of 监理 and 30,000 of 测评
+      expect(await page.getByLabel('金额（元）').nth(1).inputValue()).toBe('30000');
       await type('金额（元）', '900000', 0);
       // The totals follow from the lines: 960,000 in all, 900,000 of it application software.
       await type('项目方案概述', '按造价审核意见核减软件开发工作量。');

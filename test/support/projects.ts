@@ -1,11 +1,13 @@
 // The professional project the tests submit, review and build: the city's 智慧警务 platform of 市公安局, with a
-// software line at IM-4's threshold and a 监理 line (IM-3: 1,060,000 元 in all). One definition for every test.
+// software line at IM-4's threshold, a 监理 line (IM-3) and a 测评 line for its tests and assessments (IM-4, AC-3):
+// 1,060,000 元 in all. One definition for every test.
 import type { ServiceLine } from '../../src/domain/index.ts';
 import type { ProjectContent } from '../../src/store/projects.ts';
 
 export const PROFESSIONAL_LINES: ServiceLine[] = [
   { serviceType: 'software-development', subType: 'professional-software', amount: 1_000_000 },
-  { serviceType: 'third-party', subType: 'supervision', amount: 60_000, relatedTo: 'professional-software' },
+  { serviceType: 'third-party', subType: 'supervision', amount: 30_000, relatedTo: 'professional-software' },
+  { serviceType: 'third-party', subType: 'assessment', amount: 30_000, relatedTo: 'professional-software' },
 ];
 
 /** The application fields shared by the API's draft, the process variables and the 项目库 row. */
