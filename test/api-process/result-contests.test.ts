@@ -254,6 +254,10 @@ describe('AC-3: the Unit contests a third party result, the Bureau decides', () 
     });
     expect(await inboxHas('gongan.staff', 'Task_ReviewAcceptanceTestContest')).toBe(false);
     expect(await inboxHas('ceping.gdsoft', 'Task_ReviewAcceptanceTestContest')).toBe(false);
+    // G-5: the review has its deadline, 10 working days (contestReview), due at 18:00 Shanghai, in the inbox
+    const listed = (await tasks.inbox('bureau.reviewer')).find((i) => String(i.userTaskKey) === review.key);
+    expect(listed).toMatchObject({ workingDaysLeft: 10, overdue: false, dueDateProvisional: false });
+    expect(String(listed?.dueDate)).toMatch(/T10:00:00\.000Z$/);
     // a decision without its reasons: form-js refuses, and sent anyway the server refuses, naming the field
     const bare = await formJs.submit(
       review.form.schema,
