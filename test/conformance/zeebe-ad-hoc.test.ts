@@ -74,6 +74,14 @@ const MODELS = [
     adHoc('AH', svc('A', 'fbnd-a') + svc('B', 'fbnd-b'), { collection: '=toDo' }),
     `<bpmn:boundaryEvent id="failed" attachedToRef="AH"><bpmn:errorEventDefinition errorRef="fail" /></bpmn:boundaryEvent><bpmn:endEvent id="failedEnd" /><bpmn:sequenceFlow id="b0" sourceRef="failed" targetRef="failedEnd" />`,
   ),
+  // the job worker implementation: a job for the worker (the AI agent's) that decides what to activate
+  around(
+    'fid-ah-worker',
+    adHoc('AH', svc('A', 'fjw-a') + svc('B', 'fjw-b')).replace(
+      '<zeebe:adHoc',
+      '<zeebe:taskDefinition type="fjw-agent" retries="1" /><zeebe:adHoc',
+    ),
+  ),
 ];
 
 beforeAll(async () => {
@@ -320,6 +328,123 @@ describe('the ad-hoc sub-process over /v2', () => {
   });
 });
 
+// https://docs.camunda.io/docs/components/modeler/bpmn/ad-hoc-subprocesses/#job-worker-implementation — a job on
+// activation; the worker completes it with a result of type adHocSubProcess that activates elements or fulfils the
+// completion condition; whenever an inner flow completes a new job is created, only one active at a time.
+describe('the job worker implementation of the ad-hoc sub-process over /v2', () => {
+  type Result = {
+    type: 'adHocSubProcess';
+    activateElements?: Array<{ elementId: string; variables?: Record<string, unknown> }>;
+    isCompletionConditionFulfilled?: boolean;
+    isCancelRemainingInstances?: boolean;
+  };
+  const decide = (jobKey: string, result: Result, variables: Record<string, unknown> = {}) =>
+    t.client.completeJob({ jobKey: k(jobKey), variables, result: result as never });
+
+  it('a job of kind AD_HOC_SUB_PROCESS on entry; its result activates elements; each completed inner flow asks again; fulfilled, the sub-process completes', async () => {
+    const pik = await start('fid-ah-worker');
+    const [agent] = await take('fjw-agent');
+    const job = (await t.client.searchJobs({ filter: { jobKey: k(agent!.jobKey) } }, consistent())).items[0]!;
+    expect(job.kind).toBe('AD_HOC_SUB_PROCESS');
+    expect(agent!.elementId).toBe('AH');
+    const elements = agent!.variables.adHocSubProcessElements as Array<{ elementId: string }>;
+    expect(elements.map((e) => e.elementId)).toEqual(['A', 'B']);
+    await decide(
+      agent!.jobKey,
+      { type: 'adHocSubProcess', activateElements: [{ elementId: 'A', variables: { q: 1 } }] },
+      { turn: 1 },
+    );
+    const [a] = await take('fjw-a');
+    expect(a!.variables).toMatchObject({ q: 1, turn: 1 });
+    await none('fjw-agent');
+    await t.client.completeJob({ jobKey: a!.jobKey });
+    const [again] = await take('fjw-agent');
+    await decide(again!.jobKey, { type: 'adHocSubProcess', isCompletionConditionFulfilled: true });
+    expect(await stateOf(pik, 'AH')).toEqual(['COMPLETED']);
+    expect(await stateOfInstance(pik)).toBe('COMPLETED');
+  });
+
+  it('fulfilled while an inner flow runs: it waits for it, or ends it with isCancelRemainingInstances; a new job replaces the open one', async () => {
+    const pik = await start('fid-ah-worker');
+    const [first] = await take('fjw-agent');
+    await decide(first!.jobKey, {
+      type: 'adHocSubProcess',
+      activateElements: [{ elementId: 'A' }, { elementId: 'B' }],
+    });
+    const [a] = await take('fjw-a');
+    const [b] = await take('fjw-b');
+    await t.client.completeJob({ jobKey: a!.jobKey });
+    const [second] = await take('fjw-agent');
+    await decide(second!.jobKey, {
+      type: 'adHocSubProcess',
+      isCompletionConditionFulfilled: true,
+      isCancelRemainingInstances: true,
+    });
+    expect(await stateOf(pik, 'B')).toEqual(['TERMINATED']);
+    expect(await stateOfInstance(pik)).toBe('COMPLETED');
+    expect(await statusOf(t.client.completeJob({ jobKey: b!.jobKey }))).toBe(404);
+
+    const waiting = await start('fid-ah-worker');
+    const [w1] = await take('fjw-agent');
+    await decide(w1!.jobKey, {
+      type: 'adHocSubProcess',
+      activateElements: [{ elementId: 'A' }, { elementId: 'B' }],
+    });
+    const [wa] = await take('fjw-a');
+    const [wb] = await take('fjw-b');
+    await t.client.completeJob({ jobKey: wa!.jobKey });
+    const [w2] = await take('fjw-agent');
+    await decide(w2!.jobKey, { type: 'adHocSubProcess', isCompletionConditionFulfilled: true });
+    expect(await stateOf(waiting, 'AH')).toEqual(['ACTIVE']);
+    await t.client.completeJob({ jobKey: wb!.jobKey });
+    await none('fjw-agent');
+    expect(await stateOfInstance(waiting)).toBe('COMPLETED');
+  });
+
+  it('refuses a result that both activates and fulfils (400), names unknown elements (404), and a result of that type on another job (400)', async () => {
+    const pik = await start('fid-ah-worker');
+    const [agent] = await take('fjw-agent');
+    const both = decide(agent!.jobKey, {
+      type: 'adHocSubProcess',
+      activateElements: [{ elementId: 'A' }],
+      isCompletionConditionFulfilled: true,
+    });
+    if (t.kind === 'embedded') expect(await statusOf(both)).toBe(400);
+    const unknown = await t.raw(`/jobs/${agent!.jobKey}/completion`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({
+        result: { type: 'adHocSubProcess', activateElements: [{ elementId: 'nope' }] },
+      }),
+    });
+    expect(unknown.status).toBe(404);
+    expect(((await unknown.json()) as { detail: string }).detail).toContain('nope');
+    await decide(agent!.jobKey, { type: 'adHocSubProcess', activateElements: [{ elementId: 'A' }] });
+    const [a] = await take('fjw-a');
+    expect(
+      await statusOf(decide(a!.jobKey, { type: 'adHocSubProcess', isCompletionConditionFulfilled: true })),
+    ).toBe(400);
+    await t.client.cancelProcessInstance({ processInstanceKey: k(pik) });
+    await none('fjw-agent');
+  });
+
+  it('its job failed with no retries left is an AD_HOC_SUB_PROCESS_NO_RETRIES incident', async () => {
+    const pik = await start('fid-ah-worker');
+    const [agent] = await take('fjw-agent');
+    await t.client.failJob({ jobKey: k(agent!.jobKey), retries: 0, errorMessage: 'agent down' });
+    const incidents = await t.client.searchIncidents(
+      { filter: { processInstanceKey: k(pik) } },
+      consistent((x) => (x.items?.length ?? 0) > 0),
+    );
+    expect(incidents.items![0]).toMatchObject({
+      errorType: 'AD_HOC_SUB_PROCESS_NO_RETRIES',
+      errorMessage: 'agent down',
+      elementId: 'AH',
+    });
+    await t.client.cancelProcessInstance({ processInstanceKey: k(pik) });
+  });
+});
+
 /** Deploys a one-process model and answers the refusal's status and detail. */
 async function refusal(body: string): Promise<{ status: number; detail: string }> {
   const xml = definitions(
@@ -351,6 +476,32 @@ describe('ad-hoc sub-processes Zeebe refuses at deploy (its AdHocSubProcessValid
     expect(r.detail).toContain('Must not contain an end event.');
   });
 
+  const worker = (o: AdHocOptions) =>
+    inProcess(
+      adHoc('AH', svc('A', 'x'), o).replace(
+        '<zeebe:adHoc',
+        '<zeebe:taskDefinition type="agent" /><zeebe:adHoc',
+      ),
+    );
+
+  it('a job worker implementation with cancelRemainingInstances="false", a completionCondition or an activeElementsCollection', async () => {
+    for (const [o, message] of [
+      [
+        { cancel: false },
+        'Must not set cancelRemainingInstances to false in combination with zeebe:taskDefinition',
+      ],
+      [{ condition: '=true' }, 'Must not set completionCondition in combination with zeebe:taskDefinition'],
+      [
+        { collection: '=toDo' },
+        'Must not set activeElementsCollection in combination with zeebe:taskDefinition',
+      ],
+    ] as Array<[AdHocOptions, string]>) {
+      const r = await refusal(worker(o));
+      expect(r.status).toBe(400);
+      expect(r.detail).toContain(message);
+    }
+  });
+
   it('no activity inside', async () => {
     const r = await refusal(inProcess(adHoc('AH', '')));
     expect(r.status).toBe(400);
@@ -359,34 +510,6 @@ describe('ad-hoc sub-processes Zeebe refuses at deploy (its AdHocSubProcessValid
 });
 
 describe('what the embedded engine refuses around the ad-hoc sub-process (docs/camunda-compatibility.md)', () => {
-  it('the job worker implementation (zeebe:taskDefinition on the sub-process) is refused at deploy, naming the element', async () => {
-    const ah = adHoc('AH', svc('A', 'x')).replace(
-      '<zeebe:adHoc />',
-      '<zeebe:adHoc /><zeebe:taskDefinition type="agent" />',
-    );
-    const r = await refusal(
-      `<bpmn:startEvent id="start" />${ah}<bpmn:endEvent id="end" />${chain('f', ['start', 'AH', 'end'])}`,
-    );
-    if (t.kind === 'camunda') return; // Camunda 8.8 runs it
-    expect(r.status).toBe(400);
-    expect(r.detail).toContain("'AH' (bpmn:AdHocSubProcess)");
-    expect(r.detail).toContain('job worker implementation');
-  });
-
-  it('a job completion with a result of type adHocSubProcess is refused (400): it belongs to the job worker implementation', async () => {
-    if (t.kind === 'camunda') return; // Camunda 8.8 takes it for an ad-hoc sub-process's job
-    const pik = await start('fid-ah-collection', { toDo: ['A'] });
-    const [a] = await take('fah-a');
-    const res = await t.raw(`/jobs/${a!.jobKey}/completion`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ result: { type: 'adHocSubProcess', activateElements: [{ elementId: 'B' }] } }),
-    });
-    expect(res.status).toBe(400);
-    expect(((await res.json()) as { detail: string }).detail).toContain('adHocSubProcess');
-    await t.client.cancelProcessInstance({ processInstanceKey: k(pik) });
-  });
-
   it('a migration of an instance in an ad-hoc sub-process is refused (409); a modification activating an inner element is refused (400)', async () => {
     if (t.kind === 'camunda') return; // the engine's own limits
     const pik = await start('fid-ah-collection', { toDo: ['A'] });

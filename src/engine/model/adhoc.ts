@@ -9,13 +9,23 @@ import type { ElementModel, ProcessModel } from './types.ts';
 export function adHocAttributes(site: ElementSite, fe: ModdleElement, el: ElementModel): void {
   const where = site.where(fe);
   const adHoc = ext(fe, 'zeebe:AdHoc');
-  if (ext(fe, 'zeebe:TaskDefinition')) {
-    // Zeebe 8.8 hands such a sub-process to a job worker (the AI agent's); the engine does not (docs/camunda-compatibility.md)
-    throw new ModelError(
-      `${where}: the job worker implementation of an ad-hoc sub-process (zeebe:taskDefinition) is not supported by the engine`,
-    );
-  }
   el.adHoc = { cancelRemainingInstances: fe.cancelRemainingInstances !== false, activatable: [] };
+  if (ext(fe, 'zeebe:TaskDefinition')) {
+    // the job worker implementation; Zeebe's AdHocSubProcessValidator.validateTaskDefinition refusals
+    el.adHoc.jobWorker = true;
+    if (!el.adHoc.cancelRemainingInstances)
+      throw new ModelError(
+        `${where}: Must not set cancelRemainingInstances to false in combination with zeebe:taskDefinition`,
+      );
+    if (nonEmpty(fe.completionCondition?.body))
+      throw new ModelError(
+        `${where}: Must not set completionCondition in combination with zeebe:taskDefinition`,
+      );
+    if (nonEmpty(adHoc?.activeElementsCollection))
+      throw new ModelError(
+        `${where}: Must not set activeElementsCollection in combination with zeebe:taskDefinition`,
+      );
+  }
   const collection = nonEmpty(adHoc?.activeElementsCollection);
   if (collection) {
     el.adHoc.activeElementsCollection = collection;

@@ -145,6 +145,8 @@ export interface AdHocDef {
   outputElement?: string;
   /** The inner elements that can be activated: those without incoming sequence flows. */
   activatable: string[];
+  /** The job worker implementation (zeebe:taskDefinition, the element's `job`): a worker decides what to activate. */
+  jobWorker?: boolean;
 }
 
 /** Zeebe's id of an ad-hoc sub-process's inner instance (ZeebeConstants.AD_HOC_SUB_PROCESS_INNER_INSTANCE_ID_POSTFIX). */

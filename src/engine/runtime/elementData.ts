@@ -41,7 +41,7 @@ export interface ElementData {
    * Ad-hoc sub-process: its completion condition was met (it completes once no inner flow is active). Its inner
    * instance: the element it activates, and whether the completion condition held when it completed.
    */
-  adHoc?: { fulfilled?: boolean; elementId?: string; conditionMet?: boolean };
+  adHoc?: { fulfilled?: boolean; cancel?: boolean; elementId?: string; conditionMet?: boolean };
 }
 
 /** An event activated once the terminations it waits for are done. */

@@ -18,8 +18,11 @@ export const adHocSubProcess = (b: Behaviors): BpmnElementProcessor => ({
     if (adHoc.outputCollection) b.variables.setLocal(tx, ei.key, pik, adHoc.outputCollection, []);
     const ctx = b.variables.context(ei.key);
     const ids = activeElements(adHoc, ctx);
+    // the job worker implementation: a job for the worker that decides what to activate (Zeebe's JobWorkerBehavior)
+    const job = adHoc.jobWorker ? { ...b.jobs.evaluateJob(el, ctx), kind: AD_HOC_JOB_KIND } : undefined;
     b.subscriptions.openBoundarySubscriptions(tx, ei, el, ctx);
     b.subscriptions.openEventSubProcessSubscriptions(tx, ei, el, ctx);
+    if (job) b.jobs.createJob(tx, ei, b.rt.definition(ei.process_definition_key), job);
     b.transitions.activated(tx, ei);
     for (const id of ids) activateAdHocElement(b, tx, ei, id, null);
   },
@@ -65,7 +68,9 @@ export const adHocInnerInstance = (b: Behaviors): BpmnElementProcessor => ({
     const adHocEi = b.rt.ei(ei.flow_scope_key!);
     if (adHocEi?.state !== 'ACTIVATED') return;
     const adHoc = b.rt.element(adHocEi).adHoc!;
-    if (adHoc.completionCondition === undefined) {
+    if (adHoc.jobWorker) {
+      innerFlowDoneForWorker(b, tx, adHocEi);
+    } else if (adHoc.completionCondition === undefined) {
       // no condition: the sub-process completes once no inner flow is active
       if (b.transitions.activeChildren(adHocEi.key).length === 0) tx.follow('COMPLETE', adHocEi.key);
     } else if (parseData(ei).adHoc?.conditionMet) {
@@ -88,15 +93,37 @@ export function activateAdHocElement(
     b.variables.setLocal(tx, key, adHocEi.process_instance_key, name, value);
 }
 
+/**
+ * Job worker implementation, an inner flow completed: the open job is canceled; a fulfilled completion condition
+ * completes the sub-process (once no flow is active), otherwise a new job asks the worker what next (Zeebe's
+ * AdHocSubProcessProcessor.JobWorkerBehavior.afterExecutionPathCompleted).
+ */
+function innerFlowDoneForWorker(b: Behaviors, tx: Tx, adHocEi: ElementInstanceRow): void {
+  b.jobs.cancelJobsOf(tx, adHocEi);
+  const data = parseData(adHocEi);
+  if (data.adHoc?.fulfilled) {
+    completionConditionFulfilled(b, tx, adHocEi, data.adHoc.cancel !== false);
+    return;
+  }
+  const el = b.rt.element(adHocEi);
+  b.incidents.attempt(tx, adHocEi, () => {
+    const job = { ...b.jobs.evaluateJob(el, b.variables.context(adHocEi.key)), kind: AD_HOC_JOB_KIND };
+    b.jobs.createJob(tx, adHocEi, b.rt.definition(adHocEi.process_definition_key), job);
+  });
+}
+
+/** The kind of the job of an ad-hoc sub-process's job worker implementation (Camunda 8.8's JobKindEnum). */
+export const AD_HOC_JOB_KIND = 'AD_HOC_SUB_PROCESS';
+
 /** With cancelRemainingInstances the inner flows still active end now; the sub-process completes once none is. */
-function completionConditionFulfilled(
+export function completionConditionFulfilled(
   b: Behaviors,
   tx: Tx,
   adHocEi: ElementInstanceRow,
   cancel: boolean,
 ): void {
   const data = parseData(adHocEi);
-  data.adHoc = { fulfilled: true };
+  data.adHoc = { fulfilled: true, cancel };
   b.transitions.setData(adHocEi, data);
   let waits = false;
   if (cancel)
