@@ -74,6 +74,7 @@ const MODELS = [
     adHoc('AH', svc('A', 'fbnd-a') + svc('B', 'fbnd-b'), { collection: '=toDo' }),
     `<bpmn:boundaryEvent id="failed" attachedToRef="AH"><bpmn:errorEventDefinition errorRef="fail" /></bpmn:boundaryEvent><bpmn:endEvent id="failedEnd" /><bpmn:sequenceFlow id="b0" sourceRef="failed" targetRef="failedEnd" />`,
   ),
+  around('fid-ah-condfail', adHoc('AH', svc('A', 'fcf-a'), { collection: '=toDo', condition: '=ready' })),
   // the job worker implementation: a job for the worker (the AI agent's) that decides what to activate
   around(
     'fid-ah-worker',
@@ -304,6 +305,22 @@ describe('the ad-hoc sub-process over /v2', () => {
     });
     await t.client.resolveIncident({ incidentKey: k(String(incident.incidentKey)) });
     await complete('fah-c');
+    expect(await stateOfInstance(pik)).toBe('COMPLETED');
+  });
+
+  it('a completion condition that is no boolean is an incident; resolved after the variable is fixed, it is evaluated again', async () => {
+    const pik = await start('fid-ah-condfail', { toDo: ['A'] });
+    await complete('fcf-a');
+    const incidents = await t.client.searchIncidents(
+      { filter: { processInstanceKey: k(pik) } },
+      consistent((x) => (x.items?.length ?? 0) > 0),
+    );
+    const incident = incidents.items![0]!;
+    expect(incident.errorType).toBe('EXTRACT_VALUE_ERROR');
+    expect(incident.errorMessage).toMatch(/^Failed to evaluate completion condition\. /);
+    expect(await stateOf(pik, 'AH')).toEqual(['ACTIVE']);
+    await t.client.createElementInstanceVariables({ elementInstanceKey: k(pik), variables: { ready: true } });
+    await t.client.resolveIncident({ incidentKey: k(String(incident.incidentKey)) });
     expect(await stateOfInstance(pik)).toBe('COMPLETED');
   });
 
