@@ -73,7 +73,8 @@ export const adHocInnerInstance = (b: Behaviors): BpmnElementProcessor => ({
     } else if (adHoc.completionCondition === undefined) {
       // no condition: the sub-process completes once no inner flow is active
       if (b.transitions.activeChildren(adHocEi.key).length === 0) tx.follow('COMPLETE', adHocEi.key);
-    } else if (parseData(ei).adHoc?.conditionMet) {
+    } else if (parseData(ei).adHoc?.conditionMet || parseData(adHocEi).adHoc?.fulfilled) {
+      // met now, or met before while the sub-process waits for its inner flows (cancelRemainingInstances="false")
       completionConditionFulfilled(b, tx, adHocEi, adHoc.cancelRemainingInstances);
     }
   },
