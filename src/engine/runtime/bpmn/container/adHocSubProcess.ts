@@ -106,11 +106,27 @@ function innerFlowDoneForWorker(b: Behaviors, tx: Tx, adHocEi: ElementInstanceRo
     completionConditionFulfilled(b, tx, adHocEi, data.adHoc.cancel !== false);
     return;
   }
+  createWorkerJob(b, tx, adHocEi);
+}
+
+/** A new job for the worker; its type or retries failing to evaluate is an incident on the sub-process. */
+function createWorkerJob(b: Behaviors, tx: Tx, adHocEi: ElementInstanceRow): void {
   const el = b.rt.element(adHocEi);
   b.incidents.attempt(tx, adHocEi, () => {
     const job = { ...b.jobs.evaluateJob(el, b.variables.context(adHocEi.key)), kind: AD_HOC_JOB_KIND };
     b.jobs.createJob(tx, adHocEi, b.rt.definition(adHocEi.process_definition_key), job);
   });
+}
+
+/**
+ * An incident on an active ad-hoc sub-process of the job worker implementation was resolved: the job that failed to
+ * be created is created now (true), rather than the sub-process completing.
+ */
+export function retryWorkerJob(b: Behaviors, tx: Tx, ei: ElementInstanceRow): boolean {
+  if (ei.element_type !== 'AD_HOC_SUB_PROCESS' || ei.state !== 'ACTIVATED') return false;
+  if (!b.rt.element(ei).adHoc?.jobWorker || parseData(ei).adHoc?.fulfilled) return false;
+  if (b.rt.state.jobs.openForElement(ei.key).length === 0) createWorkerJob(b, tx, ei);
+  return true;
 }
 
 /** The kind of the job of an ad-hoc sub-process's job worker implementation (Camunda 8.8's JobKindEnum). */

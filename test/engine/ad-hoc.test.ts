@@ -1,8 +1,10 @@
-// The ad-hoc sub-process is engine state: its inner instances, a completion condition already met
-// (cancelRemainingInstances="false", waiting for the rest) and the job of its job worker implementation survive a
-// restart. https://docs.camunda.io/docs/components/modeler/bpmn/ad-hoc-subprocesses/
+// The ad-hoc sub-process on the embedded engine. It is engine state: its inner instances, a completion condition
+// already met (cancelRemainingInstances="false", waiting for the rest) and the job of its job worker implementation
+// survive a restart. A job for the worker whose type fails to evaluate is an incident; its resolution creates the
+// job (the embedded engine's behaviour where Zeebe's is not verified).
+// https://docs.camunda.io/docs/components/modeler/bpmn/ad-hoc-subprocesses/
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
-import { completeOne, elements, jobs, openEngine, state, type TestEngine } from './helpers.ts';
+import { completeOne, elements, incidents, jobs, openEngine, state, type TestEngine } from './helpers.ts';
 
 const svc = (id: string, type: string) =>
   `<bpmn:serviceTask id="${id}"><bpmn:extensionElements><zeebe:taskDefinition type="${type}" /></bpmn:extensionElements></bpmn:serviceTask>`;
@@ -36,9 +38,16 @@ const MODEL = `<?xml version="1.0" encoding="UTF-8"?>
       ${svc('WA', 'ahr-wa')}
     </bpmn:adHocSubProcess>`,
   )}
+  ${process(
+    'ahr-type',
+    `<bpmn:adHocSubProcess id="ahr-type-AH">
+      <bpmn:extensionElements><zeebe:taskDefinition type="=&quot;ahr-&quot; + kind" /><zeebe:adHoc /></bpmn:extensionElements>
+      ${svc('TA', 'ahr-ta')}
+    </bpmn:adHocSubProcess>`,
+  )}
 </bpmn:definitions>`;
 
-describe('the ad-hoc sub-process across a restart', () => {
+describe('the ad-hoc sub-process on the embedded engine', () => {
   let t: TestEngine;
   beforeEach(async () => {
     t = await openEngine();
@@ -90,5 +99,35 @@ describe('the ad-hoc sub-process across a restart', () => {
       },
     );
     expect(state(engine, pi)).toBe('COMPLETED');
+  });
+
+  test('a job for the worker whose type fails to evaluate is an incident; resolved, the job is created and the sub-process goes on', () => {
+    const pi = t.engine.createProcessInstance({
+      processDefinitionId: 'ahr-type',
+      variables: { kind: 'agent' },
+    }).processInstanceKey;
+    const [agent] = jobs(t.engine, 'ahr-agent');
+    const decide = {
+      activateElements: [{ elementId: 'TA' }],
+      isCompletionConditionFulfilled: false,
+      isCancelRemainingInstances: false,
+    };
+    t.engine.completeJob(agent!.jobKey, { kind: null }, { adHocSubProcess: decide });
+    completeOne(t.engine, 'ahr-ta');
+    const [incident] = incidents(t.engine, pi);
+    expect(incident?.errorType).toBe('EXTRACT_VALUE_ERROR');
+    expect(incident?.elementId).toBe('ahr-type-AH');
+    const adHocKey = String(incident!.elementInstanceKey);
+    t.engine.setVariables(adHocKey, { kind: 'agent2' }, true);
+    t.engine.resolveIncident(String(incident!.incidentKey));
+    const [again] = jobs(t.engine, 'ahr-agent2');
+    expect(again?.kind).toBe('AD_HOC_SUB_PROCESS');
+    expect(elements(t.engine, pi, 'ACTIVE')).toContain('ahr-type-AH');
+    t.engine.completeJob(
+      again!.jobKey,
+      {},
+      { adHocSubProcess: { ...decide, activateElements: [], isCompletionConditionFulfilled: true } },
+    );
+    expect(state(t.engine, pi)).toBe('COMPLETED');
   });
 });
