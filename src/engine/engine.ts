@@ -8,6 +8,7 @@ import { EngineError, invalidState, notFound } from './errors.ts';
 import { setFeelClock } from './feel/index.ts';
 import { parseKey } from './keys.ts';
 import type { EngineOptions } from './options.ts';
+import { AdHocActivities } from './processors/adhoc.ts';
 import { DecisionRegistry, evaluateDecision } from './processors/decisions.ts';
 import {
   type DeploymentResult,
@@ -79,6 +80,7 @@ export class Engine {
   readonly log: Logger;
   /** Batch operations on process instances (/v2/batch-operations). */
   readonly batches: BatchOperations;
+  readonly adHoc: AdHocActivities;
   private readonly db: Db;
   private readonly it: Interpreter;
   private readonly scheduler: Scheduler;
@@ -120,6 +122,7 @@ export class Engine {
     });
     this.unsubscribeClock = this.clock.onChange(() => this.processDue());
     this.batches = new BatchOperations({ it: this.it, log: this.log, run: (fn) => this.run(fn) });
+    this.adHoc = new AdHocActivities({ it: this.it, log: this.log, run: (fn) => this.run(fn) });
     if (options.scheduler !== false) this.startScheduler();
     // steps left pending before a stop or crash continue, in bounded transactions
     if (this.it.state.pendingSteps.any()) this.budget.schedule();

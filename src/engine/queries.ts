@@ -22,6 +22,7 @@ import type {
   UserTaskRow,
   VariableRow,
 } from './state/rows.ts';
+import { userTaskStateSql } from './user-task-state.ts';
 import { countedUserTaskTotal } from './user-task-totals.ts';
 
 export type { SearchRequest, SearchResult };
@@ -435,6 +436,7 @@ export const USER_TASK_COLUMNS: Record<string, Column> = {
 };
 
 const userTaskFilters = (it: Interpreter): Record<string, CustomFilter> => ({
+  state: userTaskStateSql,
   processInstanceVariables: (value, params) =>
     variablesSql('user_tasks.process_instance_key', value, params, selectivityOf(it.db)),
   localVariables: (value, params) =>

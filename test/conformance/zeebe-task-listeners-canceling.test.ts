@@ -103,6 +103,9 @@ describe('canceling user task listeners over /v2', () => {
     const first = await take(`${P}-cancel-1`, pik);
     expect(first).toMatchObject({ kind: 'TASK_LISTENER', listenerEventType: 'CANCELING' });
     expect(first.userTask).toMatchObject({ candidateGroups: ['clerks'], changedAttributes: [], userTaskKey });
+    // the action is the stored task's, which Zeebe clears when a transition ends (UserTaskAssignedV3Applier and the
+    // other appliers store it with setAction("")); BpmnUserTaskBehavior.userTaskCanceling writes that record as it is
+    expect(first.userTask?.action).toBe('');
     const during = await t.client.getUserTask({ userTaskKey: k(userTaskKey) }, consistent());
     expect(during.state).toBe('CANCELING');
     expect(await elementStates(pik, 'stop')).toEqual([]);

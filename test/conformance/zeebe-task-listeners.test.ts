@@ -114,6 +114,37 @@ describe('user task listeners over /v2', () => {
     }
   });
 
+  // https://docs.camunda.io/docs/apis-tools/orchestration-cluster-api-rest/specifications/search-user-tasks/ — 8.8's
+  // UserTaskStateEnum has the lifecycle states of a transition under way (CREATING, ASSIGNING, UPDATING, COMPLETING,
+  // CANCELING); the search filters on the state it returns
+  it('the search finds a task whose creating listener runs by state CREATING, not CREATED, and by CREATED once it is done', async () => {
+    const created = await t.client.createProcessInstance({ processDefinitionId: P });
+    const pik = String(created.processInstanceKey);
+    const job = await take(`${P}-creating`, pik);
+    const search = (state: string) =>
+      t.client.searchUserTasks(
+        { filter: { processInstanceKey: k(pik), state: state as never } },
+        consistent((x) => x.items.length === 1),
+      );
+    const creating = await search('CREATING');
+    expect(creating.items.map((u) => u.state)).toEqual(['CREATING']);
+    expect((await search('CREATED')).items).toHaveLength(0);
+    const either = await t.client.searchUserTasks(
+      { filter: { processInstanceKey: k(pik), state: { $in: ['CREATED', 'CREATING'] } as never } },
+      consistent((x) => x.items.length === 1),
+    );
+    expect(either.items).toHaveLength(1);
+    const notCreated = await t.client.searchUserTasks(
+      { filter: { processInstanceKey: k(pik), state: { $neq: 'CREATED' } as never } },
+      consistent((x) => x.items.length === 1),
+    );
+    expect(notCreated.items.map((u) => u.state)).toEqual(['CREATING']);
+    await t.client.completeJob({ jobKey: job.jobKey });
+    expect((await search('CREATED')).items.map((u) => u.state)).toEqual(['CREATED']);
+    expect((await search('CREATING')).items).toHaveLength(0);
+    await t.client.cancelProcessInstance({ processInstanceKey: k(pik) });
+  });
+
   it('a completion waits for the completing listener; a denial answers 409 and the task stays open', async () => {
     const { pik, userTaskKey } = await createdTask();
     const completion = statusOf(

@@ -28,6 +28,7 @@ export const TYPES: Record<string, ElementType> = {
   'bpmn:InclusiveGateway': 'INCLUSIVE_GATEWAY',
   'bpmn:EventBasedGateway': 'EVENT_BASED_GATEWAY',
   'bpmn:SubProcess': 'SUB_PROCESS',
+  'bpmn:AdHocSubProcess': 'AD_HOC_SUB_PROCESS',
   'bpmn:CallActivity': 'CALL_ACTIVITY',
 };
 
@@ -44,6 +45,7 @@ const ACTIVITIES = new Set<ElementType>([
   'MANUAL_TASK',
   'TASK',
   'SUB_PROCESS',
+  'AD_HOC_SUB_PROCESS',
   'CALL_ACTIVITY',
 ]);
 

@@ -1,6 +1,7 @@
 // One BPMN flow element → its element model: type, mappings, event definition, job, task
 // attributes and multi-instance loop — refusing what the engine does not support.
 import type { ModdleElement } from '../../modeling/moddle.ts';
+import { adHocAttributes } from './adhoc.ts';
 import { ext, isExpr, ModelError, TYPES } from './common.ts';
 import { compensateEventDef, compensationStartRefusal } from './compensation.ts';
 import { listenersOf } from './listeners.ts';
@@ -30,6 +31,7 @@ export function transformElement(site: ElementSite, fe: ModdleElement, scopeId: 
   }
   if (fe.$type.endsWith('Event')) eventAttributes(site, fe, el);
   if (type === 'RECEIVE_TASK') receiveTaskAttributes(site, fe, el);
+  if (type === 'AD_HOC_SUB_PROCESS') adHocAttributes(site, fe, el);
   jobAttributes(site, fe, el);
   if (type === 'SCRIPT_TASK' && !el.job) scriptAttributes(site, fe, el);
   if (type === 'BUSINESS_RULE_TASK' && !el.job) decisionAttributes(site, fe, el);

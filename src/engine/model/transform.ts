@@ -1,6 +1,7 @@
 // Turns a parsed BPMN definitions element (bpmn-moddle with zeebe extensions) into executable
 // process models, refusing what the engine does not support with a message that names the element.
 import type { ModdleElement } from '../../modeling/moddle.ts';
+import { checkAdHocScope } from './adhoc.ts';
 import { type Collected, describe, ext, IGNORED, isActivity, isExpr, ModelError } from './common.ts';
 import { type Association, associationsOf, linkCompensation } from './compensation.ts';
 import { type ElementSite, transformElement } from './elements.ts';
@@ -145,9 +146,14 @@ class ProcessTransformer implements ElementSite {
         scope.eventSubProcesses ??= [];
         scope.eventSubProcesses.push(el.id);
       }
-      if (el.type === 'SUB_PROCESS' || el.type === 'EVENT_SUB_PROCESS') this.addScope(fe, el);
+      if (el.type === 'SUB_PROCESS' || el.type === 'EVENT_SUB_PROCESS' || el.type === 'AD_HOC_SUB_PROCESS')
+        this.addScope(fe, el);
     }
     for (const fe of flowElements) if (fe.$type === 'bpmn:SequenceFlow') this.addFlow(fe);
+    if (scope.type === 'AD_HOC_SUB_PROCESS') {
+      this.errors.push(...checkAdHocScope(this.where(container), scope, this.model));
+      return;
+    }
     if (scope.type === 'EVENT_SUB_PROCESS') this.eventSubProcessStart(scope, starts);
     else this.scopeStarts(scope, starts);
   }

@@ -4,6 +4,8 @@
 export type ElementType =
   | 'PROCESS'
   | 'SUB_PROCESS'
+  | 'AD_HOC_SUB_PROCESS'
+  | 'AD_HOC_SUB_PROCESS_INNER_INSTANCE'
   | 'EVENT_SUB_PROCESS'
   | 'START_EVENT'
   | 'INTERMEDIATE_CATCH_EVENT'
@@ -128,6 +130,28 @@ export interface LoopDef {
   completionCondition?: string;
 }
 
+/**
+ * An ad-hoc sub-process (bpmn:adHocSubProcess with zeebe:adHoc), as Camunda 8.8 runs it:
+ * https://docs.camunda.io/docs/components/modeler/bpmn/ad-hoc-subprocesses/
+ */
+export interface AdHocDef {
+  /** FEEL: the ids of the inner elements activated on entry. */
+  activeElementsCollection?: string;
+  /** FEEL boolean, evaluated each time an inner flow completes. */
+  completionCondition?: string;
+  /** Terminate the inner flows still active once the completion condition is met (default true). */
+  cancelRemainingInstances: boolean;
+  outputCollection?: string;
+  outputElement?: string;
+  /** The inner elements that can be activated: those without incoming sequence flows. */
+  activatable: string[];
+  /** The job worker implementation (zeebe:taskDefinition, the element's `job`): a worker decides what to activate. */
+  jobWorker?: boolean;
+}
+
+/** Zeebe's id of an ad-hoc sub-process's inner instance (ZeebeConstants.AD_HOC_SUB_PROCESS_INNER_INSTANCE_ID_POSTFIX). */
+export const INNER_INSTANCE_POSTFIX = '#innerInstance';
+
 export interface ElementModel {
   id: string;
   name?: string;
@@ -170,6 +194,8 @@ export interface ElementModel {
   handlesCompensation?: boolean;
   /** zeebe:taskListeners of a Camunda user task (absent when none). */
   taskListeners?: TaskListenersDef;
+  /** An ad-hoc sub-process's zeebe:adHoc and completion settings. */
+  adHoc?: AdHocDef;
 }
 
 export interface FlowModel {

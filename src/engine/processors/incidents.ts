@@ -13,9 +13,12 @@ export function resolveIncident(tx: Tx, it: Interpreter, key: number): void {
   }
   if (incident.job_key !== null) {
     const job = it.job(incident.job_key);
-    const noRetries = ['JOB_NO_RETRIES', LISTENER_INCIDENT, TASK_LISTENER_INCIDENT].includes(
-      incident.error_type,
-    );
+    const noRetries = [
+      'JOB_NO_RETRIES',
+      'AD_HOC_SUB_PROCESS_NO_RETRIES',
+      LISTENER_INCIDENT,
+      TASK_LISTENER_INCIDENT,
+    ].includes(incident.error_type);
     if (job && noRetries && job.retries <= 0) {
       throw invalidState(
         `Expected to resolve incident with key '${key}', but job with key '${job.key}' has no retries left; update the job's retries first`,

@@ -8,10 +8,12 @@ import {
   type TaskListenerResult,
   userTaskProperties,
 } from '../runtime/behavior/task-listeners.ts';
+import { AD_HOC_JOB_KIND } from '../runtime/bpmn/container/adHocSubProcess.ts';
 import type { Interpreter } from '../runtime/interpreter.ts';
 import { TENANT } from '../runtime/interpreter.ts';
 import type { Tx } from '../runtime/tx.ts';
 import type { JobRow } from '../state/rows.ts';
+import { adHocJobCompleted, checkAdHocJobResult } from './adhoc.ts';
 
 export type { TaskListenerResult };
 
@@ -118,9 +120,18 @@ export function completeJob(
       `Expected to complete job with key '${key}', but it has failed with no retries left (incident)`,
     );
   }
+  if (result?.adHocSubProcess && job.kind !== AD_HOC_JOB_KIND)
+    throw invalidArgument(
+      `Expected to complete job with key '${key}' with a result of type adHocSubProcess, but it is a job of kind '${job.kind}'`,
+    );
   if (job.kind === TASK_LISTENER_JOB_KIND) it.taskListeners.checkCompletion(job, variables ?? {}, result);
+  if (job.kind === AD_HOC_JOB_KIND) checkAdHocJobResult(it, job, result?.adHocSubProcess);
   it.state.jobs.complete(key, tx.now);
   tx.record('JOB', 'COMPLETED', key, job.process_instance_key, job.element_id, null);
+  if (job.kind === AD_HOC_JOB_KIND) {
+    adHocJobCompleted(tx, it, job, variables ?? {}, result?.adHocSubProcess);
+    return;
+  }
   if (job.kind === TASK_LISTENER_JOB_KIND) {
     it.taskListeners.jobCompleted(tx, job, result);
     return;
@@ -186,7 +197,9 @@ export function failJob(tx: Tx, it: Interpreter, key: number, req: FailJobReques
       ? LISTENER_INCIDENT
       : job.kind === TASK_LISTENER_JOB_KIND
         ? TASK_LISTENER_INCIDENT
-        : 'JOB_NO_RETRIES';
+        : job.kind === AD_HOC_JOB_KIND
+          ? 'AD_HOC_SUB_PROCESS_NO_RETRIES'
+          : 'JOB_NO_RETRIES';
   if (ei) it.createIncident(tx, ei, errorType, req.errorMessage || 'No more retries left.', key);
 }
 

@@ -124,6 +124,13 @@ export function activateElement(
   const model = def.model;
   const el = model.elements[a.elementId]!;
   const chain = scopeChain(model, el);
+  const adHoc = chain.find((s) => s.type === 'AD_HOC_SUB_PROCESS');
+  if (adHoc) {
+    // the embedded engine's own refusal: an inner element runs in an inner instance the activation API creates
+    throw invalidArgument(
+      `Expected to modify instance of process '${def.processId}' but it contains one or more activate instructions for element '${el.id}' inside the ad-hoc sub-process '${adHoc.id}', which is not supported by the embedded engine; activate it with POST /v2/element-instances/ad-hoc-activities/{adHocSubProcessInstanceKey}/activation`,
+    );
+  }
   const ancestorKey = a.ancestorElementInstanceKey ?? -1;
   const selected = ancestorKey > 0;
   let scope = it.ei(selected ? ancestorKey : pi.key)!;

@@ -2,8 +2,13 @@
 // { type: 'userTask', denied, deniedReason, corrections }. The corrections JobResultCorrections names: assignee,
 // dueDate, followUpDate (an empty string clears them), candidateUsers, candidateGroups (an empty list clears
 // them), priority (0 to 100); a null or absent one keeps its value, any other attribute is ignored.
-// https://docs.camunda.io/docs/components/concepts/user-task-listeners/
+// https://docs.camunda.io/docs/components/concepts/user-task-listeners/ — or, of type 'adHocSubProcess', the
+// decision of an ad-hoc sub-process's job worker: { activateElements: [{ elementId, variables }],
+// isCompletionConditionFulfilled, isCancelRemainingInstances } (both false by default, as Camunda's JobResult).
+// https://docs.camunda.io/docs/components/modeler/bpmn/ad-hoc-subprocesses/#job-worker-implementation
+
 import type { TaskListenerResult } from '../processors/jobs.ts';
+import type { AdHocJobResult } from '../runtime/behavior/task-listeners.ts';
 import type { Body, Violations } from './validate.ts';
 
 export function jobResult(v: Violations, body: Body): TaskListenerResult | undefined {
@@ -15,10 +20,7 @@ export function jobResult(v: Violations, body: Body): TaskListenerResult | undef
   }
   const r = raw as Body;
   const type = r.type ?? 'userTask';
-  if (type === 'adHocSubProcess') {
-    v.add('The embedded engine does not support result of type adHocSubProcess; remove it or use Camunda 8');
-    return undefined;
-  }
+  if (type === 'adHocSubProcess') return { adHocSubProcess: adHocResult(v, r) };
   if (type !== 'userTask') {
     v.add(`The value for result.type is '${String(type)}' but must be one of [userTask, adHocSubProcess]`);
     return undefined;
@@ -60,4 +62,28 @@ function correctionsOf(v: Violations, raw: unknown): TaskListenerResult['correct
     v.add(`The value for priority is '${priority}' but must be between 0 and 100`);
   else if (priority !== undefined) out.priority = priority;
   return out;
+}
+
+function adHocResult(v: Violations, r: Body): AdHocJobResult {
+  const activateElements: AdHocJobResult['activateElements'] = [];
+  const raw = r.activateElements;
+  if (raw !== undefined && raw !== null && !Array.isArray(raw))
+    v.add('The value for result.activateElements must be an array');
+  for (const [i, e] of (Array.isArray(raw) ? raw : []).entries()) {
+    const item = (e ?? {}) as Body;
+    if (typeof item.elementId !== 'string' || item.elementId === '')
+      v.add(`result.activateElements[${i}].elementId must be a non-empty string`);
+    const vars = item.variables;
+    if (vars !== undefined && vars !== null && (typeof vars !== 'object' || Array.isArray(vars)))
+      v.add(`result.activateElements[${i}].variables must be a JSON object`);
+    activateElements.push({
+      elementId: String(item.elementId),
+      ...(vars ? { variables: vars as Record<string, unknown> } : {}),
+    });
+  }
+  return {
+    activateElements,
+    isCompletionConditionFulfilled: v.boolean(r, 'isCompletionConditionFulfilled') ?? false,
+    isCancelRemainingInstances: v.boolean(r, 'isCancelRemainingInstances') ?? false,
+  };
 }

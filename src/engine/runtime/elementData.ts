@@ -37,6 +37,11 @@ export interface ElementData {
   after?: PendingEvent;
   /** Interrupted by an event sub-process whose start waits for the scope's children to end their termination. */
   esp?: PendingEvent;
+  /**
+   * Ad-hoc sub-process: its completion condition was met (it completes once no inner flow is active). Its inner
+   * instance: the element it activates, and whether the completion condition held when it completed.
+   */
+  adHoc?: { fulfilled?: boolean; cancel?: boolean; elementId?: string; conditionMet?: boolean };
 }
 
 /** An event activated once the terminations it waits for are done. */

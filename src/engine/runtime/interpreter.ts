@@ -16,6 +16,7 @@ import { EventSubscriptionBehavior } from './behavior/subscriptions.ts';
 import { TaskListenerBehavior } from './behavior/task-listeners.ts';
 import { type ProcessInstanceOptions, StateTransitionBehavior } from './behavior/transitions.ts';
 import { VariableBehavior } from './behavior/variables.ts';
+import { retryWorkerJob } from './bpmn/container/adHocSubProcess.ts';
 import { createProcessors, type ProcessorTable } from './bpmn/index.ts';
 import { collectInnerOutput, onInnerCompleted } from './bpmn/multiinstance/multiInstanceBody.ts';
 import type { Behaviors, BpmnElementProcessor } from './bpmn/types.ts';
@@ -243,7 +244,7 @@ export class Interpreter extends Runtime implements Behaviors {
 
   /** Retries the step where an element stopped (after its incident was resolved). */
   retryElement(tx: Tx, ei: ElementInstanceRow): void {
-    if (this.taskListeners.retry(tx, ei)) return;
+    if (this.taskListeners.retry(tx, ei) || retryWorkerJob(this, tx, ei)) return;
     if (ei.state === 'ACTIVATING') tx.follow('ACTIVATE', ei.key);
     else if (ei.state === 'COMPLETING' || ei.state === 'ACTIVATED') tx.follow('COMPLETE', ei.key);
   }

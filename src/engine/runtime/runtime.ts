@@ -1,6 +1,6 @@
 // What every part of the interpreter shares: the state modules, the key generator, the cache of
 // deployed definitions, the log and the hooks the engine plugs in (decisions, forms).
-import type { ElementModel, ProcessModel } from '../model/types.ts';
+import { type ElementModel, INNER_INSTANCE_POSTFIX, type ProcessModel } from '../model/types.ts';
 import type { Db } from '../state/db.ts';
 import { EngineState } from '../state/index.ts';
 import type { ElementInstanceRow, ProcessInstanceRow } from '../state/rows.ts';
@@ -115,7 +115,7 @@ export class Runtime {
   }
 
   element(ei: ElementInstanceRow): ElementModel {
-    const el = this.model(ei).elements[ei.element_id];
+    const el = this.model(ei).elements[ei.element_id] ?? innerInstanceElement(this.model(ei), ei.element_id);
     if (!el) throw new Error(`Element ${ei.element_id} not found in definition ${ei.process_definition_key}`);
     return el;
   }
@@ -127,4 +127,15 @@ export class Runtime {
   pi(key: number): ProcessInstanceRow | undefined {
     return this.state.processInstances.get(key);
   }
+}
+
+/**
+ * An ad-hoc sub-process's inner instance (Zeebe's AD_HOC_SUB_PROCESS_INNER_INSTANCE, id `<sub-process>#innerInstance`):
+ * the scope of one activated inner flow; no element of the model, so it is made up here.
+ */
+function innerInstanceElement(model: ProcessModel, id: string): ElementModel | undefined {
+  if (!id.endsWith(INNER_INSTANCE_POSTFIX)) return undefined;
+  const adHocId = id.slice(0, -INNER_INSTANCE_POSTFIX.length);
+  if (model.elements[adHocId]?.type !== 'AD_HOC_SUB_PROCESS') return undefined;
+  return { id, type: 'AD_HOC_SUB_PROCESS_INNER_INSTANCE', scope: adHocId, incoming: [], outgoing: [] };
 }

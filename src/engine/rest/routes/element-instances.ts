@@ -1,6 +1,7 @@
 // Element instances: search, get, and setting variables on their scope.
 import type { FastifyInstance } from 'fastify';
 import type { Engine } from '../../engine.ts';
+import type { AdHocActivationRequest } from '../../processors/adhoc.ts';
 import type { ElementInstanceItem } from '../../queries.ts';
 import { type Params, type RouteContext, sendProblem } from '../context.ts';
 import {
@@ -121,4 +122,41 @@ export function registerElementInstanceRoutes(app: FastifyInstance, ctx: RouteCo
       }
     },
   );
+
+  // Activates elements of an ad-hoc sub-process (Camunda 8.8's AdHocSubProcessActivateActivitiesInstruction).
+  app.post<Params<'adHocSubProcessInstanceKey'>>(
+    '/element-instances/ad-hoc-activities/:adHocSubProcessInstanceKey/activation',
+    async (request, reply) => {
+      try {
+        const key = pathKey(request.params.adHocSubProcessInstanceKey, 'adHocSubProcessInstanceKey');
+        const req = adHocActivation(bodyOf(request.body, false));
+        engine.adHoc.activate(Number(key), req);
+        return reply.code(204).send();
+      } catch (e) {
+        return sendProblem(reply, e);
+      }
+    },
+  );
+}
+
+function adHocActivation(body: Record<string, unknown>): AdHocActivationRequest {
+  const v = new Violations();
+  const cancelRemainingInstances = v.boolean(body, 'cancelRemainingInstances');
+  const elements: AdHocActivationRequest['elements'] = [];
+  if (!Array.isArray(body.elements)) v.add('No elements provided: elements must be an array');
+  else
+    body.elements.forEach((e: unknown, i) => {
+      const item = (e ?? {}) as Record<string, unknown>;
+      if (typeof item.elementId !== 'string' || item.elementId === '')
+        v.add(`elements[${i}].elementId must be a non-empty string`);
+      const vars = item.variables;
+      if (vars !== undefined && vars !== null && (typeof vars !== 'object' || Array.isArray(vars)))
+        v.add(`elements[${i}].variables must be a JSON object`);
+      elements.push({
+        elementId: String(item.elementId),
+        variables: (vars ?? undefined) as Record<string, unknown>,
+      });
+    });
+  v.check();
+  return { elements, ...(cancelRemainingInstances === undefined ? {} : { cancelRemainingInstances }) };
 }

@@ -70,10 +70,13 @@ function findCatcher(rt: Runtime, from: ElementInstanceRow, code: string): Catch
 
 /** The escalation catch events at an element instance: its event sub-processes' starts, then its boundaries. */
 function catchersAt(cur: ElementInstanceRow, elements: Record<string, ElementModel>): ElementModel[][] {
-  const el = elements[cur.element_id]!;
+  const el = elements[cur.element_id];
+  if (!el) return [[], []]; // an ad-hoc sub-process's inner instance: no catch events of its own
   const isEscalation = (e: ElementModel) => e.event?.kind === 'escalation';
   const starts: ElementModel[] = [];
-  const isScope = ['PROCESS', 'SUB_PROCESS', 'EVENT_SUB_PROCESS'].includes(cur.element_type);
+  const isScope = ['PROCESS', 'SUB_PROCESS', 'AD_HOC_SUB_PROCESS', 'EVENT_SUB_PROCESS'].includes(
+    cur.element_type,
+  );
   if (isScope && cur.state === 'ACTIVATED' && !parseData(cur).interrupted) {
     for (const id of el.eventSubProcesses ?? []) {
       const start = elements[elements[id]!.startEvent!]!;

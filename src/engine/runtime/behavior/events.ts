@@ -202,11 +202,13 @@ export class EventTriggerBehavior {
 
 /** The error events that can catch at an element instance: its event sub-processes', then its boundaries. */
 function errorEventsOf(cur: ElementInstanceRow, elements: Record<string, ElementModel>): ElementModel[][] {
-  const el = elements[cur.element_id]!;
+  const el = elements[cur.element_id];
+  if (!el) return [[], []]; // an ad-hoc sub-process's inner instance: no catch events of its own
   const candidates: ElementModel[] = [];
   const isScope =
     cur.element_type === 'PROCESS' ||
     cur.element_type === 'SUB_PROCESS' ||
+    cur.element_type === 'AD_HOC_SUB_PROCESS' ||
     cur.element_type === 'EVENT_SUB_PROCESS';
   if (isScope && cur.state === 'ACTIVATED' && !parseData(cur).interrupted) {
     for (const id of el.eventSubProcesses ?? []) {

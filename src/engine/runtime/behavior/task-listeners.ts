@@ -35,6 +35,14 @@ export interface TaskListenerResult {
   deniedReason?: string;
   /** The corrected properties only: an absent one keeps its value, a null assignee or date clears it. */
   corrections?: Partial<TaskFields>;
+  /** A result of type adHocSubProcess (Camunda 8.8's JobResultAdHocSubProcess), for an ad-hoc sub-process's job. */
+  adHocSubProcess?: AdHocJobResult;
+}
+
+export interface AdHocJobResult {
+  activateElements: Array<{ elementId: string; variables?: Record<string, unknown> }>;
+  isCompletionConditionFulfilled: boolean;
+  isCancelRemainingInstances: boolean;
 }
 
 /** A transition to run: what the command (or the creation) asks for. */

@@ -6,6 +6,7 @@ import type { ElementInstanceRow } from '../../state/rows.ts';
 import { type ElementData, parseData, serializeData, type Trigger } from '../elementData.ts';
 import { type Definition, type Runtime, TENANT } from '../runtime.ts';
 import type { Tx } from '../tx.ts';
+import { adHocChildEnded } from './adhoc-completion.ts';
 import type { IncidentBehavior } from './incidents.ts';
 import type { JobBehavior } from './jobs.ts';
 import type { EventSubscriptionBehavior } from './subscriptions.ts';
@@ -129,9 +130,10 @@ export class StateTransitionBehavior {
     elementId: string,
     data: ElementData | null = null,
   ): number {
-    const el = this.rt.model(scope).elements[elementId]!;
-    const type =
-      el.loop && !(scope.element_type === 'MULTI_INSTANCE_BODY' && scope.element_id === el.id)
+    const el = this.rt.model(scope).elements[elementId]; // none: an ad-hoc sub-process's inner instance
+    const type = !el
+      ? 'AD_HOC_SUB_PROCESS_INNER_INSTANCE'
+      : el.loop && !(scope.element_type === 'MULTI_INSTANCE_BODY' && scope.element_id === el.id)
         ? 'MULTI_INSTANCE_BODY'
         : el.type;
     const key = this.rt.key();
@@ -234,6 +236,15 @@ export class StateTransitionBehavior {
   onChildEnded(tx: Tx, scope: ElementInstanceRow): void {
     const fresh = this.rt.ei(scope.key)!;
     if (fresh.state !== 'ACTIVATED' || fresh.element_type === 'MULTI_INSTANCE_BODY') return;
+    if (fresh.element_type === 'AD_HOC_SUB_PROCESS') {
+      adHocChildEnded(
+        tx,
+        fresh,
+        this.rt.element(fresh),
+        this.rt.state.elementInstances.countActiveChildren(fresh.key),
+      );
+      return;
+    }
     let data = parseData(fresh);
     if (data.joins) {
       const model = this.rt.model(fresh);
@@ -379,7 +390,13 @@ export class StateTransitionBehavior {
 }
 
 /** Element instances that may hold compensation subscriptions of what completed inside them. */
-const SCOPES = new Set(['SUB_PROCESS', 'EVENT_SUB_PROCESS', 'MULTI_INSTANCE_BODY']);
+const SCOPES = new Set([
+  'SUB_PROCESS',
+  'EVENT_SUB_PROCESS',
+  'MULTI_INSTANCE_BODY',
+  'AD_HOC_SUB_PROCESS',
+  'AD_HOC_SUB_PROCESS_INNER_INSTANCE',
+]);
 
 function reachableFlows(sources: Set<string>, stopAt: string, model: ProcessModel): Set<string> {
   const flows = new Set<string>();

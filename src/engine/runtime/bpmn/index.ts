@@ -1,5 +1,6 @@
 // The dispatch table: element type → its processor (Zeebe's BpmnElementProcessors).
 import type { ElementType } from '../../model/types.ts';
+import { adHocInnerInstance, adHocSubProcess } from './container/adHocSubProcess.ts';
 import { callActivity } from './container/callActivity.ts';
 import { eventSubProcess } from './container/eventSubProcess.ts';
 import { processContainer } from './container/process.ts';
@@ -45,6 +46,8 @@ const FACTORIES: Record<ElementType, ProcessorFactory> = {
   // containers and call activities
   PROCESS: processContainer,
   SUB_PROCESS: subProcess,
+  AD_HOC_SUB_PROCESS: adHocSubProcess,
+  AD_HOC_SUB_PROCESS_INNER_INSTANCE: adHocInnerInstance,
   EVENT_SUB_PROCESS: eventSubProcess,
   CALL_ACTIVITY: callActivity,
   // multi-instance
