@@ -210,6 +210,27 @@ describe('group commit over /v2', () => {
 });
 
 describe('group commit in process (Engine.submit)', () => {
+  test('a batch takes at most maxCommands; the rest follow in later batches, in the order submitted', async () => {
+    // given
+    const s = await serve({ groupCommit: { maxCommands: 5, maxMs: Number.POSITIVE_INFINITY } });
+    const before = s.engine.commitStats();
+    // when: 12 creations submitted together
+    const created = await Promise.all(
+      Array.from({ length: 12 }, (_, i) =>
+        s.engine.submit(() =>
+          s.engine.createProcessInstance({ processDefinitionId: 'three', variables: { i } }),
+        ),
+      ),
+    );
+    // then: three batches (5, 5, 2), each instance created in turn, as one after the other would be
+    const after = s.engine.commitStats();
+    expect(after.batches - before.batches).toBe(3);
+    expect(after.batchedCommands - before.batchedCommands).toBe(12);
+    const keys = created.map((c) => BigInt(c.processInstanceKey));
+    expect([...keys].sort((a, b) => (a < b ? -1 : 1))).toEqual(keys);
+    expect(created.map((c) => s.engine.getVariables(c.processInstanceKey).i)).toEqual([...Array(12).keys()]);
+  });
+
   test('a command that fails after writing rolls back alone; the others of its batch commit', async () => {
     // given: 9 activated jobs, and an event log that refuses the record of one completion (after its writes)
     // (no time bound on the batch, so that the nine share one however slow this machine is now)
