@@ -195,42 +195,31 @@ async function main() {
   console.log(
     `group commit benchmark (${quick ? 'quick' : 'full'}), ${N} instances of 10 service tasks, FULL, node ${process.version}; load average at the start: ${load()}`,
   );
-  // the raw rate is measured at the start and again at the end; the ratios are to their mean
-  const rawStart = rawCommitRate();
-  let raw = rawStart;
-  const rows: Array<[string, Row]> = [];
-  const print = (what: string, r: Row) =>
-    console.log(
-      `${what}: ${fmt(r.instancesPerSecond)} instances/s = ${fmt(r.commandsPerSecond, 0)} commands/s (${fmt((r.commandsPerSecond / raw) * 100)}% of raw FULL), ${fmt(r.commandsPerCommit, 2)} commands per commit`,
-    );
-  const measure = async (what: string, r: Promise<Row>) => {
-    const row = await r;
-    rows.push([what, row]);
+  // The disk is shared: its durable commit rate moves during a run. Each row is set beside the raw rate measured
+  // just before and just after it (their mean), as well as beside the run's overall mean.
+  const rows: Array<{ what: string; row: Row; raw: number }> = [];
+  let rawBefore = rawCommitRate();
+  const raws = [rawBefore];
+  const measure = async (what: string, r: () => Promise<Row>) => {
+    const row = await r();
+    const rawAfter = rawCommitRate();
+    raws.push(rawAfter);
+    rows.push({ what, row, raw: (rawBefore + rawAfter) / 2 });
+    rawBefore = rawAfter;
     return row;
   };
-  await measure('in process, sequential (bench/engine.ts row)', sequential());
-  const ipOff = await measure(
-    `in process, ${WORKERS} workers × ${JOBS} jobs in flight, group commit off`,
-    inProcess(false),
-  );
-  const ipOn = await measure(
-    `in process, ${WORKERS} workers × ${JOBS} jobs in flight, group commit on `,
-    inProcess(true),
-  );
-  const restOff = await measure(
-    'over /v2, official client job worker (64 parallel), group commit off',
-    overRest(false),
-  );
-  const restOn = await measure(
-    'over /v2, official client job worker (64 parallel), group commit on ',
-    overRest(true),
-  );
-  const rawEnd = rawCommitRate();
-  raw = (rawStart + rawEnd) / 2;
-  console.log(
-    `raw SQLite FULL commits/s: ${fmt(rawStart, 0)} at the start, ${fmt(rawEnd, 0)} at the end (mean ${fmt(raw, 0)})`,
-  );
-  for (const [what, r] of rows) print(what, r);
+  await measure('in process, sequential (bench/engine.ts row)', sequential);
+  const inFlight = `${WORKERS} workers × ${JOBS} jobs in flight`;
+  const ipOff = await measure(`in process, ${inFlight}, group commit off`, () => inProcess(false));
+  const ipOn = await measure(`in process, ${inFlight}, group commit on `, () => inProcess(true));
+  const client = 'official client job worker (64 parallel)';
+  const restOff = await measure(`over /v2, ${client}, group commit off`, () => overRest(false));
+  const restOn = await measure(`over /v2, ${client}, group commit on `, () => overRest(true));
+  console.log(`raw SQLite FULL commits/s, between the rows: ${raws.map((r) => fmt(r, 0)).join(', ')}`);
+  for (const { what, row: r, raw } of rows)
+    console.log(
+      `${what}: ${fmt(r.instancesPerSecond)} instances/s = ${fmt(r.commandsPerSecond, 0)} commands/s = ${fmt((r.commandsPerSecond / raw) * 100)}% of raw FULL around it (${fmt(raw, 0)}/s); ${fmt(r.commandsPerCommit, 2)} commands per commit`,
+    );
   console.log(
     `ratios on/off (same run): in process ${fmt(ipOn.instancesPerSecond / ipOff.instancesPerSecond, 2)}, over /v2 ${fmt(restOn.instancesPerSecond / restOff.instancesPerSecond, 2)}`,
   );
