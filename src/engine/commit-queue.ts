@@ -58,11 +58,6 @@ export class CommitQueue {
     });
   }
 
-  /** Commands waiting for their batch. */
-  get size(): number {
-    return this.queued.length;
-  }
-
   /** Refuses new commands and fails the queued ones with `error`. */
   close(error: Error): void {
     this.closedWith = error;

@@ -102,11 +102,6 @@ export class Transactions {
     }
   }
 
-  /** Commands waiting for their batch (0 without group commit). */
-  get queued(): number {
-    return this.queue?.size ?? 0;
-  }
-
   close(): void {
     this.queue?.close(new EngineError('INVALID_STATE', 'The engine was closed'));
   }
@@ -132,7 +127,14 @@ export class Transactions {
     this.stats.batches++;
     this.stats.batchedCommands += ran.commands;
     if (ran.failed > 0 && ran.failed < ran.commands) this.stats.mixedBatches++;
-    for (const f of deferred) f();
+    // committed: nothing that follows may turn the batch's answers into failures
+    for (const f of deferred) {
+      try {
+        f();
+      } catch (e) {
+        this.host.log.error({ err: e }, 'after-commit work of a batched command failed');
+      }
+    }
   }
 
   private afterCommit(tx: Tx, pending: boolean): void {
