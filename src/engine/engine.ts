@@ -59,10 +59,11 @@ import * as queries from './queries.ts';
 import { type EngineRecord, listRecords, type RecordFilter } from './read/records.ts';
 import { StepBudget } from './runtime/budget.ts';
 import { Interpreter, type Logger, TENANT } from './runtime/interpreter.ts';
-import { Tx } from './runtime/tx.ts';
+import type { Tx } from './runtime/tx.ts';
 import { Scheduler } from './scheduler.ts';
 import { Db } from './state/db.ts';
 import type { ProcessInstanceRow } from './state/rows.ts';
+import { type CommitStats, Transactions } from './transactions.ts';
 
 export type { EngineOptions } from './options.ts';
 
@@ -87,8 +88,7 @@ export class Engine {
   private readonly events = new EventEmitter();
   private readonly waiters = new Map<number, Waiter[]>();
   private readonly decisions: DecisionRegistry;
-  private readonly txn: (fn: () => unknown) => unknown;
-  private current: Tx | null = null;
+  private readonly txs: Transactions;
   private closed = false;
   private readonly budget: StepBudget;
   private readonly unsubscribeClock: () => void;
@@ -98,13 +98,26 @@ export class Engine {
     this.log = options.logger ?? silent;
     this.db = new Db({ file: options.file, synchronous: options.synchronous });
     this.it = new Interpreter(this.db, this.log);
+    this.txs = new Transactions(
+      {
+        it: this.it,
+        log: this.log,
+        now: () => this.clock.now(),
+        closed: () => this.closed,
+        drain: (tx) => this.budget.drain(tx),
+        committed: (tx, pending) => {
+          if (tx.jobTypes.size > 0) this.notifyJobs(tx.jobTypes);
+          if (tx.earliestWake !== Number.POSITIVE_INFINITY) this.scheduler.wakeAt(tx.earliestWake);
+          if (pending) this.budget.schedule();
+        },
+      },
+      options.groupCommit,
+    );
     this.budget = new StepBudget(
       { it: this.it, log: this.log, run: (fn) => this.run(fn) },
       options.stepsPerTransaction,
     );
     this.events.setMaxListeners(0);
-    const t = this.db.sqlite.transaction((fn: () => unknown) => fn());
-    this.txn = (fn) => t.immediate(fn);
     this.decisions = new DecisionRegistry(this.it);
     this.it.decisions = this.decisions.evaluator();
     this.it.formKeyOf = (formId) => this.it.state.definitions.latestFormKey(formId);
@@ -151,6 +164,7 @@ export class Engine {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.txs.close();
     this.scheduler.stop();
     this.batches.stop();
     this.budget.stop();
@@ -165,39 +179,24 @@ export class Engine {
   // ---------------------------------------------------------------------------------------------
   // transactions
 
-  /** Runs one command in one transaction; follow-up work runs until every token waits. */
+  /** Runs one command in one transaction (transactions.ts). */
   private run<T>(fn: (tx: Tx) => T): T {
-    if (this.closed) throw new EngineError('INVALID_STATE', 'The engine is closed');
-    if (this.current) return fn(this.current);
-    const tx = new Tx(this.clock.now());
-    const startKey = this.it.nextKey;
-    this.current = tx;
-    let result: T;
-    let pending = false;
-    try {
-      result = this.txn(() => {
-        const r = fn(tx);
-        pending = this.budget.drain(tx);
-        this.it.flush(tx);
-        return r;
-      }) as T;
-    } catch (e) {
-      this.it.nextKey = startKey;
-      throw e;
-    } finally {
-      this.current = null;
-    }
-    for (const f of tx.afterCommit) {
-      try {
-        f();
-      } catch (e) {
-        this.log.error({ err: e }, 'after-commit hook failed');
-      }
-    }
-    if (tx.jobTypes.size > 0) this.notifyJobs(tx.jobTypes);
-    if (tx.earliestWake !== Number.POSITIVE_INFINITY) this.scheduler.wakeAt(tx.earliestWake);
-    if (pending) this.budget.schedule();
-    return result;
+    return this.txs.run(fn);
+  }
+
+  /**
+   * Runs `command` — calls of this engine's command methods, e.g. `() => engine.completeJob(key)` — with group
+   * commit: it shares one durable transaction with the commands submitted with it, each in its own savepoint,
+   * and the promise settles (with its result or its own error) only after that transaction's COMMIT. The REST
+   * API submits every command this way. With `groupCommit: false` it runs at once in a transaction of its own.
+   */
+  submit<T>(command: () => T): Promise<Awaited<T>> {
+    return this.txs.submit(command);
+  }
+
+  /** Durable commits so far, and the commands batched into them (tests, benchmarks). */
+  commitStats(): CommitStats {
+    return { ...this.txs.stats };
   }
 
   private processEnded(tx: Tx, pi: ProcessInstanceRow, state: 'COMPLETED' | 'TERMINATED'): void {
@@ -459,11 +458,11 @@ export class Engine {
 
   updateJob(jobKey: Key, req: UpdateJobRequest): void {
     const key = parseKey(jobKey, 'jobKey');
-    this.run((tx) => updateJob(tx, this.it, key, req));
-    if (req.retries !== undefined) {
-      const job = this.it.job(key);
-      if (job) this.notifyJobs([job.type]);
-    }
+    this.run((tx) => {
+      updateJob(tx, this.it, key, req);
+      const job = req.retries !== undefined ? this.it.job(key) : undefined;
+      if (job) tx.jobTypes.add(job.type); // announced after the commit
+    });
   }
 
   searchJobs(req?: queries.SearchRequest<Record<string, unknown>>) {

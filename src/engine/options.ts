@@ -1,5 +1,6 @@
 // How an engine is opened (Engine.open).
 import type { EngineClock } from './clock.ts';
+import type { GroupCommitOptions } from './commit-queue.ts';
 import type { Logger } from './runtime/interpreter.ts';
 import type { Synchronous } from './state/db.ts';
 
@@ -24,4 +25,10 @@ export interface EngineOptions {
    * many ms after its root ended, in bounded background batches (retention.ts). Undefined or 0: kept for ever.
    */
   historyTimeToLive?: number;
+  /**
+   * Group commit (commit-queue.ts) of the commands given to `submit` (every REST command): commands that arrive
+   * together share one durable transaction, each in its own savepoint. Default on (at most 256 commands and
+   * ~10 ms a batch); false: each command commits alone (the benchmark's baseline).
+   */
+  groupCommit?: boolean | GroupCommitOptions;
 }

@@ -98,11 +98,13 @@ export function registerDecisionRoutes(app: FastifyInstance, ctx: RouteContext):
     v.tenant(body);
     v.check();
     try {
-      const r = engine.evaluateDecision({
-        ...(id !== undefined ? { decisionDefinitionId: id } : {}),
-        ...(key !== undefined ? { decisionDefinitionKey: key } : {}),
-        variables: vars ?? {},
-      });
+      const r = await engine.submit(() =>
+        engine.evaluateDecision({
+          ...(id !== undefined ? { decisionDefinitionId: id } : {}),
+          ...(key !== undefined ? { decisionDefinitionKey: key } : {}),
+          variables: vars ?? {},
+        }),
+      );
       return evaluationResult(r);
     } catch (e) {
       return sendProblem(reply, e, 'EVALUATE');

@@ -115,7 +115,7 @@ export function registerElementInstanceRoutes(app: FastifyInstance, ctx: RouteCo
         const local = v.boolean(body, 'local') ?? false;
         v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
         v.check();
-        engine.setVariables(key, variables ?? {}, local);
+        await engine.submit(() => engine.setVariables(key, variables ?? {}, local));
         return reply.code(204).send();
       } catch (e) {
         return sendProblem(reply, e);

@@ -74,7 +74,7 @@ export function registerIncidentRoutes(app: FastifyInstance, ctx: RouteContext):
     v.integer(bodyOf(request.body), 'operationReference', { min: 1, minText: '> 0' });
     v.check();
     try {
-      engine.resolveIncident(key);
+      await engine.submit(() => engine.resolveIncident(key));
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'RESOLVE');

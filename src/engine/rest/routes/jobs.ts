@@ -61,13 +61,15 @@ function registerActivation(app: FastifyInstance, ctx: RouteContext): void {
       for (;;) {
         if (closing.signal.aborted) return { jobs: [] };
         if (abort.signal.aborted) return reply; // the client went away: activate nothing for it
-        const jobs = engine.activateJobs({
-          type: type!,
-          maxJobsToActivate: max!,
-          timeout: timeout!,
-          ...(worker !== undefined ? { worker } : {}),
-          ...(fetchVariable ? { fetchVariable } : {}),
-        });
+        const jobs = await engine.submit(() =>
+          engine.activateJobs({
+            type: type!,
+            maxJobsToActivate: max!,
+            timeout: timeout!,
+            ...(worker !== undefined ? { worker } : {}),
+            ...(fetchVariable ? { fetchVariable } : {}),
+          }),
+        );
         const left = deadline - Date.now();
         if (jobs.length > 0 || left <= 0)
           return { jobs: jobs.map((j) => ({ ...j, worker: j.worker ?? '' })) };
@@ -92,7 +94,7 @@ function registerCompletion(app: FastifyInstance, ctx: RouteContext): void {
     const result = jobResult(v, body);
     v.check();
     try {
-      engine.completeJob(key, variables ?? {}, result);
+      await engine.submit(() => engine.completeJob(key, variables ?? {}, result));
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'COMPLETE');
@@ -112,12 +114,14 @@ function registerFailure(app: FastifyInstance, ctx: RouteContext): void {
     const variables = v.variables(body);
     v.check();
     try {
-      engine.failJob(key, {
-        retries: retries ?? 0,
-        ...(errorMessage !== undefined ? { errorMessage } : {}),
-        ...(retryBackOff !== undefined ? { retryBackOff } : {}),
-        ...(variables ? { variables } : {}),
-      });
+      await engine.submit(() =>
+        engine.failJob(key, {
+          retries: retries ?? 0,
+          ...(errorMessage !== undefined ? { errorMessage } : {}),
+          ...(retryBackOff !== undefined ? { retryBackOff } : {}),
+          ...(variables ? { variables } : {}),
+        }),
+      );
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'FAIL');
@@ -136,11 +140,13 @@ function registerError(app: FastifyInstance, ctx: RouteContext): void {
     const variables = v.variables(body);
     v.check();
     try {
-      engine.throwJobError(key, {
-        errorCode: errorCode!,
-        ...(errorMessage !== undefined ? { errorMessage } : {}),
-        ...(variables ? { variables } : {}),
-      });
+      await engine.submit(() =>
+        engine.throwJobError(key, {
+          errorCode: errorCode!,
+          ...(errorMessage !== undefined ? { errorMessage } : {}),
+          ...(variables ? { variables } : {}),
+        }),
+      );
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'THROW_ERROR');
@@ -175,10 +181,12 @@ function registerUpdate(app: FastifyInstance, ctx: RouteContext): void {
     v.integer(body, 'operationReference', { min: 1, minText: '> 0' });
     v.check();
     try {
-      engine.updateJob(key, {
-        ...(retries !== undefined ? { retries } : {}),
-        ...(timeout !== undefined ? { timeout } : {}),
-      });
+      await engine.submit(() =>
+        engine.updateJob(key, {
+          ...(retries !== undefined ? { retries } : {}),
+          ...(timeout !== undefined ? { timeout } : {}),
+        }),
+      );
       return reply.code(204).send();
     } catch (e) {
       return sendProblem(reply, e, 'UPDATE');

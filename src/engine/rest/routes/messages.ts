@@ -22,13 +22,15 @@ function registerPublication(app: FastifyInstance, ctx: RouteContext): void {
     v.tenant(body);
     v.check();
     try {
-      return engine.publishMessage({
-        name: name!,
-        ...(correlationKey !== undefined ? { correlationKey } : {}),
-        timeToLive: timeToLive ?? 0,
-        ...(messageId !== undefined ? { messageId } : {}),
-        ...(variables ? { variables } : {}),
-      });
+      return await engine.submit(() =>
+        engine.publishMessage({
+          name: name!,
+          ...(correlationKey !== undefined ? { correlationKey } : {}),
+          timeToLive: timeToLive ?? 0,
+          ...(messageId !== undefined ? { messageId } : {}),
+          ...(variables ? { variables } : {}),
+        }),
+      );
     } catch (e) {
       return sendProblem(reply, e, 'PUBLISH');
     }
@@ -46,11 +48,13 @@ function registerCorrelation(app: FastifyInstance, ctx: RouteContext): void {
     v.tenant(body);
     v.check();
     try {
-      return engine.correlateMessage({
-        name: name!,
-        ...(correlationKey !== undefined ? { correlationKey } : {}),
-        ...(variables ? { variables } : {}),
-      });
+      return await engine.submit(() =>
+        engine.correlateMessage({
+          name: name!,
+          ...(correlationKey !== undefined ? { correlationKey } : {}),
+          ...(variables ? { variables } : {}),
+        }),
+      );
     } catch (e) {
       return sendProblem(reply, e, 'CORRELATE');
     }

@@ -106,7 +106,7 @@ export function registerProcessInstanceChangeRoutes(app: FastifyInstance, ctx: R
       const pi = pathKey(request.params.processInstanceKey, 'processInstanceKey');
       const req = parseModification(bodyOf(request.body, false));
       try {
-        engine.modifyProcessInstance(pi, req);
+        await engine.submit(() => engine.modifyProcessInstance(pi, req));
         return reply.code(204).send();
       } catch (e) {
         return sendProblem(reply, e, 'MODIFY');
@@ -120,7 +120,7 @@ export function registerProcessInstanceChangeRoutes(app: FastifyInstance, ctx: R
       const pi = pathKey(request.params.processInstanceKey, 'processInstanceKey');
       const req = parseMigration(bodyOf(request.body, false));
       try {
-        engine.migrateProcessInstance(pi, req);
+        await engine.submit(() => engine.migrateProcessInstance(pi, req));
         return reply.code(204).send();
       } catch (e) {
         return sendProblem(reply, e, 'MIGRATE');

@@ -140,15 +140,13 @@ function parseCreate(body: Body): CreateRequest {
 async function create(ctx: RouteContext, c: CreateRequest, reply: FastifyReply) {
   try {
     if (!c.awaitCompletion) {
-      const created = ctx.engine.createProcessInstance(c.req);
+      const created = await ctx.engine.submit(() => ctx.engine.createProcessInstance(c.req));
       return { ...created, variables: {}, tags: c.req.tags ?? [] };
     }
     const timeout = c.requestTimeout && c.requestTimeout > 0 ? c.requestTimeout : ctx.defaultRequestTimeoutMs;
-    const done = await ctx.engine.createProcessInstance({
-      ...c.req,
-      awaitCompletion: true,
-      requestTimeout: timeout,
-    });
+    const done = await ctx.engine.submit(() =>
+      ctx.engine.createProcessInstance({ ...c.req, awaitCompletion: true, requestTimeout: timeout }),
+    );
     const wanted = c.fetchVariables;
     const vars =
       wanted && wanted.length > 0
@@ -201,7 +199,7 @@ export function registerProcessInstanceRoutes(app: FastifyInstance, ctx: RouteCo
       v.integer(bodyOf(request.body), 'operationReference', { min: 1, minText: '> 0' });
       v.check();
       try {
-        engine.cancelProcessInstance(key);
+        await engine.submit(() => engine.cancelProcessInstance(key));
         return reply.code(204).send();
       } catch (e) {
         return sendProblem(reply, e, 'CANCEL');

@@ -13,7 +13,9 @@ export function registerSignalRoutes(app: FastifyInstance, ctx: RouteContext): v
     v.tenant(body);
     v.check();
     try {
-      return engine.broadcastSignal({ signalName: signalName!, ...(variables ? { variables } : {}) });
+      return await engine.submit(() =>
+        engine.broadcastSignal({ signalName: signalName!, ...(variables ? { variables } : {}) }),
+      );
     } catch (e) {
       return sendProblem(reply, e, 'BROADCAST');
     }

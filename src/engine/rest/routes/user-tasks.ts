@@ -157,11 +157,13 @@ function registerAssignment(app: FastifyInstance, ctx: RouteContext, closing: Ab
     const action = v.optionalString(body, 'action');
     v.check();
     try {
-      engine.assignUserTask(key, {
-        assignee: assignee!,
-        ...(allowOverride !== undefined ? { allowOverride } : {}),
-        ...(action !== undefined ? { action } : {}),
-      });
+      await engine.submit(() =>
+        engine.assignUserTask(key, {
+          assignee: assignee!,
+          ...(allowOverride !== undefined ? { allowOverride } : {}),
+          ...(action !== undefined ? { action } : {}),
+        }),
+      );
       await settled(ctx, key, reply, closing);
       return reply.code(204).send();
     } catch (e) {
@@ -172,7 +174,7 @@ function registerAssignment(app: FastifyInstance, ctx: RouteContext, closing: Ab
   app.delete<Params<'userTaskKey'>>('/user-tasks/:userTaskKey/assignee', async (request, reply) => {
     const key = pathKey(request.params.userTaskKey, 'userTaskKey');
     try {
-      engine.unassignUserTask(key);
+      await engine.submit(() => engine.unassignUserTask(key));
       await settled(ctx, key, reply, closing);
       return reply.code(204).send();
     } catch (e) {
@@ -222,7 +224,7 @@ function registerUpdate(app: FastifyInstance, ctx: RouteContext, closing: AbortS
     }
     v.check();
     try {
-      engine.updateUserTask(key, changeset, action);
+      await engine.submit(() => engine.updateUserTask(key, changeset, action));
       await settled(ctx, key, reply, closing);
       return reply.code(204).send();
     } catch (e) {
@@ -241,10 +243,12 @@ function registerCompletion(app: FastifyInstance, ctx: RouteContext, closing: Ab
     const action = v.optionalString(body, 'action');
     v.check();
     try {
-      engine.completeUserTask(key, {
-        ...(variables ? { variables } : {}),
-        ...(action !== undefined ? { action } : {}),
-      });
+      await engine.submit(() =>
+        engine.completeUserTask(key, {
+          ...(variables ? { variables } : {}),
+          ...(action !== undefined ? { action } : {}),
+        }),
+      );
       await settled(ctx, key, reply, closing);
       return reply.code(204).send();
     } catch (e) {
