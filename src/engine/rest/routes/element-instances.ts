@@ -130,7 +130,7 @@ export function registerElementInstanceRoutes(app: FastifyInstance, ctx: RouteCo
       try {
         const key = pathKey(request.params.adHocSubProcessInstanceKey, 'adHocSubProcessInstanceKey');
         const req = adHocActivation(bodyOf(request.body, false));
-        engine.adHoc.activate(Number(key), req);
+        await engine.submit(() => engine.adHoc.activate(Number(key), req));
         return reply.code(204).send();
       } catch (e) {
         return sendProblem(reply, e);
