@@ -20,10 +20,11 @@ import {
   writeClock,
 } from './protocol.ts';
 
-export interface WorkerThreadOptions extends Omit<ThreadInput, 'clock'> {
+export interface WorkerThreadOptions extends Omit<ThreadInput, 'clock' | 'logLevel'> {
   /** The embedded engine's clock, mirrored into the thread; null: the system clock. */
   engineClock: EngineClock | null;
-  logger: WorkerLogger;
+  /** The system's logger (pino): the thread's lines are written to it, at its level. */
+  logger: WorkerLogger & { level: string };
   /** Restart delays; default 1 s doubling to 60 s, reset after 60 s of life. */
   restart?: { firstMs: number; maxMs: number; stableMs: number };
 }
@@ -59,6 +60,7 @@ export async function startWorkerThread(options: WorkerThreadOptions): Promise<R
     config: options.config,
     camunda: options.camunda,
     clock,
+    logLevel: logger.level,
     ...(options.pollTimeoutMs ? { pollTimeoutMs: options.pollTimeoutMs } : {}),
     ...(options.extraWorkers ? { extraWorkers: options.extraWorkers } : {}),
   };

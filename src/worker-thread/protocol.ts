@@ -16,6 +16,8 @@ export interface ThreadInput {
   /** The engine clock's mirror (ClockMirror); null: the system clock (Camunda mode). */
   clock: SharedArrayBuffer | null;
   pollTimeoutMs?: number;
+  /** The lowest level the system's logger writes: the thread drops lower ones instead of posting them. */
+  logLevel: string;
   /** File URL of a module whose default export adds or replaces workers (SystemOptions.threadWorkers). */
   extraWorkers?: string;
 }

@@ -29,7 +29,12 @@ if (!port) throw new Error('src/worker-thread/thread.ts runs only as a worker th
 const input = workerData as ThreadInput;
 const post = (m: ThreadMessage) => port.postMessage(m);
 
+const LEVELS = ['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'];
+const lowest = Math.max(0, LEVELS.indexOf(input.logLevel));
+
 function send(level: LogLevel, obj: object, msg?: string): void {
+  // every job logs at debug: posting those to a logger that drops them would cost the main thread a message each
+  if (LEVELS.indexOf(level) < lowest) return;
   try {
     post({ kind: 'log', level, obj, ...(msg !== undefined ? { msg } : {}) });
   } catch {
