@@ -24,6 +24,17 @@ const system = await startSystem(config, {
 });
 process.send?.({ address: system.url });
 
+// requests served, by kind: how many job activations the workers make per instance tells how they batch
+const requests: Record<string, number> = {};
+system.app.server.on('request', (req: { url?: string }) => {
+  const kind = /\/jobs\/activation/.test(req.url ?? '')
+    ? 'activations'
+    : /\/jobs\/[^/]+\/completion/.test(req.url ?? '')
+      ? 'completions'
+      : 'other';
+  requests[kind] = (requests[kind] ?? 0) + 1;
+});
+
 /** CPU time (ms) of one thread, from Linux's per-thread accounting (clock ticks of 10 ms). */
 function threadCpuMs(tid: string | number): number {
   const stat = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8');
@@ -39,6 +50,7 @@ process.on('message', (m) => {
     cpuMs: (user + sys) / 1000,
     mainMs: threadCpuMs(process.pid),
     workersMs: tid ? threadCpuMs(tid) : 0,
+    requests: { ...requests },
   });
 });
 
