@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { EngineClock } from '../src/engine/clock.ts';
 import { Engine } from '../src/engine/engine.ts';
+import { bpmn, tenTasks } from './ten-tasks.ts';
 
 const quick = process.argv.includes('--quick');
 /** `--only=timers` (or another section's name) runs that section alone. */
@@ -23,23 +24,6 @@ function pct(values: number[], p: number): number {
 }
 const median = (v: number[]) => pct(v, 50);
 const fmt = (n: number, d = 1) => n.toFixed(d);
-
-function bpmn(id: string, body: string): string {
-  return `<?xml version="1.0" encoding="UTF-8"?>
-<bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
-<bpmn:process id="${id}" isExecutable="true">${body}</bpmn:process></bpmn:definitions>`;
-}
-
-function tenTasks(): string {
-  let body = '<bpmn:startEvent id="s"/>';
-  let prev = 's';
-  for (let i = 1; i <= 10; i++) {
-    body += `<bpmn:sequenceFlow id="f${i}" sourceRef="${prev}" targetRef="t${i}"/><bpmn:serviceTask id="t${i}"><bpmn:extensionElements><zeebe:taskDefinition type="bench"/></bpmn:extensionElements></bpmn:serviceTask>`;
-    prev = `t${i}`;
-  }
-  body += `<bpmn:sequenceFlow id="fe" sourceRef="${prev}" targetRef="e"/><bpmn:endEvent id="e"/>`;
-  return bpmn('ten-tasks', body);
-}
 
 const userTask = bpmn(
   'wait-user',

@@ -2,7 +2,9 @@
 //   - CAMUNDA_REST_ADDRESS unset (the default): the embedded Zeebe-compatible engine on DATA_DIR/engine.sqlite,
 //     with the processes/ deployed and the Camunda 8 REST API on /v2 of the same server as the business API.
 //   - CAMUNDA_REST_ADDRESS set: no embedded engine; the business API and the workers talk to that Camunda 8.
-// In both cases the job workers run here through the official client, exactly as `npm run workers` runs them.
+// In both cases the job workers run in this process, on a worker thread of their own (src/worker-thread/), through
+// an official client of their own, exactly as `npm run workers` runs them: off the event loop of the engine and the
+// HTTP server (issue #17).
 import { join } from 'node:path';
 import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from './camunda/config.ts';
 import { type AppConfig, ConfigError, loadConfig } from './config.ts';
@@ -61,7 +63,7 @@ async function main(): Promise<void> {
   }
   const { config, camunda, v2Users } = settings;
   lockDataDirOrExit(config.dataDir, 'npm start');
-  const system = await startSystem(config, { camunda, v2Users });
+  const system = await startSystem(config, { camunda, v2Users, workers: 'thread' });
   const { url, engine, logger } = system;
 
   logger.info(

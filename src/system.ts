@@ -20,7 +20,12 @@ import { buildServer } from './app/server.ts';
 import { createCamundaClient } from './camunda/client.ts';
 import type { CamundaClientConfig } from './camunda/config.ts';
 import { deployResources } from './camunda/deploy-resources.ts';
-import { type AnyWorkerDefinition, type RunningWorkers, startWorkers } from './camunda/worker-runtime.ts';
+import {
+  type AnyWorkerDefinition,
+  type RunningWorkers,
+  startWorkers,
+  withOverrides,
+} from './camunda/worker-runtime.ts';
 import { type AppConfig, auditTrailConfig } from './config.ts';
 import { loadRegulation, type Regulation } from './domain/index.ts';
 import { EngineClock } from './engine/clock.ts';
@@ -30,6 +35,7 @@ import { camundaRestApi } from './engine/rest/plugin.ts';
 import { readDeployableResources } from './modeling/catalogue.ts';
 import { DocumentStorage } from './store/documents.ts';
 import { Store } from './store/store.ts';
+import { startWorkerThread } from './worker-thread/host.ts';
 
 /** Camunda 8's searches are eventually consistent (exported to secondary storage); the embedded engine's are not. */
 const CAMUNDA_CONSISTENCY_MS = 5_000;
@@ -52,10 +58,24 @@ export interface SystemOptions {
   clock?: () => number;
   /** Deploy processes/ at start (default true); false leaves the engine as it is. */
   deploy?: boolean;
-  /** 'client' (default): every worker of workers/all.ts through the official client; 'none': no workers. */
-  workers?: 'client' | 'none';
-  /** Replaces the workers of these job types (tests: an outage of the system behind a worker). */
+  /**
+   * Where every worker of workers/all.ts runs, always through an official client of its own:
+   *   - 'thread' (`npm start`): in a worker thread (src/worker-thread/), off the event loop of the engine and the
+   *     HTTP server, with its own store connection; restarted with backoff if it dies. It reads the engine's clock
+   *     (or the system clock in Camunda mode), so it takes no `clock` and no `workerOverrides`.
+   *   - 'client' (the default here, for tests and the demo): on this event loop, with in-process `workerOverrides`
+   *     and the `clock` given.
+   *   - 'none': no workers.
+   */
+  workers?: 'thread' | 'client' | 'none';
+  /** Replaces the workers of these job types, or adds them (tests: an outage behind a worker); 'client' only. */
   workerOverrides?: AnyWorkerDefinition[];
+  /**
+   * 'thread' only: the file URL of a module loaded in the workers' thread whose default export, given the workers'
+   * dependencies (workers/deps.ts), returns workers that replace or add to those of workers/all.ts (tests and
+   * benchmarks: a slow or failing handler, the benchmark's job type).
+   */
+  threadWorkers?: string;
   /** Long-poll duration of the workers' activation requests; default the runtime's 10 s. */
   workerPollTimeoutMs?: number;
   /** How long the gateway's reads of its own writes wait for Camunda's search side; default 0 embedded, 5 s else. */
@@ -101,6 +121,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
   let app: FastifyInstance | null = null;
   let mail: MailSender | null = null;
   try {
+    checkWorkerMode(options);
     engine = options.camunda ? null : await openEngine(config, options, logger);
     if (options.camunda && options.deploy !== false) await deployToCamunda(options.camunda, logger);
     const regulation = loadRegulation();
@@ -142,7 +163,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     // what a crash left in the outbox goes out now (it needs no engine); then every commit that queues mail wakes it
     mail?.start();
     await reconcileAtStart(parts);
-    const workers = options.workers === 'none' ? null : startClientWorkers(config, options, parts);
+    const workers = await startWorkersOf(config, options, parts);
     return { ...parts, url, workers, close: (graceMs) => closeSystem(parts, workers, graceMs) };
   } catch (e) {
     await app?.close().catch(() => {});
@@ -151,6 +172,15 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     engine?.close();
     throw e;
   }
+}
+
+// The thread reads the engine's clock through its mirror and cannot call functions of this thread.
+function checkWorkerMode(options: SystemOptions): void {
+  if (options.workers !== 'thread') return;
+  if (options.clock)
+    throw new Error("workers: 'thread' reads the engine's clock; a custom clock needs 'client'");
+  if (options.workerOverrides?.length)
+    throw new Error("workerOverrides run in-process: they need workers: 'client'");
 }
 
 // Without SMTP_URL there is no sender and nothing is queued: mail queued while no server is configured would all go
@@ -265,9 +295,25 @@ async function reconcileAtStart(parts: SystemParts): Promise<void> {
   if (reconciled) logger.info(reconciled, 'reconciled');
 }
 
+async function startWorkersOf(
+  config: AppConfig,
+  options: SystemOptions,
+  parts: SystemParts,
+): Promise<RunningWorkers | null> {
+  if (options.workers === 'none') return null;
+  if (options.workers !== 'thread') return startClientWorkers(config, options, parts);
+  return startWorkerThread({
+    config,
+    camunda: parts.camunda,
+    engineClock: parts.engine?.clock ?? null,
+    logger: parts.logger.child({ component: 'workers' }),
+    ...(options.workerPollTimeoutMs ? { pollTimeoutMs: options.workerPollTimeoutMs } : {}),
+    ...(options.threadWorkers ? { extraWorkers: options.threadWorkers } : {}),
+  });
+}
+
 function startClientWorkers(config: AppConfig, options: SystemOptions, parts: SystemParts): RunningWorkers {
-  const overrides = new Map((options.workerOverrides ?? []).map((w) => [w.type, w]));
-  const definitions = createWorkers({
+  const all = createWorkers({
     regulation: parts.regulation,
     now: parts.clock,
     store: parts.store,
@@ -276,10 +322,12 @@ function startClientWorkers(config: AppConfig, options: SystemOptions, parts: Sy
     // PUB-1: a consolidated public project's lifecycle starts as a Unit's submission does, through the gateway.
     startProcess: (processId, variables, tenantId) =>
       parts.gateway.startProcess(processId, String(variables.projectId ?? ''), variables, tenantId),
-  }).map((w) => overrides.get(w.type) ?? w);
+  });
+  const definitions = withOverrides(all, options.workerOverrides ?? []);
   return startWorkers(createCamundaClient(parts.camunda), definitions, {
     logger: parts.logger.child({ component: 'workers' }),
     ...(options.workerPollTimeoutMs ? { pollTimeoutMs: options.workerPollTimeoutMs } : {}),
+    ...(options.threadWorkers ? { extraWorkers: options.threadWorkers } : {}),
   });
 }
 

@@ -134,6 +134,16 @@ export function startWorkers(
   };
 }
 
+/** `definitions` with those of `overrides` in place of the same job type, and the overrides of other types added. */
+export function withOverrides(
+  definitions: readonly AnyWorkerDefinition[],
+  overrides: readonly AnyWorkerDefinition[],
+): AnyWorkerDefinition[] {
+  const byType = new Map(overrides.map((w) => [w.type, w]));
+  const known = new Set(definitions.map((w) => w.type));
+  return [...definitions.map((w) => byType.get(w.type) ?? w), ...overrides.filter((w) => !known.has(w.type))];
+}
+
 function checkDefinitions(definitions: readonly AnyWorkerDefinition[]): void {
   const seen = new Set<string>();
   for (const def of definitions) {

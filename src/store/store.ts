@@ -3,7 +3,16 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
-import { CamelCasePlugin, Kysely, PostgresDialect, SqliteDialect, sql, type Transaction } from 'kysely';
+import {
+  CamelCasePlugin,
+  CompiledQuery,
+  type Driver,
+  Kysely,
+  PostgresDialect,
+  SqliteDialect,
+  sql,
+  type Transaction,
+} from 'kysely';
 import pg from 'pg';
 import type { AuditAnchor } from './audit-anchor.ts';
 import type { AuditKeys } from './audit-keys.ts';
@@ -99,7 +108,7 @@ export class Store implements Conn {
     // Another process (the verification command, a second app) may hold the write lock for a moment.
     database.pragma('busy_timeout = 5000');
     const db = new Kysely<Database>({
-      dialect: new SqliteDialect({ database }),
+      dialect: new ImmediateSqliteDialect({ database }),
       plugins: [new CamelCasePlugin()],
     });
     return new Store(db, 'sqlite', `SQLite ${file}`);
@@ -121,5 +130,23 @@ export class Store implements Conn {
     // a last checkpoint of the heads as they are at shutdown
     await anchor?.stop();
     await this.db.destroy();
+  }
+}
+
+/**
+ * SQLite transactions that take the write lock when they begin (BEGIN IMMEDIATE). The app and the workers' thread
+ * (src/worker-thread/) each hold a connection to business.sqlite; a transaction begun the default (deferred) way
+ * that reads and then writes after the other connection has committed fails at once with SQLITE_BUSY — WAL cannot
+ * let it write on its older snapshot, and no busy timeout helps. Begun IMMEDIATE, it waits its turn (busy_timeout)
+ * before it reads, so read-then-write transactions on either connection succeed. One connection serialises its own
+ * transactions anyway, so this costs the app nothing.
+ */
+class ImmediateSqliteDialect extends SqliteDialect {
+  override createDriver(): Driver {
+    const driver = super.createDriver();
+    driver.beginTransaction = async (connection) => {
+      await connection.executeQuery(CompiledQuery.raw('begin immediate'));
+    };
+    return driver;
   }
 }
