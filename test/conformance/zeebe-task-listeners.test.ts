@@ -94,10 +94,18 @@ describe('user task listeners over /v2', () => {
     try {
       const created = await t.client.createProcessInstance({ processDefinitionId: P });
       const pik = String(created.processInstanceKey);
-      const tasks = await t.client.searchUserTasks(
-        { filter: { processInstanceKey: k(pik), state: 'CREATED' } },
-        consistent((x) => x.items.length === 1),
-      );
+      // The task is CREATING until the worker has completed the listener's job (8.8's user-task states), and the
+      // embedded engine answers a search at once: ask until the listener has run, as Camunda's consistency wait does.
+      const search = () =>
+        t.client.searchUserTasks(
+          { filter: { processInstanceKey: k(pik), state: 'CREATED' } },
+          consistent((x) => x.items.length === 1),
+        );
+      let tasks = await search();
+      for (const until = Date.now() + 10_000; tasks.items.length === 0 && Date.now() < until; ) {
+        await sleep(50);
+        tasks = await search();
+      }
       expect(tasks.items).toHaveLength(1);
       const userTaskKey = String(tasks.items[0]!.userTaskKey);
       const mine = seen.find((s) => (s.userTask as { userTaskKey?: string })?.userTaskKey === userTaskKey);
