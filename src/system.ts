@@ -56,6 +56,8 @@ export interface SystemOptions {
   workers?: 'client' | 'none';
   /** Replaces the workers of these job types (tests: an outage of the system behind a worker). */
   workerOverrides?: AnyWorkerDefinition[];
+  /** The regulation (rule editions, deadlines, calendar) instead of config/'s: a test's county edition (SU-3). */
+  regulation?: Regulation;
   /** Long-poll duration of the workers' activation requests; default the runtime's 10 s. */
   workerPollTimeoutMs?: number;
   /** How long the gateway's reads of its own writes wait for Camunda's search side; default 0 embedded, 5 s else. */
@@ -103,7 +105,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
   try {
     engine = options.camunda ? null : await openEngine(config, options, logger);
     if (options.camunda && options.deploy !== false) await deployToCamunda(options.camunda, logger);
-    const regulation = loadRegulation();
+    const regulation = options.regulation ?? loadRegulation();
     const documents = new DocumentStorage(join(config.dataDir, 'documents'));
     const port = config.port === 0 ? await freePort(config.host) : config.port;
     const camunda = options.camunda ?? selfAddress(config.host, port, options.v2Users ?? []);
