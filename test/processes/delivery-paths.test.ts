@@ -169,6 +169,25 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
       expect(demands()).toBe(3);
     });
 
+    it.each([
+      ['yunfu-v1', '市政务服务数据管理局'],
+      ['yunfu-2024', '市政务服务和数据管理局'],
+    ])(
+      'IM-5 a public project of %s names the Bureau as its edition does (rules.bureauName)',
+      async (id, bureau) => {
+        const d = await open('2027-01-15T10:00:00+08:00');
+        const pik = await d.start('project-implementation', {
+          ...implementationStart,
+          category: 'public',
+          ownerGroup: 'bureau-admin',
+          totalInvestment: 100,
+          softwareDevCost: 0,
+          rules: regulation.rules.rulesVariable(regulation.rules.byId(id)),
+        });
+        expect((await d.variables(pik)).securityResponsible).toMatchObject({ managementParty: bureau });
+      },
+    );
+
     it('G-6 a filing still with the 责任科室 at its due date reminds the Unit once; the sign-off stays open', async () => {
       const d = await open('2027-01-15T10:00:00+08:00');
       await d.start('project-implementation', {
