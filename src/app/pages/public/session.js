@@ -8,6 +8,14 @@ export function current() {
   return me;
 }
 
+/**
+ * SU-2: the Bureau as the edition in force today for the signed-in user's tenant names it (GET /api/me bureauName):
+ * 市政务服务数据管理局 under 云府办〔2020〕2号, 市政务服务和数据管理局 under 云府办〔2024〕8号.
+ */
+export function bureau() {
+  return me?.bureauName ?? '市主管部门';
+}
+
 export function setCurrent(account) {
   me = account;
 }
