@@ -62,6 +62,8 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
         tenantId,
         units: units.map((u) => ({ unitId: u.id, unitName: u.name })),
         planYear,
+        // SU-2: the campaign keeps the edition it opened under, as a project does: its forms name the Bureau by it
+        rules: rules.rulesVariable(edition),
         ...deadlines,
       });
     },

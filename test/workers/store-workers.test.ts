@@ -242,8 +242,9 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
       rules.rulesVariable(rules.byId('yunfu-2024')),
       { edition: 'yunfu-2024' }, // written before rules carried bureauName: its edition's name
     ].entries()) {
+      const projectId = `YF-2026-07${i}0`;
       const vars = {
-        projectId: 'YF-2026-0001',
+        projectId,
         projectName: '智慧警务平台',
         unitId: 'gongan',
         deliveryDate: '2027-06-30T18:00+08:00',
@@ -257,10 +258,10 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
           String(700 + i),
         ),
       );
-      // the Unit's accounts are told: the newest notice of the first of them
+      // the Unit's accounts are told: this project's notice
       const accounts = await store.db.selectFrom('accounts').select('id').execute();
       const lists = await Promise.all(accounts.map((a) => listNotifications(store.db, a.id)));
-      const n = lists.find((l) => l.length > 0)?.[0];
+      const n = lists.flat().find((x) => String(x.body).includes(projectId));
       bodies.push(String(n?.body));
     }
     expect(bodies[0]).toContain('请向市政务服务数据管理局报送延期备案');
@@ -288,6 +289,8 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
       planYear: 2027,
       filingDeadline: '2026-11-30T23:59:59.999+08:00',
       annualPlanReminderDue: '2026-11-23T09:00:00+08:00',
+      // SU-2: the campaign keeps the edition it opened under; its forms name the Bureau by it
+      rules: expect.objectContaining({ edition: 'yunfu-2024', bureauName: '政务服务和数据管理局' }),
     });
   });
 
