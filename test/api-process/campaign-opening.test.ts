@@ -126,4 +126,21 @@ describe('P-1 / SU-3: the campaign opens on the date of the edition in force for
     expect(await notices(t.city!)).toHaveLength(1);
     expect(await notices(t.county!)).toHaveLength(1);
   });
+
+  it('a campaign the Bureau started by hand claims its year: the opening day starts no second one', async () => {
+    await checkedOn('2027-10-09T02:00:00Z');
+    const before = (await planTasks(t.city!)).length; // 2027's tasks are still open: nobody filed
+    // P-1: the Bureau opens the 2028 campaign a day early (Event_CampaignManual, as from Camunda's tools)
+    await s.client.createProcessInstance({
+      processDefinitionId: 'annual-plan-filing',
+      variables: { tenantId: 'yunfu', planYear: 2028 },
+    } as never);
+    await until(
+      () => planTasks(t.city!),
+      (x) => x.length === before + 1,
+    );
+    await checkedOn('2027-10-10T02:00:00Z');
+    await checkedOn('2027-10-11T02:00:00Z');
+    expect(await planTasks(t.city!)).toHaveLength(before + 1);
+  });
 });
