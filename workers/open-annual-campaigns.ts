@@ -58,15 +58,9 @@ export async function claimCampaign(
  * deadline (both Asia/Shanghai, inclusive), else null.
  */
 export function campaignYearOpen(edition: RuleEdition, today: DateTime): number | null {
+  // an edition opens its campaign before its deadline in the same year (checked at start-up)
   const day = today.toFormat('MM-dd');
-  const deadline = edition.annualPlanDeadline;
-  const open =
-    edition.campaignOpens <= deadline
-      ? day >= edition.campaignOpens && day <= deadline
-      : day >= edition.campaignOpens || day <= deadline;
-  if (!open) return null;
-  // a deadline early in the next calendar year (an opening in December, a deadline in January) plans the year after
-  return day >= edition.campaignOpens ? today.year + 1 : today.year;
+  return day >= edition.campaignOpens && day <= edition.annualPlanDeadline ? today.year + 1 : null;
 }
 
 /** The campaign of (tenant, year) once: the key of the instance started now or before. */

@@ -259,6 +259,12 @@ function checkCampaignAndInterval(
   ) {
     fail(`${at}.campaignOpens`, 'must be MM-dd (not 02-29: the campaign opens every year)');
   }
+  if (typeof e.annualPlanDeadline === 'string' && (e.campaignOpens as string) >= e.annualPlanDeadline) {
+    fail(
+      `${at}.campaignOpens`,
+      `must be before the plan deadline annualPlanDeadline (${e.annualPlanDeadline})`,
+    );
+  }
   const interval = typeof e.delayRedemandInterval === 'string' ? e.delayRedemandInterval : '';
   const parsed = Duration.fromISO(interval);
   if (!/^P/.test(interval) || !parsed.isValid || parsed.toMillis() <= 0) {

@@ -103,6 +103,9 @@ describe('SU-2 / SU-4 rule editions by effective date', () => {
     expect(parse({ campaignOpens: '02-29' })).toThrow(/editions\[0\]\.campaignOpens: must be MM-dd/);
     expect(parse({ campaignOpens: 1010 })).toThrow(/editions\[0\]\.campaignOpens: must be MM-dd/);
     expect(parse({ campaignOpen: '10-10' })).toThrow(/editions\[0\]\.campaignOpen: unknown field/);
+    expect(parse({ campaignOpens: '12-01' })).toThrow(
+      /editions\[0\]\.campaignOpens: must be before the plan deadline annualPlanDeadline \(11-30\)/,
+    );
     for (const bad of ['7D', 'P0D', 'seven days', 7, '']) {
       expect(parse({ delayRedemandInterval: bad }), String(bad)).toThrow(
         /editions\[0\]\.delayRedemandInterval: must be an ISO 8601 duration/,
