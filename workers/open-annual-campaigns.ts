@@ -4,7 +4,8 @@
 // tenant's edition; instead annual-plan-filing's daily timer (09:00 Shanghai) runs this job, which starts the next
 // year's campaign (the process's none start event, with tenantId and planYear) for each tenant whose edition opens
 // it today — a county with its own edition on its own date. A check that could not run on the day (the system was
-// down: Zeebe fires a missed cron once, when it is back) opens it on the next check up to the plan deadline.
+// down: Zeebe fires a missed cron once, when it is back) opens it on the next check within the week after, never
+// after the plan deadline.
 // Each tenant's campaign of a plan year is started once: the claim `annual-plan-filing:<tenant>:<year>` in
 // job_effects holds the instance, written here or by yunfu.list-units of a campaign started by hand, and a retried
 // or later check finds it (a claim without an instance, left by a crash between the claim and the start, is started
@@ -53,14 +54,22 @@ export async function claimCampaign(
     .execute();
 }
 
+/** How long after its opening day a campaign the checks missed (the system was down) still opens. */
+const CATCH_UP_DAYS = 7;
+
 /**
- * The plan year whose campaign the edition opens on `today` for the tenant: from its `campaignOpens` up to its plan
- * deadline (both Asia/Shanghai, inclusive), else null.
+ * The plan year whose campaign the edition opens on `today` for the tenant: on its `campaignOpens` (Asia/Shanghai),
+ * or within the week after it when the check of that day was missed, never after the plan deadline; else null.
  */
 export function campaignYearOpen(edition: RuleEdition, today: DateTime): number | null {
   // an edition opens its campaign before its deadline in the same year (checked at start-up)
-  const day = today.toFormat('MM-dd');
-  return day >= edition.campaignOpens && day <= edition.annualPlanDeadline ? today.year + 1 : null;
+  const day = today.setZone(ZONE).startOf('day');
+  const opens = DateTime.fromFormat(`${day.year}-${edition.campaignOpens}`, 'yyyy-MM-dd', { zone: ZONE });
+  const open =
+    day >= opens &&
+    day < opens.plus({ days: CATCH_UP_DAYS }) &&
+    day.toFormat('MM-dd') <= edition.annualPlanDeadline;
+  return open ? day.year + 1 : null;
 }
 
 /** The campaign of (tenant, year) once: the key of the instance started now or before. */

@@ -60,8 +60,9 @@ function ofCity(v: Record<string, unknown>): boolean {
 export function campaign(plan: Plan, c: Campaign): void {
   const { at, act, completeTask } = plan;
   const { planYear } = c;
-  // The campaign opens by itself: the model's daily opening check starts it once the clock passes 10 October, the
-  // edition's campaignOpens.
+  // The campaign opens by itself: the model's daily opening check starts it on 10 October, the edition's
+  // campaignOpens, as the clock passes 09:00 that day (nothing else is done then).
+  act(at(c.opens) + 60_000, `${planYear} 年度规划备案开放`, async () => {});
   DEMO_CITY_UNITS.forEach((u, i) => {
     const filing = filingOf(plan, c, i);
     if (!filing) return; // this year's campaign: these Units have not filed yet
