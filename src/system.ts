@@ -76,6 +76,8 @@ export interface SystemOptions {
    * benchmarks: a slow or failing handler, the benchmark's job type).
    */
   threadWorkers?: string;
+  /** The regulation (rule editions, deadlines, calendar) instead of config/'s: a test's county edition (SU-3); 'client' only. */
+  regulation?: Regulation;
   /** Long-poll duration of the workers' activation requests; default the runtime's 10 s. */
   workerPollTimeoutMs?: number;
   /** How long the gateway's reads of its own writes wait for Camunda's search side; default 0 embedded, 5 s else. */
@@ -124,7 +126,7 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     checkWorkerMode(options);
     engine = options.camunda ? null : await openEngine(config, options, logger);
     if (options.camunda && options.deploy !== false) await deployToCamunda(options.camunda, logger);
-    const regulation = loadRegulation();
+    const regulation = options.regulation ?? loadRegulation();
     const documents = new DocumentStorage(join(config.dataDir, 'documents'));
     const port = config.port === 0 ? await freePort(config.host) : config.port;
     const camunda = options.camunda ?? selfAddress(config.host, port, options.v2Users ?? []);
@@ -181,6 +183,10 @@ function checkWorkerMode(options: SystemOptions): void {
     throw new Error("workers: 'thread' reads the engine's clock; a custom clock needs 'client'");
   if (options.workerOverrides?.length)
     throw new Error("workerOverrides run in-process: they need workers: 'client'");
+  if (options.regulation)
+    throw new Error(
+      "the workers' thread reads config/'s regulation; another regulation needs workers: 'client'",
+    );
 }
 
 // Without SMTP_URL there is no sender and nothing is queued: mail queued while no server is configured would all go

@@ -8,6 +8,7 @@ import { checkApplicationWorker } from './check-application.ts';
 import { classifyProjectWorker } from './classify-project.ts';
 import { computeDueDateWorker } from './compute-due-date.ts';
 import type { StoreWorkerDeps } from './deps.ts';
+import { openAnnualPlanCampaignsWorker } from './open-annual-campaigns.ts';
 import {
   assembleAuditPackageWorker,
   closeProjectWorker,
@@ -37,5 +38,6 @@ export function createWorkers(deps: StoreWorkerDeps): AnyWorkerDefinition[] {
     closeProjectWorker(deps),
     setProjectStageWorker(deps),
     startPublicProjectWorker(deps),
+    openAnnualPlanCampaignsWorker(deps),
   ];
 }

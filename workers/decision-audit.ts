@@ -14,6 +14,7 @@ export const DECISION_KINDS = [
   'deadline',
   'approval-issuance',
   'acceptance-gate',
+  'campaign-opening',
 ] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 

@@ -3,6 +3,8 @@
 // the template with the project's data and the filing's content, kept as the project's document (kind
 // filing-receipt) that the Unit, Finance and Audit download, linked from the filing, and an audit entry. The receipt
 // carries the filing's own number (云政数备〔year〕N号, the tenant's gap-free per-year sequence of filings).
+
+import { bureauDisplayName } from '../src/domain/roles.ts';
 import { appendAudit } from '../src/store/audit.ts';
 import { attachFilingDocument, type Filing } from '../src/store/filings.ts';
 import { findProject } from '../src/store/projects.ts';
@@ -65,15 +67,20 @@ export async function issueFilingReceipt(
     .where('id', '=', filing.tenantId)
     .executeTakeFirstOrThrow();
   const unit = await findUnit(tx.db, filing.tenantId, project.unitId);
+  // SU-2, SU-4: the Bureau as the project's edition names it (云府办〔2024〕8号 renamed it 政务服务和数据管理局)
+  const { rules } = deps.regulation;
+  const bureauName = (rules.all().find((e) => e.id === project.ruleEdition) ?? rules.list()[0]!).bureauName;
   const spec = RECEIPT_ITEMS[input.kind];
   // A termination is filed with both parties: each receipt states what was filed and its own party's opinion.
   const items = spec.items
     .filter(([field]) => !(input.filedWith === 'bureau' && field === 'financeTerminationFilingOpinion'))
     .filter(([field]) => !(input.filedWith === 'finance' && field === 'bureauTerminationFilingOpinion'))
     .filter(([field]) => field !== 'deliveryDate' || input.content[field] !== undefined)
-    .map(([field, label]) => ({ label, value: receiptValue(input.content[field]) }));
-  const issuerName =
-    input.filedWith === 'finance' ? `${tenant.name}财政局` : `${tenant.name}政务服务数据管理局`;
+    .map(([field, label]) => ({
+      label: field === 'bureauTerminationFilingOpinion' ? `${bureauDisplayName(bureauName)}登记意见` : label,
+      value: receiptValue(input.content[field]),
+    }));
+  const issuerName = input.filedWith === 'finance' ? `${tenant.name}财政局` : `${tenant.name}${bureauName}`;
   const unitName =
     typeof input.unitName === 'string' && input.unitName !== ''
       ? input.unitName

@@ -23,6 +23,7 @@ export const JOB_TYPES = [
   'yunfu.close-project',
   'yunfu.set-project-stage',
   'yunfu.start-public-project',
+  'yunfu.open-annual-plan-campaigns',
 ] as const;
 
 export type JobType = (typeof JOB_TYPES)[number];

@@ -14,7 +14,7 @@ const P = '项目“{{projectName}}”（{{projectId}}）';
 export const TEMPLATES: Record<string, NotificationTemplate> = {
   'annual-plan-campaign-opened': {
     title: '请报送{{planYear}}年度政务信息化规划',
-    body: '请于{{filingDeadline}}前向市政务服务数据管理局报送本单位{{planYear}}年度政务信息化规划（P-1）。',
+    body: '请于{{filingDeadline}}前向{{bureauName}}报送本单位{{planYear}}年度政务信息化规划（P-1）。',
   },
   'annual-plan-reminder': {
     title: '年度规划备案即将截止',
@@ -42,7 +42,7 @@ export const TEMPLATES: Record<string, NotificationTemplate> = {
   },
   'not-professional-category': {
     title: '项目不属于专业类',
-    body: `${P}经分类属于公共类服务项目，由市政务服务数据管理局统筹，不按专业类立项（G-5）。`,
+    body: `${P}经分类属于公共类服务项目，由{{bureauName}}统筹，不按专业类立项（G-5）。`,
   },
   'initial-check-overdue': {
     title: '初核已逾期',
@@ -89,7 +89,7 @@ export const TEMPLATES: Record<string, NotificationTemplate> = {
   },
   'delay-filing-demanded': {
     title: '项目已逾期交付，请报送延期备案',
-    body: `${P}已过合同交付日期{{deliveryDate}}仍未完成，请向市政务服务数据管理局报送延期备案（IM-8）。`,
+    body: `${P}已过合同交付日期{{deliveryDate}}仍未完成，请向{{bureauName}}报送延期备案（IM-8）。`,
   },
   'change-filing-registered': {
     title: '重大变更已备案',
@@ -101,7 +101,7 @@ export const TEMPLATES: Record<string, NotificationTemplate> = {
   },
   'termination-filing-registered': {
     title: '终止合同已备案',
-    body: `${P}终止合同已向市政务服务数据管理局和市财政局备案（IM-9）。`,
+    body: `${P}终止合同已向{{bureauName}}和市财政局备案（IM-9）。`,
   },
   'filing-review-overdue': {
     title: '备案登记已逾期',

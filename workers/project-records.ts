@@ -15,6 +15,7 @@ import { listUnits } from '../src/store/units.ts';
 import { appendDecision, editionOf } from './decision-audit.ts';
 import type { StoreWorkerDeps } from './deps.ts';
 import { once, tenantOf } from './effects.ts';
+import { claimCampaign } from './open-annual-campaigns.ts';
 import { optionalString, requireHeader, requireString } from './variables.ts';
 
 /** yunfu.list-units — P-1: the Units of the tenant that file a plan, the plan year and the deadline with its reminder. */
@@ -43,6 +44,7 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
       // §4: the campaign's computed deadlines go into the audit chain with what they were computed from.
       const at = new Date(now).toISOString();
       await once(deps.store, job, tenantId, at, async (tx) => {
+        await claimCampaign(tx, job, { tenantId, planYear, at });
         await appendDecision(tx, job, {
           ...{ tenantId, projectId: null, at, kind: 'deadline', ruleEdition: edition.id },
           inputs: {
@@ -60,6 +62,8 @@ export function listUnitsWorker(deps: StoreWorkerDeps): WorkerDefinition {
         tenantId,
         units: units.map((u) => ({ unitId: u.id, unitName: u.name })),
         planYear,
+        // SU-2: the campaign keeps the edition it opened under, as a project does: its forms name the Bureau by it
+        rules: rules.rulesVariable(edition),
         ...deadlines,
       });
     },

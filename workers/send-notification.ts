@@ -4,7 +4,7 @@
 import type { Kysely } from 'kysely';
 import type { WorkerDefinition } from '../src/camunda/worker-runtime.ts';
 import { complete } from '../src/camunda/worker-runtime.ts';
-import { ROLES } from '../src/domain/roles.ts';
+import { bureauDisplayName, ROLES } from '../src/domain/roles.ts';
 import { emailsOfGroups } from '../src/store/accounts.ts';
 import { notify } from '../src/store/notifications.ts';
 import type { Database } from '../src/store/schema.ts';
@@ -51,12 +51,15 @@ export function sendNotificationWorker(deps: StoreWorkerDeps): WorkerDefinition 
   return {
     type: 'yunfu.send-notification',
     fetchVariables: [
-      ...new Set([...templateVariables(), 'tenantId', 'unitId', 'ownerGroup', 'unitNeeds', 'projectId']),
+      ...new Set([
+        ...templateVariables().filter((v) => v !== 'bureauName'),
+        ...['tenantId', 'unitId', 'ownerGroup', 'unitNeeds', 'projectId', 'rules'],
+      ]),
     ],
     handler: async (vars, job) => {
       const name = requireHeader(job.customHeaders, 'template', Object.keys(TEMPLATES));
       const groups = recipientGroups(requireHeader(job.customHeaders, 'recipients'), vars);
-      const text = render(TEMPLATES[name]!, vars);
+      const text = render(TEMPLATES[name]!, { ...vars, bureauName: bureauNameOf(deps, vars) });
       const tenantId = tenantOf(vars);
       const at = new Date(deps.now()).toISOString();
       const mailer = deps.mailer ?? null;
@@ -90,4 +93,17 @@ async function markMailed(store: Store, jobKey: string, done: Record<string, unk
     .set({ result: JSON.stringify({ ...done, mailed: true }) })
     .where('jobKey', '=', jobKey)
     .execute();
+}
+
+/**
+ * SU-2, SU-4: the Bureau as the notices name it — under the project's edition (its `rules`: the name it carries, or
+ * its edition's when the rules predate the field), else under the edition in force today for the tenant (a
+ * campaign, a collection of needs: no project).
+ */
+function bureauNameOf(deps: StoreWorkerDeps, vars: Record<string, unknown>): string {
+  const rules = vars.rules as { edition?: unknown; bureauName?: unknown } | null | undefined;
+  if (typeof rules?.bureauName === 'string') return bureauDisplayName(rules.bureauName);
+  const kept = deps.regulation.rules.all().find((e) => e.id === rules?.edition);
+  const edition = kept ?? deps.regulation.rules.editionAt(deps.now(), tenantOf(vars));
+  return bureauDisplayName(edition.bureauName);
 }

@@ -48,11 +48,21 @@ export function filingOf(
   return { prepared, signed: prepared + (i % 10 === 3 ? 3 : 1) * step, step };
 }
 
+/**
+ * The data set plays the city's campaign: the daily opening check opens one for every tenant with Units (P-1, SU-3),
+ * and a county's Unit may share a city Unit's id (新兴县公安局, `gongan`).
+ */
+function ofCity(v: Record<string, unknown>): boolean {
+  return (v.tenantId ?? 'yunfu') === 'yunfu';
+}
+
 /** One annual plan campaign (P-1): the Units file, the late ones after the deadline with the Bureau's follow-up. */
 export function campaign(plan: Plan, c: Campaign): void {
   const { at, act, completeTask } = plan;
   const { planYear } = c;
-  // The campaign opens by itself: the model's yearly timer start event fires as the clock passes 10 October.
+  // The campaign opens by itself: the model's daily opening check starts it on 10 October, the edition's
+  // campaignOpens, as the clock passes 09:00 that day (nothing else is done then).
+  act(at(c.opens) + 60_000, `${planYear} 年度规划备案开放`, async () => {});
   DEMO_CITY_UNITS.forEach((u, i) => {
     const filing = filingOf(plan, c, i);
     if (!filing) return; // this year's campaign: these Units have not filed yet
@@ -65,7 +75,7 @@ export function campaign(plan: Plan, c: Campaign): void {
     act(filing.prepared, `${u.name} 报送 ${planYear} 年度规划`, () =>
       completeTask(
         'Task_FileAnnualPlan',
-        (v, t) => v.planYear === planYear && t.candidateGroups.includes(`unit-${u.id}`),
+        (v, t) => v.planYear === planYear && ofCity(v) && t.candidateGroups.includes(`unit-${u.id}`),
         planned,
         `${u.name} annual plan ${planYear}`,
       ),
@@ -76,7 +86,7 @@ export function campaign(plan: Plan, c: Campaign): void {
         completeTask(
           'Task_FollowUpOverdueFiling',
           // the follow-up's Unit is local to its branch of the campaign: take the campaign's next open one
-          (v) => v.planYear === planYear,
+          (v) => v.planYear === planYear && ofCity(v),
           { followUpNote: '已电话督办，单位承诺三日内报送' },
           `follow-up ${u.id}`,
         ),
@@ -100,6 +110,7 @@ function signOff(
   const { act, completeTask } = plan;
   const mine = (v: Record<string, unknown>, t: { candidateGroups: string[] }) =>
     v.planYear === planYear &&
+    ofCity(v) &&
     (t.candidateGroups.includes(`unit-section-${u.id}`) || t.candidateGroups.includes(`unit-${u.id}`));
   const review = (decision: 'approve' | 'return', opinion: string) => () =>
     completeTask(

@@ -17,6 +17,22 @@ export const ROLES = {
 } as const;
 export type Role = keyof typeof ROLES;
 
+/**
+ * SU-2: what users read of the Bureau, as the edition in force names it (`bureauName`: 政务服务数据管理局 under
+ * 云府办〔2020〕2号, 政务服务和数据管理局 under 云府办〔2024〕8号): 市 + it.
+ */
+export function bureauDisplayName(bureauName: string): string {
+  return `市${bureauName}`;
+}
+
+/** A role's name as users read it: the Bureau's roles under the edition's name of the Bureau (SU-2). */
+export function roleDisplayName(role: Role, bureauName: string): string {
+  const name: string = ROLES[role].name;
+  return role.startsWith('bureau-')
+    ? name.replace('市政务服务数据管理局', bureauDisplayName(bureauName))
+    : name;
+}
+
 /** The candidate group of a Unit's own tasks. */
 export function unitGroup(unitId: string): string {
   return `unit-${unitId}`;

@@ -1,7 +1,7 @@
 // SU-2 / SU-4: thresholds and durations are configuration with effective dates. A project is governed by the
 // edition in force on the date it was initiated; a later edition changes new projects only.
 import { readFileSync } from 'node:fs';
-import { DateTime } from 'luxon';
+import { DateTime, Duration } from 'luxon';
 import { ZONE } from './calendar.ts';
 
 export interface DeadlineDefinition {
@@ -36,6 +36,10 @@ export interface RuleEdition {
   testingThreshold: number;
   /** P-1: MM-dd of the annual plan filing deadline (inclusive). */
   annualPlanDeadline: string;
+  /** P-1: MM-dd (Asia/Shanghai) on which the campaign for the next plan year opens. */
+  campaignOpens: string;
+  /** IM-8: ISO 8601 duration after which an overdue project is asked again for its delay filing (P7D). */
+  delayRedemandInterval: string;
   /** Working-day overrides of config/deadlines.json by deadline name. */
   deadlines: Record<string, number>;
   /** SU-3: a county's own edition names the city edition it builds on; what it does not set is that edition's. */
@@ -47,6 +51,9 @@ export interface RuleEdition {
 /** The part of an edition that a process carries in its `rules` variable. */
 export interface RulesVariable {
   edition: string;
+  /** The Bureau's name (without the place name) under the project's edition: what its pages and notices say. */
+  bureauName: string;
+  delayRedemandInterval: string;
   supervisionThreshold: number;
   testingThreshold: number;
   annualPlanDeadline: string;
@@ -66,6 +73,8 @@ const FIELDS = new Set([
   'supervisionThreshold',
   'testingThreshold',
   'annualPlanDeadline',
+  'campaignOpens',
+  'delayRedemandInterval',
   'deadlines',
   'carriedOver',
   'basedOn',
@@ -76,6 +85,8 @@ const CARRIED = new Set([
   'supervisionThreshold',
   'testingThreshold',
   'annualPlanDeadline',
+  'campaignOpens',
+  'delayRedemandInterval',
   'deadlines',
 ]);
 
@@ -224,6 +235,7 @@ function parseEdition(
   ) {
     fail(`${at}.annualPlanDeadline`, 'must be MM-dd');
   }
+  checkCampaignAndInterval(e, at, fail);
   const overrides = e.deadlines ?? {};
   for (const [name, days] of Object.entries(overrides)) {
     if (!(name in deadlines))
@@ -232,6 +244,32 @@ function parseEdition(
       fail(`${at}.deadlines.${name}`, 'must be a non-negative integer of working days');
   }
   return { ...(e as RuleEdition), deadlines: overrides };
+}
+
+/** P-1's opening day (MM-dd) and IM-8's re-demand interval (an ISO 8601 duration longer than zero). */
+function checkCampaignAndInterval(
+  e: Partial<RuleEdition>,
+  at: string,
+  fail: (where: string, reason: string) => never,
+): void {
+  if (
+    typeof e.campaignOpens !== 'string' ||
+    !/^\d{2}-\d{2}$/.test(e.campaignOpens) ||
+    !DateTime.fromFormat(`2023-${e.campaignOpens}`, 'yyyy-MM-dd').isValid
+  ) {
+    fail(`${at}.campaignOpens`, 'must be MM-dd (not 02-29: the campaign opens every year)');
+  }
+  if (typeof e.annualPlanDeadline === 'string' && (e.campaignOpens as string) >= e.annualPlanDeadline) {
+    fail(
+      `${at}.campaignOpens`,
+      `must be before the plan deadline annualPlanDeadline (${e.annualPlanDeadline})`,
+    );
+  }
+  const interval = typeof e.delayRedemandInterval === 'string' ? e.delayRedemandInterval : '';
+  const parsed = Duration.fromISO(interval);
+  if (!/^P/.test(interval) || !parsed.isValid || parsed.toMillis() <= 0) {
+    fail(`${at}.delayRedemandInterval`, 'must be an ISO 8601 duration longer than zero, e.g. P7D');
+  }
 }
 
 export function parseDeadlines(content: unknown, source: string): Record<string, DeadlineDefinition> {
@@ -328,6 +366,8 @@ export class RuleBook {
     for (const name of Object.keys(this.deadlines)) deadlines[name] = this.workingDays(edition, name);
     return {
       edition: edition.id,
+      bureauName: edition.bureauName,
+      delayRedemandInterval: edition.delayRedemandInterval,
       supervisionThreshold: edition.supervisionThreshold,
       testingThreshold: edition.testingThreshold,
       annualPlanDeadline: edition.annualPlanDeadline,

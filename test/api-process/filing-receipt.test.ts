@@ -161,7 +161,8 @@ describe('PRO-3: the numbered 备案回执 of change, delay and termination fili
     for (const who of ['finance', 'audit']) expect(await receipts(who, projectId)).toEqual(listed);
     const changeText = await downloadedText(String(changeFiling.documentId));
     for (const line of [
-      '云浮市政务服务数据管理局',
+      // SU-2, SU-4: the project was initiated under 云府办〔2024〕8号, which renamed the Bureau
+      '云浮市政务服务和数据管理局',
       String(changeFiling.number),
       '重大变更备案回执',
       '云浮市公安局：',
@@ -264,15 +265,15 @@ describe('PRO-3: the numbered 备案回执 of change, delay and termination fili
     );
     const bureau = texts.find((x) => x.filedWith === 'bureau')!;
     const finance = texts.find((x) => x.filedWith === 'finance')!;
-    expect(bureau.text).toContain('云浮市政务服务数据管理局');
+    expect(bureau.text).toContain('云浮市政务服务和数据管理局');
     expect(bureau.text).toContain(`终止合同备案已登记备案，备案编号 ${bureau.f.number}。`);
     expect(bureau.text).toContain('一、终止理由：供应商无法履约，合同须终止');
-    expect(bureau.text).toContain('二、市政务服务数据管理局登记意见：同意终止备案。');
+    expect(bureau.text).toContain('二、市政务服务和数据管理局登记意见：同意终止备案。');
     expect(bureau.text).not.toContain('市财政局登记意见');
     expect(finance.text).toContain('云浮市财政局');
     expect(finance.text).toContain(`备案编号 ${finance.f.number}。`);
     expect(finance.text).toContain('二、市财政局登记意见：同意终止，未支付资金收回。');
-    expect(finance.text).not.toContain('市政务服务数据管理局登记意见');
+    expect(finance.text).not.toContain('数据管理局登记意见');
     expect(bureau.f.number).not.toBe(finance.f.number);
     expect((await receipts('finance', projectId)).map((d) => d.id).sort()).toEqual(
       terminations.map((f) => f.documentId).sort(),

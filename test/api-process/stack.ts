@@ -78,6 +78,8 @@ export interface StackOptions {
   dataDir?: string;
   /** The mail outbox sender's retry timing (src/app/mail-sender.ts). */
   mailRetry?: SystemOptions['mailRetry'];
+  /** Rule editions (and deadlines, calendar) other than config/'s, e.g. a county's own edition (SU-3). */
+  regulation?: SystemOptions['regulation'];
 }
 
 export async function startStack(options: StackOptions): Promise<Stack> {
@@ -104,6 +106,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     camunda: camundaConfig,
     deploy: options.deploy !== false,
     workerOverrides: options.workerOverrides,
+    ...(options.regulation ? { regulation: options.regulation } : {}),
     workerPollTimeoutMs: 1_000,
     ...(options.mailRetry ? { mailRetry: options.mailRetry } : {}),
     logStream: { write: (line: string) => logs.push(line) },

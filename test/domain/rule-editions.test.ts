@@ -10,6 +10,8 @@ const base = {
   supervisionThreshold: 1_000_000,
   testingThreshold: 500_000,
   annualPlanDeadline: '11-30',
+  campaignOpens: '10-10',
+  delayRedemandInterval: 'P7D',
   deadlines: {},
 };
 
@@ -96,6 +98,23 @@ describe('SU-2 / SU-4 rule editions by effective date', () => {
     expect(parse({ bureauName: '' })).toThrow(/editions\[0\]\.bureauName: must be a non-empty string/);
     expect(parse({ carriedOver: ['name'] })).toThrow(/editions\[0\]\.carriedOver\[0\]/);
     expect(parse({}, { edition: [] })).toThrow(/f\.json: edition: unknown field/);
+    // the campaign's opening day and the delay re-demand interval are typed, and a typo of either is named
+    expect(parse({ campaignOpens: '10-32' })).toThrow(/editions\[0\]\.campaignOpens: must be MM-dd/);
+    expect(parse({ campaignOpens: '02-29' })).toThrow(/editions\[0\]\.campaignOpens: must be MM-dd/);
+    expect(parse({ campaignOpens: 1010 })).toThrow(/editions\[0\]\.campaignOpens: must be MM-dd/);
+    expect(parse({ campaignOpen: '10-10' })).toThrow(/editions\[0\]\.campaignOpen: unknown field/);
+    expect(parse({ campaignOpens: '12-01' })).toThrow(
+      /editions\[0\]\.campaignOpens: must be before the plan deadline annualPlanDeadline \(11-30\)/,
+    );
+    for (const bad of ['7D', 'P0D', 'seven days', 7, '']) {
+      expect(parse({ delayRedemandInterval: bad }), String(bad)).toThrow(
+        /editions\[0\]\.delayRedemandInterval: must be an ISO 8601 duration/,
+      );
+    }
+    expect(parse({ delayRedemandIntervall: 'P7D' })).toThrow(
+      /editions\[0\]\.delayRedemandIntervall: unknown field/,
+    );
+    expect(parse({ delayRedemandInterval: 'P10D', campaignOpens: '09-20' })).not.toThrow();
   });
 
   it('refuses editions whose periods overlap', () => {
@@ -140,8 +159,19 @@ describe('SU-2 / SU-4 the two texts: 云府办〔2020〕2号 and 云府办〔202
       'supervisionThreshold',
       'testingThreshold',
       'annualPlanDeadline',
+      'campaignOpens',
+      'delayRedemandInterval',
       'deadlines',
     ]);
+  });
+
+  it('both texts open the campaign on 10 October and ask again for a delay filing after 7 days', () => {
+    for (const id of ['yunfu-v1', 'yunfu-2024']) {
+      expect(book.byId(id), id).toMatchObject({ campaignOpens: '10-10', delayRedemandInterval: 'P7D' });
+      expect(book.rulesVariable(book.byId(id))).toMatchObject({ delayRedemandInterval: 'P7D' });
+    }
+    expect(book.rulesVariable(book.byId('yunfu-2024')).bureauName).toBe('政务服务和数据管理局');
+    expect(book.rulesVariable(book.byId('yunfu-v1')).bureauName).toBe('政务服务数据管理局');
   });
 });
 
@@ -158,6 +188,8 @@ describe('SU-3: a county edition on top of the city’s', () => {
     effectiveFrom: '2025-03-01',
     validUntil: null,
     annualPlanDeadline: '11-15',
+    campaignOpens: '09-20',
+    delayRedemandInterval: 'P3D',
     deadlines: { initialCheck: 3 },
   };
   const rules = parseRuleEditions({ editions: city, counties: { xinxing: [county] } }, deadlines, 'test');
@@ -171,6 +203,8 @@ describe('SU-3: a county edition on top of the city’s', () => {
       document: '新府办〔2025〕3号',
       annualPlanDeadline: '11-15',
       bureauName: '政务服务和数据管理局',
+      campaignOpens: '09-20',
+      delayRedemandInterval: 'P3D',
       supervisionThreshold: 1_000_000,
     });
     expect(rules.workingDays(e, 'initialCheck')).toBe(3);
@@ -178,6 +212,8 @@ describe('SU-3: a county edition on top of the city’s', () => {
     expect(rules.rulesVariable(rules.byId('xinxing-2025'))).toMatchObject({
       edition: 'xinxing-2025',
       annualPlanDeadline: '11-15',
+      bureauName: '政务服务和数据管理局',
+      delayRedemandInterval: 'P3D',
     });
   });
 
@@ -208,6 +244,12 @@ describe('SU-3: a county edition on top of the city’s', () => {
     ).toThrow(/counties\.xinxing\[0\]\.validUntil: overlaps edition 'xinxing-2026'/);
     expect(() => parse([{ ...county, annualPlanDeadline: '02-30' }])).toThrow(
       /counties\.xinxing\[0\]\.annualPlanDeadline: must be MM-dd/,
+    );
+    expect(() => parse([{ ...county, campaignOpens: '9-20' }])).toThrow(
+      /counties\.xinxing\[0\]\.campaignOpens: must be MM-dd/,
+    );
+    expect(() => parse([{ ...county, delayRedemandInterval: 'P-3D' }])).toThrow(
+      /counties\.xinxing\[0\]\.delayRedemandInterval: must be an ISO 8601 duration/,
     );
     expect(() => parseRuleEditions({ editions: [{ ...city[0], basedOn: 'x' }] }, deadlines, 'test')).toThrow(
       /editions\[0\]\.basedOn: only a county edition/,

@@ -33,6 +33,21 @@ const SUBMIT = `window.__submit = async ({ schema, data }) => {
   }
 };`;
 
+// What a person reads of the rendered form: its text, with the templates (\`{{…}}\`) filled from the data.
+const TEXT = `window.__text = async ({ schema, data }) => {
+  const container = document.createElement('div');
+  document.body.append(container);
+  const form = new FormViewer.Form({ container });
+  try {
+    await form.importSchema(schema, data);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return container.innerText;
+  } finally {
+    form.destroy();
+    container.remove();
+  }
+};`;
+
 export interface FormJsResult {
   data: Record<string, unknown>;
   /** form-js's own validation errors, by field id: a complete fill has none. */
@@ -41,6 +56,8 @@ export interface FormJsResult {
 
 export interface FormJs {
   submit(schema: unknown, data: Record<string, unknown>): Promise<FormJsResult>;
+  /** The rendered form's text as a person reads it. */
+  text(schema: unknown, data: Record<string, unknown>): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -63,6 +80,7 @@ export async function launchFormJs(): Promise<FormJs> {
   await page.setContent('<!doctype html><html><body></body></html>');
   await page.addScriptTag({ path: VIEWER });
   await page.addScriptTag({ content: SUBMIT });
+  await page.addScriptTag({ content: TEXT });
   return {
     async submit(schema, data) {
       const result = (await page.evaluate(
@@ -70,6 +88,11 @@ export async function launchFormJs(): Promise<FormJs> {
       )) as FormJsResult;
       if (pageErrors.length > 0) throw new Error(`form-js failed: ${pageErrors.join('; ')}`);
       return result;
+    },
+    async text(schema, data) {
+      const text = (await page.evaluate(`window.__text(${JSON.stringify({ schema, data })})`)) as string;
+      if (pageErrors.length > 0) throw new Error(`form-js failed: ${pageErrors.join('; ')}`);
+      return text;
     },
     async close() {
       await context.close();

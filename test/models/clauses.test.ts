@@ -217,6 +217,20 @@ describe('P-1 the yearly annual plan campaign', () => {
     expect(g.header('Task_RecordAnnualPlanFiling', 'filingKind')).toBe('annual-plan');
   });
 
+  it('SU-2, SU-3: a daily timer runs only the opening check, which starts each tenant’s campaign on its edition’s day', async () => {
+    const g = await loadProcess('annual-plan-filing');
+    // 09:00 Shanghai every day (01:00 UTC): the opening day is the edition's campaignOpens, not the model's
+    expect(g.element('Event_CampaignYearly').eventDefinitions[0].timeCycle.body).toBe('0 0 1 * * *');
+    expect(ids(g.reachable('Event_CampaignYearly'))).toEqual(
+      expect.arrayContaining(['Task_OpenDueCampaigns', 'Event_OpeningChecked']),
+    );
+    expect(ids(g.reachable('Event_CampaignYearly'))).not.toContain('Task_ListUnits');
+    expect(g.extension('Task_OpenDueCampaigns', 'zeebe:TaskDefinition').type).toBe(
+      'yunfu.open-annual-plan-campaigns',
+    );
+    expect(ids(g.reachable('Event_CampaignManual'))).toContain('Task_ListUnits');
+  });
+
   it('G-6: the plan goes out only after the Unit’s 责任科室 approved it; a returned plan goes back to the staff', async () => {
     const g = await loadProcess('annual-plan-filing');
     expect(groupsOf(g, 'Task_FileAnnualPlan')).toBe('=["unit-" + unit.unitId]');

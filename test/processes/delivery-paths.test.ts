@@ -140,6 +140,54 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
       expect(await d.state(pik)).toBe('COMPLETED');
     });
 
+    // IM-8, SU-2, SU-4: the interval after which the Unit is asked again is its edition's (rules.delayRedemandInterval),
+    // read by the timer's FEEL expression from the instance's variables when the token reaches it — Zeebe evaluates a
+    // timer definition given as an expression (`=…`) against the process instance's variables:
+    // https://docs.camunda.io/docs/components/concepts/expressions (timer definition of a timer catch event as an
+    // expression) and https://docs.camunda.io/docs/next/components/modeler/bpmn/timer-events/ (a duration timer).
+    it.each([
+      ['an edition of P3D asks again 3 days later', 'P3D', 3],
+      ['yunfu-v1 (P7D) asks again 7 days later', null, 7],
+    ])('IM-8 %s', async (_, interval, days) => {
+      const d = await open('2027-01-15T10:00:00+08:00');
+      await d.start('project-implementation', {
+        ...implementationStart,
+        totalInvestment: 100,
+        softwareDevCost: 0,
+        rules: interval ? { ...rules, delayRedemandInterval: interval } : rules,
+      });
+      const demands = () => notified(d).filter((t) => t === 'delay-filing-demanded').length;
+      await d.advanceTo('2027-06-30T18:00:01+08:00');
+      expect(demands()).toBe(1);
+      const at = (n: number) =>
+        new Date(Date.parse('2027-06-30T18:00:01+08:00') + n * 86_400_000).toISOString();
+      await d.advanceTo(at(days - 1));
+      expect(demands()).toBe(1);
+      await d.advanceTo(at(days));
+      expect(demands()).toBe(2);
+      await d.advanceTo(at(2 * days));
+      expect(demands()).toBe(3);
+    });
+
+    it.each([
+      ['yunfu-v1', '市政务服务数据管理局'],
+      ['yunfu-2024', '市政务服务和数据管理局'],
+    ])(
+      'IM-5 a public project of %s names the Bureau as its edition does (rules.bureauName)',
+      async (id, bureau) => {
+        const d = await open('2027-01-15T10:00:00+08:00');
+        const pik = await d.start('project-implementation', {
+          ...implementationStart,
+          category: 'public',
+          ownerGroup: 'bureau-admin',
+          totalInvestment: 100,
+          softwareDevCost: 0,
+          rules: regulation.rules.rulesVariable(regulation.rules.byId(id)),
+        });
+        expect((await d.variables(pik)).securityResponsible).toMatchObject({ managementParty: bureau });
+      },
+    );
+
     it('G-6 a filing still with the 责任科室 at its due date reminds the Unit once; the sign-off stays open', async () => {
       const d = await open('2027-01-15T10:00:00+08:00');
       await d.start('project-implementation', {

@@ -66,6 +66,7 @@ describe.each<DriverKind>(['engine', 'client'])('on the %s', (kind) => {
         ...base.rules.list()[0]!,
         id: 'autumn',
         annualPlanDeadline: '10-09',
+        campaignOpens: '09-01',
         validUntil: null,
       };
       const rules = parseRuleEditions({ editions: [edition] }, base.rules.deadlines, 'test');

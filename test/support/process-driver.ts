@@ -174,7 +174,14 @@ class EngineDriver extends Base implements ProcessDriver {
   constructor(engine: Engine, store: Store, dir: string, regulation: Regulation) {
     super(engine, store, dir);
     const documents = new DocumentStorage(join(dir, 'documents'));
-    const list = createWorkers({ regulation, now: () => this.now(), store, documents });
+    // the workers that start a process (the campaign's daily opening check, P-1) start it in this engine
+    const startProcess = async (processDefinitionId: string, variables: Record<string, unknown>) => {
+      const r = engine.createProcessInstance({ processDefinitionId, variables } as never) as {
+        processInstanceKey: string;
+      };
+      return { processInstanceKey: String(r.processInstanceKey) };
+    };
+    const list = createWorkers({ regulation, now: () => this.now(), store, documents, startProcess });
     this.workers = new InProcessWorkers(engine, list, this.handled);
   }
 
@@ -272,6 +279,11 @@ class ClientDriver extends Base implements ProcessDriver {
       now: () => server.engine.clock.now(),
       store,
       documents,
+      // the workers that start a process (the campaign's daily opening check, P-1) start it through the client
+      startProcess: async (processDefinitionId, variables) => {
+        const r = await client.createProcessInstance({ processDefinitionId, variables } as never);
+        return { processInstanceKey: String(r.processInstanceKey) };
+      },
     });
     const running = startWorkers(createCamundaClient(config), recording(list, handled), {
       logger: quiet,

@@ -234,6 +234,41 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
     }
   });
 
+  it('SU-2, SU-4: a notice names the Bureau as the project’s edition does, also when its rules predate the name', async () => {
+    const { rules } = loadRegulation();
+    const bodies: string[] = [];
+    for (const [i, projectRules] of [
+      rules.rulesVariable(rules.byId('yunfu-v1')),
+      rules.rulesVariable(rules.byId('yunfu-2024')),
+      { edition: 'yunfu-2024' }, // written before rules carried bureauName: its edition's name
+    ].entries()) {
+      const projectId = `YF-2026-07${i}0`;
+      const vars = {
+        projectId,
+        projectName: '智慧警务平台',
+        unitId: 'gongan',
+        deliveryDate: '2027-06-30T18:00+08:00',
+        rules: projectRules,
+      };
+      completed(
+        await job(
+          'yunfu.send-notification',
+          vars,
+          { template: 'delay-filing-demanded', recipients: 'unit' },
+          String(700 + i),
+        ),
+      );
+      // the Unit's accounts are told: this project's notice
+      const accounts = await store.db.selectFrom('accounts').select('id').execute();
+      const lists = await Promise.all(accounts.map((a) => listNotifications(store.db, a.id)));
+      const n = lists.flat().find((x) => String(x.body).includes(projectId));
+      bodies.push(String(n?.body));
+    }
+    expect(bodies[0]).toContain('请向市政务服务数据管理局报送延期备案');
+    expect(bodies[1]).toContain('请向市政务服务和数据管理局报送延期备案');
+    expect(bodies[2]).toContain('请向市政务服务和数据管理局报送延期备案');
+  });
+
   it('refuses a recipient it does not know and a template that does not exist', async () => {
     await expect(
       job('yunfu.send-notification', {}, { template: 'application-refused', recipients: 'everyone' }),
@@ -254,6 +289,8 @@ describe.each([sqliteDatabase, postgresDatabase])('store-writing workers on $nam
       planYear: 2027,
       filingDeadline: '2026-11-30T23:59:59.999+08:00',
       annualPlanReminderDue: '2026-11-23T09:00:00+08:00',
+      // SU-2: the campaign keeps the edition it opened under; its forms name the Bureau by it
+      rules: expect.objectContaining({ edition: 'yunfu-2024', bureauName: '政务服务和数据管理局' }),
     });
   });
 

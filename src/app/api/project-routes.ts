@@ -1,3 +1,5 @@
+import { bureauDisplayName } from '../../domain/roles.ts';
+import type { RuleBook } from '../../domain/rule-editions.ts';
 import { amountHistory } from '../../store/project-amounts.ts';
 import {
   PROJECT_STAGES,
@@ -43,8 +45,11 @@ const amountHistorySchema = {
 } as const;
 
 /** What a principal sees of a project: the whole record, or Finance's funds-and-status view (SV-2). */
-export function present(p: Principal, project: Project) {
+export function present(p: Principal, project: Project, rules: RuleBook) {
   const stageName = PROJECT_STAGES[project.stage];
+  // SU-2, SU-4: the Bureau as the project's own edition names it, whatever is in force today
+  const edition = rules.all().find((e) => e.id === project.ruleEdition) ?? rules.list()[0]!;
+  const bureauName = bureauDisplayName(edition.bureauName);
   if (projectView(p) === 'funds') {
     return {
       view: 'funds',
@@ -60,13 +65,14 @@ export function present(p: Principal, project: Project) {
       softwareDevCost: project.softwareDevCost,
       category: project.category,
       ruleEdition: project.ruleEdition,
+      bureauName,
       stage: project.stage,
       stageName,
       createdAt: project.createdAt,
       updatedAt: project.updatedAt,
     };
   }
-  return { view: 'full', ...project, stageName };
+  return { view: 'full', ...project, stageName, bureauName };
 }
 
 export function registerProjectRoutes(app: ApiApp, ctx: ApiContext): void {
@@ -96,7 +102,7 @@ function postProjects(app: ApiApp, ctx: ApiContext): void {
     async (request, reply) => {
       const { project, check } = await createDraft(ctx, actorOf(request), request.body);
       reply.code(201).header('location', `/api/projects/${project.id}`);
-      return { project: present(principalOf(request), project), check };
+      return { project: present(principalOf(request), project, ctx.regulation.rules), check };
     },
   );
 }
@@ -120,7 +126,7 @@ function patchProjectsProjectId(app: ApiApp, ctx: ApiContext): void {
       const { version, ...changes } = request.body;
       const { projectId } = request.params;
       const { project, check } = await editDraft(ctx, actorOf(request), { projectId, version, changes });
-      return { project: present(principalOf(request), project), check };
+      return { project: present(principalOf(request), project, ctx.regulation.rules), check };
     },
   );
 }
@@ -139,7 +145,7 @@ function getProjectsProjectId(app: ApiApp, ctx: ApiContext): void {
     async (request) => {
       const { projectId } = request.params;
       const { p, project } = await visibleProject(ctx, request, projectId);
-      return present(p, project);
+      return present(p, project, ctx.regulation.rules);
     },
   );
 }
@@ -229,7 +235,7 @@ function getProjects(app: ApiApp, ctx: ApiContext): void {
         pageSize: q.pageSize,
       });
       return {
-        items: result.items.map((x) => present(p, x)),
+        items: result.items.map((x) => present(p, x, ctx.regulation.rules)),
         total: result.total,
         page: q.page,
         pageSize: q.pageSize,

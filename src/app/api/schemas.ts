@@ -128,6 +128,10 @@ export const projectSchema = {
     softwareDevCost: amount,
     category: { type: 'string', enum: ['public', 'professional'] },
     ruleEdition: { type: 'string' },
+    bureauName: {
+      type: 'string',
+      description: '项目适用的规则版本所称的市政务服务（和）数据管理局（SU-2、SU-4）',
+    },
     stage: { type: 'string', enum: keysOf(PROJECT_STAGES) },
     stageName: { type: 'string' },
     processInstanceKey: { type: ['string', 'null'] },
@@ -211,6 +215,10 @@ export const accountSchema = {
     displayName: { type: 'string' },
     roles: { type: 'array', items: { type: 'string' } },
     roleNames: { type: 'array', items: { type: 'string' } },
+    bureauName: {
+      type: 'string',
+      description: '市政务服务（和）数据管理局：本租户今日适用的规则版本所称（SU-2）',
+    },
     unitId: { type: ['string', 'null'] },
     unitName: { type: ['string', 'null'] },
     organisationId: { type: ['string', 'null'], description: '第三方机构（监理单位、测评机构）的名录编号' },

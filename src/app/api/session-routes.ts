@@ -1,4 +1,4 @@
-import { ROLES } from '../../domain/roles.ts';
+import { bureauDisplayName, roleDisplayName } from '../../domain/roles.ts';
 import { isThirdPartyOrganisation, THIRD_PARTY_ORGANISATIONS } from '../../domain/third-parties.ts';
 import { createSession, emailOf, findAccountForLogin, revokeSession } from '../../store/accounts.ts';
 import { findTenant, findUnit, listUnits } from '../../store/units.ts';
@@ -176,7 +176,9 @@ async function describe(ctx: ApiContext, p: Principal) {
     username: p.username,
     displayName: p.displayName,
     roles: p.roles,
-    roleNames: p.roles.map((r) => ROLES[r].name),
+    // SU-2: the Bureau as the edition in force today for the tenant names it (the header shows these)
+    bureauName: bureauDisplayName(bureauNameToday(ctx, p.tenantId)),
+    roleNames: p.roles.map((r) => roleDisplayName(r, bureauNameToday(ctx, p.tenantId))),
     unitId: p.unitId,
     unitName: unit?.name ?? null,
     // IM-3, IM-4, AC-3: a third party's organisation, as the registry names it
@@ -188,4 +190,9 @@ async function describe(ctx: ApiContext, p: Principal) {
     // issue 16: where the viewer's notices are e-mailed (null: in-app only)
     email: await emailOf(ctx.store.db, p.accountId),
   };
+}
+
+/** The Bureau's name under the edition in force today for the tenant (SU-2, SU-3). */
+function bureauNameToday(ctx: ApiContext, tenantId: string): string {
+  return ctx.regulation.rules.editionAt(ctx.now(), tenantId).bureauName;
 }

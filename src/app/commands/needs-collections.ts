@@ -138,6 +138,8 @@ export async function openNeedsCollection(
     needsCollectionWorkingDays: input.workingDays,
     openedBy: p.accountId,
     openedAt: now.toISOString(),
+    // SU-2: the edition in force when the collection opens; its forms name the Bureau by it (rules.bureauName)
+    rules: ctx.regulation.rules.rulesVariable(ctx.regulation.rules.editionAt(now, p.tenantId)),
   };
   const started = await engineCall('发起公共类服务需求征集', () =>
     gateway.startProcess(NEEDS_COLLECTION_PROCESS, needsCollectionId, variables, p.tenantId),

@@ -8,8 +8,28 @@ export function current() {
   return me;
 }
 
+/**
+ * SU-2: the Bureau as the edition in force today for the signed-in user's tenant names it (GET /api/me bureauName):
+ * 市政务服务数据管理局 under 云府办〔2020〕2号, 市政务服务和数据管理局 under 云府办〔2024〕8号.
+ */
+export function bureau() {
+  return me?.bureauName ?? '市主管部门';
+}
+
 export function setCurrent(account) {
   me = account;
+  nameTheBureau();
+}
+
+let servedRoles = null;
+/** The Bureau's groups named as the edition in force today for the user's tenant names the Bureau (SU-2). */
+function nameTheBureau() {
+  if (!vocab) return;
+  servedRoles ??= { ...vocab.roles };
+  const name = me?.bureauName;
+  vocab.roles = Object.fromEntries(
+    Object.entries(servedRoles).map(([id, n]) => [id, name ? n.replace('市政务服务数据管理局', name) : n]),
+  );
 }
 
 /** The closed vocabularies and labels (service types, stages, roles…), from the server's domain module. */
@@ -17,6 +37,7 @@ export async function vocabulary() {
   if (!vocab) {
     const res = await fetch('/assets/app/vocabulary.json');
     vocab = await res.json();
+    nameTheBureau();
   }
   return vocab;
 }

@@ -2,7 +2,7 @@
 // against the deadline of 30 November of the year before (Asia/Shanghai, inclusive).
 import { get } from '../api.js';
 import { add, field, fmtDate, fmtDateTime, h } from '../dom.js';
-import { can } from '../session.js';
+import { bureau, can } from '../session.js';
 
 const COLUMNS = [
   ['on-time', '按时备案'],
@@ -13,11 +13,7 @@ const COLUMNS = [
 
 export async function render(main, _params, q) {
   if (!can.operate()) {
-    add(
-      main,
-      h('h1', {}, '年度规划备案看板'),
-      h('p', { class: 'notice' }, '仅供市政务服务数据管理局管理员使用。'),
-    );
+    add(main, h('h1', {}, '年度规划备案看板'), h('p', { class: 'notice' }, `仅供${bureau()}管理员使用。`));
     return;
   }
   const defaultYear = new Date().getFullYear() + (new Date().getMonth() >= 9 ? 1 : 0);

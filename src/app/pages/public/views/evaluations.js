@@ -3,7 +3,7 @@
 // behind the figures. Read only — the evaluations themselves are tasks of the Bureau and Finance.
 import { get, query } from '../api.js';
 import { add, field, fmtDate, fmtDateTime, fmtYuan, h } from '../dom.js';
-import { can } from '../session.js';
+import { bureau, can } from '../session.js';
 
 const GRADES = [
   ['excellent', '优秀'],
@@ -38,7 +38,7 @@ export async function render(main, _params, q) {
     h(
       'p',
       { class: 'muted' },
-      '市政务服务数据管理局的应用效果评价和市财政局的资金使用与绩效评价，按单位汇总，纳入市级机关绩效考核（SV-1、SV-2）。',
+      `${bureau()}的应用效果评价和市财政局的资金使用与绩效评价，按单位汇总，纳入市级机关绩效考核（SV-1、SV-2）。`,
     ),
     filterForm(year),
     h(

@@ -4,6 +4,7 @@
 // (`fundingLines`, `fundingLines[0].amount`…), shown next to the line. Projects with 中央资金 are coordinated with
 // the national side by the Bureau (IM-1).
 import { field, h } from '../dom.js';
+import { bureau } from '../session.js';
 
 /** The funding lines editor: its fieldset, and `value()` giving the lines as the API takes them. */
 export function fundingLinesEditor(vocab, project) {
@@ -28,7 +29,7 @@ export function fundingLinesEditor(vocab, project) {
     h(
       'p',
       { class: 'hint' },
-      '逐项填写资金来源及金额（元，整数），合计须等于各项服务内容金额之和（项目总投资）；只有一项资金来源时金额可留空，按项目总投资计。须含市级财政资金；没有市级财政资金的项目不在本系统受理。含中央（国家）资金的项目，立项后由市政务服务数据管理局与国家有关方面衔接（IM-1）。',
+      `逐项填写资金来源及金额（元，整数），合计须等于各项服务内容金额之和（项目总投资）；只有一项资金来源时金额可留空，按项目总投资计。须含市级财政资金；没有市级财政资金的项目不在本系统受理。含中央（国家）资金的项目，立项后由${bureau()}与国家有关方面衔接（IM-1）。`,
     ),
     err,
     list,

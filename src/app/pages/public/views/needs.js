@@ -16,7 +16,7 @@ import {
   showErrors,
   toast,
 } from '../dom.js';
-import { can } from '../session.js';
+import { bureau, can } from '../session.js';
 
 const STATUS = { answered: '已答复', waiting: '待答复', 'not-answered': '逾期未答复' };
 const STATE = { ACTIVE: '进行中', COMPLETED: '已结束', TERMINATED: '已取消' };
@@ -140,11 +140,7 @@ export async function render(main) {
     add(
       main,
       h('h1', {}, '公共类需求征集'),
-      h(
-        'p',
-        { class: 'notice' },
-        '公共类服务需求由市政务服务数据管理局征集汇总（PUB-1）；单位请在任务列表中答复。',
-      ),
+      h('p', { class: 'notice' }, `公共类服务需求由${bureau()}征集汇总（PUB-1）；单位请在任务列表中答复。`),
     );
     return;
   }
@@ -155,7 +151,7 @@ export async function render(main) {
     h(
       'p',
       {},
-      '市政务服务数据管理局向各市直单位征集下一年度公共类服务需求（PUB-1、G-5），汇总后形成公共类项目，经组织论证、资金审核、资金申请立项。',
+      `${bureau()}向各市直单位征集下一年度公共类服务需求（PUB-1、G-5），汇总后形成公共类项目，经组织论证、资金审核、资金申请立项。`,
     ),
     openForm(units),
     collections.items.length === 0

@@ -3,7 +3,7 @@
 // resolves the incident, as Operate does); the variables per scope with edit; cancel; the instances it called.
 import { ApiError, get, post } from '../api.js';
 import { add, fmtDateTime, h, loadScript, loadStyle, section, toast } from '../dom.js';
-import { can, vocabSync } from '../session.js';
+import { bureau, can, vocabSync } from '../session.js';
 import { STATES } from './ops.js';
 import { ERROR_TYPES } from './ops-admin.js';
 import { changesSection } from './ops-changes.js';
@@ -11,11 +11,7 @@ import { variablesSection } from './ops-variables.js';
 
 export async function render(main, params) {
   if (!can.operate()) {
-    add(
-      main,
-      h('h1', {}, '流程实例'),
-      h('p', { class: 'notice' }, '流程运维仅供市政务服务数据管理局管理员使用。'),
-    );
+    add(main, h('h1', {}, '流程实例'), h('p', { class: 'notice' }, `流程运维仅供${bureau()}管理员使用。`));
     return;
   }
   const key = params.key;
@@ -119,7 +115,7 @@ function cancelButton(key) {
       // IM-9: a project's lifecycle is not cancelled; it goes through the termination filing.
       toast(
         done?.state === 'TERMINATION_FILING'
-          ? '已转为终止合同备案（IM-9），待市政务服务数据管理局和市财政局登记'
+          ? `已转为终止合同备案（IM-9），待${bureau()}和市财政局登记`
           : '流程实例已取消',
       );
       dispatchEvent(new HashChangeEvent('hashchange'));

@@ -4,7 +4,7 @@
 // its diagram and variables. The annual filing campaign board is one click away.
 import { ApiError, get, query } from '../api.js';
 import { add, field, fmtDateTime, h, pager } from '../dom.js';
-import { can, vocabSync } from '../session.js';
+import { bureau, can, vocabSync } from '../session.js';
 import { batchHistory, batchSection, incidentGroupsSection } from './ops-admin.js';
 import { failedMailsSection } from './ops-mail.js';
 
@@ -48,11 +48,7 @@ export function apiFilter(filters) {
 
 export async function render(main, _params, q) {
   if (!can.operate()) {
-    add(
-      main,
-      h('h1', {}, '流程运维'),
-      h('p', { class: 'notice' }, '流程运维仅供市政务服务数据管理局管理员使用。'),
-    );
+    add(main, h('h1', {}, '流程运维'), h('p', { class: 'notice' }, `流程运维仅供${bureau()}管理员使用。`));
     return;
   }
   const vocab = vocabSync();

@@ -446,7 +446,8 @@ function filingForm(project) {
     h(
       'p',
       { class: 'hint' },
-      '实施期间发生重大变更、需要延期交付或终止合同的，须向市政务服务数据管理局备案（终止合同同时向市财政局备案）。',
+      // SU-2: the Bureau as the project's edition names it (GET /api/projects/{id} bureauName)
+      `实施期间发生重大变更、需要延期交付或终止合同的，须向${project.bureauName ?? '市主管部门'}备案（终止合同同时向市财政局备案）。`,
     ),
     field('备案类型', kind, { name: 'kind' }),
     inputs,

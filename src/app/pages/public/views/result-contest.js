@@ -4,6 +4,7 @@
 
 import { ApiError, post } from '../api.js';
 import { clearErrors, errorSummary, field, h, section, showErrors, toast } from '../dom.js';
+import { bureau } from '../session.js';
 
 /** The rectification step of each contestable result, as the timeline's waiting steps name it. */
 const CONTESTABLE = [
@@ -33,7 +34,7 @@ export function resultContestForm(project, results) {
     h(
       'p',
       { class: 'hint' },
-      '测试、测评结论由受委托的测评机构出具，项目负责方不能修改（IM-4、AC-3）。对未通过的结论有异议的，写明理由提交市政务服务数据管理局审查：审查期间整改暂停；维持原结论的继续整改，异议成立的由原测评机构重新测评。',
+      `测试、测评结论由受委托的测评机构出具，项目负责方不能修改（IM-4、AC-3）。对未通过的结论有异议的，写明理由提交${bureau()}审查：审查期间整改暂停；维持原结论的继续整改，异议成立的由原测评机构重新测评。`,
     ),
     field('提出异议的结论', result, { name: 'result' }),
     field('异议理由', reasons, { name: 'reasons', hint: '写明对结论不认同之处及依据。' }),
