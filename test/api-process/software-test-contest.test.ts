@@ -103,6 +103,10 @@ describe('IM-4: the Unit contests the software test result, the Bureau orders a 
       contestedReportNo: '粤软测字〔2027〕第066号',
       contestedIssues: '接口超时',
     });
+    // G-5: the review has its deadline, 10 working days (contestReview), due at 18:00 Shanghai, in the inbox
+    const listed = (await tasks.inbox('bureau.reviewer')).find((i) => String(i.userTaskKey) === review.key);
+    expect(listed).toMatchObject({ workingDaysLeft: 10, overdue: false, dueDateProvisional: false });
+    expect(String(listed?.dueDate)).toMatch(/T10:00:00\.000Z$/);
     const decided = await formJs.submit(
       review.form.schema,
       fill(review.form.schema, review.variables, {
