@@ -131,6 +131,13 @@ export const DEMO_ACCOUNTS: DemoAccount[] = [
     displayName: '新兴县政数局管理员',
     roles: ['bureau-admin'],
   },
+  // SU-3: the county's Bureau reviews its own tenant's applications (初核 and the rest of the Bureau's steps)
+  {
+    tenantId: 'xinxing',
+    username: 'bureau.reviewer',
+    displayName: '新兴县政数局审核员',
+    roles: ['bureau-reviewer'],
+  },
 ];
 
 /** Seeds the demo Units and accounts, all with `password`. Returns the accounts created this time. */

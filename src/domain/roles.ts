@@ -19,10 +19,11 @@ export type Role = keyof typeof ROLES;
 
 /**
  * SU-2: what users read of the Bureau, as the edition in force names it (`bureauName`: 政务服务数据管理局 under
- * 云府办〔2020〕2号, 政务服务和数据管理局 under 云府办〔2024〕8号): 市 + it.
+ * 云府办〔2020〕2号, 政务服务和数据管理局 under 云府办〔2024〕8号): 市 + it. SU-3: a county's edition names its own
+ * body with its place (新兴县政务服务和数据管理局), which is read as it is.
  */
 export function bureauDisplayName(bureauName: string): string {
-  return `市${bureauName}`;
+  return /^.+[县区市]/.test(bureauName) ? bureauName : `市${bureauName}`;
 }
 
 /** A role's name as users read it: the Bureau's roles under the edition's name of the Bureau (SU-2). */
