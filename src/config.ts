@@ -36,7 +36,16 @@ export interface AppConfig {
    * history is removed from engine.sqlite; null or absent: kept for ever (the default, as in Camunda 8.8).
    */
   engineHistoryTtlDays?: number | null;
+  /**
+   * Where `npm start` runs the job workers (JOB_WORKERS): 'thread' (the default) on a worker thread of their own,
+   * 'event-loop' on the engine's and the HTTP server's event loop, 'off' not at all (the workers run elsewhere,
+   * `npm run workers`). Each way through an official client of their own.
+   */
+  jobWorkers?: JobWorkers;
 }
+
+export const JOB_WORKERS = ['thread', 'event-loop', 'off'] as const;
+export type JobWorkers = (typeof JOB_WORKERS)[number];
 
 /** false (no proxy), a hop count, or the proxies' addresses and CIDR ranges. */
 export type TrustProxy = false | number | string[];
@@ -72,6 +81,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const publicUrl = parsePublicUrl(value('PUBLIC_URL'), problems);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
   const engineHistoryTtlDays = parseHistoryTtl(value('ENGINE_HISTORY_TTL_DAYS'), problems);
+  const jobWorkers = (value('JOB_WORKERS') ?? 'thread') as JobWorkers;
+  if (!JOB_WORKERS.includes(jobWorkers)) {
+    problems.push(
+      `JOB_WORKERS='${jobWorkers}' is not where the job workers run: expected one of ${JOB_WORKERS.join(', ')}`,
+    );
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
   return {
@@ -86,6 +101,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     publicUrl,
     trustProxy,
     engineHistoryTtlDays,
+    jobWorkers,
   };
 }
 

@@ -63,7 +63,12 @@ async function main(): Promise<void> {
   }
   const { config, camunda, v2Users } = settings;
   lockDataDirOrExit(config.dataDir, 'npm start');
-  const system = await startSystem(config, { camunda, v2Users, workers: 'thread' });
+  const workers = { thread: 'thread', 'event-loop': 'client', off: 'none' } as const;
+  const system = await startSystem(config, {
+    camunda,
+    v2Users,
+    workers: workers[config.jobWorkers ?? 'thread'],
+  });
   const { url, engine, logger } = system;
 
   logger.info(

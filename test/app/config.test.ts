@@ -19,6 +19,7 @@ describe('configuration from the environment', () => {
       publicUrl: null,
       trustProxy: false,
       engineHistoryTtlDays: null,
+      jobWorkers: 'thread',
     });
   });
 
@@ -81,5 +82,14 @@ describe('configuration from the environment', () => {
       expect(() => loadConfig({ ENGINE_HISTORY_TTL_DAYS: bad })).toThrow(
         new RegExp(`ENGINE_HISTORY_TTL_DAYS='${bad}' is not a time to live`),
       );
+  });
+
+  it('reads where the job workers run, the workers’ thread by default, and refuses anything else', () => {
+    expect(loadConfig({}).jobWorkers).toBe('thread');
+    for (const where of ['thread', 'event-loop', 'off'] as const)
+      expect(loadConfig({ JOB_WORKERS: where }).jobWorkers).toBe(where);
+    expect(() => loadConfig({ JOB_WORKERS: 'process' })).toThrow(
+      /JOB_WORKERS='process' is not where the job workers run: expected one of thread, event-loop, off/,
+    );
   });
 });
