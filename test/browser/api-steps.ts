@@ -15,7 +15,10 @@ interface Task {
 export interface ApiSteps {
   /** /api as `username` (signed in once per test); throws with the body on any status but `expected`. */
   call(username: string, method: string, path: string, body?: unknown, expected?: number): Promise<unknown>;
-  /** The browser's project as the Unit drafts it: 800,000 元 of application software, catalogue and IPv6 ready. */
+  /**
+   * The browser's project as the Unit drafts it: 800,000 元 — 770,000 of application software and 30,000 of 测评 —,
+   * catalogue and IPv6 ready.
+   */
   draft(): Promise<string>;
   /** The draft submitted and signed off by the Unit's section (G-6); its 初核 waits in the Bureau reviewer's inbox. */
   submitted(): Promise<string>;
@@ -97,7 +100,14 @@ export function apiSteps(app: RunningApp): ApiSteps {
       hasDataCatalogue: true,
       supportsIpv6: true,
       serviceLines: [
-        { serviceType: 'software-development', subType: 'professional-software', amount: 800_000 },
+        { serviceType: 'software-development', subType: 'professional-software', amount: 770_000 },
+        // AC-3, IM-4: what the testing and assessment organisations cost is inside the total investment
+        {
+          serviceType: 'third-party',
+          subType: 'assessment',
+          amount: 30_000,
+          relatedTo: 'professional-software',
+        },
       ],
     })) as { project: { id: string } };
     return created.project.id;
