@@ -4,9 +4,8 @@
 // A county with its own edition (新兴县, opening 25 September) opens on its own date, the city on 10 October; not
 // the day before, and never twice for a tenant and year. From the seats: each Unit's staff finds its 报送年度规划
 // task and the notice of the campaign through /api, on the engine's clock as the other campaign tests move it.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRegulation, parseRuleEditions } from '../../src/domain/index.ts';
+import { regulationWithCounty } from '../support/county-regulation.ts';
 import { type Stack, startStack, until } from './stack.ts';
 
 type Data = Record<string, unknown>;
@@ -22,24 +21,16 @@ const COUNTY = {
   annualPlanDeadline: '11-15',
 };
 
-function regulationWithCounty() {
-  const base = loadRegulation();
-  const config = JSON.parse(readFileSync('config/rule-editions.json', 'utf8')) as object;
-  const rules = parseRuleEditions(
-    { ...config, counties: { xinxing: [COUNTY] } },
-    base.rules.deadlines,
-    'test',
-  );
-  return { ...base, rules };
-}
-
 describe('P-1 / SU-3: the campaign opens on the date of the edition in force for the tenant', () => {
   let s: Stack;
   const t: Record<string, string> = {};
 
   beforeAll(async () => {
     // Sunday 20 September 2026, 10:00 in Yunfu: before either opening day
-    s = await startStack({ at: '2026-09-20T02:00:00Z', regulation: regulationWithCounty() });
+    s = await startStack({
+      at: '2026-09-20T02:00:00Z',
+      regulation: regulationWithCounty('xinxing', [COUNTY]),
+    });
     await relogin();
   }, 120_000);
   afterAll(async () => {

@@ -5,9 +5,8 @@
 // edition (its `rules` in the instance), so the county reviewer's 初核 is due in 3 working days where the city's is
 // due in 5; the project page names the county's Bureau; and the implementation requirements the process will
 // decide from those `rules` are the county's (监理 yes, testing no), not the city's (监理 no, testing yes).
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRegulation, parseRuleEditions } from '../../src/domain/index.ts';
+import { regulationWithCounty } from '../support/county-regulation.ts';
 import { type Problem, professionalDraft, type Stack, sectionApproves, startStack, until } from './stack.ts';
 
 type Data = Record<string, unknown>;
@@ -32,17 +31,6 @@ const SUPERVISION = {
   relatedTo: 'professional-software',
 };
 
-function regulationWithCounty() {
-  const base = loadRegulation();
-  const config = JSON.parse(readFileSync('config/rule-editions.json', 'utf8')) as object;
-  const rules = parseRuleEditions(
-    { ...config, counties: { xinxing: [COUNTY] } },
-    base.rules.deadlines,
-    'test',
-  );
-  return { ...base, rules };
-}
-
 describe('SU-3: a county project walked through the workers under the county’s own edition', () => {
   let s: Stack;
   const t: Record<string, string> = {};
@@ -50,7 +38,10 @@ describe('SU-3: a county project walked through the workers under the county’s
 
   beforeAll(async () => {
     // Friday 27 November 2026, 10:00 in Yunfu and in 新兴县
-    s = await startStack({ at: '2026-11-27T02:00:00Z', regulation: regulationWithCounty() });
+    s = await startStack({
+      at: '2026-11-27T02:00:00Z',
+      regulation: regulationWithCounty('xinxing', [COUNTY]),
+    });
     for (const [key, username, tenant] of [
       ['countyStaff', 'gongan.staff', 'xinxing'],
       ['countySection', 'gongan.section', 'xinxing'],

@@ -2,10 +2,9 @@
 // annual plan by 15 November and names its own measures; whatever it does not set is the city edition's it builds
 // on. From the seats through /api: on 20 November the county's 责任科室 files late while the city's files on time;
 // the county's draft is governed by the county edition, the city's by the city's; the pages' vocabulary names both.
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadRegulation, parseRuleEditions } from '../../src/domain/index.ts';
 import { professionalDraft } from '../api-process/stack.ts';
+import { regulationWithCounty } from '../support/county-regulation.ts';
 import { type Harness, startHarness } from './harness.ts';
 
 const COUNTY = {
@@ -18,23 +17,12 @@ const COUNTY = {
   annualPlanDeadline: '11-15',
 };
 
-function regulationWithCounty() {
-  const base = loadRegulation();
-  const config = JSON.parse(readFileSync('config/rule-editions.json', 'utf8')) as object;
-  const rules = parseRuleEditions(
-    { ...config, counties: { xinxing: [COUNTY] } },
-    base.rules.deadlines,
-    'test',
-  );
-  return { ...base, rules };
-}
-
 describe('a county edition on top of the city’s (SU-3)', () => {
   let h: Harness;
   const t: Record<string, string> = {};
 
   beforeAll(async () => {
-    h = await startHarness({ regulation: regulationWithCounty() });
+    h = await startHarness({ regulation: regulationWithCounty('xinxing', [COUNTY]) });
     // Friday 20 November 2026, 10:00 in Yunfu and in 新兴县
     h.clock.now = new Date('2026-11-20T02:00:00.000Z');
     t.city = await h.login('gongan.section');
