@@ -135,12 +135,12 @@ function decideNeeds(p: Principal, action: 'needs.open' | 'needs.read'): Decisio
   if (action === 'needs.read') {
     return has(p, [...BUREAU, 'audit'])
       ? allow
-      : forbid('公共类服务需求汇总由市政务服务数据管理局查看（PUB-1）');
+      : forbid('公共类服务需求汇总由市政数局查看（PUB-1）');
   }
   if (isReadOnly(p)) return forbid(`${ROLES.audit.name}只能查阅，不能修改数据（G-8）`);
   return has(p, ['bureau-admin'])
     ? allow
-    : forbid('公共类服务需求征集由市政务服务数据管理局管理员发起（PUB-1、G-5）');
+    : forbid('公共类服务需求征集由市政数局管理员发起（PUB-1、G-5）');
 }
 
 export function decide(p: Principal, action: Action, target: Target): Decision {
@@ -228,11 +228,11 @@ function decideOversight(p: Principal, action: 'process.operate' | 'tasks.overvi
   if (action === 'process.operate') {
     return has(p, ['bureau-admin'])
       ? allow
-      : forbid('只有市政务服务数据管理局管理员可以查看和处理流程实例（运维）');
+      : forbid('只有市政数局管理员可以查看和处理流程实例（运维）');
   }
   return has(p, ['bureau-admin', 'audit'])
     ? allow
-    : forbid('全辖区任务总览与期限执行情况仅供市政务服务数据管理局管理员和审计人员查看（SV-1）');
+    : forbid('全辖区任务总览与期限执行情况仅供市政数局管理员和审计人员查看（SV-1）');
 }
 
 /** The candidate group of a Unit's people (`unit-<unitId>`). */

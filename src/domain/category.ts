@@ -98,7 +98,7 @@ export interface Classification {
  * The reason a Unit's 公共类 application is refused with, telling it where its need belongs.
  */
 export const PUBLIC_NEED_ROUTE =
-  '公共类服务（基础设施、公共支撑平台、通用软件及其相关运维、运营和第三方服务）由市政务服务数据管理局统一汇总需求并立项（G-5、PUB-1），单位不能自行申报：请在局发起的公共类服务需求征集中，通过本单位的“提出公共类服务需求”任务提出；政务网、政务云等基础设施服务请通过基础设施服务申请提出（IM-6）';
+  '公共类服务（基础设施、公共支撑平台、通用软件及其相关运维、运营和第三方服务）由市政数局统一汇总需求并立项（G-5、PUB-1），单位不能自行申报：请在局发起的公共类服务需求征集中，通过本单位的“提出公共类服务需求”任务提出；政务网、政务云等基础设施服务请通过基础设施服务申请提出（IM-6）';
 
 export function ownerGroupFor(category: Category, unitId: string): string {
   return category === 'public' ? 'bureau-admin' : `unit-${unitId}`;
@@ -119,7 +119,7 @@ export function classifyProject(lines: unknown, unitId: string): Classification 
     throw new DomainValidationError([
       {
         field: 'serviceLines',
-        reason: `项目同时包含公共类与专业类服务，不能整体立项：${names}属于公共类，由市政务服务数据管理局统筹（基础设施服务请通过基础设施服务申请提出，其他公共类需求请在公共类需求汇总时提出），请将其移出后再以专业类项目申报`,
+        reason: `项目同时包含公共类与专业类服务，不能整体立项：${names}属于公共类，由市政数局统筹（基础设施服务请通过基础设施服务申请提出，其他公共类需求请在公共类需求汇总时提出），请将其移出后再以专业类项目申报`,
       },
     ]);
   }

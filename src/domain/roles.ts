@@ -1,5 +1,4 @@
 // G-5..G-8 and SV-1..SV-3: who does what. Role ids are the candidate groups of the BPMN user tasks.
-import type { Category } from './category.ts';
 
 export const ROLES = {
   'unit-staff': { name: '市直单位经办人员', clause: 'G-6' },
@@ -49,11 +48,6 @@ export const OWNED_STEPS = [
   '监督执行',
   '组织验收',
 ] as const;
-
-/** IM-5: who carries security management responsibility. */
-export function securityResponsible(category: Category, unitName: string): string {
-  return category === 'public' ? '市政务服务数据管理局' : unitName;
-}
 
 /** G-8 / SV-2: Audit reads everything and changes nothing; Finance sees funds and status of every project. */
 export function isReadOnlyRole(role: Role): boolean {

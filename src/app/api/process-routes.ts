@@ -74,7 +74,7 @@ function postProjectsProjectIdFilings(app: ApiApp, ctx: ApiContext): void {
       reply.code(202);
       return {
         kind,
-        message: `${r.name}已提交，等待市政务服务数据管理局登记`,
+        message: `${r.name}已提交，等待市政数局登记`,
         projectId,
         processInstanceKey: r.processInstanceKey,
       };
@@ -102,7 +102,7 @@ function postProjectsProjectIdResultContests(app: ApiApp, ctx: ApiContext): void
       reply.code(202);
       return {
         result,
-        message: `对${r.name}结论的异议已提交，等待市政务服务数据管理局审查`,
+        message: `对${r.name}结论的异议已提交，等待市政数局审查`,
         projectId,
         processInstanceKey: r.processInstanceKey,
       };

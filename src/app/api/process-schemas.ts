@@ -117,7 +117,7 @@ export const infrastructureRequestBody = {
   type: 'object',
   required: ['requestedService', 'requestedSpecification'],
   additionalProperties: false,
-  description: 'IM-6 基础设施服务申请（政务云、网络、机房等由市政务服务数据管理局统一分配）',
+  description: 'IM-6 基础设施服务申请（政务云、网络、机房等由市政数局统一分配）',
   properties: {
     requestedService: { type: 'string', minLength: 1, maxLength: 200 },
     requestedSpecification: { type: 'string', minLength: 1, maxLength: 5000 },

@@ -175,7 +175,7 @@ export async function cancelInstance(
       throw problem.validation('取消项目须说明终止理由（IM-9）', [
         {
           field: 'reason',
-          reason: '取消项目全生命周期须填写终止理由，并经市政务服务数据管理局和市财政局终止备案',
+          reason: '取消项目全生命周期须填写终止理由，并经市政数局和市财政局终止备案',
         },
       ]);
     }
