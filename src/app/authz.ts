@@ -133,14 +133,10 @@ function decideUpload(p: Principal, target: Target): Decision {
 /** PUB-1, G-5: the Bureau's administrators open needs collections; the Bureau and Audit read them. */
 function decideNeeds(p: Principal, action: 'needs.open' | 'needs.read'): Decision {
   if (action === 'needs.read') {
-    return has(p, [...BUREAU, 'audit'])
-      ? allow
-      : forbid('公共类服务需求汇总由市政数局查看（PUB-1）');
+    return has(p, [...BUREAU, 'audit']) ? allow : forbid('公共类服务需求汇总由市政数局查看（PUB-1）');
   }
   if (isReadOnly(p)) return forbid(`${ROLES.audit.name}只能查阅，不能修改数据（G-8）`);
-  return has(p, ['bureau-admin'])
-    ? allow
-    : forbid('公共类服务需求征集由市政数局管理员发起（PUB-1、G-5）');
+  return has(p, ['bureau-admin']) ? allow : forbid('公共类服务需求征集由市政数局管理员发起（PUB-1、G-5）');
 }
 
 export function decide(p: Principal, action: Action, target: Target): Decision {
@@ -226,9 +222,7 @@ export function decide(p: Principal, action: Action, target: Target): Decision {
  */
 function decideOversight(p: Principal, action: 'process.operate' | 'tasks.overview'): Decision {
   if (action === 'process.operate') {
-    return has(p, ['bureau-admin'])
-      ? allow
-      : forbid('只有市政数局管理员可以查看和处理流程实例（运维）');
+    return has(p, ['bureau-admin']) ? allow : forbid('只有市政数局管理员可以查看和处理流程实例（运维）');
   }
   return has(p, ['bureau-admin', 'audit'])
     ? allow
