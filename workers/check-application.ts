@@ -15,11 +15,15 @@ export const checkApplicationWorker: WorkerDefinition = {
     'supportsIpv6',
     'serviceLines',
     'projectName',
+    'rules',
   ],
   handler: (vars) => {
     // The sum of the funding lines was checked against the total at submission; a correction or revision in the
     // process changes the service lines only, so here G-3 is checked on the lines' sources, not their sum.
-    const result = checkApplication(vars, { fundingSum: false });
+    // G-3 by the funding scope of the project's edition (its `rules`; 市级财政资金 before classification wrote them)
+    const rules = vars.rules as { fundingScope?: unknown } | undefined;
+    const fundingScope = Array.isArray(rules?.fundingScope) ? (rules.fundingScope as string[]) : undefined;
+    const result = checkApplication(vars, { fundingSum: false, ...(fundingScope ? { fundingScope } : {}) });
     return complete({
       applicationComplete: result.applicationComplete,
       missingItems: result.missingItems,

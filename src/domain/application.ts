@@ -36,10 +36,12 @@ export const CLASSIFIED_REFUSAL =
 /**
  * `fundingSum: false` skips comparing the funding lines with the total (G-3's scope is still checked): the process
  * re-checks an application after 补正/修改方案, whose forms change the service lines and not the funding lines.
+ * `fundingScope`: the funding sources of the edition in force that bring a project under the measures (G-3;
+ * 市级财政资金 when not given).
  */
 export function checkApplication(
   input: ApplicationInput,
-  options: { fundingSum?: boolean } = {},
+  options: { fundingSum?: boolean; fundingScope?: readonly string[] } = {},
 ): ApplicationCheck {
   const issues: FieldIssue[] = [];
   const missing: string[] = [];
@@ -59,7 +61,7 @@ export function checkApplication(
   const lineIssues = serviceLineIssues(input.serviceLines);
   const total =
     lineIssues.length === 0 ? projectAmounts(input.serviceLines as ServiceLine[]).totalInvestment : null;
-  const funding = checkFundingOf(input, options.fundingSum === false ? null : total);
+  const funding = checkFundingOf(input, options.fundingSum === false ? null : total, options.fundingScope);
   if (funding.refusalReason) {
     return { refusalReason: funding.refusalReason, missingItems: [], issues: [], applicationComplete: false };
   }

@@ -20,10 +20,14 @@ export const MAX_FUNDING_LINES = 10;
 
 const sourceName = (source: string) => (FUNDING_SOURCES as Record<string, string>)[source] ?? source;
 
-/** G-3: the reason a project without city-level fiscal funds is refused. */
-export function fundingRefusal(sources: string[]): string {
+/** G-3: the funding sources that bring a project under the measures, unless the edition in force says others. */
+export const DEFAULT_FUNDING_SCOPE: readonly FundingSource[] = [CITY_FUNDS];
+
+/** G-3: the reason a project without funds of the edition's scope (市级财政资金) is refused. */
+export function fundingRefusal(sources: string[], scope: readonly string[] = DEFAULT_FUNDING_SCOPE): string {
   const names = sources.length > 0 ? sources.map(sourceName).join('、') : '（未列明）';
-  return `资金来源为“${names}”，没有市级财政资金：本办法适用于使用市级财政资金采购的政务信息化服务项目（G-3），该项目不在本系统受理范围。`;
+  const inScope = scope.map(sourceName).join('或');
+  return `资金来源为“${names}”，没有${inScope}：本办法适用于使用${inScope}采购的政务信息化服务项目（G-3），该项目不在本系统受理范围。`;
 }
 
 /**
@@ -71,7 +75,11 @@ function lineIssues(lines: unknown[]): FieldIssue[] {
  * G-3: checks funding lines against the total investment. `totalInvestment` null means the service lines are not
  * valid yet, so the sum cannot be compared (their own issues say why).
  */
-export function checkFunding(lines: unknown, totalInvestment: number | null): FundingCheck {
+export function checkFunding(
+  lines: unknown,
+  totalInvestment: number | null,
+  scope: readonly string[] = DEFAULT_FUNDING_SCOPE,
+): FundingCheck {
   if (!Array.isArray(lines) || lines.length === 0) {
     return {
       issues: [{ field: 'fundingLines', reason: '必须填写至少一项资金来源及其金额' }],
@@ -87,8 +95,14 @@ export function checkFunding(lines: unknown, totalInvestment: number | null): Fu
   const issues = lineIssues(lines);
   if (issues.length > 0) return { issues, refusalReason: null };
   const valid = lines as FundingLine[];
-  if (!valid.some((l) => l.source === CITY_FUNDS)) {
-    return { issues: [], refusalReason: fundingRefusal(valid.map((l) => l.source)) };
+  if (!valid.some((l) => scope.includes(l.source))) {
+    return {
+      issues: [],
+      refusalReason: fundingRefusal(
+        valid.map((l) => l.source),
+        scope,
+      ),
+    };
   }
   const sum = valid.reduce((s, l) => s + l.amount, 0);
   if (totalInvestment !== null && sum !== totalInvestment) {
@@ -107,16 +121,17 @@ export function checkFunding(lines: unknown, totalInvestment: number | null): Fu
 export function checkFundingOf(
   input: { fundingLines?: unknown; fundingSource?: unknown },
   totalInvestment: number | null,
+  scope: readonly string[] = DEFAULT_FUNDING_SCOPE,
 ): FundingCheck {
   if (input.fundingLines !== undefined || input.fundingSource === undefined) {
-    return checkFunding(input.fundingLines, totalInvestment);
+    return checkFunding(input.fundingLines, totalInvestment, scope);
   }
   const source = input.fundingSource;
   if (typeof source !== 'string' || !Object.hasOwn(FUNDING_SOURCES, source)) {
     const reason = `资金来源必须是以下之一：${Object.keys(FUNDING_SOURCES).join('、')}`;
     return { issues: [{ field: 'fundingSource', reason }], refusalReason: null };
   }
-  return { issues: [], refusalReason: source === CITY_FUNDS ? null : fundingRefusal([source]) };
+  return { issues: [], refusalReason: scope.includes(source) ? null : fundingRefusal([source], scope) };
 }
 
 /** IM-1: national (中央) funds are involved — the project must be coordinated with the national side. */

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { DateTime, Duration } from 'luxon';
 import { ZONE } from './calendar.ts';
+import { FUNDING_SOURCES, type FundingSource } from './service-types.ts';
 
 export interface DeadlineDefinition {
   workingDays: number;
@@ -42,6 +43,8 @@ export interface RuleEdition {
   delayRedemandInterval: string;
   /** Working-day overrides of config/deadlines.json by deadline name. */
   deadlines: Record<string, number>;
+  /** G-3: the funding sources that bring a project under the measures (a funding line of one of them). */
+  fundingScope: FundingSource[];
   /** SU-3: a county's own edition names the city edition it builds on; what it does not set is that edition's. */
   basedOn?: string;
   /** SU-3: the county tenant whose edition this is (absent for the city's). */
@@ -58,6 +61,7 @@ export interface RulesVariable {
   testingThreshold: number;
   annualPlanDeadline: string;
   deadlines: Record<string, number>;
+  fundingScope: string[];
 }
 
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
@@ -76,6 +80,7 @@ const FIELDS = new Set([
   'campaignOpens',
   'delayRedemandInterval',
   'deadlines',
+  'fundingScope',
   'carriedOver',
   'basedOn',
   '$comment',
@@ -88,6 +93,7 @@ const CARRIED = new Set([
   'campaignOpens',
   'delayRedemandInterval',
   'deadlines',
+  'fundingScope',
 ]);
 
 function checkFields(
@@ -236,6 +242,7 @@ function parseEdition(
     fail(`${at}.annualPlanDeadline`, 'must be MM-dd');
   }
   checkCampaignAndInterval(e, at, fail);
+  checkFundingScope(e.fundingScope, at, fail);
   const overrides = e.deadlines ?? {};
   for (const [name, days] of Object.entries(overrides)) {
     if (!(name in deadlines))
@@ -244,6 +251,21 @@ function parseEdition(
       fail(`${at}.deadlines.${name}`, 'must be a non-negative integer of working days');
   }
   return { ...(e as RuleEdition), deadlines: overrides };
+}
+
+/** G-3: a non-empty list of distinct funding sources of the closed vocabulary. */
+function checkFundingScope(scope: unknown, at: string, fail: (where: string, reason: string) => never): void {
+  const known = Object.keys(FUNDING_SOURCES);
+  if (!Array.isArray(scope) || scope.length === 0)
+    fail(
+      `${at}.fundingScope`,
+      `must list the funding sources that bring a project under the measures: ${known.join(', ')}`,
+    );
+  (scope as unknown[]).forEach((s, j) => {
+    if (typeof s !== 'string' || !known.includes(s))
+      fail(`${at}.fundingScope[${j}]`, `must be a funding source: ${known.join(', ')}`);
+    if ((scope as unknown[]).indexOf(s) !== j) fail(`${at}.fundingScope[${j}]`, `'${s}' is listed twice`);
+  });
 }
 
 /** P-1's opening day (MM-dd) and IM-8's re-demand interval (an ISO 8601 duration longer than zero). */
@@ -372,6 +394,7 @@ export class RuleBook {
       testingThreshold: edition.testingThreshold,
       annualPlanDeadline: edition.annualPlanDeadline,
       deadlines,
+      fundingScope: [...edition.fundingScope],
     };
   }
 }

@@ -22,6 +22,8 @@ const COUNTY = {
   supervisionThreshold: 500_000,
   testingThreshold: 700_000,
   deadlines: { initialCheck: 3 },
+  // G-3: the county's measures also take in projects its province funds
+  fundingScope: ['city-fiscal', 'provincial-fiscal'],
 };
 const SOFTWARE = { serviceType: 'software-development', subType: 'professional-software', amount: 600_000 };
 const SUPERVISION = {
@@ -155,5 +157,23 @@ describe('SU-3: a county project walked through the workers under the county’s
     expect(project).toMatchObject({ ruleEdition: 'xinxing-2025', bureauName: '新兴县政务服务和数据管理局' });
     const city = (await s.api(t.cityStaff!, 'GET', `/api/projects/${projects.city}`)).json();
     expect(city).toMatchObject({ ruleEdition: 'yunfu-2024', bureauName: '市政务服务和数据管理局' });
+  });
+
+  it('G-3 by the county’s funding scope: a draft funded by the province alone is the county’s, not the city’s', async () => {
+    const provincial = professionalDraft({
+      serviceLines: [SOFTWARE],
+      fundingLines: [{ source: 'provincial-fiscal', amount: 600_000 }],
+    });
+    const county = await s.api(t.countyStaff!, 'POST', '/api/projects', provincial);
+    expect(county.statusCode, county.body).toBe(201);
+    const city = await s.api(t.cityStaff!, 'POST', '/api/projects', provincial);
+    expect(city.statusCode, city.body).toBe(422);
+    expect((city.json() as Problem).errors).toEqual([
+      {
+        field: 'fundingLines',
+        reason:
+          '资金来源为“省级资金”，没有市级财政资金：本办法适用于使用市级财政资金采购的政务信息化服务项目（G-3），该项目不在本系统受理范围。',
+      },
+    ]);
   });
 });

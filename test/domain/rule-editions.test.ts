@@ -13,6 +13,7 @@ const base = {
   campaignOpens: '10-10',
   delayRedemandInterval: 'P7D',
   deadlines: {},
+  fundingScope: ['city-fiscal'],
 };
 
 describe('SU-2 / SU-4 rule editions by effective date', () => {
@@ -115,6 +116,16 @@ describe('SU-2 / SU-4 rule editions by effective date', () => {
       /editions\[0\]\.delayRedemandIntervall: unknown field/,
     );
     expect(parse({ delayRedemandInterval: 'P10D', campaignOpens: '09-20' })).not.toThrow();
+    // G-3's funding scope: a list of known sources, each once
+    expect(parse({ fundingScope: [] })).toThrow(/editions\[0\]\.fundingScope: must list the funding sources/);
+    expect(parse({ fundingScope: 'city-fiscal' })).toThrow(/editions\[0\]\.fundingScope: must list/);
+    expect(parse({ fundingScope: ['city-fiscal', 'city-fund'] })).toThrow(
+      /editions\[0\]\.fundingScope\[1\]: must be a funding source: city-fiscal, provincial-fiscal/,
+    );
+    expect(parse({ fundingScope: ['city-fiscal', 'city-fiscal'] })).toThrow(
+      /editions\[0\]\.fundingScope\[1\]: 'city-fiscal' is listed twice/,
+    );
+    expect(parse({ fundingScope: ['city-fiscal', 'provincial-fiscal'] })).not.toThrow();
   });
 
   it('refuses editions whose periods overlap', () => {
@@ -162,6 +173,7 @@ describe('SU-2 / SU-4 the two texts: 云府办〔2020〕2号 and 云府办〔202
       'campaignOpens',
       'delayRedemandInterval',
       'deadlines',
+      'fundingScope',
     ]);
   });
 

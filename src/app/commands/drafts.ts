@@ -65,7 +65,8 @@ function buildContent(
 ): { content: ProjectContent; check: ApplicationCheck } {
   const total = projectAmounts(input.serviceLines).totalInvestment;
   const fundingLines = fundingLinesOf(input, total) as FundingLine[];
-  const check = checkApplication({ ...input, fundingLines, unitId });
+  const { fundingScope } = ctx.regulation.rules.editionAt(ctx.now(), tenantId);
+  const check = checkApplication({ ...input, fundingLines, unitId }, { fundingScope });
   if (check.refusalReason) {
     const field = input.classified ? 'classified' : input.fundingLines ? 'fundingLines' : 'fundingSource';
     throw problem.refused(check.refusalReason, [{ field, reason: check.refusalReason }]);

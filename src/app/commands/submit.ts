@@ -17,6 +17,7 @@ import {
   involvesNationalFunds,
   type OUT_OF_PLAN_REASONS,
   PUBLIC_NEED_ROUTE,
+  type RuleEdition,
   supervisionLineIssue,
 } from '../../domain/index.ts';
 import { listAnnualPlans } from '../../store/annual-plans.ts';
@@ -86,14 +87,17 @@ export function projectVariables(project: Project, unitName: string, tenantId: s
 
 /**
  * The rules a submission must pass before the engine sees it (G-3, G-9, PRO-1, G-4..G-6, EMG-1, and IM-3's 监理 cost
- * inside the total investment at the edition's `supervisionThreshold`).
+ * inside the total investment at the edition's `supervisionThreshold`; G-3 by the edition's `fundingScope`).
  */
 export function checkSubmission(
   project: Project,
   input: Pick<SubmitInput, 'outOfPlan'>,
-  supervisionThreshold: number,
+  edition: Pick<RuleEdition, 'supervisionThreshold' | 'fundingScope'>,
 ): void {
-  const check = checkApplication({ ...project, projectName: project.name });
+  const check = checkApplication(
+    { ...project, projectName: project.name },
+    { fundingScope: edition.fundingScope },
+  );
   if (check.refusalReason) {
     const field = project.classified ? 'classified' : 'fundingLines';
     throw problem.refused(check.refusalReason, [{ field, reason: check.refusalReason }]);
@@ -113,7 +117,7 @@ export function checkSubmission(
     throw problem.refused(PUBLIC_NEED_ROUTE, [{ field: 'serviceLines', reason: PUBLIC_NEED_ROUTE }]);
   }
   // IM-3: 监理 is required from the threshold on, and its cost is part of the total investment: a line of its own
-  const supervision = supervisionLineIssue(project.serviceLines, supervisionThreshold);
+  const supervision = supervisionLineIssue(project.serviceLines, edition.supervisionThreshold);
   if (supervision) throw problem.refused(supervision.reason, [supervision]);
   if (input.outOfPlan) {
     const oop = checkOutOfPlan({ outOfPlanReason: input.outOfPlan.reason });
@@ -165,11 +169,7 @@ export async function submitProject(
   if (project.stage !== 'draft') {
     throw problem.conflict(`项目处于“${PROJECT_STAGES[project.stage]}”阶段，只有草稿可以提交`);
   }
-  checkSubmission(
-    project,
-    input,
-    ctx.regulation.rules.editionAt(ctx.now(), project.tenantId).supervisionThreshold,
-  );
+  checkSubmission(project, input, ctx.regulation.rules.editionAt(ctx.now(), project.tenantId));
   const route = routeOf(project, input);
   const submissionId = randomUUID();
   const variables = await submissionVariables(ctx, project, input, route, submissionId);
