@@ -1,6 +1,7 @@
 // What each browser test needs before its own part, done through /api as the people concerned would do it: the
 // Unit creates and submits the project, each reviewer completes their task with the values their form sends, the
 // administrator retries an incident. A test then does only its own step in the browser.
+import type { ServiceLine } from '../../src/domain/index.ts';
 import { PASSWORD, type RunningApp, until } from './support.ts';
 
 export const PROJECT = '公安视频图像智能分析平台';
@@ -17,11 +18,11 @@ export interface ApiSteps {
   call(username: string, method: string, path: string, body?: unknown, expected?: number): Promise<unknown>;
   /**
    * The browser's project as the Unit drafts it: 800,000 元 — 770,000 of application software and 30,000 of 测评 —,
-   * catalogue and IPv6 ready.
+   * catalogue and IPv6 ready; or with the `serviceLines` given.
    */
-  draft(): Promise<string>;
+  draft(serviceLines?: ServiceLine[]): Promise<string>;
   /** The draft submitted and signed off by the Unit's section (G-6); its 初核 waits in the Bureau reviewer's inbox. */
-  submitted(): Promise<string>;
+  submitted(serviceLines?: ServiceLine[]): Promise<string>;
   /** 初核 passed: cost review and expert review wait. */
   initialCheckPassed(): Promise<string>;
   /** Approved and procured by the Unit, being implemented, with a change filing for the Bureau to register. */
@@ -33,6 +34,12 @@ export interface ApiSteps {
   /** The annual filing campaign past its incident (retried by the administrator, as on the diagram). */
   campaignUnderway(campaignKey: string): Promise<void>;
 }
+
+/** The browser's project's lines: AC-3, IM-4 — what the testing and assessment organisations cost is inside it. */
+const LINES: ServiceLine[] = [
+  { serviceType: 'software-development', subType: 'professional-software', amount: 770_000 },
+  { serviceType: 'third-party', subType: 'assessment', amount: 30_000, relatedTo: 'professional-software' },
+];
 
 export function apiSteps(app: RunningApp): ApiSteps {
   const tokens = new Map<string, string>();
@@ -90,7 +97,7 @@ export function apiSteps(app: RunningApp): ApiSteps {
     return (JSON.parse(text) as { id: string }).id;
   };
 
-  const draft = async () => {
+  const draft = async (serviceLines: ServiceLine[] = LINES) => {
     const created = (await call('gongan.staff', 'POST', '/projects', {
       projectName: PROJECT,
       description: '',
@@ -99,21 +106,12 @@ export function apiSteps(app: RunningApp): ApiSteps {
       classified: false,
       hasDataCatalogue: true,
       supportsIpv6: true,
-      serviceLines: [
-        { serviceType: 'software-development', subType: 'professional-software', amount: 770_000 },
-        // AC-3, IM-4: what the testing and assessment organisations cost is inside the total investment
-        {
-          serviceType: 'third-party',
-          subType: 'assessment',
-          amount: 30_000,
-          relatedTo: 'professional-software',
-        },
-      ],
+      serviceLines,
     })) as { project: { id: string } };
     return created.project.id;
   };
-  const submitted = async () => {
-    const projectId = await draft();
+  const submitted = async (serviceLines?: ServiceLine[]) => {
+    const projectId = await draft(serviceLines);
     await call('gongan.staff', 'POST', `/projects/${projectId}/submit`);
     // G-6: the Unit's 责任科室 signs off before the application goes to the Bureau.
     await complete('gongan.section', projectId, 'Task_SectionReview', {

@@ -84,7 +84,10 @@ describe.skipIf(!existsSync(CHROMIUM) && !process.env.CI)(
       app = await startApp();
       await app.seed();
       steps = apiSteps(app);
-      projectId = await steps.submitted();
+      // one line of 800,000 元 of software: the Bureau returns it for its missing 监理 line
+      projectId = await steps.submitted([
+        { serviceType: 'software-development', subType: 'professional-software', amount: 800_000 },
+      ]);
       await steps.complete('bureau.reviewer', projectId, 'Task_InitialCheck', {
         initialCheckDecision: 'return',
         initialCheckOpinion: '方案未列监理费用，请补充第三方监理服务内容。',
