@@ -77,7 +77,3 @@ export function thirdPartyFeeIssue(
     };
   return null;
 }
-
-/** IM-3: the fee of the 监理 contract a Unit engages lies within the project's 监理 line(s). */
-export const supervisionFeeIssue = (fee: unknown, lines: unknown, field = 'supervisionFee') =>
-  thirdPartyFeeIssue('supervision', fee, lines, field);

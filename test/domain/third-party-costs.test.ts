@@ -5,7 +5,6 @@ import { describe, expect, it } from 'vitest';
 import {
   loadRegulation,
   type ServiceLine,
-  supervisionFeeIssue,
   supervisionLineIssue,
   thirdPartyFeeIssue,
   thirdPartyLinesTotal,
@@ -56,15 +55,19 @@ describe('IM-3: the 监理 cost inside the total investment', () => {
   it('the 监理 fee stays within the 监理 lines: equal passes, one 元 more and no line at all are refused', () => {
     const lines = [software(1_000_000), supervision(40_000), supervision(20_000)];
     expect(thirdPartyLinesTotal(lines, 'supervision')).toBe(60_000);
-    expect(supervisionFeeIssue(60_000, lines)).toBeNull();
-    expect(supervisionFeeIssue(60_001, lines)?.reason).toBe(
+    expect(thirdPartyFeeIssue('supervision', 60_000, lines, 'supervisionFee')).toBeNull();
+    expect(thirdPartyFeeIssue('supervision', 60_001, lines, 'supervisionFee')?.reason).toBe(
       '监理费用 60,001 元 超出项目服务内容中的监理费用 60,000 元：监理费用须在项目总投资之内（IM-3）',
     );
-    expect(supervisionFeeIssue(10_000, [software(1_000_000)])?.reason).toContain(
-      '没有“第三方服务／监理”费用',
-    );
-    expect(supervisionFeeIssue(1.5, lines)).toMatchObject({ field: 'supervisionFee' });
-    expect(supervisionFeeIssue(-1, lines)).toMatchObject({ field: 'supervisionFee' });
+    expect(
+      thirdPartyFeeIssue('supervision', 10_000, [software(1_000_000)], 'supervisionFee')?.reason,
+    ).toContain('没有“第三方服务／监理”费用');
+    expect(thirdPartyFeeIssue('supervision', 1.5, lines, 'supervisionFee')).toMatchObject({
+      field: 'supervisionFee',
+    });
+    expect(thirdPartyFeeIssue('supervision', -1, lines, 'supervisionFee')).toMatchObject({
+      field: 'supervisionFee',
+    });
   });
 
   it('AC-3, IM-4: the testing and assessment fees stay within the 测评 lines; a 监理 line is no room for them', () => {
