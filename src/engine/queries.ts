@@ -22,7 +22,7 @@ import type {
   UserTaskRow,
   VariableRow,
 } from './state/rows.ts';
-import { userTaskStateSql } from './user-task-state.ts';
+import { pendingEvents, userTaskStateSql } from './user-task-state.ts';
 import { countedUserTaskTotal } from './user-task-totals.ts';
 
 export type { SearchRequest, SearchResult };
@@ -385,13 +385,15 @@ export interface UserTaskItem {
   formKey: string | null;
 }
 
-export function userTaskItem(it: Interpreter, r: UserTaskRow): UserTaskItem {
+/** `pendingEvent`: the event of the transition under way on the task if the caller read it already (a search page). */
+export function userTaskItem(it: Interpreter, r: UserTaskRow, pendingEvent?: string | null): UserTaskItem {
   const def = it.definition(r.process_definition_key);
   // while task listeners run, Camunda 8.8 reports the lifecycle state of their event (CREATING, COMPLETING, ...)
-  const pending = r.state === 'CREATED' ? it.taskListeners.pending(r) : undefined;
+  const event =
+    r.state !== 'CREATED' ? null : pendingEvent !== undefined ? pendingEvent : it.taskListeners.pending(r)?.event;
   return {
     name: r.name,
-    state: pending ? LIFECYCLE[pending.event]! : r.state,
+    state: event ? LIFECYCLE[event as keyof typeof LIFECYCLE] : r.state,
     assignee: r.assignee,
     elementId: r.element_id,
     candidateGroups: JSON.parse(r.candidate_groups) as string[],
@@ -457,17 +459,20 @@ export function searchUserTasks(
   it: Interpreter,
   req?: SearchRequest<Record<string, unknown>>,
 ): SearchResult<UserTaskItem> {
-  return runSearch(
+  const found = runSearch(
     it,
     userTaskTable(req?.filter),
     USER_TASK_COLUMNS,
     req,
-    (r: UserTaskRow) => userTaskItem(it, r),
+    (r: UserTaskRow) => r,
     userTaskFilters(it),
     [],
     [],
     countedUserTaskTotal(it.state, req?.filter),
   );
+  // the transitions under way on the page's tasks in one query, not one element instance read per task (issue 17)
+  const events = pendingEvents(it.db, found.items);
+  return { ...found, items: found.items.map((r) => userTaskItem(it, r, events.get(r.key) ?? null)) };
 }
 
 // --- incidents ---------------------------------------------------------------------------------

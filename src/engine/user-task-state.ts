@@ -6,6 +6,7 @@
 // `$in` stay on the indexed state column, other operators compare the effective state.
 import { LIFECYCLE } from './runtime/behavior/task-listeners.ts';
 import { scalarSql } from './search-sql.ts';
+import type { UserTaskRow } from './state/rows.ts';
 
 const EVENT_OF = Object.fromEntries(Object.entries(LIFECYCLE).map(([event, state]) => [state, event]));
 
@@ -46,4 +47,23 @@ export function userTaskStateSql(value: unknown, params: unknown[]): string {
     return `(${(states as string[]).map((s) => one(s, params)).join(' OR ')})`;
   }
   return scalarSql(EFFECTIVE, undefined, value, params);
+}
+
+/**
+ * The event of the transition under way on each of these tasks that has one (task key → 'creating', …): one read of
+ * their element instances for a search page, the same answer as TaskListenerBehavior.pending per task.
+ */
+export function pendingEvents(
+  db: { q(sql: string): { all(...p: unknown[]): unknown[] } },
+  tasks: readonly UserTaskRow[],
+): Map<number, string> {
+  const open = tasks.filter((t) => t.state === 'CREATED');
+  if (open.length === 0) return new Map();
+  const rows = db
+    .q(
+      `SELECT json_extract(data, '$.tl.task') AS task, json_extract(data, '$.tl.event') AS event FROM element_instances
+        WHERE key IN (SELECT value FROM json_each(?)) AND json_extract(data, '$.tl.task') IS NOT NULL`,
+    )
+    .all(JSON.stringify(open.map((t) => t.element_instance_key))) as Array<{ task: number; event: string }>;
+  return new Map(rows.map((r) => [Number(r.task), r.event]));
 }
