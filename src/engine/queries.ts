@@ -390,7 +390,11 @@ export function userTaskItem(it: Interpreter, r: UserTaskRow, pendingEvent?: str
   const def = it.definition(r.process_definition_key);
   // while task listeners run, Camunda 8.8 reports the lifecycle state of their event (CREATING, COMPLETING, ...)
   const event =
-    r.state !== 'CREATED' ? null : pendingEvent !== undefined ? pendingEvent : it.taskListeners.pending(r)?.event;
+    r.state !== 'CREATED'
+      ? null
+      : pendingEvent !== undefined
+        ? pendingEvent
+        : it.taskListeners.pending(r)?.event;
   return {
     name: r.name,
     state: event ? LIFECYCLE[event as keyof typeof LIFECYCLE] : r.state,
