@@ -69,7 +69,7 @@ export async function issueFilingReceipt(
   const unit = await findUnit(tx.db, filing.tenantId, project.unitId);
   // SU-2, SU-4: the Bureau as the project's edition names it (云府办〔2024〕8号 renamed it 政务服务和数据管理局)
   const { rules } = deps.regulation;
-  const bureauName = (rules.all().find((e) => e.id === project.ruleEdition) ?? rules.list()[0]!).bureauName;
+  const bureauName = rules.ofProject(project).bureauName;
   const spec = RECEIPT_ITEMS[input.kind];
   // A termination is filed with both parties: each receipt states what was filed and its own party's opinion.
   const items = spec.items

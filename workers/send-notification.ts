@@ -103,7 +103,7 @@ async function markMailed(store: Store, jobKey: string, done: Record<string, unk
 function bureauNameOf(deps: StoreWorkerDeps, vars: Record<string, unknown>): string {
   const rules = vars.rules as { edition?: unknown; bureauName?: unknown } | null | undefined;
   if (typeof rules?.bureauName === 'string') return bureauDisplayName(rules.bureauName);
-  const kept = deps.regulation.rules.all().find((e) => e.id === rules?.edition);
+  const kept = deps.regulation.rules.find(rules?.edition);
   const edition = kept ?? deps.regulation.rules.editionAt(deps.now(), tenantOf(vars));
   return bureauDisplayName(edition.bureauName);
 }

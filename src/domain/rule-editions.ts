@@ -368,9 +368,19 @@ export class RuleBook {
   }
 
   byId(id: string): RuleEdition {
-    const e = this.all().find((x) => x.id === id);
+    const e = this.find(id);
     if (!e) throw new Error(`unknown rule edition '${id}'`);
     return e;
+  }
+
+  /** The edition of this id, the city's or a county's; undefined when there is none (or no id). */
+  find(id: unknown): RuleEdition | undefined {
+    return this.all().find((x) => x.id === id);
+  }
+
+  /** A project's own edition, as it named it when it was submitted; the oldest edition for a project of none known. */
+  ofProject(project: { ruleEdition: string | null }): RuleEdition {
+    return this.find(project.ruleEdition) ?? this.editions[0]!;
   }
 
   /** Working days of a named deadline under an edition (the edition's override, else config/deadlines.json). */

@@ -48,7 +48,7 @@ const amountHistorySchema = {
 export function present(p: Principal, project: Project, rules: RuleBook) {
   const stageName = PROJECT_STAGES[project.stage];
   // SU-2, SU-4: the Bureau as the project's own edition names it, whatever is in force today
-  const edition = rules.all().find((e) => e.id === project.ruleEdition) ?? rules.list()[0]!;
+  const edition = rules.ofProject(project);
   const bureauName = bureauDisplayName(edition.bureauName);
   if (projectView(p) === 'funds') {
     return {
