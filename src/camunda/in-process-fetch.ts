@@ -36,6 +36,10 @@ export function inProcessFetch(target: () => InjectTarget): typeof fetch {
       headers[name] = value;
     });
     const payload = request.body ? Buffer.from(await request.arrayBuffer()) : undefined;
+    // inject runs the request on process.nextTick and promises, which never give way to I/O: without this turn of
+    // the event loop, a page's calls would run back to back and hold other requests (/health) behind all of them,
+    // where a socket round trip lets them in between each call
+    await new Promise((resolve) => setImmediate(resolve));
     const answer = await target().inject({
       method: request.method,
       url: url.pathname + url.search,
