@@ -9,12 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterEach, describe, expect, test } from 'vitest';
 import { EngineClock } from '../../src/engine/clock.ts';
 import { Engine, type EngineOptions } from '../../src/engine/engine.ts';
-import { camundaRestApi } from '../../src/engine/rest/plugin.ts';
 import { THREE_TASKS } from './group-commit-model.ts';
+import { serveEngine } from './rest-server.ts';
 
 interface Server {
   engine: Engine;
@@ -40,23 +39,14 @@ async function serve(options: Partial<EngineOptions> = {}): Promise<Server> {
     ...options,
   });
   await engine.deploy([{ name: 'three.bpmn', content: THREE_TASKS }]);
-  const app: FastifyInstance = Fastify({ logger: false });
-  await app.register(camundaRestApi, {
-    prefix: '/v2',
-    engine,
-    auth: { mode: 'none' },
-    listenHost: '127.0.0.1',
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const a = app.server.address();
+  const served = await serveEngine(engine);
   const server: Server = {
     engine,
-    port: typeof a === 'object' && a ? a.port : 0,
+    port: served.port,
     agent: new Agent({ keepAlive: true, maxSockets: 64 }),
     async close() {
       server.agent.destroy();
-      await app.close();
-      engine.close();
+      await served.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -9,15 +9,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createLooseCamundaClient, type LooseCamundaClient } from '../../src/camunda/client.ts';
 import { EngineClock } from '../../src/engine/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
-import { camundaRestApi } from '../../src/engine/rest/plugin.ts';
 import { bpmnFile, consistent, definitions, k } from '../conformance/fidelity.ts';
 import { VALIDATION } from '../conformance/target.ts';
 import { T0 } from './helpers.ts';
+import { type RestServer, serveEngine } from './rest-server.ts';
 
 const DAY = 86_400_000;
 const TTL = 30 * DAY;
@@ -65,7 +64,7 @@ const TABLES = [
 
 let dir: string;
 let engine: Engine;
-let app: FastifyInstance;
+let served: RestServer;
 let client: LooseCamundaClient;
 
 beforeAll(async () => {
@@ -73,18 +72,9 @@ beforeAll(async () => {
   const clock = new EngineClock();
   clock.pin(T0);
   engine = await Engine.open({ file: join(dir, 'engine.sqlite'), clock, historyTimeToLive: TTL });
-  app = Fastify({ logger: false });
-  await app.register(camundaRestApi, {
-    prefix: '/v2',
-    engine,
-    auth: { mode: 'none' },
-    listenHost: '127.0.0.1',
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const a = app.server.address();
-  const port = typeof a === 'object' && a ? a.port : 0;
+  served = await serveEngine(engine);
   client = createLooseCamundaClient(
-    { restAddress: `http://127.0.0.1:${port}`, auth: { strategy: 'NONE' }, tenantId: null },
+    { restAddress: served.address, auth: { strategy: 'NONE' }, tenantId: null },
     { validation: VALIDATION },
   );
   await client.createDeployment({
@@ -92,8 +82,7 @@ beforeAll(async () => {
   });
 });
 afterAll(async () => {
-  await app.close();
-  engine.close();
+  await served.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

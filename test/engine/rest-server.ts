@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Fastify from 'fastify';
+import Fastify, { type FastifyInstance } from 'fastify';
 import pino from 'pino';
 import { Engine } from '../../src/engine/engine.ts';
 import { type CamundaRestOptions, camundaRestApi } from '../../src/engine/rest/plugin.ts';
@@ -17,12 +17,12 @@ export interface RestServer {
   close(): Promise<void>;
 }
 
-export async function startRest(
+/** An engine already open (its own file, clock and options), served on /v2 of a fresh server; close() closes both. */
+export async function serveEngine(
+  engine: Engine,
   options: Partial<Omit<CamundaRestOptions, 'engine'>> = {},
   listenHost = '127.0.0.1',
-): Promise<RestServer> {
-  const dir = mkdtempSync(join(tmpdir(), 'yunfu-rest-'));
-  const engine = await Engine.open({ file: join(dir, 'engine.sqlite'), logger: pino({ level: 'silent' }) });
+): Promise<RestServer & { app: FastifyInstance }> {
   const app = Fastify({ logger: false });
   await app.register(camundaRestApi, {
     prefix: '/v2',
@@ -35,12 +35,28 @@ export async function startRest(
   const a = app.server.address();
   const port = typeof a === 'object' && a ? a.port : 0;
   return {
+    app,
     engine,
     address: `http://127.0.0.1:${port}`,
     port,
     async close() {
       await app.close();
       engine.close();
+    },
+  };
+}
+
+export async function startRest(
+  options: Partial<Omit<CamundaRestOptions, 'engine'>> = {},
+  listenHost = '127.0.0.1',
+): Promise<RestServer> {
+  const dir = mkdtempSync(join(tmpdir(), 'yunfu-rest-'));
+  const engine = await Engine.open({ file: join(dir, 'engine.sqlite'), logger: pino({ level: 'silent' }) });
+  const served = await serveEngine(engine, options, listenHost);
+  return {
+    ...served,
+    async close() {
+      await served.close();
       rmSync(dir, { recursive: true, force: true });
     },
   };

@@ -10,17 +10,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import Fastify from 'fastify';
 import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLooseCamundaClient } from '../../src/camunda/client.ts';
 import { Engine } from '../../src/engine/engine.ts';
-import { camundaRestApi } from '../../src/engine/rest/plugin.ts';
 import { Db } from '../../src/engine/state/db.ts';
 import { EngineState } from '../../src/engine/state/index.ts';
 import { SCHEMA_VERSION } from '../../src/engine/state/schema.ts';
 import { countedUserTaskTotal } from '../../src/engine/user-task-totals.ts';
-import { userTaskProcess } from './rest-server.ts';
+import { serveEngine, userTaskProcess } from './rest-server.ts';
 
 const GROUPS = [['finance'], ['finance', 'audit'], ['audit'], ['legal'], [], ['audit', 'legal', 'finance']];
 const TENANTS: Array<string | undefined> = ['yunfu', 'other', undefined];
@@ -33,25 +31,7 @@ interface Served {
 }
 
 async function serve(file: string): Promise<Served> {
-  const engine = await Engine.open({ file, logger: pino({ level: 'silent' }) });
-  const app = Fastify({ logger: false });
-  await app.register(camundaRestApi, {
-    prefix: '/v2',
-    engine,
-    auth: { mode: 'none' },
-    listenHost: '127.0.0.1',
-  });
-  await app.listen({ host: '127.0.0.1', port: 0 });
-  const a = app.server.address();
-  const port = typeof a === 'object' && a ? a.port : 0;
-  return {
-    engine,
-    address: `http://127.0.0.1:${port}`,
-    async close() {
-      await app.close();
-      engine.close();
-    },
-  };
+  return serveEngine(await Engine.open({ file, logger: pino({ level: 'silent' }) }));
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'yunfu-counts-'));
