@@ -78,7 +78,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     problems.push(`LOG_LEVEL='${rawLevel}' is not a log level: expected one of ${LOG_LEVELS.join(', ')}`);
   }
   const smtpUrl = parseSmtpUrl(value('SMTP_URL'), problems);
-  const mailFrom = value('MAIL_FROM') ?? '云浮市政务服务数据管理局 <noreply@localhost>';
+  const mailFrom = value('MAIL_FROM') ?? '云浮市政务信息化项目管理 <noreply@localhost>';
   const audit = parseAudit(value, dataDir, problems);
   const publicUrl = parsePublicUrl(value('PUBLIC_URL'), problems);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);

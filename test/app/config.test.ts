@@ -12,7 +12,7 @@ describe('configuration from the environment', () => {
       camundaRestAddress: null,
       logLevel: 'info',
       smtpUrl: null,
-      mailFrom: '云浮市政务服务数据管理局 <noreply@localhost>',
+      mailFrom: '云浮市政务信息化项目管理 <noreply@localhost>',
       auditKeyDir: resolve('./data/audit-keys'),
       auditAnchorDir: resolve('./data/audit-anchors'),
       auditCheckpointSeconds: 60,
