@@ -22,6 +22,10 @@ export class Db {
     this.sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.sqlite.pragma('busy_timeout = 5000');
     this.sqlite.pragma('cache_size = -32000');
+    // Savepoint journals (and temporary tables) in memory: every timer of a batch and every command of a group
+    // commit runs in a savepoint, and a savepoint's journal spilled to a temporary file past 64 KiB, costing
+    // about half the CPU of a burst of timers (issue 17, docs/performance.md). It is emptied at each release.
+    this.sqlite.pragma('temp_store = MEMORY');
     this.migrate();
   }
 
