@@ -41,8 +41,7 @@ export class TimerBatch {
     readonly maxMs = TIMER_BATCH_MS,
   ) {
     // one transaction function, reused: nested in the command's transaction it is a savepoint
-    const sp = host.it.db.sqlite.transaction((fn: () => void) => fn());
-    this.savepoint = (fn) => sp(fn);
+    this.savepoint = host.it.db.transaction();
   }
 
   /**

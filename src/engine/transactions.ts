@@ -45,9 +45,8 @@ export class Transactions {
     groupCommit: boolean | GroupCommitOptions = true,
   ) {
     const sqlite = host.it.db.sqlite;
-    const t = sqlite.transaction((fn: () => unknown) => fn());
     // nested in a batch's transaction, better-sqlite3 makes this a savepoint
-    this.txn = (fn) => t.immediate(fn);
+    this.txn = host.it.db.transaction(true);
     this.queue =
       groupCommit === false
         ? null

@@ -125,6 +125,10 @@ describe('a burst of timers due at the same instant', () => {
     expect(engine.read((it) => it.state.timers.get(1))).toBeUndefined();
   });
 
+  test("savepoint journals stay in memory (a timer's savepoint spilled to a temporary file: half a burst's CPU)", () => {
+    expect(t.engine.read((it) => it.db.sqlite.pragma('temp_store', { simple: true }))).toBe(2);
+  });
+
   test("the scheduler's own passes leave the event loop to other work between batches", async () => {
     // given: 1,500 timers overdue in a file opened without its scheduler
     const keys = createBurst(t.engine, 1500);

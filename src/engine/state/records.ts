@@ -11,6 +11,24 @@ export interface NewRecord {
   value: Record<string, unknown> | null;
 }
 
+/** Rows one INSERT of the event log carries at most (7 parameters a row; SQLite allows 32,766). */
+export const RECORDS_PER_INSERT = 64;
+
+const insertSqls: string[] = [];
+/** The INSERT of `n` records (its text made once, its statement prepared once by Db.q). */
+function insertSql(n: number): string {
+  let sql = insertSqls[n];
+  if (!sql) {
+    sql = `INSERT INTO records (key, timestamp, value_type, intent, process_instance_key, element_id, value) VALUES ${Array(
+      n,
+    )
+      .fill('(?, ?, ?, ?, ?, ?, ?)')
+      .join(', ')}`;
+    insertSqls[n] = sql;
+  }
+  return sql;
+}
+
 export class RecordState {
   constructor(private readonly db: Db) {}
 
@@ -26,20 +44,28 @@ export class RecordState {
       .run(String(next), next);
   }
 
+  /**
+   * Appends the transaction's records (at its COMMIT: Interpreter.flush), up to RECORDS_PER_INSERT a statement:
+   * one INSERT of many rows costs a fraction of as many INSERTs (issue 17, a burst of timers).
+   */
   append(records: NewRecord[], timestamp: number): void {
-    const insert = this.db.q(
-      'INSERT INTO records (key, timestamp, value_type, intent, process_instance_key, element_id, value) VALUES (?, ?, ?, ?, ?, ?, ?)',
-    );
-    for (const r of records) {
-      insert.run(
-        r.key,
-        timestamp,
-        r.valueType,
-        r.intent,
-        r.processInstanceKey,
-        r.elementId,
-        r.value ? JSON.stringify(r.value) : null,
-      );
+    const params: unknown[] = [];
+    for (let i = 0; i < records.length; i += RECORDS_PER_INSERT) {
+      const n = Math.min(RECORDS_PER_INSERT, records.length - i);
+      params.length = 0;
+      for (let j = i; j < i + n; j++) {
+        const r = records[j]!;
+        params.push(
+          r.key,
+          timestamp,
+          r.valueType,
+          r.intent,
+          r.processInstanceKey,
+          r.elementId,
+          r.value ? JSON.stringify(r.value) : null,
+        );
+      }
+      this.db.q(insertSql(n)).run(params);
     }
   }
 

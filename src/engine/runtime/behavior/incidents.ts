@@ -12,8 +12,7 @@ export class IncidentBehavior {
   private readonly savepoint: (fn: () => void) => void;
 
   constructor(private readonly rt: Runtime) {
-    const sp = rt.db.sqlite.transaction((fn: () => void) => fn());
-    this.savepoint = (fn) => sp(fn);
+    this.savepoint = rt.db.transaction();
   }
 
   /** Runs one step of an element; a failure rolls the step back and raises an incident instead. */
