@@ -57,10 +57,20 @@ function registerActivation(app: FastifyInstance, ctx: RouteContext): void {
     reply.raw.once('close', onClose);
     const onClosing = () => abort.abort();
     closing.signal.addEventListener('abort', onClosing, { once: true });
+    // Jobs of the type committed while an attempt is on its way (its answer settles after its batch's COMMIT, and
+    // the batch's notifications fire before that): the poll must try again at once, not wait for a notification
+    // that has passed. An activation and the completion that creates the next job often share a batch, the
+    // activation first — the workers' thread's next poll reaches the server with the handler's completion — and
+    // each such step waited RECHECK_MS (issue #17: ~1 s an instance one at a time, with the workers on a thread).
+    let notified = false;
+    const unsubscribe = engine.onJobsAvailable((t) => {
+      if (t === type) notified = true;
+    });
     try {
       for (;;) {
         if (closing.signal.aborted) return { jobs: [] };
         if (abort.signal.aborted) return reply; // the client went away: activate nothing for it
+        notified = false;
         const jobs = await engine.submit(() =>
           engine.activateJobs({
             type: type!,
@@ -73,11 +83,12 @@ function registerActivation(app: FastifyInstance, ctx: RouteContext): void {
         const left = deadline - Date.now();
         if (jobs.length > 0 || left <= 0)
           return { jobs: jobs.map((j) => ({ ...j, worker: j.worker ?? '' })) };
-        await engine.waitForJobs(type!, Math.min(left, RECHECK_MS), abort.signal);
+        if (!notified) await engine.waitForJobs(type!, Math.min(left, RECHECK_MS), abort.signal);
       }
     } catch (e) {
       return sendProblem(reply, e, 'ACTIVATE');
     } finally {
+      unsubscribe();
       reply.raw.off('close', onClose);
       closing.signal.removeEventListener('abort', onClosing);
     }
