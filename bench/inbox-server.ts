@@ -1,7 +1,6 @@
 // The server of bench/inbox.ts, run as a child process: the embedded engine with N open tasks for the Bureau
 // reviewer (N instances with projectId `YF-<i>` and tenantId `yunfu`), /api and /v2 on one fastify app as
-// src/main.ts serves them, the business API reaching /v2 in-process (argv[3] `in-process`, as src/system.ts) or over a
-// loopback socket (`loopback`, the former wiring). Tells the parent its address (IPC) once listening.
+// src/main.ts serves them. Tells the parent its address (IPC) once listening.
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,14 +9,11 @@ import pino from 'pino';
 import { CamundaProcessGateway } from '../src/app/camunda-gateway.ts';
 import { seedDemo } from '../src/app/demo-seed.ts';
 import { buildServer } from '../src/app/server.ts';
-import { inProcessFetch } from '../src/camunda/in-process-fetch.ts';
 import { Engine } from '../src/engine/engine.ts';
 import { camundaRestApi } from '../src/engine/rest/plugin.ts';
 import { Store } from '../src/store/store.ts';
 
 const n = Number(process.argv[2] ?? 1000);
-/** `in-process` (as src/system.ts wires the embedded engine) or `loopback` (the business API's client over a socket). */
-const gateway = process.argv[3] ?? 'in-process';
 const dir = mkdtempSync(join(tmpdir(), 'inbox-bench-'));
 
 const REVIEW = `<?xml version="1.0" encoding="UTF-8"?>
@@ -53,10 +49,11 @@ const address = `http://127.0.0.1:${port}`;
 const app = await buildServer({
   config: { dataDir: dir, logLevel: 'warn' },
   store,
-  processes: CamundaProcessGateway.fromConfig(
-    { restAddress: address, auth: { strategy: 'NONE' }, tenantId: null },
-    gateway === 'in-process' ? { fetch: inProcessFetch(() => app) } : {},
-  ),
+  processes: CamundaProcessGateway.fromConfig({
+    restAddress: address,
+    auth: { strategy: 'NONE' },
+    tenantId: null,
+  }),
   logStream: { write: () => {} },
 });
 await app.register(camundaRestApi, {

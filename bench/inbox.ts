@@ -6,8 +6,7 @@
 //   - instance search by a variable: /v2/process-instances/search `variables` and /api/ops/instances?projectId=,
 //     beside the /v2 search by processInstanceKey.
 // The server runs in a child process as src/main.ts wires it (one fastify app: /api, and /v2 on the embedded
-// engine, the business API reaching /v2 through the official client: in-process as npm start does, and again over a
-// loopback socket, `--gateways=in-process,loopback`); the measuring client (this
+// engine, the business API reaching /v2 over loopback through the official client); the measuring client (this
 // process) uses fetch and the official @camunda8/sdk client. The tasks are seeded through the engine's in-process
 // API in the child. Every figure is printed beside its same-run baseline, with the load average.
 import { fork } from 'node:child_process';
@@ -18,14 +17,6 @@ const SIZES = (process.argv.find((a) => a.startsWith('--sizes='))?.slice(8) ?? '
   .split(',')
   .map(Number);
 const REPEAT = Number(process.argv.find((a) => a.startsWith('--repeat='))?.slice(9) ?? 40);
-/**
- * How the business API reaches /v2 (bench/inbox-server.ts): `in-process` as src/system.ts wires the embedded engine
- * (the official client's fetch through fastify's inject), `loopback` over a loopback socket (the former wiring, the
- * same-run baseline). Each size runs once per gateway, on a fresh server.
- */
-const GATEWAYS = (
-  process.argv.find((a) => a.startsWith('--gateways='))?.slice(11) ?? 'in-process,loopback'
-).split(',');
 
 function pct(values: number[], p: number): number {
   const s = [...values].sort((a, b) => a - b);
@@ -51,8 +42,8 @@ interface Served {
 
 type Cpu = () => Promise<number>;
 
-function serve(n: number, gateway: string): Promise<{ served: Served; stop: () => void; cpu: Cpu }> {
-  const child = fork(new URL('./inbox-server.ts', import.meta.url).pathname, [String(n), gateway], {
+function serve(n: number): Promise<{ served: Served; stop: () => void; cpu: Cpu }> {
+  const child = fork(new URL('./inbox-server.ts', import.meta.url).pathname, [String(n)], {
     execArgv: ['--import', 'tsx'],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
@@ -82,8 +73,8 @@ async function login(address: string, username: string): Promise<Record<string, 
   return { authorization: `Bearer ${r.token as string}` };
 }
 
-async function measure(n: number, gateway: string): Promise<void> {
-  const { served, stop, cpu } = await serve(n, gateway);
+async function measure(n: number): Promise<void> {
+  const { served, stop, cpu } = await serve(n);
   const { address } = served;
   try {
     const client = createLooseCamundaClient({
@@ -138,7 +129,6 @@ async function measure(n: number, gateway: string): Promise<void> {
     );
     report({
       n,
-      gateway,
       seconds: served.seconds,
       first,
       found,
@@ -220,7 +210,6 @@ async function healthWhileInboxesOpen(
 
 interface Figures {
   n: number;
-  gateway: string;
   seconds: number;
   first: Record<string, unknown>;
   found: Record<string, unknown>;
@@ -243,9 +232,7 @@ function report(f: Figures): void {
   const { n, first, found, inboxesOpened, healthAlone, healthLoaded, inboxTimes } = f;
   const { byGroup, byGroups, byTaskKey, byVariable, byInstanceKey, opsByProject } = f;
   const served = { seconds: f.seconds };
-  console.log(
-    `\n## ${n.toLocaleString('en')} open tasks, business API → /v2 ${f.gateway} (seeded in ${served.seconds.toFixed(1)} s)`,
-  );
+  console.log(`\n## ${n.toLocaleString('en')} open tasks (seeded in ${served.seconds.toFixed(1)} s)`);
   console.log(
     `load average now: ${loadavg()
       .map((x) => x.toFixed(2))
@@ -286,4 +273,4 @@ console.log(
     .map((x) => x.toFixed(2))
     .join(', ')}`,
 );
-for (const n of SIZES) for (const gateway of GATEWAYS) await measure(n, gateway);
+for (const n of SIZES) await measure(n);

@@ -20,7 +20,6 @@ import { buildServer } from './app/server.ts';
 import { createCamundaClient } from './camunda/client.ts';
 import type { CamundaClientConfig } from './camunda/config.ts';
 import { deployResources } from './camunda/deploy-resources.ts';
-import { inProcessFetch } from './camunda/in-process-fetch.ts';
 import {
   type AnyWorkerDefinition,
   type RunningWorkers,
@@ -133,14 +132,9 @@ export async function startSystem(config: AppConfig, options: SystemOptions = {}
     const camunda = options.camunda ?? selfAddress(config.host, port, options.v2Users ?? []);
     const runningEngine = engine;
     const clock = options.clock ?? (runningEngine ? () => runningEngine.clock.now() : () => Date.now());
-    // the embedded /v2 is this server's own: the business API's client reaches it in-process, without a socket
-    const inProcess = engine && !options.gatewayAddress;
     const gateway = CamundaProcessGateway.fromConfig(
       options.gatewayAddress ? { ...camunda, restAddress: options.gatewayAddress } : camunda,
-      {
-        consistencyMs: options.consistencyMs ?? (engine ? 0 : CAMUNDA_CONSISTENCY_MS),
-        ...(inProcess ? { fetch: inProcessFetch(() => app!) } : {}),
-      },
+      { consistencyMs: options.consistencyMs ?? (engine ? 0 : CAMUNDA_CONSISTENCY_MS) },
     );
     mail = mailSender(config, options, store, logger);
     app = await buildServer({

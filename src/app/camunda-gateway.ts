@@ -36,8 +36,6 @@ export interface GatewayOptions {
    * would turn every empty inbox into a timeout.
    */
   consistencyMs?: number;
-  /** The client's fetch: `inProcessFetch` when the engine is embedded in this process (src/system.ts). */
-  fetch?: typeof fetch;
 }
 
 /** Element types that are noise on a timeline: routing, not work or events. */
@@ -180,8 +178,7 @@ export class CamundaProcessGateway implements ProcessGateway {
 
   /** A gateway with its own client, from the same configuration the workers use (CAMUNDA_* variables). */
   static fromConfig(config: CamundaClientConfig, options: GatewayOptions = {}): CamundaProcessGateway {
-    const client = createLooseCamundaClient(config, options.fetch ? { fetch: options.fetch } : {});
-    return new CamundaProcessGateway(client, options);
+    return new CamundaProcessGateway(createLooseCamundaClient(config), options);
   }
 
   async startProcess(

@@ -12,32 +12,21 @@ export interface ClientOptions {
   validation?: string;
   /** SDK log level (CAMUNDA_LOG_LEVEL names: none, error, warn, info, debug). */
   logLevel?: 'none' | 'error' | 'warn' | 'info' | 'debug';
-  /** The client's fetch (default: the global one): in-process-fetch.ts when the API is served by this process. */
-  fetch?: typeof fetch;
-}
-
-/** The options that are set on a client after it is made (the SDK's factory takes neither). */
-function configured<C extends { configure(next: object): void }>(client: C, options: ClientOptions): C {
-  const next = {
-    ...(options.validation ? { config: { CAMUNDA_SDK_VALIDATION: options.validation } } : {}),
-    ...(options.fetch ? { fetch: options.fetch } : {}),
-  };
-  if (Object.keys(next).length > 0) client.configure(next);
-  return client;
 }
 
 export function createCamundaClient(config: CamundaClientConfig, options: ClientOptions = {}): CamundaClient {
-  return configured(sdk(config, options).getOrchestrationClusterApiClient({}, { cached: false }), options);
+  const client = sdk(config, options).getOrchestrationClusterApiClient({}, { cached: false });
+  if (options.validation) client.configure({ config: { CAMUNDA_SDK_VALIDATION: options.validation } });
+  return client;
 }
 
 export function createLooseCamundaClient(
   config: CamundaClientConfig,
   options: ClientOptions = {},
 ): LooseCamundaClient {
-  return configured(
-    sdk(config, options).getOrchestrationClusterApiClientLoose({}, { cached: false }),
-    options,
-  );
+  const client = sdk(config, options).getOrchestrationClusterApiClientLoose({}, { cached: false });
+  if (options.validation) client.configure({ config: { CAMUNDA_SDK_VALIDATION: options.validation } });
+  return client;
 }
 
 function sdk(config: CamundaClientConfig, options: ClientOptions): Camunda8 {
