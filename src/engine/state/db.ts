@@ -36,11 +36,14 @@ export class Db {
     this.sqlite.pragma(`synchronous = ${options.synchronous ?? 'FULL'}`);
     this.sqlite.pragma('busy_timeout = 5000');
     this.sqlite.pragma('cache_size = -32000');
+    // A schema upgrade of a large file (an index built over the event log) sorts on disk, as before.
+    this.migrate();
     // Savepoint journals (and temporary tables) in memory: every timer of a batch and every command of a group
     // commit runs in a savepoint, and a savepoint's journal spilled to a temporary file past 64 KiB, costing
     // about half the CPU of a burst of timers (issue 17, docs/performance.md). It is emptied at each release.
+    // The price: a sort that needs a temporary b-tree (a search sorted on a column without an index, far into its
+    // pages) holds it in memory instead of a temporary file.
     this.sqlite.pragma('temp_store = MEMORY');
-    this.migrate();
   }
 
   /** A statement, prepared on first use and reused afterwards. */

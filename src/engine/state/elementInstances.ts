@@ -54,7 +54,9 @@ export class ElementInstanceState {
     row = this.db.own('SELECT * FROM element_instances WHERE key = ?').get(key) as
       | ElementInstanceRow
       | undefined;
-    if (row) this.rows.set(key, row);
+    // keyed by the row's own (numeric) key, the one every write-through looks up: a key passed as a string is
+    // read, not cached under a second name that no write would update
+    if (row) this.rows.set(row.key, row);
     return row;
   }
 
