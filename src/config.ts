@@ -37,10 +37,11 @@ export interface AppConfig {
    */
   engineHistoryTtlDays?: number | null;
   /**
-   * Where `npm start` runs the job workers (JOB_WORKERS): 'thread' (the default) on a worker thread of their own,
-   * off the engine's and the HTTP server's event loop; 'event-loop' on that event loop; 'off' not at all (the workers
-   * run elsewhere, `npm run workers`). Each way through an official client of their own (docs/performance.md: the
-   * thread's throughput matches the event loop's and the main thread spends 0.5–0.8× the CPU per instance).
+   * Where `npm start` runs the job workers (JOB_WORKERS): 'event-loop' (the default) on the engine's and the HTTP
+   * server's event loop, 'thread' on a worker thread of their own, 'off' not at all (the workers run elsewhere,
+   * `npm run workers`). Each way through an official client of their own. The thread is not the default: on an
+   * idle machine its one-at-a-time latency was 33 ms in one run and 1,038 ms in the next, the event loop's
+   * 32–43 ms (docs/performance.md).
    */
   jobWorkers?: JobWorkers;
 }
@@ -82,7 +83,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   const publicUrl = parsePublicUrl(value('PUBLIC_URL'), problems);
   const trustProxy = parseTrustProxy(value('TRUST_PROXY'), problems);
   const engineHistoryTtlDays = parseHistoryTtl(value('ENGINE_HISTORY_TTL_DAYS'), problems);
-  const jobWorkers = (value('JOB_WORKERS') ?? 'thread') as JobWorkers;
+  const jobWorkers = (value('JOB_WORKERS') ?? 'event-loop') as JobWorkers;
   if (!JOB_WORKERS.includes(jobWorkers)) {
     problems.push(
       `JOB_WORKERS='${jobWorkers}' is not where the job workers run: expected one of ${JOB_WORKERS.join(', ')}`,

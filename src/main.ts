@@ -3,8 +3,8 @@
 //     with the processes/ deployed and the Camunda 8 REST API on /v2 of the same server as the business API.
 //   - CAMUNDA_REST_ADDRESS set: no embedded engine; the business API and the workers talk to that Camunda 8.
 // In both cases the job workers run in this process through an official client of their own, exactly as
-// `npm run workers` runs them: on a worker thread of their own (JOB_WORKERS=thread, the default, src/worker-thread/,
-// issue #17), on this event loop (JOB_WORKERS=event-loop), or not at all (JOB_WORKERS=off).
+// `npm run workers` runs them: on this event loop (JOB_WORKERS=event-loop, the default), on a worker thread of their
+// own (JOB_WORKERS=thread, src/worker-thread/, issue #17), or not at all (JOB_WORKERS=off).
 import { join } from 'node:path';
 import { type CamundaClientConfig, CamundaConfigError, loadCamundaConfig } from './camunda/config.ts';
 import { type AppConfig, ConfigError, loadConfig } from './config.ts';
@@ -67,7 +67,7 @@ async function main(): Promise<void> {
   const system = await startSystem(config, {
     camunda,
     v2Users,
-    workers: workers[config.jobWorkers ?? 'thread'],
+    workers: workers[config.jobWorkers ?? 'event-loop'],
   });
   const { url, engine, logger } = system;
 

@@ -19,7 +19,7 @@ describe('configuration from the environment', () => {
       publicUrl: null,
       trustProxy: false,
       engineHistoryTtlDays: null,
-      jobWorkers: 'thread',
+      jobWorkers: 'event-loop',
     });
   });
 
@@ -84,8 +84,8 @@ describe('configuration from the environment', () => {
       );
   });
 
-  it('reads where the job workers run, their own thread by default, and refuses anything else', () => {
-    expect(loadConfig({}).jobWorkers).toBe('thread');
+  it('reads where the job workers run, the event loop by default, and refuses anything else', () => {
+    expect(loadConfig({}).jobWorkers).toBe('event-loop');
     for (const where of ['thread', 'event-loop', 'off'] as const)
       expect(loadConfig({ JOB_WORKERS: where }).jobWorkers).toBe(where);
     expect(() => loadConfig({ JOB_WORKERS: 'process' })).toThrow(
