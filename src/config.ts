@@ -39,9 +39,8 @@ export interface AppConfig {
   /**
    * Where `npm start` runs the job workers (JOB_WORKERS): 'event-loop' (the default) on the engine's and the HTTP
    * server's event loop, 'thread' on a worker thread of their own, 'off' not at all (the workers run elsewhere,
-   * `npm run workers`). Each way through an official client of their own. The thread is not the default: on an
-   * idle machine its one-at-a-time latency was 33 ms in one run and 1,038 ms in the next, the event loop's
-   * 32–43 ms (docs/performance.md).
+   * `npm run workers`). Each way through an official client of their own. On this project's 2-core machines the
+   * thread gives the main thread a third of its work back but costs the journeys people walk time (docs/performance.md).
    */
   jobWorkers?: JobWorkers;
 }
