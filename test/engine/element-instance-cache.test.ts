@@ -7,10 +7,10 @@ import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, test } from 'vitest';
-import { Db } from '../../src/engine/state/db.ts';
+import type { Db } from '../../src/engine/state/db.ts';
 import { ElementInstanceState } from '../../src/engine/state/elementInstances.ts';
 import { THREE_TASKS } from './group-commit-model.ts';
-import { openEngine, T0, type TestEngine } from './helpers.ts';
+import { openEngine, schemaDb, T0, type TestEngine } from './helpers.ts';
 
 const bpmn = (id: string, body: string) => `<?xml version="1.0" encoding="UTF-8"?>
 <bpmn:definitions xmlns:bpmn="http://www.omg.org/spec/BPMN/20100524/MODEL" xmlns:zeebe="http://camunda.org/schema/zeebe/1.0" id="d" targetNamespace="http://bpmn.io/schema/bpmn">
@@ -107,9 +107,7 @@ describe('ElementInstanceState over a Db', () => {
   });
 
   async function withRow() {
-    const h = await openEngine();
-    h.engine.close();
-    db = new Db({ file: h.file });
+    db = await schemaDb();
     const state = new ElementInstanceState(db);
     const row = {
       key: 7,
@@ -122,7 +120,7 @@ describe('ElementInstanceState over a Db', () => {
       data: null,
     };
     db.transaction()(() => state.insert(row));
-    return { state, db, file: h.file };
+    return { state, db, file: db.sqlite.name };
   }
 
   test('a savepoint rolled back drops what it wrote', async () => {

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { EngineClock } from '../../src/engine/clock.ts';
 import { Engine } from '../../src/engine/engine.ts';
+import { Db } from '../../src/engine/state/db.ts';
 
 export const FIXTURES = join(import.meta.dirname, '..', 'fixtures', 'engine');
 export const T0 = Date.parse('2026-03-02T01:00:00.000Z');
@@ -21,6 +22,13 @@ export interface TestEngine {
 }
 
 /** An engine on a fresh file, clock pinned at T0. */
+/** A fresh engine file with its schema, the engine closed and the file opened again as a bare Db (the state layer alone). */
+export async function schemaDb(): Promise<Db> {
+  const h = await openEngine();
+  h.engine.close();
+  return new Db({ file: h.file });
+}
+
 export async function openEngine(): Promise<TestEngine> {
   const dir = mkdtempSync(join(tmpdir(), 'engine-test-'));
   const file = join(dir, 'engine.db');

@@ -1,9 +1,9 @@
 // The event log is written at each COMMIT in INSERTs of many rows (issue 17: one INSERT a record cost 13 % of a
 // burst of timers). Order, content and the rollback of a transaction stay as with one INSERT a record.
 import { afterEach, expect, test } from 'vitest';
-import { Db } from '../../src/engine/state/db.ts';
+import type { Db } from '../../src/engine/state/db.ts';
 import { type NewRecord, RECORDS_PER_INSERT, RecordState } from '../../src/engine/state/records.ts';
-import { openEngine, T0 } from './helpers.ts';
+import { schemaDb, T0 } from './helpers.ts';
 
 let db: Db | null = null;
 afterEach(() => {
@@ -12,9 +12,7 @@ afterEach(() => {
 });
 
 async function records() {
-  const h = await openEngine();
-  h.engine.close();
-  db = new Db({ file: h.file });
+  db = await schemaDb();
   const state = new RecordState(db);
   const from = state.list(0, 1_000_000).at(-1)?.position ?? 0;
   return { state, db, from };
